@@ -1,0 +1,219 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { DEFAULT_MAJOR, resolveBinaries, type Major } from './binaries';
+import { serverOsUser, unreachableAncestor, type OsUser } from './os-user';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  major?: Major;
+  /** 0 or omitted: a free loopback port */
+  port?: number;
+  superuserPassword: string;
+  /** extra `-c name=value` server settings */
+  settings?: Record<string, string | number>;
+  onLog?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+export interface EmbeddedServer {
+  major: Major;
+  version: string;
+  port: number;
+  pid: number;
+  /** connection string for `database` as the superuser */
+  url(database?: string): string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedStartError extends Error {
+  constructor(message: string, readonly log: string) {
+    super(message);
+    this.name = 'EmbeddedStartError';
+  }
+}
+
+const SUPERUSER = 'postgres';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runToEnd(child: ChildProcess): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    child.on('error', (err) => resolve({ code: -1, output: output + String(err) }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+async function prepareDataDir(dataDir: string, osUser: OsUser | null): Promise<void> {
+  const parent = path.dirname(path.resolve(dataDir));
+  await mkdir(parent, { recursive: true });
+  if (osUser) {
+    const blocked = unreachableAncestor(osUser, parent);
+    if (blocked) {
+      throw new EmbeddedStartError(
+        `PostgreSQL runs as the OS user "postgres" when pgvigil runs as root, and it cannot enter ${blocked}. ` +
+          `Make that folder traversable (chmod o+x ${blocked}) or set PGVIGIL_HOME to a folder it can reach, such as /var/lib/pgvigil.`,
+        '',
+      );
+    }
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (osUser) await chown(dataDir, osUser.uid, osUser.gid);
+  await chmod(dataDir, 0o700);
+}
+
+async function initdb(
+  initdbPath: string,
+  dataDir: string,
+  password: string,
+  osUser: OsUser | null,
+): Promise<void> {
+  const pwfile = path.join(dataDir, '..', `.pwfile-${process.pid}-${Date.now()}`);
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (osUser) await chown(pwfile, osUser.uid, osUser.gid);
+  try {
+    const child = spawn(
+      initdbPath,
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      { ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}), env: { ...process.env, LC_ALL: 'C' } },
+    );
+    const { code, output } = await runToEnd(child);
+    if (code !== 0) throw new EmbeddedStartError(`initdb failed with exit code ${code}`, output);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+}
+
+async function dataDirMajor(dataDir: string): Promise<number | null> {
+  const text = await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8').catch(() => null);
+  return text === null ? null : Number(text.trim());
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, log: () => string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new EmbeddedStartError('PostgreSQL exited during start-up', log());
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new EmbeddedStartError(`PostgreSQL did not accept connections within ${timeoutMs} ms`, log());
+}
+
+function settingFlags(settings: Record<string, string | number>): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/** Starts a real PostgreSQL server (initialising the data folder the first time). */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const major = options.major ?? DEFAULT_MAJOR;
+  const osUser = serverOsUser();
+  const binaries = await resolveBinaries(major, osUser);
+  const dataDir = path.resolve(options.dataDir);
+  await prepareDataDir(dataDir, osUser);
+
+  const existing = await dataDirMajor(dataDir);
+  if (existing === null) {
+    await initdb(binaries.initdb, dataDir, options.superuserPassword, osUser);
+  } else if (existing !== major) {
+    throw new EmbeddedStartError(
+      `The data folder ${dataDir} holds PostgreSQL ${existing} data, but this server is PostgreSQL ${major}.`,
+      '',
+    );
+  }
+
+  const port = options.port || (await freePort());
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    logging_collector: 'off',
+    ...options.settings,
+  };
+  const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port), ...settingFlags(settings)], {
+    ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+    env: { ...process.env, LC_ALL: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString();
+    log = (log + text).slice(-20_000);
+    for (const line of text.split('\n')) if (line.trim()) options.onLog?.(line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  // An unhandled spawn error would kill the whole process; it surfaces in waitUntilReady instead.
+  child.on('error', (err) => (log += `\n${String(err)}`));
+
+  const url = (database = 'postgres') =>
+    `postgresql://${SUPERUSER}:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitUntilReady(url(), child, () => log, options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { major, version: binaries.version, port, pid: child.pid ?? -1, url, stop };
+}
+
+/** True when the data folder's postmaster.pid names a live process. */
+export async function postmasterRunning(dataDir: string): Promise<number | null> {
+  const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = text ? Number(text.split('\n')[0]) : NaN;
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+export async function isInitialised(dataDir: string): Promise<boolean> {
+  return stat(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+}

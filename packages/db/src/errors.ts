@@ -1,0 +1,64 @@
+/**
+ * Typed errors the apps map to HTTP once, at their edge. Postgres errors are
+ * classified by SQLSTATE, never by message text.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(what: string, hint?: string) {
+    super('not_found', `${what} was not found`, hint);
+  }
+}
+export class ConflictError extends AppError {
+  constructor(message: string, hint?: string) {
+    super('conflict', message, hint);
+  }
+}
+export class ValidationError extends AppError {
+  constructor(message: string, fields?: Record<string, string>, hint?: string) {
+    super('validation_failed', message, hint, fields);
+  }
+}
+export class UnavailableError extends AppError {
+  constructor(message: string, hint?: string) {
+    super('datastore_unavailable', message, hint);
+  }
+}
+
+interface PgLikeError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  column?: string;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+export function sqlState(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? (err as PgLikeError).code : undefined;
+}
+
+/** Turns a pg error into a typed AppError; anything unknown is returned unchanged. */
+export function mapPgError(err: unknown): unknown {
+  const code = sqlState(err);
+  if (!code) return err;
+  const constraint = (err as PgLikeError).constraint;
+  if (code === '23505') return new ConflictError(`Duplicate value violates ${constraint ?? 'a unique rule'}`);
+  if (code === '23503') return new ConflictError(`Referenced row is missing or still in use (${constraint ?? 'foreign key'})`);
+  if (code === '23514' || code === '23502' || code.startsWith('22')) {
+    return new ValidationError(`Value rejected by the datastore (${constraint ?? code})`);
+  }
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || CONNECTION_CODES.has(code)) {
+    return new UnavailableError('The datastore is unreachable', 'Check DATABASE_URL and that the server is running.');
+  }
+  return err;
+}
