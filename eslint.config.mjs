@@ -30,11 +30,15 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value=/\\/src\\//][source.value=/^\\.\\.\\/\\.\\.\\//]",
+          selector:
+            'ImportDeclaration[source.value=/\\/src\\//][source.value=/^\\.\\.\\/\\.\\.\\//]',
           message: 'Import another package through its exports entry, never its src/.',
         },
       ],
@@ -43,7 +47,14 @@ export default tseslint.config(
   {
     // process.env is read in one validated env.ts per app; scripts and tests set it up.
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'packages/**/*.ts'],
-    ignores: ['**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**', '**/next.config.ts', '**/bench/**'],
+    ignores: [
+      '**/env.ts',
+      '**/*.test.ts',
+      '**/test/**',
+      '**/testing/**',
+      '**/next.config.ts',
+      '**/bench/**',
+    ],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -25,7 +25,14 @@ export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export const SSL_MODES = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
 export const RULE_KINDS = ['builtin', 'custom', 'forecast', 'anomaly'] as const;

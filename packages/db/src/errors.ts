@@ -52,13 +52,26 @@ export function mapPgError(err: unknown): unknown {
   const code = sqlState(err);
   if (!code) return err;
   const constraint = (err as PgLikeError).constraint;
-  if (code === '23505') return new ConflictError(`Duplicate value violates ${constraint ?? 'a unique rule'}`);
-  if (code === '23503') return new ConflictError(`Referenced row is missing or still in use (${constraint ?? 'foreign key'})`);
+  if (code === '23505')
+    return new ConflictError(`Duplicate value violates ${constraint ?? 'a unique rule'}`);
+  if (code === '23503')
+    return new ConflictError(
+      `Referenced row is missing or still in use (${constraint ?? 'foreign key'})`,
+    );
   if (code === '23514' || code === '23502' || code.startsWith('22')) {
     return new ValidationError(`Value rejected by the datastore (${constraint ?? code})`);
   }
-  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || CONNECTION_CODES.has(code)) {
-    return new UnavailableError('The datastore is unreachable', 'Check DATABASE_URL and that the server is running.');
+  if (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    CONNECTION_CODES.has(code)
+  ) {
+    return new UnavailableError(
+      'The datastore is unreachable',
+      'Check DATABASE_URL and that the server is running.',
+    );
   }
   return err;
 }

@@ -1,7 +1,7 @@
 import type { Db } from './client';
 import { COMPONENTS, type Component } from './domain';
 import { listHeartbeats } from './heartbeats';
-import { appliedVersion } from './migrate';
+import { appliedVersion } from './schema-version';
 
 export interface ComponentHealth {
   status: 'up' | 'stale' | 'never_seen';
@@ -34,7 +34,8 @@ export async function getHealth(db: Db, at = new Date()): Promise<Health> {
         ? {
             status: at.getTime() - newest.last_seen_at.getTime() > STALE_AFTER_MS ? 'stale' : 'up',
             lastSeenAt: newest.last_seen_at.toISOString(),
-            instances: mine.filter((b) => at.getTime() - b.last_seen_at.getTime() <= STALE_AFTER_MS).length,
+            instances: mine.filter((b) => at.getTime() - b.last_seen_at.getTime() <= STALE_AFTER_MS)
+              .length,
             info: newest.info,
           }
         : { status: 'never_seen', lastSeenAt: null, instances: 0, info: null };

@@ -11,7 +11,12 @@ export interface Heartbeat {
 
 export async function recordHeartbeat(
   db: Queryable,
-  beat: { component: Component; instanceId: string; startedAt: Date; info?: Record<string, unknown> },
+  beat: {
+    component: Component;
+    instanceId: string;
+    startedAt: Date;
+    info?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO heartbeats (component, instance_id, started_at, last_seen_at, info)
@@ -29,4 +34,21 @@ export async function listHeartbeats(db: Queryable): Promise<Heartbeat[]> {
       WHERE last_seen_at > now() - interval '1 day'
       ORDER BY component, last_seen_at DESC`,
   );
+}
+
+/** Beats every `everyMs` until stopped; a failed beat (datastore down) is retried on the next tick. */
+export function startHeartbeat(
+  db: Queryable,
+  component: Component,
+  instanceId: string,
+  info: () => Record<string, unknown> = () => ({}),
+  everyMs = 10_000,
+): { stop(): void; beat(): Promise<void> } {
+  const startedAt = new Date();
+  const beat = () =>
+    recordHeartbeat(db, { component, instanceId, startedAt, info: info() }).catch(() => undefined);
+  void beat();
+  const timer = setInterval(beat, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), beat };
 }

@@ -1,9 +1,17 @@
 export * from './domain';
 export * from './errors';
 export { createDb, ident, type Db, type DbOptions, type Queryable, type Row } from './client';
-export { migrate, loadMigrations, appliedVersion, MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate';
+export { appliedVersion } from './schema-version';
+export {
+  migrate,
+  loadMigrations,
+  migrationsDir,
+  type Migration,
+  type MigrateResult,
+} from './migrate';
 export * from './partitions';
 export { scheduleMaintenance, type MaintenanceJob } from './maintenance';
 export * from './secret-box';
 export * from './heartbeats';
 export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
+export { parseEnv, envVars, EnvError } from './env';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './client';
 
@@ -10,18 +11,22 @@ export interface Migration {
   checksum: string;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+/** Resolved lazily: bundlers (the web app) import this module but never read the folder. */
+export const migrationsDir = () =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 // Any constant works; both processes must use the same one.
 const MIGRATION_LOCK_KEY = 7_451_902_113;
 
-export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+export async function loadMigrations(dir = migrationsDir()): Promise<Migration[]> {
+  const files = (await readdir(/* turbopackIgnore: true */ dir))
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   const migrations: Migration[] = [];
   for (const file of files) {
     const match = FILE_PATTERN.exec(file);
     if (!match) throw new Error(`Migration file ${file} must be named NNNN_descriptive_name.sql`);
-    const sql = await readFile(`${dir}/${file}`, 'utf8');
+    const sql = await readFile(/* turbopackIgnore: true */ `${dir}/${file}`, 'utf8');
     migrations.push({
       version: Number(match[1]),
       name: match[2] ?? file,
@@ -74,31 +79,25 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<Migrate
       try {
         await client.query('BEGIN');
         await client.query(m.sql);
-        await client.query('INSERT INTO pgvigil_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-          m.version,
-          m.name,
-          m.checksum,
-        ]);
+        await client.query(
+          'INSERT INTO pgvigil_migrations (version, name, checksum) VALUES ($1, $2, $3)',
+          [m.version, m.name, m.checksum],
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(`Migration ${m.version}_${m.name} failed: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       applied.push(`${String(m.version).padStart(4, '0')}_${m.name}`);
     }
     const version = Math.max(0, ...all.map((m) => m.version));
     return { applied, version };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
     client.release();
   }
-}
-
-/** The newest applied migration, or null on a datastore that was never migrated. */
-export async function appliedVersion(db: Db): Promise<number | null> {
-  const rows = await db.query<{ version: number | null }>(
-    `SELECT CASE WHEN to_regclass('pgvigil_migrations') IS NULL THEN NULL
-            ELSE (SELECT max(version) FROM pgvigil_migrations) END AS version`,
-  );
-  return rows[0]?.version ?? null;
 }

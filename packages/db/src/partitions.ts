@@ -54,7 +54,12 @@ export interface RetentionInput {
  * For a change-tracked table the newest partition with rows is kept whatever its
  * age, because it holds the current snapshot.
  */
-export function expiredPartitions({ partitions, retentionDays, at, changeTracked }: RetentionInput): string[] {
+export function expiredPartitions({
+  partitions,
+  retentionDays,
+  at,
+  changeTracked,
+}: RetentionInput): string[] {
   const cutoff = utcMidnight(at).getTime() - retentionDays * DAY_MS;
   const sorted = [...partitions].sort((a, b) => a.from.getTime() - b.from.getTime());
   const keep = changeTracked ? sorted.filter((p) => p.hasRows).at(-1)?.name : undefined;
@@ -70,9 +75,10 @@ export async function ensurePartitions(
 ): Promise<string[]> {
   const created: string[] = [];
   for (const p of partitionsToEnsure(table, at, aheadDays)) {
-    const exists = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      `metrics.${ident(p.name)}`,
-    ]);
+    const exists = await db.query<{ found: boolean }>(
+      'SELECT to_regclass($1) IS NOT NULL AS found',
+      [`metrics.${ident(p.name)}`],
+    );
     if (exists[0]?.found) continue;
     try {
       await db.query(
@@ -108,7 +114,11 @@ export interface MetricTable {
 }
 
 /** Drops whole expired partitions (never DELETE); returns what was dropped. */
-export async function applyRetention(db: Queryable, table: MetricTable, at: Date): Promise<string[]> {
+export async function applyRetention(
+  db: Queryable,
+  table: MetricTable,
+  at: Date,
+): Promise<string[]> {
   const partitions = await listPartitions(db, table.table_name);
   const withRows = table.change_tracked
     ? await Promise.all(
@@ -154,7 +164,11 @@ export interface MaintenanceReport {
 }
 
 /** One pass of partition upkeep over every registered metrics table. */
-export async function runPartitionMaintenance(db: Db, at: Date, aheadDays = 3): Promise<MaintenanceReport> {
+export async function runPartitionMaintenance(
+  db: Db,
+  at: Date,
+  aheadDays = 3,
+): Promise<MaintenanceReport> {
   const report: MaintenanceReport = { created: [], dropped: [], errors: [] };
   for (const table of await listMetricTables(db)) {
     try {

@@ -33,7 +33,9 @@ export function keyIdOf(key: Buffer): string {
 /** Accepts 32 bytes as 64 hex characters or as base64. */
 export function parseKey(text: string, origin: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
     throw new SecretBoxError(
       `${origin} must be 32 random bytes, as 64 hex characters or base64 (for example the output of "openssl rand -base64 32").`,
@@ -74,9 +76,14 @@ export function createSecretBox(primary: Buffer, previous: Buffer[] = []): Secre
       decipher.setAAD(Buffer.from(context));
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       try {
-        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
-        throw new SecretBoxError('Secret failed authentication: it was tampered with or belongs to another field.');
+        throw new SecretBoxError(
+          'Secret failed authentication: it was tampered with or belongs to another field.',
+        );
       }
     },
   };

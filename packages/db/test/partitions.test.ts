@@ -26,7 +26,9 @@ describe('daily partitions (pure)', () => {
   });
 
   it('drops only partitions wholly older than the retention window', () => {
-    const partitions = [5, 6, 7, 8, 9, 10].map((d) => dailyPartition('t', new Date(Date.UTC(2026, 2, d))));
+    const partitions = [5, 6, 7, 8, 9, 10].map((d) =>
+      dailyPartition('t', new Date(Date.UTC(2026, 2, d))),
+    );
     // 3 days kept at 2026-03-10: cutoff is 03-07 00:00, so 03-05 and 03-06 go.
     expect(expiredPartitions({ partitions, retentionDays: 3, at, changeTracked: false })).toEqual([
       't_p20260305',
@@ -50,26 +52,43 @@ describe.each(testMajors())('partition manager on PostgreSQL %i', (major) => {
   let ds: TestDatastore;
   beforeAll(async () => {
     ds = await freshDatastore(major);
-    await ds.db.query(`CREATE TABLE metrics.sample (collected_at timestamptz NOT NULL, server_id bigint NOT NULL, v double precision)
+    await ds.db
+      .query(`CREATE TABLE metrics.sample (collected_at timestamptz NOT NULL, server_id bigint NOT NULL, v double precision)
                        PARTITION BY RANGE (collected_at)`);
-    await registerMetricTable(ds.db, { table_name: 'sample', retention_days: 2, change_tracked: false });
+    await registerMetricTable(ds.db, {
+      table_name: 'sample',
+      retention_days: 2,
+      change_tracked: false,
+    });
   });
   afterAll(() => ds.drop());
 
   it('creates yesterday, today and the days ahead, and rows land in them', async () => {
     const created = await ensurePartitions(ds.db, 'sample', at, 2);
-    expect(created).toEqual(['sample_p20260309', 'sample_p20260310', 'sample_p20260311', 'sample_p20260312']);
+    expect(created).toEqual([
+      'sample_p20260309',
+      'sample_p20260310',
+      'sample_p20260311',
+      'sample_p20260312',
+    ]);
     expect(await ensurePartitions(ds.db, 'sample', at, 2)).toEqual([]);
-    await ds.db.query(`INSERT INTO metrics.sample VALUES ('2026-03-12T23:59:59Z', 1, 1), ('2026-03-09T00:00:00Z', 1, 2)`);
+    await ds.db.query(
+      `INSERT INTO metrics.sample VALUES ('2026-03-12T23:59:59Z', 1, 1), ('2026-03-09T00:00:00Z', 1, 2)`,
+    );
     const rows = await ds.db.query<{ part: string }>(
       `SELECT tableoid::regclass::text AS part FROM metrics.sample ORDER BY collected_at`,
     );
-    expect(rows.map((r) => r.part)).toEqual(['metrics.sample_p20260309', 'metrics.sample_p20260312']);
+    expect(rows.map((r) => r.part)).toEqual([
+      'metrics.sample_p20260309',
+      'metrics.sample_p20260312',
+    ]);
   });
 
   it('is safe when many sessions ensure the same partitions at once', async () => {
     const later = new Date('2026-04-01T00:00:00Z');
-    const results = await Promise.all(Array.from({ length: 8 }, () => ensurePartitions(ds.db, 'sample', later, 3)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => ensurePartitions(ds.db, 'sample', later, 3)),
+    );
     const names = results.flat().sort();
     expect(new Set(names).size).toBe(names.length); // each created once
     const all = (await listPartitions(ds.db, 'sample')).map((p) => p.name);
@@ -93,8 +112,14 @@ describe.each(testMajors())('partition manager on PostgreSQL %i', (major) => {
   });
 
   it('keeps the latest snapshot of a change-tracked table however old', async () => {
-    await ds.db.query(`CREATE TABLE metrics.snap (collected_at timestamptz NOT NULL, v text) PARTITION BY RANGE (collected_at)`);
-    await registerMetricTable(ds.db, { table_name: 'snap', retention_days: 1, change_tracked: true });
+    await ds.db.query(
+      `CREATE TABLE metrics.snap (collected_at timestamptz NOT NULL, v text) PARTITION BY RANGE (collected_at)`,
+    );
+    await registerMetricTable(ds.db, {
+      table_name: 'snap',
+      retention_days: 1,
+      change_tracked: true,
+    });
     await ensurePartitions(ds.db, 'snap', at, 0);
     await ds.db.query(`INSERT INTO metrics.snap VALUES ('2026-03-09T10:00:00Z', 'old')`);
     const report = await runPartitionMaintenance(ds.db, new Date('2026-03-20T00:00:00Z'), 1);

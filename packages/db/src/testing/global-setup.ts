@@ -15,6 +15,8 @@ export default async function setup(project: TestProject) {
   const urls: Record<string, string> = {};
   for (const [major, server] of cluster.servers) urls[major] = server.url();
   project.provide('pgvigilServers', urls);
-  console.log(`PostgreSQL test servers: ${[...cluster.servers.values()].map((s) => `${s.major} (${s.version})`).join(', ')}`);
+  console.log(
+    `PostgreSQL test servers: ${[...cluster.servers.values()].map((s) => `${s.major} (${s.version})`).join(', ')}`,
+  );
   return () => cluster.stop();
 }

@@ -5,7 +5,12 @@ import { createDb, type Db } from '../client';
 import type { Major } from '../embedded/index';
 import { migrate } from '../migrate';
 
-export { startTestServers, testMajorsFromEnv, TEST_PASSWORD, TEST_SERVER_SETTINGS } from './servers';
+export {
+  startTestServers,
+  testMajorsFromEnv,
+  TEST_PASSWORD,
+  TEST_SERVER_SETTINGS,
+} from './servers';
 
 /** The majors this run's servers cover, for `describe.each`. */
 export function testMajors(): Major[] {
@@ -43,7 +48,10 @@ export async function freshDatabase(major: Major, prefix = 't'): Promise<TestDat
   return {
     name,
     url: serverUrl(major, name),
-    drop: () => admin(major, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(major, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -1,7 +1,12 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SUPPORTED_MAJORS, type Major, startEmbedded, type EmbeddedServer } from '../embedded/index';
+import {
+  SUPPORTED_MAJORS,
+  type Major,
+  startEmbedded,
+  type EmbeddedServer,
+} from '../embedded/index';
 
 export const TEST_PASSWORD = 'pgvigil-test';
 
@@ -26,7 +31,9 @@ export function testMajorsFromEnv(value = process.env.PGVIGIL_TEST_MAJORS): Majo
   const majors = value.split(',').map((m) => Number(m.trim()));
   const bad = majors.filter((m) => !SUPPORTED_MAJORS.includes(m as Major));
   if (bad.length) {
-    throw new Error(`PGVIGIL_TEST_MAJORS lists unsupported majors ${bad.join(', ')}; choose from ${SUPPORTED_MAJORS.join(', ')}.`);
+    throw new Error(
+      `PGVIGIL_TEST_MAJORS lists unsupported majors ${bad.join(', ')}; choose from ${SUPPORTED_MAJORS.join(', ')}.`,
+    );
   }
   return majors as Major[];
 }

@@ -1,0 +1,17 @@
+import { envVars, parseEnv } from '@pgvigil/db';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: envVars.databaseUrl,
+  PGVIGIL_HOME: envVars.home,
+  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
+  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+});
+
+export type AlerterEnv = z.infer<typeof schema>;
+export const loadEnv = (source = process.env): AlerterEnv => parseEnv('alerter', schema, source);

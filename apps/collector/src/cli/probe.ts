@@ -1,0 +1,3 @@
+// `npm run probe -- --url <conninfo> [--json]`
+console.error('probe: not implemented yet');
+process.exit(1);

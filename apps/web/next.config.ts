@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { NextConfig } from 'next';
+
+const root = path.join(import.meta.dirname, '..', '..');
+
+const config: NextConfig = {
+  // Tests build into their own folder so a running `npm start` is never disturbed.
+  distDir: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next',
+  transpilePackages: ['@pgvigil/db', '@pgvigil/probes'],
+  serverExternalPackages: ['pg', 'pg-copy-streams', 'node-cron'],
+  outputFileTracingRoot: root,
+  turbopack: { root },
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typescript: { ignoreBuildErrors: true }, // `npm test` typechecks; the build need not do it twice
+};
+
+export default config;

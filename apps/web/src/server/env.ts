@@ -1,0 +1,18 @@
+import { envVars, parseEnv } from '@pgvigil/db';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: envVars.databaseUrl,
+  PGVIGIL_HOME: envVars.home,
+  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
+  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
+});
+
+export type WebEnv = z.infer<typeof schema>;
+
+let cached: WebEnv | undefined;
+export function env(): WebEnv {
+  cached ??= parseEnv('web', schema, process.env);
+  return cached;
+}

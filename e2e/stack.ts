@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@pgvigil/db/embedded';
+
+export interface Stack {
+  baseUrl: string;
+  home: string;
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.join(import.meta.dirname, '..');
+
+/** Starts the real platform (`npm start`'s code path) on a temporary PGVIGIL_HOME and a free port. */
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-'));
+  await chmod(home, 0o755);
+  const port = await freePort();
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PGVIGIL_HOME: home,
+      PORT: String(port),
+      PGVIGIL_NEXT_DIST_DIR: '.next-e2e',
+      DATABASE_URL: '',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+    await rm(home, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`pgvigil exited during start:\n${output}`);
+    if (output.includes('pgvigil is up')) return { baseUrl, home, log: () => output, stop };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`pgvigil did not come up within 240 s:\n${output}`);
+}

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { envVars, parseEnv } from '@pgvigil/db';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: envVars.databaseUrl.optional(),
+  PGVIGIL_HOME: envVars.home,
+  PORT: envVars.port.default(3000),
+  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
+  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  PGVIGIL_BASE_URL: envVars.url.optional(),
+  SMTP_URL: z.string().optional(),
+});
+
+export type PlatformEnv = z.infer<typeof schema> & { home: string };
+
+/** The platform's environment; every app validates its own share again at start. */
+export function loadPlatformEnv(source = process.env): PlatformEnv {
+  const env = parseEnv('pgvigil', schema, source);
+  return { ...env, home: path.resolve(env.PGVIGIL_HOME) };
+}

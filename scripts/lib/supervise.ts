@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
+const RESET = '\x1b[0m';
+const MAX_BACKOFF_MS = 30_000;
+/** A child that ran this long is considered healthy again: its backoff resets. */
+const STABLE_AFTER_MS = 60_000;
+
+export function prefixer(name: string, index: number, color: boolean) {
+  const tag = color ? `${COLORS[index % COLORS.length]}[${name}]${RESET}` : `[${name}]`;
+  return (line: string) => process.stdout.write(`${tag} ${line}\n`);
+}
+
+export interface Supervisor {
+  stop(): Promise<void>;
+}
+
+/** Runs services, prefixing their output, restarting a crashed one with exponential backoff. */
+export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
+  let stopping = false;
+  const running = new Map<string, ChildProcess>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const launch = (spec: ServiceSpec, index: number, backoffMs: number) => {
+    const print = prefixer(spec.name, index, color);
+    const startedAt = Date.now();
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.set(spec.name, child);
+    createInterface({ input: child.stdout! }).on('line', print);
+    createInterface({ input: child.stderr! }).on('line', print);
+    child.on('error', (err) => print(`could not start: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      running.delete(spec.name);
+      if (stopping) return;
+      const nextBackoff =
+        Date.now() - startedAt > STABLE_AFTER_MS ? 1000 : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      print(`exited (${signal ?? `code ${code}`}); restarting in ${nextBackoff / 1000}s`);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopping) launch(spec, index, nextBackoff);
+      }, nextBackoff);
+      timers.add(timer);
+    });
+  };
+
+  specs.forEach((spec, index) => launch(spec, index, 500));
+
+  return {
+    async stop() {
+      stopping = true;
+      timers.forEach((t) => clearTimeout(t));
+      await Promise.all(
+        [...running.values()].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+              child.once('exit', () => {
+                clearTimeout(kill);
+                resolve();
+              });
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// `npm start`: the whole platform on one port. Datastore first (embedded unless
+// DATABASE_URL is set), migrations, then collector, alerter and web as supervised
+// children; Ctrl-C stops the children and then the datastore.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createDb, EnvError, loadSecretBox, migrate } from '@pgvigil/db';
+import { EmbeddedStartError } from '@pgvigil/db/embedded';
+import { openDatastore, type Datastore } from './lib/datastore';
+import { loadPlatformEnv } from './lib/env';
+import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
+import { prefixer, supervise, type Supervisor } from './lib/supervise';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const color = Boolean(process.stdout.isTTY);
+const say = prefixer('pgvigil', 3, color);
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+function buildWeb(): void {
+  say('building the web app (cached after the first time)...');
+  const result = spawnSync(
+    path.join(root, 'node_modules', '.bin', 'turbo'),
+    ['run', 'build', '--filter=@pgvigil/web', '--output-logs=errors-only'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },
+    },
+  );
+  if (result.status !== 0) throw new Error('The web app failed to build; see the output above.');
+}
+
+async function waitForWeb(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+async function main() {
+  const env = loadPlatformEnv();
+  const lock: HomeLock = await lockHome(env.home);
+  let datastore: Datastore | undefined;
+  let services: Supervisor | undefined;
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping...');
+    await services?.stop();
+    await datastore?.stop();
+    await lock.release();
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  try {
+    if (!(await portFree(env.PORT))) {
+      throw new Error(
+        `Port ${env.PORT} is already in use. Stop what uses it, or start pgvigil with PORT=<another port>.`,
+      );
+    }
+    await loadSecretBox({
+      key: env.PGVIGIL_SECRET_KEY,
+      previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
+      home: env.home,
+    });
+    datastore = await openDatastore({
+      databaseUrl: env.DATABASE_URL,
+      home: env.home,
+      recoveredStale: lock.recoveredStale,
+      log: say,
+    });
+    const db = createDb({ url: datastore.url, applicationName: 'pgvigil-migrate', max: 1 });
+    const result = await migrate(db).finally(() => db.close());
+    say(
+      result.applied.length
+        ? `migrated: ${result.applied.join(', ')}`
+        : `schema up to date (version ${result.version})`,
+    );
+    if (shuttingDown) return;
+    buildWeb();
+    if (shuttingDown) return;
+
+    const childEnv = {
+      DATABASE_URL: datastore.url,
+      PGVIGIL_HOME: env.home,
+      PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
+      NEXT_TELEMETRY_DISABLED: '1',
+    };
+    const tsx = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];
+    services = supervise(
+      [
+        {
+          name: 'collector',
+          command: process.execPath,
+          args: [...tsx, 'apps/collector/src/main.ts'],
+          env: childEnv,
+          cwd: root,
+        },
+        {
+          name: 'alerter',
+          command: process.execPath,
+          args: [...tsx, 'apps/alerter/src/main.ts'],
+          env: childEnv,
+          cwd: root,
+        },
+        {
+          name: 'web',
+          command: process.execPath,
+          args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '-p', String(env.PORT)],
+          env: { ...childEnv, PORT: String(env.PORT) },
+          cwd: root,
+        },
+      ],
+      color,
+    );
+    if (await waitForWeb(env.PORT, 60_000))
+      say(`pgvigil is up: http://localhost:${env.PORT}  (Ctrl-C stops it)`);
+    else say('the web app has not answered yet; see its log lines above');
+  } catch (err) {
+    const known =
+      err instanceof EnvError || err instanceof HomeInUseError || err instanceof EmbeddedStartError;
+    say(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof EmbeddedStartError && err.log)
+      say(err.log.trim().split('\n').slice(-10).join('\n'));
+    if (!known && err instanceof Error && err.stack) console.error(err.stack);
+    await shutdown(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`[pgvigil] cannot start: ${message}`);
+  process.exit(1);
+});
