@@ -6,7 +6,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/.next/**',
-      '**/.next-e2e/**',
+      '**/.next-*/**',
       '**/.turbo/**',
       '.pgvigil/**',
       '**/next-env.d.ts',

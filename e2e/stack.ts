@@ -25,7 +25,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       ...process.env,
       PGVIGIL_HOME: home,
       PORT: String(port),
-      PGVIGIL_NEXT_DIST_DIR: '.next-e2e',
+      PGVIGIL_NEXT_DIST_DIR: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-e2e',
       DATABASE_URL: '',
       ...extraEnv,
     },

@@ -1,0 +1,2 @@
+// Filled in by the accounts feature; re-exported as @pgvigil/db/accounts.
+export {};

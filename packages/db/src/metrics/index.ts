@@ -1,0 +1,2 @@
+// Filled in by the metrics feature; re-exported as @pgvigil/db/metrics.
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the registry feature; re-exported as @pgvigil/db/registry.
+export {};
