@@ -6,6 +6,7 @@ import { freePort } from '@pgvigil/db/embedded';
 
 export interface Stack {
   baseUrl: string;
+  exitCode: () => number | null;
   home: string;
   log: () => string;
   stop(): Promise<void>;
@@ -14,8 +15,10 @@ export interface Stack {
 const repoRoot = path.join(import.meta.dirname, '..');
 
 /** Starts the real platform (`npm start`'s code path) on a temporary PGVIGIL_HOME and a free port. */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-'));
+export async function startStack(
+  options: { home?: string; keepHome?: boolean; env?: Record<string, string> } = {},
+): Promise<Stack> {
+  const home = options.home ?? (await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-')));
   await chmod(home, 0o755);
   const port = await freePort();
   let output = '';
@@ -27,7 +30,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       PORT: String(port),
       PGVIGIL_NEXT_DIST_DIR: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-e2e',
       DATABASE_URL: '',
-      ...extraEnv,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -38,12 +41,13 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const stop = async () => {
     child.kill('SIGTERM');
     await exited;
-    await rm(home, { recursive: true, force: true });
+    if (!options.keepHome) await rm(home, { recursive: true, force: true });
   };
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`pgvigil exited during start:\n${output}`);
-    if (output.includes('pgvigil is up')) return { baseUrl, home, log: () => output, stop };
+    if (output.includes('pgvigil is up'))
+      return { baseUrl, home, log: () => output, stop, exitCode: () => child.exitCode };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
