@@ -3,13 +3,14 @@
 // dependencies when package-lock.json changed since the last install), then hands
 // over to the TypeScript command. Plain JavaScript because nothing is installed yet.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const stampFile = path.join(root, 'node_modules', '.pgvigil-install-stamp');
+// npm writes node_modules/.package-lock.json on every install: when it is older than
+// package-lock.json (a fresh clone, or a pull that changed dependencies) we install.
+const hiddenLock = path.join(root, 'node_modules', '.package-lock.json');
 const commands = {
   start: 'scripts/start.ts',
   test: 'scripts/test.ts',
@@ -18,18 +19,16 @@ const commands = {
   migrate: 'scripts/migrate.ts',
 };
 
-function lockHash() {
+function installed() {
   const lock = path.join(root, 'package-lock.json');
-  return existsSync(lock)
-    ? createHash('sha256').update(readFileSync(lock)).digest('hex')
-    : 'no-lock';
+  if (!existsSync(hiddenLock) || !existsSync(path.join(root, 'node_modules', '.bin', 'tsx')))
+    return false;
+  return !existsSync(lock) || statSync(hiddenLock).mtimeMs >= statSync(lock).mtimeMs;
 }
 
 function ensureInstalled() {
-  const wanted = lockHash();
-  const have = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
-  if (have === wanted && existsSync(path.join(root, 'node_modules', '.bin', 'tsx'))) return;
-  const args = wanted === 'no-lock' ? ['install'] : ['ci'];
+  if (installed()) return;
+  const args = existsSync(path.join(root, 'package-lock.json')) ? ['ci'] : ['install'];
   console.log(`pgvigil: installing dependencies (npm ${args.join(' ')})...`);
   const result = spawnSync('npm', [...args, '--no-audit', '--no-fund'], {
     cwd: root,
@@ -39,7 +38,6 @@ function ensureInstalled() {
     console.error('pgvigil: npm could not install the dependencies; see the output above.');
     process.exit(result.status ?? 1);
   }
-  writeFileSync(stampFile, `${wanted}\n`);
 }
 
 const [command, ...rest] = process.argv.slice(2);
