@@ -1,0 +1,105 @@
+import { median, medianAbsoluteDeviation } from 'simple-statistics';
+import type { Sample } from './evaluate';
+
+export interface BaselineOptions {
+  /** no anomaly verdicts before this much history */
+  warmupHours: number;
+  /** samples a seasonal bucket needs before it is trusted */
+  minBucketSamples: number;
+  /** band half-width in robust standard deviations */
+  sensitivity: number;
+  /** smallest spread, absolute and relative to the median: a flat metric is not "anomalous" at +1 */
+  floorAbsolute: number;
+  floorRelative: number;
+}
+
+export const DEFAULT_BASELINE: BaselineOptions = {
+  warmupHours: 24 * 7,
+  minBucketSamples: 12,
+  sensitivity: 3,
+  floorAbsolute: 1e-9,
+  floorRelative: 0.05,
+};
+
+export const BASELINE_SOURCES = ['hour_of_week', 'hour_of_day', 'overall'] as const;
+export type BaselineSource = (typeof BASELINE_SOURCES)[number];
+
+export type Baseline =
+  | { ready: false; reason: string }
+  | {
+      ready: true;
+      source: BaselineSource;
+      median: number;
+      /** robust standard deviation: 1.4826 x MAD, floored */
+      spread: number;
+      lower: number;
+      upper: number;
+      samples: number;
+    };
+
+const hourOfWeek = (d: Date) => d.getUTCDay() * 24 + d.getUTCHours();
+
+/**
+ * The expected band for a metric at `at`, from its own history before `at`.
+ * Seasonal first (same hour of the same weekday), then same hour of any day, then
+ * everything; median and MAD so one spike does not move the band.
+ */
+export function baseline(
+  samples: readonly Sample[],
+  at: Date,
+  options: BaselineOptions = DEFAULT_BASELINE,
+): Baseline {
+  const history = samples.filter(
+    (s): s is { at: Date; value: number } =>
+      s.value !== null && Number.isFinite(s.value) && s.at < at,
+  );
+  const first = history[0];
+  if (!first) return { ready: false, reason: 'no history yet' };
+  const hours = (at.getTime() - Math.min(...history.map((s) => s.at.getTime()))) / 3_600_000;
+  if (hours < options.warmupHours) {
+    return {
+      ready: false,
+      reason: `warming up: ${Math.floor(hours)} of ${options.warmupHours} hours of history`,
+    };
+  }
+  const buckets: [BaselineSource, number[]][] = [
+    [
+      'hour_of_week',
+      history.filter((s) => hourOfWeek(s.at) === hourOfWeek(at)).map((s) => s.value),
+    ],
+    [
+      'hour_of_day',
+      history.filter((s) => s.at.getUTCHours() === at.getUTCHours()).map((s) => s.value),
+    ],
+    ['overall', history.map((s) => s.value)],
+  ];
+  const chosen = buckets.find(([, v]) => v.length >= options.minBucketSamples);
+  if (!chosen) return { ready: false, reason: 'not enough samples' };
+  const [source, values] = chosen;
+  const mid = median(values);
+  const spread = Math.max(
+    1.4826 * medianAbsoluteDeviation(values),
+    options.floorAbsolute,
+    Math.abs(mid) * options.floorRelative,
+  );
+  const half = options.sensitivity * spread;
+  return {
+    ready: true,
+    source,
+    median: mid,
+    spread,
+    lower: mid - half,
+    upper: mid + half,
+    samples: values.length,
+  };
+}
+
+export type AnomalyDirection = 'high' | 'low';
+
+/** Outside the band, or null; a baseline still warming up never calls an anomaly. */
+export function anomaly(value: number, band: Baseline): AnomalyDirection | null {
+  if (!band.ready) return null;
+  if (value > band.upper) return 'high';
+  if (value < band.lower) return 'low';
+  return null;
+}

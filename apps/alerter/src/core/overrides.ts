@@ -1,0 +1,80 @@
+import type { Environment } from '@pgvigil/db';
+
+/** Most general first; a later level wins. */
+export const OVERRIDE_LEVELS = ['global', 'environment', 'cluster', 'server', 'database'] as const;
+export type OverrideLevel = (typeof OVERRIDE_LEVELS)[number];
+
+export const TUNABLES = ['enabled', 'warning', 'critical', 'forSeconds'] as const;
+export type Tunable = (typeof TUNABLES)[number];
+
+export interface Tuning {
+  enabled: boolean;
+  warning: number | null;
+  critical: number | null;
+  forSeconds: number;
+}
+
+export interface Override {
+  id?: number;
+  scope: Exclude<OverrideLevel, 'global'>;
+  /** cluster or server id; for 'database' the server id */
+  scopeId: number | null;
+  /** environment name, or database name for 'database' */
+  scopeValue: string | null;
+  enabled: boolean | null;
+  warning: number | null;
+  critical: number | null;
+  forSeconds: number | null;
+}
+
+export interface Target {
+  environment: Environment | null;
+  clusterId: number | null;
+  serverId: number | null;
+  databaseName: string | null;
+}
+
+export type Effective = {
+  [K in Tunable]: { value: Tuning[K]; source: OverrideLevel; overrideId?: number };
+};
+
+function applies(o: Override, t: Target): boolean {
+  switch (o.scope) {
+    case 'environment':
+      return t.environment !== null && o.scopeValue === t.environment;
+    case 'cluster':
+      return t.clusterId !== null && o.scopeId === t.clusterId;
+    case 'server':
+      return t.serverId !== null && o.scopeId === t.serverId;
+    case 'database':
+      return o.scopeId === t.serverId && t.databaseName !== null && o.scopeValue === t.databaseName;
+  }
+}
+
+/**
+ * The values a rule runs with for one target, and where each comes from. A null in
+ * an override means "inherit"; the most specific level that sets a value wins.
+ */
+export function resolveOverrides(
+  defaults: Tuning,
+  overrides: readonly Override[],
+  target: Target,
+): Effective {
+  const eff: Effective = {
+    enabled: { value: defaults.enabled, source: 'global' },
+    warning: { value: defaults.warning, source: 'global' },
+    critical: { value: defaults.critical, source: 'global' },
+    forSeconds: { value: defaults.forSeconds, source: 'global' },
+  };
+  const ordered = overrides
+    .filter((o) => applies(o, target))
+    .sort((a, b) => OVERRIDE_LEVELS.indexOf(a.scope) - OVERRIDE_LEVELS.indexOf(b.scope));
+  for (const o of ordered) {
+    const extra = o.id === undefined ? {} : { overrideId: o.id };
+    if (o.enabled !== null) eff.enabled = { value: o.enabled, source: o.scope, ...extra };
+    if (o.warning !== null) eff.warning = { value: o.warning, source: o.scope, ...extra };
+    if (o.critical !== null) eff.critical = { value: o.critical, source: o.scope, ...extra };
+    if (o.forSeconds !== null) eff.forSeconds = { value: o.forSeconds, source: o.scope, ...extra };
+  }
+  return eff;
+}
