@@ -1,2 +1,17 @@
-// Filled in by the metrics feature; re-exported as @pgvigil/db/metrics.
-export {};
+// Metric storage: typed tables per probe, COPY ingest, latest/series reads, rollups.
+export * from './spec';
+export { ensureMetricTable } from './ensure-metric-table';
+export { writeSamples, copyLines, copyValue, type Sample, type SampleBatch } from './write-samples';
+export { getMetricCatalog, listMetricCatalog, type CatalogEntry } from './catalog';
+export { counterRate } from './rates';
+export { readLatest, type ReadLatestInput, type LatestRow } from './read-latest';
+export {
+  readSeries,
+  chooseResolution,
+  SERIES_RESOLUTIONS,
+  type SeriesResolution,
+  type ReadSeriesInput,
+  type Series,
+  type SeriesPoint,
+} from './read-series';
+export { refreshRollup, rollupWindow } from './refresh-rollups';

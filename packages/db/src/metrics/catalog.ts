@@ -1,0 +1,60 @@
+import type { Queryable } from '../client';
+import { NotFoundError, ValidationError } from '../errors';
+import { isNumeric, type MetricColumn, type MetricScope, type MetricSpec } from './spec';
+
+export type CatalogEntry = Pick<MetricSpec, 'name' | 'scope' | 'intervalSeconds' | 'columns'> & {
+  changeTracked: boolean;
+};
+
+/** What metrics.<probe> holds, as the collector registered it. */
+export async function getMetricCatalog(db: Queryable, probe: string): Promise<CatalogEntry> {
+  const rows = await db.query<{
+    scope: MetricScope;
+    interval_seconds: number;
+    columns: MetricColumn[];
+    change_tracked: boolean;
+  }>(
+    `SELECT c.scope, c.interval_seconds, c.columns, t.change_tracked
+       FROM metric_catalog c JOIN metric_tables t USING (table_name)
+      WHERE c.table_name = $1`,
+    [probe],
+  );
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`Probe ${probe}`, 'No collector has stored this probe yet.');
+  return {
+    name: probe,
+    scope: row.scope,
+    intervalSeconds: row.interval_seconds,
+    columns: row.columns,
+    changeTracked: row.change_tracked,
+  };
+}
+
+/** Every registered probe table, for pickers in the UI and the alerter's rule editor. */
+export async function listMetricCatalog(db: Queryable): Promise<CatalogEntry[]> {
+  const rows = await db.query<{ table_name: string }>(
+    'SELECT table_name FROM metric_catalog ORDER BY table_name',
+  );
+  return Promise.all(rows.map((r) => getMetricCatalog(db, r.table_name)));
+}
+
+/** The named columns of an entry; unknown names are a ValidationError (they come from users). */
+export function pickColumns(
+  entry: CatalogEntry,
+  names: readonly string[] | undefined,
+  numericOnly: boolean,
+): MetricColumn[] {
+  const chosen = names
+    ? names.map((n) => {
+        const col = entry.columns.find((c) => c.name === n);
+        if (!col) throw new ValidationError(`${entry.name} has no column ${n}`, { columns: n });
+        return col;
+      })
+    : entry.columns.filter((c) => !c.key);
+  if (numericOnly) {
+    const bad = chosen.find((c) => !isNumeric(c));
+    if (bad && names) throw new ValidationError(`${entry.name}.${bad.name} is not numeric`);
+    return chosen.filter(isNumeric);
+  }
+  return chosen;
+}

@@ -1,0 +1,75 @@
+import type { Db } from '../client';
+import { ident } from '../client';
+import { counterRateSql } from './rates';
+import {
+  ROLLUP_SECONDS,
+  rollupLevels,
+  rollupTable,
+  rollupValueColumns,
+  seriesKeys,
+  type MetricSpec,
+  type RollupLevel,
+} from './spec';
+
+/**
+ * The buckets to (re)compute at `at`: the last `buckets` complete ones. Recomputing a
+ * few covers samples that arrived late (a short datastore outage drained from the buffer).
+ */
+export function rollupWindow(level: RollupLevel, at: Date, buckets = 3): { from: Date; to: Date } {
+  const size = ROLLUP_SECONDS[level] * 1000;
+  const to = Math.floor(at.getTime() / size) * size;
+  return { from: new Date(to - buckets * size), to: new Date(to) };
+}
+
+/**
+ * Recomputes the `level` rollup of `spec` for whole buckets in [from, to): gauges
+ * averaged, counters as reset-safe per-second rates (sum of deltas / sum of seconds).
+ * Delete and insert in one transaction, so it is idempotent.
+ */
+export async function refreshRollup(
+  db: Db,
+  spec: Pick<MetricSpec, 'name' | 'scope' | 'columns' | 'intervalSeconds' | 'changeTracked'>,
+  level: RollupLevel,
+  window: { from: Date; to: Date },
+): Promise<number> {
+  if (!rollupLevels(spec).includes(level)) return 0;
+  const keys = seriesKeys(spec).map(ident);
+  const values = rollupValueColumns(spec);
+  const table = ident(rollupTable(spec.name, level));
+  const partitionBy = ['server_id', ...keys].join(', ');
+  const deltas = values
+    .filter((c) => c.counter)
+    .map((c) => `${counterRateSql(ident(c.name))} AS ${ident(`${c.name}__rate`)}`);
+  const aggregates = values.map((c) =>
+    c.counter
+      ? // rates weighted by their interval length: total delta over total time
+        `sum(${ident(`${c.name}__rate`)} * dt) / nullif(sum(dt) FILTER (WHERE ${ident(`${c.name}__rate`)} IS NOT NULL), 0)`
+      : `avg(${ident(c.name)})`,
+  );
+  const lookback = new Date(window.from.getTime() - 2 * spec.intervalSeconds * 1000 - 60_000);
+  return db.tx(async (tx) => {
+    await tx.query(`DELETE FROM metrics.${table} WHERE collected_at >= $1 AND collected_at < $2`, [
+      window.from,
+      window.to,
+    ]);
+    const inserted = await tx.query<{ n: number }>(
+      `WITH src AS (
+         SELECT collected_at, ${partitionBy}, ${values.map((c) => ident(c.name)).join(', ')},
+                extract(epoch FROM collected_at - lag(collected_at) OVER w) AS dt
+                ${deltas.map((d) => `, ${d}`).join('')}
+           FROM metrics.${ident(spec.name)}
+          WHERE collected_at >= $3 AND collected_at < $2
+         WINDOW w AS (PARTITION BY ${partitionBy} ORDER BY collected_at)
+       ), ins AS (
+         INSERT INTO metrics.${table} (collected_at, ${partitionBy}, samples, ${values.map((c) => ident(c.name)).join(', ')})
+         SELECT date_bin($4::interval, collected_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+                ${partitionBy}, count(*)::int, ${aggregates.join(', ')}
+           FROM src WHERE collected_at >= $1
+          GROUP BY 1, ${partitionBy}
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM ins`,
+      [window.from, window.to, lookback, `${ROLLUP_SECONDS[level]} seconds`],
+    );
+    return inserted[0]?.n ?? 0;
+  });
+}

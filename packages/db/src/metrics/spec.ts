@@ -1,0 +1,104 @@
+/**
+ * The shape of a metrics table, derived from a probe's column list. The probes
+ * package builds its definitions on these types, so a probe's columns are the only
+ * column list: DDL, COPY and reads all come from here.
+ */
+export const METRIC_SCOPES = ['instance', 'database'] as const;
+export type MetricScope = (typeof METRIC_SCOPES)[number];
+
+export const COLUMN_TYPES = [
+  'int',
+  'bigint',
+  'double',
+  'text',
+  'boolean',
+  'timestamptz',
+  'jsonb',
+] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export const COLUMN_UNITS = ['bytes', 'ms', 'seconds', 'percent', 'count', 'xid', 'lsn'] as const;
+export type ColumnUnit = (typeof COLUMN_UNITS)[number];
+
+export interface MetricColumn {
+  name: string;
+  type: ColumnType;
+  /** cumulative counter: stored raw, read as a per-second rate */
+  counter?: boolean;
+  /** part of a row's identity within one sample (state, relid, queryid...) */
+  key?: boolean;
+  unit?: ColumnUnit;
+  description?: string;
+}
+
+export interface MetricSpec {
+  /** snake_case; the table is metrics.<name> */
+  name: string;
+  scope: MetricScope;
+  intervalSeconds: number;
+  retentionDays: number;
+  /** stored only when it changes; never rolled up */
+  changeTracked: boolean;
+  columns: readonly MetricColumn[];
+}
+
+/** Rollup levels, finest first. A level exists for a probe only if it is coarser than its interval. */
+export const ROLLUP_LEVELS = ['5m', '1h'] as const;
+export type RollupLevel = (typeof ROLLUP_LEVELS)[number];
+export const ROLLUP_SECONDS: Record<RollupLevel, number> = { '5m': 300, '1h': 3600 };
+export const ROLLUP_RETENTION_DAYS: Record<RollupLevel, number> = { '5m': 35, '1h': 400 };
+
+export const SQL_TYPES: Record<ColumnType, string> = {
+  int: 'integer',
+  bigint: 'bigint',
+  double: 'double precision',
+  text: 'text',
+  boolean: 'boolean',
+  timestamptz: 'timestamptz',
+  jsonb: 'jsonb',
+};
+
+const NAME = /^[a-z][a-z0-9_]{0,47}$/;
+const NUMERIC: readonly ColumnType[] = ['int', 'bigint', 'double'];
+export const IMPLICIT_COLUMNS = ['collected_at', 'server_id', 'database_name'] as const;
+
+export const isNumeric = (c: MetricColumn) => NUMERIC.includes(c.type);
+
+/** Rejects names that could not be table/column identifiers or that collide. */
+export function validateSpec(spec: MetricSpec): void {
+  if (!NAME.test(spec.name)) throw new Error(`Bad metric table name: ${spec.name}`);
+  const seen = new Set<string>(IMPLICIT_COLUMNS);
+  for (const c of spec.columns) {
+    if (!NAME.test(c.name)) throw new Error(`${spec.name}: bad column name ${c.name}`);
+    if (seen.has(c.name)) throw new Error(`${spec.name}: duplicate column ${c.name}`);
+    if (c.counter && !isNumeric(c)) throw new Error(`${spec.name}.${c.name}: counter not numeric`);
+    seen.add(c.name);
+  }
+}
+
+/** Implicit columns first, then the probe's, in order: the table's and COPY's column list. */
+export function tableColumns(spec: Pick<MetricSpec, 'scope' | 'columns'>): string[] {
+  const implicit =
+    spec.scope === 'database' ? [...IMPLICIT_COLUMNS] : ['collected_at', 'server_id'];
+  return [...implicit, ...spec.columns.map((c) => c.name)];
+}
+
+/** Columns that identify one series: database (for database scope) and the key columns. */
+export function seriesKeys(spec: Pick<MetricSpec, 'scope' | 'columns'>): string[] {
+  const keys = spec.columns.filter((c) => c.key).map((c) => c.name);
+  return spec.scope === 'database' ? ['database_name', ...keys] : keys;
+}
+
+/** Numeric, non-key columns: what rollups aggregate (gauges averaged, counters as rates). */
+export function rollupValueColumns(spec: Pick<MetricSpec, 'columns'>): MetricColumn[] {
+  return spec.columns.filter((c) => isNumeric(c) && !c.key);
+}
+
+export function rollupLevels(
+  spec: Pick<MetricSpec, 'intervalSeconds' | 'changeTracked' | 'columns'>,
+): RollupLevel[] {
+  if (spec.changeTracked || rollupValueColumns(spec).length === 0) return [];
+  return ROLLUP_LEVELS.filter((l) => ROLLUP_SECONDS[l] > spec.intervalSeconds);
+}
+
+export const rollupTable = (name: string, level: RollupLevel) => `${name}_${level}`;
