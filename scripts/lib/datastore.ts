@@ -1,8 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { postmasterRunning, startEmbedded } from '@pgvigil/db/embedded';
+import {
+  postmasterRunning,
+  serverOsUser,
+  startEmbedded,
+  unreachableAncestor,
+} from '@pgvigil/db/embedded';
 
 export interface Datastore {
   url: string;
@@ -44,6 +49,24 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user. When it cannot reach $PGVIGIL_HOME
+ * (a clone under a 0700 folder such as /root), the data folder moves to /var/lib/pgvigil,
+ * one per home, and a note in the home says where it is.
+ */
+async function dataDirFor(home: string, log: (line: string) => void): Promise<string> {
+  const inHome = path.join(home, 'pgdata');
+  const osUser = serverOsUser();
+  const blocked = osUser ? unreachableAncestor(osUser, home) : null;
+  if (!blocked) return inHome;
+  const id = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  const dataDir = path.join('/var/lib/pgvigil', id, 'pgdata');
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  await writeFile(path.join(home, 'pgdata.location'), `${dataDir}\n`);
+  log(`the postgres OS user cannot enter ${blocked}, so the datastore lives in ${dataDir}`);
+  return dataDir;
+}
+
 /** The configured datastore, or an embedded PostgreSQL under $PGVIGIL_HOME/pgdata. */
 export async function openDatastore(options: {
   databaseUrl: string | undefined;
@@ -54,7 +77,7 @@ export async function openDatastore(options: {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, stop: async () => undefined };
   }
-  const dataDir = path.join(options.home, 'pgdata');
+  const dataDir = await dataDirFor(options.home, options.log);
   if (options.recoveredStale) await stopOrphan(dataDir, options.log);
   const password = await embeddedPassword(options.home);
   const server = await startEmbedded({

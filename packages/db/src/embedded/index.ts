@@ -8,3 +8,4 @@ export {
   type EmbeddedOptions,
   type EmbeddedServer,
 } from './server';
+export { serverOsUser, unreachableAncestor } from './os-user';
