@@ -4,6 +4,8 @@ import { inject } from 'vitest';
 import { createDb, type Db } from '../client';
 import type { Major } from '../embedded/index';
 import { migrate } from '../migrate';
+// Loads the ProvidedContext augmentation for every package whose tests import this module.
+import type {} from './global-setup';
 
 export {
   startTestServers,

@@ -1,0 +1,50 @@
+import type { ClientConfig } from 'pg';
+import type { ConnectionSettings } from './settings';
+
+export interface ClientOptions {
+  applicationName?: string;
+  /** per-statement limit on the monitored server */
+  statementTimeoutMs?: number;
+  /** whether to negotiate TLS; for prefer/allow the caller decides from the server's answer */
+  useSsl?: boolean;
+}
+
+/** Whether settings ask for TLS outright (prefer and allow depend on what the server offers). */
+export function sslRequired(s: ConnectionSettings): boolean {
+  return s.sslmode === 'require' || s.sslmode === 'verify-ca' || s.sslmode === 'verify-full';
+}
+
+function sslConfig(s: ConnectionSettings): ClientConfig['ssl'] {
+  // As in libpq: `require` with a CA certificate given verifies the chain like verify-ca.
+  const verifyChain =
+    s.sslmode === 'verify-ca' ||
+    s.sslmode === 'verify-full' ||
+    (s.sslmode === 'require' && !!s.sslRootCert);
+  return {
+    rejectUnauthorized: verifyChain,
+    ...(s.sslRootCert ? { ca: s.sslRootCert } : {}),
+    ...(s.sslCert ? { cert: s.sslCert } : {}),
+    ...(s.sslKey ? { key: s.sslKey } : {}),
+    // Only verify-full checks that the certificate names the host.
+    ...(s.sslmode === 'verify-full' ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/** A `pg` client configuration for the settings; no file is read, no URL is built. */
+export function toClientConfig(s: ConnectionSettings, options: ClientOptions = {}): ClientConfig {
+  const useSsl = options.useSsl ?? sslRequired(s);
+  const statementTimeout = options.statementTimeoutMs ?? 10_000;
+  return {
+    host: s.host,
+    port: s.port,
+    database: s.dbname,
+    user: s.user,
+    // Discrete fields, never a URL: any character in a password is passed through untouched.
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ssl: useSsl ? sslConfig(s) : false,
+    application_name: options.applicationName ?? 'pgvigil',
+    statement_timeout: statementTimeout,
+    // Monitoring must never wait on a lock held by the workload it watches.
+    lock_timeout: Math.min(statementTimeout, 2_000),
+  };
+}

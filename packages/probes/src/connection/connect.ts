@@ -1,0 +1,149 @@
+import pg from 'pg';
+import { classifyConnectionError, type AttemptContext, type ConnectionFailure } from './classify';
+import { sslRequired, toClientConfig } from './client-config';
+import type { ConnectionSettings } from './settings';
+import { askSsl, ProbeTimeoutError } from './ssl-probe';
+
+export interface ConnectOptions {
+  /** bound on the whole attempt (TCP, TLS, authentication) */
+  timeoutMs?: number;
+  applicationName?: string;
+  statementTimeoutMs?: number;
+}
+
+export interface TargetConnection {
+  client: pg.Client;
+  serverVersionNum: number;
+  serverVersion: string;
+  ssl: boolean;
+}
+
+export type ConnectResult =
+  { ok: true; connection: TargetConnection } | { ok: false; failure: ConnectionFailure };
+
+const isSocketPath = (host: string) => host.startsWith('/');
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(new ProbeTimeoutError(ms));
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+async function open(
+  settings: ConnectionSettings,
+  useSsl: boolean,
+  options: ConnectOptions,
+  deadline: number,
+): Promise<TargetConnection> {
+  const client = new pg.Client(
+    toClientConfig(settings, {
+      useSsl,
+      ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+      ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+    }),
+  );
+  // A server that drops the session later must not crash the process.
+  client.on('error', () => undefined);
+  const ms = Math.max(1, deadline - Date.now());
+  try {
+    await withTimeout(client.connect(), ms, () => void client.end().catch(() => undefined));
+    const rows = await withTimeout(
+      client.query<{ num: string; version: string }>(
+        "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+      ),
+      Math.max(1, deadline - Date.now()),
+      () => void client.end().catch(() => undefined),
+    );
+    const row = rows.rows[0];
+    return {
+      client,
+      serverVersionNum: Number(row?.num),
+      serverVersion: row?.version ?? '',
+      ssl: useSsl,
+    };
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Opens one session to a monitored server within `timeoutMs`, honouring sslmode as
+ * libpq does. Failure is a value carrying the classified cause and fix.
+ */
+export async function connectTarget(
+  settings: ConnectionSettings,
+  options: ConnectOptions = {},
+): Promise<ConnectResult> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  const ctx: AttemptContext = {
+    host: settings.host,
+    port: settings.port,
+    dbname: settings.dbname,
+    user: settings.user,
+    passwordGiven: !!settings.password,
+    usedSsl: false,
+  };
+  try {
+    if (!isSocketPath(settings.host)) {
+      const probe = await askSsl(settings.host, settings.port, timeoutMs);
+      ctx.serverOffersSsl = probe.answer === 'S';
+      if (probe.localAddress) ctx.localAddress = probe.localAddress;
+    }
+    if (sslRequired(settings) && ctx.serverOffersSsl === false) {
+      throw Object.assign(new Error('SSL not offered'), { code: 'PGVIGIL_SSL_NOT_OFFERED' });
+    }
+    const mode = settings.sslmode;
+    ctx.usedSsl = sslRequired(settings) || (mode === 'prefer' && ctx.serverOffersSsl === true);
+    try {
+      return { ok: true, connection: await open(settings, ctx.usedSsl, options, deadline) };
+    } catch (err) {
+      const failure = classifyConnectionError(err, ctx);
+      if (failure.code === 'no_hba_entry' && !ctx.usedSsl && ctx.serverOffersSsl) {
+        // pg_hba.conf may hold a hostssl line only: the same attempt over TLS tells.
+        const overSsl = await open(
+          { ...settings, sslmode: 'require', sslRootCert: undefined },
+          true,
+          options,
+          deadline,
+        ).then(
+          (connection) => ({ connection, failure: undefined }),
+          (sslErr: unknown) => ({
+            connection: undefined,
+            failure: classifyConnectionError(sslErr, { ...ctx, usedSsl: true }),
+          }),
+        );
+        if (overSsl.failure?.code !== 'no_hba_entry') {
+          // allow: libpq's next step is exactly this TLS attempt.
+          if (mode === 'allow' && overSsl.connection)
+            return { ok: true, connection: overSsl.connection };
+          await overSsl.connection?.client.end().catch(() => undefined);
+          ctx.hbaAcceptsSsl = true;
+        }
+        throw err;
+      }
+      // prefer: libpq falls back to a plain session only when TLS itself failed.
+      if (mode === 'prefer' && ctx.usedSsl && failure.code.startsWith('ssl_')) {
+        ctx.usedSsl = false;
+        return { ok: true, connection: await open(settings, false, options, deadline) };
+      }
+      throw err;
+    }
+  } catch (err) {
+    return { ok: false, failure: classifyConnectionError(err, ctx) };
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** libpq's sslmode values, weakest first. */
+export const TARGET_SSL_MODES = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+] as const;
+export type TargetSslMode = (typeof TARGET_SSL_MODES)[number];
+
+const pem = (label: string) =>
+  z
+    .string()
+    .max(64_000)
+    .refine((text) => text.includes('-----BEGIN '), {
+      message: `${label} must be pasted PEM text (-----BEGIN ...), not a file path`,
+    });
+
+/**
+ * Everything needed to reach one monitored server. Certificates and keys are PEM
+ * text, never paths: the web app and the collector may run on different machines.
+ */
+export const connectionSettingsSchema = z.object({
+  host: z
+    .string()
+    .trim()
+    .min(1, 'host is required')
+    .max(255)
+    .regex(/^[^\s,]+$/, 'one host name or address, without spaces or commas'),
+  port: z.number().int().min(1).max(65535).default(5432),
+  dbname: z.string().min(1, 'database is required').max(63).default('postgres'),
+  user: z.string().min(1, 'user is required').max(63),
+  password: z.string().max(1024).optional(),
+  sslmode: z.enum(TARGET_SSL_MODES).default('prefer'),
+  sslRootCert: pem('CA certificate').optional(),
+  sslCert: pem('Client certificate').optional(),
+  sslKey: pem('Client key').optional(),
+});
+
+export type ConnectionSettings = z.output<typeof connectionSettingsSchema>;
+export type ConnectionSettingsInput = z.input<typeof connectionSettingsSchema>;
