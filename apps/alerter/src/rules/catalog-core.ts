@@ -1,0 +1,257 @@
+import { column, expr, pct, ratioOfIncreases } from './derive';
+import type { RuleDefinition } from './types';
+
+type Input = Omit<
+  RuleDefinition,
+  'kind' | 'aggregation' | 'windowSeconds' | 'operator' | 'forSeconds'
+> &
+  Partial<
+    Pick<RuleDefinition, 'kind' | 'aggregation' | 'windowSeconds' | 'operator' | 'forSeconds'>
+  >;
+
+export const define = (r: Input): RuleDefinition => ({
+  kind: 'builtin',
+  aggregation: 'latest',
+  windowSeconds: 900,
+  operator: '>',
+  forSeconds: 300,
+  ...r,
+});
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+/** Availability, sessions, locks and throughput: the rules an on-call engineer meets first. */
+export const SERVER_RULES: RuleDefinition[] = [
+  define({
+    key: 'server_down',
+    name: 'Server down',
+    category: 'availability',
+    source: { probe: 'server_status', columns: ['up'], derive: column('up') },
+    operator: '<',
+    warning: null,
+    critical: 1,
+    forSeconds: 60,
+    windowSeconds: 300,
+    unit: 'bool',
+    explanation:
+      'The collector could not connect or run its probes. The classified reason (refused, timeout, authentication, TLS) is on the server page.',
+    runbook:
+      'Check that PostgreSQL is running and reachable from the collector host (pg_isready -h <host> -p <port>), then read the server log around the time it went down.',
+  }),
+  define({
+    key: 'server_restarted',
+    name: 'Server restarted',
+    category: 'availability',
+    source: {
+      probe: 'server_status',
+      columns: ['uptime_seconds'],
+      derive: column('uptime_seconds'),
+    },
+    operator: '<',
+    warning: 300,
+    critical: null,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      'pg_postmaster_start_time() is less than 5 minutes ago: the server restarted, crashed and recovered, or failed over.',
+    runbook:
+      'Look in the server log for "database system was interrupted" or "terminated by signal". An unplanned restart after an OOM kill needs memory settings reviewed.',
+  }),
+  define({
+    key: 'connections_used',
+    name: 'Connections used',
+    category: 'connections',
+    source: {
+      probe: 'activity',
+      columns: ['total_connections', 'max_connections', 'reserved_connections'],
+      derive: expr((v) =>
+        pct(v('total_connections'), (v('max_connections') ?? 0) - (v('reserved_connections') ?? 0)),
+      ),
+    },
+    warning: 80,
+    critical: 90,
+    unit: 'percent',
+    explanation:
+      'Client backends as a percentage of max_connections minus the slots reserved for superusers and pg_use_reserved_connections. At 100 % new logins fail with "too many clients".',
+    runbook:
+      'Find who holds the connections (pg_stat_activity grouped by usename, application_name, state). Idle connections point at a pool sized too large; use a pooler (PgBouncer) rather than raising max_connections.',
+  }),
+  define({
+    key: 'idle_in_transaction',
+    name: 'Idle in transaction',
+    category: 'connections',
+    source: {
+      probe: 'activity',
+      columns: ['idle_in_transaction_max_seconds'],
+      derive: column('idle_in_transaction_max_seconds'),
+    },
+    warning: 300,
+    critical: 900,
+    forSeconds: 60,
+    unit: 'seconds',
+    explanation:
+      'The oldest session sitting "idle in transaction". It holds its snapshot and locks, stops vacuum from removing dead rows and can block DDL.',
+    runbook:
+      "Identify the application (pg_stat_activity where state = 'idle in transaction'), fix the code path that does not commit, and set idle_in_transaction_session_timeout. pg_terminate_backend(pid) ends it now.",
+  }),
+  define({
+    key: 'long_query',
+    name: 'Long running query',
+    category: 'queries',
+    source: {
+      probe: 'activity',
+      columns: ['longest_query_seconds'],
+      derive: column('longest_query_seconds'),
+    },
+    warning: 600,
+    critical: 3600,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      'The longest active statement. Tune the thresholds per server for reporting or ETL workloads.',
+    runbook:
+      'Look at the statement and its wait event on the sessions page; EXPLAIN it. Cancel with pg_cancel_backend(pid) if it is runaway; set statement_timeout for the role.',
+  }),
+  define({
+    key: 'long_transaction',
+    name: 'Long transaction',
+    category: 'queries',
+    source: {
+      probe: 'activity',
+      columns: ['longest_transaction_seconds'],
+      derive: column('longest_transaction_seconds'),
+    },
+    warning: 3600,
+    critical: null,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      'The oldest open transaction. It holds back the xmin horizon: vacuum cannot clean anything newer.',
+    runbook:
+      'Find it in pg_stat_activity ordered by xact_start; ask the owner or terminate it. Check for forgotten BEGIN in interactive sessions.',
+  }),
+  define({
+    key: 'lock_waiters',
+    name: 'Sessions waiting on locks',
+    category: 'locks',
+    source: {
+      probe: 'activity',
+      columns: ['lock_waiting_sessions'],
+      derive: column('lock_waiting_sessions'),
+    },
+    warning: 5,
+    critical: 20,
+    forSeconds: 120,
+    unit: 'count',
+    explanation:
+      'Sessions whose wait_event_type is Lock. A growing queue behind one blocker is how outages start.',
+    runbook:
+      'Open the locks view, find the blocker with pg_blocking_pids(), and end the blocking transaction if it is stuck.',
+  }),
+  define({
+    key: 'lock_wait_time',
+    name: 'Longest lock wait',
+    category: 'locks',
+    source: {
+      probe: 'activity',
+      columns: ['longest_lock_wait_seconds'],
+      derive: column('longest_lock_wait_seconds'),
+    },
+    warning: 30,
+    critical: 300,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation: 'How long the longest waiter has been waiting for a heavyweight lock.',
+    runbook:
+      'As for lock waiters; consider lock_timeout for DDL so it gives up instead of queueing everyone behind it.',
+  }),
+  define({
+    key: 'deadlocks',
+    name: 'Deadlocks',
+    category: 'locks',
+    source: { probe: 'database_stats', columns: ['deadlocks'], derive: column('deadlocks') },
+    aggregation: 'delta',
+    windowSeconds: 300,
+    warning: 0,
+    critical: null,
+    forSeconds: 0,
+    unit: 'count',
+    explanation: 'Deadlocks detected in the last 5 minutes (pg_stat_database.deadlocks increase).',
+    runbook:
+      'The server log has both statements (log_lock_waits helps). Make transactions take locks in a consistent order.',
+  }),
+  define({
+    key: 'rollback_ratio',
+    name: 'Rollback ratio',
+    category: 'throughput',
+    source: {
+      probe: 'database_stats',
+      columns: ['xact_commit', 'xact_rollback'],
+      derive: ratioOfIncreases(['xact_rollback'], ['xact_commit', 'xact_rollback']),
+    },
+    aggregation: 'avg',
+    warning: 10,
+    critical: null,
+    forSeconds: 600,
+    unit: 'percent',
+    explanation: 'Rolled-back transactions as a percentage of all transactions over 15 minutes.',
+    runbook:
+      'Look for application errors and serialization failures; the server log shows the ERRORs that caused the rollbacks.',
+  }),
+  define({
+    key: 'cache_hit_ratio',
+    name: 'Cache hit ratio',
+    category: 'throughput',
+    source: {
+      probe: 'database_stats',
+      columns: ['blks_hit', 'blks_read'],
+      derive: ratioOfIncreases(['blks_hit'], ['blks_hit', 'blks_read']),
+    },
+    aggregation: 'avg',
+    operator: '<',
+    warning: 90,
+    critical: null,
+    forSeconds: 900,
+    unit: 'percent',
+    explanation:
+      'Share of block reads served from shared_buffers over 15 minutes. Below 90 % on an OLTP database usually means the working set no longer fits; the anomaly rule catches a drop below its own baseline.',
+    runbook:
+      'Check which tables are read from disk (pg_statio_user_tables), missing indexes causing sequential scans, and shared_buffers sizing.',
+  }),
+  define({
+    key: 'temp_bytes',
+    name: 'Temporary file bytes',
+    category: 'queries',
+    source: { probe: 'database_stats', columns: ['temp_bytes'], derive: column('temp_bytes') },
+    aggregation: 'rate',
+    warning: (1 * GiB) / 60,
+    critical: null,
+    forSeconds: 600,
+    unit: 'per_second',
+    explanation:
+      'Bytes written to temporary files per second (default threshold: 1 GiB per minute): sorts and hashes spilling out of work_mem.',
+    runbook:
+      'Find the statements with temp_blks_written in pg_stat_statements; add indexes or raise work_mem for that role only.',
+  }),
+  define({
+    key: 'prepared_transaction_age',
+    name: 'Old prepared transaction',
+    category: 'queries',
+    source: {
+      probe: 'activity',
+      columns: ['oldest_prepared_xact_seconds'],
+      derive: column('oldest_prepared_xact_seconds'),
+    },
+    warning: 300,
+    critical: null,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      'A two-phase transaction prepared more than 5 minutes ago and neither committed nor rolled back. It holds locks and the xmin horizon forever.',
+    runbook:
+      'SELECT * FROM pg_prepared_xacts; ask the transaction manager, then COMMIT PREPARED or ROLLBACK PREPARED the gid.',
+  }),
+];
+
+export { MiB, GiB };

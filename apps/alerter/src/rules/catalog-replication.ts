@@ -1,0 +1,262 @@
+import { column, expr, pct } from './derive';
+import { define, GiB, MiB } from './catalog-core';
+import type { RuleDefinition } from './types';
+
+const WRAPAROUND = 2 ** 31;
+
+/** Replication, slots, subscriptions, wraparound, WAL and archiving. */
+export const REPLICATION_RULES: RuleDefinition[] = [
+  define({
+    key: 'replication_lag_bytes',
+    name: 'Replication lag (bytes)',
+    category: 'replication',
+    source: {
+      probe: 'replication',
+      columns: ['replay_lag_bytes'],
+      objectKeys: ['application_name'],
+      derive: column('replay_lag_bytes'),
+    },
+    warning: 50 * MiB,
+    critical: 100 * MiB,
+    unit: 'bytes',
+    explanation:
+      'WAL the standby has received but not replayed yet, measured on the primary (pg_stat_replication).',
+    runbook:
+      'Check the standby for long queries conflicting with replay, I/O saturation, or max_standby_streaming_delay. Network throughput limits show as write lag.',
+  }),
+  define({
+    key: 'replication_lag_time',
+    name: 'Replication lag (time)',
+    category: 'replication',
+    source: {
+      probe: 'replication',
+      columns: ['replay_lag_seconds'],
+      objectKeys: ['application_name'],
+      derive: column('replay_lag_seconds'),
+    },
+    warning: 300,
+    critical: null,
+    unit: 'seconds',
+    explanation: 'replay_lag from pg_stat_replication: how far behind reads on the standby are.',
+    runbook:
+      'As for byte lag. A lag that only grows means replay is stuck (look for a conflicting query or a lock on the standby).',
+  }),
+  define({
+    key: 'standby_disconnected',
+    name: 'Standby not streaming',
+    category: 'replication',
+    source: { probe: 'wal_receiver', columns: ['streaming'], derive: column('streaming') },
+    operator: '<',
+    warning: null,
+    critical: 1,
+    forSeconds: 120,
+    unit: 'bool',
+    explanation:
+      'On a standby, the WAL receiver is not in the streaming state: it is falling back to archive recovery or not replicating at all.',
+    runbook:
+      "Check primary_conninfo, the network, the primary's pg_hba.conf and whether the slot still exists; the standby log says why the receiver stopped.",
+  }),
+  define({
+    key: 'slot_inactive',
+    name: 'Replication slot inactive',
+    category: 'replication',
+    source: {
+      probe: 'replication_slots',
+      columns: ['active'],
+      objectKeys: ['slot_name'],
+      derive: column('active'),
+    },
+    operator: '<',
+    warning: 1,
+    critical: null,
+    forSeconds: 600,
+    unit: 'bool',
+    explanation:
+      'Nobody consumes this slot. It keeps WAL (and, for logical slots, catalog rows) until it is used or dropped.',
+    runbook:
+      'Reconnect the consumer, or drop the slot with pg_drop_replication_slot() if it is abandoned.',
+  }),
+  define({
+    key: 'slot_retained_wal',
+    name: 'Replication slot retaining WAL',
+    category: 'replication',
+    source: {
+      probe: 'replication_slots',
+      columns: ['retained_bytes'],
+      objectKeys: ['slot_name'],
+      derive: column('retained_bytes'),
+    },
+    warning: 1 * GiB,
+    critical: 10 * GiB,
+    unit: 'bytes',
+    explanation:
+      'WAL kept for this slot (current LSN minus restart_lsn). Unbounded retention fills the disk.',
+    runbook:
+      "Fix or drop the slot's consumer; set max_slot_wal_keep_size so one slot cannot take the server down.",
+  }),
+  define({
+    key: 'slot_wal_lost',
+    name: 'Replication slot lost its WAL',
+    category: 'replication',
+    source: {
+      probe: 'replication_slots',
+      columns: ['wal_status'],
+      objectKeys: ['slot_name'],
+      derive: (rows) =>
+        rows.map((r) => ({ at: r.at, value: r.values.wal_status === 'lost' ? 1 : 0 })),
+    },
+    warning: null,
+    critical: 0,
+    forSeconds: 0,
+    unit: 'bool',
+    explanation:
+      'wal_status = lost: WAL this slot needs was removed; its consumer can never catch up.',
+    runbook: 'Rebuild the standby or re-sync the subscriber, then drop and recreate the slot.',
+  }),
+  define({
+    key: 'subscription_down',
+    name: 'Subscription worker down',
+    category: 'replication',
+    source: {
+      probe: 'subscriptions',
+      columns: ['enabled', 'worker_running'],
+      objectKeys: ['subname'],
+      derive: expr((v) => (v('enabled') === 1 && v('worker_running') === 0 ? 1 : 0)),
+    },
+    warning: null,
+    critical: 0,
+    forSeconds: 120,
+    unit: 'bool',
+    explanation:
+      'An enabled logical-replication subscription has no apply worker (pg_stat_subscription.pid is null).',
+    runbook:
+      'The subscriber log shows the apply error (often a conflict or a missing table); fix it, or ALTER SUBSCRIPTION ... SKIP on 15+.',
+  }),
+  define({
+    key: 'xid_wraparound',
+    name: 'Transaction ID age (wraparound)',
+    category: 'wraparound',
+    source: {
+      probe: 'database_age',
+      columns: ['xid_age'],
+      derive: expr((v) => pct(v('xid_age'), WRAPAROUND)),
+    },
+    warning: 50,
+    critical: 75,
+    forSeconds: 0,
+    unit: 'percent',
+    explanation:
+      'age(datfrozenxid) as a percentage of the 2^31 transactions after which PostgreSQL stops accepting writes.',
+    runbook:
+      'Find the oldest tables (age(relfrozenxid)), remove what holds the horizon back (old transactions, slots, prepared transactions), then VACUUM (FREEZE) them.',
+  }),
+  define({
+    key: 'xid_freeze_max_age',
+    name: 'Transaction ID age vs autovacuum_freeze_max_age',
+    category: 'wraparound',
+    source: {
+      probe: 'database_age',
+      columns: ['xid_age', 'autovacuum_freeze_max_age'],
+      derive: expr((v) => pct(v('xid_age'), v('autovacuum_freeze_max_age'))),
+    },
+    warning: 110,
+    critical: 125,
+    forSeconds: 0,
+    unit: 'percent',
+    explanation:
+      'Past 100 % autovacuum should already be running anti-wraparound vacuums; staying above means they cannot finish.',
+    runbook:
+      'Look for autovacuum workers stuck on locks, cost limits too low, or a horizon held back; run VACUUM manually on the oldest tables.',
+  }),
+  define({
+    key: 'mxid_wraparound',
+    name: 'Multixact age (wraparound)',
+    category: 'wraparound',
+    source: {
+      probe: 'database_age',
+      columns: ['mxid_age'],
+      derive: expr((v) => pct(v('mxid_age'), WRAPAROUND)),
+    },
+    warning: 50,
+    critical: 75,
+    forSeconds: 0,
+    unit: 'percent',
+    explanation: 'mxid_age(datminmxid) as a percentage of the multixact wraparound limit.',
+    runbook:
+      'As for transaction IDs; heavy SELECT ... FOR SHARE / foreign keys consume multixacts.',
+  }),
+  define({
+    key: 'mxid_freeze_max_age',
+    name: 'Multixact age vs autovacuum_multixact_freeze_max_age',
+    category: 'wraparound',
+    source: {
+      probe: 'database_age',
+      columns: ['mxid_age', 'autovacuum_multixact_freeze_max_age'],
+      derive: expr((v) => pct(v('mxid_age'), v('autovacuum_multixact_freeze_max_age'))),
+    },
+    warning: 110,
+    critical: 125,
+    forSeconds: 0,
+    unit: 'percent',
+    explanation: 'Multixact age relative to the point where autovacuum forces freezing.',
+    runbook: 'As for transaction ID age vs autovacuum_freeze_max_age.',
+  }),
+  define({
+    key: 'archiver_failing',
+    name: 'WAL archiving failing',
+    category: 'wal',
+    source: { probe: 'archiver', columns: ['failing'], derive: column('failing') },
+    warning: null,
+    critical: 0,
+    forSeconds: 300,
+    unit: 'bool',
+    explanation:
+      'pg_stat_archiver shows a failure newer than the last success: WAL piles up in pg_wal and point-in-time recovery has a gap.',
+    runbook:
+      'Run archive_command by hand as the postgres user with the failing file name; check the destination space and credentials.',
+  }),
+  define({
+    key: 'wal_directory_growth',
+    name: 'WAL directory growth',
+    category: 'wal',
+    source: { probe: 'wal_directory', columns: ['size_bytes'], derive: column('size_bytes') },
+    aggregation: 'delta',
+    windowSeconds: 3600,
+    warning: 5 * GiB,
+    critical: 20 * GiB,
+    forSeconds: 0,
+    unit: 'bytes',
+    explanation:
+      'Growth of pg_wal over the last hour. WAL that is not recycled is held by a slot, a failing archiver or wal_keep_size.',
+    runbook:
+      'Check slot retention and archiver status first; then max_wal_size and checkpoint frequency.',
+  }),
+  define({
+    key: 'checkpoints_requested',
+    name: 'Requested checkpoints',
+    category: 'wal',
+    source: {
+      probe: 'checkpointer',
+      columns: ['num_timed', 'num_requested'],
+      derive: (rows) => {
+        const out = [];
+        for (let i = 1; i < rows.length; i++) {
+          const d = (c: string) => Number(rows[i]!.values[c]) - Number(rows[i - 1]!.values[c]);
+          const req = d('num_requested');
+          const all = req + d('num_timed');
+          out.push({ at: rows[i]!.at, value: req < 0 || all <= 0 ? null : (100 * req) / all });
+        }
+        return out;
+      },
+    },
+    aggregation: 'avg',
+    windowSeconds: 3600,
+    warning: 50,
+    critical: null,
+    forSeconds: 0,
+    unit: 'percent',
+    explanation:
+      'Checkpoints forced by max_wal_size as a share of all checkpoints over an hour: the server writes more WAL than max_wal_size allows between timed checkpoints.',
+    runbook: 'Raise max_wal_size so checkpoints happen on checkpoint_timeout.',
+  }),
+];

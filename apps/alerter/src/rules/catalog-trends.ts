@@ -1,0 +1,151 @@
+import { column, expr, pct, ratioOfIncreases } from './derive';
+import { define } from './catalog-core';
+import type { Derive, RuleDefinition } from './types';
+
+/** Per-second increase of a counter between consecutive rows (null across a reset). */
+const perSecond =
+  (col: string): Derive =>
+  (rows) =>
+    rows.slice(1).map((r, i) => {
+      const prev = rows[i]!;
+      const d = Number(r.values[col]) - Number(prev.values[col]);
+      const s = (r.at.getTime() - prev.at.getTime()) / 1000;
+      return { at: r.at, value: d >= 0 && s > 0 ? d / s : null };
+    });
+
+/**
+ * Forecasts: the value is "days until the trend reaches the limit"; they fire when
+ * that is short. Anomalies: the value is how many robust standard deviations the
+ * metric is from its seasonal baseline.
+ */
+export const TREND_RULES: RuleDefinition[] = [
+  define({
+    key: 'disk_full_forecast',
+    name: 'Disk full soon',
+    kind: 'forecast',
+    category: 'storage',
+    source: { probe: 'os', columns: ['disk_used_pct'], derive: column('disk_used_pct') },
+    forecast: { limit: 100, windowDays: 7 },
+    operator: '<',
+    warning: 14,
+    critical: 3,
+    forSeconds: 3600,
+    unit: 'days',
+    enabledByDefault: false,
+    explanation: 'Linear trend of disk usage over 7 days, projected to 100 %.',
+    runbook: 'Add space or remove data before the date shown; check WAL retention and bloat first.',
+  }),
+  define({
+    key: 'xid_wraparound_forecast',
+    name: 'Transaction ID wraparound soon',
+    kind: 'forecast',
+    category: 'wraparound',
+    source: {
+      probe: 'database_age',
+      columns: ['xid_age'],
+      derive: expr((v) => pct(v('xid_age'), 2 ** 31)),
+    },
+    forecast: { limit: 100, windowDays: 7 },
+    operator: '<',
+    warning: 30,
+    critical: 7,
+    forSeconds: 3600,
+    unit: 'days',
+    explanation:
+      'Days until age(datfrozenxid) reaches the wraparound limit at the current consumption rate, if vacuum does not freeze.',
+    runbook:
+      'Freeze the oldest tables now (VACUUM (FREEZE, VERBOSE)); see the xid_wraparound rule.',
+  }),
+  define({
+    key: 'sequence_exhaustion_forecast',
+    name: 'Sequence exhausted soon',
+    kind: 'forecast',
+    category: 'schema',
+    source: {
+      probe: 'sequences',
+      columns: ['used_pct'],
+      objectKeys: ['schemaname', 'sequencename'],
+      derive: column('used_pct'),
+    },
+    forecast: { limit: 100, windowDays: 14 },
+    operator: '<',
+    warning: 90,
+    critical: 30,
+    forSeconds: 3600,
+    unit: 'days',
+    explanation: 'Days until the sequence reaches its maximum at its current rate.',
+    runbook: 'Plan the bigint migration before that date.',
+  }),
+  ...(
+    [
+      [
+        'anomaly_transactions',
+        'Transactions rate',
+        'database_stats',
+        ['xact_commit'],
+        perSecond('xact_commit'),
+      ],
+      [
+        'anomaly_rollbacks',
+        'Rollbacks rate',
+        'database_stats',
+        ['xact_rollback'],
+        perSecond('xact_rollback'),
+      ],
+      [
+        'anomaly_connections',
+        'Connections',
+        'activity',
+        ['total_connections'],
+        column('total_connections'),
+      ],
+      [
+        'anomaly_replication_lag',
+        'Replication lag',
+        'replication',
+        ['replay_lag_bytes'],
+        column('replay_lag_bytes'),
+      ],
+      [
+        'anomaly_temp_bytes',
+        'Temporary bytes rate',
+        'database_stats',
+        ['temp_bytes'],
+        perSecond('temp_bytes'),
+      ],
+      [
+        'anomaly_cache_hit',
+        'Cache hit ratio',
+        'database_stats',
+        ['blks_hit', 'blks_read'],
+        ratioOfIncreases(['blks_hit'], ['blks_hit', 'blks_read']),
+      ],
+      ['anomaly_wal_bytes', 'WAL bytes rate', 'wal', ['wal_bytes'], perSecond('wal_bytes')],
+      [
+        'anomaly_query_time',
+        'Query time rate',
+        'statements_summary',
+        ['total_exec_time'],
+        perSecond('total_exec_time'),
+      ],
+    ] as const
+  ).map(([key, name, probe, columns, derive]) =>
+    define({
+      key,
+      name: `${name} outside its usual band`,
+      kind: 'anomaly',
+      category: 'throughput',
+      source: { probe, columns, derive },
+      anomaly: { sensitivity: 3 },
+      aggregation: 'avg',
+      windowSeconds: 900,
+      warning: 3,
+      critical: null,
+      forSeconds: 900,
+      unit: 'ratio',
+      explanation: `${name} compared with its own seasonal baseline (same hour of the week, else same hour of the day, else overall; median and MAD). Silent during the first week of history.`,
+      runbook:
+        'Compare with the expected band on the chart; a deploy, a batch job or a traffic change usually explains it.',
+    }),
+  ),
+];

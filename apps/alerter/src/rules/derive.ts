@@ -1,0 +1,56 @@
+import type { Sample } from '../core';
+import type { Derive, SourceRow } from './types';
+
+/** A number from a probe value (pg returns bigint as number, booleans as booleans). */
+export function num(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (v instanceof Date) return v.getTime() / 1000;
+  return null;
+}
+
+/** One column as is. */
+export const column =
+  (name: string): Derive =>
+  (rows) =>
+    rows.map((r) => ({ at: r.at, value: num(r.values[name]) }));
+
+/** Any per-row expression over the row's values; null when an input is missing. */
+export const expr =
+  (fn: (v: (name: string) => number | null) => number | null): Derive =>
+  (rows) =>
+    rows.map((r) => ({ at: r.at, value: fn((n) => num(r.values[n])) }));
+
+/** 100 * a / b, null when b is not positive. */
+export const pct = (a: number | null, b: number | null) =>
+  a === null || b === null || b <= 0 ? null : (100 * a) / b;
+
+function deltas(prev: SourceRow, cur: SourceRow, cols: readonly string[]): number | null {
+  let sum = 0;
+  for (const c of cols) {
+    const a = num(prev.values[c]);
+    const b = num(cur.values[c]);
+    if (a === null || b === null) return null;
+    // a counter that went down was reset (stats reset, restart): this interval is unknown
+    if (b < a) return null;
+    sum += b - a;
+  }
+  return sum;
+}
+
+/**
+ * Per interval, 100 * increase(num) / increase(den) of counters: rollback ratio,
+ * cache hit ratio, requested checkpoints. An interval with no activity gives null.
+ */
+export const ratioOfIncreases =
+  (numerator: readonly string[], denominator: readonly string[]): Derive =>
+  (rows) => {
+    const out: Sample[] = [];
+    for (let i = 1; i < rows.length; i++) {
+      const n = deltas(rows[i - 1]!, rows[i]!, numerator);
+      const d = deltas(rows[i - 1]!, rows[i]!, denominator);
+      out.push({ at: rows[i]!.at, value: pct(n, d) });
+    }
+    return out;
+  };

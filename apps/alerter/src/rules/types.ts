@@ -1,0 +1,64 @@
+import type { RuleKind, Severity } from '@pgvigil/db';
+import type { Aggregation, Operator, Sample } from '../core';
+
+export const RULE_CATEGORIES = [
+  'availability',
+  'connections',
+  'queries',
+  'locks',
+  'throughput',
+  'replication',
+  'wraparound',
+  'wal',
+  'vacuum',
+  'schema',
+  'storage',
+  'os',
+  'pgvigil',
+] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+
+/** One stored row of a probe, as the alerter reads it: values by column name. */
+export interface SourceRow {
+  at: Date;
+  values: Record<string, unknown>;
+}
+
+/** Turns one series of probe rows (one server / database / object) into samples. */
+export type Derive = (rows: readonly SourceRow[]) => Sample[];
+
+export interface RuleSource {
+  /** probe name: the table metrics.<probe> */
+  probe: string;
+  /** probe columns the rule reads */
+  columns: readonly string[];
+  /** columns naming the object (table, slot, standby...); one alert per object */
+  objectKeys?: readonly string[];
+  derive: Derive;
+}
+
+export interface RuleDefinition {
+  key: string;
+  name: string;
+  kind: RuleKind;
+  category: RuleCategory;
+  source: RuleSource;
+  aggregation: Aggregation;
+  windowSeconds: number;
+  operator: Operator;
+  warning: number | null;
+  critical: number | null;
+  forSeconds: number;
+  unit: 'percent' | 'bytes' | 'seconds' | 'count' | 'per_second' | 'days' | 'ratio' | 'bool';
+  /** what the number means and why it matters */
+  explanation: string;
+  /** what to do when it fires */
+  runbook: string;
+  /** kind 'forecast': the limit the trend is projected to, and the window fitted */
+  forecast?: { limitColumn?: string; limit?: number; windowDays: number };
+  /** kind 'anomaly': the baseline sensitivity in robust standard deviations */
+  anomaly?: { sensitivity: number };
+  /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
+  enabledByDefault?: boolean;
+  defaultSeverity?: Severity;
+}
