@@ -1,2 +1,6 @@
-// Filled in by the accounts feature; re-exported as @pgvigil/db/accounts.
-export {};
+// Users, sessions, API tokens, login attempts and the audit log; re-exported as @pgvigil/db/accounts.
+export * from './users';
+export * from './sessions';
+export * from './tokens';
+export * from './audit';
+export * from './login-attempts';

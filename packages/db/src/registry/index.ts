@@ -1,2 +1,5 @@
-// Filled in by the registry feature; re-exported as @pgvigil/db/registry.
-export {};
+// Clusters and monitored servers (secrets sealed); re-exported as @pgvigil/db/registry.
+export * from './clusters';
+export * from './servers';
+export * from './delete-server';
+export * from './registry-io';

@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import type { Queryable } from '../client';
+import { ENVIRONMENTS, SSL_MODES, type Environment, type SslMode } from '../domain';
+import { ConflictError, NotFoundError } from '../errors';
+import type { SecretBox } from '../secret-box';
+import { tagsSchema } from './clusters';
+
+const PASSWORD_CONTEXT = 'servers.password';
+const SSL_KEY_CONTEXT = 'servers.ssl_key';
+
+const pem = z
+  .string()
+  .max(64_000)
+  .refine((t) => t.includes('-----BEGIN '), 'paste PEM text (-----BEGIN ...), not a file path');
+
+/**
+ * A server as stored. Secrets: a string sets them, null clears them, absent keeps them.
+ */
+const serverFields = {
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(2000),
+  environment: z.enum(ENVIRONMENTS),
+  tags: tagsSchema,
+  clusterId: z.number().int().positive().nullable(),
+  enabled: z.boolean(),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s,]+$/, 'one host name or address'),
+  port: z.number().int().min(1).max(65535),
+  dbname: z.string().min(1).max(63),
+  username: z.string().min(1).max(63),
+  password: z.string().max(1024).nullable().optional(),
+  sslmode: z.enum(SSL_MODES),
+  sslRootCert: pem.nullable(),
+  sslCert: pem.nullable(),
+  sslKey: pem.nullable().optional(),
+};
+export const serverInputSchema = z.object({
+  ...serverFields,
+  description: serverFields.description.default(''),
+  environment: serverFields.environment.default('production'),
+  tags: serverFields.tags.default([]),
+  clusterId: serverFields.clusterId.default(null),
+  enabled: serverFields.enabled.default(true),
+  port: serverFields.port.default(5432),
+  dbname: serverFields.dbname.default('postgres'),
+  sslmode: serverFields.sslmode.default('prefer'),
+  sslRootCert: serverFields.sslRootCert.default(null),
+  sslCert: serverFields.sslCert.default(null),
+});
+/** A patch: absent fields are left as they are (no defaults apply). */
+export const serverPatchSchema = z.object(serverFields).partial();
+export type ServerInput = z.input<typeof serverInputSchema>;
+export type ServerPatch = z.input<typeof serverPatchSchema>;
+
+/** A server as the API shows it: secrets only as "is set". */
+export type Server = {
+  id: number;
+  name: string;
+  description: string;
+  environment: Environment;
+  tags: string[];
+  clusterId: number | null;
+  clusterName: string | null;
+  enabled: boolean;
+  host: string;
+  port: number;
+  dbname: string;
+  username: string;
+  sslmode: SslMode;
+  sslRootCert: string | null;
+  sslCert: string | null;
+  hasPassword: boolean;
+  hasSslKey: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const SELECT = `SELECT s.id, s.name, s.description, s.environment, s.tags, s.cluster_id AS "clusterId",
+  c.name AS "clusterName", s.enabled, s.host, s.port, s.dbname, s.username, s.sslmode,
+  s.ssl_root_cert AS "sslRootCert", s.ssl_cert AS "sslCert",
+  s.password_enc IS NOT NULL AS "hasPassword", s.ssl_key_enc IS NOT NULL AS "hasSslKey",
+  s.created_at AS "createdAt", s.updated_at AS "updatedAt"
+  FROM servers s LEFT JOIN clusters c ON c.id = s.cluster_id`;
+
+function explain(err: unknown, name: string | undefined): never {
+  if (err instanceof ConflictError) {
+    // 23503 (unknown cluster) and 23505 (duplicate name) both arrive as ConflictError.
+    throw new ConflictError(
+      `A server named "${name}" already exists, or the cluster does not exist`,
+    );
+  }
+  throw err;
+}
+
+async function assertCluster(q: Queryable, clusterId: number | null | undefined): Promise<void> {
+  if (clusterId == null) return;
+  const rows = await q.query('SELECT 1 FROM clusters WHERE id = $1', [clusterId]);
+  if (!rows[0]) throw new NotFoundError(`Cluster ${clusterId}`);
+}
+
+export async function listServers(q: Queryable): Promise<Server[]> {
+  return q.query<Server>(`${SELECT} ORDER BY lower(s.name)`);
+}
+
+export async function getServer(q: Queryable, id: number): Promise<Server> {
+  const rows = await q.query<Server>(`${SELECT} WHERE s.id = $1`, [id]);
+  if (!rows[0]) throw new NotFoundError(`Server ${id}`);
+  return rows[0];
+}
+
+export async function createServer(
+  q: Queryable,
+  box: SecretBox,
+  input: ServerInput,
+): Promise<Server> {
+  const v = serverInputSchema.parse(input);
+  await assertCluster(q, v.clusterId);
+  const rows = await q
+    .query<{ id: number }>(
+      `INSERT INTO servers (name, description, environment, tags, cluster_id, enabled, host, port, dbname,
+                            username, password_enc, sslmode, ssl_root_cert, ssl_cert, ssl_key_enc)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+      [
+        v.name,
+        v.description,
+        v.environment,
+        v.tags,
+        v.clusterId,
+        v.enabled,
+        v.host,
+        v.port,
+        v.dbname,
+        v.username,
+        v.password ? box.seal(v.password, PASSWORD_CONTEXT) : null,
+        v.sslmode,
+        v.sslRootCert,
+        v.sslCert,
+        v.sslKey ? box.seal(v.sslKey, SSL_KEY_CONTEXT) : null,
+      ],
+    )
+    .catch((err: unknown) => explain(err, v.name));
+  return getServer(q, rows[0]?.id ?? 0);
+}
+
+export async function updateServer(
+  q: Queryable,
+  box: SecretBox,
+  id: number,
+  patch: ServerPatch,
+): Promise<Server> {
+  const v = serverPatchSchema.parse(patch);
+  await getServer(q, id);
+  await assertCluster(q, v.clusterId);
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  const set = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  };
+  const columns = {
+    name: 'name',
+    description: 'description',
+    environment: 'environment',
+    tags: 'tags',
+    clusterId: 'cluster_id',
+    enabled: 'enabled',
+    host: 'host',
+    port: 'port',
+    dbname: 'dbname',
+    username: 'username',
+    sslmode: 'sslmode',
+    sslRootCert: 'ssl_root_cert',
+    sslCert: 'ssl_cert',
+  } as const;
+  for (const [key, column] of Object.entries(columns)) {
+    const value = v[key as keyof typeof columns];
+    if (value !== undefined) set(column, value);
+  }
+  // Absent keeps the stored secret; null clears it; a string replaces it.
+  if (v.password !== undefined)
+    set('password_enc', v.password ? box.seal(v.password, PASSWORD_CONTEXT) : null);
+  if (v.sslKey !== undefined)
+    set('ssl_key_enc', v.sslKey ? box.seal(v.sslKey, SSL_KEY_CONTEXT) : null);
+  if (sets.length) {
+    await q
+      .query(`UPDATE servers SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values)
+      .catch((err: unknown) => explain(err, v.name));
+  }
+  return getServer(q, id);
+}
+
+/** Connection settings with secrets opened, for the collector and for testing a saved server. */
+export async function getServerConnection(
+  q: Queryable,
+  box: SecretBox,
+  id: number,
+): Promise<{
+  host: string;
+  port: number;
+  dbname: string;
+  user: string;
+  password?: string;
+  sslmode: SslMode;
+  sslRootCert?: string;
+  sslCert?: string;
+  sslKey?: string;
+}> {
+  const rows = await q.query<{
+    host: string;
+    port: number;
+    dbname: string;
+    username: string;
+    sslmode: SslMode;
+    password_enc: string | null;
+    ssl_root_cert: string | null;
+    ssl_cert: string | null;
+    ssl_key_enc: string | null;
+  }>(
+    'SELECT host, port, dbname, username, sslmode, password_enc, ssl_root_cert, ssl_cert, ssl_key_enc FROM servers WHERE id = $1',
+    [id],
+  );
+  const r = rows[0];
+  if (!r) throw new NotFoundError(`Server ${id}`);
+  return {
+    host: r.host,
+    port: r.port,
+    dbname: r.dbname,
+    user: r.username,
+    sslmode: r.sslmode,
+    ...(r.password_enc ? { password: box.open(r.password_enc, PASSWORD_CONTEXT) } : {}),
+    ...(r.ssl_root_cert ? { sslRootCert: r.ssl_root_cert } : {}),
+    ...(r.ssl_cert ? { sslCert: r.ssl_cert } : {}),
+    ...(r.ssl_key_enc ? { sslKey: box.open(r.ssl_key_enc, SSL_KEY_CONTEXT) } : {}),
+  };
+}
