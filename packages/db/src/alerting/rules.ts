@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { Queryable } from '../client';
+import { RULE_KINDS, SEVERITIES, type RuleKind, type Severity } from '../domain';
+import { NotFoundError } from '../errors';
+
+export interface RuleRow {
+  id: number;
+  key: string;
+  name: string;
+  kind: RuleKind;
+  probe: string | null;
+  definition: Record<string, unknown>;
+  default_severity: Severity;
+  warning_threshold: number | null;
+  critical_threshold: number | null;
+  for_seconds: number;
+  enabled: boolean;
+  updated_at: Date;
+}
+
+const builtin = z.object({
+  key: z.string().regex(/^[a-z0-9_.-]{1,100}$/),
+  name: z.string().min(1),
+  kind: z.enum(RULE_KINDS),
+  probe: z.string().min(1),
+  definition: z.record(z.string(), z.unknown()),
+  defaultSeverity: z.enum(SEVERITIES),
+  warning: z.number().nullable(),
+  critical: z.number().nullable(),
+  forSeconds: z.number().int().min(0),
+  enabled: z.boolean(),
+});
+export type BuiltinRuleInput = z.input<typeof builtin>;
+
+/**
+ * Makes the rules table hold every catalog rule. Name, probe and description follow
+ * the catalog; thresholds, `for` and enablement are set once, since people tune them.
+ */
+export async function syncBuiltinRules(db: Queryable, input: BuiltinRuleInput[]): Promise<void> {
+  const rules = z.array(builtin).parse(input);
+  if (rules.length === 0) return;
+  await db.query(
+    `INSERT INTO rules (key, name, kind, probe, definition, default_severity,
+                        warning_threshold, critical_threshold, for_seconds, enabled)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(key text, name text, kind text, probe text,
+            definition jsonb, "defaultSeverity" text, warning double precision,
+            critical double precision, "forSeconds" integer, enabled boolean)
+     ON CONFLICT (key) DO UPDATE
+       SET name = EXCLUDED.name, probe = EXCLUDED.probe, definition = EXCLUDED.definition,
+           kind = EXCLUDED.kind, updated_at = now()
+     WHERE (rules.name, rules.probe, rules.definition, rules.kind)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.probe, EXCLUDED.definition, EXCLUDED.kind)`,
+    [JSON.stringify(rules)],
+  );
+}
+
+export async function listRules(db: Queryable): Promise<RuleRow[]> {
+  return db.query<RuleRow & Record<string, unknown>>(
+    `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
+            critical_threshold, for_seconds, enabled, updated_at
+       FROM rules ORDER BY kind, key`,
+  );
+}
+
+export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
+  const [row] = await db.query<RuleRow & Record<string, unknown>>(
+    `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
+            critical_threshold, for_seconds, enabled, updated_at
+       FROM rules WHERE id = $1`,
+    [id],
+  );
+  if (!row) throw new NotFoundError(`Rule ${id}`);
+  return row;
+}
