@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { AppShell } from '@/components/shell/app-shell';
+import { Providers } from '@/components/shell/providers';
+import { THEME_BOOT_SCRIPT } from '@/components/shell/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -11,8 +14,16 @@ export const dynamic = 'force-dynamic';
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
+      <body>
+        <Providers>
+          {/* Until sessions exist every visitor is treated as admin; see docs/dashboard.md. */}
+          <AppShell role="admin">{children}</AppShell>
+        </Providers>
+      </body>
     </html>
   );
 }

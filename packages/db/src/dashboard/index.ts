@@ -1,2 +1,9 @@
-// Filled in by the dashboard feature; re-exported as @pgvigil/db/dashboard.
-export {};
+// The DBA's dashboard: read-only queries shaped for pages and /api/v1 read endpoints.
+export * from './health';
+export * from './list-fleet';
+export * from './list-active-alerts';
+export * from './list-clusters';
+export * from './get-server-overview';
+export * from './get-cluster-overview';
+export * from './charts';
+export * from './chart-series';

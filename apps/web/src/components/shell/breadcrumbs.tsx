@@ -1,0 +1,26 @@
+import Link from 'next/link';
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+/** Up the hierarchy: Fleet > cluster > server > database > table > index. */
+export function Breadcrumbs({ items, query }: { items: readonly Crumb[]; query?: string }) {
+  const suffix = query ? `?${query}` : '';
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <ol>
+        {items.map((c, n) => (
+          <li key={`${c.label}-${n}`}>
+            {c.href && n < items.length - 1 ? (
+              <Link href={`${c.href}${suffix}`}>{c.label}</Link>
+            ) : (
+              <span aria-current={n === items.length - 1 ? 'page' : undefined}>{c.label}</span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

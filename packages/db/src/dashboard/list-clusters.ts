@@ -1,0 +1,21 @@
+import type { Queryable } from '../client';
+import type { Environment } from '../domain';
+
+export type ClusterSummary = {
+  id: number;
+  name: string;
+  environment: Environment;
+  servers: number;
+  activeAlerts: number;
+};
+
+/** Every cluster with its member count and open alerts, for the fleet page's cluster strip. */
+export async function listClusterSummaries({ db }: { db: Queryable }): Promise<ClusterSummary[]> {
+  return db.query<ClusterSummary>(
+    `SELECT c.id, c.name, c.environment,
+            (SELECT count(*)::int FROM servers s WHERE s.cluster_id = c.id) AS servers,
+            (SELECT count(*)::int FROM alerts a JOIN servers s ON s.id = a.server_id
+              WHERE s.cluster_id = c.id AND a.state IN ('firing', 'acknowledged')) AS "activeAlerts"
+       FROM clusters c ORDER BY lower(c.name)`,
+  );
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { parseInput } from './parse';
+import type { Queryable } from '../client';
+import { ENVIRONMENTS, type Environment, type Severity } from '../domain';
+import { ACTIVE_ALERT_STATES, healthOf, type HealthState } from './health';
+
+export const FLEET_SORTS = ['name', 'cluster', 'environment', 'alerts', 'severity'] as const;
+
+export const fleetInput = z.object({
+  q: z.string().trim().max(100).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  clusterId: z.coerce.number().int().positive().optional(),
+  tag: z.string().trim().max(100).optional(),
+  sort: z.enum(FLEET_SORTS).default('severity'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type FleetInput = z.input<typeof fleetInput>;
+
+export type FleetServer = {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+  environment: Environment;
+  tags: string[];
+  enabled: boolean;
+  clusterId: number | null;
+  clusterName: string | null;
+  activeAlerts: number;
+  worstSeverity: Severity | null;
+  health: HealthState;
+};
+
+export interface FleetPage {
+  servers: FleetServer[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+// Whitelisted ORDER BY fragments; the user's choice never reaches SQL text.
+const ORDER: Record<(typeof FLEET_SORTS)[number], string> = {
+  name: 'lower(s.name)',
+  cluster: 'lower(c.name)',
+  environment: 's.environment',
+  alerts: 'a.active',
+  severity: 'a.rank',
+};
+
+export async function listFleet({
+  db,
+  input,
+}: {
+  db: Queryable;
+  input: FleetInput;
+}): Promise<FleetPage> {
+  const i = parseInput(fleetInput, input);
+  const dir = i.dir === 'asc' ? 'ASC' : 'DESC';
+  const rows = await db.query<FleetServer & { total: number }>(
+    `SELECT s.id, s.name, s.host, s.port, s.environment, s.tags, s.enabled,
+            s.cluster_id AS "clusterId", c.name AS "clusterName",
+            a.active AS "activeAlerts",
+            CASE a.rank WHEN 3 THEN 'critical' WHEN 2 THEN 'warning' WHEN 1 THEN 'info' END AS "worstSeverity",
+            count(*) OVER () AS total
+       FROM servers s
+       LEFT JOIN clusters c ON c.id = s.cluster_id
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS active,
+                coalesce(max(CASE al.severity WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 END), 0) AS rank
+           FROM alerts al
+          WHERE al.server_id = s.id AND al.state = ANY($6::text[])) a
+      WHERE ($1::text IS NULL OR s.name ILIKE '%' || $1 || '%' OR s.host ILIKE '%' || $1 || '%'
+             OR c.name ILIKE '%' || $1 || '%')
+        AND ($2::text IS NULL OR s.environment = $2)
+        AND ($3::bigint IS NULL OR s.cluster_id = $3)
+        AND ($4::text IS NULL OR $4 = ANY(s.tags))
+      ORDER BY ${ORDER[i.sort]} ${dir} NULLS LAST, lower(s.name) ASC
+      LIMIT $5 OFFSET $7`,
+    [
+      i.q ? i.q.replace(/[\\%_]/g, (m) => `\\${m}`) : null,
+      i.environment ?? null,
+      i.clusterId ?? null,
+      i.tag ?? null,
+      i.pageSize,
+      [...ACTIVE_ALERT_STATES],
+      (i.page - 1) * i.pageSize,
+    ],
+  );
+  return {
+    servers: rows.map(({ total: _total, ...s }) => ({
+      ...s,
+      health: healthOf(s.enabled, s.worstSeverity),
+    })),
+    total: rows[0]?.total ?? 0,
+    page: i.page,
+    pageSize: i.pageSize,
+  };
+}
