@@ -1,6 +1,11 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // apps/web's `@/` alias, so its route handlers can be tested directly.
+  resolve: {
+    alias: [{ find: /^@\//, replacement: `${path.resolve(import.meta.dirname, 'apps/web/src')}/` }],
+  },
   test: {
     include: ['{apps,packages}/*/{src,test}/**/*.test.{ts,tsx}'],
     globalSetup: ['packages/db/src/testing/global-setup.ts'],

@@ -7,6 +7,7 @@ const STATUS: Record<string, number> = {
   validation_failed: 400,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   datastore_unavailable: 503,
 };
 

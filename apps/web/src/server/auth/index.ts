@@ -1,0 +1,11 @@
+// The one authentication surface for routes and pages.
+export { withAuth, requireUser, type AuthedRequest } from './with-auth';
+export { currentUser, requirePageUser } from './current-user';
+export { hasRole } from './roles';
+export { UnauthorizedError, ForbiddenError, RateLimitedError } from './errors';
+export type { AuthContext } from './authenticate';
+export { checkLogin } from './login';
+export { startSession, clearedSessionCookie } from './session-cookie';
+export { hashPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password';
+export { newApiToken, digest } from './secrets';
+export { clientIp } from './authenticate';

@@ -1,0 +1,38 @@
+import {
+  countFailedLogins,
+  findUserByUsername,
+  recordLoginAttempt,
+  type User,
+} from '@pgvigil/db/accounts';
+import { db } from '@/server/db';
+import { RateLimitedError, UnauthorizedError } from './errors';
+import { dummyPasswordHash, verifyPassword } from './password';
+import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER } from './session-policy';
+
+/**
+ * Checks a username and password under the rate limits. Every outcome is recorded;
+ * a wrong name, a wrong password and a disabled account get the same answer.
+ */
+export async function checkLogin(input: {
+  username: string;
+  password: string;
+  ip: string;
+  at: Date;
+}): Promise<User> {
+  const { username, password, ip, at } = input;
+  const failures = await countFailedLogins(db(), {
+    ip,
+    username,
+    since: new Date(at.getTime() - LOGIN_WINDOW_MS),
+  });
+  if (failures.byIp >= MAX_FAILURES_PER_IP || failures.byUser >= MAX_FAILURES_PER_USER) {
+    throw new RateLimitedError('Too many failed sign-in attempts.');
+  }
+  const found = await findUserByUsername(db(), username);
+  const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
+  const succeeded = ok && !!found && !found.disabled;
+  await recordLoginAttempt(db(), { at, ip, username, succeeded });
+  if (!succeeded || !found) throw new UnauthorizedError('Wrong user name or password.');
+  const { passwordHash: _hash, ...user } = found;
+  return user;
+}
