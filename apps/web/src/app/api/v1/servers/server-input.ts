@@ -1,0 +1,84 @@
+import { ENVIRONMENTS, SSL_MODES, ValidationError } from '@pgvigil/db';
+import {
+  serverInputSchema,
+  serverPatchSchema,
+  tagsSchema,
+  type ServerPatch,
+} from '@pgvigil/db/registry';
+import { ConnectionStringError, parseConnectionString } from '@pgvigil/probes';
+import { z } from 'zod';
+import { parseOr400 } from '@/server/validate';
+
+/**
+ * The body of POST/PATCH /servers and POST /servers/test: separate fields, or `url`
+ * (a postgresql:// URL or key=value conninfo) with fields overriding its parts.
+ */
+export const serverBodySchema = z.strictObject({
+  url: z.string().max(8192).optional(),
+  name: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  tags: tagsSchema.optional(),
+  clusterId: z.number().int().positive().nullable().optional(),
+  enabled: z.boolean().optional(),
+  host: z.string().max(255).optional(),
+  port: z.number().int().optional(),
+  dbname: z.string().max(63).optional(),
+  username: z.string().max(63).optional(),
+  /** libpq's name for username */
+  user: z.string().max(63).optional(),
+  password: z.string().max(1024).nullable().optional(),
+  sslmode: z.enum(SSL_MODES).optional(),
+  sslRootCert: z.string().max(64_000).nullable().optional(),
+  sslCert: z.string().max(64_000).nullable().optional(),
+  sslKey: z.string().max(64_000).nullable().optional(),
+});
+export type ServerBody = z.output<typeof serverBodySchema>;
+
+/** Field names whose values never appear in responses or the audit log. */
+export const SECRET_FIELDS = ['password', 'sslKey', 'url'] as const;
+
+/** Merges `url` and the explicit fields into a registry patch (only what the caller gave). */
+export function toPatch(body: ServerBody): ServerPatch {
+  const { url, user, ...rest } = body;
+  const fromUrl: ServerPatch = {};
+  if (url) {
+    try {
+      const parsed = parseConnectionString(url);
+      Object.assign(fromUrl, {
+        ...(parsed.host ? { host: parsed.host } : {}),
+        ...(parsed.port ? { port: parsed.port } : {}),
+        ...(parsed.dbname ? { dbname: parsed.dbname } : {}),
+        ...(parsed.user ? { username: parsed.user } : {}),
+        ...(parsed.password !== undefined ? { password: parsed.password } : {}),
+        ...(parsed.sslmode ? { sslmode: parsed.sslmode } : {}),
+      });
+    } catch (err) {
+      if (err instanceof ConnectionStringError) {
+        throw new ValidationError('The connection string cannot be used', { url: err.message });
+      }
+      throw err;
+    }
+  }
+  const explicit = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  // An empty secret field in a form means "keep": only null clears.
+  for (const key of ['password', 'sslKey'] as const) if (explicit[key] === '') delete explicit[key];
+  return {
+    ...fromUrl,
+    ...(user !== undefined ? { username: user } : {}),
+    ...explicit,
+  } as ServerPatch;
+}
+
+export function toCreateInput(body: ServerBody) {
+  return parseOr400(serverInputSchema, toPatch(body));
+}
+
+export function toUpdateInput(body: ServerBody) {
+  return parseOr400(serverPatchSchema, toPatch(body));
+}
+
+/** Names of the fields a change touched, for the audit log (values of secrets never). */
+export function changedFields(body: ServerBody): string[] {
+  return Object.keys(body).filter((k) => body[k as keyof ServerBody] !== undefined);
+}

@@ -1,0 +1,46 @@
+import { getServerConnection } from '@pgvigil/db/registry';
+import { connectionSettingsSchema, testConnection } from '@pgvigil/probes';
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { withAuth } from '@/server/auth';
+import { db } from '@/server/db';
+import { secretBox } from '@/server/secret-box';
+import { parseOr400, readJson } from '@/server/validate';
+import { serverBodySchema, toPatch } from '../server-input';
+
+export const dynamic = 'force-dynamic';
+
+const body = serverBodySchema.extend({ serverId: z.number().int().positive().optional() });
+
+/** Upper bound on one test, so the button never spins forever. */
+const TEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Tries settings (saved, unsaved, or a saved server with edits whose secrets stay
+ * stored) and returns { ok, serverVersion, checks, error? }; a failed connection is a 200.
+ */
+export const POST = withAuth('admin', async ({ request, audit }) => {
+  const { serverId, ...rest } = await readJson(request, body);
+  const patch = toPatch(rest);
+  const saved = serverId ? await getServerConnection(db(), await secretBox(), serverId) : {};
+  const settings = parseOr400(connectionSettingsSchema, {
+    ...saved,
+    ...(patch.host !== undefined ? { host: patch.host } : {}),
+    ...(patch.port !== undefined ? { port: patch.port } : {}),
+    ...(patch.dbname !== undefined ? { dbname: patch.dbname } : {}),
+    ...(patch.username !== undefined ? { user: patch.username } : {}),
+    ...(patch.password != null ? { password: patch.password } : {}),
+    ...(patch.sslmode !== undefined ? { sslmode: patch.sslmode } : {}),
+    ...(patch.sslRootCert != null ? { sslRootCert: patch.sslRootCert } : {}),
+    ...(patch.sslCert != null ? { sslCert: patch.sslCert } : {}),
+    ...(patch.sslKey != null ? { sslKey: patch.sslKey } : {}),
+  });
+  const result = await testConnection(settings, { timeoutMs: TEST_TIMEOUT_MS });
+  await audit('server.test', 'server', serverId ?? null, {
+    host: settings.host,
+    port: settings.port,
+    ok: result.ok,
+    ...(result.error ? { error: result.error.code } : {}),
+  });
+  return NextResponse.json(result);
+});

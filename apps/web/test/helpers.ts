@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freshDatastore, type TestDatastore } from '@pgvigil/db/testing';
+import type { Major } from '@pgvigil/db/embedded';
+
+export const BASE = 'http://localhost:3000';
+
+/** Points the web app's env at a fresh datastore; call before any handler runs. */
+export async function webDatastore(major: Major): Promise<TestDatastore> {
+  const ds = await freshDatastore(major);
+  process.env.DATABASE_URL = ds.url;
+  process.env.PGVIGIL_HOME = await mkdtemp(path.join(tmpdir(), 'pgvigil-web-'));
+  process.env.PGVIGIL_SECRET_KEY = randomBytes(32).toString('hex');
+  process.env.PGVIGIL_BASE_URL = BASE;
+  return ds;
+}
+
+export type Handler = (
+  request: Request,
+  context: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
+
+export interface CallOptions {
+  method?: string;
+  path?: string;
+  body?: unknown;
+  /** raw body text, for malformed input */
+  raw?: string;
+  cookie?: string;
+  token?: string;
+  origin?: string | null;
+  params?: Record<string, string>;
+}
+
+export async function call(
+  handler: Handler,
+  o: CallOptions = {},
+): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+  const method = o.method ?? 'GET';
+  const headers: Record<string, string> = {
+    host: 'localhost:3000',
+    'x-forwarded-for': '127.0.0.1',
+  };
+  if (o.cookie) headers.cookie = o.cookie;
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const origin = o.origin === undefined ? BASE : o.origin;
+  if (origin) headers.origin = origin;
+  const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const request = new Request(`${BASE}${o.path ?? '/api/v1/x'}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const response = await handler(request, { params: Promise.resolve(o.params ?? {}) });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = {};
+  }
+  return { status: response.status, json, text, headers: response.headers };
+}
+
+/** `name=value` of the session cookie a response set. */
+export function sessionCookie(headers: Headers): string {
+  const set = headers.get('set-cookie') ?? '';
+  return set.split(';')[0] ?? '';
+}

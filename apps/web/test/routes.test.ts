@@ -1,0 +1,457 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverUrl, TEST_PASSWORD, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import * as audit from '@/app/api/v1/audit/route';
+import * as login from '@/app/api/v1/auth/login/route';
+import * as logout from '@/app/api/v1/auth/logout/route';
+import * as me from '@/app/api/v1/auth/me/route';
+import * as clusterById from '@/app/api/v1/clusters/[id]/route';
+import * as clusters from '@/app/api/v1/clusters/route';
+import * as serverById from '@/app/api/v1/servers/[id]/route';
+import * as exportRoute from '@/app/api/v1/servers/export/route';
+import * as importRoute from '@/app/api/v1/servers/import/route';
+import * as servers from '@/app/api/v1/servers/route';
+import * as testRoute from '@/app/api/v1/servers/test/route';
+import * as setup from '@/app/api/v1/setup/route';
+import * as tokenById from '@/app/api/v1/tokens/[id]/route';
+import * as tokens from '@/app/api/v1/tokens/route';
+import * as userById from '@/app/api/v1/users/[id]/route';
+import * as users from '@/app/api/v1/users/route';
+import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+
+const major = testMajors()[testMajors().length - 1] ?? 18;
+const ADMIN_PASSWORD = 'violet-harbour-42';
+const h = (fn: unknown) => fn as Handler;
+
+describe(`API routes on PostgreSQL ${major}`, () => {
+  let ds: TestDatastore;
+  let cookie: string;
+  const tokenOf: Record<string, string> = {};
+  beforeAll(async () => {
+    ds = await webDatastore(major);
+  });
+  afterAll(() => ds.drop());
+
+  it('first run: setup is needed, refuses a weak password, creates the admin once', async () => {
+    expect((await call(h(setup.GET))).json).toEqual({ needed: true });
+    const weak = await call(h(setup.POST), {
+      method: 'POST',
+      body: { username: 'root', password: 'password1234' },
+    });
+    expect(weak.status).toBe(400);
+    expect((weak.json.error as { fields: Record<string, string> }).fields.password).toMatch(
+      /common/,
+    );
+    const ok = await call(h(setup.POST), {
+      method: 'POST',
+      body: { username: 'root', password: ADMIN_PASSWORD },
+    });
+    expect(ok.status).toBe(201);
+    const setCookie = ok.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).not.toMatch(/Secure/);
+    const again = await call(h(setup.POST), {
+      method: 'POST',
+      body: { username: 'other', password: ADMIN_PASSWORD },
+    });
+    expect(again.status).toBe(409);
+    expect((await call(h(setup.GET))).json).toEqual({ needed: false });
+  });
+
+  it('login sets a session; wrong passwords are refused, then rate limited per user', async () => {
+    const ok = await call(h(login.POST), {
+      method: 'POST',
+      body: { username: 'ROOT', password: ADMIN_PASSWORD },
+    });
+    expect(ok.status).toBe(200);
+    cookie = sessionCookie(ok.headers);
+    expect((await call(h(me.GET), { cookie })).json).toMatchObject({
+      user: { username: 'root', role: 'admin' },
+      via: 'session',
+    });
+    for (let i = 0; i < 5; i++) {
+      const bad = await call(h(login.POST), {
+        method: 'POST',
+        body: { username: 'victim', password: 'wrong-password-x' },
+      });
+      expect(bad.status).toBe(401);
+    }
+    const limited = await call(h(login.POST), {
+      method: 'POST',
+      body: { username: 'victim', password: 'wrong-password-x' },
+    });
+    expect(limited.status).toBe(429);
+  });
+
+  it('refuses cookie-authenticated changes from another origin or none', async () => {
+    const body = { name: 'x-origin' };
+    expect(
+      (
+        await call(h(clusters.POST), {
+          method: 'POST',
+          body,
+          cookie,
+          origin: 'http://evil.example',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call(h(clusters.POST), { method: 'POST', body, cookie, origin: null })).status,
+    ).toBe(403);
+    expect((await call(h(clusters.POST), { method: 'POST', body, cookie })).status).toBe(201);
+  });
+
+  it('creates users and tokens; a token acts with its owner role and stops when revoked', async () => {
+    for (const role of ['admin', 'editor', 'viewer'] as const) {
+      const username = `${role}-user`;
+      if (role !== 'admin') {
+        const created = await call(h(users.POST), {
+          method: 'POST',
+          cookie,
+          body: { username, password: ADMIN_PASSWORD, role },
+        });
+        expect(created.status).toBe(201);
+      }
+      const session =
+        role === 'admin'
+          ? cookie
+          : sessionCookie(
+              (
+                await call(h(login.POST), {
+                  method: 'POST',
+                  body: { username, password: ADMIN_PASSWORD },
+                })
+              ).headers,
+            );
+      const t = await call(h(tokens.POST), {
+        method: 'POST',
+        cookie: session,
+        body: { name: `${role} token` },
+      });
+      expect(t.status).toBe(201);
+      tokenOf[role] = t.json.token as string;
+    }
+    const viewerToken = tokenOf.viewer ?? '';
+    const listed = await call(h(tokens.GET), { token: viewerToken });
+    expect(listed.text).not.toContain(viewerToken);
+    expect((await call(h(me.GET), { token: viewerToken, origin: null })).json).toMatchObject({
+      via: 'token',
+      user: { role: 'viewer' },
+    });
+    const spare = await call(h(tokens.POST), {
+      method: 'POST',
+      token: viewerToken,
+      body: { name: 'spare', expiresAt: '2099-01-01T00:00:00Z' },
+    });
+    const id = String(spare.json.id);
+    expect(
+      (await call(h(tokenById.DELETE), { method: 'DELETE', token: tokenOf.admin, params: { id } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(h(tokenById.DELETE), { method: 'DELETE', token: viewerToken, params: { id } }))
+        .status,
+    ).toBe(200);
+    expect((await call(h(me.GET), { token: spare.json.token as string })).status).toBe(401);
+  });
+
+  const ROUTES: {
+    name: string;
+    fn: unknown;
+    method: string;
+    min: 'viewer' | 'editor' | 'admin';
+    params?: Record<string, string>;
+  }[] = [
+    { name: 'GET /auth/me', fn: me.GET, method: 'GET', min: 'viewer' },
+    { name: 'GET /users', fn: users.GET, method: 'GET', min: 'admin' },
+    { name: 'POST /users', fn: users.POST, method: 'POST', min: 'admin' },
+    {
+      name: 'GET /users/:id',
+      fn: userById.GET,
+      method: 'GET',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    {
+      name: 'PATCH /users/:id',
+      fn: userById.PATCH,
+      method: 'PATCH',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    {
+      name: 'DELETE /users/:id',
+      fn: userById.DELETE,
+      method: 'DELETE',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    { name: 'GET /tokens', fn: tokens.GET, method: 'GET', min: 'viewer' },
+    { name: 'POST /tokens', fn: tokens.POST, method: 'POST', min: 'viewer' },
+    {
+      name: 'DELETE /tokens/:id',
+      fn: tokenById.DELETE,
+      method: 'DELETE',
+      min: 'viewer',
+      params: { id: '999999' },
+    },
+    { name: 'GET /clusters', fn: clusters.GET, method: 'GET', min: 'viewer' },
+    { name: 'POST /clusters', fn: clusters.POST, method: 'POST', min: 'admin' },
+    {
+      name: 'GET /clusters/:id',
+      fn: clusterById.GET,
+      method: 'GET',
+      min: 'viewer',
+      params: { id: '999999' },
+    },
+    {
+      name: 'PATCH /clusters/:id',
+      fn: clusterById.PATCH,
+      method: 'PATCH',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    {
+      name: 'DELETE /clusters/:id',
+      fn: clusterById.DELETE,
+      method: 'DELETE',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    { name: 'GET /servers', fn: servers.GET, method: 'GET', min: 'viewer' },
+    { name: 'POST /servers', fn: servers.POST, method: 'POST', min: 'admin' },
+    {
+      name: 'GET /servers/:id',
+      fn: serverById.GET,
+      method: 'GET',
+      min: 'viewer',
+      params: { id: '999999' },
+    },
+    {
+      name: 'PATCH /servers/:id',
+      fn: serverById.PATCH,
+      method: 'PATCH',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    {
+      name: 'DELETE /servers/:id',
+      fn: serverById.DELETE,
+      method: 'DELETE',
+      min: 'admin',
+      params: { id: '999999' },
+    },
+    { name: 'POST /servers/test', fn: testRoute.POST, method: 'POST', min: 'admin' },
+    { name: 'GET /servers/export', fn: exportRoute.GET, method: 'GET', min: 'admin' },
+    { name: 'POST /servers/import', fn: importRoute.POST, method: 'POST', min: 'admin' },
+    { name: 'GET /audit', fn: audit.GET, method: 'GET', min: 'admin' },
+    { name: 'POST /auth/logout', fn: logout.POST, method: 'POST', min: 'viewer' },
+  ];
+  const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
+
+  it('role matrix: every route with no credentials, a bad token and each role', async () => {
+    for (const r of ROUTES) {
+      const base = {
+        method: r.method,
+        ...(r.params ? { params: r.params } : {}),
+        ...(r.method !== 'GET' ? { raw: '{"bogus":true}' } : {}),
+      };
+      expect((await call(h(r.fn), base)).status, `${r.name} anonymous`).toBe(401);
+      expect(
+        (await call(h(r.fn), { ...base, token: 'pgv_not-a-real-token' })).status,
+        `${r.name} bad token`,
+      ).toBe(401);
+      for (const role of ['viewer', 'editor', 'admin'] as const) {
+        const res = await call(h(r.fn), { ...base, token: tokenOf[role] ?? '' });
+        const allowed = RANK[role] >= RANK[r.min];
+        if (allowed)
+          expect([401, 403, 500], `${r.name} as ${role}: ${res.text}`).not.toContain(res.status);
+        else expect(res.status, `${r.name} as ${role}`).toBe(403);
+      }
+    }
+  });
+
+  it('malformed bodies at every write route: 4xx with an error code, never a 500 or a stack', async () => {
+    const corpus: string[] = [
+      '',
+      'null',
+      '[]',
+      '"text"',
+      '42',
+      '{',
+      '{"name":',
+      '{"name": 1}',
+      '{"__proto__": {"admin": true}}',
+      '{"constructor": {"prototype": {}}}',
+      JSON.stringify({ name: 'x'.repeat(10_000), host: '\u0000', port: -1 }),
+      JSON.stringify({ url: 'postgresql://u:p@h:notaport/db' }),
+      JSON.stringify({ url: 'host=h sslrootcert=/etc/passwd' }),
+      JSON.stringify({ username: '../../etc', password: 12, role: 'root' }),
+      JSON.stringify({ expiresAt: 'yesterday', name: ['a'] }),
+      JSON.stringify({ serverId: 1e308, port: 1.5, tags: [null] }),
+      JSON.stringify({ version: 2, servers: 'all' }),
+      '['.repeat(5000) + ']'.repeat(5000),
+      JSON.stringify({ description: 'y'.repeat(1_100_000) }),
+    ];
+    // Every route that reads a body (DELETE and logout read none).
+    const writes = ROUTES.filter((r) => r.method === 'POST' || r.method === 'PATCH').filter(
+      (r) => r.name !== 'POST /auth/logout',
+    );
+    const publicWrites: {
+      name: string;
+      fn: unknown;
+      method: string;
+      params?: Record<string, string>;
+    }[] = [
+      { name: 'POST /setup', fn: setup.POST, method: 'POST' },
+      { name: 'POST /auth/login', fn: login.POST, method: 'POST' },
+    ];
+    for (const r of [...writes, ...publicWrites]) {
+      for (const raw of corpus) {
+        const res = await call(h(r.fn), {
+          method: 'POST',
+          raw,
+          token: tokenOf.admin ?? '',
+          params: { id: '1' },
+        });
+        expect(
+          res.status,
+          `${r.name} <- ${raw.slice(0, 60)}: ${res.text.slice(0, 200)}`,
+        ).toBeGreaterThanOrEqual(400);
+        expect(
+          res.status,
+          `${r.name} <- ${raw.slice(0, 60)}: ${res.text.slice(0, 200)}`,
+        ).toBeLessThan(500);
+        expect(res.json.error, r.name).toMatchObject({
+          code: expect.any(String),
+          message: expect.any(String),
+        });
+        expect(res.text).not.toMatch(/\bat .+\.ts:\d+/);
+      }
+    }
+  });
+
+  const NASTY = 'Nasty p@ss [w]/o?r#d "q" \\ + sp&c:e %';
+  let serverId = 0;
+
+  it('tests and saves a server pasted as a URL; secrets never come back', async () => {
+    const target = new URL(serverUrl(major));
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: serverUrl(major) });
+    await client.connect();
+    await client.query(`DROP ROLE IF EXISTS route_mon`);
+    await client.query(
+      `CREATE ROLE route_mon LOGIN PASSWORD '${NASTY.replace(/'/g, "''")}' IN ROLE pg_monitor`,
+    );
+    await client.end();
+    const url = `postgresql://route_mon:${encodeURIComponent(NASTY)}@${target.hostname}:${target.port}/postgres?sslmode=disable`;
+    const admin = tokenOf.admin ?? '';
+
+    const tested = await call(h(testRoute.POST), { method: 'POST', token: admin, body: { url } });
+    expect(tested.json).toMatchObject({ ok: true, serverVersion: expect.any(String) });
+    expect(
+      (tested.json.checks as { key: string; status: string }[]).find((c) => c.key === 'pg_monitor')
+        ?.status,
+    ).toBe('ok');
+
+    const wrong = await call(h(testRoute.POST), {
+      method: 'POST',
+      token: admin,
+      body: { url, password: 'not-the-password' },
+    });
+    expect(wrong.json).toMatchObject({
+      ok: false,
+      error: { code: 'password_failed', fix: expect.any(String) },
+    });
+
+    const created = await call(h(servers.POST), {
+      method: 'POST',
+      token: admin,
+      body: { url, name: 'route-db', environment: 'staging' },
+    });
+    expect(created.status).toBe(201);
+    serverId = (created.json.server as { id: number }).id;
+    expect(created.json.server).toMatchObject({
+      host: target.hostname,
+      username: 'route_mon',
+      hasPassword: true,
+      sslmode: 'disable',
+    });
+
+    // A saved server tests with its stored secret, and an edit without a password keeps it.
+    const patched = await call(h(serverById.PATCH), {
+      method: 'PATCH',
+      token: admin,
+      params: { id: String(serverId) },
+      body: { description: 'edited', password: '' },
+    });
+    expect(patched.json.server).toMatchObject({ description: 'edited', hasPassword: true });
+    expect(
+      (await call(h(testRoute.POST), { method: 'POST', token: admin, body: { serverId } })).json.ok,
+    ).toBe(true);
+
+    const duplicate = await call(h(servers.POST), {
+      method: 'POST',
+      token: admin,
+      body: { url, name: 'ROUTE-DB' },
+    });
+    expect(duplicate.status).toBe(409);
+
+    for (const res of [
+      created,
+      patched,
+      await call(h(servers.GET), { token: admin }),
+      await call(h(exportRoute.GET), { token: admin }),
+      await call(h(audit.GET), { token: admin }),
+    ]) {
+      expect(res.text).not.toContain(NASTY);
+      expect(res.text).not.toContain(encodeURIComponent(NASTY));
+      expect(res.text).not.toContain('pgv1.');
+    }
+    const rows = await ds.db.query<{ details: unknown }>('SELECT details FROM audit_log');
+    expect(JSON.stringify(rows)).not.toContain(NASTY.slice(0, 12));
+  });
+
+  it('rejects a certificate path and reports the field', async () => {
+    const res = await call(h(servers.POST), {
+      method: 'POST',
+      token: tokenOf.admin ?? '',
+      body: { name: 'paths', url: 'postgresql://u@h/db?sslrootcert=/etc/ssl/ca.pem' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ fields: { url: expect.stringMatching(/PEM/) } });
+  });
+
+  it('export, import round trip, and delete removes the server', async () => {
+    const admin = tokenOf.admin ?? '';
+    const doc = (await call(h(exportRoute.GET), { token: admin })).json;
+    const imported = await call(h(importRoute.POST), { method: 'POST', token: admin, body: doc });
+    expect(imported.json).toMatchObject({ serversUpdated: 1, serversCreated: 0 });
+    const deleted = await call(h(serverById.DELETE), {
+      method: 'DELETE',
+      token: admin,
+      params: { id: String(serverId) },
+    });
+    expect(deleted.status).toBe(200);
+    expect(
+      (await call(h(serverById.GET), { token: admin, params: { id: String(serverId) } })).status,
+    ).toBe(404);
+  });
+
+  it('never demotes the last admin; logout ends the session', async () => {
+    const list = await call(h(users.GET), { token: tokenOf.admin ?? '' });
+    const admins = (list.json.users as { id: number; role: string; username: string }[]).filter(
+      (u) => u.role === 'admin',
+    );
+    expect(admins).toHaveLength(1);
+    const res = await call(h(userById.PATCH), {
+      method: 'PATCH',
+      cookie,
+      params: { id: String(admins[0]?.id) },
+      body: { role: 'viewer' },
+    });
+    expect(res.status).toBe(409);
+    expect((await call(h(logout.POST), { method: 'POST', cookie })).status).toBe(200);
+    expect((await call(h(me.GET), { cookie })).status).toBe(401);
+  });
+});
