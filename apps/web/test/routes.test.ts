@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverUrl, TEST_PASSWORD, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { serverUrl, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import * as audit from '@/app/api/v1/audit/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as logout from '@/app/api/v1/auth/logout/route';
