@@ -1,2 +1,12 @@
 export * from './types';
 export * from './connection/index';
+export { PROBES, PROBE_NAMES, getProbe } from './registry';
+export { selectSql, compareVersions } from './select-sql';
+export {
+  runProbe,
+  isConnectionLoss,
+  DEFAULT_TIMEOUT_MS,
+  type ProbeClient,
+  type ProbeContext,
+} from './run-probe';
+export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';

@@ -2,7 +2,10 @@ import type { Queryable } from '../client';
 import { NotFoundError, ValidationError } from '../errors';
 import { isNumeric, type MetricColumn, type MetricScope, type MetricSpec } from './spec';
 
-export type CatalogEntry = Pick<MetricSpec, 'name' | 'scope' | 'intervalSeconds' | 'columns'> & {
+export type CatalogEntry = Pick<
+  MetricSpec,
+  'name' | 'scope' | 'intervalSeconds' | 'columns' | 'rollups'
+> & {
   changeTracked: boolean;
 };
 
@@ -13,8 +16,9 @@ export async function getMetricCatalog(db: Queryable, probe: string): Promise<Ca
     interval_seconds: number;
     columns: MetricColumn[];
     change_tracked: boolean;
+    rollups: boolean;
   }>(
-    `SELECT c.scope, c.interval_seconds, c.columns, t.change_tracked
+    `SELECT c.scope, c.interval_seconds, c.columns, c.rollups, t.change_tracked
        FROM metric_catalog c JOIN metric_tables t USING (table_name)
       WHERE c.table_name = $1`,
     [probe],
@@ -27,6 +31,7 @@ export async function getMetricCatalog(db: Queryable, probe: string): Promise<Ca
     intervalSeconds: row.interval_seconds,
     columns: row.columns,
     changeTracked: row.change_tracked,
+    rollups: row.rollups,
   };
 }
 

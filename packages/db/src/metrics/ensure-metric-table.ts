@@ -73,23 +73,25 @@ export async function ensureMetricTable(db: Queryable, spec: MetricSpec, at: Dat
   }
 
   await db.query(
-    `INSERT INTO metric_catalog (table_name, scope, interval_seconds, columns)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (table_name) DO UPDATE SET scope = EXCLUDED.scope,
+    `INSERT INTO metric_catalog (table_name, scope, interval_seconds, columns, rollups)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (table_name) DO UPDATE SET scope = EXCLUDED.scope, rollups = EXCLUDED.rollups,
        interval_seconds = EXCLUDED.interval_seconds, columns = EXCLUDED.columns, updated_at = now()`,
     [
       spec.name,
       spec.scope,
       spec.intervalSeconds,
       JSON.stringify(
-        spec.columns.map(({ name, type, counter, key, unit }) => ({
+        spec.columns.map(({ name, type, counter, delta, key, unit }) => ({
           name,
           type,
           counter,
+          delta,
           key,
           unit,
         })),
       ),
+      spec.rollups !== false,
     ],
   );
 }

@@ -48,7 +48,7 @@ const HOUR = 3600_000;
  * (its interval is already that coarse) falls back to the next finer source.
  */
 export function chooseResolution(
-  entry: Pick<CatalogEntry, 'intervalSeconds' | 'changeTracked' | 'columns'>,
+  entry: Pick<CatalogEntry, 'intervalSeconds' | 'changeTracked' | 'columns' | 'rollups'>,
   spanMs: number,
 ): Exclude<SeriesResolution, 'auto'> {
   const levels = rollupLevels(entry);

@@ -25,6 +25,11 @@ export interface MetricColumn {
   type: ColumnType;
   /** cumulative counter: stored raw, read as a per-second rate */
   counter?: boolean;
+  /**
+   * already a difference since the previous sample (the collector diffed the
+   * server's counter): summed over a window, never turned into a rate again
+   */
+  delta?: boolean;
   /** part of a row's identity within one sample (state, relid, queryid...) */
   key?: boolean;
   unit?: ColumnUnit;
@@ -39,6 +44,8 @@ export interface MetricSpec {
   retentionDays: number;
   /** stored only when it changes; never rolled up */
   changeTracked: boolean;
+  /** false for probes whose rows are already deltas (pg_stat_statements): averaging them would lie */
+  rollups?: boolean;
   columns: readonly MetricColumn[];
 }
 
@@ -95,9 +102,11 @@ export function rollupValueColumns(spec: Pick<MetricSpec, 'columns'>): MetricCol
 }
 
 export function rollupLevels(
-  spec: Pick<MetricSpec, 'intervalSeconds' | 'changeTracked' | 'columns'>,
+  spec: Pick<MetricSpec, 'intervalSeconds' | 'changeTracked' | 'columns' | 'rollups'>,
 ): RollupLevel[] {
-  if (spec.changeTracked || rollupValueColumns(spec).length === 0) return [];
+  if (spec.changeTracked || spec.rollups === false || rollupValueColumns(spec).length === 0) {
+    return [];
+  }
   return ROLLUP_LEVELS.filter((l) => ROLLUP_SECONDS[l] > spec.intervalSeconds);
 }
 

@@ -1,0 +1,185 @@
+import { V14, defineProbe } from './define';
+
+// Client sessions only, never pgvigil's own: its sessions would dominate a quiet server.
+const CLIENTS = `backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+
+export const activitySummary = defineProbe({
+  name: 'activity_summary',
+  title: 'Sessions by state and wait',
+  description: 'Client sessions counted by state and wait-event type.',
+  sources: ['pg_stat_activity'],
+  scope: 'instance',
+  intervalSeconds: 30,
+  columns: [
+    { name: 'state', type: 'text', key: true },
+    { name: 'wait_event_type', type: 'text', key: true },
+    { name: 'sessions', type: 'int', unit: 'count' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT coalesce(state, 'unknown') AS state, coalesce(wait_event_type, 'none') AS wait_event_type,
+                   count(*)::int AS sessions
+              FROM pg_stat_activity WHERE ${CLIENTS}
+             GROUP BY 1, 2`,
+    },
+  ],
+});
+
+export const activityExtremes = defineProbe({
+  name: 'activity_extremes',
+  title: 'Longest query, transaction and idle in transaction',
+  description:
+    'The longest running query, transaction and idle-in-transaction session, the oldest backend_xmin age and connection headroom.',
+  sources: ['pg_stat_activity'],
+  scope: 'instance',
+  intervalSeconds: 30,
+  columns: [
+    { name: 'total_sessions', type: 'int', unit: 'count' },
+    { name: 'active_sessions', type: 'int', unit: 'count' },
+    { name: 'waiting_sessions', type: 'int', unit: 'count' },
+    { name: 'max_connections', type: 'int', unit: 'count' },
+    { name: 'connections_used_pct', type: 'double', unit: 'percent' },
+    { name: 'longest_query_seconds', type: 'double', unit: 'seconds' },
+    { name: 'longest_xact_seconds', type: 'double', unit: 'seconds' },
+    { name: 'longest_idle_in_xact_seconds', type: 'double', unit: 'seconds' },
+    { name: 'oldest_backend_xmin_age', type: 'bigint', unit: 'xid' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT count(*) FILTER (WHERE backend_type = 'client backend')::int AS total_sessions,
+                   count(*) FILTER (WHERE state = 'active' AND backend_type = 'client backend')::int AS active_sessions,
+                   count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS waiting_sessions,
+                   current_setting('max_connections')::int AS max_connections,
+                   100.0 * count(*) FILTER (WHERE backend_type = 'client backend')
+                     / current_setting('max_connections')::int AS connections_used_pct,
+                   coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active' AND ${CLIENTS}), 0)::double precision AS longest_query_seconds,
+                   coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE ${CLIENTS}), 0)::double precision AS longest_xact_seconds,
+                   coalesce(max(extract(epoch FROM now() - state_change)) FILTER (WHERE state LIKE 'idle in transaction%'), 0)::double precision AS longest_idle_in_xact_seconds,
+                   coalesce(max(age(backend_xmin)) FILTER (WHERE pid <> pg_backend_pid()), 0)::bigint AS oldest_backend_xmin_age
+              FROM pg_stat_activity`,
+    },
+  ],
+});
+
+export const sessions = defineProbe({
+  name: 'sessions',
+  title: 'Session list',
+  description:
+    'A sampled list of client sessions (user, application, client, state, wait event, truncated query, durations) for the sessions view and wait-event history.',
+  sources: ['pg_stat_activity'],
+  scope: 'instance',
+  intervalSeconds: 15,
+  retentionDays: 3,
+  columns: [
+    { name: 'pid', type: 'int', key: true },
+    { name: 'datname', type: 'text' },
+    { name: 'usename', type: 'text' },
+    { name: 'application_name', type: 'text' },
+    { name: 'client_addr', type: 'text' },
+    { name: 'state', type: 'text' },
+    { name: 'wait_event_type', type: 'text' },
+    { name: 'wait_event', type: 'text' },
+    { name: 'query', type: 'text', description: 'first 1,000 characters' },
+    { name: 'query_id', type: 'bigint' },
+    { name: 'backend_start', type: 'timestamptz' },
+    { name: 'xact_seconds', type: 'double', unit: 'seconds' },
+    { name: 'query_seconds', type: 'double', unit: 'seconds' },
+    { name: 'state_seconds', type: 'double', unit: 'seconds' },
+    { name: 'backend_xmin_age', type: 'bigint', unit: 'xid' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT pid, datname::text, usename::text, application_name, host(client_addr) AS client_addr,
+                   state, wait_event_type, wait_event, left(query, 1000) AS query, query_id,
+                   backend_start,
+                   extract(epoch FROM now() - xact_start)::double precision AS xact_seconds,
+                   extract(epoch FROM now() - query_start)::double precision AS query_seconds,
+                   extract(epoch FROM now() - state_change)::double precision AS state_seconds,
+                   age(backend_xmin)::bigint AS backend_xmin_age
+              FROM pg_stat_activity WHERE ${CLIENTS}
+             ORDER BY xact_start NULLS LAST LIMIT 500`,
+    },
+  ],
+});
+
+export const locks = defineProbe({
+  name: 'locks',
+  title: 'Locks by mode and type',
+  description: 'Held and awaited locks counted by lock type and mode.',
+  sources: ['pg_locks'],
+  scope: 'instance',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'locktype', type: 'text', key: true },
+    { name: 'mode', type: 'text', key: true },
+    { name: 'granted', type: 'boolean', key: true },
+    { name: 'locks', type: 'int', unit: 'count' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT locktype, mode, granted, count(*)::int AS locks
+              FROM pg_locks WHERE pid <> pg_backend_pid() GROUP BY 1, 2, 3`,
+    },
+  ],
+});
+
+export const blocking = defineProbe({
+  name: 'blocking',
+  title: 'Blocking pairs',
+  description:
+    'Every (blocked, blocking) session pair from pg_blocking_pids, enough to draw the blocking tree.',
+  sources: ['pg_stat_activity', 'pg_blocking_pids()'],
+  scope: 'instance',
+  intervalSeconds: 30,
+  retentionDays: 7,
+  columns: [
+    { name: 'blocked_pid', type: 'int', key: true },
+    { name: 'blocking_pid', type: 'int', key: true },
+    { name: 'datname', type: 'text' },
+    { name: 'blocked_user', type: 'text' },
+    { name: 'blocked_seconds', type: 'double', unit: 'seconds' },
+    { name: 'blocked_query', type: 'text' },
+    { name: 'blocking_state', type: 'text' },
+    { name: 'blocking_query', type: 'text' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT w.pid AS blocked_pid, b.pid AS blocking_pid, w.datname::text, w.usename::text AS blocked_user,
+                   extract(epoch FROM now() - w.query_start)::double precision AS blocked_seconds,
+                   left(w.query, 500) AS blocked_query, b.state AS blocking_state,
+                   left(b.query, 500) AS blocking_query
+              FROM pg_stat_activity w
+              CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
+              JOIN pg_stat_activity b ON b.pid = bp.pid
+             WHERE w.wait_event_type = 'Lock'`,
+    },
+  ],
+});
+
+export const preparedXacts = defineProbe({
+  name: 'prepared_xacts',
+  title: 'Prepared transactions',
+  description: 'Count of two-phase transactions and the age of the oldest; they hold back xmin.',
+  sources: ['pg_prepared_xacts'],
+  scope: 'instance',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'prepared', type: 'int', unit: 'count' },
+    { name: 'oldest_seconds', type: 'double', unit: 'seconds' },
+    { name: 'oldest_xid_age', type: 'bigint', unit: 'xid' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT count(*)::int AS prepared,
+                   coalesce(max(extract(epoch FROM now() - prepared)), 0)::double precision AS oldest_seconds,
+                   coalesce(max(age(transaction)), 0)::bigint AS oldest_xid_age
+              FROM pg_prepared_xacts`,
+    },
+  ],
+});

@@ -1,0 +1,101 @@
+import { V14, defineProbe } from './define';
+
+const DELTAS = [
+  'calls',
+  'plans',
+  'rows',
+  'shared_blks_hit',
+  'shared_blks_read',
+  'shared_blks_dirtied',
+  'shared_blks_written',
+  'temp_blks_read',
+  'temp_blks_written',
+  'wal_bytes',
+] as const;
+const TIME_DELTAS = [
+  'total_exec_time',
+  'total_plan_time',
+  'blk_read_time',
+  'blk_write_time',
+] as const;
+
+// interval_seconds is filled in by the delta step.
+// pg_stat_statements(false) skips reading the query-text file: texts are fetched
+// separately, only for queryids pgvigil has not stored yet.
+const select = (readTime: string, writeTime: string) =>
+  `SELECT NULL::double precision AS interval_seconds, queryid, userid::bigint AS userid, dbid::bigint AS dbid, toplevel,
+          calls, plans, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
+          temp_blks_read, temp_blks_written, wal_bytes::bigint AS wal_bytes,
+          total_exec_time, total_plan_time, ${readTime} AS blk_read_time, ${writeTime} AS blk_write_time
+     FROM pg_stat_statements(false)
+    WHERE queryid IS NOT NULL`;
+
+export const statements = defineProbe({
+  name: 'statements',
+  title: 'Top queries (pg_stat_statements)',
+  description:
+    'pg_stat_statements read once per server without query texts, stored as deltas between runs for the statements that ran, so a time window shows what happened in it. pgvigil never resets the view.',
+  sources: ['pg_stat_statements(false)'],
+  scope: 'instance',
+  intervalSeconds: 60,
+  retentionDays: 7,
+  requiresExtension: 'pg_stat_statements',
+  mode: 'delta',
+  rollups: false,
+  timeoutMs: 10_000,
+  notes:
+    'Extension 1.11 (PostgreSQL 17) renamed blk_read_time / blk_write_time to shared_blk_read_time / shared_blk_write_time. The first run after a collector start only records a baseline.',
+  columns: [
+    { name: 'queryid', type: 'bigint', key: true },
+    { name: 'userid', type: 'bigint', key: true },
+    { name: 'dbid', type: 'bigint', key: true },
+    { name: 'toplevel', type: 'boolean', key: true },
+    ...DELTAS.map((name) => ({ name, type: 'bigint' as const, delta: true })),
+    ...TIME_DELTAS.map((name) => ({
+      name,
+      type: 'double' as const,
+      delta: true,
+      unit: 'ms' as const,
+    })),
+    {
+      name: 'interval_seconds',
+      type: 'double',
+      unit: 'seconds',
+      description: 'time the deltas cover',
+    },
+  ],
+  sql: [
+    { minVersion: V14, sql: select('blk_read_time', 'blk_write_time') },
+    {
+      minVersion: V14,
+      minExtensionVersion: '1.11',
+      sql: select('shared_blk_read_time', 'shared_blk_write_time'),
+    },
+  ],
+});
+
+export const statementsInfo = defineProbe({
+  name: 'statements_info',
+  title: 'pg_stat_statements deallocations',
+  description:
+    'How often pg_stat_statements evicted entries (pg_stat_statements.max too small) and when it was last reset.',
+  sources: ['pg_stat_statements_info'],
+  scope: 'instance',
+  intervalSeconds: 300,
+  requiresExtension: 'pg_stat_statements',
+  columns: [
+    { name: 'dealloc', type: 'bigint', counter: true },
+    { name: 'stats_reset', type: 'timestamptz' },
+    { name: 'statements', type: 'int', unit: 'count' },
+    { name: 'max_statements', type: 'int', unit: 'count' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT dealloc, stats_reset,
+                   (SELECT count(*)::int FROM pg_stat_statements(false)) AS statements,
+                   current_setting('pg_stat_statements.max')::int AS max_statements
+              FROM pg_stat_statements_info`,
+    },
+  ],
+});

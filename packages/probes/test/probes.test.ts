@@ -1,0 +1,161 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, testMajors, type TestDatabase } from '@pgvigil/db/testing';
+import {
+  diffSnapshot,
+  getProbe,
+  PROBES,
+  runProbe,
+  type ProbeContext,
+  type ProbeResult,
+} from '../src/index';
+import { loadFixture, probeSession, runAll } from './helpers';
+
+// Optional extensions are absent on the test servers: these must say why.
+const ABSENT_EXTENSIONS = ['spock_nodes', 'spock_subscriptions', 'os_load', 'os_memory', 'os_cpu'];
+const SINCE: Record<string, number> = { io: 16, subscription_stats: 15, recovery_prefetch: 15 };
+
+describe('probe definitions', () => {
+  it('has at least 40 probes with unique names and well-formed columns', () => {
+    expect(PROBES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(PROBES.map((p) => p.name)).size).toBe(PROBES.length);
+    for (const p of PROBES) {
+      expect(p.name).toMatch(/^[a-z][a-z0-9_]{0,40}$/);
+      expect(p.sql.length).toBeGreaterThan(0);
+      expect(p.sources.length).toBeGreaterThan(0);
+      for (const c of p.columns)
+        if (c.counter) expect(['int', 'bigint', 'double']).toContain(c.type);
+    }
+  });
+
+  it('diffs cumulative rows into deltas, skipping idle entries and surviving resets', () => {
+    const probe = getProbe('statements')!;
+    const row = (queryid: number, calls: number) => ({
+      queryid,
+      userid: 10,
+      dbid: 5,
+      toplevel: true,
+      calls,
+      total_exec_time: calls * 2,
+    });
+    const t0 = new Date('2026-03-10T10:00:00Z');
+    const t1 = new Date('2026-03-10T10:01:00Z');
+    const first = diffSnapshot(probe, undefined, [row(1, 10), row(2, 5)], t0);
+    expect(first.rows).toEqual([]);
+    const second = diffSnapshot(probe, first.snapshot, [row(1, 10), row(2, 8), row(3, 1)], t1);
+    expect(
+      second.rows.map((r) => [r.queryid, r.calls, r.total_exec_time, r.interval_seconds]),
+    ).toEqual([
+      [2, 3, 6, 60],
+      [3, 1, 2, 60],
+    ]);
+    const afterReset = diffSnapshot(probe, second.snapshot, [row(2, 2)], t1);
+    expect(afterReset.rows.map((r) => r.calls)).toEqual([2]);
+  });
+});
+
+describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {
+  let target: TestDatabase;
+  let client: pg.Client;
+  let ctx: ProbeContext;
+  let results: Map<string, ProbeResult>;
+
+  beforeAll(async () => {
+    target = await freshDatabase(major, 'probe');
+    await loadFixture(target.url);
+    ({ client, ctx } = await probeSession(target.url));
+    results = await runAll(client, ctx, PROBES);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await target?.drop();
+  });
+
+  it('runs every probe: ok, or unavailable with the reason', () => {
+    const summary = Object.fromEntries(
+      [...results].map(([name, r]) => [
+        name,
+        r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`,
+      ]),
+    );
+    for (const p of PROBES) {
+      const since = SINCE[p.name];
+      if (ABSENT_EXTENSIONS.includes(p.name)) {
+        expect(summary[p.name]).toMatch(/^unavailable: extension \w+ is not installed/);
+      } else if (since && major < since) {
+        expect(summary[p.name]).toBe(`unavailable: needs PostgreSQL ${since} or later`);
+      } else {
+        expect(summary[p.name], p.name).toBe('ok');
+      }
+    }
+  });
+
+  it('returns rows typed as declared', () => {
+    const rows = (name: string) => {
+      const r = results.get(name);
+      return r?.status === 'ok' ? r.rows : [];
+    };
+    expect(rows('server_info')[0]).toMatchObject({
+      version_num: expect.any(Number),
+      in_recovery: false,
+      role: 'primary',
+      start_time: expect.any(Date),
+    });
+    expect(rows('connectivity')[0]).toMatchObject({ up: true, rtt_ms: expect.any(Number) });
+    const db = rows('database_stats').find((r) => r.datname === target.name);
+    expect(db?.xact_commit).toEqual(expect.any(Number));
+    const orders = rows('tables').find((r) => r.relname === 'orders');
+    expect(orders).toMatchObject({ schemaname: 'public', n_dead_tup: expect.any(Number) });
+    expect((orders?.heap_bytes as number) > 0).toBe(true);
+    const events = rows('tables').find((r) => r.relname === 'events');
+    expect(events).toMatchObject({ partitions: 3, n_tup_ins: 2000 });
+    expect(rows('tables').some((r) => r.relname === 'events_2026')).toBe(false);
+    expect(rows('index_health')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ indexrelname: 'orders_customer_dup_idx', issue: 'duplicate' }),
+      ]),
+    );
+    expect(rows('tables_without_pk').map((r) => r.relname)).toEqual(
+      expect.arrayContaining(['audit_trail', 'events']),
+    );
+    const seq = rows('sequences').find((r) => r.sequencename === 'orders_id_seq');
+    expect(seq).toMatchObject({ column_type: 'integer', data_type: 'integer' });
+    expect(rows('sequences').find((r) => r.sequencename === 'ticket_seq')?.last_value).toBe(1000);
+    expect(rows('publications')).toEqual([
+      expect.objectContaining({ pubname: 'orders_pub', tables: 1 }),
+    ]);
+    expect(rows('settings').length).toBeGreaterThan(200);
+    expect(rows('extensions').map((r) => r.extname)).toContain('pg_stat_statements');
+    expect(rows('statements').length).toBeGreaterThan(0);
+    expect(rows('schema_snapshot').map((r) => r.name)).toEqual(
+      expect.arrayContaining(['orders', 'big_orders', 'add_one(integer)']),
+    );
+    expect(rows('wraparound').find((r) => r.datname === target.name)?.xid_age).toEqual(
+      expect.any(Number),
+    );
+  });
+
+  it('marks its statements so top-query views can hide them', async () => {
+    const marked = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_statements(true)
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query LIKE '%pg_postmaster_start_time%' AND query NOT LIKE '%pgvigil:server_info%'`,
+    );
+    expect(marked.rows[0]?.n).toBe(0);
+    const probed = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_statements(true)
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query LIKE '%pgvigil:tables%'`,
+    );
+    expect(probed.rows[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('reports a probe that exceeds its statement_timeout as a failed value', async () => {
+    const slow = { ...getProbe('server_info')!, timeoutMs: 50 };
+    slow.sql = [{ minVersion: 0, sql: 'SELECT pg_sleep(1) AS version' }];
+    const r = await runProbe(client, slow, ctx);
+    expect(r).toMatchObject({ status: 'failed', sqlState: '57014' });
+    // the session is still usable afterwards
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
