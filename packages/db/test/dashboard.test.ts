@@ -217,6 +217,14 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       input: { serverId: 1, chart: 'io', from: at(0), to: at(10) },
     });
     expect(chart).toMatchObject({ available: false, reason: expect.stringContaining('16') });
+    const partial = await readChart({
+      db: ds.db,
+      input: { serverId: 1, chart: 'tuples', from: at(0), to: at(10) },
+    });
+    expect(partial).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('tup_fetched'),
+    });
     await expect(
       readChart({ db: ds.db, input: { serverId: 1, chart: 'nope', from: at(0), to: at(1) } }),
     ).rejects.toMatchObject({ code: 'validation_failed' });

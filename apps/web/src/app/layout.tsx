@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { AppShell } from '@/components/shell/app-shell';
 import { Providers } from '@/components/shell/providers';
 import { THEME_BOOT_SCRIPT } from '@/components/shell/theme';
+import { currentUser } from '@/server/auth';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,7 +13,9 @@ export const metadata: Metadata = {
 
 export const dynamic = 'force-dynamic';
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Signed out (login, first-run setup), the shell shows no navigation at all.
+  const user = await currentUser().catch(() => null);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -20,8 +23,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <Providers>
-          {/* Until sessions exist every visitor is treated as admin; see docs/dashboard.md. */}
-          <AppShell role="admin">{children}</AppShell>
+          <AppShell user={user ? { username: user.username, role: user.role } : null}>
+            {children}
+          </AppShell>
         </Providers>
       </body>
     </html>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from './parse';
 import type { Queryable } from '../client';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import { readSeries, type SeriesPoint, type SeriesResolution } from '../metrics';
 import { CHARTS, CHART_IDS, type ChartDef } from './charts';
 
@@ -122,11 +122,13 @@ export async function readChart({
       ...shaped,
     };
   } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
+    // Never collected (NotFound), or collected without these columns on this
+    // server's version (Validation): an empty chart that says why, not an error.
+    if (!(err instanceof NotFoundError) && !(err instanceof ValidationError)) throw err;
     return {
       chart,
       available: false,
-      reason: chart.unavailableHint,
+      reason: err instanceof NotFoundError ? chart.unavailableHint : err.message,
       resolution: null,
       bucketSeconds: 0,
       series: [],

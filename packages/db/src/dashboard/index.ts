@@ -7,3 +7,4 @@ export * from './get-server-overview';
 export * from './get-cluster-overview';
 export * from './charts';
 export * from './chart-series';
+export * from './list-server-databases';

@@ -6,17 +6,35 @@ import { Sidebar } from './sidebar';
 import { ThemeToggle } from './theme-toggle';
 
 /** The frame around every page: navigation on the left, a slim top bar, the content. */
-export function AppShell({ role, children }: { role: Role; children: ReactNode }) {
+export function AppShell({
+  user,
+  children,
+}: {
+  user: { username: string; role: Role } | null;
+  children: ReactNode;
+}) {
+  if (!user) {
+    return (
+      <main id="main" className="content content-bare">
+        {children}
+      </main>
+    );
+  }
   return (
     <div className="shell">
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <Sidebar items={visibleNavItems(NAV_ITEMS, role)} />
+      <Sidebar items={visibleNavItems(NAV_ITEMS, user.role)} />
       <div className="shell-main">
         <div className="topbar">
           <span className="muted topbar-note">PostgreSQL fleet monitoring</span>
-          <ThemeToggle />
+          <div className="topbar-right">
+            <span className="muted">
+              {user.username} · {user.role}
+            </span>
+            <ThemeToggle />
+          </div>
         </div>
         <main id="main" className="content" tabIndex={-1}>
           {children}

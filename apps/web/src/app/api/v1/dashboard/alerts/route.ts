@@ -1,12 +1,12 @@
 import { listActiveAlerts } from '@pgvigil/db/dashboard';
 import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
-import { route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 
 /** Firing and acknowledged alerts, worst first; `?serverId=`, `?clusterId=`, `?databaseName=` narrow it. */
-export const GET = route(async (req: Request) => {
-  const params = Object.fromEntries(new URL(req.url).searchParams);
+export const GET = withAuth('viewer', async ({ request }) => {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
   return NextResponse.json({ alerts: await listActiveAlerts({ db: db(), input: params }) });
 });

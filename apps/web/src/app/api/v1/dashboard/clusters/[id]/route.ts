@@ -1,12 +1,11 @@
 import { getClusterOverview } from '@pgvigil/db/dashboard';
 import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
-import { route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 
 /** A cluster with its members (health, alerts) and its active alerts. */
-export const GET = route(async (_req: Request, ctx: { params: Promise<{ id: string }> }) => {
-  const { id } = await ctx.params;
-  return NextResponse.json(await getClusterOverview({ db: db(), input: { id } }));
-});
+export const GET = withAuth<{ id: string }>('viewer', async ({ params }) =>
+  NextResponse.json(await getClusterOverview({ db: db(), input: { id: params.id } })),
+);

@@ -1,20 +1,20 @@
 import { readChart } from '@pgvigil/db/dashboard';
 import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
-import { route } from '@/server/http';
 
 export const dynamic = 'force-dynamic';
 
 /** One chart of a server for `?from=&to=` (ISO), counters as per-second rates; `?database=` narrows it. */
-export const GET = route(
-  async (req: Request, ctx: { params: Promise<{ id: string; chart: string }> }) => {
-    const { id, chart } = await ctx.params;
-    const q = new URL(req.url).searchParams;
+export const GET = withAuth<{ id: string; chart: string }>(
+  'viewer',
+  async ({ request, params }) => {
+    const q = new URL(request.url).searchParams;
     const data = await readChart({
       db: db(),
       input: {
-        serverId: id,
-        chart,
+        serverId: params.id,
+        chart: params.chart,
         database: q.get('database') ?? undefined,
         from: q.get('from'),
         to: q.get('to'),

@@ -1,0 +1,98 @@
+import { getClusterOverview } from '@pgvigil/db/dashboard';
+import Link from 'next/link';
+import { ChartGrid } from '@/components/charts/chart-grid';
+import { AlertList } from '@/components/dashboard/alert-list';
+import { StatusBadge } from '@/components/dashboard/health-badge';
+import { loadOrNotFound } from '@/components/dashboard/load';
+import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { PageHeader } from '@/components/shell/page-header';
+import { EmptyState } from '@/components/shell/states';
+import { db } from '@/server/db';
+
+export default async function ClusterPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: SearchParams;
+}) {
+  const now = new Date();
+  const { id } = await params;
+  const cluster = await loadOrNotFound(() => getClusterOverview({ db: db(), input: { id } }));
+  const { query, window, compare } = await pageWindow(searchParams, now);
+  const suffix = query ? `?${query}` : '';
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: 'Fleet', href: '/' }, { label: cluster.name }]}
+        title={cluster.name}
+        subtitle={`${cluster.environment} · ${cluster.members.length} member${cluster.members.length === 1 ? '' : 's'}${cluster.description ? ` · ${cluster.description}` : ''}`}
+        query={query}
+      />
+      <section className="panel" aria-labelledby="cluster-alerts">
+        <h2 id="cluster-alerts">Active alerts</h2>
+        <AlertList
+          alerts={cluster.alerts}
+          now={now}
+          emptyText="No alert is firing in this cluster."
+        />
+      </section>
+      <section className="section panel" aria-labelledby="members-title">
+        <h2 id="members-title">Members</h2>
+        {cluster.members.length === 0 ? (
+          <EmptyState title="This cluster has no servers yet">
+            Assign servers to it under <Link href="/admin/servers">Admin &gt; Servers</Link>.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>Health</th>
+                  <th>Server</th>
+                  <th>Address</th>
+                  <th className="num">Active alerts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cluster.members.map((m) => (
+                  <tr key={m.id}>
+                    <td>
+                      <StatusBadge state={m.health} />
+                    </td>
+                    <td>
+                      <Link href={`/servers/${m.id}${suffix}`}>{m.name}</Link>
+                    </td>
+                    <td className="muted">
+                      {m.host}:{m.port}
+                    </td>
+                    <td className="num">{m.activeAlerts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {cluster.members.length > 0 ? (
+        <section className="section" aria-labelledby="compare-title">
+          <h2 id="compare-title">Members side by side</h2>
+          {cluster.members.slice(0, 6).map((m) => (
+            <div key={m.id} className="section">
+              <h3 style={{ margin: '0 0 8px', fontSize: '0.95rem' }}>{m.name}</h3>
+              <ChartGrid
+                serverId={m.id}
+                charts={[
+                  { id: 'tps', title: `${m.name}: transactions per second` },
+                  { id: 'replication_lag', title: `${m.name}: replication lag` },
+                ]}
+                window={window}
+                compare={compare}
+              />
+            </div>
+          ))}
+        </section>
+      ) : null}
+    </>
+  );
+}

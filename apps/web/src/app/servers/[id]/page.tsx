@@ -1,0 +1,118 @@
+import { CHARTS, getServerOverview, listServerDatabases } from '@pgvigil/db/dashboard';
+import Link from 'next/link';
+import { ChartGrid } from '@/components/charts/chart-grid';
+import { AlertList } from '@/components/dashboard/alert-list';
+import { formatNumber } from '@/components/dashboard/format';
+import { StatusBadge } from '@/components/dashboard/health-badge';
+import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { PageHeader } from '@/components/shell/page-header';
+import { EmptyState } from '@/components/shell/states';
+import { db } from '@/server/db';
+import { loadOrNotFound } from '@/components/dashboard/load';
+
+const SERVER_CHARTS = [
+  CHARTS.tps,
+  CHARTS.commits_rollbacks,
+  CHARTS.sessions,
+  CHARTS.wait_events,
+  CHARTS.cache_hit,
+  CHARTS.tuples,
+  CHARTS.temp,
+  CHARTS.wal,
+  CHARTS.checkpoints,
+  CHARTS.io,
+  CHARTS.replication_lag,
+].map((c) => ({ id: c.id, title: c.title }));
+
+export default async function ServerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: SearchParams;
+}) {
+  const now = new Date();
+  const { id } = await params;
+  const server = await loadOrNotFound(() =>
+    getServerOverview({ db: db(), input: { id }, at: now }),
+  );
+  const [{ query, window, compare }, databases] = await Promise.all([
+    pageWindow(searchParams, now),
+    listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
+  ]);
+  const suffix = query ? `?${query}` : '';
+  const crumbs = [
+    { label: 'Fleet', href: '/' },
+    ...(server.clusterId
+      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
+      : []),
+    { label: server.name },
+  ];
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs}
+        title={server.name}
+        badge={<StatusBadge state={server.health} />}
+        subtitle={`${server.host}:${server.port} · ${server.environment}${server.description ? ` · ${server.description}` : ''}`}
+        query={query}
+      />
+      <section className="panel" aria-labelledby="summary-title">
+        <h2 id="summary-title">Health summary</h2>
+        <ul className="summary-list">
+          {server.summary.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+        {server.alerts.length > 0 ? (
+          <div className="section">
+            <AlertList alerts={server.alerts} now={now} />
+          </div>
+        ) : null}
+      </section>
+      <section className="section" aria-label="Charts">
+        <ChartGrid serverId={server.id} charts={SERVER_CHARTS} window={window} compare={compare} />
+      </section>
+      <section className="section panel" aria-labelledby="databases-title">
+        <h2 id="databases-title">Databases</h2>
+        {databases.length === 0 ? (
+          <EmptyState title="No database statistics yet">
+            The collector lists databases once it has read <code>pg_stat_database</code> from this
+            server.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>Database</th>
+                  <th className="num">Commits/s</th>
+                  <th className="num">Rollbacks/s</th>
+                  <th className="num">Cache hit</th>
+                </tr>
+              </thead>
+              <tbody>
+                {databases.map((d) => (
+                  <tr key={d.name}>
+                    <td>
+                      <Link
+                        href={`/servers/${server.id}/databases/${encodeURIComponent(d.name)}${suffix}`}
+                      >
+                        {d.name}
+                      </Link>
+                    </td>
+                    <td className="num">{formatNumber(d.commitsPerSecond)}</td>
+                    <td className="num">{formatNumber(d.rollbacksPerSecond)}</td>
+                    <td className="num">
+                      {d.cacheHitPercent == null ? '—' : `${d.cacheHitPercent.toFixed(1)}%`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+'use client';
+
+import { MetricChart, type ChartWindow } from './metric-chart';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+}
+
+export function ChartGrid({
+  serverId,
+  charts,
+  window,
+  compare,
+  database,
+}: {
+  serverId: number;
+  charts: readonly ChartSpec[];
+  window: ChartWindow;
+  compare: ChartWindow | null;
+  database?: string;
+}) {
+  return (
+    <div className="grid grid-2">
+      {charts.map((c) => (
+        <MetricChart
+          key={c.id}
+          serverId={serverId}
+          chart={c.id}
+          title={c.title}
+          window={window}
+          compare={compare}
+          database={database}
+        />
+      ))}
+    </div>
+  );
+}
