@@ -11,6 +11,10 @@ const schema = z.object({
     .string()
     .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
     .optional(),
+  ALERTER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** a message claimed by a sender that died is retried after this */
+  ALERTER_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ALERTER_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(240),
 });
 
 export type AlerterEnv = z.infer<typeof schema>;

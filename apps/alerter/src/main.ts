@@ -1,21 +1,49 @@
 import { hostname } from 'node:os';
-import { createDb, EnvError, startHeartbeat } from '@pgvigil/db';
+import { createDb, EnvError, loadSecretBox, startHeartbeat } from '@pgvigil/db';
 import { loadEnv } from './env';
+import { startLoop, syncCatalog } from './loop';
 
 async function main() {
   const env = loadEnv();
   const instanceId = `${hostname()}:${process.pid}`;
   const db = createDb({ url: env.DATABASE_URL, applicationName: 'pgvigil-alerter', max: 4 });
+  const box = await loadSecretBox({
+    key: env.PGVIGIL_SECRET_KEY,
+    previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
+    home: env.PGVIGIL_HOME,
+  });
   const heartbeat = startHeartbeat(db, 'alerter', instanceId);
+  const log = (m: string) => console.log(`alerter: ${m}`);
+  // the datastore may still be starting: keep trying rather than exit
+  for (;;) {
+    try {
+      await syncCatalog(db);
+      break;
+    } catch (err) {
+      log(`cannot sync the rule catalog yet (${String(err)}); retrying`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  const loop = startLoop(db, box, {
+    intervalSeconds: env.ALERTER_INTERVAL_SECONDS,
+    trendIntervalSeconds: 600,
+    deliveryEveryMs: 1000,
+    leaseSeconds: env.ALERTER_DELIVERY_LEASE_SECONDS,
+    reminderSeconds: env.ALERTER_REMINDER_MINUTES * 60,
+    baseUrl: env.PGVIGIL_BASE_URL,
+    smtpUrl: env.SMTP_URL,
+    log,
+  });
   console.log(`alerter ${instanceId} started`);
 
   const shutdown = async () => {
     heartbeat.stop();
+    await loop.stop();
     await db.close();
     process.exit(0);
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
 }
 
 main().catch((err: unknown) => {

@@ -181,7 +181,7 @@ describe.each(testMajors())('alerting datastore on PostgreSQL %i', (major) => {
     ]);
   });
 
-  it('reads rule rows from a probe table, nothing when the table or a column is missing', async () => {
+  it('reads rule rows from a probe table, nothing for a missing table or column', async () => {
     expect(
       await readRuleRows(ds.db, {
         probe: 'nope',
@@ -209,6 +209,17 @@ describe.each(testMajors())('alerting datastore on PostgreSQL %i', (major) => {
     expect(rows.map((r) => [r.values.total_connections, r.database_name])).toEqual([
       [5, null],
       [7, null],
+    ]);
+    const partial = await readRuleRows(ds.db, {
+      probe: 'activity_t',
+      columns: ['total_connections', 'not_there'],
+      serverIds: [serverId],
+      from: at,
+      to: later(60),
+    });
+    expect(partial.map((r) => r.values)).toEqual([
+      { total_connections: 5 },
+      { total_connections: 7 },
     ]);
     expect(
       await readRuleRows(ds.db, {

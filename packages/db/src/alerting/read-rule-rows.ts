@@ -21,7 +21,8 @@ export interface RuleSourceRow {
 /**
  * Raw rows of one probe table for a window, oldest first, with only the columns
  * rules read (plus database_name when the table has it). A probe whose table does
- * not exist yet, or lacks a column, yields nothing: its rules see no data.
+ * not exist yet yields nothing, and a column it lacks is absent from `values`: the
+ * rules reading it see no data, the others are unaffected.
  */
 export async function readRuleRows(
   db: Queryable,
@@ -34,7 +35,8 @@ export async function readRuleRows(
     [q.probe],
   );
   const have = new Set(present.map((p) => p.attname));
-  if (!have.has('server_id') || !q.columns.every((c) => have.has(c))) return [];
+  const columns = q.columns.filter((c) => have.has(c));
+  if (!have.has('server_id') || columns.length === 0) return [];
   const dbCol = have.has('database_name') ? 'database_name' : 'NULL::text';
   const rows = await db.query<{
     server_id: number;
@@ -43,11 +45,11 @@ export async function readRuleRows(
     v: Record<string, unknown>;
   }>(
     `SELECT server_id, collected_at, ${dbCol} AS database_name,
-            jsonb_build_object(${q.columns.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
+            jsonb_build_object(${columns.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
        FROM metrics.${ident(q.probe)}
       WHERE server_id = ANY($1) AND collected_at > $2 AND collected_at <= $3
       ORDER BY collected_at`,
-    [q.serverIds, q.from, q.to, ...q.columns],
+    [q.serverIds, q.from, q.to, ...columns],
   );
   return rows.map((r) => ({
     server_id: r.server_id,

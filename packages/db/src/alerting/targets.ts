@@ -1,4 +1,4 @@
-import type { Queryable } from '../client';
+import { ident, type Queryable } from '../client';
 import type { Environment } from '../domain';
 
 export interface AlertTarget {
@@ -26,4 +26,44 @@ export async function heartbeatAges(db: Queryable, at: Date): Promise<Record<str
     [at],
   );
   return Object.fromEntries(rows.map((r) => [r.component, r.seconds]));
+}
+
+/**
+ * For every probe in metric_catalog and every server that reported it in the last
+ * day: how many of its intervals ago its newest sample is.
+ */
+export async function probeFreshness(
+  db: Queryable,
+  at: Date,
+): Promise<{ probe: string; server_id: number; intervals_behind: number }[]> {
+  const tables = await db.query<{ table_name: string; interval_seconds: number }>(
+    `SELECT c.table_name, c.interval_seconds FROM metric_catalog c
+      WHERE to_regclass('metrics.' || quote_ident(c.table_name)) IS NOT NULL`,
+  );
+  const out: { probe: string; server_id: number; intervals_behind: number }[] = [];
+  for (const t of tables) {
+    const rows = await db.query<{ server_id: number; last: Date }>(
+      `SELECT server_id, max(collected_at) AS last FROM metrics.${ident(t.table_name)}
+        WHERE collected_at > $1::timestamptz - interval '1 day' AND collected_at <= $1
+        GROUP BY server_id`,
+      [at],
+    );
+    for (const r of rows) {
+      const behind = (at.getTime() - r.last.getTime()) / 1000 / t.interval_seconds;
+      out.push({
+        probe: t.table_name,
+        server_id: r.server_id,
+        intervals_behind: Math.floor(behind),
+      });
+    }
+  }
+  return out;
+}
+
+/** Collection interval of every probe table, from metric_catalog. */
+export async function probeIntervals(db: Queryable): Promise<Map<string, number>> {
+  const rows = await db.query<{ table_name: string; interval_seconds: number }>(
+    `SELECT table_name, interval_seconds FROM metric_catalog`,
+  );
+  return new Map(rows.map((r) => [r.table_name, r.interval_seconds]));
 }

@@ -1,0 +1,119 @@
+import {
+  aggregate,
+  baseline,
+  DEFAULT_BASELINE,
+  evaluate,
+  forecast,
+  type Observation,
+  type Tuning,
+} from '../core';
+import type { RuleDefinition, SourceRow } from '../rules';
+import type { Severity } from '@pgvigil/db';
+
+/** One (server, database, object) of one rule: the unit that becomes one alert. */
+export interface Series {
+  serverId: number | null;
+  database: string | null;
+  object: string | null;
+  rows: SourceRow[];
+}
+
+export interface Observed {
+  obs: Observation;
+  details: Record<string, unknown>;
+}
+
+const DAY = 86_400;
+
+/** How far back a rule needs rows, in seconds. */
+export function lookbackSeconds(def: RuleDefinition): number {
+  if (def.kind === 'forecast') return (def.forecast?.windowDays ?? 7) * DAY;
+  if (def.kind === 'anomaly') return 21 * DAY;
+  return def.windowSeconds;
+}
+
+/**
+ * Splits a probe's rows into one series per server / database / object. Rows must
+ * be oldest first; each keeps that order.
+ */
+export function groupSeries(
+  rows: readonly {
+    server_id: number | null;
+    database_name: string | null;
+    collected_at: Date;
+    values: Record<string, unknown>;
+  }[],
+  objectKeys: readonly string[],
+): Series[] {
+  const bySeries = new Map<string, Series>();
+  for (const r of rows) {
+    const object = objectKeys.length
+      ? objectKeys.map((k) => String(r.values[k] ?? '')).join('.')
+      : null;
+    const id = `${r.server_id}\u0000${r.database_name ?? ''}\u0000${object ?? ''}`;
+    let s = bySeries.get(id);
+    if (!s) {
+      s = { serverId: r.server_id, database: r.database_name, object, rows: [] };
+      bySeries.set(id, s);
+    }
+    s.rows.push({ at: r.collected_at, values: r.values });
+  }
+  return [...bySeries.values()];
+}
+
+/** Evaluates one series of one rule with its effective tuning. */
+export function observe(
+  def: RuleDefinition,
+  tuning: Tuning,
+  series: Series,
+  at: Date,
+  active: Severity | null,
+  staleSeconds: number,
+): Observed {
+  const samples = def.source.derive(series.rows);
+  const condition = {
+    aggregation: def.aggregation,
+    windowSeconds: def.windowSeconds,
+    operator: def.operator,
+    warning: tuning.warning,
+    critical: tuning.critical,
+    hysteresis: 0.05,
+    staleSeconds,
+  };
+  if (def.kind === 'forecast') {
+    const limit = def.forecast?.limit ?? 100;
+    const f = forecast(samples, limit, at, def.forecast?.windowDays ?? 7);
+    // not enough history to fit a trend is not "no data": the rule just has no opinion
+    if (!f || f.daysUntilLimit === null)
+      return { obs: { kind: 'clear', value: null }, details: { forecast: f } };
+    const days = Math.round(f.daysUntilLimit * 10) / 10;
+    const obs = evaluate(
+      { ...condition, aggregation: 'latest', staleSeconds: Infinity },
+      [{ at, value: days }],
+      at,
+      active,
+    );
+    return { obs, details: { forecast: f } };
+  }
+  if (def.kind === 'anomaly') {
+    const current = aggregate(
+      'avg',
+      samples.filter((s) => s.at.getTime() > at.getTime() - def.windowSeconds * 1000),
+    );
+    if (current === null) return { obs: { kind: 'missing' }, details: {} };
+    const history = samples.filter(
+      (s) => s.at.getTime() <= at.getTime() - def.windowSeconds * 1000,
+    );
+    const band = baseline(history, at, { ...DEFAULT_BASELINE, sensitivity: tuning.warning ?? 3 });
+    if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
+    const deviation = Math.abs(current - band.median) / band.spread;
+    const obs = evaluate(
+      { ...condition, aggregation: 'latest', operator: '>', staleSeconds: Infinity },
+      [{ at, value: Math.round(deviation * 100) / 100 }],
+      at,
+      active,
+    );
+    return { obs, details: { baseline: band, current } };
+  }
+  return { obs: evaluate(condition, samples, at, active), details: {} };
+}

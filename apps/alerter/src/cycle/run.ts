@@ -1,0 +1,44 @@
+import type { Db } from '@pgvigil/db';
+import { enqueueNotifications, saveAlertChanges } from '@pgvigil/db/alerting';
+import { loadCycle, type LoadOptions } from './load';
+import { planCycle } from './plan';
+
+export interface CycleResult {
+  evaluated: number;
+  changes: number;
+  queued: number;
+}
+
+/**
+ * Load, plan, write. Alert rows, their events and the messages they cause are
+ * written in one transaction: a crash leaves either all of them or none.
+ */
+export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<CycleResult> {
+  const plan = planCycle(await loadCycle(db, at, opts));
+  if (plan.changes.length === 0) return { evaluated: plan.evaluated, changes: 0, queued: 0 };
+  const queued = await db.tx(async (q) => {
+    const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
+    return enqueueNotifications(
+      q,
+      plan.notifications.map((n) => {
+        const first = saved.get(n.itemFingerprints[0]!);
+        return {
+          channelId: n.channelId,
+          dedupeKey: n.dedupeKey,
+          kind: n.kind,
+          alertId: first?.alertId ?? null,
+          alertEventId: first?.eventId ?? null,
+          payload: {
+            ...n.payload,
+            items: n.payload.items.map((item, i) => ({
+              ...item,
+              alertId: saved.get(n.itemFingerprints[i]!)?.alertId ?? null,
+            })),
+          },
+          at,
+        };
+      }),
+    );
+  });
+  return { evaluated: plan.evaluated, changes: plan.changes.length, queued };
+}

@@ -1,0 +1,148 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBlackout, getAlert, listAlerts } from '@pgvigil/db/alerting';
+import {
+  freshDatastore,
+  startTestServers,
+  testMajors,
+  type TestDatastore,
+} from '@pgvigil/db/testing';
+import { runCycle } from '../src/cycle/run';
+import { syncCatalog } from '../src/loop';
+import { deliverDue } from '../src/notify';
+import { ACTIVITY_SQL, addChannel, addServer, box, createActivityTable } from './fixtures';
+import { startHttpSink, startSmtpSink } from './sinks';
+
+const major = testMajors()[testMajors().length - 1]!;
+const t0 = new Date('2026-03-10T12:00:00Z');
+const minute = (m: number) => new Date(t0.getTime() + m * 60_000);
+
+/**
+ * The on-call scenario from the issue, against a real monitored PostgreSQL with
+ * max_connections = 20: cross 80 % -> one firing message (webhook + email) after
+ * `for`; close -> one resolved; inside a blackout -> nothing, alert silenced.
+ * Time is a parameter: samples and cycles are stamped with synthetic minutes.
+ */
+describe(`connections used, end to end on PostgreSQL ${major}`, () => {
+  let cluster: Awaited<ReturnType<typeof startTestServers>>;
+  let monitoredUrl: string;
+  let ds: TestDatastore;
+  let serverId: number;
+  let sink: Awaited<ReturnType<typeof startHttpSink>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  const clients: pg.Client[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestServers([major], { max_connections: 20 });
+    monitoredUrl = cluster.servers.get(major)!.url('postgres');
+    ds = await freshDatastore(major);
+    await syncCatalog(ds.db);
+    await createActivityTable(ds.db);
+    serverId = await addServer(ds.db, 'pg-accept', monitoredUrl);
+    sink = await startHttpSink();
+    smtp = await startSmtpSink();
+    await addChannel(ds.db, 'webhook', 'hook', { url: `${sink.url}/hook` });
+    await addChannel(ds.db, 'email', 'mail', { to: 'oncall@example.com', smtpUrl: smtp.url });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    await sink?.close();
+    await smtp?.close();
+    await ds?.drop();
+    await cluster?.stop();
+  });
+
+  async function openConnections(n: number) {
+    for (let i = 0; i < n; i++) {
+      const c = new pg.Client({ connectionString: monitoredUrl });
+      await c.connect();
+      clients.push(c);
+    }
+  }
+  async function closeConnections() {
+    await Promise.all(clients.splice(0).map((c) => c.end()));
+  }
+  /** The collector's part: one activity sample from the real server, stamped `at`. */
+  async function collectAndEvaluate(at: Date) {
+    const probe = new pg.Client({ connectionString: monitoredUrl });
+    await probe.connect();
+    const [row] = (
+      await probe.query<{ total: number; max: number; reserved: number }>(ACTIVITY_SQL)
+    ).rows;
+    await probe.end();
+    await ds.db.query(`INSERT INTO metrics.activity VALUES ($1, $2, $3, $4, $5)`, [
+      at,
+      serverId,
+      row!.total,
+      row!.max,
+      row!.reserved,
+    ]);
+    await runCycle(ds.db, at, {
+      baseUrl: 'http://pgvigil.test',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    await deliverDue(ds.db, box, () => at, {
+      leaseSeconds: 60,
+      batch: 50,
+      timeoutMs: 5000,
+      maxAttempts: 5,
+      smtpUrl: undefined,
+    });
+    return row!;
+  }
+  const state = async () => (await listAlerts(ds.db, { serverId }))[0]?.state ?? 'none';
+
+  it('fires once after `for`, resolves once', async () => {
+    // 17 usable slots (20 - 3 reserved); 14 + the probe = 15 -> 88 %
+    await openConnections(14);
+    const first = await collectAndEvaluate(minute(0));
+    expect((100 * first.total) / (first.max - first.reserved)).toBeGreaterThan(80);
+    expect(await state()).toBe('pending');
+    for (const m of [1, 2, 3, 4]) await collectAndEvaluate(minute(m));
+    expect(sink.requests).toHaveLength(0);
+    await collectAndEvaluate(minute(5));
+    expect(await state()).toBe('firing');
+    for (const m of [6, 7]) await collectAndEvaluate(minute(m));
+    expect(sink.requests).toHaveLength(1);
+    expect(sink.requests[0]!.body).toMatchObject({
+      kind: 'firing',
+      severity: 'warning',
+      server: { name: 'pg-accept' },
+    });
+    expect(String(sink.requests[0]!.body.link)).toContain('http://pgvigil.test/alerts?');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]!.to).toEqual(['oncall@example.com']);
+    expect(smtp.mails[0]!.data).toContain('Connections used on pg-accept firing');
+
+    await closeConnections();
+    await collectAndEvaluate(minute(8));
+    await collectAndEvaluate(minute(9));
+    expect(await state()).toBe('resolved');
+    expect(sink.requests.map((r) => r.body.kind)).toEqual(['firing', 'resolved']);
+    expect(smtp.mails).toHaveLength(2);
+    const [alert] = await listAlerts(ds.db, { serverId });
+    const detail = await getAlert(ds.db, alert!.id);
+    expect(detail.events.map((e) => e.to_state)).toEqual(['pending', 'firing', 'resolved']);
+  });
+
+  it('records but sends nothing inside a blackout, then sends what still fires', async () => {
+    await createBlackout(ds.db, {
+      name: 'maintenance',
+      scopeType: 'server',
+      scopeId: serverId,
+      startsAt: minute(20),
+      endsAt: minute(40),
+    });
+    const before = sink.requests.length;
+    await openConnections(14);
+    for (let m = 21; m <= 30; m++) await collectAndEvaluate(minute(m));
+    expect(await state()).toBe('silenced');
+    expect(sink.requests.length).toBe(before);
+    expect(smtp.mails).toHaveLength(2);
+    await collectAndEvaluate(minute(40));
+    expect(await state()).toBe('firing');
+    expect(sink.requests.slice(before).map((r) => r.body.kind)).toEqual(['firing']);
+    await closeConnections();
+  });
+});
