@@ -14,6 +14,7 @@ const schema = z.object({
   ALERTER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** a message claimed by a sender that died is retried after this */
   ALERTER_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ALERTER_DELIVERY_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   ALERTER_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(240),
 });
 

@@ -9,6 +9,7 @@ export interface LoopOptions {
   trendIntervalSeconds: number;
   deliveryEveryMs: number;
   leaseSeconds: number;
+  deliveryBatch: number;
   reminderSeconds: number;
   baseUrl: string;
   smtpUrl: string | undefined;
@@ -58,7 +59,7 @@ export function startLoop(db: Db, box: SecretBox, opts: LoopOptions): { stop(): 
   const deliver = () => {
     delivering = deliverDue(db, box, () => new Date(), {
       leaseSeconds: opts.leaseSeconds,
-      batch: 50,
+      batch: opts.deliveryBatch,
       timeoutMs: 10_000,
       maxAttempts: 12,
       smtpUrl: opts.smtpUrl,

@@ -29,6 +29,7 @@ async function main() {
     trendIntervalSeconds: 600,
     deliveryEveryMs: 1000,
     leaseSeconds: env.ALERTER_DELIVERY_LEASE_SECONDS,
+    deliveryBatch: env.ALERTER_DELIVERY_BATCH,
     reminderSeconds: env.ALERTER_REMINDER_MINUTES * 60,
     baseUrl: env.PGVIGIL_BASE_URL,
     smtpUrl: env.SMTP_URL,
