@@ -6,6 +6,8 @@ const baseUrl = () => process.env.PGVIGIL_E2E_BASE_URL ?? '';
 test('the home page of a freshly started platform loads in Chromium', async ({ page }) => {
   const response = await page.goto(`${baseUrl()}/`);
   expect(response?.status()).toBeLessThan(400);
+  // Signed out, home leads to first-run setup (no user yet) or to the sign-in page.
+  await expect(page).toHaveURL(/\/(setup|login)$/);
   await expect(page).toHaveTitle(/pgvigil/);
   await page.screenshot({
     path: path.join(import.meta.dirname, '..', 'artifacts', 'home.png'),

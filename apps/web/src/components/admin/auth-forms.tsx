@@ -1,0 +1,119 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import styles from './admin.module.css';
+import { api, type ApiError } from './api';
+import { ErrorBox, Field } from './field';
+
+function CredentialsForm({
+  title,
+  intro,
+  submitLabel,
+  path,
+  next,
+  newPassword,
+}: {
+  title: string;
+  intro: string;
+  submitLabel: string;
+  path: string;
+  next: string;
+  newPassword: boolean;
+}) {
+  const router = useRouter();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await api('POST', path, { username, password });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    router.replace(next);
+    router.refresh();
+  }
+
+  return (
+    <div className={`${styles.panel} ${styles.narrow}`}>
+      <h1>{title}</h1>
+      <p className={styles.hint}>{intro}</p>
+      <form className={styles.form} onSubmit={submit}>
+        <Field label="User name" error={error?.fields?.username}>
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
+        </Field>
+        <Field
+          label="Password"
+          error={error?.fields?.password}
+          {...(newPassword ? { hint: 'At least 12 characters; not a common password.' } : {})}
+        >
+          <input
+            name="password"
+            type="password"
+            autoComplete={newPassword ? 'new-password' : 'current-password'}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </Field>
+        {error && !error.fields ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+        <button className={styles.button} type="submit" disabled={busy}>
+          {busy ? 'Please wait…' : submitLabel}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function SetupForm() {
+  return (
+    <CredentialsForm
+      title="Welcome to pgvigil"
+      intro="Create the first administrator. You will add the servers to monitor next."
+      submitLabel="Create admin account"
+      path="/setup"
+      next="/admin/servers"
+      newPassword
+    />
+  );
+}
+
+export function LoginForm({ next }: { next: string }) {
+  return (
+    <CredentialsForm
+      title="Sign in"
+      intro="Sign in to pgvigil."
+      submitLabel="Sign in"
+      path="/auth/login"
+      next={next}
+      newPassword={false}
+    />
+  );
+}
+
+export function LogoutButton() {
+  const router = useRouter();
+  return (
+    <button
+      className={styles.secondary}
+      type="button"
+      onClick={async () => {
+        await api('POST', '/auth/logout');
+        router.replace('/login');
+        router.refresh();
+      }}
+    >
+      Sign out
+    </button>
+  );
+}
