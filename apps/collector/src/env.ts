@@ -7,6 +7,8 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY: envVars.optionalSecret,
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_COLLECTOR_ID: z.string().min(1).optional(),
+  // rows kept in memory while the datastore is unreachable; beyond it the oldest are dropped
+  PGVIGIL_COLLECTOR_BUFFER_ROWS: z.coerce.number().int().min(1000).max(10_000_000).default(500_000),
 });
 
 export type CollectorEnv = z.infer<typeof schema>;

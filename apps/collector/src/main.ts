@@ -1,5 +1,12 @@
 import { hostname } from 'node:os';
-import { createDb, EnvError, scheduleMaintenance, startHeartbeat } from '@pgvigil/db';
+import {
+  createDb,
+  EnvError,
+  loadSecretBox,
+  scheduleMaintenance,
+  startHeartbeat,
+} from '@pgvigil/db';
+import { Collector } from './collector';
 import { loadEnv } from './env';
 
 function log(message: string) {
@@ -10,21 +17,36 @@ async function main() {
   const env = loadEnv();
   const instanceId = env.PGVIGIL_COLLECTOR_ID ?? `${hostname()}:${process.pid}`;
   const db = createDb({ url: env.DATABASE_URL, applicationName: 'pgvigil-collector', max: 4 });
+  const box = await loadSecretBox({
+    key: env.PGVIGIL_SECRET_KEY,
+    previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
+    home: env.PGVIGIL_HOME,
+  });
   const maintenance = scheduleMaintenance(db, (report) => {
     if (report.created.length || report.dropped.length) {
       log(`partitions: created ${report.created.length}, dropped ${report.dropped.length}`);
     }
     for (const e of report.errors) log(`partition maintenance failed for ${e.table}: ${e.message}`);
   });
+  const collector = new Collector({
+    db,
+    box,
+    collectorId: instanceId,
+    bufferRows: env.PGVIGIL_COLLECTOR_BUFFER_ROWS,
+    log,
+  });
+  // Tables first (the collector creates them), then their partitions.
+  await collector.start();
   await maintenance
     .runNow()
     .catch((err: unknown) => log(`partition maintenance failed: ${String(err)}`));
-  const heartbeat = startHeartbeat(db, 'collector', instanceId);
+  const heartbeat = startHeartbeat(db, 'collector', instanceId, () => collector.info());
   log(`collector ${instanceId} started`);
 
   const shutdown = async () => {
     heartbeat.stop();
     maintenance.stop();
+    await collector.stop().catch(() => undefined);
     await db.close();
     process.exit(0);
   };

@@ -10,3 +10,4 @@ export {
   type ProbeContext,
 } from './run-probe';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
+export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';

@@ -15,3 +15,5 @@ export {
   type SeriesPoint,
 } from './read-series';
 export { refreshRollup, rollupWindow } from './refresh-rollups';
+export { syncLeases, releaseLeases, type LeaseOptions, type LeasedServer } from './leases';
+export * from './collector-state';

@@ -48,6 +48,8 @@ export async function refreshRollup(
   );
   const lookback = new Date(window.from.getTime() - 2 * spec.intervalSeconds * 1000 - 60_000);
   return db.tx(async (tx) => {
+    // Two collectors may refresh the same table: one at a time, or both would insert.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pgvigil.rollup.${table}`]);
     await tx.query(`DELETE FROM metrics.${table} WHERE collected_at >= $1 AND collected_at < $2`, [
       window.from,
       window.to,

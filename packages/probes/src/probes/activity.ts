@@ -82,7 +82,7 @@ export const sessions = defineProbe({
     { name: 'wait_event_type', type: 'text' },
     { name: 'wait_event', type: 'text' },
     { name: 'query', type: 'text', description: 'first 1,000 characters' },
-    { name: 'query_id', type: 'bigint' },
+    { name: 'query_id', type: 'text', description: 'pg_stat_statements queryid' },
     { name: 'backend_start', type: 'timestamptz' },
     { name: 'xact_seconds', type: 'double', unit: 'seconds' },
     { name: 'query_seconds', type: 'double', unit: 'seconds' },
@@ -93,7 +93,7 @@ export const sessions = defineProbe({
     {
       minVersion: V14,
       sql: `SELECT pid, datname::text, usename::text, application_name, host(client_addr) AS client_addr,
-                   state, wait_event_type, wait_event, left(query, 1000) AS query, query_id,
+                   state, wait_event_type, wait_event, left(query, 1000) AS query, query_id::text AS query_id,
                    backend_start,
                    extract(epoch FROM now() - xact_start)::double precision AS xact_seconds,
                    extract(epoch FROM now() - query_start)::double precision AS query_seconds,

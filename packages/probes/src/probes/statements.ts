@@ -23,7 +23,7 @@ const TIME_DELTAS = [
 // pg_stat_statements(false) skips reading the query-text file: texts are fetched
 // separately, only for queryids pgvigil has not stored yet.
 const select = (readTime: string, writeTime: string) =>
-  `SELECT NULL::double precision AS interval_seconds, queryid, userid::bigint AS userid, dbid::bigint AS dbid, toplevel,
+  `SELECT NULL::double precision AS interval_seconds, queryid::text AS queryid, userid::bigint AS userid, dbid::bigint AS dbid, toplevel,
           calls, plans, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
           temp_blks_read, temp_blks_written, wal_bytes::bigint AS wal_bytes,
           total_exec_time, total_plan_time, ${readTime} AS blk_read_time, ${writeTime} AS blk_write_time
@@ -46,7 +46,8 @@ export const statements = defineProbe({
   notes:
     'Extension 1.11 (PostgreSQL 17) renamed blk_read_time / blk_write_time to shared_blk_read_time / shared_blk_write_time. The first run after a collector start only records a baseline.',
   columns: [
-    { name: 'queryid', type: 'bigint', key: true },
+    // text: queryids are 64-bit hashes, beyond what a JS number holds exactly
+    { name: 'queryid', type: 'text', key: true },
     { name: 'userid', type: 'bigint', key: true },
     { name: 'dbid', type: 'bigint', key: true },
     { name: 'toplevel', type: 'boolean', key: true },

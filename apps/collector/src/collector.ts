@@ -1,0 +1,226 @@
+import { UnavailableError, type Db, type SecretBox } from '@pgvigil/db';
+import {
+  ensureMetricTable,
+  listProbeSettingRows,
+  missingQueryIds,
+  recordServerStatus,
+  refreshRollup,
+  releaseLeases,
+  rollupLevels,
+  rollupWindow,
+  saveQueryTexts,
+  syncLeases,
+  writeSamples,
+  type ProbeSettingRow,
+} from '@pgvigil/db/metrics';
+import { getServerConnection } from '@pgvigil/db/registry';
+import {
+  connectTarget,
+  connectionSettingsSchema,
+  PROBES,
+  type ProbeDefinition,
+} from '@pgvigil/probes';
+import { SampleBuffer } from './sample-buffer';
+import { ServerWorker } from './server-worker';
+import { CollectorStats } from './stats';
+
+export interface CollectorOptions {
+  db: Db;
+  box: SecretBox;
+  collectorId: string;
+  probes?: readonly ProbeDefinition[];
+  bufferRows?: number;
+  leaseTtlSeconds?: number;
+  /** collectors with a heartbeat this recent share the servers */
+  leaseLiveSeconds?: number;
+  /** how often leases and the server list are refreshed */
+  leaseEveryMs?: number;
+  flushEveryMs?: number;
+  rollupEveryMs?: number;
+  connectTimeoutMs?: number;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+/**
+ * The collector's moving parts: a lease loop deciding which servers this process
+ * watches, one worker per server, a buffer drained to the datastore with COPY, and
+ * rollup upkeep. Every loop survives the datastore or a server going away.
+ */
+export class Collector {
+  readonly buffer: SampleBuffer;
+  readonly stats = new CollectorStats();
+  private readonly workers = new Map<number, { worker: ServerWorker; updatedAt: number }>();
+  private settings: readonly ProbeSettingRow[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private tablesReady = false;
+  private flushing: Promise<void> | null = null;
+  private readonly probes: readonly ProbeDefinition[];
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly o: CollectorOptions) {
+    this.probes = o.probes ?? PROBES;
+    this.buffer = new SampleBuffer(o.bufferRows ?? 500_000);
+    this.now = o.now ?? Date.now;
+    this.log = o.log ?? (() => undefined);
+  }
+
+  get serverIds(): number[] {
+    return [...this.workers.keys()].sort((a, b) => a - b);
+  }
+
+  async start(): Promise<void> {
+    await this.tick();
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const timer = setInterval(() => void fn().catch((e: unknown) => this.log(String(e))), ms);
+      this.timers.push(timer);
+    };
+    every(this.o.leaseEveryMs ?? 5_000, () => this.tick());
+    every(this.o.flushEveryMs ?? 2_000, () => this.flush());
+    every(this.o.rollupEveryMs ?? 60_000, () => this.refreshRollups());
+  }
+
+  async stop(): Promise<void> {
+    await this.halt();
+    await this.flush();
+    await releaseLeases(this.o.db, this.o.collectorId).catch(() => undefined);
+  }
+
+  /** Stops every loop without releasing leases or flushing: what a crash looks like to peers. */
+  async halt(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.all([...this.workers.values()].map((w) => w.worker.stop()));
+    this.workers.clear();
+  }
+
+  /** Heartbeat payload: what /api/v1/health shows for this collector. */
+  info(): Record<string, unknown> {
+    return {
+      servers: this.workers.size,
+      serversDown: [...this.workers.values()].filter((w) => w.worker.isDown).length,
+      bufferedRows: this.buffer.rows,
+      droppedRows: this.buffer.dropped,
+      ...this.stats.summary(),
+    };
+  }
+
+  /** Lease round: start workers for new servers, restart changed ones, stop lost ones. */
+  async tick(): Promise<void> {
+    const db = this.o.db;
+    try {
+      if (!this.tablesReady) {
+        for (const p of this.probes) await ensureMetricTable(db, p, new Date(this.now()));
+        this.tablesReady = true;
+      }
+      this.settings = await listProbeSettingRows(db);
+      const held = await syncLeases(db, {
+        collectorId: this.o.collectorId,
+        at: new Date(this.now()),
+        ttlSeconds: this.o.leaseTtlSeconds ?? 30,
+        liveSeconds: this.o.leaseLiveSeconds ?? 30,
+      });
+      const clusters = new Map(
+        (
+          await db.query<{ id: number; cluster_id: number | null }>(
+            'SELECT id, cluster_id FROM servers WHERE id = ANY($1)',
+            [held.map((h) => h.serverId)],
+          )
+        ).map((r) => [r.id, r.cluster_id]),
+      );
+      const keep = new Set(held.map((h) => h.serverId));
+      for (const [id, w] of this.workers) {
+        const lease = held.find((h) => h.serverId === id);
+        if (!keep.has(id) || (lease && lease.updatedAt.getTime() !== w.updatedAt)) {
+          this.workers.delete(id);
+          await w.worker.stop();
+        }
+      }
+      for (const h of held) {
+        if (this.workers.has(h.serverId)) continue;
+        const worker = this.createWorker(h.serverId, clusters.get(h.serverId) ?? null);
+        this.workers.set(h.serverId, { worker, updatedAt: h.updatedAt.getTime() });
+        worker.start();
+      }
+    } catch (err) {
+      // Datastore away: keep watching the servers already held; leases resume later.
+      this.stats.datastoreError(err);
+    }
+  }
+
+  private createWorker(serverId: number, clusterId: number | null): ServerWorker {
+    const { db, box } = this.o;
+    return new ServerWorker(
+      { id: serverId, clusterId },
+      {
+        probes: this.probes,
+        settings: () => this.settings,
+        connect: async (dbname) => {
+          const stored = await getServerConnection(db, box, serverId);
+          const settings = connectionSettingsSchema.parse({
+            ...stored,
+            ...(dbname ? { dbname } : {}),
+          });
+          return connectTarget(settings, {
+            applicationName: 'pgvigil',
+            timeoutMs: this.o.connectTimeoutMs ?? 10_000,
+          });
+        },
+        sink: (probe, sample) => this.buffer.add(probe, sample),
+        status: (s) =>
+          void recordServerStatus(db, {
+            serverId,
+            collectorId: this.o.collectorId,
+            at: new Date(this.now()),
+            ...s,
+          }).catch((err: unknown) => this.stats.datastoreError(err)),
+        missingQueryIds: (ids) => missingQueryIds(db, serverId, ids),
+        saveQueryTexts: (texts) => saveQueryTexts(db, serverId, texts, new Date(this.now())),
+        onResult: (result, lateness) => this.stats.record(result, lateness),
+        now: this.now,
+        random: Math.random,
+      },
+    );
+  }
+
+  /** Writes everything buffered; on failure the samples go back into the buffer. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batches = this.buffer.drain();
+    if (batches.length === 0) return;
+    try {
+      await writeSamples(this.o.db, batches);
+      this.stats.written(batches.reduce((n, b) => n + b.samples.length, 0));
+    } catch (err) {
+      this.stats.datastoreError(err);
+      if (err instanceof UnavailableError) {
+        this.buffer.restore(batches);
+        return;
+      }
+      // The datastore is up but refused something: write table by table and drop
+      // (counted) only what it keeps refusing, instead of retrying it forever.
+      for (const batch of batches) {
+        try {
+          await writeSamples(this.o.db, [batch]);
+        } catch (e) {
+          if (e instanceof UnavailableError) this.buffer.restore([batch]);
+          else this.buffer.dropped += batch.samples.reduce((n, s) => n + s.rows.length, 0);
+        }
+      }
+    }
+  }
+
+  async refreshRollups(): Promise<void> {
+    const at = new Date(this.now());
+    for (const p of this.probes) {
+      for (const level of rollupLevels(p)) {
+        await refreshRollup(this.o.db, p, level, rollupWindow(level, at, level === '5m' ? 3 : 2));
+      }
+    }
+  }
+}

@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto';
+import type { ProbeSettingRow, Sample } from '@pgvigil/db/metrics';
+import {
+  diffSnapshot,
+  discoverDatabases,
+  fetchQueryTexts,
+  isConnectionLoss,
+  loadProbeContext,
+  runProbe,
+  type ConnectResult,
+  type DeltaSnapshot,
+  type ProbeContext,
+  type ProbeDefinition,
+  type ProbeResult,
+  type TargetConnection,
+} from '@pgvigil/probes';
+import { backoffMs, effectiveSettings, firstDue, nextDue } from './schedule';
+
+export interface ServerRef {
+  id: number;
+  clusterId: number | null;
+}
+
+export interface WorkerDeps {
+  probes: readonly ProbeDefinition[];
+  settings(): readonly ProbeSettingRow[];
+  /** opens a session to the server, to `dbname` or its default database */
+  connect(dbname?: string): Promise<ConnectResult>;
+  sink(probe: ProbeDefinition, sample: Sample): void;
+  status(s: {
+    state: 'up' | 'down';
+    errorCode?: string;
+    errorMessage?: string;
+    serverVersionNum?: number;
+  }): void;
+  missingQueryIds(ids: string[]): Promise<string[]>;
+  saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
+  onResult(result: ProbeResult, latenessMs: number): void;
+  now(): number;
+  random(): number;
+}
+
+interface Session {
+  conn: TargetConnection;
+  ctx: ProbeContext;
+}
+
+/**
+ * Watches one server with at most two sessions: one held open for instance probes,
+ * one opened per database in turn for database probes. Each lane runs its probes one
+ * after another, so one probe never runs twice at once on a server.
+ */
+export class ServerWorker {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private instance: Session | null = null;
+  private failures = 0;
+  private retryAt = 0;
+  private readonly due = new Map<string, number>();
+  private readonly deltas = new Map<string, DeltaSnapshot>();
+  private readonly lastHash = new Map<string, string>();
+  private readonly knownQueryIds = new Set<string>();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    readonly server: ServerRef,
+    private readonly deps: WorkerDeps,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loops = [this.instanceLoop(), this.databaseLoop()];
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await Promise.all(this.loops);
+    await this.instance?.conn.client.end().catch(() => undefined);
+    this.instance = null;
+  }
+
+  get isDown(): boolean {
+    return this.failures > 0;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, 1000)));
+      const previous = this.wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        previous?.();
+        done();
+      };
+    });
+  }
+
+  private dueProbes(scope: 'instance' | 'database', now: number): ProbeDefinition[] {
+    const settings = this.deps.settings();
+    return this.deps.probes.filter((p) => {
+      if (p.scope !== scope) return false;
+      const s = effectiveSettings(p, this.server, settings);
+      if (!s.enabled) return false;
+      let due = this.due.get(p.name);
+      if (due === undefined) {
+        due = firstDue(now, s.intervalSeconds * 1000, this.deps.random());
+        this.due.set(p.name, due);
+      }
+      return due <= now;
+    });
+  }
+
+  private scheduleNext(probe: ProbeDefinition, scheduled: number): void {
+    const s = effectiveSettings(probe, this.server, this.deps.settings());
+    const now = this.deps.now();
+    this.due.set(probe.name, nextDue(scheduled, now, s.intervalSeconds * 1000, this.deps.random()));
+  }
+
+  private async open(dbname?: string): Promise<Session | { failure: string; message: string }> {
+    const result = await this.deps.connect(dbname);
+    if (!result.ok) return { failure: result.failure.code, message: result.failure.cause };
+    const conn = result.connection;
+    try {
+      return { conn, ctx: await loadProbeContext(conn.client, conn.serverVersionNum) };
+    } catch (err) {
+      await conn.client.end().catch(() => undefined);
+      return { failure: 'unknown', message: (err as Error).message };
+    }
+  }
+
+  private async ensureInstance(): Promise<Session | null> {
+    if (this.instance) return this.instance;
+    if (this.deps.now() < this.retryAt) return null;
+    const opened = await this.open();
+    const now = this.deps.now();
+    if ('failure' in opened) {
+      this.failures += 1;
+      this.retryAt = now + backoffMs(this.failures);
+      this.deps.status({ state: 'down', errorCode: opened.failure, errorMessage: opened.message });
+      const connectivity = this.deps.probes.find((p) => p.name === 'connectivity');
+      if (connectivity) {
+        this.deps.sink(connectivity, {
+          collectedAt: new Date(now),
+          serverId: this.server.id,
+          rows: [{ up: false, rtt_ms: null, error_code: opened.failure }],
+        });
+      }
+      return null;
+    }
+    this.failures = 0;
+    this.instance = opened;
+    this.deps.status({ state: 'up', serverVersionNum: opened.conn.serverVersionNum });
+    return opened;
+  }
+
+  private async dropInstance(): Promise<void> {
+    const session = this.instance;
+    this.instance = null;
+    await session?.conn.client.end().catch(() => undefined);
+  }
+
+  private async instanceLoop(): Promise<void> {
+    while (this.running) {
+      const session = await this.ensureInstance();
+      if (!session) {
+        await this.sleep(this.retryAt - this.deps.now());
+        continue;
+      }
+      for (const probe of this.dueProbes('instance', this.deps.now())) {
+        if (!this.running) break;
+        const lost = await this.run(session, probe, undefined);
+        if (lost) {
+          await this.dropInstance();
+          break;
+        }
+      }
+      await this.sleep(this.untilNextDue('instance'));
+    }
+  }
+
+  private async databaseLoop(): Promise<void> {
+    while (this.running) {
+      const due = this.instance ? this.dueProbes('database', this.deps.now()) : [];
+      if (due.length === 0) {
+        await this.sleep(this.untilNextDue('database'));
+        continue;
+      }
+      let databases: string[] = [];
+      const first = await this.open();
+      if ('failure' in first) {
+        // The instance lane notices and marks the server down; try again next time.
+        for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
+        continue;
+      }
+      try {
+        databases = await discoverDatabases(first.conn.client);
+      } catch {
+        databases = [first.ctx.database];
+      }
+      for (const dbname of databases) {
+        if (!this.running) break;
+        const session: Session | { failure: string } =
+          dbname === first.ctx.database ? first : await this.open(dbname);
+        if ('failure' in session) continue;
+        for (const probe of due) {
+          if (await this.run(session, probe, dbname)) break;
+        }
+        if (session !== first) await session.conn.client.end().catch(() => undefined);
+      }
+      await first.conn.client.end().catch(() => undefined);
+      for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
+    }
+  }
+
+  private untilNextDue(scope: 'instance' | 'database'): number {
+    const now = this.deps.now();
+    const times = this.deps.probes
+      .filter((p) => p.scope === scope)
+      .map((p) => this.due.get(p.name) ?? now);
+    // never a busy loop, even when every probe is overdue or disabled
+    return Math.max(200, Math.min(...times, now + 1000) - now);
+  }
+
+  /** Runs one probe and hands its rows on; returns true when the session was lost. */
+  private async run(session: Session, probe: ProbeDefinition, database?: string): Promise<boolean> {
+    const scheduled = this.due.get(probe.name) ?? this.deps.now();
+    const startedAt = this.deps.now();
+    const result = await runProbe(session.conn.client, probe, session.ctx);
+    this.deps.onResult(result, Math.max(0, startedAt - scheduled));
+    if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
+    if (result.status === 'failed') return isConnectionLoss(result.sqlState);
+    if (result.status !== 'ok') return false;
+    const collectedAt = new Date(startedAt);
+    const key = `${probe.name}:${database ?? ''}`;
+    let rows = result.rows;
+    if (probe.mode === 'delta') {
+      const diff = diffSnapshot(probe, this.deltas.get(key), rows, collectedAt);
+      this.deltas.set(key, diff.snapshot);
+      rows = diff.rows;
+      await this.storeNewTexts(session, rows);
+    } else if (probe.changeTracked) {
+      const hash = createHash('sha1').update(JSON.stringify(rows)).digest('hex');
+      if (this.lastHash.get(key) === hash) return false;
+      this.lastHash.set(key, hash);
+    }
+    this.deps.sink(probe, {
+      collectedAt,
+      serverId: this.server.id,
+      ...(database ? { database } : {}),
+      rows,
+    });
+    return false;
+  }
+
+  private async storeNewTexts(session: Session, rows: Record<string, unknown>[]): Promise<void> {
+    const fresh = [...new Set(rows.map((r) => String(r.queryid)))].filter(
+      (id) => !this.knownQueryIds.has(id),
+    );
+    if (fresh.length === 0) return;
+    try {
+      const missing = await this.deps.missingQueryIds(fresh);
+      const texts = await fetchQueryTexts(session.conn.client, missing);
+      await this.deps.saveQueryTexts(texts);
+      for (const id of fresh) this.knownQueryIds.add(id);
+    } catch {
+      // Datastore or server busy: these ids stay unknown and are retried next run.
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { ProbeResult } from '@pgvigil/probes';
+
+/** Counters for the heartbeat: probe outcomes, schedule lateness, datastore errors. */
+export class CollectorStats {
+  private runs = 0;
+  private failed = 0;
+  private unavailable = 0;
+  private samplesWritten = 0;
+  private lateness: number[] = [];
+  private lastDatastoreError: string | null = null;
+  private lastFailure: string | null = null;
+
+  record(result: ProbeResult, latenessMs: number): void {
+    this.runs += 1;
+    if (result.status === 'failed') {
+      this.failed += 1;
+      this.lastFailure = `${result.probe}: ${result.reason}`;
+    }
+    if (result.status === 'unavailable') this.unavailable += 1;
+    this.lateness.push(latenessMs);
+    if (this.lateness.length > 5000) this.lateness = this.lateness.slice(-2500);
+  }
+
+  written(samples: number): void {
+    this.samplesWritten += samples;
+    this.lastDatastoreError = null;
+  }
+
+  datastoreError(err: unknown): void {
+    this.lastDatastoreError = err instanceof Error ? err.message : String(err);
+  }
+
+  /** p99 of how late probes started against their schedule, over recent runs. */
+  latenessP99(): number {
+    if (this.lateness.length === 0) return 0;
+    const sorted = [...this.lateness].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+  }
+
+  summary(): Record<string, unknown> {
+    return {
+      probeRuns: this.runs,
+      probeFailures: this.failed,
+      probesUnavailable: this.unavailable,
+      samplesWritten: this.samplesWritten,
+      scheduleLatenessP99Ms: Math.round(this.latenessP99()),
+      lastProbeFailure: this.lastFailure,
+      lastDatastoreError: this.lastDatastoreError,
+    };
+  }
+}
