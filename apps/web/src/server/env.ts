@@ -7,6 +7,11 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY: envVars.optionalSecret,
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
+  // default mail transport for the email channels' "send test"
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
 });
 
 export type WebEnv = z.infer<typeof schema>;

@@ -1,0 +1,12 @@
+import { getAlert } from '@pgvigil/db/alerting';
+import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
+import { db } from '@/server/db';
+import { idParam } from '@/server/validate';
+
+export const dynamic = 'force-dynamic';
+
+/** One alert with every transition it went through. */
+export const GET = withAuth<{ id: string }>('viewer', async ({ params }) =>
+  NextResponse.json({ alert: await getAlert(db(), idParam(params.id, 'Alert')) }),
+);

@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@pgvigil/db';
+import { createApiToken, createUser } from '@pgvigil/db/accounts';
+import { saveAlertChanges, syncBuiltinRules } from '@pgvigil/db/alerting';
+import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import * as ack from '@/app/api/v1/alerts/[id]/ack/route';
+import * as alertById from '@/app/api/v1/alerts/[id]/route';
+import * as alerts from '@/app/api/v1/alerts/route';
+import * as blackouts from '@/app/api/v1/blackouts/route';
+import * as channelTest from '@/app/api/v1/channels/[id]/test/route';
+import * as channels from '@/app/api/v1/channels/route';
+import * as overrides from '@/app/api/v1/rules/[id]/overrides/route';
+import * as ruleById from '@/app/api/v1/rules/[id]/route';
+import * as rules from '@/app/api/v1/rules/route';
+import { newApiToken, digest } from '@/server/auth';
+import { call, webDatastore, type Handler } from './helpers';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const major = testMajors()[testMajors().length - 1] ?? 18;
+const h = (fn: unknown) => fn as Handler;
+
+describe(`alerting API on PostgreSQL ${major}`, () => {
+  let ds: TestDatastore;
+  const token: Partial<Record<Role, string>> = {};
+  let ruleId: number;
+  let serverId: number;
+  let alertId: number;
+
+  beforeAll(async () => {
+    ds = await webDatastore(major);
+    for (const role of ['admin', 'editor', 'viewer'] as const) {
+      const user = await createUser(ds.db, { username: `u-${role}`, passwordHash: 'x', role });
+      const t = newApiToken();
+      await createApiToken(ds.db, {
+        userId: user.id,
+        name: 't',
+        prefix: t.prefix,
+        tokenHash: digest(t.token),
+        expiresAt: null,
+      });
+      token[role] = t.token;
+    }
+    await syncBuiltinRules(ds.db, [
+      {
+        key: 'connections_used',
+        name: 'Connections used',
+        kind: 'builtin',
+        probe: 'activity',
+        definition: {},
+        defaultSeverity: 'warning',
+        warning: 80,
+        critical: 90,
+        forSeconds: 300,
+        enabled: true,
+      },
+    ]);
+    ruleId = (await ds.db.query<{ id: number }>(`SELECT id FROM rules`))[0]!.id;
+    const [c] = await ds.db.query<{ id: number }>(
+      `INSERT INTO clusters (name, environment) VALUES ('main', 'staging') RETURNING id`,
+    );
+    const [s] = await ds.db.query<{ id: number }>(
+      `INSERT INTO servers (name, host, username, cluster_id, environment) VALUES ('pg1', '127.0.0.1', 'm', $1, 'staging') RETURNING id`,
+      [c!.id],
+    );
+    serverId = s!.id;
+    const at = new Date();
+    const [saved] = await saveAlertChanges(ds.db, [
+      {
+        id: null,
+        ruleId,
+        serverId,
+        databaseName: null,
+        objectKey: null,
+        fingerprint: `connections_used|${serverId}||`,
+        state: 'firing',
+        severity: 'warning',
+        value: 85,
+        threshold: 80,
+        message: 'Connections used: 85 %',
+        startedAt: at,
+        firedAt: at,
+        notified: true,
+        lastNotifiedAt: at,
+        at,
+        event: { from: 'pending', to: 'firing', reason: 'held' },
+      },
+    ]);
+    alertId = saved!.alertId;
+  });
+  afterAll(() => ds?.drop());
+
+  it('lists and filters alerts; acknowledging needs an editor and happens once', async () => {
+    const list = await call(h(alerts.GET), {
+      token: token.viewer,
+      path: '/api/v1/alerts?state=firing,acknowledged',
+    });
+    expect(list.status).toBe(200);
+    expect((list.json.alerts as unknown[]).length).toBe(1);
+    const bad = await call(h(alerts.GET), {
+      token: token.viewer,
+      path: '/api/v1/alerts?state=burning',
+    });
+    expect(bad.status).toBe(400);
+    const params = { id: String(alertId) };
+    expect(
+      (await call(h(ack.POST), { method: 'POST', token: token.viewer, params, body: {} })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(h(ack.POST), {
+          method: 'POST',
+          token: token.editor,
+          params,
+          body: { comment: 'looking' },
+        })
+      ).status,
+    ).toBe(200);
+    const again = await call(h(ack.POST), {
+      method: 'POST',
+      token: token.editor,
+      params,
+      body: {},
+    });
+    expect(again.status).toBe(409);
+    const detail = await call(h(alertById.GET), { token: token.viewer, params });
+    const alert = detail.json.alert as {
+      state: string;
+      ack_comment: string;
+      events: { to_state: string }[];
+    };
+    expect(alert).toMatchObject({ state: 'acknowledged', ack_comment: 'looking' });
+    expect(alert.events.map((e) => e.to_state)).toEqual(['firing', 'acknowledged']);
+  });
+
+  it('tunes a rule globally and per scope, and shows where each effective value comes from', async () => {
+    const params = { id: String(ruleId) };
+    expect(
+      (
+        await call(h(ruleById.PATCH), {
+          method: 'PATCH',
+          token: token.editor,
+          params,
+          body: { forSeconds: 120 },
+        })
+      ).status,
+    ).toBe(200);
+    const put = await call(h(overrides.PUT), {
+      method: 'PUT',
+      token: token.editor,
+      params,
+      body: { scopeType: 'environment', scopeValue: 'staging', warning: 70 },
+    });
+    expect(put.status).toBe(200);
+    const badScope = await call(h(overrides.PUT), {
+      method: 'PUT',
+      token: token.editor,
+      params,
+      body: { scopeType: 'server' },
+    });
+    expect(badScope.status).toBe(400);
+    const eff = await call(h(overrides.GET), {
+      token: token.viewer,
+      params,
+      path: `/api/v1/rules/${ruleId}/overrides?server=${serverId}`,
+    });
+    expect(eff.json.effective).toMatchObject({
+      warning: { value: 70, source: 'environment' },
+      critical: { value: 90, source: 'global' },
+      forSeconds: { value: 120, source: 'global' },
+    });
+  });
+
+  it('creates custom rules with a validated definition', async () => {
+    const body = {
+      key: 'temp-spill',
+      name: 'Temp spill',
+      definition: {
+        probe: 'database_stats',
+        column: 'temp_bytes',
+        aggregation: 'rate',
+        windowSeconds: 600,
+        operator: '>',
+      },
+      warning: 1000000,
+    };
+    const created = await call(h(rules.POST), { method: 'POST', token: token.editor, body });
+    expect(created.status).toBe(201);
+    expect(created.json.rule).toMatchObject({ key: 'custom.temp-spill', kind: 'custom' });
+    const bad = await call(h(rules.POST), {
+      method: 'POST',
+      token: token.editor,
+      body: { ...body, key: 'x', definition: { ...body.definition, aggregation: 'p99' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((bad.json.error as { fields: object }).fields)).toContain(
+      'definition.aggregation',
+    );
+  });
+
+  it('stores blackouts and lists their upcoming windows; rejects a bad cron', async () => {
+    const created = await call(h(blackouts.POST), {
+      method: 'POST',
+      token: token.editor,
+      body: {
+        name: 'nightly',
+        scopeType: 'server',
+        scopeId: serverId,
+        cron: '0 2 * * *',
+        durationMinutes: 60,
+        timezone: 'Europe/Paris',
+      },
+    });
+    expect(created.status).toBe(201);
+    const bad = await call(h(blackouts.POST), {
+      method: 'POST',
+      token: token.editor,
+      body: { name: 'x', scopeType: 'global', cron: '61 * * * *', durationMinutes: 5 },
+    });
+    expect(bad.status).toBe(400);
+    const list = await call(h(blackouts.GET), { token: token.viewer });
+    const [b] = list.json.blackouts as { upcoming: unknown[] }[];
+    expect(b!.upcoming.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('creates channels without exposing secrets (admin only) and sends a test', async () => {
+    const received: string[] = [];
+    const sink = createServer((req, res) => {
+      req.on('data', (c: Buffer) => received.push(c.toString()));
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/secret-path`;
+    const body = { type: 'webhook', name: 'ops hook', config: { url } };
+    expect(
+      (await call(h(channels.POST), { method: 'POST', token: token.editor, body })).status,
+    ).toBe(403);
+    const created = await call(h(channels.POST), { method: 'POST', token: token.admin, body });
+    expect(created.status).toBe(201);
+    expect(created.text).not.toContain('secret-path');
+    const bad = await call(h(channels.POST), {
+      method: 'POST',
+      token: token.admin,
+      body: { type: 'email', name: 'm', config: {} },
+    });
+    expect(bad.status).toBe(400);
+    const listed = await call(h(channels.GET), { token: token.viewer });
+    expect(listed.text).not.toContain('secret-path');
+    const id = String((created.json.channel as { id: number }).id);
+    const test = await call(h(channelTest.POST), {
+      method: 'POST',
+      token: token.admin,
+      params: { id },
+    });
+    sink.close();
+    expect(test.json).toEqual({ ok: true });
+    expect(JSON.parse(received.join(''))).toMatchObject({ kind: 'test' });
+  });
+});
