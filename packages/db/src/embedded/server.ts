@@ -40,7 +40,8 @@ export class EmbeddedStartError extends Error {
 
 const SUPERUSER = 'postgres';
 // The server gets a minimal environment: none of our secrets, and stable messages.
-const SERVER_ENV = { LC_ALL: 'C', LANG: 'C' };
+// Typed as ProcessEnv: Next's types make NODE_ENV required there.
+const SERVER_ENV = { LC_ALL: 'C', LANG: 'C' } as unknown as NodeJS.ProcessEnv;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
