@@ -11,3 +11,4 @@ export {
 } from './run-probe';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
+export { renderProbesDoc } from './docs';

@@ -1,28 +1,115 @@
-import * as activity from './probes/activity';
-import * as availability from './probes/availability';
-import * as background from './probes/background';
-import * as databaseStats from './probes/database-stats';
-import * as os from './probes/os';
-import * as progress from './probes/progress';
-import * as replication from './probes/replication';
-import * as schemaObjects from './probes/schema-objects';
-import * as statements from './probes/statements';
-import * as tables from './probes/tables';
+import { connectivity, serverInfo, settings, hbaRules, extensions } from './probes/availability';
+import {
+  activitySummary,
+  activityExtremes,
+  sessions,
+  locks,
+  blocking,
+  preparedXacts,
+} from './probes/activity';
+import {
+  progressVacuum,
+  progressAnalyze,
+  progressCreateIndex,
+  progressCluster,
+  progressBasebackup,
+} from './probes/progress';
+import {
+  databaseStats,
+  databaseConflicts,
+  databaseSize,
+  wraparound,
+} from './probes/database-stats';
+import {
+  bgwriter,
+  checkpointer,
+  wal,
+  walDirectory,
+  archiver,
+  io,
+  slru,
+  connectionSecurity,
+} from './probes/background';
+import {
+  replication,
+  walReceiver,
+  replicationSlots,
+  replicationSlotStats,
+  publications,
+  subscriptions,
+  subscriptionStats,
+  recoveryPrefetch,
+  spockNodes,
+  spockSubscriptions,
+} from './probes/replication';
+import { statements, statementsInfo } from './probes/statements';
+import { tables, indexes, indexHealth } from './probes/tables';
+import {
+  tableBloat,
+  indexBloat,
+  sequences,
+  functions,
+  tablesWithoutPk,
+  schemaSnapshot,
+} from './probes/schema-objects';
+import { osLoad, osMemory, osCpu } from './probes/os';
 import type { ProbeDefinition } from './types';
 
-/** Every probe pgvigil runs, in display order. */
+/** Every probe pgvigil runs, in display order (docs, CLI, UI pickers). */
 export const PROBES: readonly ProbeDefinition[] = [
-  availability,
-  activity,
-  progress,
+  connectivity,
+  serverInfo,
+  settings,
+  hbaRules,
+  extensions,
+  activitySummary,
+  activityExtremes,
+  sessions,
+  locks,
+  blocking,
+  preparedXacts,
+  progressVacuum,
+  progressAnalyze,
+  progressCreateIndex,
+  progressCluster,
+  progressBasebackup,
   databaseStats,
-  background,
+  databaseConflicts,
+  databaseSize,
+  wraparound,
+  bgwriter,
+  checkpointer,
+  wal,
+  walDirectory,
+  archiver,
+  io,
+  slru,
+  connectionSecurity,
   replication,
+  walReceiver,
+  replicationSlots,
+  replicationSlotStats,
+  publications,
+  subscriptions,
+  subscriptionStats,
+  recoveryPrefetch,
+  spockNodes,
+  spockSubscriptions,
   statements,
+  statementsInfo,
   tables,
-  schemaObjects,
-  os,
-].flatMap((group) => Object.values(group));
+  indexes,
+  indexHealth,
+  tableBloat,
+  indexBloat,
+  sequences,
+  functions,
+  tablesWithoutPk,
+  schemaSnapshot,
+  osLoad,
+  osMemory,
+  osCpu,
+];
 
 export const PROBE_NAMES: readonly string[] = PROBES.map((p) => p.name);
 

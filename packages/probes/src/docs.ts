@@ -1,0 +1,110 @@
+import type { ProbeDefinition } from './types';
+
+const version = (num: number) => String(Math.floor(num / 10000));
+
+const INTRO = `# Probes
+
+<!-- Generated from packages/probes/src/probes/*.ts by \`npm run docs:probes\`; a test fails when it is stale. Do not edit by hand. -->
+
+Every probe is data (\`packages/probes/src/probes/*.ts\`): a name, a scope, a default interval and
+retention, the lowest PostgreSQL version, SQL per version range, and a column list that is the only
+column list there is. The datastore table \`metrics.<probe>\` (daily partitions on \`collected_at\`),
+the COPY into it and the reads below all derive from it.
+
+- **Scope**: \`instance\` probes run once per server, in the server's configured database;
+  \`database\` probes run in every database that accepts connections (templates excluded), and their
+  rows carry \`database_name\`. Every table also has \`collected_at\` and \`server_id\`.
+- **Each run**: a read-only transaction, \`statement_timeout\` 5 s unless the probe says otherwise,
+  \`lock_timeout\` 1 s, \`application_name = 'pgvigil'\` and a \`/* pgvigil:<probe> */\` marker inside
+  the statement (PostgreSQL 18's pg_stat_statements drops leading comments, so the marker follows the
+  first keyword). A failure or a missing extension is a value (\`failed\` / \`unavailable: <reason>\`);
+  the cycle goes on.
+- **Counters** (marked *counter*) are stored raw and read as per-second rates; an interval in which a
+  counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
+- **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between
+  two runs; only statements that ran are stored. The first run after a collector start is a baseline.
+- **Change-tracked** probes are stored only when their result differs from the previous one kept in
+  the collector's memory (so once per collector start at least); their newest snapshot is never
+  dropped by retention.
+- **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
+  are summed into their root table.
+- **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
+  needs a superuser (or an explicit grant on \`pg_hba_file_rules\`) and is otherwise \`unavailable\`.
+
+## Reading samples (\`@pgvigil/db/metrics\`)
+
+The dashboard and the alerter read through these functions; they look the probe up in
+\`metric_catalog\` (written by the collector), so unknown probes or columns are a \`ValidationError\` /
+\`NotFoundError\`, never SQL built from user text.
+
+| function | returns |
+|---|---|
+| \`readLatest(db, { probe, serverIds, database?, columns?, at, maxAgeSeconds? })\` | per server (and database) the rows of the newest sample no older than 3 intervals (unbounded for change-tracked probes): \`{ serverId, database, collectedAt, key, values, rates }\`, \`rates\` holding each counter's per-second rate against the sample before |
+| \`readSeries(db, { probe, serverId, database?, columns, from, to, keys?, resolution? })\` | \`{ resolution, rates, points: [{ t, key, values }] }\`: numeric columns, counters as per-second rates; \`resolution\` \`auto\` reads raw rows up to 6 h, 5-minute rollups up to 7 days, hourly rollups beyond |
+| \`getMetricCatalog(db, probe)\` / \`listMetricCatalog(db)\` | a probe's scope, interval and columns (type, counter, delta, key, unit) |
+| \`getQueryTexts(db, serverId, queryIds)\` | pg_stat_statements texts by queryid (decimal text: queryids are 64-bit) |
+| \`listServerStatus(db)\` | per server: \`up\` / \`down\`, the classified connection error, since when |
+
+Rollups (\`metrics.<probe>_5m\`, \`metrics.<probe>_1h\`) exist for probes with numeric columns whose
+interval is shorter than the level; they hold \`samples\`, the key columns, the average of each gauge and
+each counter's rate (sum of deltas over sum of seconds, reset intervals left out). The collector
+recomputes the last few buckets every minute, so late samples from its buffer are included.
+`;
+
+function flags(p: ProbeDefinition): string {
+  return [
+    p.changeTracked ? 'change-tracked' : '',
+    p.mode === 'delta' ? 'deltas' : '',
+    p.requiresExtension ? `needs ${p.requiresExtension}` : '',
+    p.topN ? `top ${p.topN}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function columnLine(c: ProbeDefinition['columns'][number]): string {
+  const kind = [c.key ? 'key' : '', c.counter ? 'counter' : '', c.delta ? 'delta' : '']
+    .filter(Boolean)
+    .join(', ');
+  return `| \`${c.name}\` | ${c.type} | ${kind} | ${c.unit ?? ''} | ${c.description ?? ''} |`;
+}
+
+/** docs/probes.md, entirely from the probe definitions. */
+export function renderProbesDoc(probes: readonly ProbeDefinition[]): string {
+  const summary = probes.map(
+    (p) =>
+      `| [\`${p.name}\`](#${p.name}) | ${p.scope} | ${p.intervalSeconds} s | ${p.retentionDays} d | ${version(p.minServerVersion)}+ | ${flags(p)} |`,
+  );
+  const sections = probes.map((p) =>
+    [
+      `### ${p.name}`,
+      '',
+      `**${p.title}.** ${p.description}`,
+      '',
+      `- Reads: ${p.sources.map((s) => `\`${s}\``).join(', ')}`,
+      `- Scope ${p.scope}, every ${p.intervalSeconds} s, kept ${p.retentionDays} days, PostgreSQL ${version(p.minServerVersion)}+` +
+        (p.sql.length > 1
+          ? `; SQL variants from ${p.sql.map((v) => (v.minExtensionVersion ? `extension ${v.minExtensionVersion}` : version(v.minVersion))).join(', ')}`
+          : ''),
+      ...(p.notes ? [`- Versions: ${p.notes}`] : []),
+      ...(flags(p) ? [`- ${flags(p)}`] : []),
+      '',
+      '| column | type | kind | unit | description |',
+      '|---|---|---|---|---|',
+      ...p.columns.map(columnLine),
+      '',
+    ].join('\n'),
+  );
+  return [
+    INTRO,
+    `## All ${probes.length} probes`,
+    '',
+    '| probe | scope | interval | retention | since | notes |',
+    '|---|---|---|---|---|---|',
+    ...summary,
+    '',
+    '## Probe reference',
+    '',
+    ...sections,
+  ].join('\n');
+}
