@@ -4,6 +4,7 @@ import {
   getServerOverview,
   listActiveAlerts,
   listFleet,
+  listTopQueries,
   readChart,
   shapeChart,
 } from '@pgvigil/db/dashboard';
@@ -18,16 +19,37 @@ import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/test
 const t0 = new Date('2026-03-10T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
-// The columns the dashboard's pg_stat_database charts read, in a database-scope table.
+// The database_stats columns the dashboard reads: one row per database, read once per server.
 const dbStats: MetricSpec = {
-  name: 'pg_stat_database',
-  scope: 'database',
+  name: 'database_stats',
+  scope: 'instance',
   intervalSeconds: 60,
   retentionDays: 7,
   changeTracked: false,
   columns: [
+    { name: 'datname', type: 'text', key: true },
     { name: 'xact_commit', type: 'bigint', counter: true },
     { name: 'xact_rollback', type: 'bigint', counter: true },
+    { name: 'deadlocks', type: 'bigint', counter: true },
+    { name: 'blks_hit', type: 'bigint', counter: true },
+    { name: 'blks_read', type: 'bigint', counter: true },
+  ],
+};
+
+// The pg_stat_statements delta columns top queries read.
+const statements: MetricSpec = {
+  name: 'statements',
+  scope: 'instance',
+  intervalSeconds: 60,
+  retentionDays: 7,
+  changeTracked: false,
+  columns: [
+    { name: 'queryid', type: 'bigint', key: true },
+    { name: 'dbid', type: 'bigint', key: true },
+    ...['calls', 'rows', 'shared_blks_hit', 'shared_blks_read', 'temp_blks_written'].map(
+      (name) => ({ name, type: 'bigint' as const }),
+    ),
+    { name: 'total_exec_time', type: 'double' },
   ],
 };
 
@@ -96,39 +118,62 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     await writeSamples(ds.db, [
       {
         spec: dbStats,
-        samples: app.flatMap((v, i) => [
-          {
-            collectedAt: at(i),
-            serverId: 1,
-            database: 'app',
-            rows: [{ xact_commit: v, xact_rollback: i }],
-          },
-          {
-            collectedAt: at(i),
-            serverId: 1,
-            database: 'postgres',
-            rows: [{ xact_commit: i * 120, xact_rollback: 0 }],
-          },
-        ]),
+        samples: app.map((v, i) => ({
+          collectedAt: at(i),
+          serverId: ids['db-00']!,
+          rows: [
+            {
+              datname: 'app',
+              xact_commit: v,
+              xact_rollback: i,
+              deadlocks: 0,
+              blks_hit: i * 540,
+              blks_read: i * 60,
+            },
+            {
+              datname: 'postgres',
+              xact_commit: i * 120,
+              xact_rollback: 0,
+              deadlocks: 0,
+              blks_hit: 0,
+              blks_read: 0,
+            },
+          ],
+        })),
       },
     ]);
+    await ds.db.query(
+      `INSERT INTO server_status (server_id, state, error_code, error_message, since, checked_at, collector_id)
+       SELECT id, CASE WHEN name = 'db-02' THEN 'down' ELSE 'up' END,
+              CASE WHEN name = 'db-02' THEN 'refused' END, CASE WHEN name = 'db-02' THEN 'connection refused' END,
+              $1, $1, 'c1'
+         FROM servers WHERE name <> 'db-03'`,
+      [at(-90)],
+    );
   });
   afterAll(() => ds.drop());
 
-  it('lists the fleet worst first, with health from active alerts only', async () => {
-    const page = await listFleet({ db: ds.db, input: { pageSize: 3 } });
+  it('lists the fleet worst first: down, then by worst active alert, with current rates', async () => {
+    const page = await listFleet({ db: ds.db, input: { pageSize: 5 }, at: at(10) });
     expect(page.total).toBe(60);
     expect(page.servers.map((s) => [s.name, s.health, s.activeAlerts])).toEqual([
+      ['db-02', 'down', 0],
       ['db-07', 'critical', 1],
       ['db-01', 'degraded', 1],
       ['db-00', 'ok', 0],
+      ['db-03', 'unknown', 0],
     ]);
+    const db0 = page.servers.find((s) => s.name === 'db-00');
+    // app: 1 commit/s + 1 rollback/min, postgres: 2 commits/s; app reads 9 hits per disk read
+    expect(db0?.tps).toBeCloseTo(3 + 1 / 60, 6);
+    expect(db0).toMatchObject({ cacheHitPct: 90, connectionsUsedPct: null });
   });
 
   it('searches, filters and paginates in the datastore', async () => {
     const search = await listFleet({
       db: ds.db,
       input: { q: '10.0.0.5', sort: 'name', dir: 'asc' },
+      at: at(0),
     });
     expect(search.servers.map((s) => s.name)).toEqual([
       'db-05',
@@ -146,15 +191,16 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     const staging = await listFleet({
       db: ds.db,
       input: { environment: 'staging', sort: 'name', dir: 'desc', page: 2, pageSize: 10 },
+      at: at(0),
     });
     expect(staging.total).toBe(30);
     expect(staging.servers[0]?.name).toBe('db-39');
-    const tagged = await listFleet({ db: ds.db, input: { tag: 'eu' } });
+    const tagged = await listFleet({ db: ds.db, input: { tag: 'eu' }, at: at(0) });
     expect(tagged.servers.map((s) => s.name)).toEqual(['db-05']);
-    const wildcard = await listFleet({ db: ds.db, input: { q: '%' } });
+    const wildcard = await listFleet({ db: ds.db, input: { q: '%' }, at: at(0) });
     expect(wildcard.total).toBe(0);
     await expect(
-      listFleet({ db: ds.db, input: Object.fromEntries([['sort', 'password']]) }),
+      listFleet({ db: ds.db, input: Object.fromEntries([['sort', 'password']]), at: at(0) }),
     ).rejects.toMatchObject({
       code: 'validation_failed',
       fields: { sort: expect.any(String) },
@@ -163,6 +209,10 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
 
   it('summarizes a server in words and lists only its active alerts', async () => {
     const o = await getServerOverview({ db: ds.db, input: { id: ids['db-01'] }, at: at(0) });
+    const down = await getServerOverview({ db: ds.db, input: { id: ids['db-02'] }, at: at(0) });
+    expect(down.summary).toEqual([
+      'pgvigil cannot connect to db-02, for 90 min: connection refused.',
+    ]);
     expect(o.health).toBe('degraded');
     expect(o.alerts).toHaveLength(1);
     expect(o.summary).toEqual(['warning: Replication lag, for 30 min.']);
@@ -177,7 +227,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
   it('charts TPS as a rate summed over databases, with no spike or dip at a counter reset', async () => {
     const chart = await readChart({
       db: ds.db,
-      input: { serverId: 1, chart: 'tps', from: at(1), to: at(11) },
+      input: { serverId: ids['db-00']!, chart: 'tps', from: at(1), to: at(11) },
     });
     expect(chart.available).toBe(true);
     expect(chart.resolution).toBe('raw');
@@ -186,7 +236,13 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     expect(chart.rows.map((r) => r.xact_commit)).toEqual([3, 3, 3, 2, 3, 3, 3, 3, 3, 3]);
     const one = await readChart({
       db: ds.db,
-      input: { serverId: 1, chart: 'tps', database: 'postgres', from: at(1), to: at(3) },
+      input: {
+        serverId: ids['db-00']!,
+        chart: 'tps',
+        database: 'postgres',
+        from: at(1),
+        to: at(3),
+      },
     });
     expect(one.rows.map((r) => r.xact_commit)).toEqual([2, 2, 2]);
   });
@@ -199,34 +255,94 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     const chart = await readChart({
       db: ds.db,
       input: {
-        serverId: 1,
+        serverId: ids['db-00']!,
         chart: 'commits_rollbacks',
         from: new Date(t0.getTime() - 30 * 86400_000),
         to: at(60),
       },
     });
     expect(chart.resolution).toBe('1h');
-    expect(chart.series).toEqual(['xact_commit', 'xact_rollback']);
+    expect(chart.series).toEqual(['deadlocks', 'xact_rollback']);
     expect(chart.rows).toHaveLength(1);
     expect(chart.rows[0]?.xact_rollback).toBeCloseTo(1 / 60, 6);
+  });
+
+  it('ranks top queries of the window from statement deltas, hiding pgvigil by default', async () => {
+    const server = ids['db-00']!;
+    const before = await listTopQueries({
+      db: ds.db,
+      input: { serverId: server, from: at(0), to: at(10) },
+    });
+    expect(before).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('shared_preload_libraries'),
+    });
+    await ensureMetricTable(ds.db, statements, t0);
+    const row = (queryid: number, calls: number, ms: number) => ({
+      queryid,
+      dbid: 5,
+      calls,
+      rows: calls,
+      shared_blks_hit: 0,
+      shared_blks_read: 0,
+      temp_blks_written: 0,
+      total_exec_time: ms,
+    });
+    await writeSamples(ds.db, [
+      {
+        spec: statements,
+        samples: [
+          {
+            collectedAt: at(1),
+            serverId: server,
+            rows: [row(1, 10, 100), row(2, 1, 500), row(3, 99, 1000)],
+          },
+          { collectedAt: at(2), serverId: server, rows: [row(1, 30, 300)] },
+          // outside the window
+          { collectedAt: at(30), serverId: server, rows: [row(2, 100, 90_000)] },
+        ],
+      },
+    ]);
+    await ds.db.query(
+      `INSERT INTO query_texts (server_id, queryid, query, first_seen)
+       VALUES ($1, 1, 'SELECT * FROM orders WHERE id = $1', $2),
+              ($1, 3, 'SELECT /* pgvigil:database_stats */ datname FROM pg_stat_database', $2)`,
+      [server, at(0)],
+    );
+    const top = await listTopQueries({
+      db: ds.db,
+      input: { serverId: server, from: at(0), to: at(10) },
+    });
+    expect(top.queries.map((q) => [q.queryid, q.calls, q.totalTimeMs, q.meanTimeMs])).toEqual([
+      [2, 1, 500, 500],
+      [1, 40, 400, 10],
+    ]);
+    const own = await listTopQueries({
+      db: ds.db,
+      input: { serverId: server, from: at(0), to: at(10), includeOwn: 'true', sort: 'calls' },
+    });
+    expect(own.queries.map((q) => q.queryid)).toEqual([3, 1, 2]);
   });
 
   it('says what to do when a probe has never been collected', async () => {
     const chart = await readChart({
       db: ds.db,
-      input: { serverId: 1, chart: 'io', from: at(0), to: at(10) },
+      input: { serverId: ids['db-00']!, chart: 'io', from: at(0), to: at(10) },
     });
     expect(chart).toMatchObject({ available: false, reason: expect.stringContaining('16') });
     const partial = await readChart({
       db: ds.db,
-      input: { serverId: 1, chart: 'tuples', from: at(0), to: at(10) },
+      input: { serverId: ids['db-00']!, chart: 'tuples', from: at(0), to: at(10) },
     });
     expect(partial).toMatchObject({
       available: false,
       reason: expect.stringContaining('tup_fetched'),
     });
     await expect(
-      readChart({ db: ds.db, input: { serverId: 1, chart: 'nope', from: at(0), to: at(1) } }),
+      readChart({
+        db: ds.db,
+        input: { serverId: ids['db-00']!, chart: 'nope', from: at(0), to: at(1) },
+      }),
     ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

@@ -103,7 +103,11 @@ export async function readChart({
     const s = await readSeries(db, {
       probe: chart.probe,
       serverId: i.serverId,
-      database: i.database,
+      // Database-scope probes filter on database_name; per-server reads of
+      // pg_stat_database carry the database as a key column instead.
+      ...(i.database && chart.databaseKey
+        ? { keys: { [chart.databaseKey]: i.database } }
+        : { database: i.database }),
       columns: [...chart.columns],
       from: i.from,
       to: i.to,

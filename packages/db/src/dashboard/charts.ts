@@ -21,6 +21,8 @@ export interface ChartDef {
   unit: ChartUnit;
   /** key column whose values become separate series (e.g. session state) */
   splitBy?: string;
+  /** key column naming the database, for instance-scope probes read once per server */
+  databaseKey?: string;
   /** how rows with different keys add up into one series */
   combine: 'sum' | 'avg';
   stacked?: boolean;
@@ -45,79 +47,78 @@ export const CHART_IDS = [
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
+const stats = { probe: 'database_stats', databaseKey: 'datname', combine: 'sum' } as const;
+const sessions =
+  'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
+
 export const CHARTS: Record<ChartId, ChartDef> = {
   tps: {
     id: 'tps',
     title: 'Transactions per second',
-    probe: 'pg_stat_database',
-    columns: ['xact_commit'],
+    ...stats,
+    columns: ['xact_commit', 'xact_rollback'],
     unit: 'per_second',
-    combine: 'sum',
+    stacked: true,
     unavailableHint: NO_DB_STATS,
   },
   commits_rollbacks: {
     id: 'commits_rollbacks',
-    title: 'Commits and rollbacks',
-    probe: 'pg_stat_database',
-    columns: ['xact_commit', 'xact_rollback'],
+    title: 'Rollbacks and deadlocks',
+    ...stats,
+    columns: ['xact_rollback', 'deadlocks'],
     unit: 'per_second',
-    combine: 'sum',
     unavailableHint: NO_DB_STATS,
   },
   sessions: {
     id: 'sessions',
     title: 'Sessions by state',
-    probe: 'pg_stat_activity',
-    columns: ['count'],
+    probe: 'activity_summary',
+    columns: ['sessions'],
     splitBy: 'state',
     unit: 'count',
     combine: 'sum',
     stacked: true,
-    unavailableHint:
-      'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.',
+    unavailableHint: sessions,
   },
   wait_events: {
     id: 'wait_events',
     title: 'Wait events (sampled sessions)',
-    probe: 'pg_stat_activity',
-    columns: ['count'],
+    probe: 'activity_summary',
+    columns: ['sessions'],
     splitBy: 'wait_event_type',
     unit: 'count',
     combine: 'sum',
     stacked: true,
-    unavailableHint: 'No session samples yet: wait events come from the sampled sessions.',
+    unavailableHint: sessions,
   },
   cache_hit: {
     id: 'cache_hit',
     title: 'Buffer reads: cache hits vs disk',
-    probe: 'pg_stat_database',
+    ...stats,
     columns: ['blks_hit', 'blks_read'],
     unit: 'per_second',
-    combine: 'sum',
     unavailableHint: NO_DB_STATS,
   },
   tuples: {
     id: 'tuples',
     title: 'Tuples',
-    probe: 'pg_stat_database',
+    ...stats,
     columns: ['tup_fetched', 'tup_inserted', 'tup_updated', 'tup_deleted'],
     unit: 'per_second',
-    combine: 'sum',
     unavailableHint: NO_DB_STATS,
   },
   temp: {
     id: 'temp',
-    title: 'Temporary files',
-    probe: 'pg_stat_database',
+    title: 'Temporary files written',
+    ...stats,
     columns: ['temp_bytes'],
     unit: 'bytes_per_second',
-    combine: 'sum',
     unavailableHint: NO_DB_STATS,
   },
   wal: {
     id: 'wal',
     title: 'WAL written',
-    probe: 'pg_stat_wal',
+    probe: 'wal',
     columns: ['wal_bytes'],
     unit: 'bytes_per_second',
     combine: 'sum',
@@ -126,7 +127,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
   checkpoints: {
     id: 'checkpoints',
     title: 'Checkpoints',
-    probe: 'pg_stat_checkpointer',
+    probe: 'checkpointer',
     columns: ['num_timed', 'num_requested'],
     unit: 'per_second',
     combine: 'sum',
@@ -135,7 +136,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
   io: {
     id: 'io',
     title: 'I/O (pg_stat_io)',
-    probe: 'pg_stat_io',
+    probe: 'io',
     columns: ['reads', 'writes'],
     unit: 'per_second',
     combine: 'sum',
@@ -143,8 +144,8 @@ export const CHARTS: Record<ChartId, ChartDef> = {
   },
   replication_lag: {
     id: 'replication_lag',
-    title: 'Replication lag',
-    probe: 'pg_stat_replication',
+    title: 'Replication lag (replay)',
+    probe: 'replication',
     columns: ['replay_lag_bytes'],
     splitBy: 'application_name',
     unit: 'bytes',

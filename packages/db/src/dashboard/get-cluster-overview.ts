@@ -21,9 +21,11 @@ export type ClusterOverview = {
 export async function getClusterOverview({
   db,
   input,
+  at,
 }: {
   db: Queryable;
   input: z.input<typeof clusterIdInput>;
+  at: Date;
 }): Promise<ClusterOverview> {
   const { id } = parseInput(clusterIdInput, input);
   const [row] = await db.query<Omit<ClusterOverview, 'members' | 'alerts'>>(
@@ -32,7 +34,7 @@ export async function getClusterOverview({
   );
   if (!row) throw new NotFoundError(`Cluster ${id}`, 'Create it under Admin > Clusters.');
   const [fleet, alerts] = await Promise.all([
-    listFleet({ db, input: { clusterId: id, sort: 'name', dir: 'asc', pageSize: 200 } }),
+    listFleet({ db, input: { clusterId: id, sort: 'name', dir: 'asc', pageSize: 200 }, at }),
     listActiveAlerts({ db, input: { clusterId: id } }),
   ]);
   return { ...row, members: fleet.servers, alerts };

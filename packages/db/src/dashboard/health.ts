@@ -1,15 +1,24 @@
 import type { Severity } from '../domain';
 
-/** How a server looks at a glance on the fleet page. */
-export const HEALTH_STATES = ['ok', 'degraded', 'critical', 'disabled'] as const;
+/** How a server looks at a glance on the fleet page, worst last. */
+export const HEALTH_STATES = ['ok', 'unknown', 'degraded', 'critical', 'down', 'disabled'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 /** Open alert states that mean "something is wrong right now". */
 export const ACTIVE_ALERT_STATES = ['firing', 'acknowledged'] as const;
 
-export function healthOf(enabled: boolean, worst: Severity | null): HealthState {
+/**
+ * Reachability first (a server that cannot be reached is down whatever its alerts),
+ * then the worst active alert; `unknown` until a collector has checked it once.
+ */
+export function healthOf(
+  enabled: boolean,
+  worst: Severity | null,
+  reachability: 'up' | 'down' | null,
+): HealthState {
   if (!enabled) return 'disabled';
+  if (reachability === 'down') return 'down';
   if (worst === 'critical') return 'critical';
   if (worst === 'warning') return 'degraded';
-  return 'ok';
+  return reachability === 'up' ? 'ok' : 'unknown';
 }

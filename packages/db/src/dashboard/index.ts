@@ -8,3 +8,5 @@ export * from './get-cluster-overview';
 export * from './charts';
 export * from './chart-series';
 export * from './list-server-databases';
+export * from './list-top-queries';
+export * from './key-rates';

@@ -3,6 +3,7 @@ import { parseInput } from './parse';
 import type { Queryable } from '../client';
 import { ENVIRONMENTS, type Environment, type Severity } from '../domain';
 import { ACTIVE_ALERT_STATES, healthOf, type HealthState } from './health';
+import { keyRates } from './key-rates';
 
 export const FLEET_SORTS = ['name', 'cluster', 'environment', 'alerts', 'severity'] as const;
 
@@ -30,7 +31,15 @@ export type FleetServer = {
   clusterName: string | null;
   activeAlerts: number;
   worstSeverity: Severity | null;
+  /** last reachability check by a collector; null before the first */
+  reachability: 'up' | 'down' | null;
+  reachabilitySince: Date | null;
+  errorCode: string | null;
   health: HealthState;
+  /** current rates from the latest samples; null when not collected */
+  tps: number | null;
+  connectionsUsedPct: number | null;
+  cacheHitPct: number | null;
 };
 
 export interface FleetPage {
@@ -46,26 +55,33 @@ const ORDER: Record<(typeof FLEET_SORTS)[number], string> = {
   cluster: 'lower(c.name)',
   environment: 's.environment',
   alerts: 'a.active',
-  severity: 'a.rank',
+  // down servers first, then by worst alert
+  severity: "(CASE WHEN st.state = 'down' THEN 10 ELSE a.rank END)",
 };
 
 export async function listFleet({
   db,
   input,
+  at,
 }: {
   db: Queryable;
   input: FleetInput;
+  /** "now" for the latest-sample rates */
+  at: Date;
 }): Promise<FleetPage> {
   const i = parseInput(fleetInput, input);
   const dir = i.dir === 'asc' ? 'ASC' : 'DESC';
-  const rows = await db.query<FleetServer & { total: number }>(
+  type Row = Omit<FleetServer, 'health' | 'tps' | 'connectionsUsedPct' | 'cacheHitPct'>;
+  const rows = await db.query<Row & { total: number }>(
     `SELECT s.id, s.name, s.host, s.port, s.environment, s.tags, s.enabled,
             s.cluster_id AS "clusterId", c.name AS "clusterName",
             a.active AS "activeAlerts",
             CASE a.rank WHEN 3 THEN 'critical' WHEN 2 THEN 'warning' WHEN 1 THEN 'info' END AS "worstSeverity",
+            st.state AS reachability, st.since AS "reachabilitySince", st.error_code AS "errorCode",
             count(*) OVER () AS total
        FROM servers s
        LEFT JOIN clusters c ON c.id = s.cluster_id
+       LEFT JOIN server_status st ON st.server_id = s.id
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS active,
                 coalesce(max(CASE al.severity WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 END), 0) AS rank
@@ -88,10 +104,16 @@ export async function listFleet({
       (i.page - 1) * i.pageSize,
     ],
   );
+  const rates = await keyRates(
+    db,
+    rows.map((r) => r.id),
+    at,
+  );
   return {
     servers: rows.map(({ total: _total, ...s }) => ({
       ...s,
-      health: healthOf(s.enabled, s.worstSeverity),
+      health: healthOf(s.enabled, s.worstSeverity, s.reachability),
+      ...(rates.get(s.id) ?? { tps: null, connectionsUsedPct: null, cacheHitPct: null }),
     })),
     total: rows[0]?.total ?? 0,
     page: i.page,

@@ -30,19 +30,19 @@ export async function listServerDatabases({
   const { serverId } = parseInput(serverDatabasesInput, input);
   try {
     const rows = await readLatest(db, {
-      probe: 'pg_stat_database',
+      probe: 'database_stats',
       serverIds: [serverId],
       at,
       maxAgeSeconds: 3600,
     });
     return rows
-      .filter((r) => r.database !== null)
+      .filter((r) => typeof r.key.datname === 'string' && r.key.datname !== '(shared)')
       .map((r) => {
         const hit = r.rates.blks_hit ?? null;
         const read = r.rates.blks_read ?? null;
         const total = hit !== null && read !== null ? hit + read : null;
         return {
-          name: r.database as string,
+          name: r.key.datname as string,
           lastSeenAt: r.collectedAt,
           commitsPerSecond: r.rates.xact_commit ?? null,
           rollbacksPerSecond: r.rates.xact_rollback ?? null,

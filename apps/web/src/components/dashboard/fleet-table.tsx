@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useId, useState } from 'react';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
+import { formatNumber } from './format';
 import { StatusBadge } from './health-badge';
 
 const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
@@ -135,6 +136,9 @@ export function FleetTable({ windowQuery }: { windowQuery: string }) {
                     </button>
                   </th>
                 ))}
+                <th className="num">TPS</th>
+                <th className="num">Connections</th>
+                <th className="num">Cache hit</th>
                 <th>Address</th>
               </tr>
             </thead>
@@ -156,6 +160,13 @@ export function FleetTable({ windowQuery }: { windowQuery: string }) {
                   </td>
                   <td>{s.environment}</td>
                   <td className="num">{s.activeAlerts}</td>
+                  <td className="num">{formatNumber(s.tps)}</td>
+                  <td className="num">
+                    {s.connectionsUsedPct == null ? '—' : `${s.connectionsUsedPct.toFixed(0)}%`}
+                  </td>
+                  <td className="num">
+                    {s.cacheHitPct == null ? '—' : `${s.cacheHitPct.toFixed(1)}%`}
+                  </td>
                   <td className="muted">
                     {s.host}:{s.port}
                   </td>

@@ -2,6 +2,8 @@ import type { HealthState } from '@pgvigil/db/dashboard';
 
 const LABEL: Record<HealthState | 'info' | 'warning', string> = {
   ok: 'OK',
+  unknown: 'No data yet',
+  down: 'Down',
   degraded: 'Degraded',
   critical: 'Critical',
   disabled: 'Disabled',

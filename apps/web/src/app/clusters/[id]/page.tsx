@@ -18,7 +18,9 @@ export default async function ClusterPage({
 }) {
   const now = new Date();
   const { id } = await params;
-  const cluster = await loadOrNotFound(() => getClusterOverview({ db: db(), input: { id } }));
+  const cluster = await loadOrNotFound(() =>
+    getClusterOverview({ db: db(), input: { id }, at: now }),
+  );
   const { query, window, compare } = await pageWindow(searchParams, now);
   const suffix = query ? `?${query}` : '';
   return (

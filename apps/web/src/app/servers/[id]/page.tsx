@@ -1,9 +1,16 @@
-import { CHARTS, getServerOverview, listServerDatabases } from '@pgvigil/db/dashboard';
+import {
+  CHARTS,
+  TOP_QUERY_SORTS,
+  getServerOverview,
+  listServerDatabases,
+  listTopQueries,
+} from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { formatNumber } from '@/components/dashboard/format';
 import { StatusBadge } from '@/components/dashboard/health-badge';
+import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -36,10 +43,24 @@ export default async function ServerPage({
   const server = await loadOrNotFound(() =>
     getServerOverview({ db: db(), input: { id }, at: now }),
   );
-  const [{ query, window, compare }, databases] = await Promise.all([
-    pageWindow(searchParams, now),
+  const sp = await searchParams;
+  const qsortRaw = typeof sp.qsort === 'string' ? sp.qsort : 'total_time';
+  const qsort = (TOP_QUERY_SORTS as readonly string[]).includes(qsortRaw)
+    ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
+    : 'total_time';
+  const { w, query, window, compare } = await pageWindow(searchParams, now);
+  const [databases, top] = await Promise.all([
     listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
+    listTopQueries({
+      db: db(),
+      input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
+    }),
   ]);
+  const sortHref = (s: string) => {
+    const q = new URLSearchParams(query);
+    q.set('qsort', s);
+    return `/servers/${server.id}?${q}#top-queries`;
+  };
   const suffix = query ? `?${query}` : '';
   const crumbs = [
     { label: 'Fleet', href: '/' },
@@ -72,6 +93,10 @@ export default async function ServerPage({
       </section>
       <section className="section" aria-label="Charts">
         <ChartGrid serverId={server.id} charts={SERVER_CHARTS} window={window} compare={compare} />
+      </section>
+      <section className="section panel" aria-labelledby="top-queries" id="top-queries">
+        <h2 id="top-queries">Top queries in this window</h2>
+        <TopQueriesTable data={top} sort={qsort} hrefFor={sortHref} />
       </section>
       <section className="section panel" aria-labelledby="databases-title">
         <h2 id="databases-title">Databases</h2>

@@ -6,7 +6,7 @@ import { db } from '@/server/db';
 export const dynamic = 'force-dynamic';
 
 /** Servers with health and active alerts; filter, search, sort and paginate via the query string. */
-export const GET = withAuth('viewer', async ({ request }) => {
+export const GET = withAuth('viewer', async ({ request, at }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return NextResponse.json(await listFleet({ db: db(), input: params }));
+  return NextResponse.json(await listFleet({ db: db(), input: params, at }));
 });

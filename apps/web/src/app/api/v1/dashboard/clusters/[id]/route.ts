@@ -6,6 +6,6 @@ import { db } from '@/server/db';
 export const dynamic = 'force-dynamic';
 
 /** A cluster with its members (health, alerts) and its active alerts. */
-export const GET = withAuth<{ id: string }>('viewer', async ({ params }) =>
-  NextResponse.json(await getClusterOverview({ db: db(), input: { id: params.id } })),
+export const GET = withAuth<{ id: string }>('viewer', async ({ params, at }) =>
+  NextResponse.json(await getClusterOverview({ db: db(), input: { id: params.id }, at })),
 );

@@ -1,0 +1,64 @@
+import { TOP_QUERY_SORTS, type TopQueries } from '@pgvigil/db/dashboard';
+import Link from 'next/link';
+import { EmptyState } from '@/components/shell/states';
+import { formatNumber } from './format';
+
+const LABEL: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
+  total_time: 'Total time',
+  mean_time: 'Mean',
+  calls: 'Calls',
+  rows: 'Rows',
+  io: 'Blocks read',
+  temp: 'Temp written',
+};
+
+/** Server-rendered table; sorting is a link so the view is shareable like the time range. */
+export function TopQueriesTable({
+  data,
+  sort,
+  hrefFor,
+}: {
+  data: TopQueries;
+  sort: (typeof TOP_QUERY_SORTS)[number];
+  hrefFor: (sort: string) => string;
+}) {
+  if (!data.available) return <EmptyState title="No top queries">{data.reason}</EmptyState>;
+  const ms = (v: number | null) => (v == null ? '—' : `${formatNumber(v)} ms`);
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <thead>
+          <tr>
+            <th>Query</th>
+            {TOP_QUERY_SORTS.map((s) => (
+              <th key={s} className="num" aria-sort={s === sort ? 'descending' : 'none'}>
+                <Link href={hrefFor(s)}>
+                  {LABEL[s]}
+                  {s === sort ? ' ▼' : ''}
+                </Link>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.queries.map((q) => (
+            <tr key={`${q.queryid}-${q.dbid}`}>
+              <td
+                style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                title={q.query ?? ''}
+              >
+                <code>{q.query ?? `queryid ${q.queryid} (text not fetched yet)`}</code>
+              </td>
+              <td className="num">{ms(q.totalTimeMs)}</td>
+              <td className="num">{ms(q.meanTimeMs)}</td>
+              <td className="num">{formatNumber(q.calls)}</td>
+              <td className="num">{formatNumber(q.rows)}</td>
+              <td className="num">{formatNumber(q.sharedBlksRead)}</td>
+              <td className="num">{formatNumber(q.tempBlksWritten)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { Queryable } from '../client';
+import { parseInput } from './parse';
+
+export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
+
+export const topQueriesInput = z
+  .object({
+    serverId: z.coerce.number().int().positive(),
+    from: z.coerce.date(),
+    to: z.coerce.date(),
+    sort: z.enum(TOP_QUERY_SORTS).default('total_time'),
+    limit: z.coerce.number().int().min(1).max(200).default(25),
+    /** pgvigil's own probe statements are hidden unless asked for */
+    includeOwn: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
+  })
+  .refine((i) => i.from < i.to, { message: '`from` must be before `to`', path: ['from'] });
+
+export type TopQuery = {
+  queryid: number;
+  dbid: number;
+  query: string | null;
+  calls: number;
+  totalTimeMs: number;
+  meanTimeMs: number | null;
+  rows: number;
+  sharedBlksHit: number;
+  sharedBlksRead: number;
+  tempBlksWritten: number;
+};
+
+export type TopQueries = {
+  available: boolean;
+  reason?: string;
+  queries: TopQuery[];
+};
+
+/** The marker the probe runner puts in every statement pgvigil sends. */
+export const OWN_STATEMENT_MARKER = '/* pgvigil:';
+
+// Whitelisted ORDER BY expressions over the aggregated columns.
+const ORDER: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
+  total_time: '"totalTimeMs"',
+  mean_time: '"meanTimeMs"',
+  calls: 'calls',
+  rows: 'rows',
+  io: '"sharedBlksRead"',
+  temp: '"tempBlksWritten"',
+};
+
+export const NO_STATEMENTS_HINT =
+  "No statement statistics for this server. Add pg_stat_statements to shared_preload_libraries (restart needed), run CREATE EXTENSION pg_stat_statements; in the server's maintenance database, and pgvigil shows top queries from the next minute.";
+
+/**
+ * Top statements of a window from the stored deltas of pg_stat_statements: what ran
+ * in the window, not since the last stats reset.
+ */
+export async function listTopQueries({
+  db,
+  input,
+}: {
+  db: Queryable;
+  input: z.input<typeof topQueriesInput>;
+}): Promise<TopQueries> {
+  const i = parseInput(topQueriesInput, input);
+  const [t] = await db.query<{ ok: boolean }>(
+    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok`,
+  );
+  if (!t?.ok) return { available: false, reason: NO_STATEMENTS_HINT, queries: [] };
+  const queries = await db.query<TopQuery>(
+    `SELECT s.queryid, s.dbid, qt.query,
+            sum(s.calls)::float8 AS calls,
+            sum(s.total_exec_time)::float8 AS "totalTimeMs",
+            (sum(s.total_exec_time) / nullif(sum(s.calls), 0))::float8 AS "meanTimeMs",
+            sum(s.rows)::float8 AS rows,
+            sum(s.shared_blks_hit)::float8 AS "sharedBlksHit",
+            sum(s.shared_blks_read)::float8 AS "sharedBlksRead",
+            sum(s.temp_blks_written)::float8 AS "tempBlksWritten"
+       FROM metrics.statements s
+       LEFT JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid = s.queryid
+      WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
+        AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
+      GROUP BY s.queryid, s.dbid, qt.query
+      ORDER BY ${ORDER[i.sort]} DESC NULLS LAST
+      LIMIT $5`,
+    [i.serverId, i.from, i.to, i.includeOwn, i.limit, OWN_STATEMENT_MARKER],
+  );
+  if (queries.length === 0) {
+    return {
+      available: false,
+      reason:
+        'No statement ran in this window, or the collector has only recorded its first baseline (statements appear after its second run).',
+      queries,
+    };
+  }
+  return { available: true, queries };
+}
