@@ -4,6 +4,7 @@ import * as audit from '@/app/api/v1/audit/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as logout from '@/app/api/v1/auth/logout/route';
 import * as me from '@/app/api/v1/auth/me/route';
+import * as password from '@/app/api/v1/auth/password/route';
 import * as clusterById from '@/app/api/v1/clusters/[id]/route';
 import * as clusters from '@/app/api/v1/clusters/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
@@ -245,6 +246,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     { name: 'GET /servers/export', fn: exportRoute.GET, method: 'GET', min: 'admin' },
     { name: 'POST /servers/import', fn: importRoute.POST, method: 'POST', min: 'admin' },
     { name: 'GET /audit', fn: audit.GET, method: 'GET', min: 'admin' },
+    { name: 'POST /auth/password', fn: password.POST, method: 'POST', min: 'viewer' },
     { name: 'POST /auth/logout', fn: logout.POST, method: 'POST', min: 'viewer' },
   ];
   const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
@@ -436,6 +438,37 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     expect(
       (await call(h(serverById.GET), { token: admin, params: { id: String(serverId) } })).status,
     ).toBe(404);
+  });
+
+  it('a user changes their own password: the current one is required, old sessions end', async () => {
+    const old = sessionCookie(
+      (
+        await call(h(login.POST), {
+          method: 'POST',
+          body: { username: 'editor-user', password: ADMIN_PASSWORD },
+        })
+      ).headers,
+    );
+    const wrong = await call(h(password.POST), {
+      method: 'POST',
+      cookie: old,
+      body: { currentPassword: 'not-it-at-all', newPassword: 'another-long-phrase-9' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error).toMatchObject({ fields: { currentPassword: 'is wrong' } });
+    const ok = await call(h(password.POST), {
+      method: 'POST',
+      cookie: old,
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'another-long-phrase-9' },
+    });
+    expect(ok.status).toBe(200);
+    expect((await call(h(me.GET), { cookie: old })).status).toBe(401);
+    expect((await call(h(me.GET), { cookie: sessionCookie(ok.headers) })).status).toBe(200);
+    const relogin = await call(h(login.POST), {
+      method: 'POST',
+      body: { username: 'editor-user', password: 'another-long-phrase-9' },
+    });
+    expect(relogin.status).toBe(200);
   });
 
   it('never demotes the last admin; logout ends the session', async () => {

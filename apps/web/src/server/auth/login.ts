@@ -1,5 +1,7 @@
 import {
   countFailedLogins,
+  deleteExpiredSessions,
+  deleteOldLoginAttempts,
   findUserByUsername,
   recordLoginAttempt,
   type User,
@@ -33,6 +35,9 @@ export async function checkLogin(input: {
   const succeeded = ok && !!found && !found.disabled;
   await recordLoginAttempt(db(), { at, ip, username, succeeded });
   if (!succeeded || !found) throw new UnauthorizedError('Wrong user name or password.');
+  // Housekeeping rides on successful sign-ins: rare enough to be free, frequent enough to bound the tables.
+  await deleteExpiredSessions(db(), at);
+  await deleteOldLoginAttempts(db(), new Date(at.getTime() - 24 * LOGIN_WINDOW_MS));
   const { passwordHash: _hash, ...user } = found;
   return user;
 }

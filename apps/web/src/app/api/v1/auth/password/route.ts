@@ -1,0 +1,31 @@
+import { ValidationError } from '@pgvigil/db';
+import { deleteUserSessions, findUserByUsername, updateUser } from '@pgvigil/db/accounts';
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { hashPassword, passwordProblem, startSession, withAuth } from '@/server/auth';
+import { verifyPassword } from '@/server/auth/password';
+import { db } from '@/server/db';
+import { readJson } from '@/server/validate';
+
+export const dynamic = 'force-dynamic';
+
+const body = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().max(1024),
+});
+
+/** Changes the caller's own password; every other session of theirs ends, this one is renewed. */
+export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) => {
+  const input = await readJson(request, body);
+  const stored = await findUserByUsername(db(), user.username);
+  if (!stored || !(await verifyPassword(input.currentPassword, stored.passwordHash))) {
+    throw new ValidationError('The current password is wrong', { currentPassword: 'is wrong' });
+  }
+  const problem = passwordProblem(input.newPassword, user.username);
+  if (problem) throw new ValidationError('The new password is too weak', { newPassword: problem });
+  await updateUser(db(), user.id, { passwordHash: await hashPassword(input.newPassword) });
+  await deleteUserSessions(db(), user.id);
+  const cookie = await startSession(request, user.id, at, ip);
+  await audit('user.password_change', 'user', user.id);
+  return NextResponse.json({ ok: true }, { headers: { 'set-cookie': cookie } });
+});
