@@ -1,6 +1,7 @@
 import { listApiTokens } from '@pgvigil/db/accounts';
 import styles from '@/components/admin/admin.module.css';
 import { LogoutButton } from '@/components/admin/auth-forms';
+import { PasswordForm } from '@/components/admin/password-form';
 import { TokensAdmin } from '@/components/admin/tokens-admin';
 import { requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
@@ -19,6 +20,7 @@ export default async function TokensPage() {
         <LogoutButton />
       </div>
       <TokensAdmin tokens={await listApiTokens(db(), me.id)} />
+      <PasswordForm />
     </div>
   );
 }
