@@ -101,7 +101,23 @@ describe.each(testMajors())('server registry on PostgreSQL %i', (major) => {
       `INSERT INTO metrics.reg_sample VALUES ('2026-01-01T01:00Z', $1, 1), ('2026-01-01T01:00Z', $2, 2)`,
       [s.id, other.id],
     );
+    const rule = await ds.db.query<{ id: number }>(
+      `INSERT INTO rules (key, name, kind) VALUES ('reg.test', 'Test rule', 'custom') RETURNING id`,
+    );
+    await ds.db.query(
+      `INSERT INTO rule_overrides (rule_id, scope_type, scope_id) VALUES ($1, 'server', $2), ($1, 'server', $3)`,
+      [rule[0]?.id, s.id, other.id],
+    );
+    await ds.db.query(
+      `INSERT INTO blackouts (name, scope_type, scope_id, starts_at, ends_at) VALUES ('b', 'database', $1, now(), now() + interval '1 hour')`,
+      [s.id],
+    );
     const { metricRows } = await deleteServer(ds.db, s.id);
+    const overrides = await ds.db.query<{ scope_id: number }>(
+      'SELECT scope_id FROM rule_overrides',
+    );
+    expect(overrides).toEqual([{ scope_id: other.id }]);
+    expect(await ds.db.query('SELECT 1 FROM blackouts WHERE scope_id = $1', [s.id])).toEqual([]);
     expect(metricRows).toBe(1);
     const left = await ds.db.query<{ server_id: number }>(
       'SELECT server_id FROM metrics.reg_sample',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { Queryable } from '../client';
+import type { Db, Queryable } from '../client';
 import { ENVIRONMENTS, type Environment } from '../domain';
 import { ConflictError, NotFoundError } from '../errors';
+import { deleteScopedSettings } from './scoped-settings';
 
 export const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(50);
 
@@ -83,9 +84,12 @@ export async function updateCluster(
   return getCluster(q, id);
 }
 
-/** Deleting a cluster keeps its servers, ungrouped. */
-export async function deleteCluster(q: Queryable, id: number): Promise<Cluster> {
-  const cluster = await getCluster(q, id);
-  await q.query('DELETE FROM clusters WHERE id = $1', [id]);
-  return cluster;
+/** Deleting a cluster keeps its servers, ungrouped; its scoped overrides and blackouts go. */
+export async function deleteCluster(db: Db, id: number): Promise<Cluster> {
+  return db.tx(async (q) => {
+    const cluster = await getCluster(q, id);
+    await deleteScopedSettings(q, 'cluster', id);
+    await q.query('DELETE FROM clusters WHERE id = $1', [id]);
+    return cluster;
+  });
 }

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../client';
 import { ident } from '../client';
+import { deleteScopedSettings } from './scoped-settings';
 import { getServer, type Server } from './servers';
 
 /**
@@ -26,13 +27,14 @@ export async function deleteServerMetrics(q: Queryable, serverId: number): Promi
   return deleted;
 }
 
-/** Removes a server, its alerts (by cascade) and its metrics, in one transaction. */
+/** Removes a server, its alerts (by cascade), its scoped settings and its metrics, in one transaction. */
 export async function deleteServer(
   db: Db,
   id: number,
 ): Promise<{ server: Server; metricRows: number }> {
   return db.tx(async (q) => {
     const server = await getServer(q, id);
+    await deleteScopedSettings(q, 'server', id);
     const metricRows = await deleteServerMetrics(q, id);
     await q.query('DELETE FROM servers WHERE id = $1', [id]);
     return { server, metricRows };

@@ -3,3 +3,4 @@ export * from './clusters';
 export * from './servers';
 export * from './delete-server';
 export * from './registry-io';
+export * from './scoped-settings';
