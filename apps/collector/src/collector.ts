@@ -151,15 +151,24 @@ export class Collector {
 
   private createWorker(serverId: number, clusterId: number | null): ServerWorker {
     const { db, box } = this.o;
+    // Read once per worker (a change to the server restarts it), so servers stay
+    // watched while the datastore is away.
+    let stored: ReturnType<typeof getServerConnection> | null = null;
+    const settingsOf = () => {
+      stored ??= getServerConnection(db, box, serverId).catch((err: unknown) => {
+        stored = null;
+        throw err;
+      });
+      return stored;
+    };
     return new ServerWorker(
       { id: serverId, clusterId },
       {
         probes: this.probes,
         settings: () => this.settings,
         connect: async (dbname) => {
-          const stored = await getServerConnection(db, box, serverId);
           const settings = connectionSettingsSchema.parse({
-            ...stored,
+            ...(await settingsOf()),
             ...(dbname ? { dbname } : {}),
           });
           return connectTarget(settings, {

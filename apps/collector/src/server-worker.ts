@@ -4,7 +4,6 @@ import {
   diffSnapshot,
   discoverDatabases,
   fetchQueryTexts,
-  isConnectionLoss,
   loadProbeContext,
   runProbe,
   type ConnectResult,
@@ -69,7 +68,19 @@ export class ServerWorker {
 
   start(): void {
     this.running = true;
-    this.loops = [this.instanceLoop(), this.databaseLoop()];
+    this.loops = [this.guard(() => this.instanceLoop()), this.guard(() => this.databaseLoop())];
+  }
+
+  /** A loop that throws (a bug, not a probe failure) restarts after a pause instead of dying. */
+  private async guard(loop: () => Promise<void>): Promise<void> {
+    while (this.running) {
+      try {
+        await loop();
+      } catch {
+        await this.dropInstance();
+        await this.sleep(1000);
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -121,7 +132,10 @@ export class ServerWorker {
   }
 
   private async open(dbname?: string): Promise<Session | { failure: string; message: string }> {
-    const result = await this.deps.connect(dbname);
+    const result = await this.deps.connect(dbname).catch((err: unknown) => ({
+      ok: false as const,
+      failure: { code: 'unknown' as const, cause: (err as Error).message, fix: '' },
+    }));
     if (!result.ok) return { failure: result.failure.code, message: result.failure.cause };
     const conn = result.connection;
     try {
@@ -232,7 +246,7 @@ export class ServerWorker {
     const result = await runProbe(session.conn.client, probe, session.ctx);
     this.deps.onResult(result, Math.max(0, startedAt - scheduled));
     if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
-    if (result.status === 'failed') return isConnectionLoss(result.sqlState);
+    if (result.status === 'failed') return result.connectionLost === true;
     if (result.status !== 'ok') return false;
     const collectedAt = new Date(startedAt);
     const key = `${probe.name}:${database ?? ''}`;

@@ -139,6 +139,15 @@ export async function runProbe(
           : err instanceof Error
             ? err.message
             : String(err);
-    return { probe: probe.name, status: 'failed', reason, sqlState: state, ms: ms() };
+    // Errors the server reports carry a severity; anything else came from the socket.
+    const fromServer = typeof (err as { severity?: unknown }).severity === 'string';
+    return {
+      probe: probe.name,
+      status: 'failed',
+      reason,
+      sqlState: state,
+      connectionLost: isConnectionLoss(state) || !fromServer,
+      ms: ms(),
+    };
   }
 }

@@ -56,7 +56,15 @@ export interface ProbeDefinition extends MetricSpec {
 export type ProbeResult =
   | { probe: string; status: 'ok'; rows: Record<string, unknown>[]; ms: number }
   | { probe: string; status: 'unavailable'; reason: string; ms: number }
-  | { probe: string; status: 'failed'; reason: string; sqlState?: string; ms: number };
+  | {
+      probe: string;
+      status: 'failed';
+      reason: string;
+      sqlState?: string;
+      /** the session is gone (server stopped, network cut): reconnect before the next probe */
+      connectionLost?: boolean;
+      ms: number;
+    };
 
 export const PROBE_STATUSES = ['ok', 'unavailable', 'failed'] as const;
 export type ProbeStatus = (typeof PROBE_STATUSES)[number];
