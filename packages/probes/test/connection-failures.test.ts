@@ -301,4 +301,21 @@ describe(`connection failures classified on PostgreSQL ${major}`, () => {
     );
     expect(!f.ok && f.failure.code).toBe('ssl_not_supported');
   });
+  // Last: it shuts the dedicated server down.
+  it('a server in smart shutdown -> server_starting_or_stopping', async () => {
+    const holder = new pg.Client({ connectionString: server.url() });
+    await holder.connect();
+    // Smart shutdown waits for open sessions and refuses new ones with 57P03 meanwhile.
+    process.kill(server.pid, 'SIGTERM');
+    let code = '';
+    for (let i = 0; i < 200 && code !== 'server_starting_or_stopping'; i++) {
+      const r = await connectTarget(base());
+      if (r.ok) await r.connection.client.end();
+      else code = r.failure.code;
+      if (code !== 'server_starting_or_stopping')
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await holder.end().catch(() => undefined);
+    expect(code).toBe('server_starting_or_stopping');
+  });
 });
