@@ -10,7 +10,7 @@ import {
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
 import { deliverDue } from '../src/notify';
-import { ACTIVITY_SQL, addChannel, addServer, box, createActivityTable } from './fixtures';
+import { addChannel, addServer, box, collect } from './fixtures';
 import { startHttpSink, startSmtpSink } from './sinks';
 
 const major = testMajors()[testMajors().length - 1]!;
@@ -37,7 +37,6 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     monitoredUrl = cluster.servers.get(major)!.url('postgres');
     ds = await freshDatastore(major);
     await syncCatalog(ds.db);
-    await createActivityTable(ds.db);
     serverId = await addServer(ds.db, 'pg-accept', monitoredUrl);
     sink = await startHttpSink();
     smtp = await startSmtpSink();
@@ -62,21 +61,9 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
   async function closeConnections() {
     await Promise.all(clients.splice(0).map((c) => c.end()));
   }
-  /** The collector's part: one activity sample from the real server, stamped `at`. */
+  /** The collector's probe on the real server, then one alerter cycle and delivery, all at `at`. */
   async function collectAndEvaluate(at: Date) {
-    const probe = new pg.Client({ connectionString: monitoredUrl });
-    await probe.connect();
-    const [row] = (
-      await probe.query<{ total: number; max: number; reserved: number }>(ACTIVITY_SQL)
-    ).rows;
-    await probe.end();
-    await ds.db.query(`INSERT INTO metrics.activity VALUES ($1, $2, $3, $4, $5)`, [
-      at,
-      serverId,
-      row!.total,
-      row!.max,
-      row!.reserved,
-    ]);
+    const [row] = await collect(ds.db, serverId, monitoredUrl, 'activity_extremes', at);
     await runCycle(ds.db, at, {
       baseUrl: 'http://pgvigil.test',
       reminderSeconds: 0,
@@ -89,7 +76,7 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
       maxAttempts: 5,
       smtpUrl: undefined,
     });
-    return row!;
+    return row as { total_sessions: number; max_connections: number };
   }
   const state = async () => (await listAlerts(ds.db, { serverId }))[0]?.state ?? 'none';
 
@@ -97,7 +84,7 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     // 17 usable slots (20 - 3 reserved); 14 + the probe = 15 -> 88 %
     await openConnections(14);
     const first = await collectAndEvaluate(minute(0));
-    expect((100 * first.total) / (first.max - first.reserved)).toBeGreaterThan(80);
+    expect((100 * first.total_sessions) / (first.max_connections - 3)).toBeGreaterThan(80);
     expect(await state()).toBe('pending');
     for (const m of [1, 2, 3, 4]) await collectAndEvaluate(minute(m));
     expect(sink.requests).toHaveLength(0);

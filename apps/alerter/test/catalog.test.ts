@@ -68,7 +68,8 @@ describe('built-in catalog', () => {
       'checksum_failures',
       'database_size',
       'prepared_transaction_age',
-      'spock_exceptions',
+      'spock_subscription_down',
+      'lock_wait_time',
       'disk_used',
       'metrics_stale',
       'disk_full_forecast',
@@ -82,7 +83,7 @@ describe('built-in catalog', () => {
   it('computes connections used against max_connections minus reserved slots', () => {
     const rule = BUILTIN_BY_KEY.get('connections_used')!;
     const samples = rule.source.derive(
-      rows([{ total_connections: 82, max_connections: 103, reserved_connections: 3 }]),
+      rows([{ total_sessions: 82, max_connections: 103, reserved_connections: 3 }]),
     );
     expect(samples[0]!.value).toBe(82);
     const obs = evaluate({ ...rule, hysteresis: 0.05, staleSeconds: 300 }, samples, t0);

@@ -1,6 +1,9 @@
 import { createSecretBox, type Db } from '@pgvigil/db';
 import { createChannel } from '@pgvigil/db/alerting';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
+import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
 import { CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '../src/notify';
 import type { ChannelType } from '@pgvigil/db';
 
@@ -38,24 +41,32 @@ export async function addServer(db: Db, name: string, url: string): Promise<numb
 }
 
 /**
- * Stands in for the collector's `activity` probe: the metric table, its catalog
- * entry, and one sample taken from the real monitored server.
+ * The collector's part of a cycle, with the collector's own code: runs one probe
+ * against the real monitored server and writes its rows stamped `at`.
  */
-export async function createActivityTable(db: Db): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS metrics.activity (
-      collected_at timestamptz NOT NULL, server_id bigint NOT NULL,
-      total_connections integer, max_connections integer, reserved_connections integer)`);
-  await db.query(
-    `INSERT INTO metric_tables (table_name, retention_days) VALUES ('activity', 7) ON CONFLICT DO NOTHING`,
-  );
-  await db.query(
-    `INSERT INTO metric_catalog (table_name, scope, interval_seconds, columns) VALUES ('activity', 'instance', 60, '[]')
-     ON CONFLICT DO NOTHING`,
-  );
+export async function collect(
+  db: Db,
+  serverId: number,
+  monitoredUrl: string,
+  probeName: string,
+  at: Date,
+) {
+  const probe = getProbe(probeName);
+  if (!probe) throw new Error(`no probe ${probeName}`);
+  await ensureMetricTable(db, probe, at);
+  const client = new pg.Client({ connectionString: monitoredUrl });
+  await client.connect();
+  try {
+    const version = (
+      await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
+    ).rows[0]!.v;
+    const result = await runProbe(client, probe, await loadProbeContext(client, version));
+    if (result.status !== 'ok') throw new Error(`${probeName}: ${result.reason}`);
+    await writeSamples(db, [
+      { spec: probe, samples: [{ collectedAt: at, serverId, rows: result.rows }] },
+    ]);
+    return result.rows;
+  } finally {
+    await client.end();
+  }
 }
-
-export const ACTIVITY_SQL = `SELECT
-  (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
-  current_setting('max_connections')::int AS max,
-  (current_setting('superuser_reserved_connections')::int
-   + coalesce(current_setting('reserved_connections', true)::int, 0)) AS reserved`;

@@ -126,7 +126,8 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
         ),
       ];
       const lookback =
-        Math.max(...list.map((r) => lookbackSeconds(r.def))) + 2 * (intervals.get(probe) ?? 60);
+        Math.max(...list.map((r) => lookbackSeconds(r.def))) +
+        2 * (intervals.get(probe)?.intervalSeconds ?? 60);
       rows = await readRuleRows(db, {
         probe,
         columns,
@@ -138,7 +139,11 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     for (const r of list) series.set(r.def.key, groupSeries(rows, r.def.source.objectKeys ?? []));
   }
 
-  const staleSeconds = new Map([...intervals].map(([p, s]) => [p, 3 * s + 30]));
+  // a change-tracked probe's newest row stays valid until the next change
+  const staleSeconds = new Map(
+    [...intervals].map(([p, i]) => [p, i.changeTracked ? Infinity : 3 * i.intervalSeconds + 30]),
+  );
+  const collectorAge = (await heartbeatAges(db, at)).collector;
   const scoped: ScopedBlackout[] = blackouts
     .filter((b) => b.enabled)
     .map((b) => ({
@@ -171,5 +176,6 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     baseUrl: opts.baseUrl,
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
+    collectorAlive: collectorAge !== undefined && collectorAge < 120,
   };
 }

@@ -51,6 +51,8 @@ export interface PlanInput {
   reminderSeconds: number;
   /** rules not evaluated this cycle (slow trend rules): their open alerts stay as they are */
   deferredRuleIds?: ReadonlySet<number>;
+  /** the collector beat recently: a vanished series of an `absentIsClear` rule has cleared */
+  collectorAlive?: boolean;
 }
 export interface Plan {
   changes: AlertChange[];
@@ -218,13 +220,22 @@ export function planCycle(input: PlanInput): Plan {
     }
   }
 
-  // open alerts that got no data at all this cycle: no_data, never resolved
+  // open alerts that got no data at all this cycle: no_data, never resolved (except
+  // rules whose probe writes no row when all is well, while the collector runs)
+  const byId = new Map(input.rules.map((r) => [r.id, r]));
   for (const alert of input.openAlerts) {
     if (seen.has(alert.fingerprint) || input.deferredRuleIds?.has(alert.rule_id)) continue;
+    const rule = byId.get(alert.rule_id);
+    const cleared = rule?.def.source.absentIsClear === true && input.collectorAlive === true;
     const result = step(
       statusOf(alert),
-      { kind: 'missing' },
-      { at: input.at, forSeconds: 0, silenced: false, reminderSeconds: 0 },
+      cleared ? { kind: 'clear', value: null } : { kind: 'missing' },
+      {
+        at: input.at,
+        forSeconds: 0,
+        silenced: false,
+        reminderSeconds: 0,
+      },
     );
     if (!result.transition) continue;
     const next = result.status;
@@ -248,6 +259,29 @@ export function planCycle(input: PlanInput): Plan {
       at: input.at,
       event: result.transition,
     });
+    const server = alert.server_id === null ? undefined : input.servers.get(alert.server_id);
+    if (result.notify && rule && next.severity) {
+      notify.push({
+        kind: result.notify,
+        fingerprint: alert.fingerprint,
+        severity: next.severity,
+        rule: { key: rule.def.key, name: rule.def.name, runbook: rule.def.runbook },
+        server: server
+          ? {
+              id: server.id,
+              name: server.name,
+              clusterId: server.clusterId,
+              environment: server.environment,
+            }
+          : null,
+        database: alert.database_name,
+        object: alert.object_key,
+        value: null,
+        threshold: alert.threshold,
+        message: alert.message,
+        since: next.since,
+      });
+    }
   }
   return {
     changes,

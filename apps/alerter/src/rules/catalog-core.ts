@@ -1,4 +1,4 @@
-import { column, expr, pct, ratioOfIncreases } from './derive';
+import { column, expr, maxPerSample, pct, ratioOfIncreases } from './derive';
 import type { RuleDefinition } from './types';
 
 type Input = Omit<
@@ -27,7 +27,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'server_down',
     name: 'Server down',
     category: 'availability',
-    source: { probe: 'server_status', columns: ['up'], derive: column('up') },
+    source: { probe: 'connectivity', columns: ['up'], derive: column('up') },
     operator: '<',
     warning: null,
     critical: 1,
@@ -43,11 +43,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'server_restarted',
     name: 'Server restarted',
     category: 'availability',
-    source: {
-      probe: 'server_status',
-      columns: ['uptime_seconds'],
-      derive: column('uptime_seconds'),
-    },
+    source: { probe: 'server_info', columns: ['uptime_seconds'], derive: column('uptime_seconds') },
     operator: '<',
     warning: 300,
     critical: null,
@@ -63,10 +59,12 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Connections used',
     category: 'connections',
     source: {
-      probe: 'activity',
-      columns: ['total_connections', 'max_connections', 'reserved_connections'],
+      probe: 'activity_extremes',
+      columns: ['total_sessions', 'max_connections', 'reserved_connections'],
+      // reserved = superuser_reserved_connections + reserved_connections; when the
+      // probe does not report it, PostgreSQL's default of 3 is the best guess
       derive: expr((v) =>
-        pct(v('total_connections'), (v('max_connections') ?? 0) - (v('reserved_connections') ?? 0)),
+        pct(v('total_sessions'), (v('max_connections') ?? 0) - (v('reserved_connections') ?? 3)),
       ),
     },
     warning: 80,
@@ -82,9 +80,9 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Idle in transaction',
     category: 'connections',
     source: {
-      probe: 'activity',
-      columns: ['idle_in_transaction_max_seconds'],
-      derive: column('idle_in_transaction_max_seconds'),
+      probe: 'activity_extremes',
+      columns: ['longest_idle_in_xact_seconds'],
+      derive: column('longest_idle_in_xact_seconds'),
     },
     warning: 300,
     critical: 900,
@@ -100,7 +98,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Long running query',
     category: 'queries',
     source: {
-      probe: 'activity',
+      probe: 'activity_extremes',
       columns: ['longest_query_seconds'],
       derive: column('longest_query_seconds'),
     },
@@ -118,9 +116,9 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Long transaction',
     category: 'queries',
     source: {
-      probe: 'activity',
-      columns: ['longest_transaction_seconds'],
-      derive: column('longest_transaction_seconds'),
+      probe: 'activity_extremes',
+      columns: ['longest_xact_seconds'],
+      derive: column('longest_xact_seconds'),
     },
     warning: 3600,
     critical: null,
@@ -136,9 +134,9 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Sessions waiting on locks',
     category: 'locks',
     source: {
-      probe: 'activity',
-      columns: ['lock_waiting_sessions'],
-      derive: column('lock_waiting_sessions'),
+      probe: 'activity_extremes',
+      columns: ['waiting_sessions'],
+      derive: column('waiting_sessions'),
     },
     warning: 5,
     critical: 20,
@@ -154,9 +152,11 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Longest lock wait',
     category: 'locks',
     source: {
-      probe: 'activity',
-      columns: ['longest_lock_wait_seconds'],
-      derive: column('longest_lock_wait_seconds'),
+      probe: 'blocking',
+      columns: ['blocked_seconds'],
+      // one row per blocked session; no row at all means nobody waits
+      derive: maxPerSample('blocked_seconds'),
+      absentIsClear: true,
     },
     warning: 30,
     critical: 300,
@@ -170,7 +170,12 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'deadlocks',
     name: 'Deadlocks',
     category: 'locks',
-    source: { probe: 'database_stats', columns: ['deadlocks'], derive: column('deadlocks') },
+    source: {
+      probe: 'database_stats',
+      columns: ['deadlocks'],
+      objectKeys: ['datname'],
+      derive: column('deadlocks'),
+    },
     aggregation: 'delta',
     windowSeconds: 300,
     warning: 0,
@@ -188,6 +193,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     source: {
       probe: 'database_stats',
       columns: ['xact_commit', 'xact_rollback'],
+      objectKeys: ['datname'],
       derive: ratioOfIncreases(['xact_rollback'], ['xact_commit', 'xact_rollback']),
     },
     aggregation: 'avg',
@@ -206,6 +212,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     source: {
       probe: 'database_stats',
       columns: ['blks_hit', 'blks_read'],
+      objectKeys: ['datname'],
       derive: ratioOfIncreases(['blks_hit'], ['blks_hit', 'blks_read']),
     },
     aggregation: 'avg',
@@ -223,7 +230,12 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'temp_bytes',
     name: 'Temporary file bytes',
     category: 'queries',
-    source: { probe: 'database_stats', columns: ['temp_bytes'], derive: column('temp_bytes') },
+    source: {
+      probe: 'database_stats',
+      columns: ['temp_bytes'],
+      objectKeys: ['datname'],
+      derive: column('temp_bytes'),
+    },
     aggregation: 'rate',
     warning: (1 * GiB) / 60,
     critical: null,
@@ -239,9 +251,9 @@ export const SERVER_RULES: RuleDefinition[] = [
     name: 'Old prepared transaction',
     category: 'queries',
     source: {
-      probe: 'activity',
-      columns: ['oldest_prepared_xact_seconds'],
-      derive: column('oldest_prepared_xact_seconds'),
+      probe: 'prepared_xacts',
+      columns: ['oldest_seconds'],
+      derive: column('oldest_seconds'),
     },
     warning: 300,
     critical: null,

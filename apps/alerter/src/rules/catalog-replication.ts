@@ -1,8 +1,6 @@
-import { column, expr, pct } from './derive';
+import { column } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { RuleDefinition } from './types';
-
-const WRAPAROUND = 2 ** 31;
 
 /** Replication, slots, subscriptions, wraparound, WAL and archiving. */
 export const REPLICATION_RULES: RuleDefinition[] = [
@@ -13,7 +11,7 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     source: {
       probe: 'replication',
       columns: ['replay_lag_bytes'],
-      objectKeys: ['application_name'],
+      objectKeys: ['application_name', 'client_addr'],
       derive: column('replay_lag_bytes'),
     },
     warning: 50 * MiB,
@@ -31,7 +29,7 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     source: {
       probe: 'replication',
       columns: ['replay_lag_seconds'],
-      objectKeys: ['application_name'],
+      objectKeys: ['application_name', 'client_addr'],
       derive: column('replay_lag_seconds'),
     },
     warning: 300,
@@ -45,10 +43,19 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     key: 'standby_disconnected',
     name: 'Standby not streaming',
     category: 'replication',
-    source: { probe: 'wal_receiver', columns: ['streaming'], derive: column('streaming') },
-    operator: '<',
+    source: {
+      probe: 'wal_receiver',
+      columns: ['in_recovery', 'status'],
+      // 1 on a standby whose WAL receiver is not streaming; 0 on a primary
+      derive: (rows) =>
+        rows.map((r) => ({
+          at: r.at,
+          value: r.values.in_recovery === true && r.values.status !== 'streaming' ? 1 : 0,
+        })),
+    },
+    operator: '>',
     warning: null,
-    critical: 1,
+    critical: 0,
     forSeconds: 120,
     unit: 'bool',
     explanation:
@@ -116,19 +123,20 @@ export const REPLICATION_RULES: RuleDefinition[] = [
   define({
     key: 'subscription_down',
     name: 'Subscription worker down',
+    operator: '<',
     category: 'replication',
     source: {
       probe: 'subscriptions',
-      columns: ['enabled', 'worker_running'],
+      columns: ['workers'],
       objectKeys: ['subname'],
-      derive: expr((v) => (v('enabled') === 1 && v('worker_running') === 0 ? 1 : 0)),
+      derive: column('workers'),
     },
     warning: null,
-    critical: 0,
+    critical: 1,
     forSeconds: 120,
     unit: 'bool',
     explanation:
-      'An enabled logical-replication subscription has no apply worker (pg_stat_subscription.pid is null).',
+      'A logical-replication subscription has no running worker in pg_stat_subscription.',
     runbook:
       'The subscriber log shows the apply error (often a conflict or a missing table); fix it, or ALTER SUBSCRIPTION ... SKIP on 15+.',
   }),
@@ -137,9 +145,10 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     name: 'Transaction ID age (wraparound)',
     category: 'wraparound',
     source: {
-      probe: 'database_age',
-      columns: ['xid_age'],
-      derive: expr((v) => pct(v('xid_age'), WRAPAROUND)),
+      probe: 'wraparound',
+      columns: ['xid_wraparound_pct'],
+      objectKeys: ['datname'],
+      derive: column('xid_wraparound_pct'),
     },
     warning: 50,
     critical: 75,
@@ -155,9 +164,10 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     name: 'Transaction ID age vs autovacuum_freeze_max_age',
     category: 'wraparound',
     source: {
-      probe: 'database_age',
-      columns: ['xid_age', 'autovacuum_freeze_max_age'],
-      derive: expr((v) => pct(v('xid_age'), v('autovacuum_freeze_max_age'))),
+      probe: 'wraparound',
+      columns: ['xid_emergency_pct'],
+      objectKeys: ['datname'],
+      derive: column('xid_emergency_pct'),
     },
     warning: 110,
     critical: 125,
@@ -173,9 +183,10 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     name: 'Multixact age (wraparound)',
     category: 'wraparound',
     source: {
-      probe: 'database_age',
-      columns: ['mxid_age'],
-      derive: expr((v) => pct(v('mxid_age'), WRAPAROUND)),
+      probe: 'wraparound',
+      columns: ['mxid_wraparound_pct'],
+      objectKeys: ['datname'],
+      derive: column('mxid_wraparound_pct'),
     },
     warning: 50,
     critical: 75,
@@ -190,9 +201,10 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     name: 'Multixact age vs autovacuum_multixact_freeze_max_age',
     category: 'wraparound',
     source: {
-      probe: 'database_age',
-      columns: ['mxid_age', 'autovacuum_multixact_freeze_max_age'],
-      derive: expr((v) => pct(v('mxid_age'), v('autovacuum_multixact_freeze_max_age'))),
+      probe: 'wraparound',
+      columns: ['mxid_emergency_pct'],
+      objectKeys: ['datname'],
+      derive: column('mxid_emergency_pct'),
     },
     warning: 110,
     critical: 125,

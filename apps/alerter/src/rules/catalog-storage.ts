@@ -1,4 +1,4 @@
-import { column, expr } from './derive';
+import { column, expr, num, pct } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { RuleDefinition } from './types';
 
@@ -12,14 +12,23 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'tables',
-      columns: ['vacuum_overdue'],
+      columns: ['n_live_tup', 'n_dead_tup', 'last_vacuum', 'last_autovacuum'],
       objectKeys: TABLE,
-      derive: column('vacuum_overdue'),
+      // seconds since the last vacuum while dead rows exceed the default autovacuum
+      // threshold (50 + 20 % of live rows); 0 while under it
+      derive: (rows) =>
+        rows.map((r) => {
+          const dead = num(r.values.n_dead_tup) ?? 0;
+          const live = num(r.values.n_live_tup) ?? 0;
+          if (dead <= 50 + 0.2 * live) return { at: r.at, value: 0 };
+          const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
+          return { at: r.at, value: last === 0 ? 1e9 : r.at.getTime() / 1000 - last };
+        }),
     },
-    warning: 0,
+    warning: 3600,
     critical: null,
-    forSeconds: 3600,
-    unit: 'bool',
+    forSeconds: 600,
+    unit: 'seconds',
     explanation:
       "Dead tuples are above the table's autovacuum threshold (including per-table reloptions) and no vacuum has run for an hour.",
     runbook:
@@ -109,10 +118,10 @@ export const STORAGE_RULES: RuleDefinition[] = [
     name: 'Integer key column near its maximum',
     category: 'schema',
     source: {
-      probe: 'integer_columns',
-      columns: ['used_pct'],
-      objectKeys: ['schemaname', 'relname', 'attname'],
-      derive: column('used_pct'),
+      probe: 'sequences',
+      columns: ['column_used_pct'],
+      objectKeys: ['schemaname', 'sequencename'],
+      derive: column('column_used_pct'),
     },
     warning: 75,
     critical: 90,
@@ -129,9 +138,9 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'indexes',
-      columns: ['invalid'],
+      columns: ['is_valid'],
       objectKeys: ['schemaname', 'indexrelname'],
-      derive: column('invalid'),
+      derive: expr((v) => (v('is_valid') === 0 ? 1 : 0)),
     },
     warning: 0,
     critical: null,
@@ -144,11 +153,13 @@ export const STORAGE_RULES: RuleDefinition[] = [
   define({
     key: 'pending_restart',
     name: 'Settings pending restart',
+    windowSeconds: 30 * 86_400,
     category: 'schema',
     source: {
-      probe: 'server_status',
-      columns: ['pending_restart_settings'],
-      derive: column('pending_restart_settings'),
+      probe: 'settings',
+      columns: ['pending_restart'],
+      objectKeys: ['name'],
+      derive: column('pending_restart'),
     },
     warning: 0,
     critical: null,
@@ -166,6 +177,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     source: {
       probe: 'database_stats',
       columns: ['checksum_failures'],
+      objectKeys: ['datname'],
       derive: column('checksum_failures'),
     },
     aggregation: 'delta',
@@ -182,7 +194,12 @@ export const STORAGE_RULES: RuleDefinition[] = [
     key: 'database_size',
     name: 'Database size',
     category: 'storage',
-    source: { probe: 'database_size', columns: ['size_bytes'], derive: column('size_bytes') },
+    source: {
+      probe: 'database_size',
+      columns: ['size_bytes'],
+      objectKeys: ['datname'],
+      derive: column('size_bytes'),
+    },
     warning: 500 * GiB,
     critical: 1024 * GiB,
     forSeconds: 0,
@@ -192,61 +209,92 @@ export const STORAGE_RULES: RuleDefinition[] = [
     runbook: 'Look at the biggest tables and indexes, retention of old data and bloat.',
   }),
   define({
-    key: 'spock_exceptions',
-    name: 'Spock exceptions',
+    key: 'spock_subscription_down',
+    name: 'Spock subscription not replicating',
     category: 'replication',
     source: {
-      probe: 'spock_exceptions',
-      columns: ['exception_count'],
-      derive: column('exception_count'),
+      probe: 'spock_subscriptions',
+      columns: ['status'],
+      objectKeys: ['subscription_name'],
+      derive: (rows) =>
+        rows.map((r) => ({ at: r.at, value: r.values.status === 'replicating' ? 0 : 1 })),
     },
-    aggregation: 'delta',
-    warning: 0,
-    critical: null,
-    forSeconds: 0,
-    unit: 'count',
+    warning: null,
+    critical: 0,
+    forSeconds: 300,
+    unit: 'bool',
     enabledByDefault: false,
-    explanation: 'New rows in spock.exception_log: changes the Spock apply worker could not apply.',
+    explanation:
+      'A Spock subscription whose status is not "replicating" (down, initializing for too long, or disabled). Spock apply exceptions themselves are not collected yet.',
     runbook:
-      'Read spock.exception_log for the failing table and operation, fix the conflict, and resolve the entries.',
+      'Check spock.sub_show_status() and spock.exception_log on the subscriber, fix the conflict, and re-enable the subscription.',
   }),
-  ...(
-    [
-      ['disk_used', 'Disk used', 'disk_used_pct', 80, 90, 'Filesystem holding the data directory.'],
-      ['cpu_used', 'CPU used', 'cpu_used_pct', 80, 95, 'Host CPU busy percentage.'],
-      [
-        'memory_used',
-        'Memory used',
-        'memory_used_pct',
-        90,
-        95,
-        'Host memory in use, excluding page cache.',
-      ],
-      [
-        'load_per_cpu',
-        'Load per CPU',
-        'load1_per_cpu',
-        2,
-        4,
-        'One-minute load average divided by CPU count.',
-      ],
-    ] as const
-  ).map(([key, name, col, warning, critical, explanation]) =>
-    define({
-      key,
-      name,
-      category: 'os',
-      source: { probe: 'os', columns: [col], derive: column(col) },
-      aggregation: key === 'disk_used' ? 'latest' : 'avg',
-      warning,
-      critical,
-      unit: key === 'load_per_cpu' ? 'ratio' : 'percent',
-      enabledByDefault: false,
-      explanation: `${explanation} Needs OS metrics (the system_stats extension).`,
-      runbook:
-        'Find the processes or queries responsible on the server page; add capacity if it is sustained.',
-    }),
-  ),
+  define({
+    key: 'disk_used',
+    name: 'Disk used',
+    category: 'os',
+    source: {
+      probe: 'os_disk',
+      columns: ['used_pct'],
+      objectKeys: ['mount_point'],
+      derive: column('used_pct'),
+    },
+    warning: 80,
+    critical: 90,
+    unit: 'percent',
+    enabledByDefault: false,
+    explanation:
+      'Filesystem usage. Needs a disk probe (os_disk), which the collector does not have yet.',
+    runbook: 'Find what grows (WAL, a table, logs) and add space before it fills.',
+  }),
+  define({
+    key: 'cpu_used',
+    name: 'CPU used',
+    category: 'os',
+    source: {
+      probe: 'os_cpu',
+      columns: ['idle_pct'],
+      derive: expr((v) => (v('idle_pct') === null ? null : 100 - v('idle_pct')!)),
+    },
+    aggregation: 'avg',
+    warning: 80,
+    critical: 95,
+    unit: 'percent',
+    enabledByDefault: false,
+    explanation: 'Host CPU busy percentage over 15 minutes (system_stats extension).',
+    runbook:
+      'Find the expensive queries on the statements page; add capacity if the load is legitimate.',
+  }),
+  define({
+    key: 'memory_used',
+    name: 'Memory used',
+    category: 'os',
+    source: {
+      probe: 'os_memory',
+      columns: ['used_memory', 'total_memory'],
+      derive: expr((v) => pct(v('used_memory'), v('total_memory'))),
+    },
+    aggregation: 'avg',
+    warning: 90,
+    critical: 95,
+    unit: 'percent',
+    enabledByDefault: false,
+    explanation: 'Host memory in use over 15 minutes (system_stats extension).',
+    runbook: 'Check work_mem x connections, shared_buffers, and other processes on the host.',
+  }),
+  define({
+    key: 'load',
+    name: 'Load average',
+    category: 'os',
+    source: { probe: 'os_load', columns: ['load_5m'], derive: column('load_5m') },
+    warning: 8,
+    critical: 16,
+    unit: 'ratio',
+    enabledByDefault: false,
+    explanation:
+      "Five-minute load average (system_stats extension). Set the thresholds to a multiple of the host's CPU count.",
+    runbook: 'Correlate with CPU and I/O wait; find the queries responsible.',
+  }),
   define({
     key: 'metrics_stale',
     name: 'Metrics stale',

@@ -1,4 +1,4 @@
-import { column, expr, pct, ratioOfIncreases } from './derive';
+import { column, ratioOfIncreases } from './derive';
 import { define } from './catalog-core';
 import type { Derive, RuleDefinition } from './types';
 
@@ -13,6 +13,11 @@ const perSecond =
       return { at: r.at, value: d >= 0 && s > 0 ? d / s : null };
     });
 
+const OBJECT_KEYS: Record<string, readonly string[]> = {
+  database_stats: ['datname'],
+  replication: ['application_name', 'client_addr'],
+};
+
 /**
  * Forecasts: the value is "days until the trend reaches the limit"; they fire when
  * that is short. Anomalies: the value is how many robust standard deviations the
@@ -24,7 +29,12 @@ export const TREND_RULES: RuleDefinition[] = [
     name: 'Disk full soon',
     kind: 'forecast',
     category: 'storage',
-    source: { probe: 'os', columns: ['disk_used_pct'], derive: column('disk_used_pct') },
+    source: {
+      probe: 'os_disk',
+      columns: ['used_pct'],
+      objectKeys: ['mount_point'],
+      derive: column('used_pct'),
+    },
     forecast: { limit: 100, windowDays: 7 },
     operator: '<',
     warning: 14,
@@ -41,9 +51,10 @@ export const TREND_RULES: RuleDefinition[] = [
     kind: 'forecast',
     category: 'wraparound',
     source: {
-      probe: 'database_age',
-      columns: ['xid_age'],
-      derive: expr((v) => pct(v('xid_age'), 2 ** 31)),
+      probe: 'wraparound',
+      columns: ['xid_wraparound_pct'],
+      objectKeys: ['datname'],
+      derive: column('xid_wraparound_pct'),
     },
     forecast: { limit: 100, windowDays: 7 },
     operator: '<',
@@ -95,9 +106,9 @@ export const TREND_RULES: RuleDefinition[] = [
       [
         'anomaly_connections',
         'Connections',
-        'activity',
-        ['total_connections'],
-        column('total_connections'),
+        'activity_extremes',
+        ['total_sessions'],
+        column('total_sessions'),
       ],
       [
         'anomaly_replication_lag',
@@ -123,10 +134,10 @@ export const TREND_RULES: RuleDefinition[] = [
       ['anomaly_wal_bytes', 'WAL bytes rate', 'wal', ['wal_bytes'], perSecond('wal_bytes')],
       [
         'anomaly_query_time',
-        'Query time rate',
-        'statements_summary',
-        ['total_exec_time'],
-        perSecond('total_exec_time'),
+        'Query time (active session time) rate',
+        'database_stats',
+        ['active_time'],
+        perSecond('active_time'),
       ],
     ] as const
   ).map(([key, name, probe, columns, derive]) =>
@@ -135,7 +146,12 @@ export const TREND_RULES: RuleDefinition[] = [
       name: `${name} outside its usual band`,
       kind: 'anomaly',
       category: 'throughput',
-      source: { probe, columns, derive },
+      source: {
+        probe,
+        columns,
+        derive,
+        objectKeys: OBJECT_KEYS[probe] ?? [],
+      },
       anomaly: { sensitivity: 3 },
       aggregation: 'avg',
       windowSeconds: 900,

@@ -6,6 +6,9 @@ export function num(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  // timestamps arrive as ISO text from jsonb: seconds since the epoch
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[T ]/.test(v) && !Number.isNaN(Date.parse(v)))
+    return Date.parse(v) / 1000;
   if (v instanceof Date) return v.getTime() / 1000;
   return null;
 }
@@ -51,6 +54,21 @@ export const ratioOfIncreases =
       const n = deltas(rows[i - 1]!, rows[i]!, numerator);
       const d = deltas(rows[i - 1]!, rows[i]!, denominator);
       out.push({ at: rows[i]!.at, value: pct(n, d) });
+    }
+    return out;
+  };
+
+/** Probes with one row per event (blocked session...): the largest value per sample. */
+export const maxPerSample =
+  (name: string): Derive =>
+  (rows) => {
+    const out: Sample[] = [];
+    for (const r of rows) {
+      const v = num(r.values[name]);
+      const last = out[out.length - 1];
+      if (last && last.at.getTime() === r.at.getTime()) {
+        if (v !== null && (last.value === null || v > last.value)) last.value = v;
+      } else out.push({ at: r.at, value: v });
     }
     return out;
   };

@@ -35,6 +35,11 @@ export interface RuleSource {
   /** columns naming the object (table, slot, standby...); one alert per object */
   objectKeys?: readonly string[];
   derive: Derive;
+  /**
+   * The probe writes no row when all is well (blocked sessions): a series that
+   * disappears has cleared, rather than lost its data, while the collector runs.
+   */
+  absentIsClear?: boolean;
 }
 
 export interface RuleDefinition {

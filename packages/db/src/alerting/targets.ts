@@ -60,10 +60,22 @@ export async function probeFreshness(
   return out;
 }
 
-/** Collection interval of every probe table, from metric_catalog. */
-export async function probeIntervals(db: Queryable): Promise<Map<string, number>> {
-  const rows = await db.query<{ table_name: string; interval_seconds: number }>(
-    `SELECT table_name, interval_seconds FROM metric_catalog`,
+/** Collection interval of every probe table, and whether it is stored only on change. */
+export async function probeIntervals(
+  db: Queryable,
+): Promise<Map<string, { intervalSeconds: number; changeTracked: boolean }>> {
+  const rows = await db.query<{
+    table_name: string;
+    interval_seconds: number;
+    change_tracked: boolean;
+  }>(
+    `SELECT c.table_name, c.interval_seconds, t.change_tracked
+       FROM metric_catalog c JOIN metric_tables t USING (table_name)`,
   );
-  return new Map(rows.map((r) => [r.table_name, r.interval_seconds]));
+  return new Map(
+    rows.map((r) => [
+      r.table_name,
+      { intervalSeconds: r.interval_seconds, changeTracked: r.change_tracked },
+    ]),
+  );
 }

@@ -1,0 +1,68 @@
+import { SEVERITIES, type AlertState, type Severity } from '@pgvigil/db';
+import { listAlerts } from '@pgvigil/db/alerting';
+import { AlertsTable } from '@/components/alerting/alerts-table';
+import { hasRole, requirePageUser } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Alerts' };
+export const dynamic = 'force-dynamic';
+
+const VIEWS = {
+  firing: ['firing', 'acknowledged', 'no_data'],
+  pending: ['pending'],
+  silenced: ['silenced'],
+  history: ['resolved'],
+} as const satisfies Record<string, readonly AlertState[]>;
+type View = keyof typeof VIEWS;
+
+export default async function AlertsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const user = await requirePageUser('viewer', '/alerts');
+  const q = await searchParams;
+  const view: View = q.view && q.view in VIEWS ? (q.view as View) : 'firing';
+  const severity = SEVERITIES.includes(q.severity as Severity)
+    ? (q.severity as Severity)
+    : undefined;
+  const serverId = Number(q.server) > 0 ? Number(q.server) : undefined;
+  const alerts = await listAlerts(db(), {
+    states: [...VIEWS[view]],
+    ...(severity ? { severities: [severity] } : {}),
+    ...(serverId ? { serverId } : {}),
+    limit: 200,
+  });
+  const link = (v: View) =>
+    `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&server=${serverId}` : ''}`;
+  return (
+    <div className="content">
+      <div className="page-header">
+        <h1>Alerts</h1>
+      </div>
+      <nav className="segmented" aria-label="Alert views">
+        {(Object.keys(VIEWS) as View[]).map((v) => (
+          <a key={v} className="seg" href={link(v)} aria-current={v === view ? 'page' : undefined}>
+            {v}
+          </a>
+        ))}
+      </nav>
+      <form className="toolbar" method="get">
+        <input type="hidden" name="view" value={view} />
+        <label>
+          Severity{' '}
+          <select name="severity" defaultValue={severity ?? ''} className="select">
+            <option value="">any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <button className="btn" type="submit">
+          Filter
+        </button>
+      </form>
+      <AlertsTable alerts={alerts} now={new Date()} canAck={hasRole(user.role, 'editor')} />
+    </div>
+  );
+}

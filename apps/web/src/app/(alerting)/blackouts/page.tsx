@@ -1,0 +1,97 @@
+import { upcomingWindows, type BlackoutWindow } from '@pgvigil/alerter/web';
+import { listBlackouts, type BlackoutRow } from '@pgvigil/db/alerting';
+import { BlackoutForm, DeleteButton } from '@/components/alerting/blackout-form';
+import { hasRole, requirePageUser } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Blackouts' };
+export const dynamic = 'force-dynamic';
+
+const windowOf = (b: BlackoutRow): BlackoutWindow =>
+  b.cron
+    ? {
+        kind: 'recurring',
+        cron: b.cron,
+        durationMinutes: b.duration_minutes ?? 60,
+        timezone: b.timezone,
+      }
+    : { kind: 'once', startsAt: b.starts_at!, endsAt: b.ends_at! };
+const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+export default async function BlackoutsPage() {
+  const user = await requirePageUser('viewer', '/blackouts');
+  const canEdit = hasRole(user.role, 'editor');
+  const now = new Date();
+  const until = new Date(now.getTime() + 14 * 86_400_000);
+  const blackouts = await listBlackouts(db());
+  const calendar = blackouts
+    .filter((b) => b.enabled)
+    .flatMap((b) =>
+      upcomingWindows(windowOf(b), now, until, 20).map((w) => ({
+        ...w,
+        name: b.name,
+        scope: b.scope_type,
+      })),
+    )
+    .sort((a, b) => a.start.getTime() - b.start.getTime())
+    .slice(0, 40);
+  return (
+    <div className="content">
+      <div className="page-header">
+        <h1>Blackouts</h1>
+        <p className="muted">
+          Inside a window, alerts are recorded as silenced and not sent; what still fires when it
+          ends is sent then.
+        </p>
+      </div>
+      <section className="panel" aria-label="Upcoming windows">
+        <h2>Next 14 days</h2>
+        {calendar.length === 0 ? (
+          <p className="empty-state">No windows coming up.</p>
+        ) : (
+          <ul className="summary-list">
+            {calendar.map((w, i) => (
+              <li key={i}>
+                {w.start <= now ? <b>now </b> : null}
+                {when(w.start)} → {when(w.end)} — {w.name} ({w.scope})
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Scope</th>
+              <th>When</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {blackouts.map((b) => (
+              <tr key={b.id}>
+                <td>{b.name}</td>
+                <td>
+                  {b.scope_type}
+                  {b.scope_id ? ` #${b.scope_id}` : ''}
+                  {b.database_name ? ` / ${b.database_name}` : ''}
+                </td>
+                <td>
+                  {b.cron
+                    ? `${b.cron} for ${b.duration_minutes} min (${b.timezone})`
+                    : `${when(b.starts_at!)} → ${when(b.ends_at!)}`}
+                </td>
+                <td>
+                  {canEdit ? <DeleteButton path={`/blackouts/${b.id}`} label={b.name} /> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canEdit ? <BlackoutForm /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { listOverrides, listRules } from '@pgvigil/db/alerting';
+import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
+import { RuleRow, type RuleView } from '@/components/alerting/rule-row';
+import { hasRole, requirePageUser } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Rules' };
+export const dynamic = 'force-dynamic';
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export default async function RulesPage() {
+  const user = await requirePageUser('viewer', '/rules');
+  const canEdit = hasRole(user.role, 'editor');
+  const [rules, overrides] = await Promise.all([listRules(db()), listOverrides(db())]);
+  const views: RuleView[] = rules.map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    kind: r.kind,
+    category: text(r.definition.category) || r.kind,
+    unit: text(r.definition.unit),
+    explanation: text(r.definition.explanation),
+    runbook: text(r.definition.runbook),
+    warning: r.warning_threshold,
+    critical: r.critical_threshold,
+    forSeconds: r.for_seconds,
+    enabled: r.enabled,
+    overrides: overrides.filter((o) => o.rule_id === r.id).length,
+  }));
+  return (
+    <div className="content">
+      <div className="page-header">
+        <h1>Rules</h1>
+        <p className="muted">
+          Global defaults. Overrides per environment, cluster, server and database are managed
+          through <code>/api/v1/rules/&#123;id&#125;/overrides</code>; the most specific wins.
+        </p>
+      </div>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th>Kind</th>
+              <th>Category</th>
+              <th>Warning</th>
+              <th>Critical</th>
+              <th>For (s)</th>
+              <th>Unit</th>
+              <th>Overrides</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {views.map((r) => (
+              <RuleRow key={r.id} rule={r} canEdit={canEdit} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canEdit ? <CustomRuleForm /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import type { AlertListItem } from '@pgvigil/db/alerting';
+import { AckButton } from './ack-button';
+import { ago, num, SEVERITY_BADGE, STATE_BADGE } from './format';
+
+export function AlertsTable({
+  alerts,
+  now,
+  canAck,
+}: {
+  alerts: AlertListItem[];
+  now: Date;
+  canAck: boolean;
+}) {
+  if (alerts.length === 0) return <p className="empty-state">Nothing here.</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>State</th>
+            <th>Severity</th>
+            <th>Rule</th>
+            <th>Server</th>
+            <th>Where</th>
+            <th>Value</th>
+            <th>Threshold</th>
+            <th>Since</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => (
+            <tr key={a.id} data-testid={`alert-${a.id}`}>
+              <td>
+                <span className={STATE_BADGE[a.state]}>{a.state.replace('_', ' ')}</span>
+              </td>
+              <td>
+                {a.severity ? (
+                  <span className={SEVERITY_BADGE[a.severity]}>{a.severity}</span>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td title={a.message}>{a.rule_name}</td>
+              <td>{a.server_id ? <a href={`/servers/${a.server_id}`}>{a.server_name}</a> : '—'}</td>
+              <td>{[a.database_name, a.object_key].filter(Boolean).join(' / ') || '—'}</td>
+              <td>{num(a.value)}</td>
+              <td>{num(a.threshold)}</td>
+              <td>
+                {a.state === 'resolved'
+                  ? `resolved ${ago(a.resolved_at, now)} ago`
+                  : ago(a.started_at, now)}
+              </td>
+              <td>
+                {canAck && (a.state === 'firing' || a.state === 'silenced') ? (
+                  <AckButton alertId={a.id} />
+                ) : null}
+                {a.ack_comment ? <span className="muted">“{a.ack_comment}”</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+/** Shared display helpers for the alerting pages (server and client). */
+export function ago(from: Date | string | null, now: Date): string {
+  if (!from) return '—';
+  const s = Math.max(0, Math.round((now.getTime() - new Date(from).getTime()) / 1000));
+  if (s < 90) return `${s}s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${Math.round(s / 86_400)} d`;
+}
+
+export function num(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (Math.abs(v) >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(1)} GiB`;
+  if (Math.abs(v) >= 1024 ** 2 * 10) return `${(v / 1024 ** 2).toFixed(0)} MiB`;
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+export const SEVERITY_BADGE: Record<string, string> = {
+  critical: 'badge badge-critical',
+  warning: 'badge badge-warning',
+  info: 'badge badge-info',
+};
+export const STATE_BADGE: Record<string, string> = {
+  firing: 'badge badge-critical',
+  pending: 'badge badge-warning',
+  acknowledged: 'badge badge-info',
+  silenced: 'badge badge-disabled',
+  no_data: 'badge badge-unknown',
+  resolved: 'badge badge-ok',
+  ok: 'badge badge-ok',
+};

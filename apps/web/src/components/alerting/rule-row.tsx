@@ -1,0 +1,117 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { api } from '@/components/admin/api';
+
+export interface RuleView {
+  id: number;
+  key: string;
+  name: string;
+  kind: string;
+  category: string;
+  unit: string;
+  explanation: string;
+  runbook: string;
+  warning: number | null;
+  critical: number | null;
+  forSeconds: number;
+  enabled: boolean;
+  overrides: number;
+}
+
+const parse = (v: string) => (v.trim() === '' ? null : Number(v));
+
+/** One catalog rule: its global defaults, editable by editors; overrides are counted. */
+export function RuleRow({ rule, canEdit }: { rule: RuleView; canEdit: boolean }) {
+  const router = useRouter();
+  const [warning, setWarning] = useState(rule.warning === null ? '' : String(rule.warning));
+  const [critical, setCritical] = useState(rule.critical === null ? '' : String(rule.critical));
+  const [forSeconds, setFor] = useState(String(rule.forSeconds));
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function save(body: Record<string, unknown>) {
+    const result = await api('PATCH', `/rules/${rule.id}`, body);
+    setMessage(result.ok ? 'saved' : result.error.message);
+    if (result.ok) router.refresh();
+  }
+  return (
+    <tr data-testid={`rule-${rule.key}`}>
+      <td>
+        <details>
+          <summary>
+            <b>{rule.name}</b> <span className="muted">{rule.key}</span>
+          </summary>
+          <p>{rule.explanation}</p>
+          {rule.runbook ? (
+            <p>
+              <b>Runbook:</b> {rule.runbook}
+            </p>
+          ) : null}
+        </details>
+      </td>
+      <td>{rule.kind}</td>
+      <td>{rule.category}</td>
+      <td>
+        <input
+          aria-label="warning"
+          size={8}
+          value={warning}
+          disabled={!canEdit}
+          onChange={(e) => setWarning(e.target.value)}
+        />
+      </td>
+      <td>
+        <input
+          aria-label="critical"
+          size={8}
+          value={critical}
+          disabled={!canEdit}
+          onChange={(e) => setCritical(e.target.value)}
+        />
+      </td>
+      <td>
+        <input
+          aria-label="for seconds"
+          size={5}
+          value={forSeconds}
+          disabled={!canEdit}
+          onChange={(e) => setFor(e.target.value)}
+        />
+      </td>
+      <td>{rule.unit}</td>
+      <td>{rule.overrides || '—'}</td>
+      <td>
+        {canEdit ? (
+          <>
+            <button
+              className="btn"
+              type="button"
+              onClick={() =>
+                void save({
+                  warning: parse(warning),
+                  critical: parse(critical),
+                  forSeconds: Number(forSeconds),
+                })
+              }
+            >
+              Save
+            </button>{' '}
+            <button
+              className="btn btn-ghost"
+              type="button"
+              onClick={() => void save({ enabled: !rule.enabled })}
+            >
+              {rule.enabled ? 'Disable' : 'Enable'}
+            </button>
+          </>
+        ) : rule.enabled ? (
+          'enabled'
+        ) : (
+          'disabled'
+        )}
+        {message ? <span role="status"> {message}</span> : null}
+      </td>
+    </tr>
+  );
+}
