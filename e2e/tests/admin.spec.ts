@@ -92,4 +92,26 @@ test('first run: setup, sign out, sign in, add a server by URL, test, save; a wr
     path: path.join(import.meta.dirname, '..', 'artifacts', 'admin-wrong-password.png'),
     fullPage: true,
   });
+  // Bulk import of a registry document (the export format), through the page.
+  const doc = {
+    version: 1,
+    clusters: [{ name: 'imported-cluster' }],
+    servers: [
+      {
+        name: 'e2e-imported',
+        host: '127.0.0.1',
+        port: target?.port,
+        username: 'pgvigil_mon',
+        cluster: 'imported-cluster',
+      },
+    ],
+  };
+  await page.locator('input[type=file]').setInputFiles({
+    name: 'registry.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(doc)),
+  });
+  await expect(page.getByRole('status')).toContainText('1 server(s) created');
+  await expect(table).toContainText('e2e-imported');
+  await expect(table).toContainText('imported-cluster');
 });

@@ -15,11 +15,33 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
     servers.length === 0 ? 'new' : null,
   );
   const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const done = () => {
     setEditing(null);
     router.refresh();
   };
+
+  async function importFile(file: File | undefined) {
+    if (!file) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await file.text());
+    } catch {
+      return setError({ code: 'validation_failed', message: `${file.name} is not JSON` });
+    }
+    const result = await api<{ serversCreated: number; serversUpdated: number }>(
+      'POST',
+      '/servers/import',
+      doc,
+    );
+    if (!result.ok) return setError(result.error);
+    setError(null);
+    setNotice(
+      `Imported: ${result.data.serversCreated} server(s) created, ${result.data.serversUpdated} updated.`,
+    );
+    router.refresh();
+  }
 
   async function remove(server: Server) {
     if (
@@ -37,6 +59,15 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
     <div className={styles.page}>
       <div className={styles.row}>
         <h1 style={{ flex: 1 }}>Servers</h1>
+        <label className={styles.secondary}>
+          Import JSON
+          <input
+            type="file"
+            accept="application/json,.json"
+            hidden
+            onChange={(e) => void importFile(e.target.files?.[0])}
+          />
+        </label>
         <a className={styles.secondary} href="/api/v1/servers/export" download>
           Export JSON
         </a>
@@ -45,6 +76,11 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
         </button>
       </div>
       {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+      {notice ? (
+        <div className={styles.success} role="status">
+          {notice}
+        </div>
+      ) : null}
       {editing ? (
         <ServerForm
           key={editing === 'new' ? 'new' : editing.id}
