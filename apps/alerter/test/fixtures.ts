@@ -62,8 +62,15 @@ export async function collect(
     ).rows[0]!.v;
     const result = await runProbe(client, probe, await loadProbeContext(client, version));
     if (result.status !== 'ok') throw new Error(`${probeName}: ${result.reason}`);
+    const database =
+      probe.scope === 'database' ? new URL(monitoredUrl).pathname.slice(1) : undefined;
     await writeSamples(db, [
-      { spec: probe, samples: [{ collectedAt: at, serverId, rows: result.rows }] },
+      {
+        spec: probe,
+        samples: [
+          { collectedAt: at, serverId, rows: result.rows, ...(database ? { database } : {}) },
+        ],
+      },
     ]);
     return result.rows;
   } finally {

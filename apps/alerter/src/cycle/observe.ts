@@ -16,6 +16,11 @@ export interface Series {
   database: string | null;
   object: string | null;
   rows: SourceRow[];
+  /**
+   * The probe reported for this server and database after this object's last row:
+   * the object (table, index, slot...) is gone, so whatever it had has cleared.
+   */
+  vanished?: boolean;
 }
 
 export interface Observed {
@@ -58,7 +63,17 @@ export function groupSeries(
     }
     s.rows.push({ at: r.collected_at, values: r.values });
   }
-  return [...bySeries.values()];
+  const series = [...bySeries.values()];
+  if (objectKeys.length === 0) return series;
+  const newest = new Map<string, number>();
+  const where = (s: Series) => `${s.serverId}\u0000${s.database ?? ''}`;
+  for (const s of series) {
+    const t = s.rows[s.rows.length - 1]!.at.getTime();
+    newest.set(where(s), Math.max(newest.get(where(s)) ?? 0, t));
+  }
+  for (const s of series)
+    s.vanished = s.rows[s.rows.length - 1]!.at.getTime() < newest.get(where(s))!;
+  return series;
 }
 
 /** Evaluates one series of one rule with its effective tuning. */
@@ -70,6 +85,7 @@ export function observe(
   active: Severity | null,
   staleSeconds: number,
 ): Observed {
+  if (series.vanished) return { obs: { kind: 'clear', value: null }, details: { vanished: true } };
   const samples = def.source.derive(series.rows);
   const condition = {
     aggregation: def.aggregation,

@@ -1,0 +1,258 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
+import {
+  freshDatabase,
+  freshDatastore,
+  testMajors,
+  type TestDatabase,
+  type TestDatastore,
+} from '@pgvigil/db/testing';
+import { runCycle } from '../src/cycle/run';
+import { syncCatalog } from '../src/loop';
+import { addServer, collect } from './fixtures';
+
+/** Bounded polling of the monitored server's real state (not a clock assertion). */
+async function until(what: string, check: () => Promise<boolean>, limitMs = 20_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Case {
+  rule: string;
+  probe: string;
+  /** thresholds small enough to cross in a test; `for` is 0 */
+  tune: { warning?: number | null; critical?: number | null };
+  /** a sample before the change, for counter rules */
+  baseline?: boolean;
+  fire(c: Ctx): Promise<void>;
+  clear(c: Ctx): Promise<void>;
+  cleanup?(c: Ctx): Promise<void>;
+  /** how far to move the evaluation time before clearing (window rules) */
+  clearAfterSeconds?: number;
+}
+interface Ctx {
+  url: string;
+  sql(text: string): Promise<unknown[]>;
+  /** a second session, kept open by the case */
+  open(): Promise<pg.Client>;
+  probeValue(column: string): Promise<number>;
+}
+
+const CASES: Case[] = [
+  {
+    rule: 'long_query',
+    probe: 'activity_extremes',
+    tune: { warning: 0.5, critical: null },
+    async fire(c) {
+      const s = await c.open();
+      void s.query('SELECT pg_sleep(60)').catch(() => undefined);
+      await until(
+        'a query older than 0.5 s',
+        async () => (await c.probeValue('longest_query_seconds')) > 0.5,
+      );
+    },
+    async clear(c) {
+      await c.sql(
+        `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'`,
+      );
+      await until('no long query', async () => (await c.probeValue('longest_query_seconds')) < 0.5);
+    },
+  },
+  {
+    rule: 'idle_in_transaction',
+    probe: 'activity_extremes',
+    tune: { warning: 0.3, critical: null },
+    async fire(c) {
+      const s = await c.open();
+      await s.query('BEGIN');
+      await s.query('SELECT 1');
+      await until(
+        'idle in transaction',
+        async () => (await c.probeValue('longest_idle_in_xact_seconds')) > 0.3,
+      );
+    },
+    async clear(c) {
+      await c.sql(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()`,
+      );
+      await until(
+        'no idle transaction',
+        async () => (await c.probeValue('longest_idle_in_xact_seconds')) < 0.3,
+      );
+    },
+  },
+  {
+    rule: 'lock_waiters',
+    probe: 'activity_extremes',
+    tune: { warning: 0, critical: null },
+    async fire(c) {
+      await c.sql('CREATE TABLE IF NOT EXISTS locked (id int)');
+      const holder = await c.open();
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
+      const waiter = await c.open();
+      void waiter.query('SELECT * FROM locked').catch(() => undefined);
+      await until('a lock waiter', async () => (await c.probeValue('waiting_sessions')) > 0);
+    },
+    async clear(c) {
+      await c.sql(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name = 'fire-and-clear'`,
+      );
+      await until('no waiter', async () => (await c.probeValue('waiting_sessions')) === 0);
+    },
+  },
+  {
+    rule: 'rollback_ratio',
+    probe: 'database_stats',
+    tune: { warning: 10, critical: null },
+    baseline: true,
+    clearAfterSeconds: 1000,
+    async fire(c) {
+      const s = await c.open();
+      for (let i = 0; i < 30; i++) {
+        await s.query('BEGIN');
+        await s.query('SELECT 1');
+        await s.query('ROLLBACK');
+      }
+      // a session reports its counters when it ends (and on PG 15+ on a timer)
+      await s.end();
+      await until('rollbacks counted', async () => {
+        const [r] = (await c.sql(
+          'SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()',
+        )) as { xact_rollback: string }[];
+        return Number(r!.xact_rollback) >= 30;
+      });
+    },
+    async clear(c) {
+      const s = await c.open();
+      for (let i = 0; i < 400; i++) await s.query('SELECT 1');
+      await s.end();
+      await until('commits counted', async () => {
+        const [r] = (await c.sql(
+          'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()',
+        )) as { xact_commit: string }[];
+        return Number(r!.xact_commit) >= 400;
+      });
+    },
+  },
+  {
+    rule: 'invalid_index',
+    probe: 'indexes',
+    tune: { warning: 0, critical: null },
+    async fire(c) {
+      // a valid index stays, so the newest sample shows the invalid one is gone
+      await c.sql(
+        'CREATE TABLE keep (id int PRIMARY KEY); CREATE TABLE dup (v int); INSERT INTO dup VALUES (1), (1)',
+      );
+      await c.sql('CREATE UNIQUE INDEX CONCURRENTLY dup_v ON dup (v)').catch(() => undefined);
+    },
+    async clear(c) {
+      await c.sql('DROP INDEX dup_v');
+    },
+  },
+  {
+    rule: 'sequence_usage',
+    probe: 'sequences',
+    tune: {},
+    async fire(c) {
+      await c.sql(`CREATE SEQUENCE nearly MAXVALUE 100; SELECT setval('nearly', 95)`);
+    },
+    async clear(c) {
+      await c.sql('ALTER SEQUENCE nearly MAXVALUE 100000');
+    },
+  },
+  {
+    rule: 'slot_inactive',
+    probe: 'replication_slots',
+    tune: {},
+    async fire(c) {
+      // a second slot stays (dropped at the end), so the newest sample shows the first is gone
+      await c.sql(`SELECT pg_create_physical_replication_slot('fc_' || current_database(), true)`);
+      await c.sql(`SELECT pg_create_physical_replication_slot('fk_' || current_database(), true)`);
+    },
+    async clear(c) {
+      await c.sql(`SELECT pg_drop_replication_slot('fc_' || current_database())`);
+    },
+    async cleanup(c) {
+      await c.sql(`SELECT pg_drop_replication_slot('fk_' || current_database())`);
+    },
+  },
+];
+
+describe.each(testMajors())('built-in rules fire and clear on PostgreSQL %i', (major) => {
+  let ds: TestDatastore;
+  beforeAll(async () => {
+    ds = await freshDatastore(major);
+    await syncCatalog(ds.db);
+  });
+  afterAll(() => ds?.drop());
+
+  it.each(CASES)('$rule', async (tc) => {
+    const monitored: TestDatabase = await freshDatabase(major, 'mon');
+    const sessions: pg.Client[] = [];
+    let ctx: Ctx | undefined;
+    try {
+      const serverId = await addServer(ds.db, `${tc.rule}-${major}`, monitored.url);
+      const rule = (await listRules(ds.db)).find((r) => r.key === tc.rule)!;
+      await updateRule(ds.db, {
+        id: rule.id,
+        forSeconds: 0,
+        ...(tc.tune.warning !== undefined ? { warning: tc.tune.warning } : {}),
+        ...(tc.tune.critical !== undefined ? { critical: tc.tune.critical } : {}),
+      });
+      ctx = {
+        url: monitored.url,
+        async sql(text) {
+          const c = new pg.Client({ connectionString: monitored.url });
+          await c.connect();
+          try {
+            return (await c.query(text)).rows as unknown[];
+          } finally {
+            await c.end();
+          }
+        },
+        async open() {
+          const c = new pg.Client({
+            connectionString: monitored.url,
+            application_name: 'fire-and-clear',
+          });
+          c.on('error', () => undefined);
+          await c.connect();
+          sessions.push(c);
+          return c;
+        },
+        async probeValue(column) {
+          const rows = await collect(ds.db, serverId, monitored.url, tc.probe, new Date());
+          return Number(rows[0]?.[column] ?? 0);
+        },
+      };
+      const state = async () =>
+        (await listAlerts(ds.db, { serverId, ruleId: rule.id }))[0]?.state ?? 'none';
+      let at = new Date(Date.now() + 60_000);
+      const step = async (seconds: number) => {
+        at = new Date(at.getTime() + seconds * 1000);
+        await collect(ds.db, serverId, monitored.url, tc.probe, at);
+        await runCycle(ds.db, at, {
+          baseUrl: 'http://x',
+          reminderSeconds: 0,
+          includeTrends: false,
+        });
+      };
+      if (tc.baseline) await step(0);
+      await tc.fire(ctx);
+      await step(60);
+      expect(await state()).toBe('firing');
+      await tc.clear(ctx);
+      await step(tc.clearAfterSeconds ?? 60);
+      expect(await state()).toBe('resolved');
+    } finally {
+      if (ctx && tc.cleanup) await tc.cleanup(ctx).catch(() => undefined);
+      await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+      await monitored.drop();
+    }
+  });
+});
