@@ -32,6 +32,7 @@ export interface CallOptions {
   token?: string;
   origin?: string | null;
   params?: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 export async function call(
@@ -43,6 +44,7 @@ export async function call(
     host: 'localhost:3000',
     'x-forwarded-for': '127.0.0.1',
   };
+  Object.assign(headers, o.headers ?? {});
   if (o.cookie) headers.cookie = o.cookie;
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   const origin = o.origin === undefined ? BASE : o.origin;

@@ -77,6 +77,12 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       });
       expect(bad.status).toBe(401);
     }
+    const behindTls = await call(h(login.POST), {
+      method: 'POST',
+      headers: { 'x-forwarded-proto': 'https' },
+      body: { username: 'root', password: ADMIN_PASSWORD },
+    });
+    expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure/);
     const limited = await call(h(login.POST), {
       method: 'POST',
       body: { username: 'victim', password: 'wrong-password-x' },
