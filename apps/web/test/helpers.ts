@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatastore, type TestDatastore } from '@pgvigil/db/testing';
@@ -11,10 +11,11 @@ export const BASE = 'http://localhost:3000';
 export async function webDatastore(major: Major): Promise<TestDatastore> {
   const ds = await freshDatastore(major);
   process.env.DATABASE_URL = ds.url;
-  process.env.PGVIGIL_HOME = await mkdtemp(path.join(tmpdir(), 'pgvigil-web-'));
+  const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-web-'));
+  process.env.PGVIGIL_HOME = home;
   process.env.PGVIGIL_SECRET_KEY = randomBytes(32).toString('hex');
   process.env.PGVIGIL_BASE_URL = BASE;
-  return ds;
+  return { ...ds, drop: () => ds.drop().then(() => rm(home, { recursive: true, force: true })) };
 }
 
 export type Handler = (
