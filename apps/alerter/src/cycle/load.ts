@@ -176,6 +176,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     baseUrl: opts.baseUrl,
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
-    collectorAlive: collectorAge !== undefined && collectorAge < 120,
+    // lenient on purpose: this only decides whether an event probe's silence means "clear"
+    collectorAlive: collectorAge !== undefined && collectorAge < 300,
   };
 }

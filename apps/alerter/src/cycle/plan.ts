@@ -7,6 +7,7 @@ import {
   resolveOverrides,
   step,
   type AlertStatus,
+  type Observation,
   type BlackoutWindow,
   type Override,
   type Tuning,
@@ -141,16 +142,17 @@ export function planCycle(input: PlanInput): Plan {
       };
       const status = statusOf(alert);
       const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
-      const { obs, details } = eff.enabled.value
-        ? observe(
-            def,
-            tuning,
-            series,
-            input.at,
-            active,
-            input.staleSeconds.get(def.source.probe) ?? 300,
-          )
+      const stale = input.staleSeconds.get(def.source.probe) ?? 300;
+      // an event probe writes no row when all is well: one interval without a row has cleared
+      const absent = def.source.absentIsClear === true;
+      const observed = eff.enabled.value
+        ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
         : { obs: { kind: 'clear' as const, value: null }, details: {} };
+      const details = observed.details;
+      const obs: Observation =
+        observed.obs.kind === 'missing' && absent && input.collectorAlive === true
+          ? { kind: 'clear', value: null }
+          : observed.obs;
       const result = step(status, obs, {
         at: input.at,
         forSeconds: tuning.forSeconds,
