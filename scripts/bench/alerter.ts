@@ -6,7 +6,10 @@
 // 2. Latency from a sample landing in the datastore to the HTTP request at a local
 //    webhook sink, through the real loop (evaluation every second). Target: < 5 s.
 //   npx tsx scripts/bench/alerter.ts
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -23,10 +26,12 @@ import {
   type PlanInput,
   type Series,
 } from '@pgvigil/alerter/engine';
-import { benchServer, fmt } from './lib';
+import { startEmbedded } from '@pgvigil/db/embedded';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function evaluationInput(at: Date): PlanInput {
@@ -138,7 +143,18 @@ function benchEvaluation() {
 }
 
 async function benchLatency() {
-  const { server, done } = await benchServer('alerter');
+  const dir = await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-alerter-'));
+  await chmod(dir, 0o755); // the postgres OS user must reach its data folder
+  const server = await startEmbedded({
+    dataDir: path.join(dir, 'data'),
+    major: 18,
+    superuserPassword: 'bench',
+    settings: {},
+  });
+  const done = async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
   const url = server.url('postgres');
   const db = createDb({ url, applicationName: 'bench-alerter' });
   const received: number[] = [];
