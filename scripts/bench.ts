@@ -1,2 +1,6 @@
 // `npm run bench`: benchmarks print ratios against a reference measured in the same run.
-console.log('No benchmarks yet.');
+// Collector benchmarks (figures in docs/performance.md).
+const { benchIngest } = await import('./bench/ingest');
+await benchIngest();
+const { benchCycleCost } = await import('./bench/cycle-cost');
+await benchCycleCost();

@@ -272,7 +272,7 @@ export class ServerWorker {
 
   private async storeNewTexts(session: Session, rows: Record<string, unknown>[]): Promise<void> {
     const fresh = [...new Set(rows.map((r) => String(r.queryid)))].filter(
-      (id) => !this.knownQueryIds.has(id),
+      (id) => /^-?\d+$/.test(id) && !this.knownQueryIds.has(id),
     );
     if (fresh.length === 0) return;
     try {

@@ -14,7 +14,7 @@ export const FAST_PROBES: ProbeDefinition[] = [
   'settings',
   'statements',
   'tables',
-].map((name) => ({ ...getProbe(name)!, intervalSeconds: 1 }));
+].map((name) => ({ ...getProbe(name)!, intervalSeconds: 1, deltaTopN: 100_000 }));
 
 export async function registerServer(db: Db, name: string, url: string): Promise<number> {
   const u = new URL(url);

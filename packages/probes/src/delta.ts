@@ -19,7 +19,7 @@ export interface DeltaResult {
  * zero. Without a previous snapshot nothing is emitted: that run is the baseline.
  */
 export function diffSnapshot(
-  probe: Pick<ProbeDefinition, 'columns'>,
+  probe: Pick<ProbeDefinition, 'columns' | 'deltaTopN' | 'rankBy'>,
   previous: DeltaSnapshot | undefined,
   rows: readonly Record<string, unknown>[],
   at: Date,
@@ -42,5 +42,23 @@ export function diffSnapshot(
     deltas.forEach((d, i) => (next[d] = diff[i]));
     out.push(next);
   }
-  return { rows: out, snapshot };
+  return { rows: capRows(probe, keys, deltas, out), snapshot };
+}
+
+/** The top N rows by `rankBy`, the rest summed into one row whose keys are "(others)" / NULL. */
+function capRows(
+  probe: Pick<ProbeDefinition, 'deltaTopN' | 'rankBy'>,
+  keys: string[],
+  deltas: string[],
+  rows: Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const limit = probe.deltaTopN;
+  if (!limit || rows.length <= limit) return rows;
+  const rank = probe.rankBy ?? deltas[0] ?? '';
+  const sorted = [...rows].sort((a, b) => Number(b[rank] ?? 0) - Number(a[rank] ?? 0));
+  const rest = sorted.slice(limit);
+  const others: Record<string, unknown> = { interval_seconds: rest[0]?.interval_seconds };
+  keys.forEach((k, i) => (others[k] = i === 0 ? '(others)' : null));
+  for (const d of deltas) others[d] = rest.reduce((sum, r) => sum + Number(r[d] ?? 0), 0);
+  return [...sorted.slice(0, limit), others];
 }

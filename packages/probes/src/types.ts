@@ -46,6 +46,9 @@ export interface ProbeDefinition extends MetricSpec {
    * whose counters moved are stored, as the difference (pg_stat_statements).
    */
   mode?: 'sample' | 'delta';
+  /** delta probes: keep the N rows with the largest `rankBy` delta per run, plus one "(others)" row */
+  deltaTopN?: number;
+  rankBy?: string;
   /** runner fills this column with the round-trip time in ms (connectivity) */
   roundTripColumn?: string;
   /** version differences worth knowing, for docs/probes.md */

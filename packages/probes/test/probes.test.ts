@@ -52,6 +52,27 @@ describe('probe definitions', () => {
     const afterReset = diffSnapshot(probe, second.snapshot, [row(2, 2)], t1);
     expect(afterReset.rows.map((r) => r.calls)).toEqual([2]);
   });
+
+  it('keeps the top N deltas by execution time and sums the rest into "(others)"', () => {
+    const probe = { ...getProbe('statements')!, deltaTopN: 2 };
+    const rows = (calls: number) =>
+      [1, 2, 3, 4].map((q) => ({
+        queryid: String(q),
+        userid: 1,
+        dbid: 1,
+        toplevel: true,
+        calls,
+        total_exec_time: q * calls,
+      }));
+    const t0 = new Date('2026-03-10T10:00:00Z');
+    const first = diffSnapshot(probe, undefined, rows(1), t0);
+    const next = diffSnapshot(probe, first.snapshot, rows(3), new Date(t0.getTime() + 60_000));
+    expect(next.rows.map((r) => [r.queryid, r.calls, r.total_exec_time])).toEqual([
+      ['4', 2, 8],
+      ['3', 2, 6],
+      ['(others)', 4, 6],
+    ]);
+  });
 });
 
 describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {

@@ -34,13 +34,15 @@ export const statements = defineProbe({
   name: 'statements',
   title: 'Top queries (pg_stat_statements)',
   description:
-    'pg_stat_statements read once per server without query texts, stored as deltas between runs for the statements that ran, so a time window shows what happened in it. pgvigil never resets the view.',
+    'pg_stat_statements read once per server without query texts, stored as deltas between runs for the statements that ran (the 50 with the most execution time, plus one "(others)" row with the rest), so a time window shows what happened in it. pgvigil never resets the view.',
   sources: ['pg_stat_statements(false)'],
   scope: 'instance',
   intervalSeconds: 60,
   retentionDays: 7,
   requiresExtension: 'pg_stat_statements',
   mode: 'delta',
+  deltaTopN: 50,
+  rankBy: 'total_exec_time',
   rollups: false,
   timeoutMs: 10_000,
   notes:

@@ -38,7 +38,8 @@ export const tables = defineProbe({
     'Per table: scans, tuples, live/dead, modifications since analyze, inserts since vacuum, last (auto)vacuum/analyze and counts, heap/toast/index sizes and freeze age. Partitions are summed into their root table; only the largest N tables are kept, plus one "(others)" row with the rest.',
   sources: ['pg_stat_user_tables', 'pg_class', 'pg_partition_root()'],
   scope: 'database',
-  intervalSeconds: 300,
+  // 10 minutes: 200 wide rows per database is the largest regular write after statements
+  intervalSeconds: 600,
   topN: 200,
   columns: [
     { name: 'schemaname', type: 'text', key: true },
@@ -96,7 +97,8 @@ export const indexes = defineProbe({
     'Per index: scans, tuples read and fetched, size, last scan (16+), valid, unique, primary. The largest N indexes plus one "(others)" row.',
   sources: ['pg_stat_user_indexes', 'pg_index'],
   scope: 'database',
-  intervalSeconds: 300,
+  // index statistics move slowly; every 15 minutes keeps 300 indexes cheap to store
+  intervalSeconds: 900,
   topN: 300,
   notes: 'last_idx_scan exists from 16.',
   columns: [
