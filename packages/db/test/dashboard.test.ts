@@ -44,7 +44,7 @@ const statements: MetricSpec = {
   retentionDays: 7,
   changeTracked: false,
   columns: [
-    { name: 'queryid', type: 'bigint', key: true },
+    { name: 'queryid', type: 'text', key: true },
     { name: 'dbid', type: 'bigint', key: true },
     ...['calls', 'rows', 'shared_blks_hit', 'shared_blks_read', 'temp_blks_written'].map(
       (name) => ({ name, type: 'bigint' as const }),
@@ -279,7 +279,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     });
     await ensureMetricTable(ds.db, statements, t0);
     const row = (queryid: number, calls: number, ms: number) => ({
-      queryid,
+      queryid: String(queryid),
       dbid: 5,
       calls,
       rows: calls,
@@ -314,14 +314,14 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       input: { serverId: server, from: at(0), to: at(10) },
     });
     expect(top.queries.map((q) => [q.queryid, q.calls, q.totalTimeMs, q.meanTimeMs])).toEqual([
-      [2, 1, 500, 500],
-      [1, 40, 400, 10],
+      ['2', 1, 500, 500],
+      ['1', 40, 400, 10],
     ]);
     const own = await listTopQueries({
       db: ds.db,
       input: { serverId: server, from: at(0), to: at(10), includeOwn: 'true', sort: 'calls' },
     });
-    expect(own.queries.map((q) => q.queryid)).toEqual([3, 1, 2]);
+    expect(own.queries.map((q) => q.queryid)).toEqual(['3', '1', '2']);
   });
 
   it('says what to do when a probe has never been collected', async () => {

@@ -20,7 +20,8 @@ export const topQueriesInput = z
   .refine((i) => i.from < i.to, { message: '`from` must be before `to`', path: ['from'] });
 
 export type TopQuery = {
-  queryid: number;
+  /** text: a 64-bit hash, beyond what a JS number holds exactly */
+  queryid: string;
   dbid: number;
   query: string | null;
   calls: number;
@@ -80,7 +81,7 @@ export async function listTopQueries({
             sum(s.shared_blks_read)::float8 AS "sharedBlksRead",
             sum(s.temp_blks_written)::float8 AS "tempBlksWritten"
        FROM metrics.statements s
-       LEFT JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid = s.queryid
+       LEFT JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid::text = s.queryid::text
       WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
         AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
       GROUP BY s.queryid, s.dbid, qt.query

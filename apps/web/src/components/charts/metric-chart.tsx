@@ -148,6 +148,8 @@ export function MetricChart({
               strokeWidth={1.6}
               isAnimationActive={false}
               connectNulls={false}
+              // a lone point has no area to draw: show it as a dot
+              dot={rows.length < 3}
             />
           ))}
           {compare && earlier.data?.available
