@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
 import { readLatest } from '@pgvigil/db/metrics';
+import { updateServer } from '@pgvigil/db/registry';
 import {
   freshDatabase,
   freshDatastore,
@@ -9,7 +10,7 @@ import {
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import type { Collector } from '../src/collector';
-import { count, registerServer, testCollector, waitFor } from './helpers';
+import { box, count, registerServer, testCollector, waitFor } from './helpers';
 
 // One major is enough here: the probes themselves are tested on every major.
 const major = testMajors().at(-1)!;
@@ -129,5 +130,14 @@ describe(`collector on PostgreSQL ${major}`, () => {
       return b.serverIds.length === 2;
     }, "takeover of the dead collector's servers");
     expect(survivor).toBe(true);
+  });
+
+  it('applies registry changes within 10 s: a disabled server is dropped, a re-enabled one is back', async () => {
+    const b = running[1]!;
+    const [first] = b.serverIds;
+    await updateServer(ds.db, box, first!, { enabled: false });
+    await waitFor(async () => !b.serverIds.includes(first!), 'the disabled server dropped', 10_000);
+    await updateServer(ds.db, box, first!, { enabled: true });
+    await waitFor(async () => b.serverIds.includes(first!), 'the server watched again', 10_000);
   });
 });
