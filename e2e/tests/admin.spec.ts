@@ -65,6 +65,10 @@ test('first run: setup, sign out, sign in, add a server by URL, test, save; a wr
   await form.getByRole('button', { name: 'Test connection' }).click();
   const result = form.getByTestId('test-result');
   await expect(result).toContainText('Connected: PostgreSQL 18');
+  // Once the field is left, the password inside the pasted string shows as a mask.
+  await expect(form.getByLabel('Connection string')).toHaveValue(
+    `postgresql://pgvigil_mon:••••@127.0.0.1:${target?.port}/postgres?sslmode=disable`,
+  );
   await expect(result.locator('[data-check="pg_monitor"]')).toContainText('ok');
   await expect(result.locator('[data-check="pg_stat_statements_created"]')).toContainText(
     'CREATE EXTENSION pg_stat_statements;',

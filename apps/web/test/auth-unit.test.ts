@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCookie } from '@/server/auth/authenticate';
+import { clientIp, DIRECT_CLIENT, readCookie } from '@/server/auth/authenticate';
 import { assertSameOrigin } from '@/server/auth/origin';
 import { hashPassword, passwordProblem, verifyPassword } from '@/server/auth/password';
 import { hasRole } from '@/server/auth/roles';
@@ -63,5 +63,19 @@ describe('origin check', () => {
     );
     expect(() => assertSameOrigin(req(null), 'http://pgvigil.example')).toThrow(/Cross-site/);
     expect(() => assertSameOrigin(req(null, 'GET'), 'http://pgvigil.example')).not.toThrow();
+  });
+});
+
+describe('client address', () => {
+  const headers = (h: Record<string, string>) => new Headers(h);
+  it('never believes X-Forwarded-For unless told a proxy is in front', () => {
+    expect(clientIp(headers({ 'x-forwarded-for': '203.0.113.7' }), false)).toBe(DIRECT_CLIENT);
+    expect(clientIp(headers({ 'x-real-ip': '203.0.113.7' }), false)).toBe(DIRECT_CLIENT);
+  });
+  it('behind a proxy takes the address it appended, then X-Real-IP', () => {
+    const spoofed = headers({ 'x-forwarded-for': '10.9.9.9, 203.0.113.7 ' });
+    expect(clientIp(spoofed, true)).toBe('203.0.113.7');
+    expect(clientIp(headers({ 'x-real-ip': '2001:db8::1' }), true)).toBe('2001:db8::1');
+    expect(clientIp(headers({}), true)).toBe(DIRECT_CLIENT);
   });
 });

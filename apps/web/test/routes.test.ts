@@ -17,6 +17,7 @@ import * as tokenById from '@/app/api/v1/tokens/[id]/route';
 import * as tokens from '@/app/api/v1/tokens/route';
 import * as userById from '@/app/api/v1/users/[id]/route';
 import * as users from '@/app/api/v1/users/route';
+import { MAX_FAILURES_PER_IP } from '@/server/auth/session-policy';
 import { call, sessionCookie, webDatastore, type Handler } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
@@ -27,6 +28,12 @@ describe(`API routes on PostgreSQL ${major}`, () => {
   let ds: TestDatastore;
   let cookie: string;
   const tokenOf: Record<string, string> = {};
+  const signIn = (username: string, password: string, headers?: Record<string, string>) =>
+    call(h(login.POST), {
+      method: 'POST',
+      body: { username, password },
+      ...(headers ? { headers } : {}),
+    });
   beforeAll(async () => {
     ds = await webDatastore(major);
   });
@@ -60,10 +67,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
   });
 
   it('login sets a session; wrong passwords are refused, then rate limited per user', async () => {
-    const ok = await call(h(login.POST), {
-      method: 'POST',
-      body: { username: 'ROOT', password: ADMIN_PASSWORD },
-    });
+    const ok = await signIn('ROOT', ADMIN_PASSWORD);
     expect(ok.status).toBe(200);
     cookie = sessionCookie(ok.headers);
     expect((await call(h(me.GET), { cookie })).json).toMatchObject({
@@ -71,23 +75,26 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       via: 'session',
     });
     for (let i = 0; i < 5; i++) {
-      const bad = await call(h(login.POST), {
-        method: 'POST',
-        body: { username: 'victim', password: 'wrong-password-x' },
-      });
+      const bad = await signIn('victim', 'wrong-password-x');
       expect(bad.status).toBe(401);
     }
-    const behindTls = await call(h(login.POST), {
-      method: 'POST',
-      headers: { 'x-forwarded-proto': 'https' },
-      body: { username: 'root', password: ADMIN_PASSWORD },
-    });
+    const behindTls = await signIn('root', ADMIN_PASSWORD, { 'x-forwarded-proto': 'https' });
     expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure/);
-    const limited = await call(h(login.POST), {
-      method: 'POST',
-      body: { username: 'victim', password: 'wrong-password-x' },
-    });
+    const limited = await signIn('victim', 'wrong-password-x');
     expect(limited.status).toBe(429);
+  });
+
+  it('without PGVIGIL_TRUST_PROXY a caller-written X-Forwarded-For is not believed', async () => {
+    // Every call in this file sends X-Forwarded-For: 127.0.0.1.
+    const log = await call(h(audit.GET), { cookie });
+    expect(log.text).toContain('"ip":"direct"');
+    expect(log.text).not.toContain('127.0.0.1');
+    // Callers without a believable address share a key no per-address limit applies to,
+    // so the failures above lock out only their account names.
+    for (let i = 0; i < MAX_FAILURES_PER_IP; i++) {
+      expect((await signIn(`guess-${i}`, 'wrong-password-x')).status).toBe(401);
+    }
+    expect((await signIn('root', ADMIN_PASSWORD)).status).toBe(200);
   });
 
   it('refuses cookie-authenticated changes from another origin or none', async () => {
@@ -120,16 +127,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
         expect(created.status).toBe(201);
       }
       const session =
-        role === 'admin'
-          ? cookie
-          : sessionCookie(
-              (
-                await call(h(login.POST), {
-                  method: 'POST',
-                  body: { username, password: ADMIN_PASSWORD },
-                })
-              ).headers,
-            );
+        role === 'admin' ? cookie : sessionCookie((await signIn(username, ADMIN_PASSWORD)).headers);
       const t = await call(h(tokens.POST), {
         method: 'POST',
         cookie: session,
@@ -162,98 +160,42 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     expect((await call(h(me.GET), { token: spare.json.token as string })).status).toBe(401);
   });
 
-  const ROUTES: {
-    name: string;
-    fn: unknown;
-    method: string;
-    min: 'viewer' | 'editor' | 'admin';
-    params?: Record<string, string>;
-  }[] = [
-    { name: 'GET /auth/me', fn: me.GET, method: 'GET', min: 'viewer' },
-    { name: 'GET /users', fn: users.GET, method: 'GET', min: 'admin' },
-    { name: 'POST /users', fn: users.POST, method: 'POST', min: 'admin' },
-    {
-      name: 'GET /users/:id',
-      fn: userById.GET,
-      method: 'GET',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    {
-      name: 'PATCH /users/:id',
-      fn: userById.PATCH,
-      method: 'PATCH',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    {
-      name: 'DELETE /users/:id',
-      fn: userById.DELETE,
-      method: 'DELETE',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    { name: 'GET /tokens', fn: tokens.GET, method: 'GET', min: 'viewer' },
-    { name: 'POST /tokens', fn: tokens.POST, method: 'POST', min: 'viewer' },
-    {
-      name: 'DELETE /tokens/:id',
-      fn: tokenById.DELETE,
-      method: 'DELETE',
-      min: 'viewer',
-      params: { id: '999999' },
-    },
-    { name: 'GET /clusters', fn: clusters.GET, method: 'GET', min: 'viewer' },
-    { name: 'POST /clusters', fn: clusters.POST, method: 'POST', min: 'admin' },
-    {
-      name: 'GET /clusters/:id',
-      fn: clusterById.GET,
-      method: 'GET',
-      min: 'viewer',
-      params: { id: '999999' },
-    },
-    {
-      name: 'PATCH /clusters/:id',
-      fn: clusterById.PATCH,
-      method: 'PATCH',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    {
-      name: 'DELETE /clusters/:id',
-      fn: clusterById.DELETE,
-      method: 'DELETE',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    { name: 'GET /servers', fn: servers.GET, method: 'GET', min: 'viewer' },
-    { name: 'POST /servers', fn: servers.POST, method: 'POST', min: 'admin' },
-    {
-      name: 'GET /servers/:id',
-      fn: serverById.GET,
-      method: 'GET',
-      min: 'viewer',
-      params: { id: '999999' },
-    },
-    {
-      name: 'PATCH /servers/:id',
-      fn: serverById.PATCH,
-      method: 'PATCH',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    {
-      name: 'DELETE /servers/:id',
-      fn: serverById.DELETE,
-      method: 'DELETE',
-      min: 'admin',
-      params: { id: '999999' },
-    },
-    { name: 'POST /servers/test', fn: testRoute.POST, method: 'POST', min: 'admin' },
-    { name: 'GET /servers/export', fn: exportRoute.GET, method: 'GET', min: 'admin' },
-    { name: 'POST /servers/import', fn: importRoute.POST, method: 'POST', min: 'admin' },
-    { name: 'GET /audit', fn: audit.GET, method: 'GET', min: 'admin' },
-    { name: 'POST /auth/password', fn: password.POST, method: 'POST', min: 'viewer' },
-    { name: 'POST /auth/logout', fn: logout.POST, method: 'POST', min: 'viewer' },
+  type Min = 'viewer' | 'editor' | 'admin';
+  const BY_ID = { id: '999999' };
+  // The method is the first word of the name.
+  const r = (name: string, fn: unknown, min: Min, params?: Record<string, string>) => ({
+    name,
+    fn,
+    method: name.split(' ')[0] ?? 'GET',
+    min,
+    ...(params ? { params } : {}),
+  });
+  const ROUTES = [
+    r('GET /auth/me', me.GET, 'viewer'),
+    r('GET /users', users.GET, 'admin'),
+    r('POST /users', users.POST, 'admin'),
+    r('GET /users/:id', userById.GET, 'admin', BY_ID),
+    r('PATCH /users/:id', userById.PATCH, 'admin', BY_ID),
+    r('DELETE /users/:id', userById.DELETE, 'admin', BY_ID),
+    r('GET /tokens', tokens.GET, 'viewer'),
+    r('POST /tokens', tokens.POST, 'viewer'),
+    r('DELETE /tokens/:id', tokenById.DELETE, 'viewer', BY_ID),
+    r('GET /clusters', clusters.GET, 'viewer'),
+    r('POST /clusters', clusters.POST, 'admin'),
+    r('GET /clusters/:id', clusterById.GET, 'viewer', BY_ID),
+    r('PATCH /clusters/:id', clusterById.PATCH, 'admin', BY_ID),
+    r('DELETE /clusters/:id', clusterById.DELETE, 'admin', BY_ID),
+    r('GET /servers', servers.GET, 'viewer'),
+    r('POST /servers', servers.POST, 'admin'),
+    r('GET /servers/:id', serverById.GET, 'viewer', BY_ID),
+    r('PATCH /servers/:id', serverById.PATCH, 'admin', BY_ID),
+    r('DELETE /servers/:id', serverById.DELETE, 'admin', BY_ID),
+    r('POST /servers/test', testRoute.POST, 'admin'),
+    r('GET /servers/export', exportRoute.GET, 'admin'),
+    r('POST /servers/import', importRoute.POST, 'admin'),
+    r('GET /audit', audit.GET, 'admin'),
+    r('POST /auth/password', password.POST, 'viewer'),
+    r('POST /auth/logout', logout.POST, 'viewer'),
   ];
   const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
 
@@ -447,14 +389,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
   });
 
   it('a user changes their own password: the current one is required, old sessions end', async () => {
-    const old = sessionCookie(
-      (
-        await call(h(login.POST), {
-          method: 'POST',
-          body: { username: 'editor-user', password: ADMIN_PASSWORD },
-        })
-      ).headers,
-    );
+    const old = sessionCookie((await signIn('editor-user', ADMIN_PASSWORD)).headers);
     const wrong = await call(h(password.POST), {
       method: 'POST',
       cookie: old,
@@ -470,10 +405,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     expect(ok.status).toBe(200);
     expect((await call(h(me.GET), { cookie: old })).status).toBe(401);
     expect((await call(h(me.GET), { cookie: sessionCookie(ok.headers) })).status).toBe(200);
-    const relogin = await call(h(login.POST), {
-      method: 'POST',
-      body: { username: 'editor-user', password: 'another-long-phrase-9' },
-    });
+    const relogin = await signIn('editor-user', 'another-long-phrase-9');
     expect(relogin.status).toBe(200);
   });
 

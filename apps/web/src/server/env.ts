@@ -7,6 +7,11 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY: envVars.optionalSecret,
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
+  // Behind a reverse proxy that appends the caller to X-Forwarded-For; off, that header is never believed.
+  PGVIGIL_TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   // default mail transport for the email channels' "send test"
   SMTP_URL: z
     .string()

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import styles from './admin.module.css';
+import type { ApiError } from './api';
 
 /** A labelled input with its validation message underneath. */
 export function Field({
@@ -10,7 +11,7 @@ export function Field({
 }: {
   label: string;
   error?: string | undefined;
-  hint?: string;
+  hint?: string | undefined;
   children: ReactNode;
 }) {
   return (
@@ -33,5 +34,57 @@ export function ErrorBox({ message, hint }: { message: string; hint?: string | u
       <strong>{message}</strong>
       {hint ? <div className={styles.hint}>{hint}</div> : null}
     </div>
+  );
+}
+
+/**
+ * The banner for an API failure. With `unlessFields`, a failure that names its
+ * fields is left to the messages under those fields.
+ */
+export function ApiErrorBanner({
+  error,
+  unlessFields = false,
+}: {
+  error: ApiError | null;
+  unlessFields?: boolean;
+}) {
+  if (!error || (unlessFields && error.fields)) return null;
+  return <ErrorBox message={error.message} hint={error.hint} />;
+}
+
+/** A panel form: its fields in a two-column grid, the error banner, one submit button. */
+export function FormPanel({
+  label,
+  title,
+  onSubmit,
+  error,
+  submitLabel,
+  children,
+  after,
+  bannerUnlessFields = false,
+}: {
+  label: string;
+  title?: string;
+  onSubmit: (event: FormEvent) => void;
+  error: ApiError | null;
+  submitLabel: string;
+  children: ReactNode;
+  /** shown between the error banner and the button, e.g. a success notice */
+  after?: ReactNode;
+  /** leave a failure that names fields to the field messages alone */
+  bannerUnlessFields?: boolean;
+}) {
+  return (
+    <form className={`${styles.panel} ${styles.form}`} onSubmit={onSubmit} aria-label={label}>
+      {title ? <h2>{title}</h2> : null}
+      <div className={styles.grid2}>{children}</div>
+      <ApiErrorBanner error={error} unlessFields={bannerUnlessFields} />
+      {after}
+      <div>
+        <button className={styles.button} type="submit">
+          {submitLabel}
+        </button>
+      </div>
+    </form>
   );
 }

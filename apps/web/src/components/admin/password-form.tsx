@@ -3,68 +3,65 @@
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
 import { api, type ApiError } from './api';
-import { ErrorBox, Field } from './field';
+import { Field, FormPanel } from './field';
+
+const FIELDS = [
+  { key: 'currentPassword', label: 'Current password', autoComplete: 'current-password' },
+  {
+    key: 'newPassword',
+    label: 'New password',
+    autoComplete: 'new-password',
+    hint: 'At least 12 characters; other sessions are signed out',
+  },
+] as const;
+const EMPTY = { currentPassword: '', newPassword: '' };
 
 /** Changes the signed-in user's own password. */
 export function PasswordForm() {
-  const [currentPassword, setCurrent] = useState('');
-  const [newPassword, setNew] = useState('');
+  const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const r = await api('POST', '/auth/password', { currentPassword, newPassword });
+    const r = await api('POST', '/auth/password', form);
     setDone(r.ok);
     setError(r.ok ? null : r.error);
-    if (r.ok) {
-      setCurrent('');
-      setNew('');
-    }
+    if (r.ok) setForm(EMPTY);
   }
 
   return (
-    <form
-      className={`${styles.panel} ${styles.form}`}
+    <FormPanel
+      label="Change password"
+      title="Change password"
       onSubmit={submit}
-      aria-label="Change password"
+      error={error}
+      submitLabel="Change password"
+      bannerUnlessFields
+      after={
+        done ? (
+          <div className={styles.success} role="status">
+            Password changed.
+          </div>
+        ) : null
+      }
     >
-      <h2>Change password</h2>
-      <div className={styles.grid2}>
-        <Field label="Current password" error={error?.fields?.currentPassword}>
-          <input
-            type="password"
-            value={currentPassword}
-            onChange={(e) => setCurrent(e.target.value)}
-            autoComplete="current-password"
-            required
-          />
-        </Field>
+      {FIELDS.map((f) => (
         <Field
-          label="New password"
-          error={error?.fields?.newPassword}
-          hint="At least 12 characters; other sessions are signed out"
+          key={f.key}
+          label={f.label}
+          error={error?.fields?.[f.key]}
+          hint={'hint' in f ? f.hint : undefined}
         >
           <input
             type="password"
-            value={newPassword}
-            onChange={(e) => setNew(e.target.value)}
-            autoComplete="new-password"
+            value={form[f.key]}
+            onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+            autoComplete={f.autoComplete}
             required
           />
         </Field>
-      </div>
-      {error && !error.fields ? <ErrorBox message={error.message} hint={error.hint} /> : null}
-      {done ? (
-        <div className={styles.success} role="status">
-          Password changed.
-        </div>
-      ) : null}
-      <div>
-        <button className={styles.button} type="submit">
-          Change password
-        </button>
-      </div>
-    </form>
+      ))}
+    </FormPanel>
   );
 }

@@ -3,10 +3,13 @@
 import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/db/domain';
 import type { Cluster, Server } from '@pgvigil/db/registry';
 import type { TestConnectionResult } from '@pgvigil/probes';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import styles from './admin.module.css';
 import { api, type ApiError } from './api';
-import { ErrorBox, Field } from './field';
+import { ConnectionStringInput } from './connection-string-input';
+import { MASK } from './conninfo-mask';
+import { OptionsSelect } from './data-table';
+import { ApiErrorBanner, Field } from './field';
 import { TestResult } from './test-result';
 
 type State = Record<
@@ -117,8 +120,31 @@ export function ServerForm({
     else setError(result.error);
   }
 
-  const storedSecret = (has: boolean | undefined) =>
+  const stored = (has: boolean | undefined) =>
     has ? 'Stored; leave blank to keep it.' : undefined;
+  // One labelled input bound to a key of the form state.
+  const input = (
+    key: keyof State,
+    label: string,
+    props: InputHTMLAttributes<HTMLInputElement> = {},
+    hint?: string,
+  ) => (
+    <Field label={label} error={f[key]} hint={hint}>
+      <input name={key} value={s[key]} onChange={set(key)} {...props} />
+    </Field>
+  );
+  const pem = (key: 'sslRootCert' | 'sslCert' | 'sslKey', label: string, hint?: string) => (
+    <Field label={label} error={f[key]} hint={hint}>
+      <textarea
+        name={key}
+        value={s[key]}
+        onChange={set(key)}
+        placeholder={
+          key === 'sslKey' ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN CERTIFICATE-----'
+        }
+      />
+    </Field>
+  );
   return (
     <form
       className={`${styles.panel} ${styles.form}`}
@@ -141,15 +167,7 @@ export function ServerForm({
         ))}
       </div>
       <div className={styles.grid2}>
-        <Field label="Name" error={f.name}>
-          <input
-            name="name"
-            value={s.name}
-            onChange={set('name')}
-            required
-            placeholder="orders-primary"
-          />
-        </Field>
+        {input('name', 'Name', { required: true, placeholder: 'orders-primary' })}
         <Field label="Cluster" error={f.clusterId}>
           <select name="clusterId" value={s.clusterId} onChange={set('clusterId')}>
             <option value="">(none)</option>
@@ -161,104 +179,57 @@ export function ServerForm({
           </select>
         </Field>
         <Field label="Environment" error={f.environment}>
-          <select name="environment" value={s.environment} onChange={set('environment')}>
-            {ENVIRONMENTS.map((e) => (
-              <option key={e}>{e}</option>
-            ))}
-          </select>
+          <OptionsSelect
+            name="environment"
+            options={ENVIRONMENTS}
+            value={s.environment}
+            onChange={(environment) => setS({ ...s, environment })}
+          />
         </Field>
-        <Field label="Tags" hint="Comma-separated" error={f.tags}>
-          <input name="tags" value={s.tags} onChange={set('tags')} />
-        </Field>
+        {input('tags', 'Tags', {}, 'Comma-separated')}
       </div>
       {mode === 'url' ? (
         <Field
           label="Connection string"
-          hint="postgresql://user:password@host:5432/db?sslmode=require, or host=... user=... (percent-encode special characters in a URL password)"
+          hint={`postgresql://user:password@host:5432/db?sslmode=require, or host=... user=... (percent-encode special characters in a URL password). The password shows as ${MASK}.`}
           error={f.url}
         >
-          <input
-            name="url"
-            value={s.url}
-            onChange={set('url')}
-            autoComplete="off"
-            spellCheck={false}
-            required
-          />
+          <ConnectionStringInput value={s.url} onChange={(url) => setS({ ...s, url })} />
         </Field>
       ) : (
         <>
           <div className={styles.grid2}>
-            <Field label="Host" error={f.host}>
-              <input name="host" value={s.host} onChange={set('host')} required />
-            </Field>
-            <Field label="Port" error={f.port}>
-              <input name="port" inputMode="numeric" value={s.port} onChange={set('port')} />
-            </Field>
-            <Field label="Maintenance database" error={f.dbname}>
-              <input name="dbname" value={s.dbname} onChange={set('dbname')} />
-            </Field>
-            <Field label="User" error={f.username}>
-              <input
-                name="username"
-                value={s.username}
-                onChange={set('username')}
-                autoComplete="off"
-                required
-              />
-            </Field>
-            <Field
-              label="Password"
-              error={f.password}
-              {...(server?.hasPassword ? { hint: 'Stored; leave blank to keep it.' } : {})}
-            >
-              <input
-                name="password"
-                type="password"
-                value={s.password}
-                onChange={set('password')}
-                autoComplete="new-password"
-              />
-            </Field>
+            {input('host', 'Host', { required: true })}
+            {input('port', 'Port', { inputMode: 'numeric' })}
+            {input('dbname', 'Maintenance database')}
+            {input('username', 'User', { autoComplete: 'off', required: true })}
+            {input(
+              'password',
+              'Password',
+              { type: 'password', autoComplete: 'new-password' },
+              stored(server?.hasPassword),
+            )}
             <Field label="sslmode" error={f.sslmode}>
-              <select name="sslmode" value={s.sslmode} onChange={set('sslmode')}>
-                {SSL_MODES.map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </select>
+              <OptionsSelect
+                name="sslmode"
+                options={SSL_MODES}
+                value={s.sslmode}
+                onChange={(sslmode) => setS({ ...s, sslmode })}
+              />
             </Field>
           </div>
           <details>
             <summary>Certificates (PEM, pasted)</summary>
             <div className={styles.grid2}>
-              <Field label="CA certificate" error={f.sslRootCert}>
-                <textarea
-                  name="sslRootCert"
-                  value={s.sslRootCert}
-                  onChange={set('sslRootCert')}
-                  placeholder="-----BEGIN CERTIFICATE-----"
-                />
-              </Field>
-              <Field label="Client certificate" error={f.sslCert}>
-                <textarea name="sslCert" value={s.sslCert} onChange={set('sslCert')} />
-              </Field>
-              <Field
-                label="Client key"
-                error={f.sslKey}
-                {...(storedSecret(server?.hasSslKey)
-                  ? { hint: 'Stored; leave blank to keep it.' }
-                  : {})}
-              >
-                <textarea name="sslKey" value={s.sslKey} onChange={set('sslKey')} />
-              </Field>
+              {pem('sslRootCert', 'CA certificate')}
+              {pem('sslCert', 'Client certificate')}
+              {pem('sslKey', 'Client key', stored(server?.hasSslKey))}
             </div>
           </details>
         </>
       )}
-      <Field label="Description" error={f.description}>
-        <input name="description" value={s.description} onChange={set('description')} />
-      </Field>
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+      {input('description', 'Description')}
+      <ApiErrorBanner error={error} />
       {test ? <TestResult result={test} /> : null}
       <div className={styles.row}>
         <button

@@ -4,9 +4,10 @@ import type { Cluster, Server } from '@pgvigil/db/registry';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import styles from './admin.module.css';
-import { api, type ApiError } from './api';
-import { ErrorBox } from './field';
+import { DataTable, RowButton } from './data-table';
+import { ApiErrorBanner } from './field';
 import { ServerForm } from './server-form';
+import { useApiMutation } from './use-api-mutation';
 
 /** The registry page: list, add (URL or fields), test, edit keeping secrets, delete with confirmation. */
 export function ServersAdmin({ servers, clusters }: { servers: Server[]; clusters: Cluster[] }) {
@@ -14,7 +15,7 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
   const [editing, setEditing] = useState<Server | 'new' | null>(
     servers.length === 0 ? 'new' : null,
   );
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, setError, mutate } = useApiMutation();
   const [notice, setNotice] = useState<string | null>(null);
 
   const done = () => {
@@ -30,29 +31,15 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
     } catch {
       return setError({ code: 'validation_failed', message: `${file.name} is not JSON` });
     }
-    const result = await api<{ serversCreated: number; serversUpdated: number }>(
+    const result = await mutate<{ serversCreated: number; serversUpdated: number }>(
       'POST',
       '/servers/import',
       doc,
     );
-    if (!result.ok) return setError(result.error);
-    setError(null);
+    if (!result?.ok) return;
     setNotice(
       `Imported: ${result.data.serversCreated} server(s) created, ${result.data.serversUpdated} updated.`,
     );
-    router.refresh();
-  }
-
-  async function remove(server: Server) {
-    if (
-      !window.confirm(
-        `Delete ${server.name}? Its alerts and all its collected metrics are deleted too.`,
-      )
-    )
-      return;
-    const result = await api('DELETE', `/servers/${server.id}`);
-    if (!result.ok) return setError(result.error);
-    router.refresh();
   }
 
   return (
@@ -75,7 +62,7 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
           Add server
         </button>
       </div>
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+      <ApiErrorBanner error={error} />
       {notice ? (
         <div className={styles.success} role="status">
           {notice}
@@ -89,53 +76,40 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
           onDone={done}
         />
       ) : null}
-      <div className={styles.panel}>
-        {servers.length === 0 ? (
-          <p className={styles.hint}>No servers yet. Add the first one above.</p>
-        ) : (
-          <table className={styles.table} aria-label="Servers">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Cluster</th>
-                <th>Environment</th>
-                <th>Connection</th>
-                <th>SSL</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {servers.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <strong>{s.name}</strong>
-                    {s.enabled ? null : <span className={styles.hint}> (paused)</span>}
-                    {s.description ? <div className={styles.hint}>{s.description}</div> : null}
-                  </td>
-                  <td>{s.clusterName ?? '—'}</td>
-                  <td>{s.environment}</td>
-                  <td>
-                    {s.username}@{s.host}:{s.port}/{s.dbname}
-                  </td>
-                  <td>{s.sslmode}</td>
-                  <td className={styles.row}>
-                    <button
-                      type="button"
-                      className={styles.secondary}
-                      onClick={() => setEditing(s)}
-                    >
-                      Edit
-                    </button>
-                    <button type="button" className={styles.danger} onClick={() => remove(s)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      <DataTable
+        label="Servers"
+        headings={['Name', 'Cluster', 'Environment', 'Connection', 'SSL', '']}
+        empty="No servers yet. Add the first one above."
+      >
+        {servers.map((s) => (
+          <tr key={s.id}>
+            <td>
+              <strong>{s.name}</strong>
+              {s.enabled ? null : <span className={styles.hint}> (paused)</span>}
+              {s.description ? <div className={styles.hint}>{s.description}</div> : null}
+            </td>
+            <td>{s.clusterName ?? '—'}</td>
+            <td>{s.environment}</td>
+            <td>
+              {s.username}@{s.host}:{s.port}/{s.dbname}
+            </td>
+            <td>{s.sslmode}</td>
+            <td className={styles.row}>
+              <RowButton onClick={() => setEditing(s)}>Edit</RowButton>
+              <RowButton
+                kind="danger"
+                onClick={() =>
+                  mutate('DELETE', `/servers/${s.id}`, undefined, {
+                    confirm: `Delete ${s.name}? Its alerts and all its collected metrics are deleted too.`,
+                  })
+                }
+              >
+                Delete
+              </RowButton>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Db } from '@pgvigil/db';
 import { findSession, touchSession, useApiToken, type User } from '@pgvigil/db/accounts';
 import { TOKEN_PREFIX, digest } from './secrets';
+import { pruneIfDue } from './housekeeping';
 import { sessionExpiry, TOUCH_EVERY_MS } from './session-policy';
 
 export type AuthContext = {
@@ -19,10 +20,19 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** The caller's address as the nearest proxy (or Next itself) reports it. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return (forwarded || headers.get('x-real-ip') || 'unknown').slice(0, 100);
+/** The rate-limit and audit key of a caller whose address cannot be believed. */
+export const DIRECT_CLIENT = 'direct';
+
+/**
+ * The caller's address. Next.js fills X-Forwarded-For with the socket address only
+ * when a request has none, so a direct caller can write it: it is believed only
+ * behind a trusted proxy, and then its last entry (the one that proxy appended).
+ */
+export function clientIp(headers: Headers, trustProxy: boolean): string {
+  if (!trustProxy) return DIRECT_CLIENT;
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
+  const nearest = hops.filter(Boolean).at(-1);
+  return (nearest || headers.get('x-real-ip')?.trim() || DIRECT_CLIENT).slice(0, 100);
 }
 
 /** Resolves a bearer token or a session secret to a user, or null. */
@@ -35,7 +45,9 @@ export async function authenticate(
   if (bearer) {
     if (!bearer.startsWith(TOKEN_PREFIX) || bearer.length > 200) return null;
     const found = await useApiToken(db, digest(bearer), at);
-    return found ? { user: found.user, via: 'token', tokenId: found.tokenId } : null;
+    if (!found) return null;
+    await pruneIfDue(db, at);
+    return { user: found.user, via: 'token', tokenId: found.tokenId };
   }
   const secret = credentials.sessionSecret;
   if (!secret || secret.length > 200) return null;
@@ -45,5 +57,6 @@ export async function authenticate(
   if (at.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     await touchSession(db, idHash, at, sessionExpiry(session.createdAt, at));
   }
+  await pruneIfDue(db, at);
   return { user: session.user, via: 'session', sessionIdHash: idHash };
 }

@@ -1,5 +1,5 @@
 // The one authentication surface for routes and pages.
-export { withAuth, requireUser, type AuthedRequest } from './with-auth';
+export { withAuth, requireUser, requestIp, type AuthedRequest } from './with-auth';
 export { currentUser, requirePageUser } from './current-user';
 export { hasRole } from './roles';
 export { UnauthorizedError, ForbiddenError, RateLimitedError } from './errors';
@@ -8,4 +8,3 @@ export { checkLogin } from './login';
 export { startSession, clearedSessionCookie } from './session-cookie';
 export { hashPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password';
 export { newApiToken, digest } from './secrets';
-export { clientIp } from './authenticate';

@@ -24,6 +24,11 @@ export type AuthedRequest<P> = AuthContext & {
   ): Promise<void>;
 };
 
+/** The caller's address for rate limits and the audit log, under PGVIGIL_TRUST_PROXY. */
+export function requestIp(request: Request): string {
+  return clientIp(request.headers, env().PGVIGIL_TRUST_PROXY);
+}
+
 /** Who is calling, or 401/403: bearer token or session cookie, role at least `minRole`, same-origin for cookie changes. */
 export async function requireUser(
   request: Request,
@@ -57,7 +62,7 @@ export function withAuth<P = Record<string, string>>(
   return route(async (request: Request, context?: { params?: Promise<P> }) => {
     const at = new Date();
     const ctx = await requireUser(request, minRole, at);
-    const ip = clientIp(request.headers);
+    const ip = requestIp(request);
     const params = ((await context?.params) ?? {}) as P;
     return handler({
       ...ctx,

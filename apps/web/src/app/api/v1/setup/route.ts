@@ -2,7 +2,7 @@ import { ValidationError } from '@pgvigil/db';
 import { countUsers, createFirstAdmin, recordAudit, usernameSchema } from '@pgvigil/db/accounts';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { clientIp, hashPassword, passwordProblem, startSession } from '@/server/auth';
+import { hashPassword, passwordProblem, requestIp, startSession } from '@/server/auth';
 import { db } from '@/server/db';
 import { route } from '@/server/http';
 import { readJson } from '@/server/validate';
@@ -24,7 +24,7 @@ export const POST = route(async (request: Request) => {
     username: input.username,
     passwordHash: await hashPassword(input.password),
   });
-  const ip = clientIp(request.headers);
+  const ip = requestIp(request);
   await recordAudit(db(), {
     at,
     actorUserId: user.id,

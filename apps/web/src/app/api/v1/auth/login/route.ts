@@ -1,7 +1,7 @@
 import { recordAudit } from '@pgvigil/db/accounts';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { checkLogin, clientIp, startSession } from '@/server/auth';
+import { checkLogin, requestIp, startSession } from '@/server/auth';
 import { db } from '@/server/db';
 import { route } from '@/server/http';
 import { readJson } from '@/server/validate';
@@ -17,7 +17,7 @@ const body = z.strictObject({
 export const POST = route(async (request: Request) => {
   const at = new Date();
   const input = await readJson(request, body);
-  const ip = clientIp(request.headers);
+  const ip = requestIp(request);
   const user = await checkLogin({ ...input, ip, at });
   const cookie = await startSession(request, user.id, at, ip);
   await recordAudit(db(), {
