@@ -31,6 +31,30 @@ the COPY into it and the reads below all derive from it.
 - **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
   needs a superuser (or an explicit grant on \`pg_hba_file_rules\`) and is otherwise \`unavailable\`.
 
+## The collector (\`apps/collector\`)
+
+- **Leases**: every 5 s each collector renews its leases (\`collector_leases\`, 30 s TTL) and moves
+  towards an even share of the enabled servers among collectors with a fresh heartbeat: it claims
+  free or expired servers with \`FOR UPDATE SKIP LOCKED\` and releases its surplus. A dead
+  collector's servers move to the others within about 35 s. A new, changed (\`updated_at\`) or
+  disabled server takes effect at the next round.
+- **Per server** at most two sessions: one held open for instance probes, one opened per database
+  in turn for database probes (databases discovered each pass). Each runs its probes one after
+  another, so a probe never runs twice at once on a server. Intervals come from the probe, overridden
+  by \`probe_settings\` (global -> cluster -> server, the most specific wins); runs keep their cadence
+  with up to 5 % jitter, and the first runs are spread over 10 s.
+- **Unreachable server**: marked \`down\` in \`server_status\` with the connection error class (the
+  same codes as test-connection), a \`connectivity\` row with \`up = false\`, and retried after 5 s,
+  doubling up to 5 minutes. Other servers are not delayed.
+- **Writes**: samples go to a buffer bounded by \`PGVIGIL_COLLECTOR_BUFFER_ROWS\` (default 500,000
+  rows) and are written every 2 s with one COPY per table in one transaction. While the datastore is
+  away they stay buffered (the oldest are dropped beyond the bound); \`droppedRows\`,
+  \`bufferedRows\`, probe failures and p99 schedule lateness are in the collector's heartbeat, shown
+  by \`/api/v1/health\`.
+- **Rollups**: every minute the last three 5-minute buckets and the last two hours are recomputed.
+- \`npm run probe -- --url <conninfo> [--json]\` runs every probe once against one server and prints
+  rows and milliseconds, or why a probe is unavailable; nothing is stored.
+
 ## Reading samples (\`@pgvigil/db/metrics\`)
 
 The dashboard and the alerter read through these functions; they look the probe up in
