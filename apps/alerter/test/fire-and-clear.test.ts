@@ -22,11 +22,13 @@ async function until(what: string, check: () => Promise<boolean>, limitMs = 20_0
   }
 }
 
+type Tune = { warning?: number | null; critical?: number | null };
+
 interface Case {
   rule: string;
   probe: string;
-  /** thresholds small enough to cross in a test; `for` is 0 */
-  tune: { warning?: number | null; critical?: number | null };
+  /** thresholds small enough to cross in a test (or computed from the server); `for` is 0 */
+  tune: Tune | ((c: Ctx) => Promise<Tune>);
   /** a sample before the change, for counter rules */
   baseline?: boolean;
   fire(c: Ctx): Promise<void>;
@@ -327,6 +329,26 @@ const CASES: Case[] = [
       await c.sql(`SELECT pg_drop_replication_slot('fk2_' || current_database())`);
     },
   },
+  {
+    rule: 'database_size',
+    probe: 'database_size',
+    object: (db) => db,
+    // 8 MiB above the database as it is now
+    async tune(c) {
+      const [r] = (await c.sql('SELECT pg_database_size(current_database()) AS size')) as {
+        size: string;
+      }[];
+      return { warning: Number(r!.size) + 8 * 1024 * 1024, critical: null };
+    },
+    async fire(c) {
+      await c.sql(
+        `CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 100000) g`,
+      );
+    },
+    async clear(c) {
+      await c.sql('DROP TABLE filler');
+    },
+  },
 ];
 
 describe.each(testMajors())('built-in rules fire and clear on PostgreSQL %i', (major) => {
@@ -344,12 +366,6 @@ describe.each(testMajors())('built-in rules fire and clear on PostgreSQL %i', (m
     try {
       const serverId = await addServer(ds.db, `${tc.rule}-${major}`, monitored.url);
       const rule = (await listRules(ds.db)).find((r) => r.key === tc.rule)!;
-      await updateRule(ds.db, {
-        id: rule.id,
-        forSeconds: 0,
-        ...(tc.tune.warning !== undefined ? { warning: tc.tune.warning } : {}),
-        ...(tc.tune.critical !== undefined ? { critical: tc.tune.critical } : {}),
-      });
       ctx = {
         url: monitored.url,
         async sql(text) {
@@ -376,6 +392,13 @@ describe.each(testMajors())('built-in rules fire and clear on PostgreSQL %i', (m
           return Number(rows[0]?.[column] ?? 0);
         },
       };
+      const tune = typeof tc.tune === 'function' ? await tc.tune(ctx) : tc.tune;
+      await updateRule(ds.db, {
+        id: rule.id,
+        forSeconds: 0,
+        ...(tune.warning !== undefined ? { warning: tune.warning } : {}),
+        ...(tune.critical !== undefined ? { critical: tune.critical } : {}),
+      });
       const object = tc.object?.(monitored.name) ?? null;
       const state = async () =>
         (await listAlerts(ds.db, { serverId, ruleId: rule.id })).find(
