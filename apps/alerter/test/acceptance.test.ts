@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBlackout, getAlert, listAlerts } from '@pgvigil/db/alerting';
+import { createBlackout, getAlert, listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
 import {
   freshDatastore,
   startTestServers,
@@ -33,7 +33,10 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
   const clients: pg.Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startTestServers([major], { max_connections: 20 });
+    cluster = await startTestServers([major], {
+      max_connections: 20,
+      max_prepared_transactions: 5,
+    });
     monitoredUrl = cluster.servers.get(major)!.url('postgres');
     ds = await freshDatastore(major);
     await syncCatalog(ds.db);
@@ -131,5 +134,37 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     expect(await state()).toBe('firing');
     expect(sink.requests.slice(before).map((r) => r.body.kind)).toEqual(['firing']);
     await closeConnections();
+  });
+
+  it('prepared transaction age fires and clears (needs max_prepared_transactions)', async () => {
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'prepared_transaction_age')!;
+    await updateRule(ds.db, { id: rule.id, warning: 0.5, forSeconds: 0 });
+    const prepState = async () =>
+      (await listAlerts(ds.db, { serverId, ruleId: rule.id }))[0]?.state ?? 'none';
+    const c = new pg.Client({ connectionString: monitoredUrl });
+    await c.connect();
+    await c.query('CREATE TABLE IF NOT EXISTS twophase (id int)');
+    await c.query('BEGIN');
+    await c.query('INSERT INTO twophase VALUES (1)');
+    await c.query(`PREPARE TRANSACTION 'pgvigil-test'`);
+    await c.query('SELECT pg_sleep(0.6)');
+    let at = minute(60);
+    await collect(ds.db, serverId, monitoredUrl, 'prepared_xacts', at);
+    await runCycle(ds.db, at, {
+      baseUrl: 'http://pgvigil.test',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    expect(await prepState()).toBe('firing');
+    await c.query(`COMMIT PREPARED 'pgvigil-test'`);
+    await c.end();
+    at = minute(61);
+    await collect(ds.db, serverId, monitoredUrl, 'prepared_xacts', at);
+    await runCycle(ds.db, at, {
+      baseUrl: 'http://pgvigil.test',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    expect(await prepState()).toBe('resolved');
   });
 });
