@@ -167,4 +167,29 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     });
     expect(await prepState()).toBe('resolved');
   });
+
+  it('server restarted fires on a freshly started server, clears once uptime passes the threshold', async () => {
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'server_restarted')!;
+    const restartState = async () =>
+      (await listAlerts(ds.db, { serverId, ruleId: rule.id }))[0]?.state ?? 'none';
+    // this server was started by beforeAll seconds ago: uptime < 5 min
+    let at = minute(70);
+    await collect(ds.db, serverId, monitoredUrl, 'server_info', at);
+    await runCycle(ds.db, at, {
+      baseUrl: 'http://pgvigil.test',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    expect(await restartState()).toBe('firing');
+    // a threshold below the real uptime stands in for waiting five minutes
+    await updateRule(ds.db, { id: rule.id, warning: 1 });
+    at = minute(71);
+    await collect(ds.db, serverId, monitoredUrl, 'server_info', at);
+    await runCycle(ds.db, at, {
+      baseUrl: 'http://pgvigil.test',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    expect(await restartState()).toBe('resolved');
+  });
 });
