@@ -64,7 +64,7 @@ const CASES: Case[] = [
     },
     async clear(c) {
       await c.sql(
-        `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'`,
+        `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND datname = current_database()`,
       );
       await until('no long query', async () => (await c.probeValue('longest_query_seconds')) < 0.5);
     },
