@@ -4,7 +4,7 @@ import { ENVIRONMENTS } from '@pgvigil/db/domain';
 import type { Cluster } from '@pgvigil/db/registry';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
-import { DataTable, OptionsSelect, RowButton } from './data-table';
+import { DataTable, OptionsSelect, RowActions, RowButton } from './data-table';
 import { Field, FormPanel } from './field';
 import { useApiMutation } from './use-api-mutation';
 
@@ -12,7 +12,7 @@ export function ClustersAdmin({ clusters }: { clusters: Cluster[] }) {
   const [name, setName] = useState('');
   const [environment, setEnvironment] = useState<string>('production');
   const [description, setDescription] = useState('');
-  const { error, mutate } = useApiMutation();
+  const { error, mutate, remove } = useApiMutation();
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -58,19 +58,20 @@ export function ClustersAdmin({ clusters }: { clusters: Cluster[] }) {
             </td>
             <td>{c.environment}</td>
             <td>{c.serverCount}</td>
-            <td className={styles.row}>
+            <RowActions>
               <RowButton onClick={() => rename(c)}>Rename</RowButton>
               <RowButton
                 kind="danger"
                 onClick={() =>
-                  mutate('DELETE', `/clusters/${c.id}`, undefined, {
-                    confirm: `Delete cluster ${c.name}? Its ${c.serverCount} server(s) stay, ungrouped.`,
-                  })
+                  remove(
+                    `/clusters/${c.id}`,
+                    `Delete cluster ${c.name}? Its ${c.serverCount} server(s) stay, ungrouped.`,
+                  )
                 }
               >
                 Delete
               </RowButton>
-            </td>
+            </RowActions>
           </tr>
         ))}
       </DataTable>

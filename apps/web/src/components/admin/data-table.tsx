@@ -17,7 +17,7 @@ export function DataTable({
   return (
     <div className={styles.panel}>
       {empty && children.length === 0 ? (
-        <p className={styles.hint}>{empty}</p>
+        <p className={`${styles.hint} ${styles.empty}`}>{empty}</p>
       ) : (
         <table className={styles.table} aria-label={label}>
           <thead>
@@ -31,6 +31,15 @@ export function DataTable({
         </table>
       )}
     </div>
+  );
+}
+
+/** The last cell of a row: its buttons, right-aligned. */
+export function RowActions({ children }: { children: ReactNode }) {
+  return (
+    <td>
+      <div className={styles.actions}>{children}</div>
+    </td>
   );
 }
 

@@ -133,6 +133,16 @@ export function ServerForm({
       <input name={key} value={s[key]} onChange={set(key)} {...props} />
     </Field>
   );
+  const choice = (key: 'environment' | 'sslmode', label: string, options: readonly string[]) => (
+    <Field label={label} error={f[key]}>
+      <OptionsSelect
+        name={key}
+        options={options}
+        value={s[key]}
+        onChange={(value) => setS({ ...s, [key]: value })}
+      />
+    </Field>
+  );
   const pem = (key: 'sslRootCert' | 'sslCert' | 'sslKey', label: string, hint?: string) => (
     <Field label={label} error={f[key]} hint={hint}>
       <textarea
@@ -178,20 +188,17 @@ export function ServerForm({
             ))}
           </select>
         </Field>
-        <Field label="Environment" error={f.environment}>
-          <OptionsSelect
-            name="environment"
-            options={ENVIRONMENTS}
-            value={s.environment}
-            onChange={(environment) => setS({ ...s, environment })}
-          />
-        </Field>
+        {choice('environment', 'Environment', ENVIRONMENTS)}
         {input('tags', 'Tags', {}, 'Comma-separated')}
       </div>
       {mode === 'url' ? (
         <Field
           label="Connection string"
-          hint={`postgresql://user:password@host:5432/db?sslmode=require, or host=... user=... (percent-encode special characters in a URL password). The password shows as ${MASK}.`}
+          hint={
+            `postgresql://user:password@host:5432/db?sslmode=require, or host=... user=... ` +
+            `(percent-encode special characters in a URL password). The password shows as ${MASK}.` +
+            (server?.hasPassword ? ' Leave the password out to keep the stored one.' : '')
+          }
           error={f.url}
         >
           <ConnectionStringInput value={s.url} onChange={(url) => setS({ ...s, url })} />
@@ -209,14 +216,7 @@ export function ServerForm({
               { type: 'password', autoComplete: 'new-password' },
               stored(server?.hasPassword),
             )}
-            <Field label="sslmode" error={f.sslmode}>
-              <OptionsSelect
-                name="sslmode"
-                options={SSL_MODES}
-                value={s.sslmode}
-                onChange={(sslmode) => setS({ ...s, sslmode })}
-              />
-            </Field>
+            {choice('sslmode', 'sslmode', SSL_MODES)}
           </div>
           <details>
             <summary>Certificates (PEM, pasted)</summary>

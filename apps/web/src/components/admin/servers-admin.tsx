@@ -1,10 +1,11 @@
 'use client';
 
 import type { Cluster, Server } from '@pgvigil/db/registry';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import styles from './admin.module.css';
-import { DataTable, RowButton } from './data-table';
+import { DataTable, RowActions, RowButton } from './data-table';
 import { ApiErrorBanner } from './field';
 import { ServerForm } from './server-form';
 import { useApiMutation } from './use-api-mutation';
@@ -15,7 +16,7 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
   const [editing, setEditing] = useState<Server | 'new' | null>(
     servers.length === 0 ? 'new' : null,
   );
-  const { error, setError, mutate } = useApiMutation();
+  const { error, setError, mutate, remove } = useApiMutation();
   const [notice, setNotice] = useState<string | null>(null);
 
   const done = () => {
@@ -84,7 +85,9 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
         {servers.map((s) => (
           <tr key={s.id}>
             <td>
-              <strong>{s.name}</strong>
+              <Link href={`/servers/${s.id}`} title="Open its dashboard">
+                <strong>{s.name}</strong>
+              </Link>
               {s.enabled ? null : <span className={styles.hint}> (paused)</span>}
               {s.description ? <div className={styles.hint}>{s.description}</div> : null}
             </td>
@@ -94,19 +97,20 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
               {s.username}@{s.host}:{s.port}/{s.dbname}
             </td>
             <td>{s.sslmode}</td>
-            <td className={styles.row}>
+            <RowActions>
               <RowButton onClick={() => setEditing(s)}>Edit</RowButton>
               <RowButton
                 kind="danger"
                 onClick={() =>
-                  mutate('DELETE', `/servers/${s.id}`, undefined, {
-                    confirm: `Delete ${s.name}? Its alerts and all its collected metrics are deleted too.`,
-                  })
+                  remove(
+                    `/servers/${s.id}`,
+                    `Delete ${s.name}? Its alerts and all its collected metrics are deleted too.`,
+                  )
                 }
               >
                 Delete
               </RowButton>
-            </td>
+            </RowActions>
           </tr>
         ))}
       </DataTable>

@@ -3,7 +3,7 @@
 import type { ApiToken } from '@pgvigil/db/accounts';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
-import { DataTable, RowButton } from './data-table';
+import { DataTable, RowActions, RowButton } from './data-table';
 import { Field, FormPanel } from './field';
 import { useApiMutation } from './use-api-mutation';
 
@@ -14,7 +14,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const { error, mutate } = useApiMutation();
+  const { error, mutate, remove } = useApiMutation();
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -70,22 +70,20 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
             <td>{fmt(t.createdAt)}</td>
             <td>{fmt(t.expiresAt)}</td>
             <td>{fmt(t.lastUsedAt)}</td>
-            <td>
+            <RowActions>
               {t.revokedAt ? (
                 <span className={styles.hint}>revoked {fmt(t.revokedAt)}</span>
               ) : (
                 <RowButton
                   kind="danger"
                   onClick={() =>
-                    mutate('DELETE', `/tokens/${t.id}`, undefined, {
-                      confirm: `Revoke ${t.name}? Scripts using it stop working.`,
-                    })
+                    remove(`/tokens/${t.id}`, `Revoke ${t.name}? Scripts using it stop working.`)
                   }
                 >
                   Revoke
                 </RowButton>
               )}
-            </td>
+            </RowActions>
           </tr>
         ))}
       </DataTable>

@@ -29,5 +29,9 @@ export function useApiMutation() {
     return result;
   }
 
-  return { error, setError, mutate };
+  /** DELETE after the user confirms `question`. */
+  const remove = (path: string, question: string) =>
+    mutate('DELETE', path, undefined, { confirm: question });
+
+  return { error, setError, mutate, remove };
 }

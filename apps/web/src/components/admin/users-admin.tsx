@@ -4,7 +4,7 @@ import { ROLES } from '@pgvigil/db/domain';
 import type { User } from '@pgvigil/db/accounts';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
-import { DataTable, OptionsSelect, RowButton } from './data-table';
+import { DataTable, OptionsSelect, RowActions, RowButton } from './data-table';
 import { Field, FormPanel } from './field';
 import { useApiMutation } from './use-api-mutation';
 
@@ -12,7 +12,7 @@ const EMPTY = { username: '', password: '', role: 'viewer' };
 
 export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
   const [form, setForm] = useState(EMPTY);
-  const { error, mutate } = useApiMutation();
+  const { error, mutate, remove } = useApiMutation();
   const patch = (u: User, body: Record<string, unknown>) => mutate('PATCH', `/users/${u.id}`, body);
 
   async function create(event: FormEvent) {
@@ -78,22 +78,18 @@ export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
               />
             </td>
             <td>{u.disabled ? 'disabled' : 'active'}</td>
-            <td className={styles.row}>
+            <RowActions>
               <RowButton onClick={() => patch(u, { disabled: !u.disabled })}>
                 {u.disabled ? 'Enable' : 'Disable'}
               </RowButton>
               <RowButton onClick={() => resetPassword(u)}>Reset password</RowButton>
               <RowButton
                 kind="danger"
-                onClick={() =>
-                  mutate('DELETE', `/users/${u.id}`, undefined, {
-                    confirm: `Delete user ${u.username}?`,
-                  })
-                }
+                onClick={() => remove(`/users/${u.id}`, `Delete user ${u.username}?`)}
               >
                 Delete
               </RowButton>
-            </td>
+            </RowActions>
           </tr>
         ))}
       </DataTable>
