@@ -1,4 +1,4 @@
-import { UnavailableError, type Db, type SecretBox } from '@pgvigil/db';
+import { registerMetricTable, UnavailableError, type Db, type SecretBox } from '@pgvigil/db';
 import {
   ensureMetricTable,
   listProbeSettingRows,
@@ -54,6 +54,7 @@ export class Collector {
   private settings: readonly ProbeSettingRow[] = [];
   private timers: NodeJS.Timeout[] = [];
   private tablesReady = false;
+  private readonly retention = new Map<string, number>();
   private flushing: Promise<void> | null = null;
   private readonly probes: readonly ProbeDefinition[];
   private readonly now: () => number;
@@ -115,6 +116,7 @@ export class Collector {
         this.tablesReady = true;
       }
       this.settings = await listProbeSettingRows(db);
+      await this.applyRetention();
       const held = await syncLeases(db, {
         collectorId: this.o.collectorId,
         at: new Date(this.now()),
@@ -146,6 +148,23 @@ export class Collector {
     } catch (err) {
       // Datastore away: keep watching the servers already held; leases resume later.
       this.stats.datastoreError(err);
+    }
+  }
+
+  /** Retention is per probe table: a global probe setting overrides the probe's default. */
+  private async applyRetention(): Promise<void> {
+    for (const p of this.probes) {
+      const override = this.settings.find(
+        (r) => r.probe === p.name && r.scopeType === 'global' && r.retentionDays !== null,
+      );
+      const days = override?.retentionDays ?? p.retentionDays;
+      if (this.retention.get(p.name) === days) continue;
+      await registerMetricTable(this.o.db, {
+        table_name: p.name,
+        retention_days: days,
+        change_tracked: p.changeTracked,
+      });
+      this.retention.set(p.name, days);
     }
   }
 
@@ -186,7 +205,7 @@ export class Collector {
           }).catch((err: unknown) => this.stats.datastoreError(err)),
         missingQueryIds: (ids) => missingQueryIds(db, serverId, ids),
         saveQueryTexts: (texts) => saveQueryTexts(db, serverId, texts, new Date(this.now())),
-        onResult: (result, lateness) => this.stats.record(result, lateness),
+        onResult: (result, lateness, first) => this.stats.record(result, lateness, first),
         now: this.now,
         random: Math.random,
       },

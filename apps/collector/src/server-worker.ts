@@ -34,7 +34,8 @@ export interface WorkerDeps {
   }): void;
   missingQueryIds(ids: string[]): Promise<string[]>;
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
-  onResult(result: ProbeResult, latenessMs: number): void;
+  /** `first`: the probe's first run on this server since the worker started (a spread start, not a schedule) */
+  onResult(result: ProbeResult, latenessMs: number, first: boolean): void;
   now(): number;
   random(): number;
 }
@@ -59,6 +60,7 @@ export class ServerWorker {
   private readonly deltas = new Map<string, DeltaSnapshot>();
   private readonly lastHash = new Map<string, string>();
   private readonly knownQueryIds = new Set<string>();
+  private readonly ran = new Set<string>();
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -244,7 +246,9 @@ export class ServerWorker {
     const scheduled = this.due.get(probe.name) ?? this.deps.now();
     const startedAt = this.deps.now();
     const result = await runProbe(session.conn.client, probe, session.ctx);
-    this.deps.onResult(result, Math.max(0, startedAt - scheduled));
+    const runKey = `${probe.name}:${database ?? ''}`;
+    this.deps.onResult(result, Math.max(0, startedAt - scheduled), !this.ran.has(runKey));
+    this.ran.add(runKey);
     if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
     if (result.status === 'failed') return result.connectionLost === true;
     if (result.status !== 'ok') return false;

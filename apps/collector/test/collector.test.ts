@@ -139,5 +139,18 @@ describe(`collector on PostgreSQL ${major}`, () => {
     await waitFor(async () => !b.serverIds.includes(first!), 'the disabled server dropped', 10_000);
     await updateServer(ds.db, box, first!, { enabled: true });
     await waitFor(async () => b.serverIds.includes(first!), 'the server watched again', 10_000);
+    // retention set for a probe (the UI writes probe_settings) reaches the partition manager
+    await ds.db.query(
+      `INSERT INTO probe_settings (probe, scope_type, retention_days) VALUES ('settings', 'global', 30)`,
+    );
+    await waitFor(
+      () =>
+        count(
+          ds.db,
+          `SELECT count(*)::int AS n FROM metric_tables WHERE table_name = 'settings' AND retention_days = 30`,
+        ).then((n) => n === 1),
+      'the retention override applied',
+      10_000,
+    );
   });
 });
