@@ -168,5 +168,43 @@ describe('evaluatePrerequisites', () => {
     );
     expect(byKey.track_io_timing).toMatchObject({ status: 'warning' });
     expect(checks.filter((c) => c.status === 'ok')).toEqual([]);
+    expect(Object.fromEntries(checks.map((c) => [c.key, c.status]))).toEqual({
+      server_version: 'missing',
+      pg_monitor: 'missing',
+      pg_stat_statements_preloaded: 'missing',
+      pg_stat_statements_created: 'missing',
+      track_io_timing: 'warning',
+      track_functions: 'warning',
+      wal_level: 'warning',
+      max_wal_senders: 'warning',
+      max_replication_slots: 'warning',
+      system_stats: 'warning',
+    });
+    expect(checks.every((c) => c.fix)).toBe(true);
+  });
+
+  it('a server that has everything passes every check and needs no fix', () => {
+    const checks = evaluatePrerequisites(
+      {
+        user: 'mon',
+        superuser: false,
+        monitor: true,
+        preload: 'pg_stat_statements',
+        pss_loaded: true,
+        pss_version: '1.11',
+        track_io_timing: 'on',
+        track_functions: 'pl',
+        wal_level: 'logical',
+        max_wal_senders: '10',
+        max_replication_slots: '10',
+        system_stats_version: '3.0',
+        system_stats_available: true,
+      },
+      180004,
+      'postgres',
+    );
+    expect(checks.map((c) => c.status)).toEqual(Array(10).fill('ok'));
+    expect(checks.filter((c) => 'fix' in c)).toEqual([]);
+    expect(checks.find((c) => c.key === 'wal_level')?.detail).toBe('wal_level = logical');
   });
 });

@@ -53,6 +53,18 @@ SELECT current_user AS user,
        EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'system_stats') AS system_stats_available
   FROM pg_roles r WHERE r.rolname = current_user`;
 
+/** One check: `ok`, or `failing` with the fix (a passing check carries none). */
+function check(
+  key: string,
+  title: string,
+  passed: boolean,
+  detail: string,
+  fix: string,
+  failing: Exclude<CheckStatus, 'ok'> = 'missing',
+): PrerequisiteCheck {
+  return { key, title, status: passed ? 'ok' : failing, detail, ...(passed ? {} : { fix }) };
+}
+
 /** Pure: what the facts of a server mean for pgvigil, each with the fix. */
 export function evaluatePrerequisites(
   f: Facts,
@@ -73,108 +85,95 @@ export function evaluatePrerequisites(
   const systemStatsFix = f.system_stats_available
     ? 'CREATE EXTENSION system_stats;'
     : 'Install the system_stats package for this PostgreSQL version on the server, then: CREATE EXTENSION system_stats;';
+  const restart = '\n-- then restart the server';
+  const reload = '\nSELECT pg_reload_conf();';
+  // A setting check: its current value is the detail, a failure is only a warning.
+  const setting = (
+    name:
+      | 'track_io_timing'
+      | 'track_functions'
+      | 'wal_level'
+      | 'max_wal_senders'
+      | 'max_replication_slots',
+    title: string,
+    passed: boolean,
+    fix: string,
+  ) => check(name, title, passed, `${name} = ${f[name]}`, fix, 'warning');
   return [
-    {
-      key: 'server_version',
-      title: 'Server version 14 or later',
-      status: versionNum >= MIN_SERVER_VERSION_NUM ? 'ok' : 'missing',
-      detail: `server_version_num = ${versionNum}`,
-      ...(versionNum >= MIN_SERVER_VERSION_NUM
-        ? {}
-        : { fix: 'Upgrade the server to PostgreSQL 14 or later.' }),
-    },
-    {
-      key: 'pg_monitor',
-      title: 'Role is a member of pg_monitor',
-      status: f.monitor || f.superuser ? 'ok' : 'missing',
-      detail: f.superuser
+    check(
+      'server_version',
+      'Server version 14 or later',
+      versionNum >= MIN_SERVER_VERSION_NUM,
+      `server_version_num = ${versionNum}`,
+      'Upgrade the server to PostgreSQL 14 or later.',
+    ),
+    check(
+      'pg_monitor',
+      'Role is a member of pg_monitor',
+      f.monitor || f.superuser,
+      f.superuser
         ? `${f.user} is a superuser`
-        : f.monitor
-          ? `${f.user} is a member of pg_monitor`
-          : `${f.user} is not a member of pg_monitor`,
-      ...(f.monitor || f.superuser ? {} : { fix: `GRANT pg_monitor TO ${quoteIdent(f.user)};` }),
-    },
-    {
-      key: 'pg_stat_statements_preloaded',
-      title: 'pg_stat_statements in shared_preload_libraries',
-      status: preloaded ? 'ok' : 'missing',
-      detail:
-        f.preload === null
-          ? `pg_stat_statements is ${preloaded ? '' : 'not '}loaded`
-          : `shared_preload_libraries = '${f.preload}'`,
-      ...(preloaded
-        ? {}
-        : {
-            fix: `ALTER SYSTEM SET shared_preload_libraries = ${quoteLiteral(newList.join(', '))};\n-- then restart the server`,
-          }),
-    },
-    {
-      key: 'pg_stat_statements_created',
-      title: `pg_stat_statements created in database ${dbname}`,
-      status: f.pss_version ? 'ok' : 'missing',
-      detail: f.pss_version ? `version ${f.pss_version}` : 'extension not created',
-      ...(f.pss_version
-        ? {}
-        : {
-            fix: `-- in database ${quoteIdent(dbname)}, as a superuser:\nCREATE EXTENSION pg_stat_statements;`,
-          }),
-    },
-    {
-      key: 'track_io_timing',
-      title: 'track_io_timing on (I/O time per query and table)',
-      status: f.track_io_timing === 'on' ? 'ok' : 'warning',
-      detail: `track_io_timing = ${f.track_io_timing}`,
-      ...(f.track_io_timing === 'on'
-        ? {}
-        : { fix: 'ALTER SYSTEM SET track_io_timing = on;\nSELECT pg_reload_conf();' }),
-    },
-    {
-      key: 'track_functions',
-      title: 'track_functions pl or all (function statistics)',
-      status: f.track_functions === 'none' ? 'warning' : 'ok',
-      detail: `track_functions = ${f.track_functions}`,
-      ...(f.track_functions === 'none'
-        ? { fix: "ALTER SYSTEM SET track_functions = 'pl';\nSELECT pg_reload_conf();" }
-        : {}),
-    },
-    {
-      key: 'wal_level',
-      title: 'wal_level replica or logical (replication monitoring)',
-      status: f.wal_level === 'minimal' ? 'warning' : 'ok',
-      detail: `wal_level = ${f.wal_level}`,
-      ...(f.wal_level === 'minimal'
-        ? { fix: "ALTER SYSTEM SET wal_level = 'replica';\n-- then restart the server" }
-        : {}),
-    },
-    {
-      key: 'max_wal_senders',
-      title: 'max_wal_senders above 0 (replication monitoring)',
-      status: senders > 0 ? 'ok' : 'warning',
-      detail: `max_wal_senders = ${f.max_wal_senders}`,
-      ...(senders > 0
-        ? {}
-        : { fix: 'ALTER SYSTEM SET max_wal_senders = 10;\n-- then restart the server' }),
-    },
-    {
-      key: 'max_replication_slots',
-      title: 'max_replication_slots above 0 (replication monitoring)',
-      status: slots > 0 ? 'ok' : 'warning',
-      detail: `max_replication_slots = ${f.max_replication_slots}`,
-      ...(slots > 0
-        ? {}
-        : { fix: 'ALTER SYSTEM SET max_replication_slots = 10;\n-- then restart the server' }),
-    },
-    {
-      key: 'system_stats',
-      title: 'system_stats extension (optional OS metrics)',
-      status: f.system_stats_version ? 'ok' : 'warning',
-      detail: f.system_stats_version
+        : `${f.user} is ${f.monitor ? '' : 'not '}a member of pg_monitor`,
+      `GRANT pg_monitor TO ${quoteIdent(f.user)};`,
+    ),
+    check(
+      'pg_stat_statements_preloaded',
+      'pg_stat_statements in shared_preload_libraries',
+      preloaded,
+      f.preload === null
+        ? `pg_stat_statements is ${preloaded ? '' : 'not '}loaded`
+        : `shared_preload_libraries = '${f.preload}'`,
+      `ALTER SYSTEM SET shared_preload_libraries = ${quoteLiteral(newList.join(', '))};${restart}`,
+    ),
+    check(
+      'pg_stat_statements_created',
+      `pg_stat_statements created in database ${dbname}`,
+      !!f.pss_version,
+      f.pss_version ? `version ${f.pss_version}` : 'extension not created',
+      `-- in database ${quoteIdent(dbname)}, as a superuser:\nCREATE EXTENSION pg_stat_statements;`,
+    ),
+    setting(
+      'track_io_timing',
+      'track_io_timing on (I/O time per query and table)',
+      f.track_io_timing === 'on',
+      `ALTER SYSTEM SET track_io_timing = on;${reload}`,
+    ),
+    setting(
+      'track_functions',
+      'track_functions pl or all (function statistics)',
+      f.track_functions !== 'none',
+      `ALTER SYSTEM SET track_functions = 'pl';${reload}`,
+    ),
+    setting(
+      'wal_level',
+      'wal_level replica or logical (replication monitoring)',
+      f.wal_level !== 'minimal',
+      `ALTER SYSTEM SET wal_level = 'replica';${restart}`,
+    ),
+    setting(
+      'max_wal_senders',
+      'max_wal_senders above 0 (replication monitoring)',
+      senders > 0,
+      `ALTER SYSTEM SET max_wal_senders = 10;${restart}`,
+    ),
+    setting(
+      'max_replication_slots',
+      'max_replication_slots above 0 (replication monitoring)',
+      slots > 0,
+      `ALTER SYSTEM SET max_replication_slots = 10;${restart}`,
+    ),
+    check(
+      'system_stats',
+      'system_stats extension (optional OS metrics)',
+      !!f.system_stats_version,
+      f.system_stats_version
         ? `version ${f.system_stats_version}`
         : f.system_stats_available
           ? 'available but not created; OS metrics will be unavailable'
           : 'not installed on the server; OS metrics will be unavailable',
-      ...(f.system_stats_version ? {} : { fix: systemStatsFix }),
-    },
+      systemStatsFix,
+      'warning',
+    ),
   ];
 }
 
