@@ -196,32 +196,13 @@ describe(`connection failures classified on PostgreSQL ${major}`, () => {
     expect(f.fix).toContain('host    postgres pgv_stranger 127.0.0.1/32 scram-sha-256');
   });
 
-  it('database missing -> database_missing', async () => {
-    expect(await failure({ dbname: 'nope' })).toMatchObject({
-      code: 'database_missing',
-      rawCode: '3D000',
-    });
-  });
-
-  it('role missing -> role_missing', async () => {
-    expect(await failure({ user: 'pgv_ghost' })).toMatchObject({
-      code: 'role_missing',
-      rawCode: '28000',
-    });
-  });
-
-  it('connection limit reached -> too_many_connections', async () => {
-    expect(await failure({ user: 'pgv_limited' })).toMatchObject({
-      code: 'too_many_connections',
-      rawCode: '53300',
-    });
-  });
-
-  it('no CONNECT privilege -> insufficient_privilege', async () => {
-    expect(await failure({ dbname: 'locked' })).toMatchObject({
-      code: 'insufficient_privilege',
-      rawCode: '42501',
-    });
+  it.each([
+    ['database missing', 'database_missing', '3D000', { dbname: 'nope' }],
+    ['role missing', 'role_missing', '28000', { user: 'pgv_ghost' }],
+    ['connection limit reached', 'too_many_connections', '53300', { user: 'pgv_limited' }],
+    ['no CONNECT privilege', 'insufficient_privilege', '42501', { dbname: 'locked' }],
+  ] as const)('%s -> %s (SQLSTATE %s)', async (_case, code, rawCode, settings) => {
+    expect(await failure(settings)).toMatchObject({ code, rawCode });
   });
 
   it('closed port -> connection_refused', async () => {
