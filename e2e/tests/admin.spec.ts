@@ -86,7 +86,14 @@ test('first run: setup, sign out, sign in, add a server by URL, test, save; a wr
   await page.getByRole('button', { name: 'Add server' }).click();
   const second = page.getByRole('form', { name: 'Add a server' });
   await second.getByLabel('Name').fill('e2e-wrong');
-  await second.getByLabel('Connection string').fill(monitorUrl('not-the-password'));
+  // A paste is masked at once, before the field is left.
+  const pasted = second.getByLabel('Connection string');
+  await pasted.dispatchEvent('paste');
+  await pasted.fill(monitorUrl('not-the-password'));
+  await expect(pasted).toBeFocused();
+  await expect(pasted).toHaveValue(
+    `postgresql://pgvigil_mon:••••@127.0.0.1:${target?.port}/postgres?sslmode=disable`,
+  );
   await second.getByRole('button', { name: 'Test connection' }).click();
   const failure = second.getByTestId('test-result');
   await expect(failure).toContainText('Connection failed (password_failed)');
