@@ -41,6 +41,8 @@ import {
   recoveryPrefetch,
   spockNodes,
   spockSubscriptions,
+  spockExceptions,
+  spockResolutions,
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { tables, indexes, indexHealth } from './probes/tables';
@@ -52,7 +54,7 @@ import {
   tablesWithoutPk,
   schemaSnapshot,
 } from './probes/schema-objects';
-import { osLoad, osMemory, osCpu } from './probes/os';
+import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
 import type { ProbeDefinition } from './types';
 
 /** Every probe pgvigil runs, in display order (docs, CLI, UI pickers). */
@@ -95,6 +97,8 @@ export const PROBES: readonly ProbeDefinition[] = [
   recoveryPrefetch,
   spockNodes,
   spockSubscriptions,
+  spockExceptions,
+  spockResolutions,
   statements,
   statementsInfo,
   tables,
@@ -109,6 +113,8 @@ export const PROBES: readonly ProbeDefinition[] = [
   osLoad,
   osMemory,
   osCpu,
+  osDisk,
+  osNetwork,
 ];
 
 export const PROBE_NAMES: readonly string[] = PROBES.map((p) => p.name);

@@ -12,7 +12,17 @@ import {
 import { loadFixture, probeSession, runAll } from './helpers';
 
 // Optional extensions are absent on the test servers: these must say why.
-const ABSENT_EXTENSIONS = ['spock_nodes', 'spock_subscriptions', 'os_load', 'os_memory', 'os_cpu'];
+const ABSENT_EXTENSIONS = [
+  'spock_nodes',
+  'spock_subscriptions',
+  'spock_exceptions',
+  'spock_resolutions',
+  'os_load',
+  'os_memory',
+  'os_cpu',
+  'os_disk',
+  'os_network',
+];
 const SINCE: Record<string, number> = { io: 16, subscription_stats: 15, recovery_prefetch: 15 };
 
 describe('probe definitions', () => {

@@ -77,3 +77,49 @@ export const osCpu = defineProbe({
     },
   ],
 });
+
+export const osDisk = defineProbe({
+  ...base,
+  name: 'os_disk',
+  title: 'OS disks',
+  description: 'Space per mounted file system of the database host (system_stats extension).',
+  sources: ['pg_sys_disk_info()'],
+  intervalSeconds: 300,
+  columns: [
+    { name: 'mount_point', type: 'text', key: true },
+    { name: 'total_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'used_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'available_bytes', type: 'bigint', unit: 'bytes' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT mount_point::text, total_space::bigint AS total_bytes, used_space::bigint AS used_bytes,
+                   available_space::bigint AS available_bytes
+              FROM pg_sys_disk_info()`,
+    },
+  ],
+});
+
+export const osNetwork = defineProbe({
+  ...base,
+  name: 'os_network',
+  title: 'OS network',
+  description:
+    'Bytes and errors per network interface of the database host (system_stats extension).',
+  sources: ['pg_sys_network_info()'],
+  columns: [
+    { name: 'interface_name', type: 'text', key: true },
+    { name: 'tx_bytes', type: 'bigint', counter: true, unit: 'bytes' },
+    { name: 'rx_bytes', type: 'bigint', counter: true, unit: 'bytes' },
+    { name: 'tx_errors', type: 'bigint', counter: true },
+    { name: 'rx_errors', type: 'bigint', counter: true },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT interface_name::text, tx_bytes::bigint, rx_bytes::bigint, tx_errors::bigint, rx_errors::bigint
+              FROM pg_sys_network_info()`,
+    },
+  ],
+});

@@ -281,3 +281,28 @@ export const spockSubscriptions = defineProbe({
     },
   ],
 });
+
+export const spockExceptions = defineProbe({
+  name: 'spock_exceptions',
+  title: 'Spock apply exceptions',
+  description:
+    'Rows in the Spock exception log (changes that failed to apply), when spock is installed.',
+  sources: ['spock.exception_log'],
+  scope: 'database',
+  intervalSeconds: 60,
+  requiresExtension: 'spock',
+  columns: [{ name: 'exceptions', type: 'bigint', unit: 'count' }],
+  sql: [{ minVersion: V14, sql: `SELECT count(*)::bigint AS exceptions FROM spock.exception_log` }],
+});
+
+export const spockResolutions = defineProbe({
+  name: 'spock_resolutions',
+  title: 'Spock conflict resolutions',
+  description: 'Conflicts Spock resolved automatically, when spock is installed.',
+  sources: ['spock.resolutions'],
+  scope: 'database',
+  intervalSeconds: 60,
+  requiresExtension: 'spock',
+  columns: [{ name: 'resolutions', type: 'bigint', unit: 'count' }],
+  sql: [{ minVersion: V14, sql: `SELECT count(*)::bigint AS resolutions FROM spock.resolutions` }],
+});
