@@ -1,0 +1,75 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type Page } from '@playwright/test';
+
+const baseUrl = () => process.env.PGVIGIL_E2E_BASE_URL ?? '';
+// the admin the first-run test creates; created here when this file runs alone
+const ADMIN = { username: 'admin', password: 'violet-harbour-42' };
+
+async function signIn(page: Page) {
+  await page.goto(`${baseUrl()}/`);
+  // unauthenticated visits pass through /login before /setup on a fresh install
+  const action = page.getByRole('button', { name: /^(Create admin account|Sign in)$/ });
+  await expect(action).toBeVisible();
+  if ((await action.textContent()) === 'Create admin account') {
+    await page.getByLabel('User name').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+    await expect(page).not.toHaveURL(/\/setup$/);
+    return;
+  }
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+test('alerting pages: a webhook channel receives a test message; a blackout shows its next windows; the rule catalog is listed', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const received: string[] = [];
+  const sink = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const hook = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/secret-hook`;
+  try {
+    await signIn(page);
+
+    await page.goto(`${baseUrl()}/channels`);
+    const form = page.getByRole('form', { name: 'New channel' });
+    await form.getByLabel('Type').selectOption('webhook');
+    await form.getByLabel('Name').fill('e2e hook');
+    await form.getByLabel('Webhook URL').fill(hook);
+    await form.getByRole('button', { name: 'Add channel' }).click();
+    const row = page.getByRole('row', { name: /e2e hook/ });
+    await expect(row).toContainText('127.0.0.1');
+    await expect(page.locator('body')).not.toContainText('secret-hook');
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await expect(row.getByRole('status')).toHaveText(/delivered/);
+    expect(JSON.parse(received[0] ?? '{}')).toMatchObject({ kind: 'test' });
+
+    await page.goto(`${baseUrl()}/blackouts`);
+    const b = page.getByRole('form', { name: 'New blackout' });
+    await b.getByLabel('Name').fill('nightly maintenance');
+    await b.getByLabel('Cron').fill('0 2 * * *');
+    await b.getByLabel('Duration (min)').fill('30');
+    await b.getByRole('button', { name: 'Add blackout' }).click();
+    const upcoming = page.getByRole('region', { name: 'Upcoming windows' });
+    await expect(upcoming.getByText(/nightly maintenance/).first()).toBeVisible();
+    expect(await upcoming.getByText(/nightly maintenance/).count()).toBeGreaterThanOrEqual(13);
+
+    await page.goto(`${baseUrl()}/rules`);
+    await expect(page.getByTestId('rule-connections_used')).toContainText('Connections used');
+    await page.goto(`${baseUrl()}/alerts?view=history`);
+    await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
+  } finally {
+    sink.close();
+  }
+});
