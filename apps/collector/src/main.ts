@@ -35,12 +35,13 @@ async function main() {
     bufferRows: env.PGVIGIL_COLLECTOR_BUFFER_ROWS,
     log,
   });
+  // Beat first: creating every probe's tables on a new datastore takes a few seconds.
+  const heartbeat = startHeartbeat(db, 'collector', instanceId, () => collector.info());
   // Tables first (the collector creates them), then their partitions.
   await collector.start();
   await maintenance
     .runNow()
     .catch((err: unknown) => log(`partition maintenance failed: ${String(err)}`));
-  const heartbeat = startHeartbeat(db, 'collector', instanceId, () => collector.info());
   log(`collector ${instanceId} started`);
 
   const shutdown = async () => {
