@@ -2,6 +2,7 @@
 
 import { ROLES } from '@pgvigil/db/domain';
 import type { User } from '@pgvigil/db/accounts';
+import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
 import { DataTable, OptionsSelect, RowActions, RowButton } from './data-table';
@@ -79,16 +80,25 @@ export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
             </td>
             <td>{u.disabled ? 'disabled' : 'active'}</td>
             <RowActions>
-              <RowButton onClick={() => patch(u, { disabled: !u.disabled })}>
-                {u.disabled ? 'Enable' : 'Disable'}
-              </RowButton>
-              <RowButton onClick={() => resetPassword(u)}>Reset password</RowButton>
-              <RowButton
-                kind="danger"
-                onClick={() => remove(`/users/${u.id}`, `Delete user ${u.username}?`)}
-              >
-                Delete
-              </RowButton>
+              {u.id === me ? (
+                // Disabling or deleting yourself locks you out; your own password needs the current one.
+                <Link className={styles.hint} href="/settings/tokens">
+                  Change your password
+                </Link>
+              ) : (
+                <>
+                  <RowButton onClick={() => patch(u, { disabled: !u.disabled })}>
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </RowButton>
+                  <RowButton onClick={() => resetPassword(u)}>Reset password</RowButton>
+                  <RowButton
+                    kind="danger"
+                    onClick={() => remove(`/users/${u.id}`, `Delete user ${u.username}?`)}
+                  >
+                    Delete
+                  </RowButton>
+                </>
+              )}
             </RowActions>
           </tr>
         ))}
