@@ -69,6 +69,7 @@ describe('built-in catalog', () => {
       'database_size',
       'prepared_transaction_age',
       'spock_subscription_down',
+      'spock_exceptions',
       'lock_wait_time',
       'disk_used',
       'metrics_stale',

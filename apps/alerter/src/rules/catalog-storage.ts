@@ -209,6 +209,22 @@ export const STORAGE_RULES: RuleDefinition[] = [
     runbook: 'Look at the biggest tables and indexes, retention of old data and bloat.',
   }),
   define({
+    key: 'spock_exceptions',
+    name: 'Spock exceptions',
+    category: 'replication',
+    source: { probe: 'spock_exceptions', columns: ['exceptions'], derive: column('exceptions') },
+    aggregation: 'delta',
+    warning: 0,
+    critical: null,
+    forSeconds: 0,
+    unit: 'count',
+    enabledByDefault: false,
+    explanation:
+      'New rows in spock.exception_log in the last 15 minutes: changes the Spock apply worker could not apply.',
+    runbook:
+      'Read spock.exception_log for the failing table and operation, fix the conflict, and resolve the entries.',
+  }),
+  define({
     key: 'spock_subscription_down',
     name: 'Spock subscription not replicating',
     category: 'replication',
@@ -235,16 +251,15 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'os',
     source: {
       probe: 'os_disk',
-      columns: ['used_pct'],
+      columns: ['used_bytes', 'total_bytes'],
       objectKeys: ['mount_point'],
-      derive: column('used_pct'),
+      derive: expr((v) => pct(v('used_bytes'), v('total_bytes'))),
     },
     warning: 80,
     critical: 90,
     unit: 'percent',
     enabledByDefault: false,
-    explanation:
-      'Filesystem usage. Needs a disk probe (os_disk), which the collector does not have yet.',
+    explanation: 'Filesystem usage per mount point (system_stats extension).',
     runbook: 'Find what grows (WAL, a table, logs) and add space before it fills.',
   }),
   define({

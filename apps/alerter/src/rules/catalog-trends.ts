@@ -1,4 +1,4 @@
-import { column, ratioOfIncreases } from './derive';
+import { column, expr, pct, ratioOfIncreases } from './derive';
 import { define } from './catalog-core';
 import type { Derive, RuleDefinition } from './types';
 
@@ -31,9 +31,9 @@ export const TREND_RULES: RuleDefinition[] = [
     category: 'storage',
     source: {
       probe: 'os_disk',
-      columns: ['used_pct'],
+      columns: ['used_bytes', 'total_bytes'],
       objectKeys: ['mount_point'],
-      derive: column('used_pct'),
+      derive: expr((v) => pct(v('used_bytes'), v('total_bytes'))),
     },
     forecast: { limit: 100, windowDays: 7 },
     operator: '<',
