@@ -8,6 +8,9 @@ export const serverDatabasesInput = z.object({
   serverId: z.coerce.number().int().positive(),
 });
 
+// Shared-object rows and templates nobody connects to would only be noise.
+const HIDDEN = new Set(['(shared)', 'template0', 'template1']);
+
 export type ServerDatabase = {
   name: string;
   lastSeenAt: Date;
@@ -36,7 +39,7 @@ export async function listServerDatabases({
       maxAgeSeconds: 3600,
     });
     return rows
-      .filter((r) => typeof r.key.datname === 'string' && r.key.datname !== '(shared)')
+      .filter((r) => typeof r.key.datname === 'string' && !HIDDEN.has(r.key.datname))
       .map((r) => {
         const hit = r.rates.blks_hit ?? null;
         const read = r.rates.blks_read ?? null;

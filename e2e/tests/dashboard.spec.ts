@@ -1,0 +1,258 @@
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
+import pg from 'pg';
+import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+
+// The DBA's drill-down against the real stack monitoring a real PostgreSQL under a
+// bounded pgbench-like workload. The collector writes a sample a minute, so the
+// test waits for three samples (two rates, a line) before it opens the browser.
+
+const baseUrl = () => process.env.PGVIGIL_E2E_BASE_URL ?? '';
+const artifacts = path.join(import.meta.dirname, '..', 'artifacts');
+// The admin admin.spec.ts creates at first run; created here if this spec runs alone.
+const ADMIN = { username: 'admin', password: 'violet-harbour-42' };
+const VIEWER = { username: 'dba-viewer', password: 'quiet-lantern-73-e2e' };
+const MONITOR = { user: 'pgvigil_dash', password: 'dash-monitor-pw' };
+
+let root = '';
+let target: EmbeddedServer | undefined;
+let api: APIRequestContext | undefined;
+let serverId = 0;
+let clusterId = 0;
+let stopWorkload: (() => Promise<number>) | undefined;
+
+/** A bounded pgbench-like load: short read-write transactions, some rolled back. */
+function startWorkload(url: string, clients: number, maxTransactions: number) {
+  let stop = false;
+  let done = 0;
+  const run = async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      while (!stop && done < maxTransactions) {
+        const id = 1 + Math.floor(Math.random() * 1000);
+        await c.query('BEGIN');
+        await c.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [id]);
+        await c.query('INSERT INTO history (account_id, delta) VALUES ($1, 1)', [id]);
+        await c.query('SELECT balance FROM accounts WHERE id = $1', [id]);
+        await c.query(done % 20 === 0 ? 'ROLLBACK' : 'COMMIT');
+        done++;
+        if (done % 50 === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await c.end();
+    }
+  };
+  const runners = Array.from({ length: clients }, run);
+  return async () => {
+    stop = true;
+    await Promise.allSettled(runners);
+    return done;
+  };
+}
+
+/** The stack's embedded datastore, to plant an alert row the way the alerter writes it. */
+async function datastore(): Promise<pg.Client> {
+  const home = process.env.PGVIGIL_E2E_HOME ?? '';
+  const moved = await readFile(path.join(home, 'pgdata.location'), 'utf8').catch(() => null);
+  const dataDir = moved?.trim() || path.join(home, 'pgdata');
+  const port = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[3];
+  const password = (await readFile(path.join(home, 'datastore.password'), 'utf8')).trim();
+  const c = new pg.Client({
+    host: '127.0.0.1',
+    port: Number(port),
+    user: 'postgres',
+    password,
+    database: 'pgvigil',
+  });
+  await c.connect();
+  return c;
+}
+
+async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
+  const body = await res.json();
+  if (!res.ok()) throw new Error(`${res.url()}: ${res.status()} ${JSON.stringify(body)}`);
+  return body as T;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(360_000);
+  root = await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-dash-'));
+  await chmod(root, 0o755);
+  target = await startEmbedded({
+    dataDir: path.join(root, 'data'),
+    major: 18,
+    superuserPassword: 'dash-superuser',
+    settings: { shared_preload_libraries: 'pg_stat_statements', fsync: 'off' },
+  });
+  const su = new pg.Client({ connectionString: target.url() });
+  await su.connect();
+  await su.query(
+    `CREATE ROLE ${MONITOR.user} LOGIN PASSWORD '${MONITOR.password}' IN ROLE pg_monitor`,
+  );
+  await su.query('CREATE EXTENSION pg_stat_statements');
+  await su.query('CREATE DATABASE shop');
+  await su.end();
+  const shopUrl = target.url('shop');
+  const shop = new pg.Client({ connectionString: shopUrl });
+  await shop.connect();
+  await shop.query(`CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL);
+                    INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 1000) g;
+                    CREATE TABLE history (id bigserial PRIMARY KEY, account_id int, delta int, at timestamptz DEFAULT now());`);
+  await shop.end();
+  stopWorkload = startWorkload(shopUrl, 2, 300_000);
+
+  api = await request.newContext({
+    baseURL: baseUrl(),
+    extraHTTPHeaders: { Origin: baseUrl() },
+  });
+  const setup = await json<{ needed: boolean }>(await api.get('/api/v1/setup'));
+  if (setup.needed) await json(await api.post('/api/v1/setup', { data: ADMIN }));
+  else await json(await api.post('/api/v1/auth/login', { data: ADMIN }));
+  const viewer = await api.post('/api/v1/users', { data: { ...VIEWER, role: 'viewer' } });
+  expect([201, 409]).toContain(viewer.status());
+  const cluster = await json<{ cluster: { id: number } }>(
+    await api.post('/api/v1/clusters', { data: { name: 'e2e-shop', environment: 'production' } }),
+  );
+  clusterId = cluster.cluster.id;
+  const server = await json<{ server: { id: number } }>(
+    await api.post('/api/v1/servers', {
+      data: {
+        name: 'e2e-shop-primary',
+        url: `postgresql://${MONITOR.user}:${MONITOR.password}@127.0.0.1:${target.port}/postgres?sslmode=disable`,
+        clusterId,
+      },
+    }),
+  );
+  serverId = server.server.id;
+
+  // Poll the chart API as a script would until two rates exist.
+  await expect
+    .poll(
+      async () => {
+        const now = new Date();
+        const from = new Date(now.getTime() - 15 * 60_000).toISOString();
+        const chart = await json<{ rows: Array<Record<string, number | null>> }>(
+          await api!.get(
+            `/api/v1/servers/${serverId}/metrics/tps?from=${from}&to=${now.toISOString()}`,
+          ),
+        );
+        return chart.rows.filter((r) => (r.xact_commit ?? 0) > 1).length >= 2;
+      },
+      { timeout: 240_000, intervals: [5_000] },
+    )
+    .toBe(true);
+
+  const ds = await datastore();
+  try {
+    // Its own disabled rule, so the alerter's evaluation never resolves it mid-test.
+    await ds.query(
+      `WITH r AS (
+         INSERT INTO rules (key, name, kind, enabled) VALUES ('e2e-dashboard', 'Cache hit ratio (e2e)', 'custom', false)
+         ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name RETURNING id)
+       INSERT INTO alerts (rule_id, server_id, database_name, fingerprint, state, severity, message, fired_at)
+       SELECT id, $1::bigint, 'shop', 'e2e-dashboard-' || $1::text, 'firing', 'warning',
+              'e2e: planted alert on database shop', now() - interval '5 minutes'
+         FROM r`,
+      [serverId],
+    );
+  } finally {
+    await ds.end();
+  }
+});
+
+test.afterAll(async () => {
+  const transactions = await stopWorkload?.();
+  console.log(`dashboard e2e: workload ran ${transactions ?? 0} transactions`);
+  await api?.dispose();
+  await target?.stop();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(artifacts, `dashboard-${name}.png`), fullPage: true });
+
+/** A chart has drawn real data: an SVG area series, not the empty, error or loading state. */
+async function expectChartDrawn(page: Page, chart: string) {
+  const panel = page.locator(`[data-chart="${chart}"]`).first();
+  await expect(panel.locator('svg .recharts-area').first()).toBeAttached();
+  await expect(panel).not.toContainText('No data');
+}
+
+test('a viewer drills fleet -> cluster -> server -> database with real numbers, changes the range and follows an alert', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByLabel('User name').fill(VIEWER.username);
+  await page.getByLabel('Password').fill(VIEWER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(`${baseUrl()}/`);
+
+  // Fleet: navigation without admin entries, the alert on top, the server with a live TPS.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Fleet' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0);
+  // The alerter may resolve the planted alert or fire its own (e.g. a recent restart):
+  // either way there is an active alert on the server, linking to its page and window.
+  const alertLink = page
+    .getByRole('list', { name: 'Active alerts' })
+    .getByRole('listitem')
+    .filter({ hasText: 'e2e-shop-primary' })
+    .first()
+    .getByRole('link');
+  const alertHref = await alertLink.getAttribute('href');
+  expect(alertHref).toMatch(new RegExp(`^/servers/${serverId}(/databases/shop)?\\?from=`));
+  await page.getByLabel('Search servers').fill('e2e-shop');
+  const row = page.getByRole('row', { name: /e2e-shop-primary/ });
+  await expect(row).toBeVisible();
+  const tps = await row.locator('td').nth(5).innerText();
+  expect(Number.parseFloat(tps)).toBeGreaterThan(0);
+  await shot(page, 'fleet');
+
+  // Cluster
+  await row.getByRole('link', { name: 'e2e-shop', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/clusters/${clusterId}`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('e2e-shop');
+  await expect(page.getByRole('table')).toContainText('e2e-shop-primary');
+  await expectChartDrawn(page, 'tps');
+  await shot(page, 'cluster');
+
+  // Server: summary, charts with data, databases with real rates.
+  await page.getByRole('table').getByRole('link', { name: 'e2e-shop-primary' }).click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}`));
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('e2e-shop');
+  await expect(page.locator('.summary-list')).toContainText(/warning|critical/);
+  await expectChartDrawn(page, 'tps');
+  await expectChartDrawn(page, 'sessions');
+  const dbRow = page.getByRole('row', { name: /^shop/ });
+  await expect(dbRow).toBeVisible();
+  expect(Number.parseFloat(await dbRow.locator('td').nth(1).innerText())).toBeGreaterThan(0);
+  await shot(page, 'server');
+  // scripts/screenshot.ts: the README's picture, at laptop size, light theme.
+  if (process.env.PGVIGIL_SCREENSHOT_OUT) {
+    await page.mouse.move(0, 0); // no chart tooltip in the picture
+    await page.screenshot({ path: process.env.PGVIGIL_SCREENSHOT_OUT });
+  }
+
+  // Time range: a preset goes into the URL and the charts follow.
+  await page.getByRole('radio', { name: '6h' }).click();
+  await expect(page).toHaveURL(/range=6h/);
+  await expectChartDrawn(page, 'tps');
+
+  // Database
+  await dbRow.getByRole('link', { name: 'shop' }).click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}/databases/shop\\?range=6h`));
+  await expectChartDrawn(page, 'tps');
+  await shot(page, 'database');
+
+  // An alert link opens the page and window it concerns.
+  await page.goto(`${baseUrl()}${alertHref}`);
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}(/databases/shop)?\\?from=`));
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectChartDrawn(page, 'tps');
+  await shot(page, 'alert-link');
+});
