@@ -11,7 +11,7 @@
 //   npx tsx scripts/bench/cycle-cost.ts
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
@@ -189,6 +189,7 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
         series = body.split('\n').filter((l) => l && !l.startsWith('#')).length;
       } finally {
         exporter.kill('SIGTERM');
+        await rm(queries, { force: true });
       }
     }
 
