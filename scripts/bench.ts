@@ -6,3 +6,5 @@ const { benchCycleCost } = await import('./bench/cycle-cost');
 await benchCycleCost();
 const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
+// Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
+await import('./bench/alerter');
