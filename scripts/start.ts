@@ -102,6 +102,7 @@ async function main() {
       DATABASE_URL: datastore.url,
       PGVIGIL_HOME: env.home,
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
+      ...(env.PGVIGIL_TRUST_PROXY ? { PGVIGIL_TRUST_PROXY: env.PGVIGIL_TRUST_PROXY } : {}),
       NEXT_TELEMETRY_DISABLED: '1',
     };
     const tsx = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];

@@ -10,6 +10,7 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_BASE_URL: envVars.url.optional(),
   SMTP_URL: z.string().optional(),
+  PGVIGIL_TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 
 export type PlatformEnv = z.infer<typeof schema> & { home: string };
