@@ -123,14 +123,6 @@ export class Collector {
         ttlSeconds: this.o.leaseTtlSeconds ?? 30,
         liveSeconds: this.o.leaseLiveSeconds ?? 30,
       });
-      const clusters = new Map(
-        (
-          await db.query<{ id: number; cluster_id: number | null }>(
-            'SELECT id, cluster_id FROM servers WHERE id = ANY($1)',
-            [held.map((h) => h.serverId)],
-          )
-        ).map((r) => [r.id, r.cluster_id]),
-      );
       const keep = new Set(held.map((h) => h.serverId));
       for (const [id, w] of this.workers) {
         const lease = held.find((h) => h.serverId === id);
@@ -141,7 +133,7 @@ export class Collector {
       }
       for (const h of held) {
         if (this.workers.has(h.serverId)) continue;
-        const worker = this.createWorker(h.serverId, clusters.get(h.serverId) ?? null);
+        const worker = this.createWorker(h.serverId, h.clusterId);
         this.workers.set(h.serverId, { worker, updatedAt: h.updatedAt.getTime() });
         worker.start();
       }

@@ -12,6 +12,7 @@ export interface LeaseOptions {
 
 export interface LeasedServer {
   serverId: number;
+  clusterId: number | null;
   /** servers.updated_at: a change means the worker must reload its settings */
   updatedAt: Date;
 }
@@ -72,7 +73,7 @@ export async function syncLeases(db: Db, options: LeaseOptions): Promise<LeasedS
       );
     }
     return q.query<LeasedServer & Record<string, unknown>>(
-      `SELECT l.server_id AS "serverId", s.updated_at AS "updatedAt"
+      `SELECT l.server_id AS "serverId", s.cluster_id AS "clusterId", s.updated_at AS "updatedAt"
          FROM collector_leases l JOIN servers s ON s.id = l.server_id
         WHERE l.collector_id = $1 ORDER BY l.server_id`,
       [collectorId],
