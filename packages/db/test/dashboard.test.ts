@@ -3,6 +3,7 @@ import {
   bucketSecondsFor,
   getServerOverview,
   listActiveAlerts,
+  listDatabaseTables,
   listFleet,
   listTopQueries,
   readChart,
@@ -322,6 +323,69 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       input: { serverId: server, from: at(0), to: at(10), includeOwn: 'true', sort: 'calls' },
     });
     expect(own.queries.map((q) => q.queryid)).toEqual(['3', '1', '2']);
+  });
+
+  it("lists a database's tables from the newest sample, largest first, with scan rates", async () => {
+    const server = ids['db-00']!;
+    expect(
+      await listDatabaseTables({
+        db: ds.db,
+        input: { serverId: server, database: 'app' },
+        at: at(20),
+      }),
+    ).toEqual([]);
+    const tables: MetricSpec = {
+      name: 'tables',
+      scope: 'database',
+      intervalSeconds: 600,
+      retentionDays: 7,
+      changeTracked: false,
+      columns: [
+        { name: 'schemaname', type: 'text', key: true },
+        { name: 'relname', type: 'text', key: true },
+        { name: 'seq_scan', type: 'bigint', counter: true },
+        { name: 'n_dead_tup', type: 'bigint' },
+        { name: 'heap_bytes', type: 'bigint' },
+        { name: 'index_bytes', type: 'bigint' },
+      ],
+    };
+    await ensureMetricTable(ds.db, tables, t0);
+    const row = (relname: string, seq: number, heap: number) => ({
+      schemaname: 'public',
+      relname,
+      seq_scan: seq,
+      n_dead_tup: 3,
+      heap_bytes: heap,
+      index_bytes: 100,
+    });
+    await writeSamples(ds.db, [
+      {
+        spec: tables,
+        samples: [
+          {
+            collectedAt: at(0),
+            serverId: server,
+            database: 'app',
+            rows: [row('small', 0, 10), row('big', 0, 5000)],
+          },
+          {
+            collectedAt: at(10),
+            serverId: server,
+            database: 'app',
+            rows: [row('small', 600, 10), row('big', 60, 5000)],
+          },
+        ],
+      },
+    ]);
+    const list = await listDatabaseTables({
+      db: ds.db,
+      input: { serverId: server, database: 'app' },
+      at: at(20),
+    });
+    expect(list.map((t) => [t.relname, t.totalBytes, t.seqScansPerSecond, t.deadTuples])).toEqual([
+      ['big', 5100, 0.1, 3],
+      ['small', 110, 1, 3],
+    ]);
   });
 
   it('says what to do when a probe has never been collected', async () => {

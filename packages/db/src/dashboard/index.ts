@@ -10,3 +10,4 @@ export * from './chart-series';
 export * from './list-server-databases';
 export * from './list-top-queries';
 export * from './key-rates';
+export * from './list-database-tables';

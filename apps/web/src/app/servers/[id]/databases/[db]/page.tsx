@@ -1,4 +1,10 @@
-import { CHARTS, getServerOverview, listActiveAlerts } from '@pgvigil/db/dashboard';
+import {
+  CHARTS,
+  getServerOverview,
+  listActiveAlerts,
+  listDatabaseTables,
+} from '@pgvigil/db/dashboard';
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { loadOrNotFound } from '@/components/dashboard/load';
@@ -28,9 +34,10 @@ export default async function DatabasePage({
   const server = await loadOrNotFound(() =>
     getServerOverview({ db: db(), input: { id }, at: now }),
   );
-  const [{ query, window, compare }, alerts] = await Promise.all([
+  const [{ query, window, compare }, alerts, tables] = await Promise.all([
     pageWindow(searchParams, now),
     listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
+    listDatabaseTables({ db: db(), input: { serverId: server.id, database: name }, at: now }),
   ]);
   const crumbs = [
     { label: 'Fleet', href: '/' },
@@ -62,11 +69,50 @@ export default async function DatabasePage({
         />
       </section>
       <section className="section panel" aria-labelledby="tables-title">
-        <h2 id="tables-title">Tables and indexes</h2>
-        <EmptyState title="No table statistics collected for this database yet">
-          Per-table and per-index statistics (size, scans, dead tuples, vacuum) appear here once the
-          collector runs its table probes in <code>{name}</code>.
-        </EmptyState>
+        <h2 id="tables-title">Tables</h2>
+        {tables.length === 0 ? (
+          <EmptyState title="No table statistics collected for this database yet">
+            Per-table statistics (size, scans, dead tuples, vacuum) appear here once the collector
+            has run its table probe in <code>{name}</code> (every 10 minutes).
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="data" aria-label="Tables">
+              <thead>
+                <tr>
+                  <th>Table</th>
+                  <th className="num">Total size</th>
+                  <th className="num">Live tuples</th>
+                  <th className="num">Dead tuples</th>
+                  <th className="num">Dead %</th>
+                  <th className="num">Seq scans/s</th>
+                  <th className="num">Index scans/s</th>
+                  <th>Last autovacuum</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tables.map((t) => (
+                  <tr key={`${t.schemaname}.${t.relname}`}>
+                    <td>
+                      {t.schemaname}.{t.relname}
+                    </td>
+                    <td className="num">{formatBytes(t.totalBytes)}</td>
+                    <td className="num">{formatNumber(t.liveTuples)}</td>
+                    <td className="num">{formatNumber(t.deadTuples)}</td>
+                    <td className="num">{t.deadPct == null ? '—' : `${t.deadPct.toFixed(1)}%`}</td>
+                    <td className="num">{formatNumber(t.seqScansPerSecond)}</td>
+                    <td className="num">{formatNumber(t.idxScansPerSecond)}</td>
+                    <td className="muted">
+                      {t.lastAutovacuum
+                        ? t.lastAutovacuum.toISOString().slice(0, 16).replace('T', ' ')
+                        : 'never'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </>
   );
