@@ -102,7 +102,17 @@ async function main() {
       DATABASE_URL: datastore.url,
       PGVIGIL_HOME: env.home,
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
-      ...(env.PGVIGIL_TRUST_PROXY ? { PGVIGIL_TRUST_PROXY: env.PGVIGIL_TRUST_PROXY } : {}),
+      // Optional settings reach the apps only when set, so each app's own default applies.
+      ...Object.fromEntries(
+        (
+          [
+            'PGVIGIL_SECRET_KEY',
+            'PGVIGIL_SECRET_KEY_PREVIOUS',
+            'PGVIGIL_TRUST_PROXY',
+            'SMTP_URL',
+          ] as const
+        ).flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+      ),
       NEXT_TELEMETRY_DISABLED: '1',
     };
     const tsx = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];
