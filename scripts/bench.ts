@@ -1,4 +1,6 @@
 // `npm run bench`: benchmarks print ratios against a reference measured in the same run.
+// Dashboard read benchmark (figures in docs/performance.md); runs when imported.
+await import('./bench/dashboard');
 // Collector benchmarks (figures in docs/performance.md).
 const { benchIngest } = await import('./bench/ingest');
 await benchIngest();
