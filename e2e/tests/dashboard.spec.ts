@@ -166,9 +166,13 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   const transactions = await stopWorkload?.();
   console.log(`dashboard e2e: workload ran ${transactions ?? 0} transactions`);
-  await api?.dispose();
-  await target?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
+  try {
+    await api?.dispose();
+  } finally {
+    // the monitored server must never outlive the test, whatever failed before
+    await target?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  }
 });
 
 const shot = (page: Page, name: string) =>
