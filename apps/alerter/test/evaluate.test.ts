@@ -63,6 +63,16 @@ describe('evaluate', () => {
     });
   });
 
+  it('never moves the clearing line outside the range the value can take', () => {
+    const c = cond({ operator: '<', warning: 98, critical: null, range: { min: 0, max: 100 } });
+    const full = series([100]);
+    expect(evaluate(c, full, end(full), 'warning').kind).toBe('clear');
+    const almost = series([99]);
+    expect(evaluate(c, almost, end(almost), 'warning').kind).toBe('breach');
+    const up = cond({ operator: '<', warning: null, critical: 1, hysteresis: 0 });
+    expect(evaluate(up, series([1]), end(series([1])), 'critical').kind).toBe('clear');
+  });
+
   it('supports below-threshold rules (cache hit ratio < 90)', () => {
     const c = cond({ operator: '<', warning: 90, critical: 80 });
     const s = series([85]);

@@ -3,7 +3,13 @@ import { createChannel } from '@pgvigil/db/alerting';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
-import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
+import {
+  connectionSettingsSchema,
+  connectTarget,
+  getProbe,
+  loadProbeContext,
+  runProbe,
+} from '@pgvigil/probes';
 import { CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '../src/notify';
 import type { ChannelType } from '@pgvigil/db';
 
@@ -76,4 +82,43 @@ export async function collect(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The collector's part of a cycle against a server it cannot reach: the real
+ * connection attempt and classification, then the `connectivity` row the collector's
+ * server worker writes on a failed connect (up = false, error_code).
+ */
+export async function collectUnreachable(db: Db, serverId: number, monitoredUrl: string, at: Date) {
+  const u = new URL(monitoredUrl);
+  const result = await connectTarget(
+    connectionSettingsSchema.parse({
+      host: u.hostname,
+      port: Number(u.port),
+      dbname: u.pathname.slice(1),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      sslmode: 'disable',
+    }),
+    { timeoutMs: 5_000 },
+  );
+  if (result.ok) {
+    await result.connection.client.end();
+    throw new Error('the server is reachable');
+  }
+  const probe = getProbe('connectivity')!;
+  await ensureMetricTable(db, probe, at);
+  await writeSamples(db, [
+    {
+      spec: probe,
+      samples: [
+        {
+          collectedAt: at,
+          serverId,
+          rows: [{ up: false, rtt_ms: null, error_code: result.failure.code }],
+        },
+      ],
+    },
+  ]);
+  return result.failure.code;
 }

@@ -21,6 +21,11 @@ export interface Condition {
   critical: number | null;
   /** how far back past the threshold a value must go to clear, as a fraction of it */
   hysteresis: number;
+  /**
+   * Values the metric can take (a percentage cannot pass 100). The relaxed line
+   * never leaves this range, or an alert near its edge could never clear.
+   */
+  range?: { min: number; max: number };
   /** no sample newer than this is `missing` */
   staleSeconds: number;
 }
@@ -69,9 +74,16 @@ const compare = (op: Operator, value: number, threshold: number) =>
         : value <= threshold;
 
 /** The threshold moved back by the hysteresis margin, used while an alert is active. */
-function relaxed(op: Operator, threshold: number, hysteresis: number): number {
+function relaxed(
+  op: Operator,
+  threshold: number,
+  hysteresis: number,
+  range: { min: number; max: number } = { min: -Infinity, max: Infinity },
+): number {
   const margin = Math.abs(threshold) * hysteresis;
-  return op === '>' || op === '>=' ? threshold - margin : threshold + margin;
+  if (op === '>' || op === '>=')
+    return Math.max(threshold - margin, Math.min(threshold, range.min));
+  return Math.min(threshold + margin, Math.max(threshold, range.max));
 }
 
 /**
@@ -101,7 +113,9 @@ export function evaluate(
   for (const [severity, threshold] of levels) {
     if (threshold === null) continue;
     const keep = active === severity || (active === 'critical' && severity === 'warning');
-    const line = keep ? relaxed(condition.operator, threshold, condition.hysteresis) : threshold;
+    const line = keep
+      ? relaxed(condition.operator, threshold, condition.hysteresis, condition.range)
+      : threshold;
     if (compare(condition.operator, value, line)) {
       return { kind: 'breach', severity, value, threshold };
     }

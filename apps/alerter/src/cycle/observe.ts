@@ -93,7 +93,9 @@ export function observe(
     operator: def.operator,
     warning: tuning.warning,
     critical: tuning.critical,
-    hysteresis: 0.05,
+    // a yes/no metric has no "almost": up = 1 must clear `up < 1`
+    hysteresis: def.unit === 'bool' ? 0 : 0.05,
+    ...(def.unit === 'percent' ? { range: { min: 0, max: 100 } } : {}),
     staleSeconds,
   };
   if (def.kind === 'forecast') {

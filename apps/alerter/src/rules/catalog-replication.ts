@@ -1,4 +1,4 @@
-import { column } from './derive';
+import { column, growthWithin, shareWithin } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { RuleDefinition } from './types';
 
@@ -231,15 +231,18 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     key: 'wal_directory_growth',
     name: 'WAL directory growth',
     category: 'wal',
-    source: { probe: 'wal_directory', columns: ['size_bytes'], derive: column('size_bytes') },
-    aggregation: 'delta',
+    source: {
+      probe: 'wal_directory',
+      columns: ['size_bytes'],
+      derive: growthWithin('size_bytes', 3600),
+    },
     windowSeconds: 3600,
     warning: 5 * GiB,
     critical: 20 * GiB,
     forSeconds: 0,
     unit: 'bytes',
     explanation:
-      'Growth of pg_wal over the last hour. WAL that is not recycled is held by a slot, a failing archiver or wal_keep_size.',
+      'Growth of pg_wal over the last hour (above its lowest size in that hour: recycling is not growth). WAL that is not recycled is held by a slot, a failing archiver or wal_keep_size.',
     runbook:
       'Check slot retention and archiver status first; then max_wal_size and checkpoint frequency.',
   }),
@@ -250,25 +253,15 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     source: {
       probe: 'checkpointer',
       columns: ['num_timed', 'num_requested'],
-      derive: (rows) => {
-        const out = [];
-        for (let i = 1; i < rows.length; i++) {
-          const d = (c: string) => Number(rows[i]!.values[c]) - Number(rows[i - 1]!.values[c]);
-          const req = d('num_requested');
-          const all = req + d('num_timed');
-          out.push({ at: rows[i]!.at, value: req < 0 || all <= 0 ? null : (100 * req) / all });
-        }
-        return out;
-      },
+      derive: shareWithin(['num_requested'], ['num_requested', 'num_timed'], 3600),
     },
-    aggregation: 'avg',
     windowSeconds: 3600,
     warning: 50,
     critical: null,
     forSeconds: 0,
     unit: 'percent',
     explanation:
-      'Checkpoints forced by max_wal_size as a share of all checkpoints over an hour: the server writes more WAL than max_wal_size allows between timed checkpoints.',
+      'Checkpoints forced by max_wal_size (or a manual CHECKPOINT) as a share of all checkpoints over an hour; an hour without checkpoints is 0 %. High means the server writes more WAL than max_wal_size allows between timed checkpoints.',
     runbook: 'Raise max_wal_size so checkpoints happen on checkpoint_timeout.',
   }),
 ];

@@ -168,7 +168,8 @@ export const STORAGE_RULES: RuleDefinition[] = [
     defaultSeverity: 'info',
     explanation:
       'Settings changed in the configuration whose new value only applies after a restart (pg_settings.pending_restart).',
-    runbook: 'Plan a restart, or revert the change; the settings page lists them.',
+    runbook:
+      'Plan a restart, or revert the change by setting the running value again (ALTER SYSTEM RESET can leave the flag set until a restart); the settings page lists them.',
   }),
   define({
     key: 'checksum_failures',

@@ -72,3 +72,43 @@ export const maxPerSample =
     }
     return out;
   };
+
+/**
+ * For a gauge (pg_wal size): how far each sample is above the lowest value of the
+ * `seconds` before it. A shrink (checkpoint recycling WAL) is not growth, unlike a
+ * counter's `delta`, which would read it as a reset.
+ */
+export const growthWithin =
+  (name: string, seconds: number): Derive =>
+  (rows) =>
+    rows.map((r, i) => {
+      const v = num(r.values[name]);
+      if (v === null) return { at: r.at, value: null };
+      let low = v;
+      for (let j = i - 1; j >= 0 && rows[j]!.at.getTime() >= r.at.getTime() - seconds * 1000; j--) {
+        const p = num(rows[j]!.values[name]);
+        if (p !== null && p < low) low = p;
+      }
+      return { at: r.at, value: v - low };
+    });
+
+/**
+ * For each sample, 100 * increase(num) / increase(den) over the `seconds` before
+ * it (reset intervals skipped). A window with no activity at all is 0, not
+ * unknown: no checkpoint means none was forced, so an old alert can clear.
+ */
+export const shareWithin =
+  (numerator: readonly string[], denominator: readonly string[], seconds: number): Derive =>
+  (rows) =>
+    rows.map((r, i) => {
+      let n = 0;
+      let d = 0;
+      for (let j = i; j >= 1 && rows[j - 1]!.at.getTime() >= r.at.getTime() - seconds * 1000; j--) {
+        const dn = deltas(rows[j - 1]!, rows[j]!, numerator);
+        const dd = deltas(rows[j - 1]!, rows[j]!, denominator);
+        if (dn === null || dd === null) continue;
+        n += dn;
+        d += dd;
+      }
+      return { at: r.at, value: d > 0 ? (100 * n) / d : 0 };
+    });
