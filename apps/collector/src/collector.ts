@@ -3,6 +3,7 @@ import {
   ensureMetricTable,
   listProbeSettingRows,
   missingQueryIds,
+  readLastSnapshot,
   recordServerStatus,
   refreshRollup,
   releaseLeases,
@@ -56,6 +57,7 @@ export class Collector {
   private tablesReady = false;
   private readonly retention = new Map<string, number>();
   private flushing: Promise<void> | null = null;
+  private nextFlush: Promise<void> | null = null;
   private readonly probes: readonly ProbeDefinition[];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
@@ -197,17 +199,31 @@ export class Collector {
           }).catch((err: unknown) => this.stats.datastoreError(err)),
         missingQueryIds: (ids) => missingQueryIds(db, serverId, ids),
         saveQueryTexts: (texts) => saveQueryTexts(db, serverId, texts, new Date(this.now())),
-        onResult: (result, lateness, first) => this.stats.record(result, lateness, first),
+        lastSnapshot: async (probe, database) =>
+          (await readLastSnapshot(db, probe, serverId, database))?.rows ?? null,
+        onResult: (result, lateness, first, database) =>
+          this.stats.record(result, lateness, first, database),
         now: this.now,
         random: Math.random,
       },
     );
   }
 
-  /** Writes everything buffered; on failure the samples go back into the buffer. */
+  /**
+   * Writes everything buffered so far; on failure the samples go back into the buffer.
+   * A call during a flush waits for one more after it, which also writes what arrived
+   * meanwhile (stop() relies on that).
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
-    return this.flushing;
+    if (!this.flushing) {
+      this.flushing = this.flushOnce().finally(() => (this.flushing = null));
+      return this.flushing;
+    }
+    this.nextFlush ??= this.flushing.then(() => {
+      this.nextFlush = null;
+      return this.flush();
+    });
+    return this.nextFlush;
   }
 
   private async flushOnce(): Promise<void> {

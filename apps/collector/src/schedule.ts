@@ -44,9 +44,17 @@ export function nextDue(
   return next < now ? now + intervalMs + jitter : next;
 }
 
-/** First run: spread over the first interval (at most 10 s), so a start is not a burst. */
+/** How long after a start every probe has run once: the window first runs are spread over. */
+export const START_WINDOW_MS = 60_000;
+
+/**
+ * First run of a probe on a server: at a random point of its interval, or of the
+ * start-up window when the interval is longer. A collector starting (or taking over)
+ * a fleet otherwise runs every probe on every server at once, and the lanes need
+ * far longer than the probes' intervals to drain that burst.
+ */
 export function firstDue(now: number, intervalMs: number, random: number): number {
-  return now + random * Math.min(intervalMs, 10_000);
+  return now + random * Math.min(intervalMs, START_WINDOW_MS);
 }
 
 /** Backoff for an unreachable server: 5 s doubling up to 5 minutes. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ProbeSettingRow, Sample } from '@pgvigil/db/metrics';
 import {
   diffSnapshot,
@@ -13,6 +12,7 @@ import {
   type ProbeResult,
   type TargetConnection,
 } from '@pgvigil/probes';
+import { ChangeFilter, type StoredSnapshot } from './change-filter';
 import { backoffMs, effectiveSettings, firstDue, nextDue } from './schedule';
 
 export interface ServerRef {
@@ -34,8 +34,10 @@ export interface WorkerDeps {
   }): void;
   missingQueryIds(ids: string[]): Promise<string[]>;
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
+  /** the latest stored snapshot of a change-tracked probe (null: none yet) */
+  lastSnapshot: StoredSnapshot;
   /** `first`: the probe's first run on this server since the worker started (a spread start, not a schedule) */
-  onResult(result: ProbeResult, latenessMs: number, first: boolean): void;
+  onResult(result: ProbeResult, latenessMs: number, first: boolean, database?: string): void;
   now(): number;
   random(): number;
 }
@@ -58,7 +60,7 @@ export class ServerWorker {
   private retryAt = 0;
   private readonly due = new Map<string, number>();
   private readonly deltas = new Map<string, DeltaSnapshot>();
-  private readonly lastHash = new Map<string, string>();
+  private readonly changes: ChangeFilter;
   private readonly knownQueryIds = new Set<string>();
   private readonly ran = new Set<string>();
   private loops: Promise<void>[] = [];
@@ -66,7 +68,9 @@ export class ServerWorker {
   constructor(
     readonly server: ServerRef,
     private readonly deps: WorkerDeps,
-  ) {}
+  ) {
+    this.changes = new ChangeFilter(deps.lastSnapshot);
+  }
 
   start(): void {
     this.running = true;
@@ -247,7 +251,7 @@ export class ServerWorker {
     const startedAt = this.deps.now();
     const result = await runProbe(session.conn.client, probe, session.ctx);
     const runKey = `${probe.name}:${database ?? ''}`;
-    this.deps.onResult(result, Math.max(0, startedAt - scheduled), !this.ran.has(runKey));
+    this.deps.onResult(result, Math.max(0, startedAt - scheduled), !this.ran.has(runKey), database);
     this.ran.add(runKey);
     if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
     if (result.status === 'failed') return result.connectionLost === true;
@@ -260,10 +264,8 @@ export class ServerWorker {
       this.deltas.set(key, diff.snapshot);
       rows = diff.rows;
       await this.storeNewTexts(session, rows);
-    } else if (probe.changeTracked) {
-      const hash = createHash('sha1').update(JSON.stringify(rows)).digest('hex');
-      if (this.lastHash.get(key) === hash) return false;
-      this.lastHash.set(key, hash);
+    } else if (probe.changeTracked && !(await this.changes.changed(probe, database, rows))) {
+      return false;
     }
     this.deps.sink(probe, {
       collectedAt,

@@ -11,11 +11,11 @@ export class CollectorStats {
   private lastDatastoreError: string | null = null;
   private lastFailure: string | null = null;
 
-  record(result: ProbeResult, latenessMs: number, first = false): void {
+  record(result: ProbeResult, latenessMs: number, first = false, database?: string): void {
     this.runs += 1;
     if (result.status === 'failed') {
       this.failed += 1;
-      this.lastFailure = `${result.probe}: ${result.reason}`;
+      this.lastFailure = `${result.probe}${database ? ` in ${database}` : ''}: ${result.reason}`;
     }
     if (result.status === 'unavailable') this.unavailable += 1;
     // A first run starts inside a deliberate spread after start-up; steady state is what

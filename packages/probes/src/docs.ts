@@ -42,7 +42,11 @@ the COPY into it and the reads below all derive from it.
   in turn for database probes (databases discovered each pass). Each runs its probes one after
   another, so a probe never runs twice at once on a server. Intervals come from the probe, overridden
   by \`probe_settings\` (global -> cluster -> server, the most specific wins); runs keep their cadence
-  with up to 5 % jitter, and the first runs are spread over 10 s.
+  with up to 5 % jitter. The first run of each probe on a server after a start (or a takeover) is at
+  a random point of its interval, or of the first 60 s when the interval is longer, so a start is not
+  a burst: every probe is due within a minute of the start. Change-tracked probes compare that first run with
+  the latest snapshot stored for the server (and database), so a restart stores no copy of an
+  unchanged snapshot.
 - **Unreachable server**: marked \`down\` in \`server_status\` with the connection error class (the
   same codes as test-connection), a \`connectivity\` row with \`up = false\`, and retried after 5 s,
   doubling up to 5 minutes. Other servers are not delayed.

@@ -9,6 +9,7 @@ export {
   type ProbeClient,
   type ProbeContext,
 } from './run-probe';
+export { snapshotHash } from './snapshot-hash';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';

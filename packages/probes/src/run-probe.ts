@@ -38,7 +38,8 @@ export function isConnectionLoss(sqlState: string | undefined): boolean {
   );
 }
 
-function coerce(column: ColumnDef, value: unknown): unknown {
+/** A value as the probe definition types it (numbers, Date, boolean, string, JSON). */
+export function coerce(column: Pick<ColumnDef, 'type'>, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (column.type) {
     case 'int':

@@ -121,6 +121,16 @@ describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {
     }
   });
 
+  it('reports the connection slots reserved from ordinary logins', async () => {
+    const show = async (name: string) =>
+      Number((await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]);
+    const expected =
+      (await show('superuser_reserved_connections')) +
+      (major >= 16 ? await show('reserved_connections') : 0);
+    const r = results.get('activity_extremes');
+    expect(r?.status === 'ok' && r.rows[0]?.reserved_connections).toBe(expected);
+  });
+
   it('returns rows typed as declared', () => {
     const rows = (name: string) => {
       const r = results.get(name);

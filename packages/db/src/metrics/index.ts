@@ -5,6 +5,7 @@ export { writeSamples, copyLines, copyValue, type Sample, type SampleBatch } fro
 export { getMetricCatalog, listMetricCatalog, type CatalogEntry } from './catalog';
 export { counterRate } from './rates';
 export { readLatest, type ReadLatestInput, type LatestRow } from './read-latest';
+export { readLastSnapshot, type LastSnapshot } from './read-snapshot';
 export {
   readSeries,
   chooseResolution,

@@ -44,10 +44,18 @@ export const activityExtremes = defineProbe({
     { name: 'longest_xact_seconds', type: 'double', unit: 'seconds' },
     { name: 'longest_idle_in_xact_seconds', type: 'double', unit: 'seconds' },
     { name: 'oldest_backend_xmin_age', type: 'bigint', unit: 'xid' },
+    {
+      name: 'reserved_connections',
+      type: 'int',
+      unit: 'count',
+      description:
+        'slots ordinary logins cannot use: superuser_reserved_connections, plus reserved_connections from PostgreSQL 16',
+    },
   ],
   sql: [
     {
       minVersion: V14,
+      // reserved_connections does not exist before 16: read with missing_ok, it adds nothing there
       sql: `SELECT count(*) FILTER (WHERE backend_type = 'client backend')::int AS total_sessions,
                    count(*) FILTER (WHERE state = 'active' AND backend_type = 'client backend')::int AS active_sessions,
                    count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS waiting_sessions,
@@ -57,7 +65,9 @@ export const activityExtremes = defineProbe({
                    coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active' AND ${CLIENTS}), 0)::double precision AS longest_query_seconds,
                    coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE ${CLIENTS}), 0)::double precision AS longest_xact_seconds,
                    coalesce(max(extract(epoch FROM now() - state_change)) FILTER (WHERE state LIKE 'idle in transaction%'), 0)::double precision AS longest_idle_in_xact_seconds,
-                   coalesce(max(age(backend_xmin)) FILTER (WHERE pid <> pg_backend_pid()), 0)::bigint AS oldest_backend_xmin_age
+                   coalesce(max(age(backend_xmin)) FILTER (WHERE pid <> pg_backend_pid()), 0)::bigint AS oldest_backend_xmin_age,
+                   (current_setting('superuser_reserved_connections')::int
+                     + coalesce(current_setting('reserved_connections', true)::int, 0)) AS reserved_connections
               FROM pg_stat_activity`,
     },
   ],
