@@ -58,6 +58,10 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
   /** one collector pass of `probes` stamped `seconds` after the previous, then one cycle */
   async function step(seconds: number, ...probes: string[]) {
     at = new Date(at.getTime() + seconds * 1000);
+    // the test is the collector: it beats at the synthetic time it collects at
+    await ds.db.query(`UPDATE heartbeats SET last_seen_at = $1 WHERE component = 'collector'`, [
+      at,
+    ]);
     for (const p of probes) await collect(ds.db, serverId, url, p, at);
     await cycle();
   }
@@ -243,6 +247,19 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     expect(await state('archiver')).toBe('firing');
     await step(60, 'archiver', 'connectivity');
     expect(await state('archiver')).toBe('resolved');
+  });
+
+  it('invalid_index: the only index of its database dropped resolves, not no_data', async () => {
+    const state = await ruleFor('invalid_index', {});
+    await sql('CREATE TABLE dup (v int); INSERT INTO dup VALUES (1), (1)');
+    await sql('CREATE UNIQUE INDEX CONCURRENTLY dup_v ON dup (v)').catch(() => undefined);
+    await step(60, 'indexes', 'tables');
+    expect(await state()).toBe('firing');
+    await sql('DROP INDEX dup_v');
+    // the indexes probe now returns no rows, so the collector writes none; the tables
+    // probe of the same database keeps reporting, every 15 minutes here
+    for (let i = 0; i < 4; i++) await step(900, 'indexes', 'tables');
+    expect(await state()).toBe('resolved');
   });
 
   it('collector_down: no heartbeat for 2 minutes, then beats again', async () => {

@@ -7,13 +7,15 @@ import {
   listOpenAlerts,
   listOverrides,
   listRules,
-  probeFreshness,
+  latestSamples,
   probeIntervals,
   readRuleRows,
+  type LatestSample,
   type RuleRow,
 } from '@pgvigil/db/alerting';
 import type { BlackoutWindow } from '../core';
 import { BUILTIN_BY_KEY, customRule } from '../rules';
+import { newestSamples } from './absence';
 import { groupSeries, lookbackSeconds, type Series } from './observe';
 import type { PlanInput, PlanRule, ScopedBlackout } from './plan';
 
@@ -57,6 +59,38 @@ function toPlanRule(row: RuleRow, log: (m: string) => void): PlanRule | null {
   return def ? { id: row.id, def, tuning, overrides: [] } : null;
 }
 
+/** Per probe and server, how many of its intervals ago its newest sample is. */
+function staleness(
+  latest: readonly LatestSample[],
+  intervals: Map<string, { intervalSeconds: number }>,
+  at: Date,
+): Parameters<typeof groupSeries>[0] {
+  const newest = new Map<string, { probe: string; server: number; last: number }>();
+  for (const l of latest) {
+    // an empty result writes no sample: silence is not staleness for such probes
+    if (l.may_be_empty) continue;
+    const key = `${l.probe}\u0000${l.server_id}`;
+    const t = l.last.getTime();
+    if ((newest.get(key)?.last ?? -Infinity) < t)
+      newest.set(key, { probe: l.probe, server: l.server_id, last: t });
+  }
+  return [...newest.values()].flatMap((n) => {
+    const interval = intervals.get(n.probe)?.intervalSeconds;
+    if (!interval) return [];
+    return [
+      {
+        server_id: n.server,
+        database_name: null,
+        collected_at: at,
+        values: {
+          probe: n.probe,
+          intervals_behind: Math.floor((at.getTime() - n.last) / 1000 / interval),
+        },
+      },
+    ];
+  });
+}
+
 /** Everything one cycle needs, read from the datastore as of `at`. */
 export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<PlanInput> {
   const log = opts.log ?? (() => undefined);
@@ -70,6 +104,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
       listChannels(db),
       probeIntervals(db),
     ]);
+  const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
   const rules: PlanRule[] = [];
   for (const row of ruleRows) {
@@ -113,12 +148,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
           },
         ];
     } else if (probe === '$staleness') {
-      rows = (await probeFreshness(db, at)).map((f) => ({
-        server_id: f.server_id,
-        database_name: null,
-        collected_at: at,
-        values: { probe: f.probe, intervals_behind: f.intervals_behind },
-      }));
+      rows = staleness(latest, intervals, at);
     } else if (serverIds.length) {
       const columns = [
         ...new Set(
@@ -178,5 +208,10 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     deferredRuleIds: deferred,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,
+    collection: {
+      alive: collectorAge !== undefined && collectorAge < 300,
+      intervalSeconds: new Map([...intervals].map(([p, i]) => [p, i.intervalSeconds])),
+      newestSample: newestSamples(latest),
+    },
   };
 }

@@ -15,6 +15,7 @@ import {
 import { inScope, renderTemplate, type RuleDefinition, type RuleScope } from '../rules';
 import { fmt } from '../notify/payload';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
+import { objectGone, type Collection } from './absence';
 import { observe, type Series } from './observe';
 
 export interface PlanRule {
@@ -54,6 +55,8 @@ export interface PlanInput {
   deferredRuleIds?: ReadonlySet<number>;
   /** the collector beat recently: a vanished series of an `absentIsClear` rule has cleared */
   collectorAlive?: boolean;
+  /** what was collected lately, to resolve an object that disappeared (absence.ts) */
+  collection?: Collection;
 }
 export interface Plan {
   changes: AlertChange[];
@@ -149,8 +152,11 @@ export function planCycle(input: PlanInput): Plan {
         ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
         : { obs: { kind: 'clear' as const, value: null }, details: {} };
       const details = observed.details;
+      const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
       const obs: Observation =
-        observed.obs.kind === 'missing' && absent && input.collectorAlive === true
+        observed.obs.kind === 'missing' &&
+        ((absent && input.collectorAlive === true) ||
+          objectGone(input.collection, def, series, lastRowAt, input.at))
           ? { kind: 'clear', value: null }
           : observed.obs;
       const result = step(status, obs, {
@@ -228,7 +234,16 @@ export function planCycle(input: PlanInput): Plan {
   for (const alert of input.openAlerts) {
     if (seen.has(alert.fingerprint) || input.deferredRuleIds?.has(alert.rule_id)) continue;
     const rule = byId.get(alert.rule_id);
-    const cleared = rule?.def.source.absentIsClear === true && input.collectorAlive === true;
+    const cleared =
+      (rule?.def.source.absentIsClear === true && input.collectorAlive === true) ||
+      (rule !== undefined &&
+        objectGone(
+          input.collection,
+          rule.def,
+          { serverId: alert.server_id, database: alert.database_name },
+          null,
+          input.at,
+        ));
     const result = step(
       statusOf(alert),
       cleared ? { kind: 'clear', value: null } : { kind: 'missing' },

@@ -327,7 +327,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     forSeconds: 0,
     unit: 'count',
     explanation:
-      'A probe has not reported for 3 of its intervals on a server that is up: its query fails or times out.',
+      'A probe has not reported for 3 of its intervals on a server that is up: its query fails or times out. Probes listing objects that may all be absent (slots, blocked sessions, indexes) are not judged: an empty result writes no sample.',
     runbook:
       "Run `npm run probe -- --url <conninfo>` to see the probe's error; check grants (pg_monitor) and statement_timeout.",
   }),

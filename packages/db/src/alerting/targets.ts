@@ -28,34 +28,43 @@ export async function heartbeatAges(db: Queryable, at: Date): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.component, r.seconds]));
 }
 
+export interface LatestSample {
+  probe: string;
+  server_id: number;
+  /** null for an instance-wide probe */
+  database_name: string | null;
+  last: Date;
+  /**
+   * The probe lists objects that may all be absent (slots, blocked sessions,
+   * indexes), so a server without a recent sample of it may just have none.
+   */
+  may_be_empty: boolean;
+}
+
 /**
- * For every probe in metric_catalog and every server that reported it in the last
- * day: how many of its intervals ago its newest sample is.
+ * For every probe in metric_catalog, every server (and database, for a per-database
+ * probe) that reported it in the last day: its newest sample time as of `at`.
  */
-export async function probeFreshness(
-  db: Queryable,
-  at: Date,
-): Promise<{ probe: string; server_id: number; intervals_behind: number }[]> {
-  const tables = await db.query<{ table_name: string; interval_seconds: number }>(
-    `SELECT c.table_name, c.interval_seconds FROM metric_catalog c
+export async function latestSamples(db: Queryable, at: Date): Promise<LatestSample[]> {
+  const tables = await db.query<{ table_name: string; scope: string; may_be_empty: boolean }>(
+    // keyed by datname only: one row per database, and there is always one
+    `SELECT c.table_name, c.scope,
+            EXISTS (SELECT 1 FROM jsonb_array_elements(c.columns) col
+                     WHERE (col->>'key')::boolean AND col->>'name' <> 'datname') AS may_be_empty
+       FROM metric_catalog c
       WHERE to_regclass('metrics.' || quote_ident(c.table_name)) IS NOT NULL`,
   );
-  const out: { probe: string; server_id: number; intervals_behind: number }[] = [];
+  const out: LatestSample[] = [];
   for (const t of tables) {
-    const rows = await db.query<{ server_id: number; last: Date }>(
-      `SELECT server_id, max(collected_at) AS last FROM metrics.${ident(t.table_name)}
+    const database = t.scope === 'database' ? 'database_name' : 'NULL::text';
+    const rows = await db.query<{ server_id: number; database_name: string | null; last: Date }>(
+      `SELECT server_id, ${database} AS database_name, max(collected_at) AS last
+         FROM metrics.${ident(t.table_name)}
         WHERE collected_at > $1::timestamptz - interval '1 day' AND collected_at <= $1
-        GROUP BY server_id`,
+        GROUP BY 1, 2`,
       [at],
     );
-    for (const r of rows) {
-      const behind = (at.getTime() - r.last.getTime()) / 1000 / t.interval_seconds;
-      out.push({
-        probe: t.table_name,
-        server_id: r.server_id,
-        intervals_behind: Math.floor(behind),
-      });
-    }
+    for (const r of rows) out.push({ probe: t.table_name, may_be_empty: t.may_be_empty, ...r });
   }
   return out;
 }
