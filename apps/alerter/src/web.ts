@@ -1,7 +1,9 @@
 // What the web app uses from the alerter: validation of custom rules, blackout
 // calendars, override resolution, channel config and "send test". Pure code and
 // senders only; nothing here starts the loop.
-export { customDefinition, type CustomDefinition } from './rules/custom';
+export { customDefinition, customRule, inScope, type CustomDefinition } from './rules/custom';
+export { previewRule, type Preview } from './cycle/preview';
+export { groupSeries } from './cycle/observe';
 export { BUILTIN_BY_KEY } from './rules/catalog';
 export {
   checkRecurring,

@@ -12,6 +12,8 @@ import * as channels from '@/app/api/v1/channels/route';
 import * as overrides from '@/app/api/v1/rules/[id]/overrides/route';
 import * as ruleById from '@/app/api/v1/rules/[id]/route';
 import * as rules from '@/app/api/v1/rules/route';
+import * as rulePreview from '@/app/api/v1/rules/preview/route';
+import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
 import { newApiToken, digest } from '@/server/auth';
 import { call, webDatastore, type Handler } from './helpers';
 import { createServer } from 'node:http';
@@ -196,6 +198,61 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     expect(Object.keys((bad.json.error as { fields: object }).fields)).toContain(
       'definition.aggregation',
     );
+  });
+
+  it('previews a custom rule over the last 24 h of stored samples', async () => {
+    const spec: MetricSpec = {
+      name: 'preview_probe',
+      scope: 'instance',
+      intervalSeconds: 60,
+      retentionDays: 2,
+      changeTracked: false,
+      columns: [{ name: 'waiting', type: 'double' }],
+    };
+    const now = Date.now();
+    await ensureMetricTable(ds.db, spec, new Date(now - 86_400_000));
+    await ensureMetricTable(ds.db, spec, new Date(now));
+    // three hours, one sample a minute: 10 waiting during the middle hour
+    const samples = Array.from({ length: 180 }, (_, i) => ({
+      collectedAt: new Date(now - (180 - i) * 60_000),
+      serverId,
+      rows: [{ waiting: i >= 60 && i < 120 ? 10 : 0 }],
+    }));
+    await writeSamples(ds.db, [{ spec, samples }]);
+    const body = {
+      definition: {
+        probe: 'preview_probe',
+        column: 'waiting',
+        aggregation: 'latest',
+        windowSeconds: 600,
+        operator: '>',
+      },
+      warning: 5,
+      forSeconds: 120,
+    };
+    const viewer = await call(h(rulePreview.POST), { method: 'POST', token: token.viewer, body });
+    expect(viewer.status).toBe(403);
+    const res = await call(h(rulePreview.POST), { method: 'POST', token: token.editor, body });
+    expect(res.status).toBe(200);
+    const preview = res.json.preview as {
+      instances: number;
+      firing: number;
+      series: { serverId: number; fired: number; events: { state: string }[] }[];
+    };
+    expect(preview).toMatchObject({ instances: 1, firing: 1 });
+    expect(preview.series[0]!.serverId).toBe(serverId);
+    expect(preview.series[0]!.events.map((e) => e.state)).toEqual([
+      'pending',
+      'firing',
+      'resolved',
+    ]);
+    expect(res.json.serverNames).toEqual({ [serverId]: 'pg1' });
+    const none = await call(h(rulePreview.POST), {
+      method: 'POST',
+      token: token.editor,
+      body: { ...body, warning: 50 },
+    });
+    expect((none.json.preview as { firing: number }).firing).toBe(0);
   });
 
   it('stores blackouts and lists their upcoming windows; rejects a bad cron', async () => {

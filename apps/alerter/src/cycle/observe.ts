@@ -4,6 +4,7 @@ import {
   DEFAULT_BASELINE,
   evaluate,
   forecast,
+  type Condition,
   type Observation,
   type Tuning,
 } from '../core';
@@ -76,6 +77,21 @@ export function groupSeries(
   return series;
 }
 
+/** The numeric condition of a rule with its effective tuning. */
+export function conditionOf(def: RuleDefinition, tuning: Tuning, staleSeconds: number): Condition {
+  return {
+    aggregation: def.aggregation,
+    windowSeconds: def.windowSeconds,
+    operator: def.operator,
+    warning: tuning.warning,
+    critical: tuning.critical,
+    // a yes/no metric has no "almost": up = 1 must clear `up < 1`
+    hysteresis: def.unit === 'bool' ? 0 : 0.05,
+    ...(def.unit === 'percent' ? { range: { min: 0, max: 100 } } : {}),
+    staleSeconds,
+  };
+}
+
 /** Evaluates one series of one rule with its effective tuning. */
 export function observe(
   def: RuleDefinition,
@@ -87,17 +103,7 @@ export function observe(
 ): Observed {
   if (series.vanished) return { obs: { kind: 'clear', value: null }, details: { vanished: true } };
   const samples = def.source.derive(series.rows);
-  const condition = {
-    aggregation: def.aggregation,
-    windowSeconds: def.windowSeconds,
-    operator: def.operator,
-    warning: tuning.warning,
-    critical: tuning.critical,
-    // a yes/no metric has no "almost": up = 1 must clear `up < 1`
-    hysteresis: def.unit === 'bool' ? 0 : 0.05,
-    ...(def.unit === 'percent' ? { range: { min: 0, max: 100 } } : {}),
-    staleSeconds,
-  };
+  const condition = conditionOf(def, tuning, staleSeconds);
   if (def.kind === 'forecast') {
     const limit = def.forecast?.limit ?? 100;
     const f = forecast(samples, limit, at, def.forecast?.windowDays ?? 7);

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
+import { RulePreview, type PreviewResponse } from './rule-preview';
 
 const AGGREGATIONS = ['latest', 'avg', 'max', 'min', 'rate', 'delta'];
 const OPERATORS = ['>', '>=', '<', '<='];
@@ -28,26 +29,36 @@ export function CustomRuleForm() {
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
     setF({ ...f, [k]: e.target.value });
 
+  const [preview, setPreview] = useState<PreviewResponse | null>(null);
+  const rule = () => ({
+    definition: {
+      probe: f.probe,
+      column: f.column,
+      aggregation: f.aggregation,
+      windowSeconds: Number(f.windowSeconds),
+      operator: f.operator,
+      ...(f.message ? { message: f.message } : {}),
+    },
+    warning: f.warning === '' ? null : Number(f.warning),
+    critical: f.critical === '' ? null : Number(f.critical),
+    forSeconds: Number(f.forSeconds),
+  });
+
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const result = await api('POST', '/rules', {
-      key: f.key,
-      name: f.name,
-      definition: {
-        probe: f.probe,
-        column: f.column,
-        aggregation: f.aggregation,
-        windowSeconds: Number(f.windowSeconds),
-        operator: f.operator,
-        ...(f.message ? { message: f.message } : {}),
-      },
-      warning: f.warning === '' ? null : Number(f.warning),
-      critical: f.critical === '' ? null : Number(f.critical),
-      forSeconds: Number(f.forSeconds),
-    });
+    const result = await api('POST', '/rules', { key: f.key, name: f.name, ...rule() });
     if (!result.ok) return setError(result.error);
     setError(null);
     router.refresh();
+  }
+  async function runPreview() {
+    const result = await api<PreviewResponse>('POST', '/rules/preview', rule());
+    if (!result.ok) {
+      setPreview(null);
+      return setError(result.error);
+    }
+    setError(null);
+    setPreview(result.data);
   }
   const fe = (k: string) => error?.fields?.[k] ?? error?.fields?.[`definition.${k}`];
   return (
@@ -99,7 +110,11 @@ export function CustomRuleForm() {
       {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
       <button className="btn btn-primary" type="submit">
         Create rule
+      </button>{' '}
+      <button className="btn" type="button" onClick={runPreview}>
+        Preview last 24 h
       </button>
+      {preview ? <RulePreview result={preview} /> : null}
     </form>
   );
 }
