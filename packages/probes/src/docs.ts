@@ -23,13 +23,18 @@ the COPY into it and the reads below all derive from it.
   counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
 - **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between
   two runs; only statements that ran are stored. The first run after a collector start is a baseline.
-- **Change-tracked** probes are stored only when their result differs from the previous one kept in
-  the collector's memory (so once per collector start at least); their newest snapshot is never
-  dropped by retention.
+- **Change-tracked** probes are stored only when their result differs from the latest snapshot
+  stored for that server (and database), also across collector restarts; their newest snapshot is
+  never dropped by retention.
 - **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
   are summed into their root table.
 - **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
   needs a superuser (or an explicit grant on \`pg_hba_file_rules\`) and is otherwise \`unavailable\`.
+- **Spock and system_stats** probes (\`spock_*\`, \`os_*\`) are verified against the extensions'
+  documented interface only: neither is packaged for Debian, so the tests run them against stand-in
+  tables and SQL functions with the documented names and OUT columns (spock 4/5, system_stats 3.x
+  and its older disk layout), not against the extensions' own code. The \`os_*\` probes read each
+  column by name, so a column a system_stats release lacks is NULL instead of a failed probe.
 
 ## The collector (\`apps/collector\`)
 
@@ -56,6 +61,12 @@ the COPY into it and the reads below all derive from it.
   \`bufferedRows\`, probe failures and p99 schedule lateness are in the collector's heartbeat, shown
   by \`/api/v1/health\`.
 - **Rollups**: every minute the last three 5-minute buckets and the last two hours are recomputed.
+- **Retention** is per probe table, for every server: each table's daily partitions hold all
+  servers' rows and are dropped whole, never by \`DELETE\`. The probe's default (the table below)
+  is overridden by a \`probe_settings\` row of \`global\` scope; the datastore refuses a
+  \`retention_days\` at cluster or server scope (\`probe_settings_retention_global\`, a
+  \`ValidationError\`), since no partition could honour it. Intervals and enabling do apply per
+  cluster and server.
 - \`npm run probe -- --url <conninfo> [--json]\` runs every probe once against one server and prints
   rows and milliseconds, or why a probe is unavailable; nothing is stored.
 

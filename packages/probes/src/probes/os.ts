@@ -1,7 +1,13 @@
 import { V14, defineProbe } from './define';
 
 // The system_stats extension exposes the host's OS counters through SQL; without it
-// pgvigil stays agentless and reports these probes as unavailable.
+// pgvigil stays agentless and reports these probes as unavailable. Its functions'
+// OUT columns differ between releases and platforms (free_space vs available_space,
+// no load_avg_fifteen_minutes or cache_total in some), so each row is read by column
+// name through to_jsonb: a column the installed release lacks is NULL, not a failure.
+const field = (type: 'double precision' | 'bigint' | 'text', ...names: string[]) =>
+  `coalesce(${names.map((n) => `j->>'${n}'`).join(', ')})::${type}`;
+const from = (fn: string) => `FROM ${fn}() f CROSS JOIN LATERAL to_jsonb(f) j`;
 const base = {
   scope: 'instance',
   intervalSeconds: 60,
@@ -22,10 +28,10 @@ export const osLoad = defineProbe({
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT load_avg_one_minute::double precision AS load_1m,
-                   load_avg_five_minutes::double precision AS load_5m,
-                   load_avg_fifteen_minutes::double precision AS load_15m
-              FROM pg_sys_load_avg_info()`,
+      sql: `SELECT ${field('double precision', 'load_avg_one_minute')} AS load_1m,
+                   ${field('double precision', 'load_avg_five_minutes')} AS load_5m,
+                   ${field('double precision', 'load_avg_fifteen_minutes')} AS load_15m
+              ${from('pg_sys_load_avg_info')}`,
     },
   ],
 });
@@ -47,9 +53,17 @@ export const osMemory = defineProbe({
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT total_memory::bigint, used_memory::bigint, free_memory::bigint, swap_total::bigint,
-                   swap_used::bigint, cache_total::bigint
-              FROM pg_sys_memory_info()`,
+      sql: `SELECT ${[
+        'total_memory',
+        'used_memory',
+        'free_memory',
+        'swap_total',
+        'swap_used',
+        'cache_total',
+      ]
+        .map((c) => `${field('bigint', c)} AS ${c}`)
+        .join(', ')}
+              ${from('pg_sys_memory_info')}`,
     },
   ],
 });
@@ -68,12 +82,12 @@ export const osCpu = defineProbe({
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT usermode_normal_process_percent::double precision AS user_pct,
-                   usermode_niced_process_percent::double precision AS nice_pct,
-                   kernelmode_process_percent::double precision AS system_pct,
-                   idle_mode_percent::double precision AS idle_pct,
-                   io_completion_percent::double precision AS iowait_pct
-              FROM pg_sys_cpu_usage_info()`,
+      sql: `SELECT ${field('double precision', 'usermode_normal_process_percent', 'usermode_normal_process')} AS user_pct,
+                   ${field('double precision', 'usermode_niced_process_percent', 'usermode_niced_process')} AS nice_pct,
+                   ${field('double precision', 'kernelmode_process_percent', 'kernelmode_process')} AS system_pct,
+                   ${field('double precision', 'idle_mode_percent', 'idle_mode')} AS idle_pct,
+                   ${field('double precision', 'io_completion_percent', 'io_completion')} AS iowait_pct
+              ${from('pg_sys_cpu_usage_info')}`,
     },
   ],
 });
@@ -89,14 +103,21 @@ export const osDisk = defineProbe({
     { name: 'mount_point', type: 'text', key: true },
     { name: 'total_bytes', type: 'bigint', unit: 'bytes' },
     { name: 'used_bytes', type: 'bigint', unit: 'bytes' },
-    { name: 'available_bytes', type: 'bigint', unit: 'bytes' },
+    {
+      name: 'available_bytes',
+      type: 'bigint',
+      unit: 'bytes',
+      description: 'available_space, or free_space where the release has no available_space',
+    },
   ],
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT mount_point::text, total_space::bigint AS total_bytes, used_space::bigint AS used_bytes,
-                   available_space::bigint AS available_bytes
-              FROM pg_sys_disk_info()`,
+      sql: `SELECT ${field('text', 'mount_point')} AS mount_point,
+                   ${field('bigint', 'total_space')} AS total_bytes,
+                   ${field('bigint', 'used_space')} AS used_bytes,
+                   ${field('bigint', 'available_space', 'free_space')} AS available_bytes
+              ${from('pg_sys_disk_info')}`,
     },
   ],
 });
@@ -118,8 +139,9 @@ export const osNetwork = defineProbe({
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT interface_name::text, tx_bytes::bigint, rx_bytes::bigint, tx_errors::bigint, rx_errors::bigint
-              FROM pg_sys_network_info()`,
+      sql: `SELECT ${field('text', 'interface_name')} AS interface_name,
+                   ${['tx_bytes', 'rx_bytes', 'tx_errors', 'rx_errors'].map((c) => `${field('bigint', c)} AS ${c}`).join(', ')}
+              ${from('pg_sys_network_info')}`,
     },
   ],
 });
