@@ -100,7 +100,11 @@ test.beforeAll(async () => {
   await shop.connect();
   await shop.query(`CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL);
                     INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 1000) g;
-                    CREATE TABLE history (id bigserial PRIMARY KEY, account_id int, delta int, at timestamptz DEFAULT now());`);
+                    CREATE TABLE history (id bigserial PRIMARY KEY, account_id int, delta int, at timestamptz DEFAULT now());
+                    -- two identical indexes: the index list must flag the second as a duplicate
+                    CREATE INDEX history_account ON history (account_id);
+                    CREATE INDEX history_account_again ON history (account_id);
+                    CREATE TABLE audit_log (event text);`);
   await shop.end();
   stopWorkload = startWorkload(shopUrl, 2, 300_000);
 
@@ -185,7 +189,7 @@ async function expectChartDrawn(page: Page, chart: string) {
   await expect(panel).not.toContainText('No data');
 }
 
-test('a viewer drills fleet -> cluster -> server -> database with real numbers, changes the range and follows an alert', async ({
+test('a viewer drills fleet -> cluster -> server -> database -> table -> index with real numbers, changes the range and follows an alert', async ({
   page,
 }) => {
   test.setTimeout(180_000);
@@ -252,6 +256,56 @@ test('a viewer drills fleet -> cluster -> server -> database with real numbers, 
   await expect(page).toHaveURL(new RegExp(`/servers/${serverId}/databases/shop\\?range=6h`));
   await expectChartDrawn(page, 'tps');
   await shot(page, 'database');
+
+  // Database lists: tables (sortable), indexes with flags, tables without a primary key.
+  const tables = page.getByRole('table', { name: 'Tables', exact: true });
+  const accounts = tables.getByRole('row', { name: /public\.accounts/ });
+  await expect(accounts).toBeVisible();
+  expect(await accounts.locator('td').nth(1).innerText()).toMatch(/^[1-9][\d.]* (kB|MB)$/);
+  await tables.getByRole('link', { name: 'Dead tuples' }).click();
+  await expect(page).toHaveURL(/tsort=dead/);
+  await expect(tables.getByRole('columnheader', { name: /Dead tuples/ })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  const indexes = page.getByRole('table', { name: 'Indexes' });
+  await expect(indexes.getByRole('row', { name: /history_account_again/ })).toContainText(
+    'duplicate',
+  );
+  await expect(page.getByRole('table', { name: 'Tables without a primary key' })).toContainText(
+    'public.audit_log',
+  );
+  await shot(page, 'database-lists');
+
+  // Table: facts as of the newest sample, its own history, its indexes.
+  await tables.getByRole('link', { name: 'public.accounts' }).click();
+  await expect(page).toHaveURL(
+    new RegExp(`/servers/${serverId}/databases/shop/tables/public/accounts\\?range=6h`),
+  );
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('public.accounts');
+  const fact = (label: string) =>
+    page.locator('.facts div').filter({ hasText: label }).locator('dd');
+  expect(await fact('Total size').innerText()).toMatch(/^[1-9][\d.]* (kB|MB)$/);
+  expect(Number.parseFloat(await fact('Live tuples').innerText())).toBeGreaterThan(0);
+  await expectChartDrawn(page, 'table_size');
+  await shot(page, 'table');
+
+  // Index: drilled from the table's own index list.
+  await page
+    .getByRole('table', { name: 'Indexes' })
+    .getByRole('link', { name: 'public.accounts_pkey' })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/indexes/public/accounts_pkey\\?range=6h`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('public.accounts_pkey');
+  expect(await fact('Size').first().innerText()).toMatch(/^[1-9][\d.]* kB$/);
+  await expect(fact('Primary key')).toHaveText('yes');
+  await expectChartDrawn(page, 'index_size');
+  await shot(page, 'index');
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: 'public.accounts' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('public.accounts');
 
   // An alert link opens the page and window it concerns.
   await page.goto(`${baseUrl()}${alertHref}`);

@@ -46,6 +46,7 @@ const statements: MetricSpec = {
   changeTracked: false,
   columns: [
     { name: 'queryid', type: 'text', key: true },
+    { name: 'userid', type: 'bigint', key: true },
     { name: 'dbid', type: 'bigint', key: true },
     ...['calls', 'rows', 'shared_blks_hit', 'shared_blks_read', 'temp_blks_written'].map(
       (name) => ({ name, type: 'bigint' as const }),
@@ -279,8 +280,10 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       reason: expect.stringContaining('shared_preload_libraries'),
     });
     await ensureMetricTable(ds.db, statements, t0);
-    const row = (queryid: number, calls: number, ms: number) => ({
+    // userid 10 is pgvigil's role (it ran the marked statement 3), 20 the application's
+    const row = (queryid: number, calls: number, ms: number, userid = 20) => ({
       queryid: String(queryid),
+      userid,
       dbid: 5,
       calls,
       rows: calls,
@@ -296,7 +299,17 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
           {
             collectedAt: at(1),
             serverId: server,
-            rows: [row(1, 10, 100), row(2, 1, 500), row(3, 99, 1000)],
+            rows: [
+              row(1, 10, 100),
+              row(2, 1, 500),
+              row(3, 99, 1000, 10),
+              // the probe runner's transaction and timeout around each probe
+              row(4, 98, 5, 10),
+              row(5, 97, 5, 10),
+              // COMMIT: pgvigil's and the application's
+              row(6, 96, 5, 10),
+              row(6, 7, 1, 20),
+            ],
           },
           { collectedAt: at(2), serverId: server, rows: [row(1, 30, 300)] },
           // outside the window
@@ -307,7 +320,10 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     await ds.db.query(
       `INSERT INTO query_texts (server_id, queryid, query, first_seen)
        VALUES ($1, 1, 'SELECT * FROM orders WHERE id = $1', $2),
-              ($1, 3, 'SELECT /* pgvigil:database_stats */ datname FROM pg_stat_database', $2)`,
+              ($1, 3, 'SELECT /* pgvigil:database_stats */ datname FROM pg_stat_database', $2),
+              ($1, 4, 'BEGIN TRANSACTION READ ONLY', $2),
+              ($1, 5, 'SET LOCAL statement_timeout = $1', $2),
+              ($1, 6, 'COMMIT', $2)`,
       [server, at(0)],
     );
     const top = await listTopQueries({
@@ -317,12 +333,13 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     expect(top.queries.map((q) => [q.queryid, q.calls, q.totalTimeMs, q.meanTimeMs])).toEqual([
       ['2', 1, 500, 500],
       ['1', 40, 400, 10],
+      ['6', 7, 1, 1 / 7],
     ]);
     const own = await listTopQueries({
       db: ds.db,
       input: { serverId: server, from: at(0), to: at(10), includeOwn: 'true', sort: 'calls' },
     });
-    expect(own.queries.map((q) => q.queryid)).toEqual(['3', '1', '2']);
+    expect(own.queries.map((q) => q.queryid)).toEqual(['6', '3', '4', '5', '1', '2']);
   });
 
   it("lists a database's tables from the newest sample, largest first, with scan rates", async () => {

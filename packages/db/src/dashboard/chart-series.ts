@@ -13,6 +13,9 @@ export const chartInput = z
     serverId: z.coerce.number().int().positive(),
     chart: z.enum(CHART_IDS),
     database: z.string().min(1).max(200).optional(),
+    /** the table or index of a per-object chart */
+    schema: z.string().min(1).max(200).optional(),
+    object: z.string().min(1).max(200).optional(),
     from: z.coerce.date(),
     to: z.coerce.date(),
   })
@@ -99,15 +102,23 @@ export async function readChart({
 }): Promise<ChartData> {
   const i = parseInput(chartInput, input);
   const chart = CHARTS[i.chart];
+  if (chart.objectKey && !(i.database && i.schema && i.object)) {
+    throw new ValidationError(`${chart.id} needs database, schema and object`, {
+      object: 'required for a table or index chart',
+    });
+  }
+  const keys = {
+    ...(i.database && chart.databaseKey ? { [chart.databaseKey]: i.database } : {}),
+    ...(chart.objectKey ? { schemaname: i.schema!, [chart.objectKey]: i.object! } : {}),
+  };
   try {
     const s = await readSeries(db, {
       probe: chart.probe,
       serverId: i.serverId,
       // Database-scope probes filter on database_name; per-server reads of
       // pg_stat_database carry the database as a key column instead.
-      ...(i.database && chart.databaseKey
-        ? { keys: { [chart.databaseKey]: i.database } }
-        : { database: i.database }),
+      ...(chart.databaseKey ? {} : { database: i.database }),
+      keys,
       columns: [...chart.columns],
       from: i.from,
       to: i.to,

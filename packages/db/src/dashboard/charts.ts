@@ -26,6 +26,8 @@ export interface ChartDef {
   /** how rows with different keys add up into one series */
   combine: 'sum' | 'avg';
   stacked?: boolean;
+  /** a per-object chart (table or index page): the key column naming the object */
+  objectKey?: 'relname' | 'indexrelname';
   unavailableHint: string;
 }
 
@@ -44,10 +46,29 @@ export const CHART_IDS = [
   'checkpoints',
   'io',
   'replication_lag',
+  'table_size',
+  'table_scans',
+  'table_rows',
+  'table_dead',
+  'table_maintenance',
+  'index_scans',
+  'index_size',
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 const stats = { probe: 'database_stats', databaseKey: 'datname', combine: 'sum' } as const;
+const table = {
+  probe: 'tables',
+  objectKey: 'relname',
+  combine: 'sum',
+  unavailableHint: 'No table statistics yet: the collector samples tables every 10 minutes.',
+} as const;
+const index = {
+  probe: 'indexes',
+  objectKey: 'indexrelname',
+  combine: 'sum',
+  unavailableHint: 'No index statistics yet: the collector samples indexes every 15 minutes.',
+} as const;
 const sessions =
   'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
 
@@ -151,5 +172,55 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     unit: 'bytes',
     combine: 'sum',
     unavailableHint: 'No standby is streaming from this server.',
+  },
+  table_size: {
+    id: 'table_size',
+    title: 'Size (heap, TOAST, indexes)',
+    ...table,
+    columns: ['heap_bytes', 'toast_bytes', 'index_bytes'],
+    unit: 'bytes',
+    stacked: true,
+  },
+  table_scans: {
+    id: 'table_scans',
+    title: 'Scans',
+    ...table,
+    columns: ['seq_scan', 'idx_scan'],
+    unit: 'per_second',
+  },
+  table_rows: {
+    id: 'table_rows',
+    title: 'Rows written',
+    ...table,
+    columns: ['n_tup_ins', 'n_tup_upd', 'n_tup_hot_upd', 'n_tup_del'],
+    unit: 'per_second',
+  },
+  table_dead: {
+    id: 'table_dead',
+    title: 'Live and dead tuples',
+    ...table,
+    columns: ['n_live_tup', 'n_dead_tup'],
+    unit: 'count',
+  },
+  table_maintenance: {
+    id: 'table_maintenance',
+    title: 'Vacuum and analyze runs',
+    ...table,
+    columns: ['vacuum_count', 'autovacuum_count', 'analyze_count', 'autoanalyze_count'],
+    unit: 'per_second',
+  },
+  index_scans: {
+    id: 'index_scans',
+    title: 'Index scans and tuples',
+    ...index,
+    columns: ['idx_scan', 'idx_tup_read', 'idx_tup_fetch'],
+    unit: 'per_second',
+  },
+  index_size: {
+    id: 'index_size',
+    title: 'Index size',
+    ...index,
+    columns: ['size_bytes'],
+    unit: 'bytes',
   },
 };

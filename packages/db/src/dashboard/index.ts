@@ -11,3 +11,7 @@ export * from './list-server-databases';
 export * from './list-top-queries';
 export * from './key-rates';
 export * from './list-database-tables';
+export * from './list-database-indexes';
+export * from './list-database-findings';
+export * from './list-schema-changes';
+export * from './get-object-detail';

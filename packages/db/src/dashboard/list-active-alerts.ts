@@ -8,6 +8,8 @@ export const activeAlertsInput = z.object({
   serverId: z.coerce.number().int().positive().optional(),
   clusterId: z.coerce.number().int().positive().optional(),
   databaseName: z.string().max(200).optional(),
+  /** `schema.name` of a table, index or sequence, as the alerter writes it */
+  objectKey: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -49,6 +51,7 @@ export async function listActiveAlerts({
         AND ($2::bigint IS NULL OR a.server_id = $2)
         AND ($3::bigint IS NULL OR s.cluster_id = $3)
         AND ($4::text IS NULL OR a.database_name = $4)
+        AND ($6::text IS NULL OR a.object_key = $6)
       ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                coalesce(a.fired_at, a.started_at)
       LIMIT $5`,
@@ -58,6 +61,7 @@ export async function listActiveAlerts({
       i.clusterId ?? null,
       i.databaseName ?? null,
       i.limit,
+      i.objectKey ?? null,
     ],
   );
 }

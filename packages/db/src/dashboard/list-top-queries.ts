@@ -42,6 +42,14 @@ export type TopQueries = {
 /** The marker the probe runner puts in every statement pgvigil sends. */
 export const OWN_STATEMENT_MARKER = '/* pgvigil:';
 
+/**
+ * The statements the probe runner wraps each probe in (packages/probes run-probe.ts,
+ * session.ts), which cannot carry the marker: its read-only transaction and timeouts.
+ * PostgreSQL 16+ stores the SET values as $1, older versions the literal value.
+ */
+export const OWN_SESSION_STATEMENTS =
+  '^(BEGIN TRANSACTION READ ONLY|SET LOCAL (statement_timeout|lock_timeout) = \\S+|COMMIT|ROLLBACK)$';
+
 // Whitelisted ORDER BY expressions over the aggregated columns.
 const ORDER: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
   total_time: '"totalTimeMs"',
@@ -71,8 +79,18 @@ export async function listTopQueries({
     `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok`,
   );
   if (!t?.ok) return { available: false, reason: NO_STATEMENTS_HINT, queries: [] };
+  // pgvigil's role is the one that ran marked statements in the window; its unmarked
+  // session statements are hidden by exact text, so an application's own COMMIT
+  // (under another role) stays visible.
   const queries = await db.query<TopQuery>(
-    `SELECT s.queryid, s.dbid, qt.query,
+    `WITH own AS (
+       SELECT DISTINCT s.userid
+         FROM metrics.statements s
+         JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid::text = s.queryid::text
+        WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
+          AND strpos(qt.query, $6) > 0
+     )
+     SELECT s.queryid, s.dbid, qt.query,
             sum(s.calls)::float8 AS calls,
             sum(s.total_exec_time)::float8 AS "totalTimeMs",
             (sum(s.total_exec_time) / nullif(sum(s.calls), 0))::float8 AS "meanTimeMs",
@@ -84,10 +102,12 @@ export async function listTopQueries({
        LEFT JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid::text = s.queryid::text
       WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
         AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
+        AND ($4 OR qt.query IS NULL OR s.userid NOT IN (SELECT userid FROM own)
+             OR qt.query !~ $7)
       GROUP BY s.queryid, s.dbid, qt.query
       ORDER BY ${ORDER[i.sort]} DESC NULLS LAST
       LIMIT $5`,
-    [i.serverId, i.from, i.to, i.includeOwn, i.limit, OWN_STATEMENT_MARKER],
+    [i.serverId, i.from, i.to, i.includeOwn, i.limit, OWN_STATEMENT_MARKER, OWN_SESSION_STATEMENTS],
   );
   if (queries.length === 0) {
     return {

@@ -13,12 +13,14 @@ export function ChartGrid({
   window,
   compare,
   database,
+  object,
 }: {
   serverId: number;
   charts: readonly ChartSpec[];
   window: ChartWindow;
   compare: ChartWindow | null;
   database?: string;
+  object?: { schema: string; name: string };
 }) {
   return (
     <div className="grid grid-2">
@@ -31,6 +33,7 @@ export function ChartGrid({
           window={window}
           compare={compare}
           database={database}
+          object={object}
         />
       ))}
     </div>

@@ -52,6 +52,7 @@ export function MetricChart({
   window,
   compare,
   database,
+  object,
   height = 200,
 }: {
   serverId: number;
@@ -60,11 +61,17 @@ export function MetricChart({
   window: ChartWindow;
   compare?: ChartWindow | null;
   database?: string;
+  /** the table or index of a per-object chart */
+  object?: { schema: string; name: string };
   height?: number;
 }) {
   const url = (w: ChartWindow) => {
     const q = new URLSearchParams({ from: w.from, to: w.to });
     if (database) q.set('database', database);
+    if (object) {
+      q.set('schema', object.schema);
+      q.set('object', object.name);
+    }
     return `/api/v1/servers/${serverId}/metrics/${chart}?${q}`;
   };
   const current = useQuery({

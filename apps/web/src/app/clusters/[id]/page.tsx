@@ -1,13 +1,11 @@
-import { getClusterOverview } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { StatusBadge } from '@/components/dashboard/health-badge';
-import { loadOrNotFound } from '@/components/dashboard/load';
+import { loadCluster } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
-import { db } from '@/server/db';
 
 export default async function ClusterPage({
   params,
@@ -18,9 +16,7 @@ export default async function ClusterPage({
 }) {
   const now = new Date();
   const { id } = await params;
-  const cluster = await loadOrNotFound(() =>
-    getClusterOverview({ db: db(), input: { id }, at: now }),
-  );
+  const cluster = await loadCluster(id);
   const { query, window, compare } = await pageWindow(searchParams, now);
   const suffix = query ? `?${query}` : '';
   return (

@@ -1,7 +1,6 @@
 import {
   CHARTS,
   TOP_QUERY_SORTS,
-  getServerOverview,
   listServerDatabases,
   listTopQueries,
 } from '@pgvigil/db/dashboard';
@@ -15,7 +14,7 @@ import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
-import { loadOrNotFound } from '@/components/dashboard/load';
+import { loadServer } from '@/components/dashboard/load';
 
 const SERVER_CHARTS = [
   CHARTS.tps,
@@ -40,9 +39,7 @@ export default async function ServerPage({
 }) {
   const now = new Date();
   const { id } = await params;
-  const server = await loadOrNotFound(() =>
-    getServerOverview({ db: db(), input: { id }, at: now }),
-  );
+  const server = await loadServer(id);
   const sp = await searchParams;
   const qsortRaw = typeof sp.qsort === 'string' ? sp.qsort : 'total_time';
   const qsort = (TOP_QUERY_SORTS as readonly string[]).includes(qsortRaw)

@@ -1,13 +1,19 @@
 import {
   CHARTS,
-  getServerOverview,
   listActiveAlerts,
+  listDatabaseFindings,
+  listDatabaseIndexes,
   listDatabaseTables,
+  listSchemaChanges,
 } from '@pgvigil/db/dashboard';
-import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { NoPkList, SequenceList } from '@/components/dashboard/findings';
+import { IndexList } from '@/components/dashboard/index-list';
+import { databaseHref, indexHref, tableHref, withQuery } from '@/components/dashboard/links';
+import { SchemaChanges } from '@/components/dashboard/schema-changes';
+import { TableList, tableSortFrom } from '@/components/dashboard/table-list';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
-import { loadOrNotFound } from '@/components/dashboard/load';
+import { loadServer } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -31,14 +37,21 @@ export default async function DatabasePage({
   const now = new Date();
   const { id, db: rawName } = await params;
   const name = decodeURIComponent(rawName);
-  const server = await loadOrNotFound(() =>
-    getServerOverview({ db: db(), input: { id }, at: now }),
-  );
-  const [{ query, window, compare }, alerts, tables] = await Promise.all([
-    pageWindow(searchParams, now),
-    listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
-    listDatabaseTables({ db: db(), input: { serverId: server.id, database: name }, at: now }),
-  ]);
+  const server = await loadServer(id);
+  const sp = await searchParams;
+  const sort = tableSortFrom(sp.tsort);
+  const base = { serverId: server.id, database: name };
+  const [{ query, window, compare }, alerts, tables, indexes, findings, changes] =
+    await Promise.all([
+      pageWindow(searchParams, now),
+      listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
+      listDatabaseTables({ db: db(), input: { ...base, sort }, at: now }),
+      listDatabaseIndexes({ db: db(), input: base, at: now }),
+      listDatabaseFindings({ db: db(), input: base, at: now }),
+      listSchemaChanges({ db: db(), input: { ...base, limit: 20 } }),
+    ]);
+  const here = databaseHref(server.id, name);
+  const keep = Object.fromEntries(new URLSearchParams(query));
   const crumbs = [
     { label: 'Fleet', href: '/' },
     ...(server.clusterId
@@ -76,43 +89,47 @@ export default async function DatabasePage({
             has run its table probe in <code>{name}</code> (every 10 minutes).
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="data" aria-label="Tables">
-              <thead>
-                <tr>
-                  <th>Table</th>
-                  <th className="num">Total size</th>
-                  <th className="num">Live tuples</th>
-                  <th className="num">Dead tuples</th>
-                  <th className="num">Dead %</th>
-                  <th className="num">Seq scans/s</th>
-                  <th className="num">Index scans/s</th>
-                  <th>Last autovacuum</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tables.map((t) => (
-                  <tr key={`${t.schemaname}.${t.relname}`}>
-                    <td>
-                      {t.schemaname}.{t.relname}
-                    </td>
-                    <td className="num">{formatBytes(t.totalBytes)}</td>
-                    <td className="num">{formatNumber(t.liveTuples)}</td>
-                    <td className="num">{formatNumber(t.deadTuples)}</td>
-                    <td className="num">{t.deadPct == null ? '—' : `${t.deadPct.toFixed(1)}%`}</td>
-                    <td className="num">{formatNumber(t.seqScansPerSecond)}</td>
-                    <td className="num">{formatNumber(t.idxScansPerSecond)}</td>
-                    <td className="muted">
-                      {t.lastAutovacuum
-                        ? t.lastAutovacuum.toISOString().slice(0, 16).replace('T', ' ')
-                        : 'never'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TableList
+            tables={tables}
+            sort={sort}
+            sortHref={(s) => withQuery(here, new URLSearchParams({ ...keep, tsort: s }).toString())}
+            rowHref={(t) =>
+              t.relname === '(others)'
+                ? null
+                : withQuery(tableHref(server.id, name, t.schemaname, t.relname), query)
+            }
+          />
         )}
+      </section>
+      <section className="section panel" aria-labelledby="indexes-title">
+        <h2 id="indexes-title">Indexes</h2>
+        {indexes.length === 0 ? (
+          <EmptyState title="No index statistics collected for this database yet">
+            The collector samples indexes every 15 minutes and checks them for unused, duplicate and
+            invalid ones every hour.
+          </EmptyState>
+        ) : (
+          <IndexList
+            indexes={indexes}
+            rowHref={(i) =>
+              withQuery(indexHref(server.id, name, i.schemaname, i.indexrelname), query)
+            }
+          />
+        )}
+      </section>
+      <div className="grid grid-2 section">
+        <section className="panel" aria-labelledby="sequences-title">
+          <h2 id="sequences-title">Sequences closest to running out</h2>
+          <SequenceList sequences={findings.sequences} />
+        </section>
+        <section className="panel" aria-labelledby="nopk-title">
+          <h2 id="nopk-title">Tables without a primary key</h2>
+          <NoPkList tables={findings.withoutPk} />
+        </section>
+      </div>
+      <section className="section panel" aria-labelledby="ddl-title">
+        <h2 id="ddl-title">Schema changes</h2>
+        <SchemaChanges changes={changes} what={`${name}`} />
       </section>
     </>
   );

@@ -1,0 +1,24 @@
+import { getTableDetail } from '@pgvigil/db/dashboard';
+import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { id: string; db: string; schema: string; table: string };
+
+/** One table: its newest facts, its indexes, its DDL changes and the alerts about it. */
+export const GET = withAuth<Params>('viewer', async ({ params, at }) =>
+  NextResponse.json(
+    await getTableDetail({
+      db: db(),
+      input: {
+        serverId: params.id,
+        database: decodeURIComponent(params.db),
+        schema: decodeURIComponent(params.schema),
+        name: decodeURIComponent(params.table),
+      },
+      at,
+    }),
+  ),
+);

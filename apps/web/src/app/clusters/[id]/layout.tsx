@@ -1,0 +1,15 @@
+import type { ReactNode } from 'react';
+import { loadCluster } from '@/components/dashboard/load';
+
+// Resolves the id outside the loading boundary below, so an unknown id is a 404
+// status rather than a 200 whose streamed body says "not found".
+export default async function Layout({
+  params,
+  children,
+}: {
+  params: Promise<{ id: string }>;
+  children: ReactNode;
+}) {
+  await loadCluster((await params).id);
+  return children;
+}

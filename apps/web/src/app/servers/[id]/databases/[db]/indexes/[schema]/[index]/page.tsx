@@ -1,0 +1,130 @@
+import type { ReactNode } from 'react';
+import { CHARTS, getIndexDetail } from '@pgvigil/db/dashboard';
+import Link from 'next/link';
+import { ChartGrid } from '@/components/charts/chart-grid';
+import { AlertList } from '@/components/dashboard/alert-list';
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { IndexFlags } from '@/components/dashboard/index-list';
+import { databaseHref, formatTime, tableHref, withQuery } from '@/components/dashboard/links';
+import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
+import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { PageHeader } from '@/components/shell/page-header';
+import { db } from '@/server/db';
+
+const INDEX_CHARTS = [CHARTS.index_scans, CHARTS.index_size].map((c) => ({
+  id: c.id,
+  title: c.title,
+}));
+
+export default async function IndexPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; db: string; schema: string; index: string }>;
+  searchParams: SearchParams;
+}) {
+  const now = new Date();
+  const p = await params;
+  const [database, schema, name] = [p.db, p.schema, p.index].map(decodeURIComponent) as [
+    string,
+    string,
+    string,
+  ];
+  const server = await loadServer(p.id);
+  const [detail, { query, window, compare }] = await Promise.all([
+    loadOrNotFound(() =>
+      getIndexDetail({
+        db: db(),
+        input: { serverId: server.id, database, schema, name },
+        at: now,
+      }),
+    ),
+    pageWindow(searchParams, now),
+  ]);
+  const i = detail.index;
+  const table = i.relname
+    ? withQuery(tableHref(server.id, database, schema, i.relname), query)
+    : null;
+  const yesNo = (v: boolean | null) => (v == null ? '—' : v ? 'yes' : 'no');
+  const facts: [string, ReactNode][] = [
+    ['Table', table ? <Link href={table}>{`${schema}.${i.relname}`}</Link> : '—'],
+    ['Size', formatBytes(i.sizeBytes)],
+    ['Scans/s', formatNumber(i.scansPerSecond)],
+    ['Scans since stats reset', formatNumber(i.scans)],
+    ['Last scan', i.lastScan ? formatTime(i.lastScan) : 'unknown (PostgreSQL 16+ records it)'],
+    [
+      'Estimated bloat',
+      `${formatBytes(i.bloatBytes)}${i.bloatPct == null ? '' : ` (${i.bloatPct.toFixed(1)}%)`}`,
+    ],
+    ['Valid', yesNo(i.isValid)],
+    ['Unique', yesNo(i.isUnique)],
+    ['Primary key', yesNo(i.isPrimary)],
+  ];
+  const crumbs = [
+    { label: 'Fleet', href: '/' },
+    ...(server.clusterId
+      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
+      : []),
+    { label: server.name, href: `/servers/${server.id}` },
+    { label: database, href: databaseHref(server.id, database) },
+    ...(i.relname
+      ? [
+          {
+            label: `${schema}.${i.relname}`,
+            href: tableHref(server.id, database, schema, i.relname),
+          },
+        ]
+      : []),
+    { label: name },
+  ];
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs}
+        title={`${schema}.${name}`}
+        subtitle={`Index in ${database} on ${server.name}`}
+        badge={<IndexFlags index={i} />}
+        query={query}
+      />
+      <section className="panel" aria-labelledby="index-facts">
+        <h2 id="index-facts">As of the newest sample</h2>
+        <dl className="facts">
+          {facts.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+        {i.issues.length > 0 ? (
+          <ul className="summary-list">
+            {i.issues.map((x) => (
+              <li key={x.issue}>
+                <strong>{x.issue}</strong>
+                {x.detail ? `: ${x.detail}` : ''}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <section className="section panel" aria-labelledby="index-alerts">
+        <h2 id="index-alerts">Active alerts</h2>
+        <AlertList
+          alerts={detail.alerts}
+          now={now}
+          emptyText="No alert is firing for this index."
+        />
+      </section>
+      <section className="section" aria-label="Charts">
+        <ChartGrid
+          serverId={server.id}
+          charts={INDEX_CHARTS}
+          window={window}
+          compare={compare}
+          database={database}
+          object={{ schema, name }}
+        />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { CHARTS, getTableDetail } from '@pgvigil/db/dashboard';
+import { ChartGrid } from '@/components/charts/chart-grid';
+import { AlertList } from '@/components/dashboard/alert-list';
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { IndexList } from '@/components/dashboard/index-list';
+import { databaseHref, formatTime, indexHref, withQuery } from '@/components/dashboard/links';
+import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
+import { SchemaChanges } from '@/components/dashboard/schema-changes';
+import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { PageHeader } from '@/components/shell/page-header';
+import { EmptyState } from '@/components/shell/states';
+import { db } from '@/server/db';
+
+const TABLE_CHARTS = [
+  CHARTS.table_size,
+  CHARTS.table_scans,
+  CHARTS.table_rows,
+  CHARTS.table_dead,
+  CHARTS.table_maintenance,
+].map((c) => ({ id: c.id, title: c.title }));
+
+export default async function TablePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; db: string; schema: string; table: string }>;
+  searchParams: SearchParams;
+}) {
+  const now = new Date();
+  const p = await params;
+  const [database, schema, name] = [p.db, p.schema, p.table].map(decodeURIComponent) as [
+    string,
+    string,
+    string,
+  ];
+  const server = await loadServer(p.id);
+  const [detail, { query, window, compare }] = await Promise.all([
+    loadOrNotFound(() =>
+      getTableDetail({
+        db: db(),
+        input: { serverId: server.id, database, schema, name },
+        at: now,
+      }),
+    ),
+    pageWindow(searchParams, now),
+  ]);
+  const t = detail.table;
+  const facts: [string, string][] = [
+    ['Total size', formatBytes(t.totalBytes)],
+    ['Live tuples', formatNumber(t.liveTuples)],
+    [
+      'Dead tuples',
+      `${formatNumber(t.deadTuples)}${t.deadPct == null ? '' : ` (${t.deadPct.toFixed(1)}%)`}`,
+    ],
+    [
+      'Estimated bloat',
+      `${formatBytes(t.bloatBytes)}${t.bloatPct == null ? '' : ` (${t.bloatPct.toFixed(1)}%)`}`,
+    ],
+    ['Seq scans/s', formatNumber(t.seqScansPerSecond)],
+    ['Index scans/s', formatNumber(t.idxScansPerSecond)],
+    ['Last vacuum', formatTime(t.lastVacuum)],
+    ['Last analyze', formatTime(t.lastAnalyze)],
+    ['Freeze age (xids)', formatNumber(t.freezeAge)],
+    ['Primary key', t.hasPrimaryKey ? 'yes' : 'no'],
+    ...(t.partitions != null && t.partitions > 1
+      ? [['Partitions', String(t.partitions)] as [string, string]]
+      : []),
+  ];
+  const crumbs = [
+    { label: 'Fleet', href: '/' },
+    ...(server.clusterId
+      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
+      : []),
+    { label: server.name, href: `/servers/${server.id}` },
+    { label: database, href: databaseHref(server.id, database) },
+    { label: `${schema}.${name}` },
+  ];
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs}
+        title={`${schema}.${name}`}
+        subtitle={`Table in ${database} on ${server.name}`}
+        query={query}
+      />
+      <section className="panel" aria-labelledby="table-facts">
+        <h2 id="table-facts">As of the newest sample</h2>
+        <dl className="facts">
+          {facts.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section className="section panel" aria-labelledby="table-alerts">
+        <h2 id="table-alerts">Active alerts</h2>
+        <AlertList
+          alerts={detail.alerts}
+          now={now}
+          emptyText="No alert is firing for this table."
+        />
+      </section>
+      <section className="section" aria-label="Charts">
+        <ChartGrid
+          serverId={server.id}
+          charts={TABLE_CHARTS}
+          window={window}
+          compare={compare}
+          database={database}
+          object={{ schema, name }}
+        />
+      </section>
+      <section className="section panel" aria-labelledby="table-indexes">
+        <h2 id="table-indexes">Indexes</h2>
+        {detail.indexes.length === 0 ? (
+          <EmptyState title="No index sampled for this table">
+            Either it has none, or the collector has not sampled indexes yet (every 15 minutes).
+          </EmptyState>
+        ) : (
+          <IndexList
+            indexes={detail.indexes}
+            showTable={false}
+            rowHref={(i) =>
+              withQuery(indexHref(server.id, database, i.schemaname, i.indexrelname), query)
+            }
+          />
+        )}
+      </section>
+      <section className="section panel" aria-labelledby="table-ddl">
+        <h2 id="table-ddl">Definition changes</h2>
+        <SchemaChanges changes={detail.changes} what="this table" />
+      </section>
+    </>
+  );
+}
