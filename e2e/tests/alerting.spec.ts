@@ -67,6 +67,27 @@ test('alerting pages: a webhook channel receives a test message; a blackout show
 
     await page.goto(`${baseUrl()}/rules`);
     await expect(page.getByTestId('rule-connections_used')).toContainText('Connections used');
+    // overrides: one at environment level, listed, then deleted
+    const rule = page.getByTestId('rule-connections_used');
+    await rule.locator('summary').click();
+    const add = rule.getByRole('form', { name: 'Add override' });
+    await add.getByLabel('level').selectOption('environment');
+    await add.getByLabel('where').selectOption('production');
+    await add.getByLabel('override warning').fill('70');
+    await add.getByRole('button', { name: 'Save override' }).click();
+    const overrideRow = rule.getByRole('row', { name: /environment production/ });
+    await expect(overrideRow).toContainText('70');
+    await overrideRow.getByRole('button', { name: 'Delete' }).click();
+    await expect(rule.getByText('No overrides')).toBeVisible();
+    // a custom rule's preview over the last 24 h (nothing saved)
+    const custom = page.getByRole('form', { name: 'New custom rule' });
+    await custom.getByLabel('Probe').fill('activity_extremes');
+    await custom.getByLabel('Column').fill('waiting_sessions');
+    await custom.getByLabel('Warning').fill('5');
+    await custom.getByRole('button', { name: 'Preview last 24 h' }).click();
+    await expect(custom.getByRole('region', { name: 'Preview' })).toContainText(
+      /Would (not )?have fired on/,
+    );
     await page.goto(`${baseUrl()}/alerts?view=history`);
     await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
   } finally {

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/components/admin/api';
+import { RuleOverrides, type OverrideTarget } from './rule-overrides';
 
 export interface RuleView {
   id: number;
@@ -22,13 +23,22 @@ export interface RuleView {
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
 
-/** One catalog rule: its global defaults, editable by editors; overrides are counted. */
-export function RuleRow({ rule, canEdit }: { rule: RuleView; canEdit: boolean }) {
+/** One catalog rule: its global defaults, editable by editors; its overrides when opened. */
+export function RuleRow({
+  rule,
+  canEdit,
+  servers,
+}: {
+  rule: RuleView;
+  canEdit: boolean;
+  servers: OverrideTarget[];
+}) {
   const router = useRouter();
   const [warning, setWarning] = useState(rule.warning === null ? '' : String(rule.warning));
   const [critical, setCritical] = useState(rule.critical === null ? '' : String(rule.critical));
   const [forSeconds, setFor] = useState(String(rule.forSeconds));
   const [message, setMessage] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
 
   async function save(body: Record<string, unknown>) {
     const result = await api('PATCH', `/rules/${rule.id}`, body);
@@ -38,7 +48,7 @@ export function RuleRow({ rule, canEdit }: { rule: RuleView; canEdit: boolean })
   return (
     <tr data-testid={`rule-${rule.key}`}>
       <td>
-        <details>
+        <details onToggle={(e) => setOpen(e.currentTarget.open)}>
           <summary>
             <b>{rule.name}</b> <span className="muted">{rule.key}</span>
           </summary>
@@ -48,6 +58,7 @@ export function RuleRow({ rule, canEdit }: { rule: RuleView; canEdit: boolean })
               <b>Runbook:</b> {rule.runbook}
             </p>
           ) : null}
+          {open ? <RuleOverrides ruleId={rule.id} canEdit={canEdit} servers={servers} /> : null}
         </details>
       </td>
       <td>{rule.kind}</td>

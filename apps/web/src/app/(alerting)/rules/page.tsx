@@ -1,4 +1,4 @@
-import { listOverrides, listRules } from '@pgvigil/db/alerting';
+import { listAlertTargets, listOverrides, listRules } from '@pgvigil/db/alerting';
 import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
 import { RuleRow, type RuleView } from '@/components/alerting/rule-row';
 import { hasRole, requirePageUser } from '@/server/auth';
@@ -12,7 +12,17 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
 export default async function RulesPage() {
   const user = await requirePageUser('viewer', '/rules');
   const canEdit = hasRole(user.role, 'editor');
-  const [rules, overrides] = await Promise.all([listRules(db()), listOverrides(db())]);
+  const [rules, overrides, targets] = await Promise.all([
+    listRules(db()),
+    listOverrides(db()),
+    listAlertTargets(db()),
+  ]);
+  const servers = targets.map((t) => ({
+    id: t.id,
+    name: t.name,
+    clusterId: t.cluster_id,
+    clusterName: t.cluster_name,
+  }));
   const views: RuleView[] = rules.map((r) => ({
     id: r.id,
     key: r.key,
@@ -33,8 +43,8 @@ export default async function RulesPage() {
       <div className="page-header">
         <h1>Rules</h1>
         <p className="muted">
-          Global defaults. Overrides per environment, cluster, server and database are managed
-          through <code>/api/v1/rules/&#123;id&#125;/overrides</code>; the most specific wins.
+          Global defaults. Open a rule for its overrides per environment, cluster, server and
+          database (the most specific wins) and its effective values on a server.
         </p>
       </div>
       <div className="table-wrap">
@@ -54,7 +64,7 @@ export default async function RulesPage() {
           </thead>
           <tbody>
             {views.map((r) => (
-              <RuleRow key={r.id} rule={r} canEdit={canEdit} />
+              <RuleRow key={r.id} rule={r} canEdit={canEdit} servers={servers} />
             ))}
           </tbody>
         </table>

@@ -1,0 +1,267 @@
+'use client';
+
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, type ApiError } from '@/components/admin/api';
+import { ErrorBox } from '@/components/admin/field';
+
+// the closed sets of @pgvigil/db, which a client component must not import (pg)
+const SCOPES = ['environment', 'cluster', 'server', 'database'] as const;
+const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
+const TUNABLES = ['enabled', 'warning', 'critical', 'forSeconds'] as const;
+
+export interface OverrideTarget {
+  id: number;
+  name: string;
+  clusterId: number | null;
+  clusterName: string | null;
+}
+interface OverrideRow {
+  id: number;
+  scope_type: (typeof SCOPES)[number];
+  scope_id: number | null;
+  scope_value: string | null;
+  enabled: boolean | null;
+  warning_threshold: number | null;
+  critical_threshold: number | null;
+  for_seconds: number | null;
+}
+type Effective = Record<
+  (typeof TUNABLES)[number],
+  { value: number | boolean | null; source: string; overrideId?: number }
+>;
+
+const parse = (v: string) => (v.trim() === '' ? null : Number(v));
+const show = (v: unknown) => (v === null || v === undefined ? 'inherit' : String(v));
+
+/**
+ * A rule's overrides per environment, cluster, server and database, and its
+ * effective values on one server (and database) with the level each comes from.
+ */
+export function RuleOverrides(props: {
+  ruleId: number;
+  canEdit: boolean;
+  servers: OverrideTarget[];
+}) {
+  const { ruleId, canEdit, servers } = props;
+  const clusters = [
+    ...new Map(
+      servers.filter((s) => s.clusterId !== null).map((s) => [s.clusterId!, s.clusterName]),
+    ),
+  ];
+  const [rows, setRows] = useState<OverrideRow[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [f, setF] = useState({
+    scope: 'server' as (typeof SCOPES)[number],
+    target: '',
+    database: '',
+    enabled: '',
+    warning: '',
+    critical: '',
+    forSeconds: '',
+  });
+  const [at, setAt] = useState({ server: '', database: '' });
+  const [effective, setEffective] = useState<Effective | null>(null);
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
+    setF({ ...f, [k]: e.target.value });
+
+  const load = useCallback(async () => {
+    const r = await api<{ overrides: OverrideRow[] }>('GET', `/rules/${ruleId}/overrides`);
+    if (r.ok) setRows(r.data.overrides);
+    else setError(r.error);
+  }, [ruleId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const where = (o: OverrideRow) => {
+    if (o.scope_type === 'environment') return o.scope_value;
+    if (o.scope_type === 'cluster')
+      return clusters.find(([id]) => id === o.scope_id)?.[1] ?? `cluster ${o.scope_id}`;
+    const server = servers.find((s) => s.id === o.scope_id)?.name ?? `server ${o.scope_id}`;
+    return o.scope_type === 'database' ? `${server} / ${o.scope_value}` : server;
+  };
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const id = f.scope === 'environment' ? null : Number(f.target) || null;
+    const value = f.scope === 'environment' ? f.target : f.scope === 'database' ? f.database : null;
+    const r = await api('PUT', `/rules/${ruleId}/overrides`, {
+      scopeType: f.scope,
+      scopeId: id,
+      scopeValue: value || null,
+      enabled: f.enabled === '' ? null : f.enabled === 'on',
+      warning: parse(f.warning),
+      critical: parse(f.critical),
+      forSeconds: parse(f.forSeconds),
+    });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    await load();
+  }
+  async function remove(id: number) {
+    const r = await api('DELETE', `/rules/${ruleId}/overrides/${id}`);
+    if (!r.ok) return setError(r.error);
+    await load();
+  }
+  async function resolve(event: FormEvent) {
+    event.preventDefault();
+    const q = new URLSearchParams({ server: at.server });
+    if (at.database) q.set('database', at.database);
+    const r = await api<{ effective: Effective }>('GET', `/rules/${ruleId}/overrides?${q}`);
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    setEffective(r.data.effective);
+  }
+
+  return (
+    <div className="overrides" aria-label="Overrides">
+      <h4>Overrides</h4>
+      {rows.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Level</th>
+              <th>Where</th>
+              <th>Enabled</th>
+              <th>Warning</th>
+              <th>Critical</th>
+              <th>For (s)</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr key={o.id}>
+                <td>{o.scope_type}</td>
+                <td>{where(o)}</td>
+                <td>{show(o.enabled)}</td>
+                <td>{show(o.warning_threshold)}</td>
+                <td>{show(o.critical_threshold)}</td>
+                <td>{show(o.for_seconds)}</td>
+                <td>
+                  {canEdit ? (
+                    <button
+                      className="btn btn-ghost"
+                      type="button"
+                      onClick={() => void remove(o.id)}
+                    >
+                      Delete
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No overrides: the global values apply everywhere.</p>
+      )}
+      {canEdit ? (
+        <form onSubmit={save} aria-label="Add override" className="inline-form">
+          <select
+            aria-label="level"
+            value={f.scope}
+            onChange={(e) => setF({ ...f, scope: e.target.value as typeof f.scope, target: '' })}
+          >
+            {SCOPES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+          <select aria-label="where" value={f.target} onChange={set('target')} required>
+            <option value="">—</option>
+            {f.scope === 'environment'
+              ? ENVIRONMENTS.map((e) => <option key={e}>{e}</option>)
+              : f.scope === 'cluster'
+                ? clusters.map(([id, name]) => (
+                    <option key={id} value={id}>
+                      {name}
+                    </option>
+                  ))
+                : servers.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+          </select>
+          {f.scope === 'database' ? (
+            <input
+              aria-label="database"
+              placeholder="database"
+              value={f.database}
+              onChange={set('database')}
+              required
+            />
+          ) : null}
+          <select aria-label="enabled" value={f.enabled} onChange={set('enabled')}>
+            <option value="">enabled: inherit</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
+          <input
+            aria-label="override warning"
+            placeholder="warning"
+            size={8}
+            value={f.warning}
+            onChange={set('warning')}
+          />
+          <input
+            aria-label="override critical"
+            placeholder="critical"
+            size={8}
+            value={f.critical}
+            onChange={set('critical')}
+          />
+          <input
+            aria-label="override for seconds"
+            placeholder="for (s)"
+            size={6}
+            value={f.forSeconds}
+            onChange={set('forSeconds')}
+          />
+          <button className="btn" type="submit">
+            Save override
+          </button>
+        </form>
+      ) : null}
+      <form onSubmit={resolve} aria-label="Effective values" className="inline-form">
+        <span>Effective on</span>
+        <select
+          aria-label="effective server"
+          value={at.server}
+          onChange={(e) => setAt({ ...at, server: e.target.value })}
+          required
+        >
+          <option value="">server…</option>
+          {servers.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <input
+          aria-label="effective database"
+          placeholder="database (optional)"
+          value={at.database}
+          onChange={(e) => setAt({ ...at, database: e.target.value })}
+        />
+        <button className="btn" type="submit">
+          Show
+        </button>
+      </form>
+      {effective ? (
+        <table aria-label="Effective">
+          <tbody>
+            {TUNABLES.map((k) => (
+              <tr key={k}>
+                <td>{k}</td>
+                <td>{show(effective[k].value)}</td>
+                <td className="muted">from {effective[k].source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+    </div>
+  );
+}
