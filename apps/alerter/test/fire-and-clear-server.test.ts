@@ -202,6 +202,39 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     expect(await state('postgres')).toBe('resolved');
   });
 
+  it('mxid_wraparound: a multixact from two share-lockers, a low override, then VACUUM (FREEZE)', async () => {
+    const state = await ruleFor('mxid_wraparound', {});
+    await sql('CREATE TABLE shared_row (id int); INSERT INTO shared_row VALUES (1)');
+    const a = new pg.Client({ connectionString: url });
+    const b = new pg.Client({ connectionString: url });
+    await a.connect();
+    await b.connect();
+    for (const c of [a, b]) {
+      await c.query('BEGIN');
+      await c.query('SELECT * FROM shared_row FOR SHARE');
+    }
+    await a.query('COMMIT');
+    await b.query('COMMIT');
+    await a.end();
+    await b.end();
+    const rows = await collect(ds.db, serverId, url, 'wraparound', at);
+    const pct = Number(rows.find((r) => r.datname === 'postgres')!.mxid_wraparound_pct);
+    expect(pct).toBeGreaterThan(0);
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'mxid_wraparound')!;
+    await setOverride(ds.db, {
+      ruleId: rule.id,
+      scopeType: 'server',
+      scopeId: serverId,
+      warning: pct / 2,
+      critical: null,
+    });
+    await step(60, 'wraparound');
+    expect(await state('postgres')).toBe('firing');
+    await sql('VACUUM (FREEZE)');
+    await step(60, 'wraparound');
+    expect(await state('postgres')).toBe('resolved');
+  });
+
   it('cache_hit_ratio: a scan bigger than shared_buffers, then cached reads', async () => {
     const state = await ruleFor('cache_hit_ratio', {});
     const reads = async () =>
