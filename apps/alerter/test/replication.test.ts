@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { cp, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordHeartbeat } from '@pgvigil/db';
+import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
+import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+import {
+  freshDatastore,
+  startTestServers,
+  testMajors,
+  TEST_PASSWORD,
+  TEST_SERVER_SETTINGS,
+  type TestDatastore,
+} from '@pgvigil/db/testing';
+import { runCycle } from '../src/cycle/run';
+import { syncCatalog } from '../src/loop';
+import { addServer, collect } from './fixtures';
+
+/**
+ * A streaming standby without pg_basebackup (not shipped with the embedded
+ * binaries): the low-level backup API around a file copy, a slot, standby.signal.
+ */
+const major = testMajors()[testMajors().length - 1]!;
+
+async function until(what: string, check: () => Promise<boolean>, limitMs = 30_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function query<T = Record<string, unknown>>(url: string, text: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
+  let cluster: Awaited<ReturnType<typeof startTestServers>>;
+  let standby: EmbeddedServer | undefined;
+  let ds: TestDatastore;
+  let primaryUrl: string;
+  let standbyUrl: string;
+  let primaryId: number;
+  let standbyId: number;
+  let at = new Date();
+
+  beforeAll(async () => {
+    cluster = await startTestServers([major]);
+    const primary = cluster.servers.get(major)!;
+    primaryUrl = primary.url('postgres');
+    await query(primaryUrl, `SELECT pg_create_physical_replication_slot('standby1', true)`);
+    const source = path.join(cluster.root, `pg${major}`);
+    const target = path.join(cluster.root, 'standby');
+    const owner = await stat(source);
+    const session = new pg.Client({ connectionString: primaryUrl });
+    await session.connect();
+    try {
+      // renamed in 15; non-exclusive either way
+      await session.query(
+        major >= 15
+          ? `SELECT pg_backup_start('pgvigil-test', true)`
+          : `SELECT pg_start_backup('pgvigil-test', true, false)`,
+      );
+      await cp(source, target, {
+        recursive: true,
+        preserveTimestamps: true,
+        filter: (f) =>
+          !/postmaster\.(pid|opts)$/.test(f) && !f.includes(`${path.sep}pg_wal${path.sep}`),
+      });
+      const { rows } = await session.query<{ labelfile: string }>(
+        major >= 15
+          ? 'SELECT labelfile FROM pg_backup_stop(false)'
+          : 'SELECT labelfile FROM pg_stop_backup(false, false)',
+      );
+      await writeFile(path.join(target, 'backup_label'), rows[0]!.labelfile);
+      await writeFile(path.join(target, 'standby.signal'), '');
+    } finally {
+      await session.end();
+    }
+    // cp copies as root: the server's OS user must own what it reads and writes
+    await new Promise<void>((resolve, reject) =>
+      execFile('chown', ['-R', `${owner.uid}:${owner.gid}`, target], (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    const u = new URL(primaryUrl);
+    standby = await startEmbedded({
+      dataDir: target,
+      major,
+      superuserPassword: TEST_PASSWORD,
+      settings: {
+        ...TEST_SERVER_SETTINGS,
+        primary_conninfo: `host=127.0.0.1 port=${u.port} user=postgres password=${TEST_PASSWORD} application_name=standby1`,
+        primary_slot_name: 'standby1',
+        hot_standby: 'on',
+      },
+    });
+    standbyUrl = standby.url('postgres');
+    await until('the standby streaming', async () => {
+      const r = await query<{ n: number }>(
+        primaryUrl,
+        `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`,
+      );
+      return r[0]!.n === 1;
+    });
+    ds = await freshDatastore(major);
+    await syncCatalog(ds.db);
+    primaryId = await addServer(ds.db, 'primary', primaryUrl);
+    standbyId = await addServer(ds.db, 'standby', standbyUrl);
+    await recordHeartbeat(ds.db, { component: 'collector', instanceId: 't', startedAt: at });
+  }, 120_000);
+  afterAll(async () => {
+    await standby?.stop();
+    await ds?.drop();
+    await cluster?.stop(); // removes the standby's folder too, under the same root
+  });
+
+  const cycle = () =>
+    runCycle(ds.db, at, { baseUrl: 'http://x', reminderSeconds: 0, includeTrends: false });
+  async function stateOf(key: string, serverId: number) {
+    const rule = (await listRules(ds.db)).find((r) => r.key === key)!;
+    return (await listAlerts(ds.db, { serverId, ruleId: rule.id }))[0]?.state ?? 'none';
+  }
+  async function tune(key: string, t: { warning?: number | null; critical?: number | null }) {
+    const rule = (await listRules(ds.db)).find((r) => r.key === key)!;
+    await updateRule(ds.db, { id: rule.id, forSeconds: 0, ...t });
+  }
+  async function step(seconds: number, serverId: number, url: string, probe: string) {
+    at = new Date(at.getTime() + seconds * 1000);
+    await ds.db.query(`UPDATE heartbeats SET last_seen_at = $1`, [at]);
+    await collect(ds.db, serverId, url, probe, at);
+    await cycle();
+  }
+
+  it('replication_lag_bytes: replay paused on the standby while the primary writes', async () => {
+    await tune('replication_lag_bytes', { warning: 1024 * 1024, critical: null });
+    await query(standbyUrl, 'SELECT pg_wal_replay_pause()');
+    await query(
+      primaryUrl,
+      `CREATE TABLE lag_maker AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 50000) g`,
+    );
+    await until('replay lag over 1 MiB', async () => {
+      const r = await query<{ b: string | null }>(
+        primaryUrl,
+        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
+      );
+      return Number(r[0]?.b ?? 0) > 1024 * 1024;
+    });
+    await step(60, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_bytes', primaryId)).toBe('firing');
+    await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
+    await until('replay caught up', async () => {
+      const r = await query<{ b: string | null }>(
+        primaryUrl,
+        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
+      );
+      return Number(r[0]?.b ?? 1) < 1024 * 1024;
+    });
+    await step(60, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_bytes', primaryId)).toBe('resolved');
+  });
+
+  it('standby_disconnected: the walsender is gone and the slot is not there to stream from', async () => {
+    await tune('standby_disconnected', {});
+    await step(60, standbyId, standbyUrl, 'wal_receiver');
+    expect(await stateOf('standby_disconnected', standbyId)).toBe('none');
+    // with the slot dropped, the receiver's reconnections fail: not streaming
+    const drop = async () => {
+      await query(primaryUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_replication`);
+      await query(primaryUrl, `SELECT pg_drop_replication_slot('standby1')`).catch(() => undefined);
+    };
+    await until('the receiver not streaming', async () => {
+      await drop();
+      const r = await query<{ s: string | null }>(
+        standbyUrl,
+        'SELECT status AS s FROM pg_stat_wal_receiver',
+      );
+      return r[0]?.s !== 'streaming';
+    });
+    await step(60, standbyId, standbyUrl, 'wal_receiver');
+    expect(await stateOf('standby_disconnected', standbyId)).toBe('firing');
+    await query(primaryUrl, `SELECT pg_create_physical_replication_slot('standby1', true)`);
+    await until(
+      'streaming again',
+      async () => {
+        const r = await query<{ s: string | null }>(
+          standbyUrl,
+          'SELECT status AS s FROM pg_stat_wal_receiver',
+        );
+        return r[0]?.s === 'streaming';
+      },
+      60_000,
+    );
+    await step(60, standbyId, standbyUrl, 'wal_receiver');
+    expect(await stateOf('standby_disconnected', standbyId)).toBe('resolved');
+  }, 90_000);
+});
