@@ -18,3 +18,16 @@ export {
 export { refreshRollup, rollupWindow } from './refresh-rollups';
 export { syncLeases, releaseLeases, type LeaseOptions, type LeasedServer } from './leases';
 export * from './collector-state';
+export {
+  listEffectiveProbeSettings,
+  setProbeSetting,
+  clearProbeSetting,
+  RETENTION_GLOBAL_ONLY,
+  SETTING_SOURCES,
+  type SettingSource,
+  type ProbeDefaults,
+  type Sourced,
+  type ProbeSettingOverride,
+  type EffectiveProbeSetting,
+  type ProbeSettingTarget,
+} from './probe-settings';
