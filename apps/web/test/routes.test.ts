@@ -12,6 +12,8 @@ import * as exportRoute from '@/app/api/v1/servers/export/route';
 import * as importRoute from '@/app/api/v1/servers/import/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as testRoute from '@/app/api/v1/servers/test/route';
+import * as probeSettingByProbe from '@/app/api/v1/probe-settings/[probe]/route';
+import * as probeSettings from '@/app/api/v1/probe-settings/route';
 import * as setup from '@/app/api/v1/setup/route';
 import * as tokenById from '@/app/api/v1/tokens/[id]/route';
 import * as tokens from '@/app/api/v1/tokens/route';
@@ -193,6 +195,9 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     r('POST /servers/test', testRoute.POST, 'admin'),
     r('GET /servers/export', exportRoute.GET, 'admin'),
     r('POST /servers/import', importRoute.POST, 'admin'),
+    r('GET /probe-settings', probeSettings.GET, 'viewer'),
+    r('PUT /probe-settings/:probe', probeSettingByProbe.PUT, 'admin', { probe: 'tables' }),
+    r('DELETE /probe-settings/:probe', probeSettingByProbe.DELETE, 'admin', { probe: 'tables' }),
     r('GET /audit', audit.GET, 'admin'),
     r('POST /auth/password', password.POST, 'viewer'),
     r('POST /auth/logout', logout.POST, 'viewer'),
