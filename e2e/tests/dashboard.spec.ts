@@ -22,6 +22,11 @@ let api: APIRequestContext | undefined;
 let serverId = 0;
 let clusterId = 0;
 let stopWorkload: (() => Promise<number>) | undefined;
+// A session holding a lock another waits for: the server page's blocking tree.
+let holder: pg.Client | undefined;
+let waiter: pg.Client | undefined;
+let waiting: Promise<unknown> | undefined;
+let holderPid = 0;
 
 /** A bounded pgbench-like load: short read-write transactions, some rolled back. */
 function startWorkload(url: string, clients: number, maxTransactions: number) {
@@ -104,9 +109,21 @@ test.beforeAll(async () => {
                     -- two identical indexes: the index list must flag the second as a duplicate
                     CREATE INDEX history_account ON history (account_id);
                     CREATE INDEX history_account_again ON history (account_id);
-                    CREATE TABLE audit_log (event text);`);
+                    CREATE TABLE audit_log (event text);
+                    INSERT INTO audit_log VALUES ('created');`);
   await shop.end();
   stopWorkload = startWorkload(shopUrl, 2, 300_000);
+  holder = new pg.Client({ connectionString: shopUrl, application_name: 'e2e-holder' });
+  await holder.connect();
+  holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  // a row lock, not a table lock: the collector's own catalog reads must not wait
+  await holder.query('BEGIN');
+  await holder.query("UPDATE audit_log SET event = 'held'");
+  waiter = new pg.Client({ connectionString: shopUrl, application_name: 'e2e-waiter' });
+  await waiter.connect();
+  // bounded: the wait ends when afterAll rolls the holder back, or after 10 minutes
+  await waiter.query("SET statement_timeout = '600s'");
+  waiting = waiter.query("UPDATE audit_log SET event = 'waiting'").catch(() => undefined);
 
   api = await request.newContext({
     baseURL: baseUrl(),
@@ -171,6 +188,10 @@ test.afterAll(async () => {
   const transactions = await stopWorkload?.();
   console.log(`dashboard e2e: workload ran ${transactions ?? 0} transactions`);
   try {
+    await holder?.query('ROLLBACK').catch(() => undefined);
+    await waiting;
+    await Promise.allSettled([holder?.end(), waiter?.end()]);
+
     await api?.dispose();
   } finally {
     // the monitored server must never outlive the test, whatever failed before
@@ -227,6 +248,10 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expect(page.getByRole('heading', { level: 1 })).toContainText('e2e-shop');
   await expect(page.getByRole('table')).toContainText('e2e-shop-primary');
   await expectChartDrawn(page, 'tps');
+  // The topology: the one member, known as the primary from its own wal_receiver sample.
+  const topology = page.getByRole('img', { name: /^Replication topology: 1 nodes, 0 links/ });
+  await expect(topology).toContainText('e2e-shop-primary');
+  await expect(topology).toContainText('primary');
   await shot(page, 'cluster');
 
   // Server: summary, charts with data, databases with real rates.
@@ -239,6 +264,15 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   const dbRow = page.getByRole('row', { name: /^shop/ });
   await expect(dbRow).toBeVisible();
   expect(Number.parseFloat(await dbRow.locator('td').nth(1).innerText())).toBeGreaterThan(0);
+  // Live sessions and the blocking tree: the holder at the root, the waiter under it.
+  const tree = page.getByRole('list', { name: 'Blocking tree' });
+  await expect(tree).toContainText(`pid ${holderPid}`);
+  await expect(tree).toContainText("UPDATE audit_log SET event = 'waiting'");
+  const sessions = page.getByRole('table', { name: 'Live sessions' });
+  await expect(sessions.getByRole('row', { name: /e2e-holder/ })).toContainText(
+    'idle in transaction',
+  );
+  await expect(page.getByRole('heading', { name: 'Settings changes' })).toBeVisible();
   await shot(page, 'server');
   // scripts/screenshot.ts: the README's picture, at laptop size, light theme.
   if (process.env.PGVIGIL_SCREENSHOT_OUT) {
@@ -313,4 +347,10 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expectChartDrawn(page, 'tps');
   await shot(page, 'alert-link');
+
+  // Unknown or malformed ids are a real 404, not a 200 saying "not found".
+  for (const url of ['/servers/abc', '/servers/999999', '/clusters/abc']) {
+    const res = await page.goto(`${baseUrl()}${url}`);
+    expect(res?.status(), url).toBe(404);
+  }
 });

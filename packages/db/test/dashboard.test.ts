@@ -309,6 +309,8 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
               // COMMIT: pgvigil's and the application's
               row(6, 96, 5, 10),
               row(6, 7, 1, 20),
+              // the version check on each connect
+              row(7, 95, 1, 10),
             ],
           },
           { collectedAt: at(2), serverId: server, rows: [row(1, 30, 300)] },
@@ -323,7 +325,8 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
               ($1, 3, 'SELECT /* pgvigil:database_stats */ datname FROM pg_stat_database', $2),
               ($1, 4, 'BEGIN TRANSACTION READ ONLY', $2),
               ($1, 5, 'SET LOCAL statement_timeout = $1', $2),
-              ($1, 6, 'COMMIT', $2)`,
+              ($1, 6, 'COMMIT', $2),
+              ($1, 7, 'SELECT current_setting($1) AS num, current_setting($2) AS version', $2)`,
       [server, at(0)],
     );
     const top = await listTopQueries({
@@ -339,7 +342,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       db: ds.db,
       input: { serverId: server, from: at(0), to: at(10), includeOwn: 'true', sort: 'calls' },
     });
-    expect(own.queries.map((q) => q.queryid)).toEqual(['6', '3', '4', '5', '1', '2']);
+    expect(own.queries.map((q) => q.queryid)).toEqual(['6', '3', '4', '5', '7', '1', '2']);
   });
 
   it("lists a database's tables from the newest sample, largest first, with scan rates", async () => {

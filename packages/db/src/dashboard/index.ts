@@ -15,3 +15,7 @@ export * from './list-database-indexes';
 export * from './list-database-findings';
 export * from './list-schema-changes';
 export * from './get-object-detail';
+export * from './live-activity';
+export * from './list-setting-changes';
+export * from './topology';
+export * from './get-cluster-topology';

@@ -43,12 +43,18 @@ export type TopQueries = {
 export const OWN_STATEMENT_MARKER = '/* pgvigil:';
 
 /**
- * The statements the probe runner wraps each probe in (packages/probes run-probe.ts,
- * session.ts), which cannot carry the marker: its read-only transaction and timeouts.
- * PostgreSQL 16+ stores the SET values as $1, older versions the literal value.
+ * The unmarked statements pgvigil's collector sends (packages/probes run-probe.ts,
+ * session.ts, connection/connect.ts): the read-only transaction and timeouts around
+ * each probe, and the version check on connect. PostgreSQL 16+ stores the SET values
+ * as $1, older versions the literal value.
  */
-export const OWN_SESSION_STATEMENTS =
-  '^(BEGIN TRANSACTION READ ONLY|SET LOCAL (statement_timeout|lock_timeout) = \\S+|COMMIT|ROLLBACK)$';
+export const OWN_SESSION_STATEMENTS = `^(${[
+  'BEGIN TRANSACTION READ ONLY',
+  'SET LOCAL (statement_timeout|lock_timeout) = \\S+',
+  'COMMIT',
+  'ROLLBACK',
+  'SELECT current_setting\\(\\$1\\) AS num, current_setting\\(\\$2\\) AS version',
+].join('|')})$`;
 
 // Whitelisted ORDER BY expressions over the aggregated columns.
 const ORDER: Record<(typeof TOP_QUERY_SORTS)[number], string> = {

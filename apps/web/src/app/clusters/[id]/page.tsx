@@ -1,5 +1,9 @@
 import Link from 'next/link';
+import { getClusterTopology } from '@pgvigil/db/dashboard';
 import { ChartGrid } from '@/components/charts/chart-grid';
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { TopologyGraph } from '@/components/dashboard/topology-graph';
+import { db } from '@/server/db';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { StatusBadge } from '@/components/dashboard/health-badge';
 import { loadCluster } from '@/components/dashboard/load';
@@ -17,7 +21,11 @@ export default async function ClusterPage({
   const now = new Date();
   const { id } = await params;
   const cluster = await loadCluster(id);
-  const { query, window, compare } = await pageWindow(searchParams, now);
+  const [{ query, window, compare }, topology] = await Promise.all([
+    pageWindow(searchParams, now),
+    getClusterTopology({ db: db(), members: cluster.members, at: now }),
+  ]);
+  const label = new Map(topology.nodes.map((n) => [n.key, n.label]));
   const suffix = query ? `?${query}` : '';
   return (
     <>
@@ -72,6 +80,62 @@ export default async function ClusterPage({
           </div>
         )}
       </section>
+      {cluster.members.length > 0 ? (
+        <section className="section panel" aria-labelledby="topology-title">
+          <h2 id="topology-title">Replication topology</h2>
+          <TopologyGraph topology={topology} hrefFor={(id) => `/servers/${id}${suffix}`} />
+          <p className="topology-legend">
+            <span>
+              Links coloured by replay lag: <span style={{ color: 'var(--ok)' }}>under 16 MB</span>,{' '}
+              <span style={{ color: 'var(--warn)' }}>under 1 GB</span>,{' '}
+              <span style={{ color: 'var(--crit)' }}>1 GB or more</span>,{' '}
+              <span style={{ color: 'var(--off)' }}>unknown</span>; dashed = logical.
+            </span>
+            <span>
+              Lag over time per link: the replication lag charts below, one series per WAL sender.
+            </span>
+          </p>
+          {topology.edges.length === 0 ? (
+            <p className="muted">
+              No replication link seen: no member streams WAL to another or to an unregistered
+              standby (or the collector has not sampled <code>pg_stat_replication</code> yet).
+            </p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data" aria-label="Replication links">
+                <thead>
+                  <tr>
+                    <th>From</th>
+                    <th>To</th>
+                    <th>Kind</th>
+                    <th>WAL sender</th>
+                    <th className="num">Replay lag</th>
+                    <th className="num">Lag (s)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {topology.edges.map((e) => (
+                    <tr key={`${e.from}-${e.to}-${e.kind}`}>
+                      <td>{label.get(e.from)}</td>
+                      <td>{label.get(e.to)}</td>
+                      <td>{e.kind}</td>
+                      <td className="muted">{e.applicationName ?? '—'}</td>
+                      <td className="num">
+                        <span
+                          className={`badge badge-${e.level === 'unknown' ? 'unknown' : e.level}`}
+                        >
+                          {formatBytes(e.replayLagBytes)}
+                        </span>
+                      </td>
+                      <td className="num">{formatNumber(e.replayLagSeconds)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
       {cluster.members.length > 0 ? (
         <section className="section" aria-labelledby="compare-title">
           <h2 id="compare-title">Members side by side</h2>

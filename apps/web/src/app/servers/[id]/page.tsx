@@ -1,7 +1,10 @@
 import {
   CHARTS,
   TOP_QUERY_SORTS,
+  getLiveActivity,
+  listChangedSettings,
   listServerDatabases,
+  listSettingChanges,
   listTopQueries,
 } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
@@ -9,6 +12,8 @@ import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { formatNumber } from '@/components/dashboard/format';
 import { StatusBadge } from '@/components/dashboard/health-badge';
+import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
+import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -46,12 +51,15 @@ export default async function ServerPage({
     ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
     : 'total_time';
   const { w, query, window, compare } = await pageWindow(searchParams, now);
-  const [databases, top] = await Promise.all([
+  const [databases, top, live, settingChanges, nonDefault] = await Promise.all([
     listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
     listTopQueries({
       db: db(),
       input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
     }),
+    getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
+    listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
+    listChangedSettings({ db: db(), input: { serverId: server.id } }),
   ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
@@ -90,6 +98,14 @@ export default async function ServerPage({
       </section>
       <section className="section" aria-label="Charts">
         <ChartGrid serverId={server.id} charts={SERVER_CHARTS} window={window} compare={compare} />
+      </section>
+      <section className="section panel" aria-labelledby="blocking-title">
+        <h2 id="blocking-title">Blocking</h2>
+        <BlockingTree live={live} now={now} />
+      </section>
+      <section className="section panel" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Live sessions</h2>
+        <LiveSessions live={live} now={now} />
       </section>
       <section className="section panel" aria-labelledby="top-queries" id="top-queries">
         <h2 id="top-queries">Top queries in this window</h2>
@@ -134,6 +150,10 @@ export default async function ServerPage({
             </table>
           </div>
         )}
+      </section>
+      <section className="section panel" aria-labelledby="settings-title">
+        <h2 id="settings-title">Settings changes</h2>
+        <SettingsChanges changes={settingChanges} current={nonDefault} />
       </section>
     </>
   );

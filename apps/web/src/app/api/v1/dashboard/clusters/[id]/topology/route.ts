@@ -1,0 +1,12 @@
+import { getClusterOverview, getClusterTopology } from '@pgvigil/db/dashboard';
+import { NextResponse } from 'next/server';
+import { withAuth } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const dynamic = 'force-dynamic';
+
+/** The cluster's replication topology: members and links with their replay lag. */
+export const GET = withAuth<{ id: string }>('viewer', async ({ params, at }) => {
+  const cluster = await getClusterOverview({ db: db(), input: { id: params.id }, at });
+  return NextResponse.json(await getClusterTopology({ db: db(), members: cluster.members, at }));
+});
