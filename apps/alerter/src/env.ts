@@ -1,16 +1,10 @@
-import { envVars, parseEnv } from '@pgvigil/db';
+import { datastoreEnv, envVars, parseEnv } from '@pgvigil/db';
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: envVars.databaseUrl,
-  PGVIGIL_HOME: envVars.home,
-  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
-  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  ...datastoreEnv,
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
-  SMTP_URL: z
-    .string()
-    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
-    .optional(),
+  SMTP_URL: envVars.smtpUrl,
   ALERTER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** a message claimed by a sender that died is retried after this */
   ALERTER_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),

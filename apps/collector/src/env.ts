@@ -1,11 +1,8 @@
-import { envVars, parseEnv } from '@pgvigil/db';
+import { datastoreEnv, parseEnv } from '@pgvigil/db';
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: envVars.databaseUrl,
-  PGVIGIL_HOME: envVars.home,
-  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
-  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  ...datastoreEnv,
   PGVIGIL_COLLECTOR_ID: z.string().min(1).optional(),
   // rows kept in memory while the datastore is unreachable; beyond it the oldest are dropped
   PGVIGIL_COLLECTOR_BUFFER_ROWS: z.coerce.number().int().min(1000).max(10_000_000).default(500_000),

@@ -43,4 +43,16 @@ export const envVars = {
     .max(65535, 'must be between 1 and 65535'),
   url: z.string().url('must be an absolute URL such as https://pgvigil.example.com'),
   optionalSecret: z.string().optional(),
+  smtpUrl: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+};
+
+/** What every app needs to reach the datastore and open its secrets. */
+export const datastoreEnv = {
+  DATABASE_URL: envVars.databaseUrl,
+  PGVIGIL_HOME: envVars.home,
+  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
+  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
 };

@@ -14,4 +14,4 @@ export { scheduleMaintenance, type MaintenanceJob } from './maintenance';
 export * from './secret-box';
 export * from './heartbeats';
 export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
-export { parseEnv, envVars, EnvError } from './env';
+export { parseEnv, envVars, datastoreEnv, EnvError } from './env';

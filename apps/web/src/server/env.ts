@@ -1,11 +1,8 @@
-import { envVars, parseEnv } from '@pgvigil/db';
+import { datastoreEnv, envVars, parseEnv } from '@pgvigil/db';
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: envVars.databaseUrl,
-  PGVIGIL_HOME: envVars.home,
-  PGVIGIL_SECRET_KEY: envVars.optionalSecret,
-  PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
+  ...datastoreEnv,
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
   // Behind a reverse proxy that appends the caller to X-Forwarded-For; off, that header is never believed.
   PGVIGIL_TRUST_PROXY: z
@@ -13,10 +10,7 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   // default mail transport for the email channels' "send test"
-  SMTP_URL: z
-    .string()
-    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
-    .optional(),
+  SMTP_URL: envVars.smtpUrl,
 });
 
 export type WebEnv = z.infer<typeof schema>;
