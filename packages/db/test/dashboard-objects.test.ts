@@ -234,6 +234,23 @@ describe.each(testMajors())('dashboard table and index reads on PostgreSQL %i', 
       },
     });
     expect(chart.rows).toEqual([{ t: at(10).getTime(), seq_scan: 1, idx_scan: 0 }]);
+    // one sample in the window: no rate yet, and the reason names the 10-minute cadence
+    const early = await readChart({
+      db: ds.db,
+      input: {
+        serverId,
+        chart: 'table_scans',
+        database: 'app',
+        schema: 'public',
+        object: 'orders',
+        from: at(-5),
+        to: at(5),
+      },
+    });
+    expect(early).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('10 minutes'),
+    });
     await expect(
       readChart({ db: ds.db, input: { serverId, chart: 'table_scans', from: at(5), to: at(15) } }),
     ).rejects.toMatchObject({ code: 'validation_failed' });

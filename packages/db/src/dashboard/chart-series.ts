@@ -130,7 +130,11 @@ export async function readChart({
       chart,
       available: shaped.rows.length > 0,
       ...(shaped.rows.length === 0
-        ? { reason: 'No samples in this time range yet. The collector writes one every minute.' }
+        ? {
+            reason:
+              chart.emptyHint ??
+              'No samples in this time range yet. The collector writes one every minute.',
+          }
         : {}),
       resolution: s.resolution,
       bucketSeconds,

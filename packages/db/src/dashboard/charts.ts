@@ -29,6 +29,8 @@ export interface ChartDef {
   /** a per-object chart (table or index page): the key column naming the object */
   objectKey?: 'relname' | 'indexrelname';
   unavailableHint: string;
+  /** why a window has no point yet, when the probe is slower than once a minute */
+  emptyHint?: string;
 }
 
 const NO_DB_STATS =
@@ -62,12 +64,16 @@ const table = {
   objectKey: 'relname',
   combine: 'sum',
   unavailableHint: 'No table statistics yet: the collector samples tables every 10 minutes.',
+  emptyHint:
+    'Nothing in this window yet: tables are sampled every 10 minutes, and a rate needs two samples.',
 } as const;
 const index = {
   probe: 'indexes',
   objectKey: 'indexrelname',
   combine: 'sum',
   unavailableHint: 'No index statistics yet: the collector samples indexes every 15 minutes.',
+  emptyHint:
+    'Nothing in this window yet: indexes are sampled every 15 minutes, and a rate needs two samples.',
 } as const;
 const sessions =
   'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
