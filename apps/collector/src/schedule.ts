@@ -57,6 +57,21 @@ export function firstDue(now: number, intervalMs: number, random: number): numbe
   return now + random * Math.min(intervalMs, START_WINDOW_MS);
 }
 
+/**
+ * A pending run after the probe's interval was shortened (probe settings are reread
+ * every lease round): a run due further ahead than the new interval and its jitter
+ * was planned with the old one, so it moves to a random point of the new interval
+ * instead of waiting the old one out. `random` is called only then.
+ */
+export function dueAfterChange(
+  due: number,
+  now: number,
+  intervalMs: number,
+  random: () => number,
+): number {
+  return due - now > intervalMs * 1.05 ? now + random() * intervalMs : due;
+}
+
 /** Backoff for an unreachable server: 5 s doubling up to 5 minutes. */
 export function backoffMs(failures: number): number {
   return Math.min(5_000 * 2 ** Math.max(failures - 1, 0), 300_000);

@@ -13,7 +13,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
-import { backoffMs, effectiveSettings, firstDue, nextDue } from './schedule';
+import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
 
 export interface ServerRef {
   id: number;
@@ -122,11 +122,13 @@ export class ServerWorker {
       if (p.scope !== scope) return false;
       const s = effectiveSettings(p, this.server, settings);
       if (!s.enabled) return false;
-      let due = this.due.get(p.name);
-      if (due === undefined) {
-        due = firstDue(now, s.intervalSeconds * 1000, this.deps.random());
-        this.due.set(p.name, due);
-      }
+      const intervalMs = s.intervalSeconds * 1000;
+      const pending = this.due.get(p.name);
+      const due =
+        pending === undefined
+          ? firstDue(now, intervalMs, this.deps.random())
+          : dueAfterChange(pending, now, intervalMs, () => this.deps.random());
+      if (due !== pending) this.due.set(p.name, due);
       return due <= now;
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, firstDue, nextDue, START_WINDOW_MS } from '../src/schedule';
+import { backoffMs, dueAfterChange, firstDue, nextDue, START_WINDOW_MS } from '../src/schedule';
 
 const now = 1_000_000;
 
@@ -16,6 +16,17 @@ describe('schedule', () => {
     expect(nextDue(now, now, 60_000, 0.5)).toBe(now + 60_000);
     expect(nextDue(now, now, 60_000, 1)).toBe(now + 63_000);
     expect(nextDue(now, now + 200_000, 60_000, 0.5)).toBe(now + 260_000);
+  });
+
+  it('a shortened interval moves a run planned with the old one into the new interval', () => {
+    const never = () => {
+      throw new Error('random drawn for an unchanged schedule');
+    };
+    // within the interval and its 5 % jitter: kept
+    expect(dueAfterChange(now + 63_000, now, 60_000, never)).toBe(now + 63_000);
+    expect(dueAfterChange(now - 5, now, 60_000, never)).toBe(now - 5);
+    // planned an hour ahead, the interval is now 30 s
+    expect(dueAfterChange(now + 3_600_000, now, 30_000, () => 0.5)).toBe(now + 15_000);
   });
 
   it('backs off from 5 s, doubling, up to 5 minutes', () => {

@@ -67,6 +67,12 @@ the COPY into it and the reads below all derive from it.
   \`retention_days\` at cluster or server scope (\`probe_settings_retention_global\`, a
   \`ValidationError\`), since no partition could honour it. Intervals and enabling do apply per
   cluster and server.
+- **Editing settings**: the Probes admin page (\`/admin/probes\`) and
+  \`PUT\`/\`DELETE /api/v1/probe-settings/{probe}?scope=&id=\` (see \`docs/api.md\`) show each
+  probe's effective enabled, interval and retention at a scope with the level that set it, and
+  set or reset an override there (audited). The collector rereads \`probe_settings\` at every
+  lease round (5 s) and applies a change at its next pass over the probes: a disabled probe stops,
+  an enabled one runs, and a run planned with a longer interval moves into the new one.
 - \`npm run probe -- --url <conninfo> [--json]\` runs every probe once against one server and prints
   rows and milliseconds, or why a probe is unavailable; nothing is stored.
 

@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/channels', label: 'Channels', minRole: 'admin', group: 'alerting' },
   { href: '/admin/servers', label: 'Servers', minRole: 'admin', group: 'admin' },
   { href: '/admin/clusters', label: 'Clusters', minRole: 'admin', group: 'admin' },
+  { href: '/admin/probes', label: 'Probes', minRole: 'admin', group: 'admin' },
   { href: '/admin/users', label: 'Users', minRole: 'admin', group: 'admin' },
   { href: '/settings/tokens', label: 'API tokens', minRole: 'viewer', group: 'admin' },
   { href: '/admin/audit', label: 'Audit log', minRole: 'admin', group: 'admin' },

@@ -1,0 +1,39 @@
+import { NotFoundError } from '@pgvigil/db';
+import { listClusters, listServers } from '@pgvigil/db/registry';
+import { notFound } from 'next/navigation';
+import { ProbesAdmin } from '@/components/admin/probes-admin';
+import { requirePageUser } from '@/server/auth';
+import { db } from '@/server/db';
+import { probeSettingsView, scopeQuery } from '@/server/probe-settings';
+
+export const metadata = { title: 'Probes' };
+export const dynamic = 'force-dynamic';
+
+export default async function ProbesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ scope?: string; id?: string }>;
+}) {
+  await requirePageUser('admin', '/admin/probes');
+  const parsed = scopeQuery.safeParse(await searchParams);
+  // A hand-edited address that names no scope shows the global settings.
+  const target = parsed.success
+    ? { scope: parsed.data.scope, scopeId: parsed.data.id ?? null }
+    : { scope: 'global' as const, scopeId: null };
+  const [clusters, servers, probes] = await Promise.all([
+    listClusters(db()),
+    listServers(db()),
+    probeSettingsView(db(), target).catch((err: unknown) => {
+      if (err instanceof NotFoundError) notFound();
+      throw err;
+    }),
+  ]);
+  return (
+    <ProbesAdmin
+      target={target}
+      clusters={clusters.map((c) => ({ id: c.id, name: c.name }))}
+      servers={servers.map((s) => ({ id: s.id, name: s.name, clusterName: s.clusterName }))}
+      probes={probes}
+    />
+  );
+}
