@@ -123,11 +123,8 @@ export function ProbeRow({
         ) : (
           <>
             {p.retentionDays.value} d
-            {global ? (
-              <Source source={p.retentionDays.source} here={here(p.retentionDays.source)} />
-            ) : (
-              <div className={styles.hint}>set globally</div>
-            )}
+            <Source source={p.retentionDays.source} here={here(p.retentionDays.source)} />
+            {global ? null : <div className={styles.hint}>editable globally only</div>}
           </>
         )}
       </td>
