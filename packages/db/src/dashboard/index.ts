@@ -19,3 +19,4 @@ export * from './live-activity';
 export * from './list-setting-changes';
 export * from './topology';
 export * from './get-cluster-topology';
+export * from './get-query-history';

@@ -54,6 +54,7 @@ export function MetricChart({
   database,
   object,
   height = 200,
+  data,
 }: {
   serverId: number;
   chart: string;
@@ -64,6 +65,8 @@ export function MetricChart({
   /** the table or index of a per-object chart */
   object?: { schema: string; name: string };
   height?: number;
+  /** data the page already read (a query's history): drawn as is, nothing fetched */
+  data?: ChartData;
 }) {
   const url = (w: ChartWindow) => {
     const q = new URLSearchParams({ from: w.from, to: w.to });
@@ -77,21 +80,23 @@ export function MetricChart({
   const current = useQuery({
     queryKey: ['chart', url(window)],
     queryFn: () => fetchChart(url(window)),
+    enabled: !data,
   });
   const earlier = useQuery({
     queryKey: ['chart', compare ? url(compare) : 'none'],
     queryFn: () => fetchChart(url(compare!)),
-    enabled: Boolean(compare),
+    enabled: Boolean(compare) && !data,
   });
   const titleId = `chart-${chart}-title`;
+  const currentData = data ?? current.data;
   let body;
-  if (current.isError)
+  if (!data && current.isError)
     body = <ErrorState title="Chart unavailable" message={current.error.message} />;
-  else if (!current.data) body = <LoadingBlock height={height} label={`Loading ${title}`} />;
-  else if (!current.data.available)
-    body = <EmptyState title="No data">{current.data.reason}</EmptyState>;
+  else if (!currentData) body = <LoadingBlock height={height} label={`Loading ${title}`} />;
+  else if (!currentData.available)
+    body = <EmptyState title="No data">{currentData.reason}</EmptyState>;
   else {
-    const d = current.data;
+    const d = currentData;
     const shift = compare ? Date.parse(window.from) - Date.parse(compare.from) : 0;
     const rows: Array<Record<string, number | null>> = d.rows.map((r) => ({ ...r }));
     if (compare && earlier.data?.available) {
@@ -181,10 +186,10 @@ export function MetricChart({
     <section className="panel" aria-labelledby={titleId} data-chart={chart}>
       <h2 id={titleId}>
         {title}
-        {current.data?.resolution && current.data.resolution !== 'raw' ? (
+        {currentData?.resolution && currentData.resolution !== 'raw' ? (
           <span className="muted" style={{ fontWeight: 400, fontSize: '0.8rem' }}>
             {' '}
-            · {current.data.resolution} rollup
+            · {currentData.resolution} rollup
           </span>
         ) : null}
       </h2>

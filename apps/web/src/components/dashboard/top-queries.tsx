@@ -17,10 +17,13 @@ export function TopQueriesTable({
   data,
   sort,
   hrefFor,
+  queryHref,
 }: {
   data: TopQueries;
   sort: (typeof TOP_QUERY_SORTS)[number];
   hrefFor: (sort: string) => string;
+  /** the query page of one statement, keeping the window */
+  queryHref: (queryid: string) => string;
 }) {
   if (!data.available) return <EmptyState title="No top queries">{data.reason}</EmptyState>;
   const ms = (v: number | null) => (v == null ? '—' : `${formatNumber(v)} ms`);
@@ -47,7 +50,9 @@ export function TopQueriesTable({
                 style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }}
                 title={q.query ?? ''}
               >
-                <code>{q.query ?? `queryid ${q.queryid} (text not fetched yet)`}</code>
+                <Link href={queryHref(q.queryid)}>
+                  <code>{q.query ?? `queryid ${q.queryid} (text not fetched yet)`}</code>
+                </Link>
               </td>
               <td className="num">{ms(q.totalTimeMs)}</td>
               <td className="num">{ms(q.meanTimeMs)}</td>

@@ -107,9 +107,14 @@ export default async function ServerPage({
         <h2 id="sessions-title">Live sessions</h2>
         <LiveSessions live={live} now={now} />
       </section>
-      <section className="section panel" aria-labelledby="top-queries" id="top-queries">
-        <h2 id="top-queries">Top queries in this window</h2>
-        <TopQueriesTable data={top} sort={qsort} hrefFor={sortHref} />
+      <section className="section panel" aria-labelledby="top-queries-title" id="top-queries">
+        <h2 id="top-queries-title">Top queries in this window</h2>
+        <TopQueriesTable
+          data={top}
+          sort={qsort}
+          hrefFor={sortHref}
+          queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
+        />
       </section>
       <section className="section panel" aria-labelledby="databases-title">
         <h2 id="databases-title">Databases</h2>

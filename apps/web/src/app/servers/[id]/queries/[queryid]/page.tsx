@@ -1,0 +1,64 @@
+import { OTHERS_QUERYID, getQueryHistory } from '@pgvigil/db/dashboard';
+import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
+import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
+import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { PageHeader } from '@/components/shell/page-header';
+import { db } from '@/server/db';
+
+export default async function QueryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; queryid: string }>;
+  searchParams: SearchParams;
+}) {
+  const now = new Date();
+  const p = await params;
+  const queryid = decodeURIComponent(p.queryid);
+  const server = await loadServer(p.id);
+  const { w, query, window } = await pageWindow(searchParams, now);
+  const history = await loadOrNotFound(() =>
+    getQueryHistory({ db: db(), input: { serverId: server.id, queryid, from: w.from, to: w.to } }),
+  );
+  const others = queryid === OTHERS_QUERYID;
+  const crumbs = [
+    { label: 'Fleet', href: '/' },
+    ...(server.clusterId
+      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
+      : []),
+    { label: server.name, href: `/servers/${server.id}` },
+    { label: others ? 'Other statements' : `Query ${queryid}` },
+  ];
+  const dbs = history.dbids.length ? ` · database oid ${history.dbids.join(', ')}` : '';
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs}
+        title={others ? 'Other statements' : 'Query'}
+        subtitle={`${others ? 'all statements beyond the 50 stored per minute' : `queryid ${queryid}`} on ${server.name}${dbs}`}
+        query={query}
+      />
+      <section className="panel" aria-labelledby="query-text">
+        <h2 id="query-text">Normalized text</h2>
+        {history.query ? (
+          <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="query-text">
+            {history.query}
+          </pre>
+        ) : (
+          <p className="muted">
+            {others
+              ? 'The sum of every statement outside the top 50 of each minute: no single text.'
+              : 'Not fetched yet: the collector reads texts of new statements on its next run.'}
+          </p>
+        )}
+      </section>
+      <section className="section panel" aria-labelledby="query-totals">
+        <h2 id="query-totals">In this window</h2>
+        <QueryTotals history={history} />
+      </section>
+      <section className="section" aria-label="Charts">
+        <QueryCharts serverId={server.id} history={history} window={window} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import type { Queryable } from '../client';
+import { NotFoundError } from '../errors';
+import { bucketSecondsFor } from './chart-series';
+import { parseInput } from './parse';
+
+/** The statements probe's cap row: every statement beyond the 50 stored per run. */
+export const OTHERS_QUERYID = '(others)';
+
+// a signed 64-bit hash as text (a JS number cannot hold it exactly), or the cap row
+const queryidSchema = z.union([z.string().regex(/^-?\d{1,20}$/), z.literal(OTHERS_QUERYID)]);
+
+export const queryHistoryInput = z
+  .object({
+    serverId: z.coerce.number().int().positive(),
+    queryid: queryidSchema,
+    from: z.coerce.date(),
+    to: z.coerce.date(),
+  })
+  .refine((i) => i.from < i.to, { message: '`from` must be before `to`', path: ['from'] });
+
+export type QueryTotals = {
+  calls: number;
+  totalTimeMs: number;
+  meanTimeMs: number | null;
+  rows: number;
+  sharedBlksHit: number;
+  sharedBlksRead: number;
+  tempBlksRead: number;
+  tempBlksWritten: number;
+};
+
+export type QueryPoint = {
+  /** bucket start, epoch ms */
+  t: number;
+  callsPerSecond: number;
+  /** null in a bucket where the statement did not run */
+  meanTimeMs: number | null;
+  rowsPerSecond: number;
+};
+
+export type QueryHistory = {
+  queryid: string;
+  /** the normalized text; null until the collector fetched it (or for the cap row) */
+  query: string | null;
+  /** the databases (pg_database oids) it ran in during the window */
+  dbids: number[];
+  totals: QueryTotals;
+  bucketSeconds: number;
+  points: QueryPoint[];
+};
+
+const STEP_SECONDS = 60; // the statements probe's interval; it has no rollups
+
+/**
+ * One statement over a window from the stored per-run deltas of pg_stat_statements
+ * (all roles and databases summed). Rates divide by the time the collector's runs
+ * covered in each bucket, not the bucket length, so a collector gap or a partial
+ * bucket at the window's edge does not read as a drop; a bucket with runs in which
+ * the statement did not appear is 0 calls/s (it did not run, or ran too little to
+ * be among the 50 stored).
+ */
+export async function getQueryHistory({
+  db,
+  input,
+}: {
+  db: Queryable;
+  input: z.input<typeof queryHistoryInput>;
+}): Promise<QueryHistory> {
+  const i = parseInput(queryHistoryInput, input);
+  const notFound = () =>
+    new NotFoundError(
+      `Query ${i.queryid} on server ${i.serverId}`,
+      'It has no stored text and did not run in this window; pick a query from the server page.',
+    );
+  const [t] = await db.query<{ ok: boolean }>(
+    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok`,
+  );
+  if (!t?.ok) throw notFound();
+  const bucketSeconds = bucketSecondsFor(i.from, i.to, STEP_SECONDS);
+  const window = [i.serverId, i.from, i.to];
+  const [[text], totals, points] = await Promise.all([
+    db.query<{ query: string }>(
+      `SELECT query FROM query_texts WHERE server_id = $1 AND queryid::text = $2`,
+      [i.serverId, i.queryid],
+    ),
+    db.query<QueryTotals & { dbids: number[] | null; runs: number }>(
+      `SELECT count(*)::int AS runs,
+              array_agg(DISTINCT s.dbid::float8) FILTER (WHERE s.dbid IS NOT NULL) AS dbids,
+              coalesce(sum(s.calls), 0)::float8 AS calls,
+              coalesce(sum(s.total_exec_time), 0)::float8 AS "totalTimeMs",
+              (sum(s.total_exec_time) / nullif(sum(s.calls), 0))::float8 AS "meanTimeMs",
+              coalesce(sum(s.rows), 0)::float8 AS rows,
+              coalesce(sum(s.shared_blks_hit), 0)::float8 AS "sharedBlksHit",
+              coalesce(sum(s.shared_blks_read), 0)::float8 AS "sharedBlksRead",
+              coalesce(sum(s.temp_blks_read), 0)::float8 AS "tempBlksRead",
+              coalesce(sum(s.temp_blks_written), 0)::float8 AS "tempBlksWritten"
+         FROM metrics.statements s
+        WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
+          AND s.queryid::text = $4`,
+      [...window, i.queryid],
+    ),
+    // Coverage: every run of the probe stores at least pgvigil's own statements, so
+    // the distinct run times of the server say which time the deltas account for.
+    db.query<QueryPoint>(
+      `WITH runs AS (
+         SELECT DISTINCT s.collected_at, s.interval_seconds
+           FROM metrics.statements s
+          WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
+            AND s.interval_seconds > 0
+       ), covered AS (
+         SELECT floor(extract(epoch FROM collected_at) / $5) * $5 AS b,
+                sum(interval_seconds) AS seconds
+           FROM runs GROUP BY 1
+       ), q AS (
+         SELECT floor(extract(epoch FROM s.collected_at) / $5) * $5 AS b,
+                sum(s.calls) AS calls, sum(s.rows) AS rows, sum(s.total_exec_time) AS ms
+           FROM metrics.statements s
+          WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
+            AND s.queryid::text = $4
+          GROUP BY 1
+       )
+       SELECT (c.b * 1000)::float8 AS t,
+              (coalesce(q.calls, 0) / c.seconds)::float8 AS "callsPerSecond",
+              (q.ms / nullif(q.calls, 0))::float8 AS "meanTimeMs",
+              (coalesce(q.rows, 0) / c.seconds)::float8 AS "rowsPerSecond"
+         FROM covered c LEFT JOIN q USING (b)
+        ORDER BY c.b`,
+      [...window, i.queryid, bucketSeconds],
+    ),
+  ]);
+  const agg = totals[0];
+  if (!text && !agg?.runs) throw notFound();
+  const { runs: _runs, dbids, ...sums } = agg!;
+  return {
+    queryid: i.queryid,
+    query: text?.query ?? null,
+    dbids: (dbids ?? []).sort((a, b) => a - b),
+    totals: sums,
+    bucketSeconds,
+    points,
+  };
+}
+
+/**
+ * Whether the server has ever seen this statement (a stored text, or a stored delta):
+ * the query page's layout asks before anything streams, so an unknown queryid answers
+ * a real 404 status. Malformed ids are unknown.
+ */
+export async function queryKnown({
+  db,
+  serverId,
+  queryid,
+}: {
+  db: Queryable;
+  serverId: number;
+  queryid: string;
+}): Promise<boolean> {
+  const ok = queryidSchema.safeParse(queryid).success;
+  if (!ok) return false;
+  const [r] = await db.query<{ known: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM query_texts WHERE server_id = $1 AND queryid::text = $2)
+            OR (to_regclass('metrics.statements') IS NOT NULL AND EXISTS (
+                  SELECT 1 FROM metrics.statements WHERE server_id = $1 AND queryid::text = $2))
+            AS known`,
+    [serverId, queryid],
+  );
+  return Boolean(r?.known);
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '@pgvigil/db';
+import { getQueryHistory, queryKnown } from '@pgvigil/db/dashboard';
+import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
+import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+
+const t0 = new Date('2026-03-10T10:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+// The statements probe's delta columns the query page reads.
+const statements: MetricSpec = {
+  name: 'statements',
+  scope: 'instance',
+  intervalSeconds: 60,
+  retentionDays: 7,
+  changeTracked: false,
+  columns: [
+    { name: 'queryid', type: 'text', key: true },
+    { name: 'userid', type: 'bigint', key: true },
+    { name: 'dbid', type: 'bigint', key: true },
+    ...[
+      'calls',
+      'rows',
+      'shared_blks_hit',
+      'shared_blks_read',
+      'temp_blks_read',
+      'temp_blks_written',
+    ].map((name) => ({ name, type: 'bigint' as const })),
+    { name: 'total_exec_time', type: 'double' },
+    { name: 'interval_seconds', type: 'double' },
+  ],
+};
+
+// A queryid beyond 2^53: it must survive as text end to end.
+const BIG = '-7212318843211729999';
+
+describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
+  let ds: TestDatastore;
+  let serverId: number;
+  beforeAll(async () => {
+    ds = await freshDatastore(major);
+    const [s] = await ds.db.query<{ id: number }>(
+      `INSERT INTO servers (name, host, username) VALUES ('db', '10.0.0.1', 'pgvigil') RETURNING id`,
+    );
+    serverId = s!.id;
+    await ensureMetricTable(ds.db, statements, t0);
+    const row = (queryid: string, calls: number, ms: number, dbid = 5, seconds = 60) => ({
+      queryid,
+      userid: 20,
+      dbid,
+      calls,
+      rows: calls * 2,
+      shared_blks_hit: calls * 10,
+      shared_blks_read: 1,
+      temp_blks_read: 0,
+      temp_blks_written: 3,
+      total_exec_time: ms,
+      interval_seconds: seconds,
+    });
+    // pgvigil's own statement runs every minute (1..5); the statement under test
+    // only in minutes 1 and 2 (two databases in minute 2), then nothing.
+    const samples = [1, 2, 3, 4, 5].map((m) => ({
+      collectedAt: at(m),
+      serverId,
+      rows: [
+        row('1', 1, 1),
+        ...(m === 1 ? [row(BIG, 60, 600)] : []),
+        ...(m === 2 ? [row(BIG, 100, 400), row(BIG, 20, 200, 6)] : []),
+      ],
+    }));
+    // after a 10-minute collector gap, a run covering only 30 seconds
+    samples.push({ collectedAt: at(15.5), serverId, rows: [row(BIG, 15, 15, 5, 30)] });
+    await writeSamples(ds.db, [{ spec: statements, samples }]);
+    await ds.db.query(
+      `INSERT INTO query_texts (server_id, queryid, query, first_seen)
+       VALUES ($1, $2::bigint, 'SELECT * FROM orders WHERE id = $1', $3)`,
+      [serverId, BIG, at(0)],
+    );
+  });
+  afterAll(async () => {
+    await ds?.drop();
+  });
+
+  it('sums the window and draws rates per minute over the time the runs covered', async () => {
+    const h = await getQueryHistory({
+      db: ds.db,
+      input: { serverId, queryid: BIG, from: at(0), to: at(5) },
+    });
+    expect(h).toMatchObject({
+      queryid: BIG,
+      query: 'SELECT * FROM orders WHERE id = $1',
+      dbids: [5, 6],
+      bucketSeconds: 60,
+      totals: {
+        calls: 180,
+        totalTimeMs: 1200,
+        meanTimeMs: 1200 / 180,
+        rows: 360,
+        sharedBlksHit: 1800,
+        sharedBlksRead: 3,
+        tempBlksRead: 0,
+        tempBlksWritten: 9,
+      },
+    });
+    // minutes 3..5: the collector ran and the statement did not, so 0 calls/s, no mean
+    expect(h.points).toEqual([
+      { t: at(1).getTime(), callsPerSecond: 1, meanTimeMs: 10, rowsPerSecond: 2 },
+      { t: at(2).getTime(), callsPerSecond: 2, meanTimeMs: 5, rowsPerSecond: 4 },
+      ...[3, 4, 5].map((m) => ({
+        t: at(m).getTime(),
+        callsPerSecond: 0,
+        meanTimeMs: null,
+        rowsPerSecond: 0,
+      })),
+    ]);
+  });
+
+  it('buckets a long window to at most 300 points and skips collector gaps', async () => {
+    const h = await getQueryHistory({
+      db: ds.db,
+      input: { serverId, queryid: BIG, from: at(0), to: at(600) },
+    });
+    expect(h.bucketSeconds).toBe(120);
+    expect(h.totals.calls).toBe(195);
+    // 10:00 bucket: minute 1 alone (60 calls over 60 s); 10:02: minutes 2 and 3 (120
+    // calls over 120 s); 10:04: minutes 4, 5; 10:14: one 30-second run (15 calls),
+    // not diluted over the whole bucket
+    expect(h.points.map((p) => [p.t, p.callsPerSecond])).toEqual([
+      [at(0).getTime(), 1],
+      [at(2).getTime(), 1],
+      [at(4).getTime(), 0],
+      [at(14).getTime(), 0.5],
+    ]);
+    expect(h.points.length).toBeLessThanOrEqual(300);
+  });
+
+  it('answers a known query that did not run in the window with zeros', async () => {
+    const h = await getQueryHistory({
+      db: ds.db,
+      input: { serverId, queryid: BIG, from: at(3), to: at(5) },
+    });
+    expect(h.totals).toMatchObject({ calls: 0, meanTimeMs: null });
+    expect(h.points.map((p) => p.callsPerSecond)).toEqual([0, 0]);
+  });
+
+  it('rejects an unknown queryid as not found and a malformed one as invalid', async () => {
+    const get = (queryid: string, server = serverId) =>
+      getQueryHistory({ db: ds.db, input: { serverId: server, queryid, from: at(0), to: at(5) } });
+    await expect(get('42')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(get(BIG, serverId + 1000)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(get('1; DROP TABLE x')).rejects.toBeInstanceOf(ValidationError);
+    expect(await queryKnown({ db: ds.db, serverId, queryid: BIG })).toBe(true);
+    expect(await queryKnown({ db: ds.db, serverId, queryid: '1' })).toBe(true);
+    expect(await queryKnown({ db: ds.db, serverId, queryid: '42' })).toBe(false);
+    expect(await queryKnown({ db: ds.db, serverId, queryid: 'abc' })).toBe(false);
+    // no stored text, but it ran in the window
+    await expect(get('1')).resolves.toMatchObject({ query: null, totals: { calls: 5 } });
+  });
+});
