@@ -141,29 +141,3 @@ export async function getQueryHistory({
     points,
   };
 }
-
-/**
- * Whether the server has ever seen this statement (a stored text, or a stored delta):
- * the query page's layout asks before anything streams, so an unknown queryid answers
- * a real 404 status. Malformed ids are unknown.
- */
-export async function queryKnown({
-  db,
-  serverId,
-  queryid,
-}: {
-  db: Queryable;
-  serverId: number;
-  queryid: string;
-}): Promise<boolean> {
-  const ok = queryidSchema.safeParse(queryid).success;
-  if (!ok) return false;
-  const [r] = await db.query<{ known: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM query_texts WHERE server_id = $1 AND queryid::text = $2)
-            OR (to_regclass('metrics.statements') IS NOT NULL AND EXISTS (
-                  SELECT 1 FROM metrics.statements WHERE server_id = $1 AND queryid::text = $2))
-            AS known`,
-    [serverId, queryid],
-  );
-  return Boolean(r?.known);
-}
