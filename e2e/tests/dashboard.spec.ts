@@ -280,6 +280,47 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
     await page.screenshot({ path: process.env.PGVIGIL_SCREENSHOT_OUT });
   }
 
+  // Query page: one statement of the workload from the window's top queries.
+  await page
+    .getByRole('region', { name: 'Top queries in this window' })
+    .getByRole('link', { name: /UPDATE accounts SET balance/ })
+    .first()
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}/queries/-?\\d+$`));
+  const queryid = decodeURIComponent(page.url().split('/queries/')[1]!);
+  await expect(page.getByTestId('query-text')).toContainText('UPDATE accounts SET balance');
+  const total = (label: string) =>
+    page.locator('.facts div').filter({ hasText: label }).first().locator('dd');
+  expect(Number.parseFloat(await total('Calls').innerText())).toBeGreaterThan(0);
+  await expect(total('Mean time')).toHaveText(/^[\d.]+k? ms$/);
+  expect(Number.parseFloat(await total('Rows per call').innerText())).toBe(1);
+  await expectChartDrawn(page, 'query_calls');
+  await expectChartDrawn(page, 'query_mean');
+  await expectChartDrawn(page, 'query_rows');
+  await shot(page, 'query');
+  const to = new Date();
+  const from = new Date(to.getTime() - 3600_000);
+  const window = `from=${from.toISOString()}&to=${to.toISOString()}`;
+  const history = await page.request.get(
+    `${baseUrl()}/api/v1/servers/${serverId}/queries/${queryid}?${window}`,
+  );
+  expect(history.status()).toBe(200);
+  const body = (await history.json()) as {
+    totals: { calls: number; rows: number };
+    points: { callsPerSecond: number }[];
+  };
+  expect(body.totals.rows).toBe(body.totals.calls);
+  expect(body.points.some((p) => p.callsPerSecond > 0)).toBe(true);
+  const unknown = await page.request.get(
+    `${baseUrl()}/api/v1/servers/${serverId}/queries/12345?${window}`,
+  );
+  expect(unknown.status()).toBe(404);
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: 'e2e-shop-primary' })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}$`));
+
   // Time range: a preset goes into the URL and the charts follow.
   await page.getByRole('radio', { name: '6h' }).click();
   await expect(page).toHaveURL(/range=6h/);
