@@ -6,10 +6,9 @@ import { AlertList } from '@/components/dashboard/alert-list';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexFlags } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, tableHref, withQuery } from '@/components/dashboard/links';
-import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
-import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { loadObjectPage } from '@/components/dashboard/object-page';
+import type { SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
-import { db } from '@/server/db';
 
 const INDEX_CHARTS = [CHARTS.index_scans, CHARTS.index_size].map((c) => ({
   id: c.id,
@@ -23,24 +22,9 @@ export default async function IndexPage({
   params: Promise<{ id: string; db: string; schema: string; index: string }>;
   searchParams: SearchParams;
 }) {
-  const now = new Date();
   const p = await params;
-  const [database, schema, name] = [p.db, p.schema, p.index].map(decodeURIComponent) as [
-    string,
-    string,
-    string,
-  ];
-  const server = await loadServer(p.id);
-  const [detail, { query, window, compare }] = await Promise.all([
-    loadOrNotFound(() =>
-      getIndexDetail({
-        db: db(),
-        input: { serverId: server.id, database, schema, name },
-        at: now,
-      }),
-    ),
-    pageWindow(searchParams, now),
-  ]);
+  const { now, server, database, schema, name, detail, query, window, compare } =
+    await loadObjectPage({ ...p, object: p.index }, searchParams, getIndexDetail);
   const i = detail.index;
   const table = i.relname
     ? withQuery(tableHref(server.id, database, schema, i.relname), query)

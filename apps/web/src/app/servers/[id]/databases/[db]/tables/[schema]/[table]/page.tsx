@@ -4,12 +4,11 @@ import { AlertList } from '@/components/dashboard/alert-list';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexList } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, indexHref, withQuery } from '@/components/dashboard/links';
-import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
+import { loadObjectPage } from '@/components/dashboard/object-page';
 import { SchemaChanges } from '@/components/dashboard/schema-changes';
-import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import type { SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
-import { db } from '@/server/db';
 
 const TABLE_CHARTS = [
   CHARTS.table_size,
@@ -26,24 +25,9 @@ export default async function TablePage({
   params: Promise<{ id: string; db: string; schema: string; table: string }>;
   searchParams: SearchParams;
 }) {
-  const now = new Date();
   const p = await params;
-  const [database, schema, name] = [p.db, p.schema, p.table].map(decodeURIComponent) as [
-    string,
-    string,
-    string,
-  ];
-  const server = await loadServer(p.id);
-  const [detail, { query, window, compare }] = await Promise.all([
-    loadOrNotFound(() =>
-      getTableDetail({
-        db: db(),
-        input: { serverId: server.id, database, schema, name },
-        at: now,
-      }),
-    ),
-    pageWindow(searchParams, now),
-  ]);
+  const { now, server, database, schema, name, detail, query, window, compare } =
+    await loadObjectPage({ ...p, object: p.table }, searchParams, getTableDetail);
   const t = detail.table;
   const facts: [string, string][] = [
     ['Total size', formatBytes(t.totalBytes)],
