@@ -1,5 +1,5 @@
-import type { ConnectionSettingsInput, TargetSslMode } from './settings';
-import { TARGET_SSL_MODES } from './settings';
+import { SSL_MODES, type SslMode } from '@pgvigil/db/domain';
+import type { ConnectionSettingsInput } from './settings';
 
 /** A pasted connection string that cannot be used; `field` names the offending part. */
 export class ConnectionStringError extends Error {
@@ -73,13 +73,13 @@ function applyParam(out: ConnectionSettingsInput, key: string, value: string): v
       out.password = value;
       return;
     case 'sslmode':
-      if (!(TARGET_SSL_MODES as readonly string[]).includes(value)) {
+      if (!(SSL_MODES as readonly string[]).includes(value)) {
         throw new ConnectionStringError(
-          `sslmode must be one of ${TARGET_SSL_MODES.join(', ')}`,
+          `sslmode must be one of ${SSL_MODES.join(', ')}`,
           'sslmode',
         );
       }
-      out.sslmode = value as TargetSslMode;
+      out.sslmode = value as SslMode;
       return;
     default:
       throw new ConnectionStringError(`Unknown connection parameter "${key}"`, key);
@@ -186,7 +186,7 @@ export function formatConnectionUrl(s: {
   port: number;
   dbname: string;
   user: string;
-  sslmode: TargetSslMode;
+  sslmode: SslMode;
 }): string {
   const host = s.host.includes(':') ? `[${s.host}]` : s.host;
   return `postgresql://${encodeURIComponent(s.user)}@${host}:${s.port}/${encodeURIComponent(s.dbname)}?sslmode=${s.sslmode}`;

@@ -1,15 +1,5 @@
+import { SSL_MODES } from '@pgvigil/db/domain';
 import { z } from 'zod';
-
-/** libpq's sslmode values, weakest first. */
-export const TARGET_SSL_MODES = [
-  'disable',
-  'allow',
-  'prefer',
-  'require',
-  'verify-ca',
-  'verify-full',
-] as const;
-export type TargetSslMode = (typeof TARGET_SSL_MODES)[number];
 
 const pem = (label: string) =>
   z
@@ -34,7 +24,7 @@ export const connectionSettingsSchema = z.object({
   dbname: z.string().min(1, 'database is required').max(63).default('postgres'),
   user: z.string().min(1, 'user is required').max(63),
   password: z.string().max(1024).optional(),
-  sslmode: z.enum(TARGET_SSL_MODES).default('prefer'),
+  sslmode: z.enum(SSL_MODES).default('prefer'),
   sslRootCert: pem('CA certificate').optional(),
   sslCert: pem('Client certificate').optional(),
   sslKey: pem('Client key').optional(),
