@@ -178,16 +178,16 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     expect(await state()).toBe('resolved');
   });
 
-  it('xid_wraparound: a server override below the real age, then VACUUM FREEZE', async () => {
-    const state = await ruleFor('xid_wraparound', {});
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    for (let i = 0; i < 300; i++) await c.query('SELECT txid_current()');
-    await c.end();
+  /** A server override at half the real age fires the rule; VACUUM (FREEZE) clears it. */
+  async function fireBelowAgeThenFreeze(
+    key: string,
+    pctColumn: string,
+    state: (database: string) => Promise<string | undefined>,
+  ) {
     const rows = await collect(ds.db, serverId, url, 'wraparound', at);
-    const pct = Number(rows.find((r) => r.datname === 'postgres')!.xid_wraparound_pct);
-    const rule = (await listRules(ds.db)).find((r) => r.key === 'xid_wraparound')!;
-    // the default (50 % of 2^31) would need billions of transactions
+    const pct = Number(rows.find((r) => r.datname === 'postgres')![pctColumn]);
+    expect(pct).toBeGreaterThan(0);
+    const rule = (await listRules(ds.db)).find((r) => r.key === key)!;
     await setOverride(ds.db, {
       ruleId: rule.id,
       scopeType: 'server',
@@ -200,6 +200,16 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     await sql('VACUUM (FREEZE)');
     await step(60, 'wraparound');
     expect(await state('postgres')).toBe('resolved');
+  }
+
+  it('xid_wraparound: a server override below the real age, then VACUUM FREEZE', async () => {
+    const state = await ruleFor('xid_wraparound', {});
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    for (let i = 0; i < 300; i++) await c.query('SELECT txid_current()');
+    await c.end();
+    // the default (50 % of 2^31) would need billions of transactions
+    await fireBelowAgeThenFreeze('xid_wraparound', 'xid_wraparound_pct', state);
   });
 
   it('mxid_wraparound: a multixact from two share-lockers, a low override, then VACUUM (FREEZE)', async () => {
@@ -217,22 +227,7 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     await b.query('COMMIT');
     await a.end();
     await b.end();
-    const rows = await collect(ds.db, serverId, url, 'wraparound', at);
-    const pct = Number(rows.find((r) => r.datname === 'postgres')!.mxid_wraparound_pct);
-    expect(pct).toBeGreaterThan(0);
-    const rule = (await listRules(ds.db)).find((r) => r.key === 'mxid_wraparound')!;
-    await setOverride(ds.db, {
-      ruleId: rule.id,
-      scopeType: 'server',
-      scopeId: serverId,
-      warning: pct / 2,
-      critical: null,
-    });
-    await step(60, 'wraparound');
-    expect(await state('postgres')).toBe('firing');
-    await sql('VACUUM (FREEZE)');
-    await step(60, 'wraparound');
-    expect(await state('postgres')).toBe('resolved');
+    await fireBelowAgeThenFreeze('mxid_wraparound', 'mxid_wraparound_pct', state);
   });
 
   it('cache_hit_ratio: a scan bigger than shared_buffers, then cached reads', async () => {
