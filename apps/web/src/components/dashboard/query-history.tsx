@@ -2,6 +2,7 @@ import type { ChartData, ChartUnit, QueryHistory } from '@pgvigil/db/dashboard';
 import { MetricChart, type ChartWindow } from '@/components/charts/metric-chart';
 import { EmptyState } from '@/components/shell/states';
 import { formatNumber } from './format';
+import { Facts } from './facts';
 
 const SERIES = [
   { id: 'query_calls', title: 'Calls per second', key: 'callsPerSecond', unit: 'per_second' },
@@ -76,14 +77,5 @@ export function QueryTotals({ history }: { history: QueryHistory }) {
     ['Temp blocks read', formatNumber(t.tempBlksRead)],
     ['Temp blocks written', formatNumber(t.tempBlksWritten)],
   ];
-  return (
-    <dl className="facts">
-      {facts.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts facts={facts} />;
 }

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { CHARTS, getIndexDetail } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
-import { ChartGrid } from '@/components/charts/chart-grid';
-import { AlertList } from '@/components/dashboard/alert-list';
+import { Facts } from '@/components/dashboard/facts';
+import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexFlags } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, tableHref, withQuery } from '@/components/dashboard/links';
@@ -72,14 +72,7 @@ export default async function IndexPage({
       />
       <section className="panel" aria-labelledby="index-facts">
         <h2 id="index-facts">As of the newest sample</h2>
-        <dl className="facts">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts facts={facts} />
         {i.issues.length > 0 ? (
           <ul className="summary-list">
             {i.issues.map((x) => (
@@ -91,24 +84,17 @@ export default async function IndexPage({
           </ul>
         ) : null}
       </section>
-      <section className="section panel" aria-labelledby="index-alerts">
-        <h2 id="index-alerts">Active alerts</h2>
-        <AlertList
-          alerts={detail.alerts}
-          now={now}
-          emptyText="No alert is firing for this index."
-        />
-      </section>
-      <section className="section" aria-label="Charts">
-        <ChartGrid
-          serverId={server.id}
-          charts={INDEX_CHARTS}
-          window={window}
-          compare={compare}
-          database={database}
-          object={{ schema, name }}
-        />
-      </section>
+      <ObjectAlertsAndCharts
+        kind="index"
+        alerts={detail.alerts}
+        now={now}
+        serverId={server.id}
+        charts={INDEX_CHARTS}
+        window={window}
+        compare={compare}
+        database={database}
+        object={{ schema, name }}
+      />
     </>
   );
 }

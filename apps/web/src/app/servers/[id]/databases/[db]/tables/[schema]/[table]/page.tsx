@@ -1,6 +1,6 @@
 import { CHARTS, getTableDetail } from '@pgvigil/db/dashboard';
-import { ChartGrid } from '@/components/charts/chart-grid';
-import { AlertList } from '@/components/dashboard/alert-list';
+import { Facts } from '@/components/dashboard/facts';
+import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexList } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, indexHref, withQuery } from '@/components/dashboard/links';
@@ -69,33 +69,19 @@ export default async function TablePage({
       />
       <section className="panel" aria-labelledby="table-facts">
         <h2 id="table-facts">As of the newest sample</h2>
-        <dl className="facts">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts facts={facts} />
       </section>
-      <section className="section panel" aria-labelledby="table-alerts">
-        <h2 id="table-alerts">Active alerts</h2>
-        <AlertList
-          alerts={detail.alerts}
-          now={now}
-          emptyText="No alert is firing for this table."
-        />
-      </section>
-      <section className="section" aria-label="Charts">
-        <ChartGrid
-          serverId={server.id}
-          charts={TABLE_CHARTS}
-          window={window}
-          compare={compare}
-          database={database}
-          object={{ schema, name }}
-        />
-      </section>
+      <ObjectAlertsAndCharts
+        kind="table"
+        alerts={detail.alerts}
+        now={now}
+        serverId={server.id}
+        charts={TABLE_CHARTS}
+        window={window}
+        compare={compare}
+        database={database}
+        object={{ schema, name }}
+      />
       <section className="section panel" aria-labelledby="table-indexes">
         <h2 id="table-indexes">Indexes</h2>
         {detail.indexes.length === 0 ? (
