@@ -98,21 +98,11 @@ async function main() {
     buildWeb();
     if (shuttingDown) return;
 
+    // The apps inherit our environment (keys, SMTP_URL, tuning); these fill in or override it.
     const childEnv = {
       DATABASE_URL: datastore.url,
       PGVIGIL_HOME: env.home,
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
-      // Optional settings reach the apps only when set, so each app's own default applies.
-      ...Object.fromEntries(
-        (
-          [
-            'PGVIGIL_SECRET_KEY',
-            'PGVIGIL_SECRET_KEY_PREVIOUS',
-            'PGVIGIL_TRUST_PROXY',
-            'SMTP_URL',
-          ] as const
-        ).flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
-      ),
       NEXT_TELEMETRY_DISABLED: '1',
     };
     const tsx = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];
