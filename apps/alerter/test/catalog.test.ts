@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../src/core';
+import { evaluate, resolveOverrides, tuningOf } from '../src/core';
 import {
   BUILTIN_BY_KEY,
   BUILTIN_RULES,
   customRule,
   inScope,
+  paramProblems,
+  paramValues,
   ratioOfIncreases,
   renderTemplate,
   type SourceRow,
@@ -85,6 +87,7 @@ describe('built-in catalog', () => {
     const rule = BUILTIN_BY_KEY.get('connections_used')!;
     const samples = rule.source.derive(
       rows([{ total_sessions: 82, max_connections: 103, reserved_connections: 3 }]),
+      {},
     );
     expect(samples[0]!.value).toBe(82);
     const obs = evaluate({ ...rule, hysteresis: 0.05, staleSeconds: 300 }, samples, t0);
@@ -93,20 +96,47 @@ describe('built-in catalog', () => {
 
   it('counts dead tuples only above 10k rows', () => {
     const d = BUILTIN_BY_KEY.get('dead_tuples')!.source.derive;
-    expect(d(rows([{ n_live_tup: 100, n_dead_tup: 900 }]))[0]!.value).toBe(0);
-    expect(d(rows([{ n_live_tup: 80_000, n_dead_tup: 20_000 }]))[0]!.value).toBe(20);
+    expect(d(rows([{ n_live_tup: 100, n_dead_tup: 900 }]), {})[0]!.value).toBe(0);
+    expect(d(rows([{ n_live_tup: 80_000, n_dead_tup: 20_000 }]), {})[0]!.value).toBe(20);
+  });
+
+  it('judges bloat only above its minimum, a parameter overrides can lower', () => {
+    const rule = BUILTIN_BY_KEY.get('table_bloat')!;
+    const small = rows([{ bloat_pct: 90, bloat_bytes: 50 * 1024 ** 2 }]);
+    expect(paramValues(rule)).toEqual({ min_bytes: 200 * 1024 ** 2 });
+    expect(rule.source.derive(small, paramValues(rule))[0]!.value).toBe(0);
+    const eff = resolveOverrides(
+      { enabled: true, warning: 70, critical: null, forSeconds: 0, params: {} },
+      [
+        {
+          scope: 'server',
+          scopeId: 7,
+          scopeValue: null,
+          enabled: null,
+          warning: null,
+          critical: null,
+          forSeconds: null,
+          params: { min_bytes: 1024 ** 2 },
+        },
+      ],
+      { environment: null, clusterId: null, serverId: 7, databaseName: 'app' },
+    );
+    expect(eff.params.min_bytes).toMatchObject({ value: 1024 ** 2, source: 'server' });
+    expect(rule.source.derive(small, paramValues(rule, tuningOf(eff).params))[0]!.value).toBe(90);
+    expect(paramProblems(rule, { min_bytes: -1, nope: 1 })).toEqual({
+      'params.min_bytes': 'must be a number >= 0',
+      'params.nope': 'this rule has no such parameter',
+    });
   });
 
   it('rates ratios per interval and skips counter resets', () => {
-    const r = ratioOfIncreases(
-      ['xact_rollback'],
-      ['xact_commit', 'xact_rollback'],
-    )(
+    const r = ratioOfIncreases(['xact_rollback'], ['xact_commit', 'xact_rollback'])(
       rows([
         { xact_commit: 100, xact_rollback: 0 },
         { xact_commit: 190, xact_rollback: 10 },
         { xact_commit: 5, xact_rollback: 0 },
       ]),
+      {},
     );
     expect(r.map((s) => s.value)).toEqual([10, null]);
   });

@@ -7,18 +7,18 @@ const rows = (values: Record<string, number>[], everySeconds = 60) =>
 
 describe('growthWithin (gauges such as the pg_wal size)', () => {
   it('is the rise above the lowest value of the window; a shrink is not growth', () => {
-    const s = growthWithin(
-      'size',
-      3600,
-    )(rows([{ size: 100 }, { size: 400 }, { size: 50 }, { size: 80 }]));
+    const s = growthWithin('size', 3600)(
+      rows([{ size: 100 }, { size: 400 }, { size: 50 }, { size: 80 }]),
+      {},
+    );
     expect(s.map((x) => x.value)).toEqual([0, 300, 0, 30]);
   });
 
   it('forgets lows older than the window', () => {
-    const s = growthWithin(
-      'size',
-      120,
-    )(rows([{ size: 10 }, { size: 500 }, { size: 600 }, { size: 700 }]));
+    const s = growthWithin('size', 120)(
+      rows([{ size: 10 }, { size: 500 }, { size: 600 }, { size: 700 }]),
+      {},
+    );
     expect(s[3]!.value).toBe(200);
   });
 });
@@ -28,17 +28,17 @@ describe('shareWithin (requested checkpoints)', () => {
   const share = shareWithin(['num_requested'], ['num_requested', 'num_timed'], 3600);
 
   it('is the share of the increases over the window', () => {
-    const s = share(rows([r(0, 0), r(1, 0), r(1, 1), r(1, 2)]));
+    const s = share(rows([r(0, 0), r(1, 0), r(1, 1), r(1, 2)]), {});
     expect(s.map((x) => Math.round(x.value!))).toEqual([0, 100, 50, 33]);
   });
 
   it('is 0 when the window saw no checkpoint at all, so an old alert clears', () => {
-    const s = share(rows([r(0, 0), r(5, 0), r(5, 0), r(5, 0)], 3000));
+    const s = share(rows([r(0, 0), r(5, 0), r(5, 0), r(5, 0)], 3000), {});
     expect(s[3]!.value).toBe(0);
   });
 
   it('skips an interval whose counters were reset', () => {
-    const s = share(rows([r(10, 10), r(0, 0), r(0, 4)]));
+    const s = share(rows([r(10, 10), r(0, 0), r(0, 4)]), {});
     expect(s[2]!.value).toBe(0);
   });
 });

@@ -12,6 +12,8 @@ export interface Tuning {
   warning: number | null;
   critical: number | null;
   forSeconds: number;
+  /** rule parameters set at this level (bloat minimums...); absent names inherit */
+  params?: Readonly<Record<string, number>>;
 }
 
 export interface Override {
@@ -25,6 +27,7 @@ export interface Override {
   warning: number | null;
   critical: number | null;
   forSeconds: number | null;
+  params?: Readonly<Record<string, number>>;
 }
 
 export interface Target {
@@ -34,9 +37,23 @@ export interface Target {
   databaseName: string | null;
 }
 
-export type Effective = {
-  [K in Tunable]: { value: Tuning[K]; source: OverrideLevel; overrideId?: number };
+interface Sourced<T> {
+  value: T;
+  source: OverrideLevel;
+  overrideId?: number;
+}
+export type Effective = { [K in Tunable]: Sourced<Tuning[K]> } & {
+  params: Record<string, Sourced<number>>;
 };
+
+/** The effective tuning without where each value comes from. */
+export const tuningOf = (eff: Effective): Tuning => ({
+  enabled: eff.enabled.value,
+  warning: eff.warning.value,
+  critical: eff.critical.value,
+  forSeconds: eff.forSeconds.value,
+  params: Object.fromEntries(Object.entries(eff.params).map(([k, p]) => [k, p.value])),
+});
 
 function applies(o: Override, t: Target): boolean {
   switch (o.scope) {
@@ -65,6 +82,9 @@ export function resolveOverrides(
     warning: { value: defaults.warning, source: 'global' },
     critical: { value: defaults.critical, source: 'global' },
     forSeconds: { value: defaults.forSeconds, source: 'global' },
+    params: Object.fromEntries(
+      Object.entries(defaults.params ?? {}).map(([k, v]) => [k, { value: v, source: 'global' }]),
+    ),
   };
   const ordered = overrides
     .filter((o) => applies(o, target))
@@ -75,6 +95,8 @@ export function resolveOverrides(
     if (o.warning !== null) eff.warning = { value: o.warning, source: o.scope, ...extra };
     if (o.critical !== null) eff.critical = { value: o.critical, source: o.scope, ...extra };
     if (o.forSeconds !== null) eff.forSeconds = { value: o.forSeconds, source: o.scope, ...extra };
+    for (const [k, v] of Object.entries(o.params ?? {}))
+      eff.params[k] = { value: v, source: o.scope, ...extra };
   }
   return eff;
 }

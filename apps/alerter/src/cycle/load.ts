@@ -33,6 +33,7 @@ function toPlanRule(row: RuleRow, log: (m: string) => void): PlanRule | null {
     warning: row.warning_threshold,
     critical: row.critical_threshold,
     forSeconds: row.for_seconds,
+    params: row.params,
   };
   if (row.kind === 'custom') {
     try {
@@ -125,6 +126,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
         warning: o.warning_threshold,
         critical: o.critical_threshold,
         forSeconds: o.for_seconds,
+        params: o.params,
       }));
     rules.push(rule);
   }

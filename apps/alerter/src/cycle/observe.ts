@@ -8,7 +8,7 @@ import {
   type Observation,
   type Tuning,
 } from '../core';
-import type { RuleDefinition, SourceRow } from '../rules';
+import { paramValues, type RuleDefinition, type SourceRow } from '../rules';
 import type { Severity } from '@pgvigil/db';
 
 /** One (server, database, object) of one rule: the unit that becomes one alert. */
@@ -102,7 +102,7 @@ export function observe(
   staleSeconds: number,
 ): Observed {
   if (series.vanished) return { obs: { kind: 'clear', value: null }, details: { vanished: true } };
-  const samples = def.source.derive(series.rows);
+  const samples = def.source.derive(series.rows, paramValues(def, tuning.params));
   const condition = conditionOf(def, tuning, staleSeconds);
   if (def.kind === 'forecast') {
     const limit = def.forecast?.limit ?? 100;

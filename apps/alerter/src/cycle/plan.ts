@@ -6,6 +6,7 @@ import {
   isOpen,
   resolveOverrides,
   step,
+  tuningOf,
   type AlertStatus,
   type Observation,
   type BlackoutWindow,
@@ -137,12 +138,7 @@ export function planCycle(input: PlanInput): Plan {
       if (!eff.enabled.value && !alert) continue;
       seen.add(fingerprint);
       evaluated++;
-      const tuning = {
-        enabled: eff.enabled.value,
-        warning: eff.warning.value,
-        critical: eff.critical.value,
-        forSeconds: eff.forSeconds.value,
-      };
+      const tuning = tuningOf(eff);
       const status = statusOf(alert);
       const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
       const stale = input.staleSeconds.get(def.source.probe) ?? 300;

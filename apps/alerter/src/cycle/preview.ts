@@ -1,6 +1,6 @@
 import type { AlertState, Severity } from '@pgvigil/db';
 import { evaluate, INITIAL_STATUS, isOpen, step, type AlertStatus, type Tuning } from '../core';
-import type { RuleDefinition } from '../rules';
+import { paramValues, type RuleDefinition } from '../rules';
 import { conditionOf, type Series } from './observe';
 
 export interface PreviewEvent {
@@ -55,7 +55,7 @@ export function previewRule(
   const keep = (condition.windowSeconds + o.staleSeconds) * 1000;
   const out: PreviewSeries[] = [];
   for (const s of series) {
-    const samples = def.source.derive(s.rows);
+    const samples = def.source.derive(s.rows, paramValues(def, tuning.params));
     const result: PreviewSeries = {
       ...pick(s),
       fired: 0,

@@ -1,8 +1,24 @@
 import { column, expr, num, pct } from './derive';
 import { define, GiB, MiB } from './catalog-core';
-import type { RuleDefinition } from './types';
+import type { Derive, RuleDefinition, RuleParam } from './types';
 
 const TABLE = ['schemaname', 'relname'] as const;
+
+/** bloat_pct, or 0 while the wasted bytes are under the rule's minimum (small objects). */
+const bloatAbove =
+  (param: string): Derive =>
+  (rows, params) =>
+    rows.map((r) => ({
+      at: r.at,
+      value: (num(r.values.bloat_bytes) ?? 0) > params[param]! ? num(r.values.bloat_pct) : 0,
+    }));
+
+const minWasted = (bytes: number): RuleParam => ({
+  label: 'Minimum wasted bytes',
+  default: bytes,
+  unit: 'bytes',
+  min: 0,
+});
 
 /** Vacuum, bloat, schema health, size, extensions and the host. */
 export const STORAGE_RULES: RuleDefinition[] = [
@@ -67,13 +83,15 @@ export const STORAGE_RULES: RuleDefinition[] = [
       probe: 'table_bloat',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: TABLE,
-      derive: expr((v) => ((v('bloat_bytes') ?? 0) > 200 * MiB ? v('bloat_pct') : 0)),
+      derive: bloatAbove('min_bytes'),
     },
+    params: { min_bytes: minWasted(200 * MiB) },
     warning: 70,
     critical: null,
     forSeconds: 0,
     unit: 'percent',
-    explanation: 'Estimated wasted space above 70 % of the table, counted when it exceeds 200 MiB.',
+    explanation:
+      'Estimated wasted space above 70 % of the table, counted when it exceeds its minimum (min_bytes, 200 MiB by default).',
     runbook:
       'Rewrite the table online with pg_repack, or VACUUM FULL in a maintenance window; then tune autovacuum so it does not return.',
   }),
@@ -85,13 +103,15 @@ export const STORAGE_RULES: RuleDefinition[] = [
       probe: 'index_bloat',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: ['schemaname', 'indexrelname'],
-      derive: expr((v) => ((v('bloat_bytes') ?? 0) > 100 * MiB ? v('bloat_pct') : 0)),
+      derive: bloatAbove('min_bytes'),
     },
+    params: { min_bytes: minWasted(100 * MiB) },
     warning: 60,
     critical: null,
     forSeconds: 0,
     unit: 'percent',
-    explanation: 'Estimated wasted space above 60 % of the index, counted when it exceeds 100 MiB.',
+    explanation:
+      'Estimated wasted space above 60 % of the index, counted when it exceeds its minimum (min_bytes, 100 MiB by default).',
     runbook: 'REINDEX INDEX CONCURRENTLY the index.',
   }),
   define({

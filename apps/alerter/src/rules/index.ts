@@ -2,3 +2,4 @@ export * from './types';
 export * from './derive';
 export * from './catalog';
 export * from './custom';
+export * from './params';

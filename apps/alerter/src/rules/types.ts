@@ -24,8 +24,28 @@ export interface SourceRow {
   values: Record<string, unknown>;
 }
 
-/** Turns one series of probe rows (one server / database / object) into samples. */
-export type Derive = (rows: readonly SourceRow[]) => Sample[];
+/** A rule's parameter values by name (catalog default, global value or override). */
+export type ParamValues = Readonly<Record<string, number>>;
+
+/**
+ * Turns one series of probe rows (one server / database / object) into samples,
+ * with the rule's effective parameters (every declared one is present).
+ */
+export type Derive = (rows: readonly SourceRow[], params: ParamValues) => Sample[];
+
+export type RuleUnit =
+  'percent' | 'bytes' | 'seconds' | 'count' | 'per_second' | 'days' | 'ratio' | 'bool';
+
+/**
+ * A number a rule's derive reads besides its thresholds (a minimum size under
+ * which the rule does not judge): tuned globally and by overrides like them.
+ */
+export interface RuleParam {
+  label: string;
+  default: number;
+  unit: RuleUnit;
+  min: number;
+}
 
 export interface RuleSource {
   /** probe name: the table metrics.<probe> */
@@ -54,7 +74,9 @@ export interface RuleDefinition {
   warning: number | null;
   critical: number | null;
   forSeconds: number;
-  unit: 'percent' | 'bytes' | 'seconds' | 'count' | 'per_second' | 'days' | 'ratio' | 'bool';
+  unit: RuleUnit;
+  /** parameters of the derive, by name */
+  params?: Readonly<Record<string, RuleParam>>;
   /** what the number means and why it matters */
   explanation: string;
   /** what to do when it fires */

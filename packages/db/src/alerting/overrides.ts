@@ -13,11 +13,13 @@ export interface OverrideRow {
   warning_threshold: number | null;
   critical_threshold: number | null;
   for_seconds: number | null;
+  /** parameters set at this scope (name -> number); absent ones inherit */
+  params: Record<string, number>;
   updated_at: Date;
 }
 
 const COLUMNS = `id, rule_id, scope_type, scope_id, scope_value, enabled, warning_threshold,
-                 critical_threshold, for_seconds, updated_at`;
+                 critical_threshold, for_seconds, params, updated_at`;
 
 /** Overrides of one rule, or of every rule when ruleId is omitted (the loop). */
 export async function listOverrides(db: Queryable, ruleId?: number): Promise<OverrideRow[]> {
@@ -44,6 +46,7 @@ const input = z
       .max(7 * 86_400)
       .nullable()
       .default(null),
+    params: z.record(z.string().min(1).max(100), z.number().finite()).default({}),
   })
   .superRefine((o, ctx) => {
     const needsId = o.scopeType !== 'environment';
@@ -75,12 +78,13 @@ export async function setOverride(db: Queryable, raw: SetOverrideInput): Promise
   const o = parsed.data;
   const [row] = await db.query<OverrideRow & Record<string, unknown>>(
     `INSERT INTO rule_overrides (rule_id, scope_type, scope_id, scope_value, enabled,
-                                 warning_threshold, critical_threshold, for_seconds)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                 warning_threshold, critical_threshold, for_seconds, params)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (rule_id, scope_type, coalesce(scope_id, 0), coalesce(scope_value, ''))
      DO UPDATE SET enabled = EXCLUDED.enabled, warning_threshold = EXCLUDED.warning_threshold,
                    critical_threshold = EXCLUDED.critical_threshold,
-                   for_seconds = EXCLUDED.for_seconds, updated_at = now()
+                   for_seconds = EXCLUDED.for_seconds, params = EXCLUDED.params,
+                   updated_at = now()
      RETURNING ${COLUMNS}`,
     [
       o.ruleId,
@@ -91,6 +95,7 @@ export async function setOverride(db: Queryable, raw: SetOverrideInput): Promise
       o.warning,
       o.critical,
       o.forSeconds,
+      JSON.stringify(o.params),
     ],
   );
   return row!;

@@ -15,6 +15,8 @@ export interface RuleRow {
   critical_threshold: number | null;
   for_seconds: number;
   enabled: boolean;
+  /** parameters set globally (name -> number); absent ones use the catalog default */
+  params: Record<string, number>;
   updated_at: Date;
 }
 
@@ -57,7 +59,7 @@ export async function syncBuiltinRules(db: Queryable, input: BuiltinRuleInput[])
 export async function listRules(db: Queryable): Promise<RuleRow[]> {
   return db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, updated_at
+            critical_threshold, for_seconds, enabled, params, updated_at
        FROM rules ORDER BY kind, key`,
   );
 }
@@ -65,7 +67,7 @@ export async function listRules(db: Queryable): Promise<RuleRow[]> {
 export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
   const [row] = await db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, updated_at
+            critical_threshold, for_seconds, enabled, params, updated_at
        FROM rules WHERE id = $1`,
     [id],
   );

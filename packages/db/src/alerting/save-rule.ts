@@ -57,6 +57,8 @@ const update = z.object({
     .min(0)
     .max(7 * 86_400)
     .optional(),
+  /** parameters to set; a null removes one (back to the catalog default); others stay */
+  params: z.record(z.string().min(1).max(100), z.number().finite().nullable()).optional(),
 });
 export type UpdateRuleInput = z.input<typeof update>;
 
@@ -69,6 +71,7 @@ export async function updateRule(db: Queryable, input: UpdateRuleInput): Promise
         warning_threshold = CASE WHEN $4 THEN $5 ELSE warning_threshold END,
         critical_threshold = CASE WHEN $6 THEN $7 ELSE critical_threshold END,
         for_seconds = CASE WHEN $8 THEN $9 ELSE for_seconds END,
+        params = jsonb_strip_nulls(params || $10::jsonb),
         updated_at = now()
       WHERE id = $1 RETURNING id`,
     [
@@ -81,6 +84,7 @@ export async function updateRule(db: Queryable, input: UpdateRuleInput): Promise
       u.critical ?? null,
       u.forSeconds !== undefined,
       u.forSeconds ?? null,
+      JSON.stringify(u.params ?? {}),
     ],
   );
   if (rows.length === 0) throw new NotFoundError(`Rule ${u.id}`);
