@@ -5,6 +5,8 @@ export { customDefinition, customRule, inScope, type CustomDefinition } from './
 export { previewRule, type Preview } from './cycle/preview';
 export { groupSeries } from './cycle/observe';
 export { BUILTIN_BY_KEY } from './rules/catalog';
+export { paramProblems, paramValues } from './rules/params';
+export type { RuleParam } from './rules/types';
 export {
   checkRecurring,
   upcomingWindows,

@@ -173,6 +173,53 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     });
   });
 
+  it('tunes a rule parameter (bloat minimum) globally and per server, refusing unknown ones', async () => {
+    await syncBuiltinRules(ds.db, [
+      {
+        key: 'table_bloat',
+        name: 'Table bloat',
+        kind: 'builtin',
+        probe: 'table_bloat',
+        definition: {},
+        defaultSeverity: 'warning',
+        warning: 70,
+        critical: null,
+        forSeconds: 0,
+        enabled: true,
+      },
+    ]);
+    const [r] = await ds.db.query<{ id: number }>(`SELECT id FROM rules WHERE key = 'table_bloat'`);
+    const params = { id: String(r!.id) };
+    const patch = (body: unknown) =>
+      call(h(ruleById.PATCH), { method: 'PATCH', token: token.editor, params, body });
+    const put = (body: unknown) =>
+      call(h(overrides.PUT), { method: 'PUT', token: token.editor, params, body });
+    const effective = async () =>
+      (
+        await call(h(overrides.GET), {
+          token: token.viewer,
+          params,
+          path: `/api/v1/rules/${r!.id}/overrides?server=${serverId}`,
+        })
+      ).json.effective.params;
+
+    expect(await effective()).toEqual({ min_bytes: { value: 200 * 1024 ** 2, source: 'global' } });
+    expect((await patch({ params: { min_bytes: 1024 ** 2 } })).status).toBe(200);
+    expect((await patch({ params: { nope: 1 } })).json.error.fields).toEqual({
+      'params.nope': 'this rule has no such parameter',
+    });
+    expect(
+      (await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: -5 } })).status,
+    ).toBe(400);
+    const o = await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: 4096 } });
+    expect(o.json.override.params).toEqual({ min_bytes: 4096 });
+    expect(await effective()).toMatchObject({ min_bytes: { value: 4096, source: 'server' } });
+    await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: null } });
+    expect(await effective()).toMatchObject({ min_bytes: { value: 1024 ** 2, source: 'global' } });
+    // null resets the global value to the catalog default
+    expect((await patch({ params: { min_bytes: null } })).json.rule.params).toEqual({});
+  });
+
   it('creates custom rules with a validated definition', async () => {
     const body = {
       key: 'temp-spill',

@@ -9,6 +9,15 @@ const SCOPES = ['environment', 'cluster', 'server', 'database'] as const;
 const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
 const TUNABLES = ['enabled', 'warning', 'critical', 'forSeconds'] as const;
 
+/** A rule parameter as the rules page shows it (value: the global one, null = default). */
+export interface ParamView {
+  name: string;
+  label: string;
+  unit: string;
+  default: number;
+  value: number | null;
+}
+
 export interface OverrideTarget {
   id: number;
   name: string;
@@ -24,11 +33,16 @@ interface OverrideRow {
   warning_threshold: number | null;
   critical_threshold: number | null;
   for_seconds: number | null;
+  params: Record<string, number>;
 }
-type Effective = Record<
-  (typeof TUNABLES)[number],
-  { value: number | boolean | null; source: string; overrideId?: number }
->;
+interface Sourced {
+  value: number | boolean | null;
+  source: string;
+  overrideId?: number;
+}
+type Effective = Record<(typeof TUNABLES)[number], Sourced> & {
+  params: Record<string, Sourced>;
+};
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
 const show = (v: unknown) => (v === null || v === undefined ? 'inherit' : String(v));
@@ -41,8 +55,9 @@ export function RuleOverrides(props: {
   ruleId: number;
   canEdit: boolean;
   servers: OverrideTarget[];
+  params: ParamView[];
 }) {
-  const { ruleId, canEdit, servers } = props;
+  const { ruleId, canEdit, servers, params } = props;
   const clusters = [
     ...new Map(
       servers.filter((s) => s.clusterId !== null).map((s) => [s.clusterId!, s.clusterName]),
@@ -59,6 +74,7 @@ export function RuleOverrides(props: {
     critical: '',
     forSeconds: '',
   });
+  const [paramInputs, setParamInputs] = useState<Record<string, string>>({});
   const [at, setAt] = useState({ server: '', database: '' });
   const [effective, setEffective] = useState<Effective | null>(null);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
@@ -93,6 +109,7 @@ export function RuleOverrides(props: {
       warning: parse(f.warning),
       critical: parse(f.critical),
       forSeconds: parse(f.forSeconds),
+      params: Object.fromEntries(params.map((p) => [p.name, parse(paramInputs[p.name] ?? '')])),
     });
     if (!r.ok) return setError(r.error);
     setError(null);
@@ -126,6 +143,9 @@ export function RuleOverrides(props: {
               <th>Warning</th>
               <th>Critical</th>
               <th>For (s)</th>
+              {params.map((p) => (
+                <th key={p.name}>{p.name}</th>
+              ))}
               <th />
             </tr>
           </thead>
@@ -138,6 +158,9 @@ export function RuleOverrides(props: {
                 <td>{show(o.warning_threshold)}</td>
                 <td>{show(o.critical_threshold)}</td>
                 <td>{show(o.for_seconds)}</td>
+                {params.map((p) => (
+                  <td key={p.name}>{show(o.params[p.name])}</td>
+                ))}
                 <td>
                   {canEdit ? (
                     <button
@@ -218,6 +241,16 @@ export function RuleOverrides(props: {
             value={f.forSeconds}
             onChange={set('forSeconds')}
           />
+          {params.map((p) => (
+            <input
+              key={p.name}
+              aria-label={`override ${p.name}`}
+              placeholder={p.name}
+              size={12}
+              value={paramInputs[p.name] ?? ''}
+              onChange={(e) => setParamInputs({ ...paramInputs, [p.name]: e.target.value })}
+            />
+          ))}
           <button className="btn" type="submit">
             Save override
           </button>
@@ -256,6 +289,13 @@ export function RuleOverrides(props: {
                 <td>{k}</td>
                 <td>{show(effective[k].value)}</td>
                 <td className="muted">from {effective[k].source}</td>
+              </tr>
+            ))}
+            {params.map((p) => (
+              <tr key={p.name}>
+                <td>{p.name}</td>
+                <td>{show(effective.params[p.name]?.value)}</td>
+                <td className="muted">from {effective.params[p.name]?.source ?? 'global'}</td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/components/admin/api';
-import { RuleOverrides, type OverrideTarget } from './rule-overrides';
+import { num } from './format';
+import { RuleOverrides, type OverrideTarget, type ParamView } from './rule-overrides';
 
 export interface RuleView {
   id: number;
@@ -19,6 +20,8 @@ export interface RuleView {
   forSeconds: number;
   enabled: boolean;
   overrides: number;
+  /** parameters besides the thresholds; value null = the catalog default */
+  params: ParamView[];
 }
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
@@ -39,6 +42,9 @@ export function RuleRow({
   const [forSeconds, setFor] = useState(String(rule.forSeconds));
   const [message, setMessage] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  const [params, setParams] = useState<Record<string, string>>(
+    Object.fromEntries(rule.params.map((p) => [p.name, p.value === null ? '' : String(p.value)])),
+  );
 
   async function save(body: Record<string, unknown>) {
     const result = await api('PATCH', `/rules/${rule.id}`, body);
@@ -58,7 +64,47 @@ export function RuleRow({
               <b>Runbook:</b> {rule.runbook}
             </p>
           ) : null}
-          {open ? <RuleOverrides ruleId={rule.id} canEdit={canEdit} servers={servers} /> : null}
+          {rule.params.length ? (
+            <div aria-label="Parameters" className="inline-form">
+              <b>Parameters</b>
+              {rule.params.map((p) => (
+                <label key={p.name}>
+                  {p.label} ({p.name}, {p.unit}; default {num(p.default)}){' '}
+                  <input
+                    aria-label={`parameter ${p.name}`}
+                    placeholder={String(p.default)}
+                    size={12}
+                    value={params[p.name] ?? ''}
+                    disabled={!canEdit}
+                    onChange={(e) => setParams({ ...params, [p.name]: e.target.value })}
+                  />
+                </label>
+              ))}
+              {canEdit ? (
+                <button
+                  className="btn"
+                  type="button"
+                  onClick={() =>
+                    void save({
+                      params: Object.fromEntries(
+                        Object.entries(params).map(([k, v]) => [k, parse(v)]),
+                      ),
+                    })
+                  }
+                >
+                  Save parameters
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          {open ? (
+            <RuleOverrides
+              ruleId={rule.id}
+              canEdit={canEdit}
+              servers={servers}
+              params={rule.params}
+            />
+          ) : null}
         </details>
       </td>
       <td>{rule.kind}</td>

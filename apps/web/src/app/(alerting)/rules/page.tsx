@@ -1,3 +1,4 @@
+import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
 import { listAlertTargets, listOverrides, listRules } from '@pgvigil/db/alerting';
 import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
 import { RuleRow, type RuleView } from '@/components/alerting/rule-row';
@@ -37,6 +38,13 @@ export default async function RulesPage() {
     forSeconds: r.for_seconds,
     enabled: r.enabled,
     overrides: overrides.filter((o) => o.rule_id === r.id).length,
+    params: Object.entries(BUILTIN_BY_KEY.get(r.key)?.params ?? {}).map(([name, p]) => ({
+      name,
+      label: p.label,
+      unit: p.unit,
+      default: p.default,
+      value: r.params[name] ?? null,
+    })),
   }));
   return (
     <div className="content">

@@ -1,3 +1,5 @@
+import { BUILTIN_BY_KEY, paramProblems } from '@pgvigil/alerter/web';
+import { ValidationError } from '@pgvigil/db';
 import { getRule, updateRule } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
@@ -22,6 +24,8 @@ const body = z
       .min(0)
       .max(7 * 86_400)
       .optional(),
+    /** rule parameters (bloat min_bytes...); null resets one to the catalog default */
+    params: z.record(z.string(), z.number().nullable()).optional(),
   })
   .strict();
 
@@ -29,6 +33,14 @@ const body = z
 export const PATCH = withAuth<{ id: string }>('editor', async ({ request, params, audit }) => {
   const id = idParam(params.id, 'Rule');
   const changes = await readJson(request, body);
+  if (changes.params) {
+    const problems = paramProblems(
+      BUILTIN_BY_KEY.get((await getRule(db(), id)).key),
+      changes.params,
+    );
+    if (Object.keys(problems).length)
+      throw new ValidationError('Invalid rule parameters', problems);
+  }
   const rule = await updateRule(db(), { id, ...changes });
   await audit('rule.update', 'rule', id, changes);
   return NextResponse.json({ rule });

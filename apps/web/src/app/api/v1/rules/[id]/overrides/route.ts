@@ -1,4 +1,4 @@
-import { resolveOverrides } from '@pgvigil/alerter/web';
+import { BUILTIN_BY_KEY, paramProblems, paramValues, resolveOverrides } from '@pgvigil/alerter/web';
 import { OVERRIDE_SCOPES, ValidationError } from '@pgvigil/db';
 import { getRule, listAlertTargets, listOverrides, setOverride } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
@@ -21,12 +21,14 @@ export const GET = withAuth<{ id: string }>('viewer', async ({ request, params }
   if (!serverId) return NextResponse.json({ overrides });
   const server = (await listAlertTargets(db())).find((t) => String(t.id) === serverId);
   if (!server) throw new ValidationError('Unknown server', { server: 'no such enabled server' });
+  const def = BUILTIN_BY_KEY.get(rule.key);
   const effective = resolveOverrides(
     {
       enabled: rule.enabled,
       warning: rule.warning_threshold,
       critical: rule.critical_threshold,
       forSeconds: rule.for_seconds,
+      params: def ? paramValues(def, rule.params) : {},
     },
     overrides.map((o) => ({
       id: o.id,
@@ -37,6 +39,7 @@ export const GET = withAuth<{ id: string }>('viewer', async ({ request, params }
       warning: o.warning_threshold,
       critical: o.critical_threshold,
       forSeconds: o.for_seconds,
+      params: o.params,
     })),
     {
       environment: server.environment,
@@ -63,15 +66,22 @@ const body = z
       .max(7 * 86_400)
       .nullable()
       .optional(),
+    /** rule parameters set at this scope; null or absent inherits */
+    params: z.record(z.string(), z.number().nullable()).optional(),
   })
   .strict();
 
 /** Creates or replaces the override at one scope; null values inherit. */
 export const PUT = withAuth<{ id: string }>('editor', async ({ request, params, audit }) => {
   const ruleId = idParam(params.id, 'Rule');
-  await getRule(db(), ruleId);
+  const rule = await getRule(db(), ruleId);
   const o = await readJson(request, body);
-  const override = await setOverride(db(), { ruleId, ...o });
+  const problems = paramProblems(BUILTIN_BY_KEY.get(rule.key), o.params ?? {});
+  if (Object.keys(problems).length) throw new ValidationError('Invalid rule parameters', problems);
+  const values = Object.fromEntries(
+    Object.entries(o.params ?? {}).filter((e): e is [string, number] => e[1] !== null),
+  );
+  const override = await setOverride(db(), { ruleId, ...o, params: values });
   await audit('rule.override', 'rule', ruleId, { ...o });
   return NextResponse.json({ override });
 });
