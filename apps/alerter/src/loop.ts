@@ -1,4 +1,4 @@
-import type { Db, SecretBox } from '@pgvigil/db';
+import { leadership, type Db, type SecretBox } from '@pgvigil/db';
 import { syncBuiltinRules } from '@pgvigil/db/alerting';
 import { runCycle } from './cycle/run';
 import { deliverDue } from './notify/deliver';
@@ -15,6 +15,15 @@ export interface LoopOptions {
   smtpUrl: string | undefined;
   log: (message: string) => void;
 }
+
+/** Where a loop stands: whether it leads, and how many cycles it has evaluated. */
+export interface LoopStatus {
+  leading: boolean;
+  cycles: number;
+}
+
+/** The advisory lock's role name: one evaluating and delivering alerter per datastore. */
+export const LEADER_ROLE = 'alerter.leader';
 
 /** Writes the catalog into the rules table (new rules, new texts; tuning untouched). */
 export async function syncCatalog(db: Db): Promise<void> {
@@ -49,14 +58,24 @@ export async function syncCatalog(db: Db): Promise<void> {
 /**
  * The only code that reads the clock: evaluates on a fixed interval and delivers
  * the outbox continuously. A failed pass is logged and retried on the next tick.
+ * Only the leader (the holder of the datastore's advisory lock) evaluates and
+ * delivers; a standby asks for the lock every interval and takes over when the
+ * leader's session ends.
  */
-export function startLoop(db: Db, box: SecretBox, opts: LoopOptions): { stop(): Promise<void> } {
+export function startLoop(
+  db: Db,
+  box: SecretBox,
+  opts: LoopOptions,
+): { stop(): Promise<void>; status(): LoopStatus } {
   let stopped = false;
   let lastTrends = 0;
+  let cycles = 0;
   let evaluating: Promise<unknown> = Promise.resolve();
   let delivering: Promise<unknown> = Promise.resolve();
+  const leader = leadership(db, LEADER_ROLE);
 
   const deliver = () => {
+    if (!leader.leading) return Promise.resolve();
     delivering = deliverDue(db, box, () => new Date(), {
       leaseSeconds: opts.leaseSeconds,
       batch: opts.deliveryBatch,
@@ -67,20 +86,36 @@ export function startLoop(db: Db, box: SecretBox, opts: LoopOptions): { stop(): 
     return delivering;
   };
 
+  let wasLeading: boolean | null = null;
+  const lead = async () => {
+    const now = await leader.check().catch((err: unknown) => {
+      opts.log(`cannot reach the datastore for leadership (${String(err)})`);
+      return false;
+    });
+    if (now !== wasLeading) opts.log(now ? 'leading: evaluating and delivering' : 'standing by');
+    wasLeading = now;
+    return now;
+  };
+
   const evaluate = () => {
-    const at = new Date();
-    const includeTrends = at.getTime() - lastTrends >= opts.trendIntervalSeconds * 1000;
-    evaluating = runCycle(db, at, {
-      baseUrl: opts.baseUrl,
-      reminderSeconds: opts.reminderSeconds,
-      includeTrends,
-      log: opts.log,
-    })
-      .then((r) => {
+    evaluating = (async () => {
+      if (!(await lead())) return;
+      const at = new Date();
+      const includeTrends = at.getTime() - lastTrends >= opts.trendIntervalSeconds * 1000;
+      try {
+        const r = await runCycle(db, at, {
+          baseUrl: opts.baseUrl,
+          reminderSeconds: opts.reminderSeconds,
+          includeTrends,
+          log: opts.log,
+        });
+        cycles++;
         if (includeTrends) lastTrends = at.getTime();
         if (r.queued > 0) void deliver();
-      })
-      .catch((err: unknown) => opts.log(`evaluation failed: ${String(err)}`));
+      } catch (err) {
+        opts.log(`evaluation failed: ${String(err)}`);
+      }
+    })();
     return evaluating;
   };
 
@@ -99,6 +134,8 @@ export function startLoop(db: Db, box: SecretBox, opts: LoopOptions): { stop(): 
     async stop() {
       stopped = true;
       await Promise.all([evaluating, delivering]);
+      await leader.release();
     },
+    status: () => ({ leading: leader.leading, cycles }),
   };
 }

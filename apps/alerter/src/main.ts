@@ -12,7 +12,6 @@ async function main() {
     previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
     home: env.PGVIGIL_HOME,
   });
-  const heartbeat = startHeartbeat(db, 'alerter', instanceId);
   const log = (m: string) => console.log(`alerter: ${m}`);
   // the datastore may still be starting: keep trying rather than exit
   for (;;) {
@@ -35,6 +34,10 @@ async function main() {
     smtpUrl: env.SMTP_URL,
     log,
   });
+  // the heartbeat says which instance leads, so the UI and a peer can tell
+  const heartbeat = startHeartbeat(db, 'alerter', instanceId, () => ({
+    leader: loop.status().leading,
+  }));
   console.log(`alerter ${instanceId} started`);
 
   const shutdown = async () => {

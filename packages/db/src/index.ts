@@ -15,3 +15,4 @@ export * from './secret-box';
 export * from './heartbeats';
 export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
 export { parseEnv, envVars, datastoreEnv, EnvError } from './env';
+export { leadership, type Leadership } from './leadership';
