@@ -35,6 +35,7 @@ const item = (i: number, over: Partial<NotifyItem> = {}): NotifyItem => ({
   object: `public.t${i}`,
   value: 12,
   threshold: 10,
+  unit: 'percent',
   message: 'Dead tuples: 12 %',
   since: new Date(at.getTime() - 600_000),
   ...over,
@@ -109,7 +110,8 @@ describe('senders against real receivers', () => {
         object: null,
         value: 93.5,
         threshold: 90,
-        message: 'Connections used: 93.50 %',
+        unit: 'percent',
+        message: 'Connections used: 93.5 %',
         since: '2026-03-10T11:50:00.000Z',
       },
     ],
@@ -165,7 +167,7 @@ describe('senders against real receivers', () => {
       'section',
       'actions',
     ]);
-    expect(slack.text).toContain('value 93.50 (threshold 90), for 10 min');
+    expect(slack.text).toContain('value 93.5 % (threshold 90 %), for 10 min');
     expect(slackBody({ ...payload, kind: 'resolved' }).blocks).toHaveLength(4);
     await SENDERS.mattermost(
       {

@@ -3,6 +3,7 @@ import type { Severity } from '@pgvigil/db';
 import type { ChannelRow, NotificationKind } from '@pgvigil/db/alerting';
 import { atLeast, severityRank, type NotifyKind } from '../core';
 import type { NotificationPayload } from '../notify/payload';
+import type { RuleUnit } from '../rules';
 
 export interface NotifyItem {
   kind: NotifyKind;
@@ -14,6 +15,7 @@ export interface NotifyItem {
   object: string | null;
   value: number | null;
   threshold: number | null;
+  unit: RuleUnit;
   message: string;
   since: Date | null;
 }
@@ -75,6 +77,7 @@ export function buildNotifications(
         object: i.object,
         value: i.value,
         threshold: i.threshold,
+        unit: i.unit,
         message: i.message,
         since: i.since?.toISOString() ?? null,
       })),

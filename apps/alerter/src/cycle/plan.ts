@@ -14,7 +14,8 @@ import {
   type Tuning,
 } from '../core';
 import { inScope, renderTemplate, type RuleDefinition, type RuleScope } from '../rules';
-import { fmt } from '../notify/payload';
+import { formatValue } from '../notify/units';
+import { alertMessage } from './message';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
 import { observe, type Series } from './observe';
@@ -168,7 +169,7 @@ export function planCycle(input: PlanInput): Plan {
       if (!alert && next.state === 'ok') continue;
       const value = next.value !== null && Number.isFinite(next.value) ? next.value : null;
       const vars = {
-        value: value === null ? null : fmt(value),
+        value: value === null ? null : formatValue(value, def.unit),
         threshold: next.threshold,
         severity: next.severity,
         server: server?.name ?? null,
@@ -178,7 +179,7 @@ export function planCycle(input: PlanInput): Plan {
       };
       const message = rule.template
         ? renderTemplate(rule.template, vars)
-        : `${def.name}${value === null ? '' : `: ${fmt(value)}${def.unit === 'percent' ? ' %' : ''}`}`;
+        : alertMessage(def, value, details);
       changes.push({
         id: alert?.id ?? null,
         ruleId: rule.id,
@@ -217,6 +218,7 @@ export function planCycle(input: PlanInput): Plan {
           object: series.object,
           value,
           threshold: next.threshold,
+          unit: def.unit,
           message,
           since: next.since,
         });
@@ -291,6 +293,7 @@ export function planCycle(input: PlanInput): Plan {
         object: alert.object_key,
         value: null,
         threshold: alert.threshold,
+        unit: rule.def.unit,
         message: alert.message,
         since: next.since,
       });

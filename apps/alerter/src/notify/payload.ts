@@ -1,6 +1,8 @@
 import { SEVERITIES } from '@pgvigil/db';
 import { NOTIFICATION_KINDS } from '@pgvigil/db/alerting';
 import { z } from 'zod';
+import { RULE_UNITS } from '../rules/types';
+import { fmt, formatValue } from './units';
 
 /** What an outbox row carries: everything a sender needs, fixed at enqueue time. */
 export const notificationPayload = z.object({
@@ -16,6 +18,8 @@ export const notificationPayload = z.object({
       object: z.string().nullable(),
       value: z.number().nullable(),
       threshold: z.number().nullable(),
+      /** what value and threshold are measured in (absent in rows queued before units) */
+      unit: z.enum(RULE_UNITS).optional(),
       message: z.string(),
       since: z.string().nullable(),
     }),
@@ -49,17 +53,16 @@ function duration(sinceIso: string | null, atIso: string): string {
 export function itemLines(p: NotificationPayload): string[] {
   return p.items.map((i) => {
     const where = [i.database, i.object].filter(Boolean).join(' / ');
+    const show = (n: number) => (i.unit ? formatValue(n, i.unit) : fmt(n));
+    // a yes/no rule's message states the condition; "value yes" adds nothing
     const value =
-      i.value === null
+      i.value === null || i.unit === 'bool'
         ? ''
-        : ` — value ${fmt(i.value)}${i.threshold === null ? '' : ` (threshold ${fmt(i.threshold)})`}`;
+        : ` — value ${show(i.value)}${i.threshold === null ? '' : ` (threshold ${show(i.threshold)})`}`;
     const since = duration(i.since, p.at);
     return `${where ? `${where}: ` : ''}${i.message}${value}${since ? `, for ${since}` : ''}`;
   });
 }
-
-export const fmt = (n: number) =>
-  Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2);
 
 export function plainText(p: NotificationPayload): string {
   const lines = [headline(p)];

@@ -240,7 +240,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     warning: (1 * GiB) / 60,
     critical: null,
     forSeconds: 600,
-    unit: 'per_second',
+    unit: 'bytes_per_second',
     explanation:
       'Bytes written to temporary files per second (default threshold: 1 GiB per minute): sorts and hashes spilling out of work_mem.',
     runbook:

@@ -1,6 +1,6 @@
 import { column, expr, pct, ratioOfIncreases } from './derive';
 import { define } from './catalog-core';
-import type { Derive, RuleDefinition } from './types';
+import type { Derive, RuleDefinition, RuleUnit } from './types';
 
 /** Per-second increase of a counter between consecutive rows (null across a reset). */
 const perSecond =
@@ -12,6 +12,88 @@ const perSecond =
       const s = (r.at.getTime() - prev.at.getTime()) / 1000;
       return { at: r.at, value: d >= 0 && s > 0 ? d / s : null };
     });
+
+interface AnomalyMetric {
+  key: string;
+  name: string;
+  probe: string;
+  columns: readonly string[];
+  unit: RuleUnit;
+  /** the metric from raw rows (the current value) */
+  derive: Derive;
+  /** the same metric from one hourly rollup row (the history) */
+  fromRollup: (v: (name: string) => number | null) => number | null;
+}
+
+/** A counter's rate: per second between raw rows; a rollup row already holds it. */
+const rate = (
+  key: string,
+  name: string,
+  probe: string,
+  col: string,
+  unit: RuleUnit,
+): AnomalyMetric => ({
+  key,
+  name,
+  probe,
+  columns: [col],
+  unit,
+  derive: perSecond(col),
+  fromRollup: (v) => v(col),
+});
+
+const ANOMALIES: AnomalyMetric[] = [
+  rate('anomaly_transactions', 'Transactions rate', 'database_stats', 'xact_commit', 'per_second'),
+  rate('anomaly_rollbacks', 'Rollbacks rate', 'database_stats', 'xact_rollback', 'per_second'),
+  {
+    key: 'anomaly_connections',
+    name: 'Connections',
+    probe: 'activity_extremes',
+    columns: ['total_sessions'],
+    unit: 'count',
+    derive: column('total_sessions'),
+    fromRollup: (v) => v('total_sessions'),
+  },
+  {
+    key: 'anomaly_replication_lag',
+    name: 'Replication lag',
+    probe: 'replication',
+    columns: ['replay_lag_bytes'],
+    unit: 'bytes',
+    derive: column('replay_lag_bytes'),
+    fromRollup: (v) => v('replay_lag_bytes'),
+  },
+  rate(
+    'anomaly_temp_bytes',
+    'Temporary bytes rate',
+    'database_stats',
+    'temp_bytes',
+    'bytes_per_second',
+  ),
+  {
+    key: 'anomaly_cache_hit',
+    name: 'Cache hit ratio',
+    probe: 'database_stats',
+    columns: ['blks_hit', 'blks_read'],
+    unit: 'percent',
+    derive: ratioOfIncreases(['blks_hit'], ['blks_hit', 'blks_read']),
+    // hits per second over (hits + reads) per second: the same ratio over the hour
+    fromRollup: (v) => {
+      const hit = v('blks_hit');
+      const read = v('blks_read');
+      return hit === null || read === null ? null : pct(hit, hit + read);
+    },
+  },
+  rate('anomaly_wal_bytes', 'WAL bytes rate', 'wal', 'wal_bytes', 'bytes_per_second'),
+  // active_time is milliseconds: its rate is milliseconds of query time per second
+  rate(
+    'anomaly_query_time',
+    'Query time (active session time) rate',
+    'database_stats',
+    'active_time',
+    'per_second',
+  ),
+];
 
 const OBJECT_KEYS: Record<string, readonly string[]> = {
   database_stats: ['datname'],
@@ -87,79 +169,26 @@ export const TREND_RULES: RuleDefinition[] = [
     explanation: 'Days until the sequence reaches its maximum at its current rate.',
     runbook: 'Plan the bigint migration before that date.',
   }),
-  ...(
-    [
-      [
-        'anomaly_transactions',
-        'Transactions rate',
-        'database_stats',
-        ['xact_commit'],
-        perSecond('xact_commit'),
-      ],
-      [
-        'anomaly_rollbacks',
-        'Rollbacks rate',
-        'database_stats',
-        ['xact_rollback'],
-        perSecond('xact_rollback'),
-      ],
-      [
-        'anomaly_connections',
-        'Connections',
-        'activity_extremes',
-        ['total_sessions'],
-        column('total_sessions'),
-      ],
-      [
-        'anomaly_replication_lag',
-        'Replication lag',
-        'replication',
-        ['replay_lag_bytes'],
-        column('replay_lag_bytes'),
-      ],
-      [
-        'anomaly_temp_bytes',
-        'Temporary bytes rate',
-        'database_stats',
-        ['temp_bytes'],
-        perSecond('temp_bytes'),
-      ],
-      [
-        'anomaly_cache_hit',
-        'Cache hit ratio',
-        'database_stats',
-        ['blks_hit', 'blks_read'],
-        ratioOfIncreases(['blks_hit'], ['blks_hit', 'blks_read']),
-      ],
-      ['anomaly_wal_bytes', 'WAL bytes rate', 'wal', ['wal_bytes'], perSecond('wal_bytes')],
-      [
-        'anomaly_query_time',
-        'Query time (active session time) rate',
-        'database_stats',
-        ['active_time'],
-        perSecond('active_time'),
-      ],
-    ] as const
-  ).map(([key, name, probe, columns, derive]) =>
+  ...ANOMALIES.map((a) =>
     define({
-      key,
-      name: `${name} outside its usual band`,
+      key: a.key,
+      name: `${a.name} outside its usual band`,
       kind: 'anomaly',
       category: 'throughput',
       source: {
-        probe,
-        columns,
-        derive,
-        objectKeys: OBJECT_KEYS[probe] ?? [],
+        probe: a.probe,
+        columns: a.columns,
+        derive: a.derive,
+        objectKeys: OBJECT_KEYS[a.probe] ?? [],
       },
-      anomaly: { sensitivity: 3 },
+      anomaly: { sensitivity: 3, metricUnit: a.unit, fromRollup: a.fromRollup },
       aggregation: 'avg',
       windowSeconds: 900,
       warning: 3,
       critical: null,
       forSeconds: 900,
-      unit: 'ratio',
-      explanation: `${name} compared with its own seasonal baseline (same hour of the week, else same hour of the day, else overall; median and MAD). Silent during the first week of history.`,
+      unit: 'sigma',
+      explanation: `${a.name} compared with its own seasonal baseline from the hourly rollups (same hour of the week, else same hour of the day, else overall; median and MAD). Silent during the first week of history.`,
       runbook:
         'Compare with the expected band on the chart; a deploy, a batch job or a traffic change usually explains it.',
     }),

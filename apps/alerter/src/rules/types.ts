@@ -33,8 +33,24 @@ export type ParamValues = Readonly<Record<string, number>>;
  */
 export type Derive = (rows: readonly SourceRow[], params: ParamValues) => Sample[];
 
-export type RuleUnit =
-  'percent' | 'bytes' | 'seconds' | 'count' | 'per_second' | 'days' | 'ratio' | 'bool';
+/**
+ * What a rule's value is measured in; messages format it with this (notify/units.ts).
+ * `ratio` is a plain number (load average), `sigma` robust standard deviations from
+ * a baseline, `bool` a yes/no condition whose message states it.
+ */
+export const RULE_UNITS = [
+  'percent',
+  'bytes',
+  'bytes_per_second',
+  'seconds',
+  'count',
+  'per_second',
+  'days',
+  'ratio',
+  'sigma',
+  'bool',
+] as const;
+export type RuleUnit = (typeof RULE_UNITS)[number];
 
 /**
  * A number a rule's derive reads besides its thresholds (a minimum size under
@@ -83,8 +99,16 @@ export interface RuleDefinition {
   runbook: string;
   /** kind 'forecast': the limit the trend is projected to, and the window fitted */
   forecast?: { limitColumn?: string; limit?: number; windowDays: number };
-  /** kind 'anomaly': the baseline sensitivity in robust standard deviations */
-  anomaly?: { sensitivity: number };
+  /**
+   * kind 'anomaly': the baseline sensitivity in robust standard deviations, the
+   * metric's own unit (for the expected band in messages), and its value from one
+   * rollup row (counters there are already per-second rates, gauges averages).
+   */
+  anomaly?: {
+    sensitivity: number;
+    metricUnit: RuleUnit;
+    fromRollup: (values: (name: string) => number | null) => number | null;
+  };
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
   defaultSeverity?: Severity;
