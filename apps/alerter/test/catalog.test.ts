@@ -100,6 +100,19 @@ describe('built-in catalog', () => {
     expect(d(rows([{ n_live_tup: 80_000, n_dead_tup: 20_000 }]), {})[0]!.value).toBe(20);
   });
 
+  it('reads a NULL replay lag of a streaming standby (caught up, idle primary) as no lag', () => {
+    const d = BUILTIN_BY_KEY.get('replication_lag_time')!.source.derive;
+    const samples = d(
+      rows([
+        { replay_lag_seconds: 400, state: 'streaming' },
+        { replay_lag_seconds: null, state: 'streaming' },
+        { replay_lag_seconds: null, state: 'startup' },
+      ]),
+      {},
+    );
+    expect(samples.map((s) => s.value)).toEqual([400, 0, null]);
+  });
+
   it('judges bloat only above its minimum, a parameter overrides can lower', () => {
     const rule = BUILTIN_BY_KEY.get('table_bloat')!;
     const small = rows([{ bloat_pct: 90, bloat_bytes: 50 * 1024 ** 2 }]);

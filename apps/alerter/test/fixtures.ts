@@ -48,7 +48,8 @@ export async function addServer(db: Db, name: string, url: string): Promise<numb
 
 /**
  * The collector's part of a cycle, with the collector's own code: runs one probe
- * against the real monitored server and writes its rows stamped `at`.
+ * against the real monitored server and writes its rows stamped `at`. `extensions`
+ * are added to what pg_extension lists (stand-ins for extensions not packaged here).
  */
 export async function collect(
   db: Db,
@@ -56,6 +57,7 @@ export async function collect(
   monitoredUrl: string,
   probeName: string,
   at: Date,
+  opts: { extensions?: Record<string, string> } = {},
 ) {
   const probe = getProbe(probeName);
   if (!probe) throw new Error(`no probe ${probeName}`);
@@ -66,7 +68,10 @@ export async function collect(
     const version = (
       await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
     ).rows[0]!.v;
-    const result = await runProbe(client, probe, await loadProbeContext(client, version));
+    const context = await loadProbeContext(client, version);
+    // stand-ins for extensions not packaged here are plain SQL objects, not pg_extension rows
+    const extensions = new Map([...context.extensions, ...Object.entries(opts.extensions ?? {})]);
+    const result = await runProbe(client, probe, { ...context, extensions });
     if (result.status !== 'ok') throw new Error(`${probeName}: ${result.reason}`);
     const database =
       probe.scope === 'database' ? new URL(monitoredUrl).pathname.slice(1) : undefined;

@@ -168,6 +168,34 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     expect(await stateOf('replication_lag_bytes', primaryId)).toBe('resolved');
   });
 
+  it('replication_lag_time: replay paused while the primary writes, then resumed', async () => {
+    await tune('replication_lag_time', { warning: 1, critical: null });
+    const replayLag = async () => {
+      const r = await query<{ s: number | null }>(
+        primaryUrl,
+        'SELECT extract(epoch FROM replay_lag)::float8 AS s FROM pg_stat_replication',
+      );
+      return r[0]?.s ?? null;
+    };
+    await query(primaryUrl, 'CREATE TABLE lag_time (id int)');
+    await query(standbyUrl, 'SELECT pg_wal_replay_pause()');
+    // each write makes the standby report its (stuck) replay position back
+    await until('replay lag over 1 s', async () => {
+      await query(primaryUrl, 'INSERT INTO lag_time VALUES (1)');
+      return ((await replayLag()) ?? 0) > 1;
+    });
+    await step(60, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_time', primaryId)).toBe('firing');
+    await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
+    // caught up: a fresh measurement under a second, or NULL once the primary is idle
+    await until('replay lag back under 1 s', async () => {
+      await query(primaryUrl, 'INSERT INTO lag_time VALUES (2)');
+      return ((await replayLag()) ?? 0) < 1;
+    });
+    await step(60, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_time', primaryId)).toBe('resolved');
+  });
+
   it('standby_disconnected: the walsender is gone and the slot is not there to stream from', async () => {
     await tune('standby_disconnected', {});
     await step(60, standbyId, standbyUrl, 'wal_receiver');

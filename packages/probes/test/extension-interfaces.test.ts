@@ -1,85 +1,16 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, testMajors, type TestDatabase } from '@pgvigil/db/testing';
+import {
+  freshDatabase,
+  spockStandIn,
+  STAND_IN_EXTENSIONS,
+  SYSTEM_STATS_OLD_STAND_IN,
+  systemStatsStandIn,
+  testMajors,
+  type TestDatabase,
+} from '@pgvigil/db/testing';
 import { getProbe, runProbe, type ProbeContext, type ProbeResult } from '../src/index';
 import { probeSession } from './helpers';
-
-// Neither spock nor system_stats is packaged for Debian, so these probes are checked
-// against stand-ins: plain tables and SQL functions with the names and OUT columns
-// the extensions document (spock 4/5, system_stats 3.x, and system_stats' older disk
-// layout). This proves the SQL parses and maps columns, not what the real C code returns.
-const SPOCK = `
-  CREATE SCHEMA spock;
-  CREATE TABLE spock.node (node_id oid PRIMARY KEY, node_name name NOT NULL);
-  INSERT INTO spock.node VALUES (101, 'n1'), (102, 'n2');
-  CREATE FUNCTION spock.sub_show_status(subscription_name name DEFAULT NULL,
-      OUT subscription_name text, OUT status text, OUT provider_node text, OUT provider_dsn text,
-      OUT slot_name text, OUT replication_sets text[], OUT forward_origins text[])
-    RETURNS SETOF record LANGUAGE sql STABLE
-    AS $$ VALUES ('sub_n1_n2'::text, 'replicating'::text, 'n1'::text, 'host=n1'::text,
-                  'spk_slot'::text, ARRAY['default']::text[], ARRAY[]::text[]) $$;
-  CREATE TABLE spock.exception_log (remote_origin oid, error_message text);
-  INSERT INTO spock.exception_log VALUES (101, 'duplicate key'), (101, 'missing row'), (102, 'x');
-  CREATE TABLE spock.resolutions (id serial, conflict_type text);
-  INSERT INTO spock.resolutions (conflict_type) VALUES ('update_update');
-`;
-
-const fn = (name: string, outs: string, values: string) =>
-  `CREATE OR REPLACE FUNCTION ${name}(${outs}) RETURNS SETOF record LANGUAGE sql AS $$ VALUES ${values} $$;`;
-
-const SYSTEM_STATS = [
-  fn(
-    'pg_sys_load_avg_info',
-    'OUT load_avg_one_minute float4, OUT load_avg_five_minutes float4, OUT load_avg_ten_minutes float4, OUT load_avg_fifteen_minutes float4',
-    '(1.5::float4, 1.25::float4, 1::float4, 0.75::float4)',
-  ),
-  fn(
-    'pg_sys_memory_info',
-    `OUT total_memory int8, OUT used_memory int8, OUT free_memory int8, OUT swap_total int8, OUT swap_used int8,
-     OUT swap_free int8, OUT cache_total int8, OUT kernel_total int8, OUT kernel_paged int8,
-     OUT kernel_non_paged int8, OUT total_page_file int8, OUT avail_page_file int8`,
-    '(8000::int8, 6000::int8, 2000::int8, 100::int8, 10::int8, 90::int8, 3000::int8, null::int8, null::int8, null::int8, null::int8, null::int8)',
-  ),
-  fn(
-    'pg_sys_cpu_usage_info',
-    `OUT usermode_normal_process_percent float4, OUT usermode_niced_process_percent float4,
-     OUT kernelmode_process_percent float4, OUT idle_mode_percent float4, OUT io_completion_percent float4,
-     OUT servicing_irq_percent float4, OUT servicing_softirq_percent float4, OUT user_time_percent float4,
-     OUT processor_time_percent float4, OUT privileged_time_percent float4, OUT interrupt_time_percent float4`,
-    '(20::float4, 1::float4, 9::float4, 65::float4, 5::float4, 0::float4, 0::float4, null::float4, null::float4, null::float4, null::float4)',
-  ),
-  fn(
-    'pg_sys_disk_info',
-    `OUT mount_point text, OUT file_system text, OUT drive_letter text, OUT drive_type int,
-     OUT file_system_type text, OUT total_space int8, OUT used_space int8, OUT free_space int8,
-     OUT total_inodes int8, OUT used_inodes int8, OUT free_inodes int8`,
-    `('/'::text, '/dev/sda1'::text, null::text, null::int, 'ext4'::text, 1000::int8, 600::int8, 400::int8, 10::int8, 5::int8, 5::int8)`,
-  ),
-  fn(
-    'pg_sys_network_info',
-    `OUT interface_name text, OUT ip_address text, OUT tx_bytes int8, OUT tx_packets int8, OUT tx_errors int8,
-     OUT tx_dropped int8, OUT rx_bytes int8, OUT rx_packets int8, OUT rx_errors int8, OUT rx_dropped int8,
-     OUT link_speed_mbps int`,
-    `('eth0'::text, '10.0.0.5'::text, 500::int8, 5::int8, 1::int8, 0::int8, 700::int8, 7::int8, 2::int8, 0::int8, 1000)`,
-  ),
-].join('\n');
-
-// The older disk layout (available_space, no free_space) and load average without 15 minutes.
-const SYSTEM_STATS_OLD = `
-  DROP FUNCTION pg_sys_disk_info(); DROP FUNCTION pg_sys_load_avg_info();
-  ${fn(
-    'pg_sys_disk_info',
-    `OUT file_system text, OUT file_system_type text, OUT mount_point text, OUT total_space int8,
-     OUT used_space int8, OUT available_space int8, OUT reserved_space int8, OUT total_inodes int8,
-     OUT used_inodes int8, OUT free_inodes int8`,
-    `('/dev/sda1'::text, 'ext4'::text, '/data'::text, 1000::int8, 700::int8, 250::int8, 50::int8, 10::int8, 5::int8, 5::int8)`,
-  )}
-  ${fn(
-    'pg_sys_load_avg_info',
-    'OUT load_avg_one_minute float4, OUT load_avg_five_minutes float4, OUT load_avg_ten_minutes float4',
-    '(2::float4, 1::float4, 0.5::float4)',
-  )}
-`;
 
 describe.each(testMajors())(
   'spock and system_stats probes against stand-ins on PostgreSQL %i',
@@ -91,11 +22,14 @@ describe.each(testMajors())(
     beforeAll(async () => {
       target = await freshDatabase(major, 'standin');
       ({ client, ctx } = await probeSession(target.url));
-      await client.query(SPOCK + SYSTEM_STATS);
-      // what the collector would find in pg_extension with the real extensions installed
+      // stand-ins shared with the alerter's fire-and-clear tests (@pgvigil/db/testing)
+      await client.query(spockStandIn() + systemStatsStandIn());
+      await client.query(`
+        INSERT INTO spock.exception_log VALUES (101, 'duplicate key'), (101, 'missing row'), (102, 'x');
+        INSERT INTO spock.resolutions (conflict_type) VALUES ('update_update');`);
       ctx = {
         ...ctx,
-        extensions: new Map([...ctx.extensions, ['spock', '5.0.0'], ['system_stats', '3.3']]),
+        extensions: new Map([...ctx.extensions, ...Object.entries(STAND_IN_EXTENSIONS)]),
       };
     });
     afterAll(async () => {
@@ -145,7 +79,7 @@ describe.each(testMajors())(
     });
 
     it('reads the older disk layout and gives NULL for a column the release lacks', async () => {
-      await client.query(SYSTEM_STATS_OLD);
+      await client.query(SYSTEM_STATS_OLD_STAND_IN);
       expect(await rows('os_disk')).toEqual([
         { mount_point: '/data', total_bytes: 1000, used_bytes: 700, available_bytes: 250 },
       ]);

@@ -1,4 +1,4 @@
-import { column, growthWithin, shareWithin } from './derive';
+import { column, growthWithin, num, shareWithin } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { RuleDefinition } from './types';
 
@@ -28,9 +28,15 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     category: 'replication',
     source: {
       probe: 'replication',
-      columns: ['replay_lag_seconds'],
+      columns: ['replay_lag_seconds', 'state'],
       objectKeys: ['application_name', 'client_addr'],
-      derive: column('replay_lag_seconds'),
+      // replay_lag is NULL once a streaming standby has caught up and the primary is
+      // idle: no lag, not missing data (otherwise the last lagging value would linger)
+      derive: (rows) =>
+        rows.map((r) => ({
+          at: r.at,
+          value: num(r.values.replay_lag_seconds) ?? (r.values.state === 'streaming' ? 0 : null),
+        })),
     },
     warning: 300,
     critical: null,

@@ -13,6 +13,13 @@ export {
   TEST_PASSWORD,
   TEST_SERVER_SETTINGS,
 } from './servers';
+export {
+  spockStandIn,
+  systemStatsStandIn,
+  SYSTEM_STATS_OLD_STAND_IN,
+  STAND_IN_EXTENSIONS,
+  type HostStandIn,
+} from './extension-stand-ins';
 
 /** The majors this run's servers cover, for `describe.each`. */
 export function testMajors(): Major[] {

@@ -1,0 +1,173 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordHeartbeat } from '@pgvigil/db';
+import { listAlerts, listRules, setOverride, updateRule } from '@pgvigil/db/alerting';
+import {
+  freshDatabase,
+  freshDatastore,
+  testMajors,
+  type TestDatabase,
+  type TestDatastore,
+} from '@pgvigil/db/testing';
+import type { Major } from '@pgvigil/db/embedded';
+import { runCycle } from '../src/cycle/run';
+import { syncCatalog } from '../src/loop';
+import { addServer, collect } from './fixtures';
+
+/**
+ * The fire-and-clear harness for rules a database of the shared test server can
+ * exercise: per case a fresh monitored database, the real probe run by the
+ * collector's code at a synthetic time, and one evaluation cycle per step.
+ */
+
+/** Bounded polling of the monitored server's real state (not a clock assertion). */
+export async function until(what: string, check: () => Promise<boolean>, limitMs = 20_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Tune {
+  warning?: number | null;
+  critical?: number | null;
+  /** rules that start disabled (extensions, OS metrics) */
+  enabled?: boolean;
+  /** rule parameters, set as an override on the monitored server */
+  params?: Record<string, number>;
+}
+
+export interface Case {
+  rule: string;
+  /** the test's name when the rule key alone does not say how it is exercised */
+  title?: string;
+  probe: string;
+  /** thresholds small enough to cross in a test (or computed from the server); `for` is 0 */
+  tune: Tune | ((c: Ctx) => Promise<Tune>);
+  /** a sample before the change, for counter rules */
+  baseline?: boolean;
+  /** set up the monitored database before anything is collected */
+  setup?(c: Ctx): Promise<void>;
+  fire(c: Ctx): Promise<void>;
+  clear(c: Ctx): Promise<void>;
+  cleanup?(c: Ctx): Promise<void>;
+  /** how far to move the evaluation time before clearing (window rules) */
+  clearAfterSeconds?: number;
+  /** seconds between evaluations (default 60) */
+  stepSeconds?: number;
+  /** the object the alert is about, when the rule has one alert per object */
+  object?: (db: string) => string;
+  /** extensions the collector is told are installed (stand-ins for ones not packaged here) */
+  extensions?: Record<string, string>;
+}
+export interface Ctx {
+  url: string;
+  sql(text: string): Promise<unknown[]>;
+  /** a second session, kept open by the case */
+  open(): Promise<pg.Client>;
+  probeValue(column: string): Promise<number>;
+}
+
+export function fireAndClear(title: string, cases: readonly Case[]) {
+  describe.each(testMajors())(`${title} on PostgreSQL %i`, (major) => {
+    let ds: TestDatastore;
+    beforeAll(async () => {
+      ds = await freshDatastore(major);
+      await syncCatalog(ds.db);
+    });
+    afterAll(() => ds?.drop());
+
+    it.each(cases.map((tc) => [tc.title ?? tc.rule, tc] as const))('%s', (_, tc) =>
+      runCase(ds, major, tc),
+    );
+  });
+}
+
+async function runCase(ds: TestDatastore, major: Major, tc: Case) {
+  const monitored: TestDatabase = await freshDatabase(major, 'mon');
+  const sessions: pg.Client[] = [];
+  let ctx: Ctx | undefined;
+  try {
+    const serverId = await addServer(ds.db, `${tc.rule}-${major}`, monitored.url);
+    const opts = tc.extensions ? { extensions: tc.extensions } : {};
+    const rule = (await listRules(ds.db)).find((r) => r.key === tc.rule)!;
+    ctx = {
+      url: monitored.url,
+      async sql(text) {
+        const c = new pg.Client({ connectionString: monitored.url });
+        await c.connect();
+        try {
+          return (await c.query(text)).rows as unknown[];
+        } finally {
+          await c.end();
+        }
+      },
+      async open() {
+        const c = new pg.Client({
+          connectionString: monitored.url,
+          application_name: 'fire-and-clear',
+        });
+        c.on('error', () => undefined);
+        await c.connect();
+        sessions.push(c);
+        return c;
+      },
+      async probeValue(column) {
+        const rows = await collect(ds.db, serverId, monitored.url, tc.probe, new Date(), opts);
+        return Number(rows[0]?.[column] ?? 0);
+      },
+    };
+    const tune = typeof tc.tune === 'function' ? await tc.tune(ctx) : tc.tune;
+    await updateRule(ds.db, {
+      id: rule.id,
+      forSeconds: 0,
+      ...(tune.warning !== undefined ? { warning: tune.warning } : {}),
+      ...(tune.critical !== undefined ? { critical: tune.critical } : {}),
+      ...(tune.enabled !== undefined ? { enabled: tune.enabled } : {}),
+    });
+    if (tune.params)
+      await setOverride(ds.db, {
+        ruleId: rule.id,
+        scopeType: 'server',
+        scopeId: serverId,
+        params: tune.params,
+      });
+    await tc.setup?.(ctx);
+    const object = tc.object?.(monitored.name) ?? null;
+    const state = async () =>
+      (await listAlerts(ds.db, { serverId, ruleId: rule.id })).find(
+        (a) => object === null || a.object_key === object,
+      )?.state ?? 'none';
+    // the test is the collector: it beats, as the real one does
+    await recordHeartbeat(ds.db, {
+      component: 'collector',
+      instanceId: `test-${major}`,
+      startedAt: new Date(),
+    });
+    const every = tc.stepSeconds ?? 60;
+    let at = new Date();
+    const step = async (seconds: number) => {
+      at = new Date(at.getTime() + seconds * 1000);
+      await collect(ds.db, serverId, monitored.url, tc.probe, at, opts);
+      await runCycle(ds.db, at, {
+        baseUrl: 'http://x',
+        reminderSeconds: 0,
+        includeTrends: false,
+      });
+    };
+    if (tc.baseline) await step(0);
+    await tc.fire(ctx);
+    await step(every);
+    expect(await state()).toBe('firing');
+    await tc.clear(ctx);
+    await step(tc.clearAfterSeconds ?? every);
+    // a counter rule needs two samples inside its window to see "no change"
+    await step(every);
+    expect(await state()).toBe('resolved');
+  } finally {
+    if (ctx && tc.cleanup) await tc.cleanup(ctx).catch(() => undefined);
+    await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+    await monitored.drop();
+  }
+}

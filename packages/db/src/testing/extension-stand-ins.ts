@@ -1,0 +1,96 @@
+// Neither spock nor system_stats is packaged for Debian, so the probes and rules that
+// read them are tested against stand-ins: plain tables and SQL functions with the
+// names and OUT columns the extensions document (spock 4/5, system_stats 3.x, and
+// system_stats' older disk layout). This proves the SQL parses and maps columns, not
+// what the real C code returns. Values are parameters, so a test can move them.
+
+const fn = (name: string, outs: string, values: string) =>
+  `CREATE OR REPLACE FUNCTION ${name}(${outs}) RETURNS SETOF record LANGUAGE sql AS $$ VALUES ${values} $$;`;
+
+/** Spock's catalog as the probes read it; exceptions are rows of spock.exception_log. */
+export function spockStandIn(o: { status?: string } = {}): string {
+  return `
+  CREATE SCHEMA IF NOT EXISTS spock;
+  CREATE TABLE IF NOT EXISTS spock.node (node_id oid PRIMARY KEY, node_name name NOT NULL);
+  INSERT INTO spock.node VALUES (101, 'n1'), (102, 'n2') ON CONFLICT DO NOTHING;
+  CREATE OR REPLACE FUNCTION spock.sub_show_status(subscription_name name DEFAULT NULL,
+      OUT subscription_name text, OUT status text, OUT provider_node text, OUT provider_dsn text,
+      OUT slot_name text, OUT replication_sets text[], OUT forward_origins text[])
+    RETURNS SETOF record LANGUAGE sql STABLE
+    AS $$ VALUES ('sub_n1_n2'::text, '${o.status ?? 'replicating'}'::text, 'n1'::text, 'host=n1'::text,
+                  'spk_slot'::text, ARRAY['default']::text[], ARRAY[]::text[]) $$;
+  CREATE TABLE IF NOT EXISTS spock.exception_log (remote_origin oid, error_message text);
+  CREATE TABLE IF NOT EXISTS spock.resolutions (id serial, conflict_type text);
+`;
+}
+
+export interface HostStandIn {
+  load?: { one: number; five: number; fifteen: number };
+  memory?: { total: number; used: number };
+  cpuIdlePct?: number;
+  disk?: { mount: string; total: number; used: number };
+}
+
+/** system_stats 3.x functions reporting the given host figures. */
+export function systemStatsStandIn(o: HostStandIn = {}): string {
+  const load = o.load ?? { one: 1.5, five: 1.25, fifteen: 0.75 };
+  const mem = o.memory ?? { total: 8000, used: 6000 };
+  const idle = o.cpuIdlePct ?? 65;
+  const disk = o.disk ?? { mount: '/', total: 1000, used: 600 };
+  return [
+    fn(
+      'pg_sys_load_avg_info',
+      'OUT load_avg_one_minute float4, OUT load_avg_five_minutes float4, OUT load_avg_ten_minutes float4, OUT load_avg_fifteen_minutes float4',
+      `(${load.one}::float4, ${load.five}::float4, 1::float4, ${load.fifteen}::float4)`,
+    ),
+    fn(
+      'pg_sys_memory_info',
+      `OUT total_memory int8, OUT used_memory int8, OUT free_memory int8, OUT swap_total int8, OUT swap_used int8,
+       OUT swap_free int8, OUT cache_total int8, OUT kernel_total int8, OUT kernel_paged int8,
+       OUT kernel_non_paged int8, OUT total_page_file int8, OUT avail_page_file int8`,
+      `(${mem.total}::int8, ${mem.used}::int8, ${mem.total - mem.used}::int8, 100::int8, 10::int8, 90::int8, 3000::int8, null::int8, null::int8, null::int8, null::int8, null::int8)`,
+    ),
+    fn(
+      'pg_sys_cpu_usage_info',
+      `OUT usermode_normal_process_percent float4, OUT usermode_niced_process_percent float4,
+       OUT kernelmode_process_percent float4, OUT idle_mode_percent float4, OUT io_completion_percent float4,
+       OUT servicing_irq_percent float4, OUT servicing_softirq_percent float4, OUT user_time_percent float4,
+       OUT processor_time_percent float4, OUT privileged_time_percent float4, OUT interrupt_time_percent float4`,
+      `(20::float4, 1::float4, 9::float4, ${idle}::float4, 5::float4, 0::float4, 0::float4, null::float4, null::float4, null::float4, null::float4)`,
+    ),
+    fn(
+      'pg_sys_disk_info',
+      `OUT mount_point text, OUT file_system text, OUT drive_letter text, OUT drive_type int,
+       OUT file_system_type text, OUT total_space int8, OUT used_space int8, OUT free_space int8,
+       OUT total_inodes int8, OUT used_inodes int8, OUT free_inodes int8`,
+      `('${disk.mount}'::text, '/dev/sda1'::text, null::text, null::int, 'ext4'::text, ${disk.total}::int8, ${disk.used}::int8, ${disk.total - disk.used}::int8, 10::int8, 5::int8, 5::int8)`,
+    ),
+    fn(
+      'pg_sys_network_info',
+      `OUT interface_name text, OUT ip_address text, OUT tx_bytes int8, OUT tx_packets int8, OUT tx_errors int8,
+       OUT tx_dropped int8, OUT rx_bytes int8, OUT rx_packets int8, OUT rx_errors int8, OUT rx_dropped int8,
+       OUT link_speed_mbps int`,
+      `('eth0'::text, '10.0.0.5'::text, 500::int8, 5::int8, 1::int8, 0::int8, 700::int8, 7::int8, 2::int8, 0::int8, 1000)`,
+    ),
+  ].join('\n');
+}
+
+/** The older system_stats layout: disk with available_space (no free_space), load without 15 minutes. */
+export const SYSTEM_STATS_OLD_STAND_IN = `
+  DROP FUNCTION pg_sys_disk_info(); DROP FUNCTION pg_sys_load_avg_info();
+  ${fn(
+    'pg_sys_disk_info',
+    `OUT file_system text, OUT file_system_type text, OUT mount_point text, OUT total_space int8,
+     OUT used_space int8, OUT available_space int8, OUT reserved_space int8, OUT total_inodes int8,
+     OUT used_inodes int8, OUT free_inodes int8`,
+    `('/dev/sda1'::text, 'ext4'::text, '/data'::text, 1000::int8, 700::int8, 250::int8, 50::int8, 10::int8, 5::int8, 5::int8)`,
+  )}
+  ${fn(
+    'pg_sys_load_avg_info',
+    'OUT load_avg_one_minute float4, OUT load_avg_five_minutes float4, OUT load_avg_ten_minutes float4',
+    '(2::float4, 1::float4, 0.5::float4)',
+  )}
+`;
+
+/** What the collector would find in pg_extension with the real extensions installed. */
+export const STAND_IN_EXTENSIONS = { spock: '5.0.0', system_stats: '3.3' } as const;
