@@ -16,6 +16,8 @@ export interface EmbeddedOptions {
   settings?: Record<string, string | number>;
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** initdb --data-checksums (the default from PostgreSQL 18 on); only when the folder is new */
+  dataChecksums?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -89,6 +91,7 @@ async function initdb(
   dataDir: string,
   password: string,
   osUser: OsUser | null,
+  dataChecksums: boolean,
 ): Promise<void> {
   const pwfile = path.join(dataDir, '..', `.pwfile-${process.pid}-${Date.now()}`);
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
@@ -103,6 +106,7 @@ async function initdb(
         '--auth=scram-sha-256',
         '--encoding=UTF8',
         '--no-locale',
+        ...(dataChecksums ? ['--data-checksums'] : []),
       ],
       {
         ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
@@ -163,7 +167,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 
   const existing = await dataDirMajor(dataDir);
   if (existing === null) {
-    await initdb(binaries.initdb, dataDir, options.superuserPassword, osUser);
+    await initdb(
+      binaries.initdb,
+      dataDir,
+      options.superuserPassword,
+      osUser,
+      options.dataChecksums ?? false,
+    );
   } else if (existing !== major) {
     throw new EmbeddedStartError(
       `The data folder ${dataDir} holds PostgreSQL ${existing} data, but this server is PostgreSQL ${major}.`,

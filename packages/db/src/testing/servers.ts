@@ -48,6 +48,7 @@ export interface TestCluster {
 export async function startTestServers(
   majors: readonly Major[],
   settings: Record<string, string | number> = {},
+  options: { dataChecksums?: boolean } = {},
 ): Promise<TestCluster> {
   const root = await mkdtemp(path.join(tmpdir(), 'pgvigil-test-'));
   await chmod(root, 0o755); // mkdtemp makes 0700, which the postgres OS user cannot enter
@@ -64,6 +65,7 @@ export async function startTestServers(
           major,
           superuserPassword: TEST_PASSWORD,
           settings: { ...TEST_SERVER_SETTINGS, ...settings },
+          ...options,
         }),
       ),
     );
