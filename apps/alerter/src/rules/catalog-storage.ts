@@ -46,7 +46,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     forSeconds: 600,
     unit: 'seconds',
     explanation:
-      "Dead tuples are above the table's autovacuum threshold (including per-table reloptions) and no vacuum has run for an hour.",
+      'Dead tuples are above the default autovacuum threshold (50 + 20 % of live rows) and no vacuum has run for an hour.',
     runbook:
       'Check pg_stat_progress_vacuum and autovacuum workers; a worker may be blocked on a lock or throttled by autovacuum_vacuum_cost_limit.',
   }),
