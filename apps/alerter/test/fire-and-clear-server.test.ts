@@ -212,9 +212,9 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     await fireBelowAgeThenFreeze('xid_wraparound', 'xid_wraparound_pct', state);
   });
 
-  it('mxid_wraparound: a multixact from two share-lockers, a low override, then VACUUM (FREEZE)', async () => {
-    const state = await ruleFor('mxid_wraparound', {});
-    await sql('CREATE TABLE shared_row (id int); INSERT INTO shared_row VALUES (1)');
+  /** Two sessions share-lock one row at once: a new multixact. */
+  async function makeMultixact() {
+    await sql('CREATE TABLE IF NOT EXISTS shared_row (id int); INSERT INTO shared_row VALUES (1)');
     const a = new pg.Client({ connectionString: url });
     const b = new pg.Client({ connectionString: url });
     await a.connect();
@@ -227,7 +227,60 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
     await b.query('COMMIT');
     await a.end();
     await b.end();
+  }
+
+  it('mxid_wraparound: a multixact from two share-lockers, a low override, then VACUUM (FREEZE)', async () => {
+    const state = await ruleFor('mxid_wraparound', {});
+    await makeMultixact();
     await fireBelowAgeThenFreeze('mxid_wraparound', 'mxid_wraparound_pct', state);
+  });
+
+  it('xid_freeze_max_age: new transaction IDs, a server override below their age, then VACUUM (FREEZE)', async () => {
+    const state = await ruleFor('xid_freeze_max_age', {});
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    for (let i = 0; i < 300; i++) await c.query('SELECT txid_current()');
+    await c.end();
+    // the default (110 % of autovacuum_freeze_max_age) would need 220 million of them
+    await fireBelowAgeThenFreeze('xid_freeze_max_age', 'xid_emergency_pct', state);
+  });
+
+  it('mxid_freeze_max_age: a new multixact, a server override below its age, then VACUUM (FREEZE)', async () => {
+    const state = await ruleFor('mxid_freeze_max_age', {});
+    await makeMultixact();
+    await fireBelowAgeThenFreeze('mxid_freeze_max_age', 'mxid_emergency_pct', state);
+  });
+
+  it('slot_wal_lost: max_slot_wal_keep_size exceeded and a checkpoint removes the WAL, then the slot recreated', async () => {
+    const state = await ruleFor('slot_wal_lost', {});
+    await sql(`ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'`);
+    await sql('SELECT pg_reload_conf()');
+    await sql(`SELECT pg_create_physical_replication_slot('doomed', true)`);
+    await step(60, 'replication_slots');
+    expect(await state('doomed')).toBe('none');
+    const walStatus = async () =>
+      (
+        await sql<{ s: string | null }>(
+          `SELECT wal_status AS s FROM pg_replication_slots WHERE slot_name = 'doomed'`,
+        )
+      )[0]?.s;
+    // new segments past the 1 MB the slot may keep, then a checkpoint removes the old ones
+    await until('the slot lost its WAL', async () => {
+      await sql('CREATE TABLE IF NOT EXISTS wal_l (id int); INSERT INTO wal_l VALUES (1)');
+      await sql('SELECT pg_switch_wal()');
+      await sql('CHECKPOINT');
+      return (await walStatus()) === 'lost';
+    });
+    await step(60, 'replication_slots');
+    expect(await state('doomed')).toBe('firing');
+    // the runbook: re-sync its consumer, then drop and recreate the slot
+    await sql(`ALTER SYSTEM RESET max_slot_wal_keep_size`);
+    await sql('SELECT pg_reload_conf()');
+    await sql(`SELECT pg_drop_replication_slot('doomed')`);
+    await sql(`SELECT pg_create_physical_replication_slot('doomed', true)`);
+    await step(60, 'replication_slots');
+    expect(await state('doomed')).toBe('resolved');
+    await sql(`SELECT pg_drop_replication_slot('doomed')`);
   });
 
   it('cache_hit_ratio: a scan bigger than shared_buffers, then cached reads', async () => {
