@@ -16,7 +16,8 @@ import {
 import type { BlackoutWindow } from '../core';
 import { BUILTIN_BY_KEY, customRule } from '../rules';
 import { newestSamples } from './absence';
-import { groupSeries, lookbackSeconds, type Series } from './observe';
+import { readRollupRows } from '@pgvigil/db/metrics';
+import { attachHistory, BASELINE_DAYS, groupSeries, lookbackSeconds, type Series } from './observe';
 import type { PlanInput, PlanRule, ScopedBlackout } from './plan';
 
 export interface LoadOptions {
@@ -158,7 +159,11 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
         ),
       ];
       const lookback =
-        Math.max(...list.map((r) => lookbackSeconds(r.def))) +
+        Math.max(
+          ...list.map((r) =>
+            lookbackSeconds(r.def, [r.tuning.params, ...r.overrides.map((o) => o.params)]),
+          ),
+        ) +
         2 * (intervals.get(probe)?.intervalSeconds ?? 60);
       rows = await readRuleRows(db, {
         probe,
@@ -168,7 +173,31 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
         to: at,
       });
     }
-    for (const r of list) series.set(r.def.key, groupSeries(rows, r.def.source.objectKeys ?? []));
+    const anomalies = list.filter((r) => r.def.kind === 'anomaly');
+    const history =
+      anomalies.length && serverIds.length
+        ? await readRollupRows(db, {
+            probe,
+            level: '1h',
+            columns: [
+              ...new Set(
+                anomalies.flatMap((r) => [
+                  ...r.def.source.columns,
+                  ...(r.def.source.objectKeys ?? []),
+                ]),
+              ),
+            ],
+            serverIds,
+            from: new Date(at.getTime() - BASELINE_DAYS * 86_400_000),
+            to: at,
+          })
+        : [];
+    for (const r of list) {
+      const keys = r.def.source.objectKeys ?? [];
+      const grouped = groupSeries(rows, keys);
+      if (r.def.kind === 'anomaly') attachHistory(grouped, history, keys);
+      series.set(r.def.key, grouped);
+    }
   }
 
   // a change-tracked probe's newest row stays valid until the next change

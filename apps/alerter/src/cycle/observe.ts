@@ -8,7 +8,7 @@ import {
   type Observation,
   type Tuning,
 } from '../core';
-import { paramValues, type RuleDefinition, type SourceRow } from '../rules';
+import { num, paramValues, type RuleDefinition, type SourceRow } from '../rules';
 import type { Severity } from '@pgvigil/db';
 
 /** One (server, database, object) of one rule: the unit that becomes one alert. */
@@ -22,6 +22,8 @@ export interface Series {
    * the object (table, index, slot...) is gone, so whatever it had has cleared.
    */
   vanished?: boolean;
+  /** anomaly rules: the series' hourly rollup rows, oldest first (its baseline) */
+  history?: SourceRow[];
 }
 
 export interface Observed {
@@ -31,11 +33,39 @@ export interface Observed {
 
 const DAY = 86_400;
 
-/** How far back a rule needs rows, in seconds. */
-export function lookbackSeconds(def: RuleDefinition): number {
-  if (def.kind === 'forecast') return (def.forecast?.windowDays ?? 7) * DAY;
-  if (def.kind === 'anomaly') return 21 * DAY;
+/** How much hourly history an anomaly baseline reads: three of each hour of the week. */
+export const BASELINE_DAYS = 21;
+
+/** A forecast rule's trend window in days, with its effective parameters. */
+export const forecastWindowDays = (
+  def: RuleDefinition,
+  params?: Readonly<Record<string, number>>,
+) => paramValues(def, params).window_days ?? def.forecast?.windowDays ?? 7;
+
+/**
+ * How far back a rule needs raw rows, in seconds, for the largest window any of its
+ * parameter sets (global, overrides) asks for. Anomaly baselines read the hourly
+ * rollups instead (`BASELINE_DAYS`); their raw rows are the current window only.
+ */
+export function lookbackSeconds(
+  def: RuleDefinition,
+  paramSets: readonly (Readonly<Record<string, number>> | undefined)[] = [],
+): number {
+  if (def.kind === 'forecast')
+    return Math.max(...[undefined, ...paramSets].map((p) => forecastWindowDays(def, p))) * DAY;
   return def.windowSeconds;
+}
+
+/** Attaches to each series the rollup rows of the same server, database and object. */
+export function attachHistory(
+  series: readonly Series[],
+  rollups: Parameters<typeof groupSeries>[0],
+  objectKeys: readonly string[],
+): void {
+  const id = (s: Pick<Series, 'serverId' | 'database' | 'object'>) =>
+    `${s.serverId}\u0000${s.database ?? ''}\u0000${s.object ?? ''}`;
+  const byId = new Map(groupSeries(rollups, objectKeys).map((h) => [id(h), h.rows]));
+  for (const s of series) s.history = byId.get(id(s)) ?? [];
 }
 
 /**
@@ -106,7 +136,7 @@ export function observe(
   const condition = conditionOf(def, tuning, staleSeconds);
   if (def.kind === 'forecast') {
     const limit = def.forecast?.limit ?? 100;
-    const f = forecast(samples, limit, at, def.forecast?.windowDays ?? 7);
+    const f = forecast(samples, limit, at, forecastWindowDays(def, tuning.params));
     // not enough history to fit a trend is not "no data": the rule just has no opinion
     if (!f || f.daysUntilLimit === null)
       return { obs: { kind: 'clear', value: null }, details: { forecast: f } };
@@ -125,9 +155,14 @@ export function observe(
       samples.filter((s) => s.at.getTime() > at.getTime() - def.windowSeconds * 1000),
     );
     if (current === null) return { obs: { kind: 'missing' }, details: {} };
-    const history = samples.filter(
-      (s) => s.at.getTime() <= at.getTime() - def.windowSeconds * 1000,
-    );
+    // hourly buckets that ended before the current window: the spike is not its own baseline
+    const until = at.getTime() - def.windowSeconds * 1000 - 3_600_000;
+    const fromRollup = def.anomaly?.fromRollup;
+    const history = fromRollup
+      ? (series.history ?? [])
+          .filter((r) => r.at.getTime() <= until)
+          .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
+      : [];
     const band = baseline(history, at, { ...DEFAULT_BASELINE, sensitivity: tuning.warning ?? 3 });
     if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
     const deviation = Math.abs(current - band.median) / band.spread;

@@ -1,6 +1,6 @@
 import { column, expr, pct, ratioOfIncreases } from './derive';
 import { define } from './catalog-core';
-import type { Derive, RuleDefinition, RuleUnit } from './types';
+import type { Derive, RuleDefinition, RuleParam, RuleUnit } from './types';
 
 /** Per-second increase of a counter between consecutive rows (null across a reset). */
 const perSecond =
@@ -95,6 +95,14 @@ const ANOMALIES: AnomalyMetric[] = [
   ),
 ];
 
+/** The days of samples a forecast fits its trend to: tunable globally and by override. */
+const trendWindow = (days: number): RuleParam => ({
+  label: 'Trend window',
+  default: days,
+  unit: 'days',
+  min: 1,
+});
+
 const OBJECT_KEYS: Record<string, readonly string[]> = {
   database_stats: ['datname'],
   replication: ['application_name', 'client_addr'],
@@ -118,6 +126,7 @@ export const TREND_RULES: RuleDefinition[] = [
       derive: expr((v) => pct(v('used_bytes'), v('total_bytes'))),
     },
     forecast: { limit: 100, windowDays: 7 },
+    params: { window_days: trendWindow(7) },
     operator: '<',
     warning: 14,
     critical: 3,
@@ -139,6 +148,7 @@ export const TREND_RULES: RuleDefinition[] = [
       derive: column('xid_wraparound_pct'),
     },
     forecast: { limit: 100, windowDays: 7 },
+    params: { window_days: trendWindow(7) },
     operator: '<',
     warning: 30,
     critical: 7,
@@ -161,6 +171,7 @@ export const TREND_RULES: RuleDefinition[] = [
       derive: column('used_pct'),
     },
     forecast: { limit: 100, windowDays: 14 },
+    params: { window_days: trendWindow(14) },
     operator: '<',
     warning: 90,
     critical: 30,

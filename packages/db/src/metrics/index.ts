@@ -16,6 +16,7 @@ export {
   type SeriesPoint,
 } from './read-series';
 export { refreshRollup, rollupWindow } from './refresh-rollups';
+export { readRollupRows, type ReadRollupRowsInput, type RollupRow } from './read-rollup-rows';
 export { syncLeases, releaseLeases, type LeaseOptions, type LeasedServer } from './leases';
 export * from './collector-state';
 export {
