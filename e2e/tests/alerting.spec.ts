@@ -79,6 +79,21 @@ test('alerting pages: a webhook channel receives a test message; a blackout show
     await expect(overrideRow).toContainText('70');
     await overrideRow.getByRole('button', { name: 'Delete' }).click();
     await expect(rule.getByText('No overrides')).toBeVisible();
+    // a rule parameter (the bloat minimum): set globally, kept after a reload, overridden
+    const bloat = page.getByTestId('rule-table_bloat');
+    await bloat.locator('summary').click();
+    await bloat.getByLabel('parameter min_bytes').fill('1048576');
+    await bloat.getByRole('button', { name: 'Save parameters' }).click();
+    await expect(bloat.getByRole('status')).toHaveText(/saved/);
+    await page.reload();
+    await bloat.locator('summary').click();
+    await expect(bloat.getByLabel('parameter min_bytes')).toHaveValue('1048576');
+    const addParam = bloat.getByRole('form', { name: 'Add override' });
+    await addParam.getByLabel('level').selectOption('environment');
+    await addParam.getByLabel('where').selectOption('production');
+    await addParam.getByLabel('override min_bytes').fill('4096');
+    await addParam.getByRole('button', { name: 'Save override' }).click();
+    await expect(bloat.getByRole('row', { name: /environment production/ })).toContainText('4096');
     // a custom rule's preview over the last 24 h (nothing saved)
     const custom = page.getByRole('form', { name: 'New custom rule' });
     await custom.getByLabel('Probe').fill('activity_extremes');
