@@ -11,6 +11,12 @@ export interface BaselineOptions {
   /** smallest spread, absolute and relative to the median: a flat metric is not "anomalous" at +1 */
   floorAbsolute: number;
   floorRelative: number;
+  /**
+   * History points that are means over longer buckets than the value judged (hourly
+   * rollups against a 15-minute mean) vary less than it: their spread is multiplied
+   * by this (sqrt of the ratio of the two lengths, as for independent noise).
+   */
+  spreadFactor?: number;
 }
 
 export const DEFAULT_BASELINE: BaselineOptions = {
@@ -19,6 +25,7 @@ export const DEFAULT_BASELINE: BaselineOptions = {
   sensitivity: 3,
   floorAbsolute: 1e-9,
   floorRelative: 0.05,
+  spreadFactor: 1,
 };
 
 export const BASELINE_SOURCES = ['hour_of_week', 'hour_of_day', 'overall'] as const;
@@ -78,7 +85,7 @@ export function baseline(
   const [source, values] = chosen;
   const mid = median(values);
   const spread = Math.max(
-    1.4826 * medianAbsoluteDeviation(values),
+    1.4826 * medianAbsoluteDeviation(values) * (options.spreadFactor ?? 1),
     options.floorAbsolute,
     Math.abs(mid) * options.floorRelative,
   );

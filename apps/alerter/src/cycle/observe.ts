@@ -163,7 +163,11 @@ export function observe(
           .filter((r) => r.at.getTime() <= until)
           .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
       : [];
-    const band = baseline(history, at, { ...DEFAULT_BASELINE, sensitivity: tuning.warning ?? 3 });
+    const band = baseline(history, at, {
+      ...DEFAULT_BASELINE,
+      sensitivity: tuning.warning ?? 3,
+      spreadFactor: Math.sqrt(3600 / def.windowSeconds),
+    });
     if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
     const deviation = Math.abs(current - band.median) / band.spread;
     const obs = evaluate(
