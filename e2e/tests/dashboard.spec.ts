@@ -389,9 +389,40 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expectChartDrawn(page, 'tps');
   await shot(page, 'alert-link');
 
-  // Unknown or malformed ids are a real 404, not a 200 saying "not found".
-  for (const url of ['/servers/abc', '/servers/999999', '/clusters/abc']) {
+  // Unknown or malformed ids at every level are a real 404, not a 200 whose streamed
+  // body says "not found"; known ones still stream their loading skeleton first.
+  const s = `/servers/${serverId}`;
+  const unknown404 = [
+    '/servers/abc',
+    '/servers/999999',
+    '/clusters/abc',
+    '/clusters/999999',
+    `${s}/databases/no_such_db`,
+    `${s}/databases/no_such_db/tables/public/accounts`,
+    `${s}/databases/shop/tables/public/no_such_table`,
+    `${s}/databases/shop/indexes/public/no_such_index`,
+    `${s}/queries/12345`,
+    `${s}/queries/abc`,
+  ];
+  for (const url of unknown404) {
     const res = await page.goto(`${baseUrl()}${url}`);
     expect(res?.status(), url).toBe(404);
   }
+  const known = [
+    `/clusters/${clusterId}`,
+    s,
+    `${s}/databases/shop`,
+    `${s}/databases/shop/tables/public/accounts`,
+    `${s}/databases/shop/indexes/public/accounts_pkey`,
+    `${s}/queries/${encodeURIComponent(queryid)}`,
+  ];
+  for (const url of known) {
+    const res = await page.request.get(`${baseUrl()}${url}`);
+    expect(res.status(), url).toBe(200);
+    expect(await res.text(), url).toContain('skeleton-page');
+  }
+  // A viewer asking for an admin page gets a redirect status, not a streamed one.
+  const admin = await page.goto(`${baseUrl()}/admin/servers`);
+  expect(admin?.request().redirectedFrom()?.url()).toMatch(/\/admin\/servers$/);
+  await expect(page).toHaveURL(/forbidden=1/);
 });

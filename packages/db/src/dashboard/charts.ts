@@ -28,9 +28,20 @@ export interface ChartDef {
   stacked?: boolean;
   /** a per-object chart (table or index page): the key column naming the object */
   objectKey?: 'relname' | 'indexrelname';
+  /**
+   * What legends and tooltips call each series, with its unit when the axis alone
+   * would not say it ("commits/s", "dead tuples"): every column, and the split
+   * values that need words. A series without a label shows its name.
+   */
+  labels: Readonly<Record<string, string>>;
   unavailableHint: string;
   /** why a window has no point yet, when the probe is slower than once a minute */
   emptyHint?: string;
+}
+
+/** A series' human label: its chart's label for it, else its name (a state, a standby). */
+export function seriesLabel(chart: Pick<ChartDef, 'labels'>, series: string): string {
+  return chart.labels[series] ?? series;
 }
 
 const NO_DB_STATS =
@@ -84,6 +95,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Transactions per second',
     ...stats,
     columns: ['xact_commit', 'xact_rollback'],
+    labels: { xact_commit: 'commits/s', xact_rollback: 'rollbacks/s' },
     unit: 'per_second',
     stacked: true,
     unavailableHint: NO_DB_STATS,
@@ -93,6 +105,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Rollbacks and deadlocks',
     ...stats,
     columns: ['xact_rollback', 'deadlocks'],
+    labels: { xact_rollback: 'rollbacks/s', deadlocks: 'deadlocks/s' },
     unit: 'per_second',
     unavailableHint: NO_DB_STATS,
   },
@@ -101,6 +114,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Sessions by state',
     probe: 'activity_summary',
     columns: ['sessions'],
+    labels: { unknown: 'state unknown' },
     splitBy: 'state',
     unit: 'count',
     combine: 'sum',
@@ -112,6 +126,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Wait events (sampled sessions)',
     probe: 'activity_summary',
     columns: ['sessions'],
+    labels: { none: 'not waiting (on CPU)' },
     splitBy: 'wait_event_type',
     unit: 'count',
     combine: 'sum',
@@ -123,6 +138,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Buffer reads: cache hits vs disk',
     ...stats,
     columns: ['blks_hit', 'blks_read'],
+    labels: { blks_hit: 'cache hits (blocks/s)', blks_read: 'disk reads (blocks/s)' },
     unit: 'per_second',
     unavailableHint: NO_DB_STATS,
   },
@@ -131,6 +147,12 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Tuples',
     ...stats,
     columns: ['tup_fetched', 'tup_inserted', 'tup_updated', 'tup_deleted'],
+    labels: {
+      tup_fetched: 'rows fetched/s',
+      tup_inserted: 'rows inserted/s',
+      tup_updated: 'rows updated/s',
+      tup_deleted: 'rows deleted/s',
+    },
     unit: 'per_second',
     unavailableHint: NO_DB_STATS,
   },
@@ -139,6 +161,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Temporary files written',
     ...stats,
     columns: ['temp_bytes'],
+    labels: { temp_bytes: 'temp file bytes/s' },
     unit: 'bytes_per_second',
     unavailableHint: NO_DB_STATS,
   },
@@ -147,6 +170,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'WAL written',
     probe: 'wal',
     columns: ['wal_bytes'],
+    labels: { wal_bytes: 'WAL bytes/s' },
     unit: 'bytes_per_second',
     combine: 'sum',
     unavailableHint: 'No WAL statistics yet (pg_stat_wal).',
@@ -156,6 +180,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Checkpoints',
     probe: 'checkpointer',
     columns: ['num_timed', 'num_requested'],
+    labels: { num_timed: 'timed checkpoints/s', num_requested: 'requested checkpoints/s' },
     unit: 'per_second',
     combine: 'sum',
     unavailableHint: 'No checkpointer statistics yet.',
@@ -165,6 +190,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'I/O (pg_stat_io)',
     probe: 'io',
     columns: ['reads', 'writes'],
+    labels: { reads: 'reads/s', writes: 'writes/s' },
     unit: 'per_second',
     combine: 'sum',
     unavailableHint: 'pg_stat_io needs PostgreSQL 16 or later.',
@@ -174,16 +200,19 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Replication lag (replay)',
     probe: 'replication',
     columns: ['replay_lag_bytes'],
+    labels: { replay_lag_bytes: 'replay lag' },
     splitBy: 'application_name',
     unit: 'bytes',
     combine: 'sum',
     unavailableHint: 'No standby is streaming from this server.',
+    emptyHint: 'No standby streamed from this server in this window.',
   },
   table_size: {
     id: 'table_size',
     title: 'Size (heap, TOAST, indexes)',
     ...table,
     columns: ['heap_bytes', 'toast_bytes', 'index_bytes'],
+    labels: { heap_bytes: 'heap', toast_bytes: 'TOAST', index_bytes: 'indexes' },
     unit: 'bytes',
     stacked: true,
   },
@@ -192,6 +221,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Scans',
     ...table,
     columns: ['seq_scan', 'idx_scan'],
+    labels: { seq_scan: 'sequential scans/s', idx_scan: 'index scans/s' },
     unit: 'per_second',
   },
   table_rows: {
@@ -199,6 +229,12 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Rows written',
     ...table,
     columns: ['n_tup_ins', 'n_tup_upd', 'n_tup_hot_upd', 'n_tup_del'],
+    labels: {
+      n_tup_ins: 'inserted/s',
+      n_tup_upd: 'updated/s',
+      n_tup_hot_upd: 'HOT updated/s',
+      n_tup_del: 'deleted/s',
+    },
     unit: 'per_second',
   },
   table_dead: {
@@ -206,6 +242,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Live and dead tuples',
     ...table,
     columns: ['n_live_tup', 'n_dead_tup'],
+    labels: { n_live_tup: 'live tuples', n_dead_tup: 'dead tuples' },
     unit: 'count',
   },
   table_maintenance: {
@@ -213,6 +250,12 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Vacuum and analyze runs',
     ...table,
     columns: ['vacuum_count', 'autovacuum_count', 'analyze_count', 'autoanalyze_count'],
+    labels: {
+      vacuum_count: 'vacuums/s',
+      autovacuum_count: 'autovacuums/s',
+      analyze_count: 'analyzes/s',
+      autoanalyze_count: 'autoanalyzes/s',
+    },
     unit: 'per_second',
   },
   index_scans: {
@@ -220,6 +263,11 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Index scans and tuples',
     ...index,
     columns: ['idx_scan', 'idx_tup_read', 'idx_tup_fetch'],
+    labels: {
+      idx_scan: 'scans/s',
+      idx_tup_read: 'tuples read/s',
+      idx_tup_fetch: 'tuples fetched/s',
+    },
     unit: 'per_second',
   },
   index_size: {
@@ -227,6 +275,7 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     title: 'Index size',
     ...index,
     columns: ['size_bytes'],
+    labels: { size_bytes: 'size' },
     unit: 'bytes',
   },
 };

@@ -20,3 +20,4 @@ export * from './list-setting-changes';
 export * from './topology';
 export * from './get-cluster-topology';
 export * from './get-query-history';
+export * from './object-seen';

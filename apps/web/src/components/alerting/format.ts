@@ -1,4 +1,6 @@
 /** Shared display helpers for the alerting pages (server and client). */
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
+
 export function ago(from: Date | string | null, now: Date): string {
   if (!from) return '—';
   const s = Math.max(0, Math.round((now.getTime() - new Date(from).getTime()) / 1000));
@@ -29,3 +31,32 @@ export const STATE_BADGE: Record<string, string> = {
   resolved: 'badge badge-ok',
   ok: 'badge badge-ok',
 };
+
+/** A duration in words: 90 -> "1.5 min", 3600 -> "1 h". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds === 0) return 'at once';
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${+(seconds / 60).toFixed(1)} min`;
+  if (seconds < 172_800) return `${+(seconds / 3600).toFixed(1)} h`;
+  return `${+(seconds / 86_400).toFixed(1)} d`;
+}
+
+/** A rule's threshold in its catalog unit, as a reader (not an input) shows it. */
+export function withUnit(v: number | null | undefined, unit: string): string {
+  if (v === null || v === undefined) return '—';
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(v);
+    case 'seconds':
+      return duration(v);
+    case 'percent':
+      return `${+v.toFixed(2)}%`;
+    case 'per_second':
+      return `${formatNumber(v)}/s`;
+    case 'days':
+      return `${+v.toFixed(1)} d`;
+    default: // count, ratio, bool: the number itself
+      return formatNumber(v);
+  }
+}

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/components/admin/api';
-import { num } from './format';
+import { duration, num, withUnit } from './format';
 import { RuleOverrides, type OverrideTarget, type ParamView } from './rule-overrides';
 
 export interface RuleView {
@@ -67,19 +67,25 @@ export function RuleRow({
           {rule.params.length ? (
             <div aria-label="Parameters" className="inline-form">
               <b>Parameters</b>
-              {rule.params.map((p) => (
-                <label key={p.name}>
-                  {p.label} ({p.name}, {p.unit}; default {num(p.default)}){' '}
-                  <input
-                    aria-label={`parameter ${p.name}`}
-                    placeholder={String(p.default)}
-                    size={12}
-                    value={params[p.name] ?? ''}
-                    disabled={!canEdit}
-                    onChange={(e) => setParams({ ...params, [p.name]: e.target.value })}
-                  />
-                </label>
-              ))}
+              {rule.params.map((p) =>
+                canEdit ? (
+                  <label key={p.name}>
+                    {p.label} ({p.name}, {p.unit}; default {num(p.default)}){' '}
+                    <input
+                      aria-label={`parameter ${p.name}`}
+                      placeholder={String(p.default)}
+                      size={12}
+                      value={params[p.name] ?? ''}
+                      onChange={(e) => setParams({ ...params, [p.name]: e.target.value })}
+                    />
+                  </label>
+                ) : (
+                  <span key={p.name}>
+                    {p.label}: {withUnit(p.value ?? p.default, p.unit)}
+                    {p.value === null ? ' (default)' : ''}
+                  </span>
+                ),
+              )}
               {canEdit ? (
                 <button
                   className="btn"
@@ -109,33 +115,41 @@ export function RuleRow({
       </td>
       <td>{rule.kind}</td>
       <td>{rule.category}</td>
-      <td>
-        <input
-          aria-label="warning"
-          size={8}
-          value={warning}
-          disabled={!canEdit}
-          onChange={(e) => setWarning(e.target.value)}
-        />
-      </td>
-      <td>
-        <input
-          aria-label="critical"
-          size={8}
-          value={critical}
-          disabled={!canEdit}
-          onChange={(e) => setCritical(e.target.value)}
-        />
-      </td>
-      <td>
-        <input
-          aria-label="for seconds"
-          size={5}
-          value={forSeconds}
-          disabled={!canEdit}
-          onChange={(e) => setFor(e.target.value)}
-        />
-      </td>
+      {canEdit ? (
+        <>
+          <td>
+            <input
+              aria-label="warning"
+              size={8}
+              value={warning}
+              onChange={(e) => setWarning(e.target.value)}
+            />
+          </td>
+          <td>
+            <input
+              aria-label="critical"
+              size={8}
+              value={critical}
+              onChange={(e) => setCritical(e.target.value)}
+            />
+          </td>
+          <td>
+            <input
+              aria-label="for seconds"
+              size={5}
+              value={forSeconds}
+              onChange={(e) => setFor(e.target.value)}
+            />
+          </td>
+        </>
+      ) : (
+        // viewers read the thresholds, in their unit; only editors get inputs
+        <>
+          <td className="num">{withUnit(rule.warning, rule.unit)}</td>
+          <td className="num">{withUnit(rule.critical, rule.unit)}</td>
+          <td className="num">{duration(rule.forSeconds)}</td>
+        </>
+      )}
       <td>{rule.unit}</td>
       <td>{rule.overrides || '—'}</td>
       <td>

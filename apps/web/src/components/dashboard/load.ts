@@ -1,5 +1,12 @@
 import { NotFoundError, ValidationError } from '@pgvigil/db';
-import { getClusterOverview, getServerOverview } from '@pgvigil/db/dashboard';
+import {
+  assertDatabaseSeen,
+  assertQuerySeen,
+  getClusterOverview,
+  getIndexDetail,
+  getServerOverview,
+  getTableDetail,
+} from '@pgvigil/db/dashboard';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { db } from '@/server/db';
@@ -14,14 +21,35 @@ export async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * A server (cluster) of the URL, read once per request: the segment's layout calls it
- * before anything streams, so an unknown or malformed id answers a real 404 status,
- * and the page below gets the same object without a second query.
- */
+// The objects of a URL, each read once per request: a segment's layout calls its
+// loader before the segment's loading boundary streams anything, so an unknown or
+// malformed id answers a real 404 status, and the page below gets the same object
+// without a second query. (A loading.tsx above a layout would commit the status 200
+// before the layout runs: loading boundaries sit only beside leaf pages.)
+
 export const loadServer = cache((id: string) =>
   loadOrNotFound(() => getServerOverview({ db: db(), input: { id }, at: new Date() })),
 );
 export const loadCluster = cache((id: string) =>
   loadOrNotFound(() => getClusterOverview({ db: db(), input: { id }, at: new Date() })),
 );
+export const loadDatabase = cache((serverId: number, database: string) =>
+  loadOrNotFound(() => assertDatabaseSeen({ db: db(), input: { serverId, database } })),
+);
+export const loadQuery = cache((serverId: number, queryid: string) =>
+  loadOrNotFound(() => assertQuerySeen({ db: db(), input: { serverId, queryid } })),
+);
+export const loadTable = cache((serverId: number, database: string, schema: string, name: string) =>
+  loadOrNotFound(() =>
+    getTableDetail({ db: db(), input: { serverId, database, schema, name }, at: new Date() }),
+  ),
+);
+export const loadIndex = cache((serverId: number, database: string, schema: string, name: string) =>
+  loadOrNotFound(() =>
+    getIndexDetail({ db: db(), input: { serverId, database, schema, name }, at: new Date() }),
+  ),
+);
+
+/** URL segments arrive percent-encoded (a database named "a b" is "a%20b"). */
+export const decodeSegments = <T extends string[]>(...parts: T): T =>
+  parts.map((p) => decodeURIComponent(p)) as T;

@@ -22,6 +22,7 @@ function chartData(h: QueryHistory, s: (typeof SERIES)[number]): ChartData {
       title: s.title,
       probe: 'statements',
       columns: [s.key],
+      labels: {},
       unit: s.unit,
       combine: 'sum',
       unavailableHint: NOT_RAN,

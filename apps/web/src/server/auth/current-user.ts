@@ -31,3 +31,13 @@ export async function requirePageUser(minRole: Role = 'viewer', from?: string): 
   if (!hasRole(user.role, minRole)) redirect('/?forbidden=1');
   return user;
 }
+
+/**
+ * For a segment's layout, which runs before the segment's loading boundary streams:
+ * a signed-in user below `minRole` gets a real redirect home. A visitor without a
+ * valid session is left to the page, whose redirect to /login keeps the page asked for.
+ */
+export async function forbidBelow(minRole: Role): Promise<void> {
+  const user = await currentUser();
+  if (user && !hasRole(user.role, minRole)) redirect('/?forbidden=1');
+}

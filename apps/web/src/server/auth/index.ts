@@ -1,6 +1,6 @@
 // The one authentication surface for routes and pages.
 export { withAuth, requireUser, requestIp, type AuthedRequest } from './with-auth';
-export { currentUser, requirePageUser } from './current-user';
+export { currentUser, forbidBelow, requirePageUser } from './current-user';
 export { hasRole } from './roles';
 export { UnauthorizedError, ForbiddenError, RateLimitedError } from './errors';
 export type { AuthContext } from './authenticate';

@@ -36,7 +36,7 @@ export default async function AlertsPage({
   const link = (v: View) =>
     `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&server=${serverId}` : ''}`;
   return (
-    <div className="content">
+    <>
       <div className="page-header">
         <h1>Alerts</h1>
       </div>
@@ -63,6 +63,6 @@ export default async function AlertsPage({
         </button>
       </form>
       <AlertsTable alerts={alerts} now={new Date()} canAck={hasRole(user.role, 'editor')} />
-    </div>
+    </>
   );
 }

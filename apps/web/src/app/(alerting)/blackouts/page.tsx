@@ -1,6 +1,7 @@
 import { upcomingWindows, type BlackoutWindow } from '@pgvigil/alerter/web';
 import { listBlackouts, type BlackoutRow } from '@pgvigil/db/alerting';
 import { BlackoutForm, DeleteButton } from '@/components/alerting/blackout-form';
+import { EmptyState } from '@/components/shell/states';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -36,7 +37,7 @@ export default async function BlackoutsPage() {
     .sort((a, b) => a.start.getTime() - b.start.getTime())
     .slice(0, 40);
   return (
-    <div className="content">
+    <>
       <div className="page-header">
         <h1>Blackouts</h1>
         <p className="muted">
@@ -47,7 +48,11 @@ export default async function BlackoutsPage() {
       <section className="panel" aria-label="Upcoming windows">
         <h2>Next 14 days</h2>
         {calendar.length === 0 ? (
-          <p className="empty-state">No windows coming up.</p>
+          <EmptyState title="No window in the next 14 days">
+            {canEdit
+              ? 'Add a recurring or one-off window below; alerts inside it are silenced.'
+              : 'An editor can add maintenance windows here.'}
+          </EmptyState>
         ) : (
           <ul className="summary-list">
             {calendar.map((w, i) => (
@@ -59,39 +64,52 @@ export default async function BlackoutsPage() {
           </ul>
         )}
       </section>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Scope</th>
-              <th>When</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {blackouts.map((b) => (
-              <tr key={b.id}>
-                <td>{b.name}</td>
-                <td>
-                  {b.scope_type}
-                  {b.scope_id ? ` #${b.scope_id}` : ''}
-                  {b.database_name ? ` / ${b.database_name}` : ''}
-                </td>
-                <td>
-                  {b.cron
-                    ? `${b.cron} for ${b.duration_minutes} min (${b.timezone})`
-                    : `${when(b.starts_at!)} → ${when(b.ends_at!)}`}
-                </td>
-                <td>
-                  {canEdit ? <DeleteButton path={`/blackouts/${b.id}`} label={b.name} /> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <section className="section panel" aria-labelledby="blackouts-title">
+        <h2 id="blackouts-title">Windows</h2>
+        {blackouts.length === 0 ? (
+          <EmptyState title="No blackout defined" />
+        ) : (
+          <div className="table-wrap">
+            <table className="data" aria-labelledby="blackouts-title">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Scope</th>
+                  <th>When</th>
+                  {canEdit ? (
+                    <th>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                {blackouts.map((b) => (
+                  <tr key={b.id}>
+                    <td>{b.name}</td>
+                    <td>
+                      {b.scope_type}
+                      {b.scope_id ? ` #${b.scope_id}` : ''}
+                      {b.database_name ? ` / ${b.database_name}` : ''}
+                    </td>
+                    <td>
+                      {b.cron
+                        ? `${b.cron} for ${b.duration_minutes} min (${b.timezone})`
+                        : `${when(b.starts_at!)} → ${when(b.ends_at!)}`}
+                    </td>
+                    {canEdit ? (
+                      <td>
+                        <DeleteButton path={`/blackouts/${b.id}`} label={b.name} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       {canEdit ? <BlackoutForm /> : null}
-    </div>
+    </>
   );
 }

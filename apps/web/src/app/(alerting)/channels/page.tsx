@@ -2,6 +2,7 @@ import { listChannels, listOutbox } from '@pgvigil/db/alerting';
 import { DeleteButton } from '@/components/alerting/blackout-form';
 import { ChannelForm, SendTestButton } from '@/components/alerting/channel-form';
 import { ago } from '@/components/alerting/format';
+import { EmptyState } from '@/components/shell/states';
 import { requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -16,76 +17,94 @@ export default async function ChannelsPage() {
   ]);
   const now = new Date();
   return (
-    <div className="content">
+    <>
       <div className="page-header">
         <h1>Channels</h1>
         <p className="muted">
           Webhook URLs, HMAC secrets and SMTP passwords are stored encrypted and never shown again.
         </p>
       </div>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Destination</th>
-              <th>Minimum severity</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
-                <td>{c.type}</td>
-                <td>
-                  {Array.isArray(c.config.to)
-                    ? c.config.to.join(', ')
-                    : String(c.config.urlHost ?? '')}
-                </td>
-                <td>{c.min_severity}</td>
-                <td>
-                  <SendTestButton channelId={c.id} />{' '}
-                  <DeleteButton path={`/channels/${c.id}`} label={c.name} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <ChannelForm />
-      <section className="panel" aria-label="Deliveries">
-        <h2>Recent deliveries</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Queued</th>
-                <th>Channel</th>
-                <th>Kind</th>
-                <th>Message</th>
-                <th>Status</th>
-                <th>Attempts</th>
-                <th>Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <tr key={d.id}>
-                  <td>{ago(d.created_at, now)} ago</td>
-                  <td>{d.channel_name}</td>
-                  <td>{d.kind}</td>
-                  <td>{d.title}</td>
-                  <td>{d.status}</td>
-                  <td>{d.attempts}</td>
-                  <td>{d.last_error ?? ''}</td>
+      <section className="panel" aria-labelledby="channels-title">
+        <h2 id="channels-title">Channels</h2>
+        {channels.length === 0 ? (
+          <EmptyState title="No channel yet">
+            Alerts are recorded but nobody is told. Add Slack, Mattermost, a webhook or email below,
+            then use Send test.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="data" aria-labelledby="channels-title">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Type</th>
+                  <th>Destination</th>
+                  <th>Minimum severity</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {channels.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.name}</td>
+                    <td>{c.type}</td>
+                    <td>
+                      {Array.isArray(c.config.to)
+                        ? c.config.to.join(', ')
+                        : String(c.config.urlHost ?? '')}
+                    </td>
+                    <td>{c.min_severity}</td>
+                    <td>
+                      <SendTestButton channelId={c.id} />{' '}
+                      <DeleteButton path={`/channels/${c.id}`} label={c.name} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
-    </div>
+      <ChannelForm />
+      <section className="section panel" aria-labelledby="deliveries-title">
+        <h2 id="deliveries-title">Recent deliveries</h2>
+        {deliveries.length === 0 ? (
+          <EmptyState title="Nothing sent yet">
+            Notifications and test messages appear here with their status and last error.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>Queued</th>
+                  <th>Channel</th>
+                  <th>Kind</th>
+                  <th>Message</th>
+                  <th>Status</th>
+                  <th>Attempts</th>
+                  <th>Last error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deliveries.map((d) => (
+                  <tr key={d.id}>
+                    <td>{ago(d.created_at, now)} ago</td>
+                    <td>{d.channel_name}</td>
+                    <td>{d.kind}</td>
+                    <td>{d.title}</td>
+                    <td>{d.status}</td>
+                    <td>{d.attempts}</td>
+                    <td>{d.last_error ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
   );
 }

@@ -47,7 +47,7 @@ export default async function RulesPage() {
     })),
   }));
   return (
-    <div className="content">
+    <>
       <div className="page-header">
         <h1>Rules</h1>
         <p className="muted">
@@ -55,29 +55,31 @@ export default async function RulesPage() {
           database (the most specific wins) and its effective values on a server.
         </p>
       </div>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Rule</th>
-              <th>Kind</th>
-              <th>Category</th>
-              <th>Warning</th>
-              <th>Critical</th>
-              <th>For (s)</th>
-              <th>Unit</th>
-              <th>Overrides</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {views.map((r) => (
-              <RuleRow key={r.id} rule={r} canEdit={canEdit} servers={servers} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <section className="panel">
+        <div className="table-wrap">
+          <table className="data" aria-label="Rules">
+            <thead>
+              <tr>
+                <th>Rule</th>
+                <th>Kind</th>
+                <th>Category</th>
+                <th className={canEdit ? undefined : 'num'}>Warning</th>
+                <th className={canEdit ? undefined : 'num'}>Critical</th>
+                <th className={canEdit ? undefined : 'num'}>{canEdit ? 'For (s)' : 'For'}</th>
+                <th>Unit</th>
+                <th>Overrides</th>
+                <th>{canEdit ? <span className="sr-only">Actions</span> : 'State'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {views.map((r) => (
+                <RuleRow key={r.id} rule={r} canEdit={canEdit} servers={servers} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
       {canEdit ? <CustomRuleForm /> : null}
-    </div>
+    </>
   );
 }

@@ -1,10 +1,11 @@
-import { LoadingBlock } from '@/components/shell/states';
+import { SkeletonPage, SkeletonPanel, SkeletonTable } from '@/components/shell/skeletons';
 
 export default function Loading() {
   return (
-    <div className="grid">
-      <LoadingBlock height={56} label="Loading page" />
-      <LoadingBlock height={240} />
-    </div>
+    <SkeletonPage label="Loading cluster">
+      <SkeletonPanel height={40} />
+      <SkeletonTable rows={3} />
+      <SkeletonPanel height={220} />
+    </SkeletonPage>
   );
 }

@@ -1,8 +1,10 @@
+import { NotFoundError } from '@pgvigil/db';
 import { OTHERS_QUERYID, getQueryHistory } from '@pgvigil/db/dashboard';
 import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
-import { loadOrNotFound, loadServer } from '@/components/dashboard/load';
+import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
+import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
 
 export default async function QueryPage({
@@ -14,12 +16,18 @@ export default async function QueryPage({
 }) {
   const now = new Date();
   const p = await params;
-  const queryid = decodeURIComponent(p.queryid);
+  const [queryid] = decodeSegments(p.queryid);
   const server = await loadServer(p.id);
   const { w, query, window } = await pageWindow(searchParams, now);
-  const history = await loadOrNotFound(() =>
-    getQueryHistory({ db: db(), input: { serverId: server.id, queryid, from: w.from, to: w.to } }),
-  );
+  // The layout checked pgvigil saw the statement; with no text stored yet and no run
+  // in this window there is nothing to show for the window, which is not a 404.
+  const history = await getQueryHistory({
+    db: db(),
+    input: { serverId: server.id, queryid, from: w.from, to: w.to },
+  }).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  });
   const others = queryid === OTHERS_QUERYID;
   const crumbs = [
     { label: 'Fleet', href: '/' },
@@ -29,7 +37,7 @@ export default async function QueryPage({
     { label: server.name, href: `/servers/${server.id}` },
     { label: others ? 'Other statements' : `Query ${queryid}` },
   ];
-  const dbs = history.dbids.length ? ` · database oid ${history.dbids.join(', ')}` : '';
+  const dbs = history?.dbids.length ? ` · database oid ${history.dbids.join(', ')}` : '';
   return (
     <>
       <PageHeader
@@ -40,7 +48,7 @@ export default async function QueryPage({
       />
       <section className="panel" aria-labelledby="query-text">
         <h2 id="query-text">Normalized text</h2>
-        {history.query ? (
+        {history?.query ? (
           <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="query-text">
             {history.query}
           </pre>
@@ -54,11 +62,19 @@ export default async function QueryPage({
       </section>
       <section className="section panel" aria-labelledby="query-totals">
         <h2 id="query-totals">In this window</h2>
-        <QueryTotals history={history} />
+        {history ? (
+          <QueryTotals history={history} />
+        ) : (
+          <EmptyState title="Did not run in this window">
+            pgvigil saw this statement before, but not in this time range. Widen the range.
+          </EmptyState>
+        )}
       </section>
-      <section className="section" aria-label="Charts">
-        <QueryCharts serverId={server.id} history={history} window={window} />
-      </section>
+      {history ? (
+        <section className="section" aria-label="Charts">
+          <QueryCharts serverId={server.id} history={history} window={window} />
+        </section>
+      ) : null}
     </>
   );
 }

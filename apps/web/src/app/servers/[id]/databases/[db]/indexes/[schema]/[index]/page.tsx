@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
-import { CHARTS, getIndexDetail } from '@pgvigil/db/dashboard';
+import { CHARTS } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { Facts } from '@/components/dashboard/facts';
 import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexFlags } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, tableHref, withQuery } from '@/components/dashboard/links';
+import { loadIndex } from '@/components/dashboard/load';
 import { loadObjectPage } from '@/components/dashboard/object-page';
 import type { SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -24,7 +25,7 @@ export default async function IndexPage({
 }) {
   const p = await params;
   const { now, server, database, schema, name, detail, query, window, compare } =
-    await loadObjectPage({ ...p, object: p.index }, searchParams, getIndexDetail);
+    await loadObjectPage({ ...p, object: p.index }, searchParams, loadIndex);
   const i = detail.index;
   const table = i.relname
     ? withQuery(tableHref(server.id, database, schema, i.relname), query)

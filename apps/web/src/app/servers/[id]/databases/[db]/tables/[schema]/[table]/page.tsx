@@ -1,9 +1,10 @@
-import { CHARTS, getTableDetail } from '@pgvigil/db/dashboard';
+import { CHARTS } from '@pgvigil/db/dashboard';
 import { Facts } from '@/components/dashboard/facts';
 import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexList } from '@/components/dashboard/index-list';
 import { databaseHref, formatTime, indexHref, withQuery } from '@/components/dashboard/links';
+import { loadTable } from '@/components/dashboard/load';
 import { loadObjectPage } from '@/components/dashboard/object-page';
 import { SchemaChanges } from '@/components/dashboard/schema-changes';
 import type { SearchParams } from '@/components/dashboard/window';
@@ -27,7 +28,7 @@ export default async function TablePage({
 }) {
   const p = await params;
   const { now, server, database, schema, name, detail, query, window, compare } =
-    await loadObjectPage({ ...p, object: p.table }, searchParams, getTableDetail);
+    await loadObjectPage({ ...p, object: p.table }, searchParams, loadTable);
   const t = detail.table;
   const facts: [string, string][] = [
     ['Total size', formatBytes(t.totalBytes)],

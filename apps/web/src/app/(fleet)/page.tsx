@@ -15,7 +15,8 @@ export default async function FleetPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const now = new Date();
-  const w = parseTimeWindow(await searchParams, now);
+  const sp = await searchParams;
+  const w = parseTimeWindow(sp, now);
   const [alerts, clusters, health] = await Promise.all([
     listActiveAlerts({ db: db(), input: { limit: 20 } }),
     listClusterSummaries({ db: db() }),
@@ -31,6 +32,11 @@ export default async function FleetPage({
         subtitle={`Platform ${health.status}: collector ${(health.components.collector?.status ?? 'unknown').replace('_', ' ')}, alerter ${(health.components.alerter?.status ?? 'unknown').replace('_', ' ')}`}
         query={q}
       />
+      {sp.forbidden ? (
+        <p className="notice" role="status">
+          That page needs an administrator; ask one for the admin role.
+        </p>
+      ) : null}
       <section className="panel" aria-labelledby="firing-title">
         <h2 id="firing-title">Firing alerts</h2>
         <AlertList alerts={alerts} now={now} emptyText="No alert is firing across the fleet." />

@@ -13,7 +13,7 @@ import { SchemaChanges } from '@/components/dashboard/schema-changes';
 import { TableList, tableSortFrom } from '@/components/dashboard/table-list';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
-import { loadServer } from '@/components/dashboard/load';
+import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -36,7 +36,7 @@ export default async function DatabasePage({
 }) {
   const now = new Date();
   const { id, db: rawName } = await params;
-  const name = decodeURIComponent(rawName);
+  const [name] = decodeSegments(rawName);
   const server = await loadServer(id);
   const sp = await searchParams;
   const sort = tableSortFrom(sp.tsort);
