@@ -204,6 +204,10 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       ).json.effective.params;
 
     expect(await effective()).toEqual({ min_bytes: { value: 200 * 1024 ** 2, source: 'global' } });
+    const got = await call(h(ruleById.GET), { token: token.viewer, params });
+    expect(got.json.parameters).toEqual([
+      expect.objectContaining({ name: 'min_bytes', default: 200 * 1024 ** 2, value: null }),
+    ]);
     expect((await patch({ params: { min_bytes: 1024 ** 2 } })).status).toBe(200);
     expect((await patch({ params: { nope: 1 } })).json.error.fields).toEqual({
       'params.nope': 'this rule has no such parameter',

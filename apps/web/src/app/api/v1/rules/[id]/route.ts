@@ -9,9 +9,14 @@ import { idParam, readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withAuth<{ id: string }>('viewer', async ({ params }) =>
-  NextResponse.json({ rule: await getRule(db(), idParam(params.id, 'Rule')) }),
-);
+/** The rule, and its parameters (name, label, unit, default, minimum, global value). */
+export const GET = withAuth<{ id: string }>('viewer', async ({ params }) => {
+  const rule = await getRule(db(), idParam(params.id, 'Rule'));
+  const parameters = Object.entries(BUILTIN_BY_KEY.get(rule.key)?.params ?? {}).map(
+    ([name, p]) => ({ name, ...p, value: rule.params[name] ?? null }),
+  );
+  return NextResponse.json({ rule, parameters });
+});
 
 const body = z
   .object({
