@@ -92,47 +92,15 @@ async function runCase(ds: TestDatastore, major: Major, tc: Case) {
     const serverId = await addServer(ds.db, `${tc.rule}-${major}`, monitored.url);
     const opts = tc.extensions ? { extensions: tc.extensions } : {};
     const rule = (await listRules(ds.db)).find((r) => r.key === tc.rule)!;
-    ctx = {
-      url: monitored.url,
-      async sql(text) {
-        const c = new pg.Client({ connectionString: monitored.url });
-        await c.connect();
-        try {
-          return (await c.query(text)).rows as unknown[];
-        } finally {
-          await c.end();
-        }
-      },
-      async open() {
-        const c = new pg.Client({
-          connectionString: monitored.url,
-          application_name: 'fire-and-clear',
-        });
-        c.on('error', () => undefined);
-        await c.connect();
-        sessions.push(c);
-        return c;
-      },
-      async probeValue(column) {
-        const rows = await collect(ds.db, serverId, monitored.url, tc.probe, new Date(), opts);
-        return Number(rows[0]?.[column] ?? 0);
-      },
-    };
-    const tune = typeof tc.tune === 'function' ? await tc.tune(ctx) : tc.tune;
-    await updateRule(ds.db, {
-      id: rule.id,
-      forSeconds: 0,
-      ...(tune.warning !== undefined ? { warning: tune.warning } : {}),
-      ...(tune.critical !== undefined ? { critical: tune.critical } : {}),
-      ...(tune.enabled !== undefined ? { enabled: tune.enabled } : {}),
-    });
-    if (tune.params)
-      await setOverride(ds.db, {
-        ruleId: rule.id,
-        scopeType: 'server',
-        scopeId: serverId,
-        params: tune.params,
-      });
+    ctx = contextFor(monitored.url, sessions, (probeNow) =>
+      collect(ds.db, serverId, monitored.url, tc.probe, probeNow, opts),
+    );
+    await applyTune(
+      ds,
+      rule.id,
+      serverId,
+      typeof tc.tune === 'function' ? await tc.tune(ctx) : tc.tune,
+    );
     await tc.setup?.(ctx);
     const object = tc.object?.(monitored.name) ?? null;
     const state = async () =>
@@ -170,4 +138,53 @@ async function runCase(ds: TestDatastore, major: Major, tc: Case) {
     await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
     await monitored.drop();
   }
+}
+
+/** The case's view of its monitored database; `probe` runs the case's probe now. */
+function contextFor(
+  url: string,
+  sessions: pg.Client[],
+  probe: (at: Date) => Promise<Record<string, unknown>[]>,
+): Ctx {
+  return {
+    url,
+    async sql(text) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return (await c.query(text)).rows as unknown[];
+      } finally {
+        await c.end();
+      }
+    },
+    async open() {
+      const c = new pg.Client({ connectionString: url, application_name: 'fire-and-clear' });
+      c.on('error', () => undefined);
+      await c.connect();
+      sessions.push(c);
+      return c;
+    },
+    async probeValue(column) {
+      const rows = await probe(new Date());
+      return Number(rows[0]?.[column] ?? 0);
+    },
+  };
+}
+
+/** Thresholds and enablement globally with `for` = 0; parameters as a server override. */
+async function applyTune(ds: TestDatastore, ruleId: number, serverId: number, tune: Tune) {
+  await updateRule(ds.db, {
+    id: ruleId,
+    forSeconds: 0,
+    ...(tune.warning !== undefined ? { warning: tune.warning } : {}),
+    ...(tune.critical !== undefined ? { critical: tune.critical } : {}),
+    ...(tune.enabled !== undefined ? { enabled: tune.enabled } : {}),
+  });
+  if (tune.params)
+    await setOverride(ds.db, {
+      ruleId,
+      scopeType: 'server',
+      scopeId: serverId,
+      params: tune.params,
+    });
 }
