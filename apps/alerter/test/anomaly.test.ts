@@ -280,7 +280,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
     },
     {
       rule: 'anomaly_query_time',
-      unit: /\/s/,
+      unit: / ms\/s/,
       spike: () =>
         session(1, async (c) => {
           await c.query('SELECT pg_sleep(3)');

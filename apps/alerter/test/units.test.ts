@@ -12,6 +12,7 @@ const SUFFIX: Record<string, RegExp> = {
   bytes_per_second: / (B|KiB|MiB|GiB|TiB|PiB)\/s$/,
   seconds: / (s|min|h|days?)$/,
   per_second: /\/s$/,
+  ms_per_second: / ms\/s$/,
   days: / days?$/,
   sigma: / σ$/,
   count: /^-?\d+(\.\d+)?$/,

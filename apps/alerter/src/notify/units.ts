@@ -41,6 +41,7 @@ const FORMATS: Record<RuleUnit, (n: number) => string> = {
   seconds: formatSeconds,
   count: fmt,
   per_second: (n) => `${fmt(n)}/s`,
+  ms_per_second: (n) => `${fmt(n)} ms/s`,
   days: formatDays,
   ratio: fmt,
   sigma: (n) => `${fmt(n)} σ`,

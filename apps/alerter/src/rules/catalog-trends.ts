@@ -91,7 +91,7 @@ const ANOMALIES: AnomalyMetric[] = [
     'Query time (active session time) rate',
     'database_stats',
     'active_time',
-    'per_second',
+    'ms_per_second',
   ),
 ];
 

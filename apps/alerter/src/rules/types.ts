@@ -45,6 +45,7 @@ export const RULE_UNITS = [
   'seconds',
   'count',
   'per_second',
+  'ms_per_second',
   'days',
   'ratio',
   'sigma',
