@@ -167,6 +167,7 @@ export function observe(
       ...DEFAULT_BASELINE,
       sensitivity: tuning.warning ?? 3,
       spreadFactor: Math.sqrt(3600 / def.windowSeconds),
+      floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
     });
     if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
     const deviation = Math.abs(current - band.median) / band.spread;

@@ -23,6 +23,7 @@ interface AnomalyMetric {
   derive: Derive;
   /** the same metric from one hourly rollup row (the history) */
   fromRollup: (v: (name: string) => number | null) => number | null;
+  floor?: number;
 }
 
 /** A counter's rate: per second between raw rows; a rollup row already holds it. */
@@ -62,6 +63,8 @@ const ANOMALIES: AnomalyMetric[] = [
     unit: 'bytes',
     derive: column('replay_lag_bytes'),
     fromRollup: (v) => v('replay_lag_bytes'),
+    // a standby that keeps up is some KB behind at any instant: judge MiB, not bytes
+    floor: 1024 ** 2,
   },
   rate(
     'anomaly_temp_bytes',
@@ -192,7 +195,12 @@ export const TREND_RULES: RuleDefinition[] = [
         derive: a.derive,
         objectKeys: OBJECT_KEYS[a.probe] ?? [],
       },
-      anomaly: { sensitivity: 3, metricUnit: a.unit, fromRollup: a.fromRollup },
+      anomaly: {
+        sensitivity: 3,
+        metricUnit: a.unit,
+        fromRollup: a.fromRollup,
+        ...(a.floor ? { floor: a.floor } : {}),
+      },
       aggregation: 'avg',
       windowSeconds: 900,
       warning: 3,

@@ -109,6 +109,8 @@ export interface RuleDefinition {
     sensitivity: number;
     metricUnit: RuleUnit;
     fromRollup: (values: (name: string) => number | null) => number | null;
+    /** smallest spread in the metric's unit (a standby a few KB behind is no anomaly) */
+    floor?: number;
   };
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
