@@ -1,7 +1,6 @@
 // `npm start`: the whole platform on one port. Datastore first (embedded unless
 // DATABASE_URL is set), migrations, then collector, alerter and web as supervised
 // children; Ctrl-C stops the children and then the datastore.
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createDb, EnvError, loadSecretBox, migrate } from '@pgvigil/db';
@@ -10,6 +9,7 @@ import { openDatastore, type Datastore } from './lib/datastore';
 import { loadPlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
+import { buildWeb, waitForWeb, webCommand } from './lib/web';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const color = Boolean(process.stdout.isTTY);
@@ -21,33 +21,6 @@ function portFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, () => server.close(() => resolve(true)));
   });
-}
-
-function buildWeb(): void {
-  say('building the web app (cached after the first time)...');
-  const result = spawnSync(
-    path.join(root, 'node_modules', '.bin', 'turbo'),
-    ['run', 'build', '--filter=@pgvigil/web', '--output-logs=errors-only'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },
-    },
-  );
-  if (result.status !== 0) throw new Error('The web app failed to build; see the output above.');
-}
-
-async function waitForWeb(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (ok) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
 }
 
 async function main() {
@@ -95,6 +68,7 @@ async function main() {
         : `schema up to date (version ${result.version})`,
     );
     if (shuttingDown) return;
+    say('building the web app (cached after the first time)...');
     buildWeb();
     if (shuttingDown) return;
 
@@ -122,13 +96,7 @@ async function main() {
           env: childEnv,
           cwd: root,
         },
-        {
-          name: 'web',
-          command: process.execPath,
-          args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '-p', String(env.PORT)],
-          env: { ...childEnv, PORT: String(env.PORT) },
-          cwd: root,
-        },
+        { name: 'web', ...webCommand(env.PORT), env: { ...childEnv, PORT: String(env.PORT) } },
       ],
       color,
     );

@@ -27,3 +27,29 @@ export async function benchServer(
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+}
+
+/** p50 / p95 of `runs` timed calls (milliseconds) after one untimed warm-up call. */
+export async function percentiles(runs: number, fn: () => Promise<unknown>): Promise<Percentiles> {
+  await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return summarize(ms);
+}
+
+/** p50 / p95 of measured milliseconds (nearest rank). */
+export function summarize(ms: number[]): Percentiles {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const pick = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+  return { p50: pick(0.5), p95: pick(0.95) };
+}
+
+export const fmtMs = (x: Percentiles) => `p50 ${fmt(x.p50, 1)} ms, p95 ${fmt(x.p95, 1)} ms`;

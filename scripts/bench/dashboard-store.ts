@@ -1,0 +1,141 @@
+// The dashboard benchmark's datastore: an embedded PostgreSQL seeded by dashboard-seed.ts.
+// BENCH_KEEP=<dir> keeps it in <dir> across runs: a later run with the same size only
+// tops it up to "now" (minutes of rows instead of a full seed). Without it, a temporary
+// folder is removed at the end.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDb, migrate, type Db } from '@pgvigil/db';
+import { startEmbedded } from '@pgvigil/db/embedded';
+import { replicateRollups, seedRange, seedServers } from './dashboard-seed';
+import { fmt } from './lib';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** hours of raw samples for every server (raw reads span at most 6 hours) */
+const FULL_HOURS = 6;
+
+interface SeedState {
+  servers: number;
+  days: number;
+  ids: number[];
+  seededTo: string;
+  seedSeconds: number;
+  rows: number;
+  phases: string[];
+}
+
+export interface BenchStore {
+  db: Db;
+  url: string;
+  /** the folder holding the data (and, for the web app, PGVIGIL_HOME) */
+  dir: string;
+  /** server ids, the focus server (1,000 tables) first */
+  ids: number[];
+  state: SeedState;
+  /** writes the samples due since the last seed, so "now" has fresh data; returns the new end */
+  topUp(): Promise<Date>;
+  done(): Promise<void>;
+}
+
+const log = (line: string) => process.stdout.write(`\r${line.padEnd(70)}`);
+
+export async function openBenchStore(servers: number, days: number): Promise<BenchStore> {
+  const keep = process.env.BENCH_KEEP;
+  const dir = keep ? path.resolve(keep) : await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-dash-'));
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755); // the postgres OS user must reach its data folder
+  const stateFile = path.join(dir, 'seed.json');
+  let state: SeedState | null = existsSync(stateFile)
+    ? (JSON.parse(await readFile(stateFile, 'utf8')) as SeedState)
+    : null;
+  if (state && (state.servers !== servers || state.days !== days)) {
+    console.log(
+      `BENCH_KEEP: ${dir} holds ${state.servers} servers x ${state.days} days; re-seeding`,
+    );
+    await rm(path.join(dir, 'data'), { recursive: true, force: true });
+    state = null;
+  }
+  // a seed that did not finish leaves data without seed.json: start over
+  if (!state) await rm(path.join(dir, 'data'), { recursive: true, force: true });
+  const pg = await startEmbedded({
+    dataDir: path.join(dir, 'data'),
+    superuserPassword: 'bench',
+    settings: {
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      shared_buffers: '512MB',
+      work_mem: '32MB',
+      maintenance_work_mem: '256MB',
+      max_wal_size: '8GB',
+    },
+  });
+  const url = pg.url('postgres');
+  const db = createDb({ url, applicationName: 'pgvigil-bench', max: 4, statementTimeoutMs: 0 });
+  const save = (s: SeedState) => writeFile(stateFile, JSON.stringify(s, null, 2));
+  try {
+    if (!state) {
+      await migrate(db);
+      const t0 = performance.now();
+      const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+      const ids = await seedServers(db, servers);
+      // The focus server's raw samples for all days, every server's for the last hours;
+      // the other servers' older rollups are copies of those hours' rollups: a chart reads
+      // one server, the others only give the tables and indexes their real size.
+      const start = new Date(end.getTime() - days * DAY);
+      const template = new Date(Math.floor(end.getTime() / HOUR) * HOUR - FULL_HOURS * HOUR);
+      const full = new Date(template.getTime() - HOUR);
+      const phases: string[] = [];
+      const phase = async (name: string, fn: () => Promise<number>) => {
+        const t = performance.now();
+        const n = await fn();
+        phases.push(`${name} ${fmt(n)} rows in ${fmt((performance.now() - t) / 1000)} s`);
+        return n;
+      };
+      let rows = await phase('focus server raw + rollups', () =>
+        seedRange(db, ids.slice(0, 1), start, full, log),
+      );
+      rows += await phase(`all servers' last ${FULL_HOURS} h raw + rollups`, () =>
+        seedRange(db, ids, full, end, log),
+      );
+      rows += await phase('older rollups copied', () =>
+        replicateRollups(db, ids[0]!, template, FULL_HOURS * HOUR, start),
+      );
+      process.stdout.write(`\r${' '.repeat(70)}\r`);
+      console.log(`seed: ${phases.join('; ')}`);
+      await db.query('VACUUM ANALYZE');
+      const seedSeconds = (performance.now() - t0) / 1000;
+      state = { servers, days, ids, seededTo: end.toISOString(), seedSeconds, rows, phases };
+      await save(state);
+    }
+  } catch (err) {
+    await db.close();
+    await pg.stop();
+    throw err;
+  }
+  const s = state;
+  return {
+    db,
+    url,
+    dir,
+    ids: s.ids,
+    state: s,
+    async topUp() {
+      const from = new Date(s.seededTo);
+      const to = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+      if (to > from) {
+        s.rows += await seedRange(db, s.ids, from, to);
+        s.seededTo = to.toISOString();
+        await save(s);
+      }
+      return to;
+    },
+    async done() {
+      await db.close();
+      await pg.stop();
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

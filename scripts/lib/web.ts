@@ -1,0 +1,42 @@
+// The web app as `npm start` runs it: a production build (cached by turbo), then `next start`.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
+
+/** Builds apps/web into $PGVIGIL_NEXT_DIST_DIR (default .next); throws when the build fails. */
+export function buildWeb(env: Record<string, string | undefined> = process.env): void {
+  const result = spawnSync(
+    path.join(root, 'node_modules', '.bin', 'turbo'),
+    ['run', 'build', '--filter=@pgvigil/web', '--output-logs=errors-only'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },
+    },
+  );
+  if (result.status !== 0) throw new Error('The web app failed to build; see the output above.');
+}
+
+/** Command and arguments that serve the built web app on `port` (run from the repo root). */
+export function webCommand(port: number): { command: string; args: string[]; cwd: string } {
+  return {
+    command: process.execPath,
+    args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '-p', String(port)],
+    cwd: root,
+  };
+}
+
+/** True once the web app answers its health endpoint on `port`, false after `timeoutMs`. */
+export async function waitForWeb(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
