@@ -4,6 +4,7 @@ import { recordHeartbeat } from '@pgvigil/db';
 import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
 import { ensureMetricTable, refreshRollup, writeSamples } from '@pgvigil/db/metrics';
 import {
+  startStandby,
   startTestServers,
   freshDatastore,
   testMajors,
@@ -28,7 +29,7 @@ const major = testMajors()[testMajors().length - 1]!;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const STEP = 300; // seconds of synthetic time per collector pass
-const PROBES = ['database_stats', 'activity_extremes', 'wal'] as const;
+const PROBES = ['database_stats', 'activity_extremes', 'wal', 'replication'] as const;
 const SETTINGS = {
   max_connections: 50,
   shared_buffers: '8MB',
@@ -58,6 +59,7 @@ async function until(what: string, check: () => Promise<boolean>, limitMs = 20_0
 describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
   let url: string;
+  let standby: Awaited<ReturnType<typeof startStandby>> | undefined;
   let ds: TestDatastore;
   let seasoned: number;
   let fresh: number;
@@ -66,8 +68,24 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
   /** per probe, the rows each calibration pass collected */
   const calibration = new Map<string, { at: Date; rows: Record<string, unknown>[] }[]>();
 
-  async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []) {
-    const c = new pg.Client({ connectionString: url });
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    sqlOn<T>(url, text, params);
+  /** bytes the standby's replay is behind, per the primary */
+  const lag = async () =>
+    Number(
+      (
+        await sql<{ lag: string }>(
+          `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag
+             FROM pg_stat_replication WHERE application_name = 'standby1'`,
+        )
+      )[0]?.lag ?? NaN,
+    );
+  async function sqlOn<T = Record<string, unknown>>(
+    target: string,
+    text: string,
+    params: unknown[] = [],
+  ) {
+    const c = new pg.Client({ connectionString: target });
     await c.connect();
     try {
       return (await c.query(text, params)).rows as T[];
@@ -167,6 +185,8 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
   beforeAll(async () => {
     cluster = await startTestServers([major], SETTINGS);
     url = cluster.servers.get(major)!.url('postgres');
+    // a real streaming standby: its replay lag is the replication metric
+    standby = await startStandby(cluster, major, { settings: SETTINGS });
     ds = await freshDatastore(major);
     await syncCatalog(ds.db);
     seasoned = await addServer(ds.db, 'seasoned', url);
@@ -196,6 +216,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
     }
   }, 240_000);
   afterAll(async () => {
+    await standby?.stop();
     await ds?.drop();
     await cluster?.stop();
   });
@@ -277,6 +298,22 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
         sql('INSERT INTO steady SELECT g, repeat($1, 100) FROM generate_series(1, 200000) g', [
           's',
         ]).then(() => undefined),
+    },
+    {
+      rule: 'anomaly_replication_lag',
+      unit: /MiB/,
+      async spike() {
+        await sqlOn(standby!.url('postgres'), 'SELECT pg_wal_replay_pause()');
+        await sql(
+          'INSERT INTO steady SELECT g, repeat($1, 100) FROM generate_series(1, 200000) g',
+          ['r'],
+        );
+        await until('the standby 10 MiB behind', async () => (await lag()) > 10 * 1024 ** 2);
+      },
+      async after() {
+        await sqlOn(standby!.url('postgres'), 'SELECT pg_wal_replay_resume()');
+        await until('the standby caught up', async () => (await lag()) < 1024 ** 2);
+      },
     },
     {
       rule: 'anomaly_query_time',

@@ -20,6 +20,7 @@ export {
   STAND_IN_EXTENSIONS,
   type HostStandIn,
 } from './extension-stand-ins';
+export { startStandby } from './standby';
 
 /** The majors this run's servers cover, for `describe.each`. */
 export function testMajors(): Major[] {
