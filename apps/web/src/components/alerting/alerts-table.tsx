@@ -1,4 +1,5 @@
 import type { AlertListItem } from '@pgvigil/db/alerting';
+import { EmptyState } from '@/components/shell/states';
 import { AckButton } from './ack-button';
 import { ago, num, SEVERITY_BADGE, STATE_BADGE } from './format';
 
@@ -6,12 +7,15 @@ export function AlertsTable({
   alerts,
   now,
   canAck,
+  empty,
 }: {
   alerts: AlertListItem[];
   now: Date;
   canAck: boolean;
+  /** what an empty list means, in words */
+  empty: { title: string; hint: string };
 }) {
-  if (alerts.length === 0) return <p className="empty-state">Nothing here.</p>;
+  if (alerts.length === 0) return <EmptyState title={empty.title}>{empty.hint}</EmptyState>;
   return (
     <div className="table-wrap">
       <table>
@@ -25,7 +29,9 @@ export function AlertsTable({
             <th>Value</th>
             <th>Threshold</th>
             <th>Since</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

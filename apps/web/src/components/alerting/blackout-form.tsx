@@ -44,9 +44,9 @@ export function BlackoutForm() {
     router.refresh();
   }
   return (
-    <form className="panel" onSubmit={submit} aria-label="New blackout">
+    <form className="panel section" onSubmit={submit} aria-label="New blackout">
       <h2>New blackout</h2>
-      <div className="grid">
+      <div className="grid form-grid">
         <Field label="Name" error={error?.fields?.name}>
           <input value={f.name} onChange={set('name')} required />
         </Field>

@@ -50,9 +50,9 @@ export function ChannelForm() {
   }
   const fe = (k: string) => error?.fields?.[k] ?? error?.fields?.[`config.${k}`];
   return (
-    <form className="panel" onSubmit={submit} aria-label="New channel">
+    <form className="panel section" onSubmit={submit} aria-label="New channel">
       <h2>New channel</h2>
-      <div className="grid">
+      <div className="grid form-grid">
         <Field label="Type">
           <select value={f.type} onChange={set('type')}>
             {TYPES.map((t) => (

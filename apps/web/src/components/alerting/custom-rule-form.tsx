@@ -62,9 +62,9 @@ export function CustomRuleForm() {
   }
   const fe = (k: string) => error?.fields?.[k] ?? error?.fields?.[`definition.${k}`];
   return (
-    <form className="panel" onSubmit={submit} aria-label="New custom rule">
+    <form className="panel section" onSubmit={submit} aria-label="New custom rule">
       <h2>New custom rule</h2>
-      <div className="grid">
+      <div className="grid form-grid">
         <Field label="Key" error={fe('key')}>
           <input value={f.key} onChange={set('key')} required />
         </Field>

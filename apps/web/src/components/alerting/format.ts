@@ -52,6 +52,8 @@ export function withUnit(v: number | null | undefined, unit: string): string {
       return duration(v);
     case 'percent':
       return `${+v.toFixed(2)}%`;
+    case 'bytes_per_second':
+      return `${formatBytes(v)}/s`;
     case 'per_second':
       return `${formatNumber(v)}/s`;
     case 'days':

@@ -56,7 +56,7 @@ export function RuleRow({
       <td>
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>
           <summary>
-            <b>{rule.name}</b> <span className="muted">{rule.key}</span>
+            <b>{rule.name}</b> <span className="muted rule-key">{rule.key}</span>
           </summary>
           <p>{rule.explanation}</p>
           {rule.runbook ? (
@@ -150,7 +150,7 @@ export function RuleRow({
           <td className="num">{duration(rule.forSeconds)}</td>
         </>
       )}
-      <td>{rule.unit}</td>
+      {canEdit ? <td>{rule.unit.replaceAll('_', ' ')}</td> : null}
       <td>{rule.overrides || '—'}</td>
       <td>
         {canEdit ? (

@@ -1,6 +1,7 @@
 'use client';
 
-import type { ChartData, ChartUnit } from '@pgvigil/db/dashboard';
+import { seriesLabel, type ChartDef } from '@pgvigil/db/charts';
+import type { ChartData } from '@pgvigil/db/dashboard';
 import { useQuery } from '@tanstack/react-query';
 import {
   Area,
@@ -13,20 +14,27 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
+import {
+  displayRows,
+  formatValue,
+  maxValue,
+  orderSeries,
+  perLabel,
+  ratePer,
+} from './series-display';
 
 const COLORS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4', '--chart-5', '--chart-6'].map(
   (v) => `var(${v})`,
 );
 
-export function formatValue(unit: ChartUnit, v: number | null | undefined): string {
-  if (unit === 'bytes') return formatBytes(v);
-  if (unit === 'bytes_per_second') return `${formatBytes(v)}/s`;
-  if (unit === 'per_second') return `${formatNumber(v)}/s`;
-  if (unit === 'percent') return `${formatNumber(v)}%`;
-  if (unit === 'ms') return `${formatNumber(v)} ms`;
-  return formatNumber(v);
+/**
+ * Rates and sizes drawn as straight segments between samples, and sampled counts
+ * (sessions) as steps: a smoothed curve invents values between points, and on
+ * stacked areas it bends one series into another.
+ */
+function curve(chart: Pick<ChartDef, 'unit' | 'stacked'>): 'linear' | 'stepAfter' {
+  return chart.stacked && chart.unit === 'count' ? 'stepAfter' : 'linear';
 }
 
 async function fetchChart(url: string): Promise<ChartData> {
@@ -98,14 +106,27 @@ export function MetricChart({
   else {
     const d = currentData;
     const shift = compare ? Date.parse(window.from) - Date.parse(compare.from) : 0;
-    const rows: Array<Record<string, number | null>> = d.rows.map((r) => ({ ...r }));
-    if (compare && earlier.data?.available) {
+    const before = compare && earlier.data?.available ? earlier.data : null;
+    const series = orderSeries(d.chart, d.series);
+    const per = ratePer(
+      d.chart.unit,
+      Math.max(maxValue(d.rows, series), before ? maxValue(before.rows, before.series) : 0),
+    );
+    const label = (s: string) => perLabel(seriesLabel(d.chart, s), per);
+    // legend and tooltip in the chart's series order (Recharts sorts by name otherwise)
+    const rank = (item: { dataKey?: unknown }) => {
+      const key = String(item.dataKey ?? '');
+      const base = key.replace(/ \(earlier\)$/, '');
+      return series.indexOf(base) + (base === key ? 0 : series.length);
+    };
+    const rows = displayRows(d.chart, d.rows, series, per);
+    if (before) {
       // Align earlier buckets onto the current ones by position after shifting.
       const byT = new Map(rows.map((r) => [r.t, r]));
-      for (const r of earlier.data.rows) {
-        const t = r.t + shift;
+      for (const r of displayRows(d.chart, before.rows, before.series, per)) {
+        const t = (r.t ?? 0) + shift;
         const target = byT.get(t) ?? { t };
-        for (const s of earlier.data.series) target[`${s} (earlier)`] = r[s] ?? null;
+        for (const s of before.series) target[`${s} (earlier)`] = r[s] ?? null;
         if (!byT.has(t)) {
           byT.set(t, target);
           rows.push(target);
@@ -133,26 +154,31 @@ export function MetricChart({
             fontSize={11}
           />
           <YAxis
-            tickFormatter={(v: number) => formatValue(d.chart.unit, v)}
+            tickFormatter={(v: number) => formatValue(d.chart.unit, v, per)}
+            allowDecimals={d.chart.unit !== 'count'}
             stroke="var(--muted)"
             fontSize={11}
             width={72}
           />
           <Tooltip
             labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-            formatter={(v) => formatValue(d.chart.unit, typeof v === 'number' ? v : null)}
+            formatter={(v) => formatValue(d.chart.unit, typeof v === 'number' ? v : null, per)}
+            itemSorter={rank}
             contentStyle={{
               background: 'var(--panel)',
               border: '1px solid var(--border)',
               color: 'var(--text)',
             }}
           />
-          {d.series.length > 1 || compare ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-          {d.series.map((s, n) => (
+          {series.length > 1 || compare ? (
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={rank} />
+          ) : null}
+          {series.map((s, n) => (
             <Area
               key={s}
-              type="monotone"
+              type={curve(d.chart)}
               dataKey={s}
+              name={label(s)}
               stackId={d.chart.stacked ? 'a' : undefined}
               stroke={COLORS[n % COLORS.length]}
               fill={COLORS[n % COLORS.length]}
@@ -164,12 +190,13 @@ export function MetricChart({
               dot={rows.length < 3}
             />
           ))}
-          {compare && earlier.data?.available
-            ? earlier.data.series.map((s, n) => (
+          {before
+            ? orderSeries(d.chart, before.series).map((s, n) => (
                 <Line
                   key={`${s}-earlier`}
-                  type="monotone"
+                  type={curve(d.chart)}
                   dataKey={`${s} (earlier)`}
+                  name={`${label(s)} (earlier)`}
                   stroke={COLORS[n % COLORS.length]}
                   strokeDasharray="4 3"
                   dot={false}

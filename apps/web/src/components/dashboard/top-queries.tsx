@@ -1,6 +1,7 @@
-import { TOP_QUERY_SORTS, type TopQueries } from '@pgvigil/db/dashboard';
+import { OTHERS_QUERYID, TOP_QUERY_SORTS, type TopQueries } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { EmptyState } from '@/components/shell/states';
+import { formatValue } from '@/components/charts/series-display';
 import { formatNumber } from './format';
 
 const LABEL: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
@@ -26,7 +27,7 @@ export function TopQueriesTable({
   queryHref: (queryid: string) => string;
 }) {
   if (!data.available) return <EmptyState title="No top queries">{data.reason}</EmptyState>;
-  const ms = (v: number | null) => (v == null ? '—' : `${formatNumber(v)} ms`);
+  const ms = (v: number | null) => formatValue('ms', v);
   return (
     <div className="table-wrap">
       <table className="data">
@@ -51,7 +52,12 @@ export function TopQueriesTable({
                 title={q.query ?? ''}
               >
                 <Link href={queryHref(q.queryid)}>
-                  <code>{q.query ?? `queryid ${q.queryid} (text not fetched yet)`}</code>
+                  <code>
+                    {q.query ??
+                      (q.queryid === OTHERS_QUERYID
+                        ? 'all other statements (beyond the 50 stored per minute)'
+                        : `queryid ${q.queryid} (text not fetched yet)`)}
+                  </code>
                 </Link>
               </td>
               <td className="num">{ms(q.totalTimeMs)}</td>

@@ -15,6 +15,22 @@ const VIEWS = {
 } as const satisfies Record<string, readonly AlertState[]>;
 type View = keyof typeof VIEWS;
 
+const EMPTY: Record<View, { title: string; hint: string }> = {
+  firing: {
+    title: 'No alert is firing',
+    hint: 'The alerter evaluates every enabled rule each minute; thresholds are under Rules.',
+  },
+  pending: {
+    title: 'No alert is pending',
+    hint: 'A rule\'s condition must hold for its "for" duration before the alert fires.',
+  },
+  silenced: {
+    title: 'No alert is silenced',
+    hint: 'Alerts inside a blackout window are recorded here instead of being sent.',
+  },
+  history: { title: 'No resolved alert yet', hint: 'Alerts that cleared appear here.' },
+};
+
 export default async function AlertsPage({
   searchParams,
 }: {
@@ -40,29 +56,43 @@ export default async function AlertsPage({
       <div className="page-header">
         <h1>Alerts</h1>
       </div>
-      <nav className="segmented" aria-label="Alert views">
-        {(Object.keys(VIEWS) as View[]).map((v) => (
-          <a key={v} className="seg" href={link(v)} aria-current={v === view ? 'page' : undefined}>
-            {v}
-          </a>
-        ))}
-      </nav>
-      <form className="toolbar" method="get">
-        <input type="hidden" name="view" value={view} />
-        <label>
-          Severity{' '}
-          <select name="severity" defaultValue={severity ?? ''} className="select">
-            <option value="">any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <button className="btn" type="submit">
-          Filter
-        </button>
-      </form>
-      <AlertsTable alerts={alerts} now={new Date()} canAck={hasRole(user.role, 'editor')} />
+      <div className="toolbar">
+        <nav className="segmented" aria-label="Alert views">
+          {(Object.keys(VIEWS) as View[]).map((v) => (
+            <a
+              key={v}
+              className="seg"
+              href={link(v)}
+              aria-current={v === view ? 'page' : undefined}
+            >
+              {v}
+            </a>
+          ))}
+        </nav>
+        <form className="toolbar" method="get" style={{ margin: 0 }}>
+          <input type="hidden" name="view" value={view} />
+          <label>
+            Severity{' '}
+            <select name="severity" defaultValue={severity ?? ''} className="select">
+              <option value="">any</option>
+              {SEVERITIES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <button className="btn" type="submit">
+            Filter
+          </button>
+        </form>
+      </div>
+      <section className="panel">
+        <AlertsTable
+          alerts={alerts}
+          now={new Date()}
+          canAck={hasRole(user.role, 'editor')}
+          empty={EMPTY[view]}
+        />
+      </section>
     </>
   );
 }

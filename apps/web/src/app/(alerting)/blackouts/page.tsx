@@ -48,7 +48,9 @@ export default async function BlackoutsPage() {
       <section className="panel" aria-label="Upcoming windows">
         <h2>Next 14 days</h2>
         {calendar.length === 0 ? (
-          <EmptyState title="No window in the next 14 days">
+          <EmptyState
+            title={blackouts.length ? 'No window in the next 14 days' : 'No blackout defined'}
+          >
             {canEdit
               ? 'Add a recurring or one-off window below; alerts inside it are silenced.'
               : 'An editor can add maintenance windows here.'}
@@ -64,11 +66,9 @@ export default async function BlackoutsPage() {
           </ul>
         )}
       </section>
-      <section className="section panel" aria-labelledby="blackouts-title">
-        <h2 id="blackouts-title">Windows</h2>
-        {blackouts.length === 0 ? (
-          <EmptyState title="No blackout defined" />
-        ) : (
+      {blackouts.length > 0 ? (
+        <section className="section panel" aria-labelledby="blackouts-title">
+          <h2 id="blackouts-title">Windows</h2>
           <div className="table-wrap">
             <table className="data" aria-labelledby="blackouts-title">
               <thead>
@@ -107,8 +107,8 @@ export default async function BlackoutsPage() {
               </tbody>
             </table>
           </div>
-        )}
-      </section>
+        </section>
+      ) : null}
       {canEdit ? <BlackoutForm /> : null}
     </>
   );

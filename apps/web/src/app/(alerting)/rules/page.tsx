@@ -66,7 +66,7 @@ export default async function RulesPage() {
                 <th className={canEdit ? undefined : 'num'}>Warning</th>
                 <th className={canEdit ? undefined : 'num'}>Critical</th>
                 <th className={canEdit ? undefined : 'num'}>{canEdit ? 'For (s)' : 'For'}</th>
-                <th>Unit</th>
+                {canEdit ? <th>Unit</th> : null}
                 <th>Overrides</th>
                 <th>{canEdit ? <span className="sr-only">Actions</span> : 'State'}</th>
               </tr>

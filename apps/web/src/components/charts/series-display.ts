@@ -1,0 +1,78 @@
+import type { ChartDef, ChartUnit } from '@pgvigil/db/charts';
+import { formatBytes, formatNumber } from '@/components/dashboard/format';
+
+/** What a rate is counted per on the axis: seconds unless that only shows zeros. */
+export type RatePer = 's' | 'min' | 'h';
+const PER_FACTOR: Record<RatePer, number> = { s: 1, min: 60, h: 3600 };
+
+/**
+ * Rare events (checkpoints, vacuums) are a few hundredths per second: the axis
+ * reads "0.00/s". Such a chart counts per minute or per hour instead, so its
+ * largest value is at least 0.1.
+ */
+export function ratePer(unit: ChartUnit, max: number): RatePer {
+  if (unit !== 'per_second' || max <= 0 || max >= 0.1) return 's';
+  return max * 60 >= 0.1 ? 'min' : 'h';
+}
+
+/** A series' legend label with the rate unit the axis uses ("checkpoints/s" -> "checkpoints/min"). */
+export function perLabel(label: string, per: RatePer): string {
+  return per === 's' ? label : label.replace(/\/s(\)?)$/, `/${per}$1`);
+}
+
+export function formatValue(unit: ChartUnit, v: number | null | undefined, per: RatePer = 's') {
+  if (unit === 'bytes') return formatBytes(v);
+  if (unit === 'bytes_per_second') return `${formatBytes(v)}/s`;
+  if (unit === 'per_second') return `${formatNumber(v)}/${per}`;
+  if (unit === 'percent') return `${formatNumber(v)}%`;
+  if (unit === 'ms') {
+    // sub-millisecond statements are common: 0.03 ms reads better as 30 µs
+    return v != null && v !== 0 && Math.abs(v) < 1
+      ? `${formatNumber(v * 1000)} µs`
+      : `${formatNumber(v)} ms`;
+  }
+  return formatNumber(v);
+}
+
+/** Series in the chart's column order (split charts: by name), not alphabetical. */
+export function orderSeries(chart: Pick<ChartDef, 'columns' | 'splitBy'>, series: string[]) {
+  if (chart.splitBy) return [...series].sort();
+  const rank = (s: string) => {
+    const i = chart.columns.indexOf(s);
+    return i < 0 ? chart.columns.length : i;
+  };
+  return [...series].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The rows as drawn: rates scaled to `per`, and in a stacked chart split by key
+ * (sessions by state) a state absent from a sample counted as 0 sessions, so the
+ * stack has no holes.
+ */
+export function displayRows(
+  chart: Pick<ChartDef, 'splitBy' | 'stacked'>,
+  rows: ReadonlyArray<Record<string, number | null>>,
+  series: readonly string[],
+  per: RatePer,
+): Array<Record<string, number | null>> {
+  const factor = PER_FACTOR[per];
+  const zeroFill = Boolean(chart.stacked && chart.splitBy);
+  return rows.map((r) => {
+    const out: Record<string, number | null> = { ...r };
+    for (const s of series) {
+      const v = r[s] ?? null;
+      out[s] = v === null ? (zeroFill ? 0 : null) : v * factor;
+    }
+    return out;
+  });
+}
+
+/** The largest value of any series, for the rate unit choice. */
+export function maxValue(
+  rows: ReadonlyArray<Record<string, number | null>>,
+  series: readonly string[],
+): number {
+  let max = 0;
+  for (const r of rows) for (const s of series) max = Math.max(max, Math.abs(r[s] ?? 0));
+  return max;
+}
