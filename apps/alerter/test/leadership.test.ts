@@ -62,7 +62,9 @@ describe(`one evaluating alerter per datastore (PostgreSQL ${major})`, () => {
     ds.db.query<{ pid: number; app: string }>(
       `SELECT l.pid, a.application_name AS app FROM pg_locks l
          JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted`,
+        WHERE l.locktype = 'advisory' AND l.granted
+          -- advisory locks are per database; other tests' alerters hold theirs elsewhere
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
 
   it('the standby evaluates nothing, and takes over when the leader stops or its session dies', async () => {
