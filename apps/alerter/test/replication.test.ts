@@ -1,27 +1,20 @@
-import { execFile } from 'node:child_process';
-import { cp, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
 import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
-import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+import type { EmbeddedServer } from '@pgvigil/db/embedded';
 import {
   freshDatastore,
+  startStandby,
   startTestServers,
   testMajors,
-  TEST_PASSWORD,
-  TEST_SERVER_SETTINGS,
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
 import { addServer, collect } from './fixtures';
 
-/**
- * A streaming standby without pg_basebackup (not shipped with the embedded
- * binaries): the low-level backup API around a file copy, a slot, standby.signal.
- */
+/** Replication rules against a real streaming standby (`startStandby`). */
 const major = testMajors()[testMajors().length - 1]!;
 
 async function until(what: string, check: () => Promise<boolean>, limitMs = 30_000) {
@@ -56,61 +49,8 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     cluster = await startTestServers([major]);
     const primary = cluster.servers.get(major)!;
     primaryUrl = primary.url('postgres');
-    await query(primaryUrl, `SELECT pg_create_physical_replication_slot('standby1', true)`);
-    const source = path.join(cluster.root, `pg${major}`);
-    const target = path.join(cluster.root, 'standby');
-    const owner = await stat(source);
-    const session = new pg.Client({ connectionString: primaryUrl });
-    await session.connect();
-    try {
-      // renamed in 15; non-exclusive either way
-      await session.query(
-        major >= 15
-          ? `SELECT pg_backup_start('pgvigil-test', true)`
-          : `SELECT pg_start_backup('pgvigil-test', true, false)`,
-      );
-      await cp(source, target, {
-        recursive: true,
-        preserveTimestamps: true,
-        filter: (f) =>
-          !/postmaster\.(pid|opts)$/.test(f) && !f.includes(`${path.sep}pg_wal${path.sep}`),
-      });
-      const { rows } = await session.query<{ labelfile: string }>(
-        major >= 15
-          ? 'SELECT labelfile FROM pg_backup_stop(false)'
-          : 'SELECT labelfile FROM pg_stop_backup(false, false)',
-      );
-      await writeFile(path.join(target, 'backup_label'), rows[0]!.labelfile);
-      await writeFile(path.join(target, 'standby.signal'), '');
-    } finally {
-      await session.end();
-    }
-    // cp copies as root: the server's OS user must own what it reads and writes
-    await new Promise<void>((resolve, reject) =>
-      execFile('chown', ['-R', `${owner.uid}:${owner.gid}`, target], (e) =>
-        e ? reject(e) : resolve(),
-      ),
-    );
-    const u = new URL(primaryUrl);
-    standby = await startEmbedded({
-      dataDir: target,
-      major,
-      superuserPassword: TEST_PASSWORD,
-      settings: {
-        ...TEST_SERVER_SETTINGS,
-        primary_conninfo: `host=127.0.0.1 port=${u.port} user=postgres password=${TEST_PASSWORD} application_name=standby1`,
-        primary_slot_name: 'standby1',
-        hot_standby: 'on',
-      },
-    });
+    standby = await startStandby(cluster, major, { name: 'standby1' });
     standbyUrl = standby.url('postgres');
-    await until('the standby streaming', async () => {
-      const r = await query<{ n: number }>(
-        primaryUrl,
-        `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`,
-      );
-      return r[0]!.n === 1;
-    });
     ds = await freshDatastore(major);
     await syncCatalog(ds.db);
     primaryId = await addServer(ds.db, 'primary', primaryUrl);
