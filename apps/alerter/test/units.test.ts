@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alertMessage } from '../src/cycle/message';
 import { itemLines, type NotificationPayload } from '../src/notify/payload';
 import { formatValue } from '../src/notify/units';
-import { BUILTIN_RULES } from '../src/rules';
+import { BUILTIN_RULES, customRule } from '../src/rules';
 import type { Baseline } from '../src/core';
 
 /** What a formatted value must end with per unit (a pure count or number has none). */
@@ -109,5 +109,25 @@ describe('every built-in rule shows its value with its unit', () => {
       at: new Date().toISOString(),
     };
     expect(itemLines(p)).toEqual(['app: x — value 300 MiB (threshold 200 MiB)']);
+  });
+
+  it('gives a custom rule the unit of its probe column', () => {
+    const unitOf = (probe: string, column: string, aggregation: string) =>
+      customRule({
+        key: 'custom_x',
+        name: 'x',
+        definition: { probe, column, aggregation, windowSeconds: 300, operator: '>' },
+        warning: 1,
+        critical: null,
+        forSeconds: 0,
+      }).unit;
+    expect(unitOf('database_size', 'size_bytes', 'latest')).toBe('bytes');
+    expect(unitOf('database_size', 'size_bytes', 'rate')).toBe('bytes_per_second');
+    expect(unitOf('database_stats', 'temp_bytes', 'avg')).toBe('bytes_per_second');
+    expect(unitOf('database_stats', 'temp_bytes', 'delta')).toBe('bytes');
+    expect(unitOf('connectivity', 'rtt_ms', 'max')).toBe('ms');
+    expect(unitOf('database_stats', 'xact_commit', 'avg')).toBe('per_second');
+    expect(formatValue(12.5, 'ms')).toBe('12.5 ms');
+    expect(formatValue(2500, 'ms')).toBe('2.5 s');
   });
 });

@@ -196,12 +196,14 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       call(h(overrides.PUT), { method: 'PUT', token: token.editor, params, body });
     const effective = async () =>
       (
-        await call(h(overrides.GET), {
-          token: token.viewer,
-          params,
-          path: `/api/v1/rules/${r!.id}/overrides?server=${serverId}`,
-        })
-      ).json.effective.params;
+        (
+          await call(h(overrides.GET), {
+            token: token.viewer,
+            params,
+            path: `/api/v1/rules/${r!.id}/overrides?server=${serverId}`,
+          })
+        ).json.effective as { params: unknown }
+      ).params;
 
     expect(await effective()).toEqual({ min_bytes: { value: 200 * 1024 ** 2, source: 'global' } });
     const got = await call(h(ruleById.GET), { token: token.viewer, params });
@@ -209,19 +211,23 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       expect.objectContaining({ name: 'min_bytes', default: 200 * 1024 ** 2, value: null }),
     ]);
     expect((await patch({ params: { min_bytes: 1024 ** 2 } })).status).toBe(200);
-    expect((await patch({ params: { nope: 1 } })).json.error.fields).toEqual({
+    expect(
+      ((await patch({ params: { nope: 1 } })).json.error as { fields: object }).fields,
+    ).toEqual({
       'params.nope': 'this rule has no such parameter',
     });
     expect(
       (await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: -5 } })).status,
     ).toBe(400);
     const o = await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: 4096 } });
-    expect(o.json.override.params).toEqual({ min_bytes: 4096 });
+    expect((o.json.override as { params: object }).params).toEqual({ min_bytes: 4096 });
     expect(await effective()).toMatchObject({ min_bytes: { value: 4096, source: 'server' } });
     await put({ scopeType: 'server', scopeId: serverId, params: { min_bytes: null } });
     expect(await effective()).toMatchObject({ min_bytes: { value: 1024 ** 2, source: 'global' } });
     // null resets the global value to the catalog default
-    expect((await patch({ params: { min_bytes: null } })).json.rule.params).toEqual({});
+    expect(
+      ((await patch({ params: { min_bytes: null } })).json.rule as { params: object }).params,
+    ).toEqual({});
   });
 
   it('creates custom rules with a validated definition', async () => {

@@ -39,6 +39,7 @@ const FORMATS: Record<RuleUnit, (n: number) => string> = {
   bytes: formatBytes,
   bytes_per_second: (n) => `${formatBytes(n)}/s`,
   seconds: formatSeconds,
+  ms: (n) => (Math.abs(n) < 1000 ? `${fmt(n)} ms` : formatSeconds(n / 1000)),
   count: fmt,
   per_second: (n) => `${fmt(n)}/s`,
   ms_per_second: (n) => `${fmt(n)} ms/s`,

@@ -1,8 +1,10 @@
 import { ENVIRONMENTS } from '@pgvigil/db';
+import type { MetricColumn } from '@pgvigil/db/metrics';
+import { getProbe } from '@pgvigil/probes';
 import { z } from 'zod';
-import { AGGREGATIONS, OPERATORS } from '../core';
+import { AGGREGATIONS, OPERATORS, type Aggregation } from '../core';
 import { column } from './derive';
-import type { RuleDefinition } from './types';
+import type { RuleDefinition, RuleUnit } from './types';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier');
 
@@ -46,6 +48,27 @@ export interface StoredRule {
   forSeconds: number;
 }
 
+/**
+ * The unit of a custom rule's value, from its probe column: a rate of bytes is
+ * bytes/s, a latest of milliseconds is ms; xids, LSNs and plain counts stay numbers.
+ */
+export function customUnit(col: MetricColumn | undefined, aggregation: Aggregation): RuleUnit {
+  const perSecond = aggregation === 'rate' || (col?.counter === true && aggregation !== 'delta');
+  switch (col?.unit) {
+    case 'bytes':
+      return perSecond ? 'bytes_per_second' : 'bytes';
+    case 'ms':
+      return perSecond ? 'ms_per_second' : 'ms';
+    case 'seconds':
+      // seconds per second is a share of time, a plain ratio
+      return perSecond ? 'ratio' : 'seconds';
+    case 'percent':
+      return 'percent';
+    default:
+      return perSecond ? 'per_second' : 'count';
+  }
+}
+
 /** A custom rule from the datastore as a rule the loop can run. */
 export function customRule(stored: StoredRule): RuleDefinition & { custom: CustomDefinition } {
   const def = customDefinition.parse(stored.definition);
@@ -66,7 +89,10 @@ export function customRule(stored: StoredRule): RuleDefinition & { custom: Custo
     warning: stored.warning,
     critical: stored.critical,
     forSeconds: stored.forSeconds,
-    unit: 'count',
+    unit: customUnit(
+      getProbe(def.probe)?.columns.find((c) => c.name === def.column),
+      def.aggregation,
+    ),
     explanation: `Custom rule: ${def.aggregation} of ${def.probe}.${def.column} over ${def.windowSeconds}s ${def.operator} threshold.`,
     runbook: '',
     custom: def,

@@ -43,6 +43,7 @@ export const RULE_UNITS = [
   'bytes',
   'bytes_per_second',
   'seconds',
+  'ms',
   'count',
   'per_second',
   'ms_per_second',
