@@ -39,7 +39,9 @@ export interface BenchStore {
   done(): Promise<void>;
 }
 
-const log = (line: string) => process.stdout.write(`\r${line.padEnd(70)}`);
+const log = (line: string) => {
+  if (process.stdout.isTTY) process.stdout.write(`\r${line.padEnd(70)}`);
+};
 
 export async function openBenchStore(servers: number, days: number): Promise<BenchStore> {
   const keep = process.env.BENCH_KEEP;
@@ -103,7 +105,7 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
       rows += await phase('older rollups copied', () =>
         replicateRollups(db, ids[0]!, template, FULL_HOURS * HOUR, start),
       );
-      process.stdout.write(`\r${' '.repeat(70)}\r`);
+      if (process.stdout.isTTY) process.stdout.write(`\r${' '.repeat(70)}\r`);
       console.log(`seed: ${phases.join('; ')}`);
       await db.query('VACUUM ANALYZE');
       const seedSeconds = (performance.now() - t0) / 1000;

@@ -13,6 +13,7 @@ import {
   bucketSecondsFor,
   listDatabaseTables,
   listFleet,
+  MAX_POINTS,
   readChart,
   shapeChart,
   type ChartId,
@@ -41,8 +42,9 @@ async function rawChart(db: Db, serverId: number, chart: ChartId, from: Date, to
     from,
     to,
     resolution: 'raw',
+    maxPoints: MAX_POINTS,
   });
-  return shapeChart(s.points, def, bucketSecondsFor(from, to, 60));
+  return shapeChart(s.points, def, s.bucketSeconds ?? bucketSecondsFor(from, to, 60));
 }
 
 async function inProcess(db: Db, ids: number[], end: Date): Promise<void> {

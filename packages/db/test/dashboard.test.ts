@@ -11,6 +11,7 @@ import {
 } from '@pgvigil/db/dashboard';
 import {
   ensureMetricTable,
+  readSeries,
   refreshRollup,
   writeSamples,
   type MetricSpec,
@@ -247,6 +248,29 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
       },
     });
     expect(one.rows.map((r) => r.xact_commit)).toEqual([2, 2, 2]);
+  });
+
+  it('averages into buckets in the datastore exactly as shaping every row would', async () => {
+    // 20 minutes at most 4 points: 5-minute buckets, each key averaged, then summed
+    const input = { probe: 'database_stats', serverId: ids['db-00']!, from: at(0), to: at(20) };
+    const columns = ['xact_commit', 'xact_rollback', 'blks_hit'];
+    const every = await readSeries(ds.db, { ...input, columns, resolution: 'raw' });
+    const bucketed = await readSeries(ds.db, {
+      ...input,
+      columns,
+      resolution: 'raw',
+      maxPoints: 4,
+    });
+    expect(bucketed.bucketSeconds).toBe(300);
+    expect(bucketed.points.length).toBeLessThan(every.points.length / 3);
+    const def = { columns, combine: 'sum' } as const;
+    const mine = shapeChart(bucketed.points, def, 300);
+    const reference = shapeChart(every.points, def, 300);
+    expect(mine.series).toEqual(reference.series);
+    expect(mine.rows).toHaveLength(reference.rows.length);
+    mine.rows.forEach((row, n) => {
+      for (const [k, v] of Object.entries(row)) expect(v).toBeCloseTo(reference.rows[n]![k]!, 9);
+    });
   });
 
   it('reads hourly rollups, not raw rows, for a 30-day window', async () => {

@@ -122,9 +122,10 @@ export async function readChart({
       columns: [...chart.columns],
       from: i.from,
       to: i.to,
+      maxPoints: MAX_POINTS,
     });
     const step = s.resolution === 'raw' ? 60 : s.resolution === '5m' ? 300 : 3600;
-    const bucketSeconds = bucketSecondsFor(i.from, i.to, step);
+    const bucketSeconds = s.bucketSeconds ?? bucketSecondsFor(i.from, i.to, step);
     const shaped = shapeChart(s.points, chart, bucketSeconds);
     return {
       chart,

@@ -21,6 +21,12 @@ const input = z
     /** equality filters on key columns, e.g. { relname: 'orders' } */
     keys: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     resolution: z.enum(SERIES_RESOLUTIONS).default('auto'),
+    /**
+     * at most about this many points per series: each series is averaged within buckets
+     * (a whole number of source steps, aligned on the epoch) in the datastore, so a long
+     * chart transfers one point per bucket and key rather than every row
+     */
+    maxPoints: z.number().int().positive().optional(),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
 export type ReadSeriesInput = z.input<typeof input>;
@@ -37,6 +43,8 @@ export interface Series {
   resolution: Exclude<SeriesResolution, 'auto'>;
   /** which of the requested columns are rates (per second) */
   rates: string[];
+  /** with `maxPoints`: the bucket width averaged over, in seconds */
+  bucketSeconds?: number;
   points: SeriesPoint[];
 }
 
@@ -105,9 +113,22 @@ export async function readSeries(db: Queryable, raw: ReadSeriesInput): Promise<S
             WHERE server_id = $1 AND collected_at >= $2 AND collected_at <= $3${where}
             ORDER BY t`;
   }
+  const step = resolution === 'raw' ? 60 : ROLLUP_SECONDS[resolution];
+  const bucketSeconds = q.maxPoints
+    ? Math.max(1, Math.ceil((q.to.getTime() - q.from.getTime()) / 1000 / q.maxPoints / step)) * step
+    : undefined;
+  if (bucketSeconds) {
+    const names = columns.map((c) => ident(c.name));
+    const keyCols = keyList.map((k) => `, ${k}`).join('');
+    sql = `SELECT date_bin($${params.push(`${bucketSeconds} seconds`)}::interval, t, TIMESTAMPTZ 'epoch') AS t${keyCols},
+                  ${names.map((n) => `avg(${n}) AS ${n}`).join(', ')}
+             FROM (${sql}) p
+            GROUP BY 1${keyCols} ORDER BY 1`;
+  }
   const rows = await db.query<Record<string, unknown> & { t: Date }>(sql, params);
   return {
     resolution,
+    ...(bucketSeconds ? { bucketSeconds } : {}),
     rates: columns.filter((c) => c.counter).map((c) => c.name),
     points: rows.map((r) => ({
       t: r.t,
