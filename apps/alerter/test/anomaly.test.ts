@@ -13,7 +13,7 @@ import {
 import { getProbe } from '@pgvigil/probes';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
-import { addChannel, addServer, collect } from './fixtures';
+import { addChannel, addServer, collect, query, until } from './fixtures';
 
 /**
  * Anomaly rules against a real PostgreSQL server of their own: weeks of history are
@@ -48,14 +48,6 @@ function random(seed: number) {
   };
 }
 
-async function until(what: string, check: () => Promise<boolean>, limitMs = 20_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
   let url: string;
@@ -69,7 +61,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
   const calibration = new Map<string, { at: Date; rows: Record<string, unknown>[] }[]>();
 
   const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
-    sqlOn<T>(url, text, params);
+    query<T>(url, text, params);
   /** bytes the standby's replay is behind, per the primary */
   const lag = async () =>
     Number(
@@ -80,19 +72,6 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
         )
       )[0]?.lag ?? NaN,
     );
-  async function sqlOn<T = Record<string, unknown>>(
-    target: string,
-    text: string,
-    params: unknown[] = [],
-  ) {
-    const c = new pg.Client({ connectionString: target });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  }
   const counter = async (column: string) =>
     Number(
       (
@@ -303,7 +282,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
       rule: 'anomaly_replication_lag',
       unit: /MiB/,
       async spike() {
-        await sqlOn(standby!.url('postgres'), 'SELECT pg_wal_replay_pause()');
+        await query(standby!.url('postgres'), 'SELECT pg_wal_replay_pause()');
         await sql(
           'INSERT INTO steady SELECT g, repeat($1, 100) FROM generate_series(1, 200000) g',
           ['r'],
@@ -311,7 +290,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
         await until('the standby 10 MiB behind', async () => (await lag()) > 10 * 1024 ** 2);
       },
       async after() {
-        await sqlOn(standby!.url('postgres'), 'SELECT pg_wal_replay_resume()');
+        await query(standby!.url('postgres'), 'SELECT pg_wal_replay_resume()');
         await until('the standby caught up', async () => (await lag()) < 1024 ** 2);
       },
     },

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
 import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
@@ -15,18 +14,7 @@ import {
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
-import { until } from './fire-and-clear-harness';
-import { addServer, collect } from './fixtures';
-
-async function query<T = Record<string, unknown>>(url: string, text: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+import { addServer, collect, query, until } from './fixtures';
 
 /**
  * checksum_failures against real corruption: a server initialised with data

@@ -9,19 +9,11 @@ import { createChannel, enqueueNotifications } from '@pgvigil/db/alerting';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { CHANNEL_SECRET_CONTEXT } from '../src/notify';
 import { startHttpSink } from './sinks';
+import { until } from './fixtures';
 
 const major = testMajors()[0]!;
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const MESSAGES = 40;
-
-/** Polls a condition (bounded): waiting for a real process, not for a clock. */
-async function until(what: string, check: () => Promise<boolean> | boolean, limitMs = 45_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The real alerter process delivers an outbox to a slow HTTP sink; it is killed

@@ -20,15 +20,6 @@ import { addServer, collect } from './fixtures';
  * collector's code at a synthetic time, and one evaluation cycle per step.
  */
 
-/** Bounded polling of the monitored server's real state (not a clock assertion). */
-export async function until(what: string, check: () => Promise<boolean>, limitMs = 20_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export interface Tune {
   warning?: number | null;
   critical?: number | null;

@@ -14,7 +14,7 @@ import {
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
-import { addServer, collect, collectUnreachable } from './fixtures';
+import { addServer, collect, collectUnreachable, query, until } from './fixtures';
 
 /**
  * Fire-and-clear for the built-in rules that need a server of their own: settings
@@ -29,14 +29,6 @@ const SETTINGS = {
   archive_mode: 'on',
 };
 
-async function until(what: string, check: () => Promise<boolean>, limitMs = 30_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
   let url: string;
@@ -46,15 +38,8 @@ describe(`built-in rules on a dedicated PostgreSQL ${major}`, () => {
   const cycle = () =>
     runCycle(ds.db, at, { baseUrl: 'http://x', reminderSeconds: 0, includeTrends: false });
 
-  async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []) {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    query<T>(url, text, params);
   /** one collector pass of `probes` stamped `seconds` after the previous, then one cycle */
   async function step(seconds: number, ...probes: string[]) {
     at = new Date(at.getTime() + seconds * 1000);

@@ -1,4 +1,5 @@
-import { fireAndClear, until, type Case, type Ctx } from './fire-and-clear-harness';
+import { fireAndClear, type Case, type Ctx } from './fire-and-clear-harness';
+import { until } from './fixtures';
 
 /**
  * Vacuum, bloat and key-exhaustion rules against a real database: the state is

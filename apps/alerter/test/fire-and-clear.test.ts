@@ -1,4 +1,5 @@
-import { fireAndClear, until, type Case } from './fire-and-clear-harness';
+import { fireAndClear, type Case } from './fire-and-clear-harness';
+import { until } from './fixtures';
 
 const CASES: Case[] = [
   {

@@ -127,3 +127,34 @@ export async function collectUnreachable(db: Db, serverId: number, monitoredUrl:
   ]);
   return result.failure.code;
 }
+
+/**
+ * Bounded polling of real state (a server, a process, a sink): waiting for it to
+ * happen, never a clock assertion.
+ */
+export async function until(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  limitMs = 45_000,
+): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One statement on a session of its own to `url`. */
+export async function query<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}

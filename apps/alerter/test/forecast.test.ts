@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
 import { listAlerts, listRules, setOverride, updateRule } from '@pgvigil/db/alerting';
@@ -12,7 +11,7 @@ import {
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
-import { addServer, collect } from './fixtures';
+import { addServer, collect, query } from './fixtures';
 
 /**
  * Forecast rules fire and clear on a PostgreSQL server of their own (nobody else
@@ -31,15 +30,8 @@ describe(`forecast rules fire and clear on PostgreSQL ${major}`, () => {
   let serverId: number;
   let at = new Date();
 
-  async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []) {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  }
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    query<T>(url, text, params);
   /** one collector pass of `probe` a synthetic day after the previous, then one cycle */
   async function day(probe: string, extensions?: Record<string, string>) {
     at = new Date(at.getTime() + DAY);

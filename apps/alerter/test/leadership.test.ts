@@ -7,17 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createSecretBox, type Db } from '@pgvigil/db';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { startLoop, syncCatalog } from '../src/loop';
+import { until } from './fixtures';
 
 const major = testMajors()[0]!;
-
-/** Polls a condition (bounded): waiting for the loops' own passes, not for a clock. */
-async function until(what: string, check: () => Promise<boolean> | boolean, limitMs = 30_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Two alerters on one datastore, each with its own connection pool as two processes

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
 import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
@@ -12,28 +11,10 @@ import {
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '../src/loop';
-import { addServer, collect } from './fixtures';
+import { addServer, collect, query, until } from './fixtures';
 
 /** Replication rules against a real streaming standby (`startStandby`). */
 const major = testMajors()[testMajors().length - 1]!;
-
-async function until(what: string, check: () => Promise<boolean>, limitMs = 30_000) {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function query<T = Record<string, unknown>>(url: string, text: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
