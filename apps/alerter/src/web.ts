@@ -23,3 +23,10 @@ export {
   CHANNEL_CONFIGS,
 } from './notify/channel-config';
 export { openChannel, sendTestMessage } from './notify/deliver';
+export {
+  bandHistoryWindow,
+  bandSeries,
+  expectedBand,
+  type BandPoint,
+  type ExpectedBand,
+} from './cycle/band';

@@ -2,6 +2,7 @@ import {
   aggregate,
   baseline,
   DEFAULT_BASELINE,
+  type Baseline,
   evaluate,
   forecast,
   type Condition,
@@ -107,6 +108,33 @@ export function groupSeries(
   return series;
 }
 
+/**
+ * An anomaly rule's expected band at `at` from its series' hourly rollup rows (oldest
+ * first), with its effective sensitivity: what the alerter judges, and what the
+ * dashboard draws. Only hourly buckets that ended before the current window count:
+ * the spike is not its own baseline.
+ */
+export function anomalyBaseline(
+  def: RuleDefinition,
+  history: readonly SourceRow[],
+  at: Date,
+  sensitivity: number | null,
+): Baseline {
+  const until = at.getTime() - def.windowSeconds * 1000 - 3_600_000;
+  const fromRollup = def.anomaly?.fromRollup;
+  const samples = fromRollup
+    ? history
+        .filter((r) => r.at.getTime() <= until)
+        .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
+    : [];
+  return baseline(samples, at, {
+    ...DEFAULT_BASELINE,
+    sensitivity: sensitivity ?? def.anomaly?.sensitivity ?? 3,
+    spreadFactor: Math.sqrt(3600 / def.windowSeconds),
+    floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
+  });
+}
+
 /** The numeric condition of a rule with its effective tuning. */
 export function conditionOf(def: RuleDefinition, tuning: Tuning, staleSeconds: number): Condition {
   return {
@@ -156,19 +184,7 @@ export function observe(
     );
     if (current === null) return { obs: { kind: 'missing' }, details: {} };
     // hourly buckets that ended before the current window: the spike is not its own baseline
-    const until = at.getTime() - def.windowSeconds * 1000 - 3_600_000;
-    const fromRollup = def.anomaly?.fromRollup;
-    const history = fromRollup
-      ? (series.history ?? [])
-          .filter((r) => r.at.getTime() <= until)
-          .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
-      : [];
-    const band = baseline(history, at, {
-      ...DEFAULT_BASELINE,
-      sensitivity: tuning.warning ?? 3,
-      spreadFactor: Math.sqrt(3600 / def.windowSeconds),
-      floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
-    });
+    const band = anomalyBaseline(def, series.history ?? [], at, tuning.warning);
     if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
     const deviation = Math.abs(current - band.median) / band.spread;
     const obs = evaluate(
