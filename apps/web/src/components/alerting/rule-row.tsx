@@ -56,7 +56,10 @@ export function RuleRow({
       <td>
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>
           <summary>
-            <b>{rule.name}</b> <span className="muted rule-key">{rule.key}</span>
+            <b>{rule.name}</b>{' '}
+            <span className="muted rule-key">
+              {rule.key} · {rule.kind}
+            </span>
           </summary>
           <p>{rule.explanation}</p>
           {rule.runbook ? (
@@ -113,7 +116,6 @@ export function RuleRow({
           ) : null}
         </details>
       </td>
-      <td>{rule.kind}</td>
       <td>{rule.category}</td>
       {canEdit ? (
         <>

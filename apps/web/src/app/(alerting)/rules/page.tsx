@@ -61,7 +61,6 @@ export default async function RulesPage() {
             <thead>
               <tr>
                 <th>Rule</th>
-                <th>Kind</th>
                 <th>Category</th>
                 <th className={canEdit ? undefined : 'num'}>Warning</th>
                 <th className={canEdit ? undefined : 'num'}>Critical</th>
