@@ -14,6 +14,7 @@ export function ChartGrid({
   compare,
   database,
   object,
+  expected = false,
 }: {
   serverId: number;
   charts: readonly ChartSpec[];
@@ -21,6 +22,8 @@ export function ChartGrid({
   compare: ChartWindow | null;
   database?: string;
   object?: { schema: string; name: string };
+  /** shade the expected band of anomaly rules on the charts that have one */
+  expected?: boolean;
 }) {
   return (
     <div className="grid grid-2">
@@ -34,6 +37,7 @@ export function ChartGrid({
           compare={compare}
           database={database}
           object={object}
+          expected={expected}
         />
       ))}
     </div>

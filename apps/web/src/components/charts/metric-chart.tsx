@@ -15,11 +15,13 @@ import {
   YAxis,
 } from 'recharts';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
+import { bandDrawn, CHART_BANDS, EXPECTED, useExpectedBand, withBand } from './expected-band';
 import {
   displayRows,
   formatValue,
   maxValue,
   orderSeries,
+  PER_FACTOR,
   perLabel,
   ratePer,
 } from './series-display';
@@ -52,6 +54,8 @@ export interface ChartWindow {
 /**
  * One chart of one server, fetched from /api/v1 so it refreshes on its own. With a
  * comparison window the earlier data is shifted onto the current axis and drawn dashed.
+ * With `expected`, a chart whose series an anomaly rule judges shades the rule's
+ * expected band behind it.
  */
 export function MetricChart({
   serverId,
@@ -63,6 +67,7 @@ export function MetricChart({
   object,
   height = 200,
   data,
+  expected = false,
 }: {
   serverId: number;
   chart: string;
@@ -75,6 +80,8 @@ export function MetricChart({
   height?: number;
   /** data the page already read (a query's history): drawn as is, nothing fetched */
   data?: ChartData;
+  /** draw the anomaly rule's expected band, where the chart has one */
+  expected?: boolean;
 }) {
   const url = (w: ChartWindow) => {
     const q = new URLSearchParams({ from: w.from, to: w.to });
@@ -97,6 +104,15 @@ export function MetricChart({
   });
   const titleId = `chart-${chart}-title`;
   const currentData = data ?? current.data;
+  const band = useExpectedBand({
+    enabled: expected && !data && !object,
+    serverId,
+    chart,
+    unit: currentData?.available ? currentData.chart.unit : undefined,
+    window,
+    database,
+  });
+  let warming = false;
   let body;
   if (!data && current.isError)
     body = <ErrorState title="Chart unavailable" message={current.error.message} />;
@@ -116,6 +132,7 @@ export function MetricChart({
     // legend and tooltip in the chart's series order (Recharts sorts by name otherwise)
     const rank = (item: { dataKey?: unknown }) => {
       const key = String(item.dataKey ?? '');
+      if (key === EXPECTED) return 2 * series.length;
       const base = key.replace(/ \(earlier\)$/, '');
       return series.indexOf(base) + (base === key ? 0 : series.length);
     };
@@ -134,6 +151,13 @@ export function MetricChart({
       }
       rows.sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
     }
+    const bandFor = CHART_BANDS[chart];
+    // the band describes one series: a split chart's only one, or the named column
+    const fits = bandFor?.series ? series.includes(bandFor.series) : series.length === 1;
+    const shaded = band && fits && bandDrawn(band) ? band : null;
+    warming = Boolean(band && fits && !shaded);
+    const drawn = shaded ? withBand(rows, shaded, PER_FACTOR[per]) : rows;
+    const format = (v: unknown) => formatValue(d.chart.unit, typeof v === 'number' ? v : null, per);
     const spanDays = (Date.parse(window.to) - Date.parse(window.from)) / 86400_000;
     const tick = (t: number) =>
       new Date(t).toLocaleString(
@@ -142,7 +166,7 @@ export function MetricChart({
       );
     body = (
       <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+        <ComposedChart data={drawn} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
           <XAxis
             dataKey="t"
@@ -162,7 +186,7 @@ export function MetricChart({
           />
           <Tooltip
             labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-            formatter={(v) => formatValue(d.chart.unit, typeof v === 'number' ? v : null, per)}
+            formatter={(v) => (Array.isArray(v) ? `${format(v[0])} – ${format(v[1])}` : format(v))}
             itemSorter={rank}
             contentStyle={{
               background: 'var(--panel)',
@@ -170,8 +194,22 @@ export function MetricChart({
               color: 'var(--text)',
             }}
           />
-          {series.length > 1 || compare ? (
+          {series.length > 1 || compare || shaded ? (
             <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={rank} />
+          ) : null}
+          {shaded ? (
+            <Area
+              key={EXPECTED}
+              type="stepAfter"
+              dataKey={EXPECTED}
+              name="expected"
+              stroke="none"
+              fill="var(--muted)"
+              fillOpacity={0.22}
+              isAnimationActive={false}
+              activeDot={false}
+              legendType="rect"
+            />
           ) : null}
           {series.map((s, n) => (
             <Area
@@ -210,13 +248,29 @@ export function MetricChart({
     );
   }
   return (
-    <section className="panel" aria-labelledby={titleId} data-chart={chart}>
+    <section
+      className="panel"
+      aria-labelledby={titleId}
+      data-chart={chart}
+      // an anomaly alert links here; only pages with bands have one chart of each id
+      id={expected ? `chart-${chart}` : undefined}
+    >
       <h2 id={titleId}>
         {title}
         {currentData?.resolution && currentData.resolution !== 'raw' ? (
           <span className="muted" style={{ fontWeight: 400, fontSize: '0.8rem' }}>
             {' '}
             · {currentData.resolution} rollup
+          </span>
+        ) : null}
+        {warming ? (
+          <span
+            className="muted"
+            style={{ fontWeight: 400, fontSize: '0.8rem' }}
+            title={band?.reason ?? undefined}
+          >
+            {' '}
+            · baseline warming up
           </span>
         ) : null}
       </h2>

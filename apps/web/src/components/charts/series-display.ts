@@ -3,7 +3,7 @@ import { formatBytes, formatNumber } from '@/components/dashboard/format';
 
 /** What a rate is counted per on the axis: seconds unless that only shows zeros. */
 export type RatePer = 's' | 'min' | 'h';
-const PER_FACTOR: Record<RatePer, number> = { s: 1, min: 60, h: 3600 };
+export const PER_FACTOR: Record<RatePer, number> = { s: 1, min: 60, h: 3600 };
 
 /**
  * Rare events (checkpoints, vacuums) are a few hundredths per second: the axis

@@ -97,7 +97,13 @@ export default async function ServerPage({
         ) : null}
       </section>
       <section className="section" aria-label="Charts">
-        <ChartGrid serverId={server.id} charts={SERVER_CHARTS} window={window} compare={compare} />
+        <ChartGrid
+          serverId={server.id}
+          charts={SERVER_CHARTS}
+          window={window}
+          compare={compare}
+          expected
+        />
       </section>
       <section className="section panel" aria-labelledby="blocking-title">
         <h2 id="blocking-title">Blocking</h2>

@@ -79,6 +79,7 @@ export default async function DatabasePage({
           window={window}
           compare={compare}
           database={name}
+          expected
         />
       </section>
       <section className="section panel" aria-labelledby="tables-title">

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
+import { CHARTS, type ChartId } from '@pgvigil/db/charts';
+import {
+  bandDrawn,
+  CHART_BANDS,
+  EXPECTED,
+  withBand,
+  type BandResponse,
+} from '@/components/charts/expected-band';
+
+const HOUR = 3_600_000;
+const t0 = Date.parse('2026-03-16T10:00:00Z');
+
+describe('expected band on charts', () => {
+  it('pairs each chart only with an anomaly rule of the same unit and a series it has', () => {
+    for (const [chart, spec] of Object.entries(CHART_BANDS)) {
+      const def = BUILTIN_BY_KEY.get(spec.rule);
+      const c = CHARTS[chart as ChartId];
+      expect(def?.kind, spec.rule).toBe('anomaly');
+      expect(def!.anomaly!.metricUnit, chart).toBe(c.unit);
+      expect(def!.source.probe, chart).toBe(c.probe);
+      if (spec.series) expect(c.columns, chart).toContain(spec.series);
+      // the rule's column is what the chart plots, not a derived ratio of it
+      expect(def!.source.columns, chart).toEqual(spec.series ? [spec.series] : c.columns);
+      expect(spec.perDatabase, chart).toBe((def!.source.objectKeys ?? [])[0] === 'datname');
+    }
+  });
+
+  it('gives each row the band of its hour, scaled like the series', () => {
+    const band: BandResponse = {
+      unit: 'per_second',
+      ready: true,
+      reason: null,
+      points: [
+        { at: new Date(t0).toISOString(), lower: 1, upper: 3 },
+        { at: new Date(t0 + HOUR).toISOString(), lower: null, upper: null },
+        { at: new Date(t0 + 2 * HOUR).toISOString(), lower: 2, upper: 4 },
+      ],
+    };
+    const rows = [0, 30, 60, 90, 120, 150].map((m) => ({ t: t0 + m * 60_000, x: 1 }));
+    const drawn = withBand(rows, band, 60);
+    expect(drawn.map((r) => r[EXPECTED] ?? null)).toEqual([
+      [60, 180],
+      [60, 180],
+      null,
+      null,
+      [120, 240],
+      [120, 240],
+    ]);
+    expect(drawn[0]!.x).toBe(1);
+    expect(bandDrawn(band)).toBe(true);
+    expect(
+      bandDrawn({ ...band, ready: false, points: band.points.map((p) => ({ ...p, lower: null })) }),
+    ).toBe(false);
+  });
+});
