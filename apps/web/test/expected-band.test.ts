@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
 import { CHARTS, type ChartId } from '@pgvigil/db/charts';
+import { bandChartOf, CHART_BANDS } from '@/components/charts/chart-bands';
 import {
   bandDrawn,
-  CHART_BANDS,
   EXPECTED,
   withBand,
   type BandResponse,
@@ -24,7 +24,9 @@ describe('expected band on charts', () => {
       // the rule's column is what the chart plots, not a derived ratio of it
       expect(def!.source.columns, chart).toEqual(spec.series ? [spec.series] : c.columns);
       expect(spec.perDatabase, chart).toBe((def!.source.objectKeys ?? [])[0] === 'datname');
+      expect(bandChartOf(spec.rule)).toEqual({ chart, perDatabase: spec.perDatabase });
     }
+    expect(bandChartOf('anomaly_cache_hit')).toBeNull();
   });
 
   it('gives each row the band of its hour, scaled like the series', () => {

@@ -15,7 +15,8 @@ import {
   YAxis,
 } from 'recharts';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
-import { bandDrawn, CHART_BANDS, EXPECTED, useExpectedBand, withBand } from './expected-band';
+import { CHART_BANDS } from './chart-bands';
+import { bandDrawn, EXPECTED, useExpectedBand, withBand } from './expected-band';
 import {
   displayRows,
   formatValue,
