@@ -8,7 +8,7 @@ import { chromiumArgs, chromiumPath } from '@pgvigil/e2e/chromium';
 import { freePort } from '@pgvigil/db/embedded';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
 import type { BenchStore } from './dashboard-store';
-import { fmtMs, percentiles, summarize } from './lib';
+import { fmt, fmtMs, percentiles, summarize } from './lib';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 10);
@@ -63,22 +63,37 @@ async function http(base: string, token: string, store: BenchStore, end: Date): 
   }
 }
 
+interface RenderTimes {
+  /** every chart drawn */
+  drawn: number;
+  /** the server-rendered document fully received */
+  document: number;
+  /** the last chart API response fully received */
+  charts: number;
+}
+
 /**
  * Milliseconds from the start of navigation (the page's time origin) until every chart
- * panel shows a drawn Recharts area and no panel is still loading, measured in the page.
+ * panel shows a drawn Recharts area, measured in the page, with the two waits behind it.
  */
-async function renderMs(page: Page, url: string): Promise<number> {
+async function renderTimes(page: Page, url: string): Promise<RenderTimes> {
   await page.goto(url, { waitUntil: 'commit' });
   const done = await page.waitForFunction(
     () => {
       const panels = [...document.querySelectorAll('[data-chart]')];
       const drawn = panels.filter((p) => p.querySelector('svg .recharts-area path'));
-      return panels.length > 0 && drawn.length === panels.length ? performance.now() : false;
+      if (panels.length === 0 || drawn.length < panels.length) return false;
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const api = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/metrics/'))
+        .map((e) => (e as PerformanceResourceTiming).responseEnd);
+      return { drawn: performance.now(), document: nav.responseEnd, charts: Math.max(...api) };
     },
     null,
     { polling: 'raf', timeout: 60_000 },
   );
-  return (await done.jsonValue()) as number;
+  return (await done.jsonValue()) as RenderTimes;
 }
 
 async function render(base: string, serverId: number): Promise<void> {
@@ -96,11 +111,14 @@ async function render(base: string, serverId: number): Promise<void> {
       ['30 days (hourly rollups)', '?range=30d'],
     ] as const) {
       const url = `${base}/servers/${serverId}${query}`;
-      await renderMs(page, url); // warm: the first visit compiles nothing, but fills caches
-      const ms: number[] = [];
-      for (let i = 0; i < RENDER_RUNS; i++) ms.push(await renderMs(page, url));
+      await renderTimes(page, url); // warm-up: fills the datastore's and the server's caches
+      const runs: RenderTimes[] = [];
+      for (let i = 0; i < RENDER_RUNS; i++) runs.push(await renderTimes(page, url));
       const charts = await page.locator('[data-chart]').count();
-      console.log(`  server page, ${label}, ${charts} charts drawn: ${fmtMs(summarize(ms))}`);
+      const p50 = (k: keyof RenderTimes) => fmt(summarize(runs.map((r) => r[k])).p50);
+      console.log(
+        `  server page, ${label}, ${charts} charts drawn: ${fmtMs(summarize(runs.map((r) => r.drawn)))} (p50: document received at ${p50('document')} ms, last chart data at ${p50('charts')} ms)`,
+      );
     }
   } finally {
     await browser.close();
