@@ -49,7 +49,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
         name: 'Connections used',
         kind: 'builtin',
         probe: 'activity',
-        definition: {},
+        definition: { unit: 'percent' },
         defaultSeverity: 'warning',
         warning: 80,
         critical: 90,
@@ -98,7 +98,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       path: '/api/v1/alerts?state=firing,acknowledged',
     });
     expect(list.status).toBe(200);
-    expect((list.json.alerts as unknown[]).length).toBe(1);
+    expect(list.json.alerts).toEqual([expect.objectContaining({ value: 85, unit: 'percent' })]);
     const bad = await call(h(alerts.GET), {
       token: token.viewer,
       path: '/api/v1/alerts?state=burning',
@@ -246,6 +246,36 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     const created = await call(h(rules.POST), { method: 'POST', token: token.editor, body });
     expect(created.status).toBe(201);
     expect(created.json.rule).toMatchObject({ key: 'custom.temp-spill', kind: 'custom' });
+    // its alerts read in the unit of the probe column: a rate of bytes
+    const at = new Date();
+    await saveAlertChanges(ds.db, [
+      {
+        id: null,
+        ruleId: (created.json.rule as { id: number }).id,
+        serverId,
+        databaseName: 'app',
+        objectKey: null,
+        fingerprint: `custom.temp-spill|${serverId}|app|`,
+        state: 'pending',
+        severity: 'warning',
+        value: 2_500_000,
+        threshold: 1_000_000,
+        message: 'temp_bytes is 2.4 MiB/s',
+        startedAt: at,
+        firedAt: null,
+        notified: false,
+        lastNotifiedAt: null,
+        at,
+        event: { from: 'ok', to: 'pending', reason: 'over threshold' },
+      },
+    ]);
+    const pending = await call(h(alerts.GET), {
+      token: token.viewer,
+      path: '/api/v1/alerts?state=pending',
+    });
+    expect(pending.json.alerts).toEqual([
+      expect.objectContaining({ rule_key: 'custom.temp-spill', unit: 'bytes_per_second' }),
+    ]);
     const bad = await call(h(rules.POST), {
       method: 'POST',
       token: token.editor,

@@ -8,6 +8,12 @@ export interface AlertListItem extends AlertRow {
   rule_key: string;
   rule_name: string;
   server_name: string | null;
+  /**
+   * the unit of value and threshold (bytes, seconds, percent, per_second, ...): a
+   * built-in rule's from its catalog entry; null for custom rules, whose unit follows
+   * their probe column (the web and API fill it in)
+   */
+  unit: string | null;
 }
 
 const filters = z.object({
@@ -21,7 +27,8 @@ export type ListAlertsInput = z.input<typeof filters>;
 
 const SELECT = `SELECT ${ALERT_COLUMNS.split(',')
   .map((c) => `a.${c.trim()}`)
-  .join(', ')}, r.key AS rule_key, r.name AS rule_name, s.name AS server_name
+  .join(', ')}, r.key AS rule_key, r.name AS rule_name, s.name AS server_name,
+  r.definition->>'unit' AS unit
   FROM alerts a JOIN rules r ON r.id = a.rule_id LEFT JOIN servers s ON s.id = a.server_id`;
 
 /** Alerts for the UI and API, newest activity first; `ok` rows (unconfirmed) are left out. */

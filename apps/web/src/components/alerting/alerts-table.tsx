@@ -1,7 +1,7 @@
 import type { AlertListItem } from '@pgvigil/db/alerting';
 import { EmptyState } from '@/components/shell/states';
 import { AckButton } from './ack-button';
-import { ago, num, SEVERITY_BADGE, STATE_BADGE } from './format';
+import { ago, num, SEVERITY_BADGE, STATE_BADGE, withUnit } from './format';
 
 export function AlertsTable({
   alerts,
@@ -50,8 +50,8 @@ export function AlertsTable({
               <td title={a.message}>{a.rule_name}</td>
               <td>{a.server_id ? <a href={`/servers/${a.server_id}`}>{a.server_name}</a> : '—'}</td>
               <td>{[a.database_name, a.object_key].filter(Boolean).join(' / ') || '—'}</td>
-              <td>{num(a.value)}</td>
-              <td>{num(a.threshold)}</td>
+              <td>{a.unit ? withUnit(a.value, a.unit) : num(a.value)}</td>
+              <td>{a.unit ? withUnit(a.threshold, a.unit) : num(a.threshold)}</td>
               <td>
                 {a.state === 'resolved'
                   ? `resolved ${ago(a.resolved_at, now)} ago`

@@ -58,6 +58,12 @@ export function withUnit(v: number | null | undefined, unit: string): string {
       return `${formatNumber(v)}/s`;
     case 'days':
       return `${+v.toFixed(1)} d`;
+    case 'ms':
+      return Math.abs(v) < 1000 ? `${formatNumber(v)} ms` : duration(+(v / 1000).toFixed(1));
+    case 'ms_per_second':
+      return `${formatNumber(v)} ms/s`;
+    case 'sigma':
+      return `${formatNumber(v)} σ`;
     default: // count, ratio, bool: the number itself
       return formatNumber(v);
   }

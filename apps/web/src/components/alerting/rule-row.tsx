@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/components/admin/api';
-import { duration, num, withUnit } from './format';
+import { duration, withUnit } from './format';
 import { RuleOverrides, type OverrideTarget, type ParamView } from './rule-overrides';
 
 export interface RuleView {
@@ -73,7 +73,7 @@ export function RuleRow({
               {rule.params.map((p) =>
                 canEdit ? (
                   <label key={p.name}>
-                    {p.label} ({p.name}, {p.unit}; default {num(p.default)}){' '}
+                    {p.label} ({p.name}, {p.unit}; default {withUnit(p.default, p.unit)}){' '}
                     <input
                       aria-label={`parameter ${p.name}`}
                       placeholder={String(p.default)}

@@ -1,5 +1,6 @@
 import { SEVERITIES, type AlertState, type Severity } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
+import { withAlertUnits } from '@/server/alert-units';
 import { AlertsTable } from '@/components/alerting/alerts-table';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
@@ -43,12 +44,15 @@ export default async function AlertsPage({
     ? (q.severity as Severity)
     : undefined;
   const serverId = Number(q.server) > 0 ? Number(q.server) : undefined;
-  const alerts = await listAlerts(db(), {
-    states: [...VIEWS[view]],
-    ...(severity ? { severities: [severity] } : {}),
-    ...(serverId ? { serverId } : {}),
-    limit: 200,
-  });
+  const alerts = await withAlertUnits(
+    db(),
+    await listAlerts(db(), {
+      states: [...VIEWS[view]],
+      ...(severity ? { severities: [severity] } : {}),
+      ...(serverId ? { serverId } : {}),
+      limit: 200,
+    }),
+  );
   const link = (v: View) =>
     `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&server=${serverId}` : ''}`;
   return (

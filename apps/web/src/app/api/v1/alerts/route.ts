@@ -1,5 +1,6 @@
 import { ALERT_STATES, SEVERITIES } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
+import { withAlertUnits } from '@/server/alert-units';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { withAuth } from '@/server/auth';
@@ -25,12 +26,15 @@ const query = z.object({
 /** GET /api/v1/alerts?state=firing,pending&severity=critical&server=1&rule=2&limit=100 */
 export const GET = withAuth('viewer', async ({ request }) => {
   const q = parseOr400(query, Object.fromEntries(new URL(request.url).searchParams));
-  const alerts = await listAlerts(db(), {
-    ...(q.state ? { states: q.state as never } : {}),
-    ...(q.severity ? { severities: q.severity as never } : {}),
-    ...(q.server ? { serverId: q.server } : {}),
-    ...(q.rule ? { ruleId: q.rule } : {}),
-    ...(q.limit ? { limit: q.limit } : {}),
-  });
+  const alerts = await withAlertUnits(
+    db(),
+    await listAlerts(db(), {
+      ...(q.state ? { states: q.state as never } : {}),
+      ...(q.severity ? { severities: q.severity as never } : {}),
+      ...(q.server ? { serverId: q.server } : {}),
+      ...(q.rule ? { ruleId: q.rule } : {}),
+      ...(q.limit ? { limit: q.limit } : {}),
+    }),
+  );
   return NextResponse.json({ alerts });
 });
