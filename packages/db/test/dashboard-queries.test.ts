@@ -31,6 +31,20 @@ const statements: MetricSpec = {
   ],
 };
 
+// The database_size columns that name a statement's dbid.
+const databaseSize: MetricSpec = {
+  name: 'database_size',
+  scope: 'instance',
+  intervalSeconds: 600,
+  retentionDays: 90,
+  changeTracked: false,
+  columns: [
+    { name: 'datname', type: 'text', key: true },
+    { name: 'datid', type: 'bigint', key: true },
+    { name: 'size_bytes', type: 'bigint' },
+  ],
+};
+
 // A queryid beyond 2^53: it must survive as text end to end.
 const BIG = '-7212318843211729999';
 
@@ -71,6 +85,17 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
     // after a 10-minute collector gap, a run covering only 30 seconds
     samples.push({ collectedAt: at(15.5), serverId, rows: [row(BIG, 15, 15, 5, 30)] });
     await writeSamples(ds.db, [{ spec: statements, samples }]);
+    // oid 5 was renamed (the newest name wins); oid 6 was never seen by database_size
+    await ensureMetricTable(ds.db, databaseSize, t0);
+    await writeSamples(ds.db, [
+      {
+        spec: databaseSize,
+        samples: [
+          { collectedAt: at(0), serverId, rows: [{ datname: 'shop', datid: 5, size_bytes: 1 }] },
+          { collectedAt: at(3), serverId, rows: [{ datname: 'orders', datid: 5, size_bytes: 1 }] },
+        ],
+      },
+    ]);
     await ds.db.query(
       `INSERT INTO query_texts (server_id, queryid, query, first_seen)
        VALUES ($1, $2::bigint, 'SELECT * FROM orders WHERE id = $1', $3)`,
@@ -90,6 +115,10 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
       queryid: BIG,
       query: 'SELECT * FROM orders WHERE id = $1',
       dbids: [5, 6],
+      databases: [
+        { dbid: 5, name: 'orders' },
+        { dbid: 6, name: null },
+      ],
       bucketSeconds: 60,
       totals: {
         calls: 180,

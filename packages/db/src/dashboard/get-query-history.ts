@@ -45,6 +45,8 @@ export type QueryHistory = {
   query: string | null;
   /** the databases (pg_database oids) it ran in during the window */
   dbids: number[];
+  /** the same, named from the database_size probe's newest rows (null: not seen there) */
+  databases: { dbid: number; name: string | null }[];
   totals: QueryTotals;
   bucketSeconds: number;
   points: QueryPoint[];
@@ -131,13 +133,35 @@ export async function getQueryHistory({
   ]);
   const agg = totals[0];
   if (!text && !agg?.runs) throw notFound();
-  const { runs: _runs, dbids, ...sums } = agg!;
+  const { runs: _runs, dbids: found, ...sums } = agg!;
+  const dbids = (found ?? []).sort((a, b) => a - b);
   return {
     queryid: i.queryid,
     query: text?.query ?? null,
-    dbids: (dbids ?? []).sort((a, b) => a - b),
+    dbids,
+    databases: await nameDatabases(db, i.serverId, dbids),
     totals: sums,
     bucketSeconds,
     points,
   };
+}
+
+/** Database names for pg_database oids, from the newest database_size row of each. */
+async function nameDatabases(db: Queryable, serverId: number, dbids: number[]) {
+  if (dbids.length === 0) return [];
+  const [t] = await db.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT FROM pg_attribute
+                     WHERE attrelid = to_regclass('metrics.database_size') AND attname = 'datid') AS ok`,
+  );
+  const rows = t?.ok
+    ? await db.query<{ datid: number; datname: string }>(
+        `SELECT DISTINCT ON (datid) datid::float8 AS datid, datname
+           FROM metrics.database_size
+          WHERE server_id = $1 AND datid = ANY($2::bigint[])
+          ORDER BY datid, collected_at DESC`,
+        [serverId, dbids],
+      )
+    : [];
+  const names = new Map(rows.map((r) => [r.datid, r.datname]));
+  return dbids.map((dbid) => ({ dbid, name: names.get(dbid) ?? null }));
 }

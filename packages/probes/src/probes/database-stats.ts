@@ -100,12 +100,18 @@ export const databaseSize = defineProbe({
   retentionDays: 90,
   columns: [
     { name: 'datname', type: 'text', key: true },
+    {
+      name: 'datid',
+      type: 'bigint',
+      key: true,
+      description: 'the database oid: names the dbid of statements',
+    },
     { name: 'size_bytes', type: 'bigint', unit: 'bytes' },
   ],
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT datname::text,
+      sql: `SELECT datname::text, oid::bigint AS datid,
                    CASE WHEN has_database_privilege(oid, 'CONNECT')
                           OR pg_has_role('pg_read_all_stats', 'MEMBER')
                         THEN pg_database_size(oid) END AS size_bytes

@@ -37,13 +37,38 @@ export default async function QueryPage({
     { label: server.name, href: `/servers/${server.id}` },
     { label: others ? 'Other statements' : `Query ${queryid}` },
   ];
-  const dbs = history?.dbids.length ? ` · database oid ${history.dbids.join(', ')}` : '';
+  const dbs = history?.databases.length ? (
+    <>
+      {' · '}
+      {history.databases.length === 1 ? 'database ' : 'databases '}
+      {history.databases.map((d, n) => (
+        <span key={d.dbid}>
+          {n > 0 ? ', ' : ''}
+          {d.name ? (
+            <a
+              href={`/servers/${server.id}/databases/${encodeURIComponent(d.name)}${query ? `?${query}` : ''}`}
+            >
+              {d.name}
+            </a>
+          ) : (
+            `oid ${d.dbid}`
+          )}
+        </span>
+      ))}
+    </>
+  ) : null;
   return (
     <>
       <PageHeader
         crumbs={crumbs}
         title={others ? 'Other statements' : 'Query'}
-        subtitle={`${others ? 'all statements beyond the 50 stored per minute' : `queryid ${queryid}`} on ${server.name}${dbs}`}
+        subtitle={
+          <>
+            {others ? 'all statements beyond the 50 stored per minute' : `queryid ${queryid}`} on{' '}
+            {server.name}
+            {dbs}
+          </>
+        }
         query={query}
       />
       <section className="panel" aria-labelledby="query-text">
