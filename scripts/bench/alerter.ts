@@ -126,7 +126,8 @@ function benchEvaluation() {
     let t = performance.now();
     let sink = 0;
     for (const s of input.series.get('dead_tuples')!)
-      sink += aggregate('latest', BUILTIN_BY_KEY.get('dead_tuples')!.source.derive(s.rows)) ?? 0;
+      sink +=
+        aggregate('latest', BUILTIN_BY_KEY.get('dead_tuples')!.source.derive(s.rows, {})) ?? 0;
     reference.push(performance.now() - t);
     if (sink < 0) console.log(sink);
     t = performance.now();

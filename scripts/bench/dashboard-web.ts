@@ -4,7 +4,7 @@
 // in Chromium. Only the web app runs: no collector or alerter competes for the CPU.
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '@pgvigil/e2e/chromium';
+import { chromiumArgs, chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chromium';
 import { freePort } from '@pgvigil/db/embedded';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
 import type { BenchStore } from './dashboard-store';
@@ -152,8 +152,12 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
     console.log(`over HTTP (next start, API token):`);
     await http(base, token, store, end);
     await store.topUp();
-    console.log(`in Chromium (navigation to every chart drawn, ${RENDER_RUNS} runs each):`);
-    await render(base, store.ids[0]!);
+    if (chromiumAvailable()) {
+      console.log(`in Chromium (navigation to every chart drawn, ${RENDER_RUNS} runs each):`);
+      await render(base, store.ids[0]!);
+    } else {
+      console.log(`in Chromium: skipped, no browser at ${chromiumPath()} (set PGVIGIL_CHROMIUM)`);
+    }
   } finally {
     child.kill('SIGTERM');
     await exited;
