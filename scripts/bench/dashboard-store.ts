@@ -115,6 +115,7 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
   } catch (err) {
     await db.close();
     await pg.stop();
+    if (!keep) await rm(dir, { recursive: true, force: true });
     throw err;
   }
   const s = state;
