@@ -206,6 +206,9 @@ describe(`anomaly baselines API on PostgreSQL ${major}`, () => {
     const long = await get('anomaly_transactions', window(new Date(end.getTime() - 40 * DAY), end));
     expect(long.status).toBe(400);
     expect((await get('anomaly_transactions', 'from=yesterday')).status).toBe(400);
+    const objectless = await get('anomaly_wal_bytes', `${w}&object=app`);
+    expect(objectless.status).toBe(400);
+    expect(objectless.json.error).toMatchObject({ fields: { object: expect.any(String) } });
     const anonymous = await call(h(baselines.GET), {
       path: `/api/v1/servers/${serverId}/baselines/anomaly_transactions`,
       params: { id: String(serverId), rule: 'anomaly_transactions' },

@@ -5,7 +5,7 @@ import {
   expectedBand,
   resolveOverrides,
 } from '@pgvigil/alerter/web';
-import { NotFoundError } from '@pgvigil/db';
+import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { listOverrides, listRules } from '@pgvigil/db/alerting';
 import { readRollupRows } from '@pgvigil/db/metrics';
 import { getServer } from '@pgvigil/db/registry';
@@ -55,6 +55,10 @@ export const GET = withAuth<{ id: string; rule: string }>(
     if (def?.kind !== 'anomaly' || !def.anomaly)
       throw new NotFoundError(`Anomaly rule ${params.rule}`);
     const q = parseOr400(query, Object.fromEntries(new URL(request.url).searchParams));
+    if (q.object !== null && !def.source.objectKeys?.length)
+      throw new ValidationError('This rule judges the server as a whole', {
+        object: `${def.key} has no databases or standbys to pick`,
+      });
     const to = q.to ?? at;
     const from = q.from ?? new Date(to.getTime() - 86_400_000);
 
