@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
 import { CHARTS, type ChartId } from '@pgvigil/db/charts';
-import { bandChartOf, CHART_BANDS } from '@/components/charts/chart-bands';
+import { bandChartHref, bandChartOf, CHART_BANDS } from '@/components/charts/chart-bands';
 import {
   bandDrawn,
   EXPECTED,
@@ -27,6 +27,24 @@ describe('expected band on charts', () => {
       expect(bandChartOf(spec.rule)).toEqual({ chart, perDatabase: spec.perDatabase });
     }
     expect(bandChartOf('anomaly_cache_hit')).toBeNull();
+  });
+
+  it("links an anomaly alert to its band's chart, the database's own for a per-database rule", () => {
+    const alert = {
+      serverId: 4,
+      databaseName: null,
+      objectKey: 'shop',
+      window: { from: new Date(t0), to: new Date(t0 + HOUR) },
+    };
+    const window = `?from=${encodeURIComponent(new Date(t0).toISOString())}&to=${encodeURIComponent(new Date(t0 + HOUR).toISOString())}`;
+    expect(bandChartHref({ ...alert, ruleKey: 'anomaly_rollbacks' })).toBe(
+      `/servers/4/databases/shop${window}#chart-commits_rollbacks`,
+    );
+    expect(bandChartHref({ ...alert, objectKey: null, ruleKey: 'anomaly_wal_bytes' })).toBe(
+      `/servers/4${window}#chart-wal`,
+    );
+    expect(bandChartHref({ ...alert, ruleKey: 'anomaly_cache_hit' })).toBeNull();
+    expect(bandChartHref({ ...alert, ruleKey: 'connections_used' })).toBeNull();
   });
 
   it('gives each row the band of its hour, scaled like the series', () => {

@@ -1,4 +1,5 @@
 import type { AlertListItem } from '@pgvigil/db/alerting';
+import { bandChartHref } from '@/components/charts/chart-bands';
 import { EmptyState } from '@/components/shell/states';
 import { AckButton } from './ack-button';
 import { ago, num, SEVERITY_BADGE, STATE_BADGE, withUnit } from './format';
@@ -47,7 +48,9 @@ export function AlertsTable({
                   '—'
                 )}
               </td>
-              <td title={a.message}>{a.rule_name}</td>
+              <td title={a.message}>
+                <RuleCell alert={a} now={now} />
+              </td>
               <td>{a.server_id ? <a href={`/servers/${a.server_id}`}>{a.server_name}</a> : '—'}</td>
               <td>{[a.database_name, a.object_key].filter(Boolean).join(' / ') || '—'}</td>
               <td>{a.unit ? withUnit(a.value, a.unit) : num(a.value)}</td>
@@ -69,4 +72,24 @@ export function AlertsTable({
       </table>
     </div>
   );
+}
+
+/** The rule's name; an anomaly's links to the chart that shows its expected band. */
+function RuleCell({ alert: a, now }: { alert: AlertListItem; now: Date }) {
+  const href =
+    a.server_id == null
+      ? null
+      : bandChartHref({
+          serverId: a.server_id,
+          ruleKey: a.rule_key,
+          databaseName: a.database_name,
+          objectKey: a.object_key,
+          window: {
+            from: new Date(new Date(a.fired_at ?? a.started_at).getTime() - 3600_000),
+            to: a.resolved_at
+              ? new Date(Math.min(new Date(a.resolved_at).getTime() + 3600_000, now.getTime()))
+              : now,
+          },
+        });
+  return href ? <a href={href}>{a.rule_name}</a> : <>{a.rule_name}</>;
 }

@@ -20,3 +20,24 @@ export function bandChartOf(ruleKey: string): { chart: string; perDatabase: bool
   const hit = Object.entries(CHART_BANDS).find(([, b]) => b.rule === ruleKey);
   return hit ? { chart: hit[0], perDatabase: hit[1].perDatabase } : null;
 }
+
+/**
+ * Where an anomaly alert's band is drawn: the chart of its rule on the database page
+ * (a per-database rule) or the server page, over `window`; null for other rules.
+ */
+export function bandChartHref(a: {
+  serverId: number;
+  ruleKey: string;
+  databaseName: string | null;
+  objectKey: string | null;
+  window: { from: Date; to: Date };
+}): string | null {
+  const band = bandChartOf(a.ruleKey);
+  if (!band) return null;
+  const db = band.perDatabase ? (a.databaseName ?? a.objectKey) : null;
+  const q = new URLSearchParams({
+    from: a.window.from.toISOString(),
+    to: a.window.to.toISOString(),
+  });
+  return `/servers/${a.serverId}${db ? `/databases/${encodeURIComponent(db)}` : ''}?${q}#chart-${band.chart}`;
+}

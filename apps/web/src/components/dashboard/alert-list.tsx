@@ -1,6 +1,6 @@
 import type { ActiveAlert } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
-import { bandChartOf } from '@/components/charts/chart-bands';
+import { bandChartHref } from '@/components/charts/chart-bands';
 import { EmptyState } from '@/components/shell/states';
 import { formatAgo } from './format';
 import { StatusBadge } from './health-badge';
@@ -16,11 +16,12 @@ export function alertHref(a: ActiveAlert, now: Date): string {
   if (a.serverId == null) return `/alerts/${a.id}`;
   const base = `/servers/${a.serverId}`;
   // an anomaly: the chart with its expected band, the database's own when it judges one
-  const band = bandChartOf(a.ruleKey);
-  if (band) {
-    const db = band.perDatabase ? (a.databaseName ?? a.objectKey) : null;
-    return `${base}${db ? `/databases/${encodeURIComponent(db)}` : ''}${q}#chart-${band.chart}`;
-  }
+  const band = bandChartHref({
+    ...a,
+    serverId: a.serverId,
+    window: { from: new Date(since.getTime() - 3600_000), to: now },
+  });
+  if (band) return band;
   return a.databaseName
     ? `${base}/databases/${encodeURIComponent(a.databaseName)}${q}`
     : `${base}${q}`;
