@@ -61,6 +61,8 @@ export const GET = withAuth<{ id: string; rule: string }>(
       });
     const to = q.to ?? at;
     const from = q.from ?? new Date(to.getTime() - 86_400_000);
+    if (from >= to)
+      throw new ValidationError('The window is empty', { from: 'must be before `to`' });
 
     const row = (await listRules(db())).find((r) => r.key === def.key);
     const overrides = row ? await listOverrides(db(), row.id) : [];
