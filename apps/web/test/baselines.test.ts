@@ -208,6 +208,11 @@ describe(`anomaly baselines API on PostgreSQL ${major}`, () => {
       `from=${new Date(Date.now() + DAY).toISOString()}`,
     );
     expect(future.status).toBe(400);
+    const since = await get(
+      'anomaly_transactions',
+      `from=${new Date(Date.now() - 40 * DAY).toISOString()}`,
+    );
+    expect(since.status).toBe(400);
     const long = await get('anomaly_transactions', window(new Date(end.getTime() - 40 * DAY), end));
     expect(long.status).toBe(400);
     expect((await get('anomaly_transactions', 'from=yesterday')).status).toBe(400);

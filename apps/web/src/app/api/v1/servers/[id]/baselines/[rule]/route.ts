@@ -26,19 +26,11 @@ const query = z
     /** the rule's object: a database name, a standby as `application_name.client_addr` */
     object: z.string().min(1).max(200).optional(),
   })
-  .transform((q, ctx) => {
-    const to = q.to ? new Date(q.to) : null;
-    const from = q.from ? new Date(q.from) : null;
-    if (from && to && from >= to)
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before `to`' });
-    if (from && to && to.getTime() - from.getTime() > MAX_DAYS * 86_400_000)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `at most ${MAX_DAYS} days after from`,
-      });
-    return { from, to, object: q.object ?? null };
-  });
+  .transform((q) => ({
+    from: q.from ? new Date(q.from) : null,
+    to: q.to ? new Date(q.to) : null,
+    object: q.object ?? null,
+  }));
 
 /**
  * The expected band of an anomaly rule on one server, hour by hour over
@@ -63,6 +55,10 @@ export const GET = withAuth<{ id: string; rule: string }>(
     const from = q.from ?? new Date(to.getTime() - 86_400_000);
     if (from >= to)
       throw new ValidationError('The window is empty', { from: 'must be before `to`' });
+    if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000)
+      throw new ValidationError('The window is too long', {
+        to: `at most ${MAX_DAYS} days after from`,
+      });
 
     const row = (await listRules(db())).find((r) => r.key === def.key);
     const overrides = row ? await listOverrides(db(), row.id) : [];
