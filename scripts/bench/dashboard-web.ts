@@ -68,7 +68,7 @@ interface RenderTimes {
   drawn: number;
   /** the server-rendered document fully received */
   document: number;
-  /** the last chart API response fully received */
+  /** the last chart API response fully received (the document, when the page carried the data) */
   charts: number;
 }
 
@@ -88,7 +88,9 @@ async function renderTimes(page: Page, url: string): Promise<RenderTimes> {
         .getEntriesByType('resource')
         .filter((e) => e.name.includes('/metrics/'))
         .map((e) => (e as PerformanceResourceTiming).responseEnd);
-      return { drawn: performance.now(), document: nav.responseEnd, charts: Math.max(...api) };
+      // charts read while the page rendered arrive with the document
+      const charts = api.length ? Math.max(...api) : nav.responseEnd;
+      return { drawn: performance.now(), document: nav.responseEnd, charts };
     },
     null,
     { polling: 'raf', timeout: 60_000 },

@@ -1,5 +1,6 @@
 'use client';
 
+import type { ChartData } from '@pgvigil/db/dashboard';
 import { MetricChart, type ChartWindow } from './metric-chart';
 
 export interface ChartSpec {
@@ -15,6 +16,7 @@ export function ChartGrid({
   database,
   object,
   expected = false,
+  initial,
 }: {
   serverId: number;
   charts: readonly ChartSpec[];
@@ -24,6 +26,8 @@ export function ChartGrid({
   object?: { schema: string; name: string };
   /** shade the expected band of anomaly rules on the charts that have one */
   expected?: boolean;
+  /** the charts' data for `window`, read by the page while it rendered */
+  initial?: Record<string, ChartData>;
 }) {
   return (
     <div className="grid grid-2">
@@ -38,6 +42,7 @@ export function ChartGrid({
           database={database}
           object={object}
           expected={expected}
+          initialData={initial?.[c.id]}
         />
       ))}
     </div>

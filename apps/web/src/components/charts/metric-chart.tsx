@@ -69,6 +69,7 @@ export function MetricChart({
   height = 200,
   data,
   expected = false,
+  initialData,
 }: {
   serverId: number;
   chart: string;
@@ -83,6 +84,8 @@ export function MetricChart({
   data?: ChartData;
   /** draw the anomaly rule's expected band, where the chart has one */
   expected?: boolean;
+  /** the data for `window` the page read while rendering: drawn at once, refreshed later */
+  initialData?: ChartData;
 }) {
   const url = (w: ChartWindow) => {
     const q = new URLSearchParams({ from: w.from, to: w.to });
@@ -97,6 +100,7 @@ export function MetricChart({
     queryKey: ['chart', url(window)],
     queryFn: () => fetchChart(url(window)),
     enabled: !data,
+    initialData,
   });
   const earlier = useQuery({
     queryKey: ['chart', compare ? url(compare) : 'none'],

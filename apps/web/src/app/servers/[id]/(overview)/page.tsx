@@ -19,7 +19,7 @@ import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
-import { loadServer } from '@/components/dashboard/load';
+import { loadServer, prefetchCharts } from '@/components/dashboard/load';
 
 const SERVER_CHARTS = [
   CHARTS.tps,
@@ -51,7 +51,8 @@ export default async function ServerPage({
     ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
     : 'total_time';
   const { w, query, window, compare } = await pageWindow(searchParams, now);
-  const [databases, top, live, settingChanges, nonDefault] = await Promise.all([
+  const [charts, databases, top, live, settingChanges, nonDefault] = await Promise.all([
+    prefetchCharts(server.id, SERVER_CHARTS, window),
     listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
     listTopQueries({
       db: db(),
@@ -103,6 +104,7 @@ export default async function ServerPage({
           window={window}
           compare={compare}
           expected
+          initial={charts}
         />
       </section>
       <section className="section panel" aria-labelledby="blocking-title">

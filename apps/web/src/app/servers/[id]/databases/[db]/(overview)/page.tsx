@@ -13,7 +13,7 @@ import { SchemaChanges } from '@/components/dashboard/schema-changes';
 import { TableList, tableSortFrom } from '@/components/dashboard/table-list';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
-import { decodeSegments, loadServer } from '@/components/dashboard/load';
+import { decodeSegments, loadServer, prefetchCharts } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -41,15 +41,15 @@ export default async function DatabasePage({
   const sp = await searchParams;
   const sort = tableSortFrom(sp.tsort);
   const base = { serverId: server.id, database: name };
-  const [{ query, window, compare }, alerts, tables, indexes, findings, changes] =
-    await Promise.all([
-      pageWindow(searchParams, now),
-      listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
-      listDatabaseTables({ db: db(), input: { ...base, sort }, at: now }),
-      listDatabaseIndexes({ db: db(), input: base, at: now }),
-      listDatabaseFindings({ db: db(), input: base, at: now }),
-      listSchemaChanges({ db: db(), input: { ...base, limit: 20 } }),
-    ]);
+  const { query, window, compare } = await pageWindow(searchParams, now);
+  const [charts, alerts, tables, indexes, findings, changes] = await Promise.all([
+    prefetchCharts(server.id, DATABASE_CHARTS, window, { database: name }),
+    listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
+    listDatabaseTables({ db: db(), input: { ...base, sort }, at: now }),
+    listDatabaseIndexes({ db: db(), input: base, at: now }),
+    listDatabaseFindings({ db: db(), input: base, at: now }),
+    listSchemaChanges({ db: db(), input: { ...base, limit: 20 } }),
+  ]);
   const here = databaseHref(server.id, name);
   const keep = Object.fromEntries(new URLSearchParams(query));
   const crumbs = [
@@ -80,6 +80,7 @@ export default async function DatabasePage({
           compare={compare}
           database={name}
           expected
+          initial={charts}
         />
       </section>
       <section className="section panel" aria-labelledby="tables-title">
