@@ -40,6 +40,15 @@ function curve(chart: Pick<ChartDef, 'unit' | 'stacked'>): 'linear' | 'stepAfter
   return chart.stacked && chart.unit === 'count' ? 'stepAfter' : 'linear';
 }
 
+// Recharts formats every candidate tick to measure it: one formatter each, made once
+// (toLocaleString builds a new one per call, which cost most of a page's drawing time).
+const DAY_TICK = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const TIME_TICK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const TOOLTIP_TIME = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+});
+
 async function fetchChart(url: string): Promise<ChartData> {
   const res = await fetch(url);
   const body = await res.json();
@@ -164,11 +173,7 @@ export function MetricChart({
     const drawn = shaded ? withBand(rows, shaded, PER_FACTOR[per]) : rows;
     const format = (v: unknown) => formatValue(d.chart.unit, typeof v === 'number' ? v : null, per);
     const spanDays = (Date.parse(window.to) - Date.parse(window.from)) / 86400_000;
-    const tick = (t: number) =>
-      new Date(t).toLocaleString(
-        undefined,
-        spanDays > 2 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit' },
-      );
+    const tick = spanDays > 2 ? DAY_TICK.format : TIME_TICK.format;
     body = (
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={drawn} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
@@ -190,7 +195,7 @@ export function MetricChart({
             width={72}
           />
           <Tooltip
-            labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+            labelFormatter={(t) => TOOLTIP_TIME.format(Number(t))}
             formatter={(v) => (Array.isArray(v) ? `${format(v[0])} – ${format(v[1])}` : format(v))}
             itemSorter={rank}
             contentStyle={{
