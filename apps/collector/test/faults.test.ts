@@ -72,6 +72,9 @@ describe(`collector faults on PostgreSQL ${major}`, () => {
   afterAll(async () => {
     await collector?.stop();
     await db?.close();
+    // the tests restart both servers: stop the running instances, not only the first ones,
+    // before each cluster removes its folder (else it removes a live server's files)
+    await Promise.all([watchedServer?.stop(), storeServer?.stop()]);
     await Promise.all([watched?.stop(), store?.stop()]);
   });
 
