@@ -1,33 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { assertDatabaseSeen, assertQuerySeen } from '@pgvigil/db/dashboard';
-import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
+import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { DATABASE_STATS, STATEMENT_DELTAS } from './specs';
 
 const t0 = new Date('2026-03-10T10:00:00Z');
-const dbStats: MetricSpec = {
-  name: 'database_stats',
-  scope: 'instance',
-  intervalSeconds: 60,
-  retentionDays: 35,
-  changeTracked: false,
-  columns: [
-    { name: 'datname', type: 'text', key: true },
-    { name: 'numbackends', type: 'int' },
-  ],
-};
-const statements: MetricSpec = {
-  name: 'statements',
-  scope: 'instance',
-  intervalSeconds: 60,
-  retentionDays: 7,
-  changeTracked: false,
-  columns: [
-    { name: 'queryid', type: 'text', key: true },
-    { name: 'calls', type: 'bigint' },
-  ],
-};
-
 /** What decides between a page and a 404 for the database and query levels. */
 describe.each(testMajors())('objects pgvigil has seen, on PostgreSQL %i', (major) => {
   let ds: TestDatastore;
@@ -61,15 +39,15 @@ describe.each(testMajors())('objects pgvigil has seen, on PostgreSQL %i', (major
     expect(await database()).toBe(false);
     expect(await query('42')).toBe(false);
 
-    await ensureMetricTable(ds.db, dbStats, t0);
-    await ensureMetricTable(ds.db, statements, t0);
+    await ensureMetricTable(ds.db, DATABASE_STATS, t0);
+    await ensureMetricTable(ds.db, STATEMENT_DELTAS, t0);
     await writeSamples(ds.db, [
       {
-        spec: dbStats,
-        samples: [{ collectedAt: t0, serverId, rows: [{ datname: 'app', numbackends: 1 }] }],
+        spec: DATABASE_STATS,
+        samples: [{ collectedAt: t0, serverId, rows: [{ datname: 'app', xact_commit: 1 }] }],
       },
       {
-        spec: statements,
+        spec: STATEMENT_DELTAS,
         samples: [{ collectedAt: t0, serverId, rows: [{ queryid: '42', calls: 3 }] }],
       },
     ]);

@@ -3,33 +3,10 @@ import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { getQueryHistory } from '@pgvigil/db/dashboard';
 import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { STATEMENT_DELTAS } from './specs';
 
 const t0 = new Date('2026-03-10T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-
-// The statements probe's delta columns the query page reads.
-const statements: MetricSpec = {
-  name: 'statements',
-  scope: 'instance',
-  intervalSeconds: 60,
-  retentionDays: 7,
-  changeTracked: false,
-  columns: [
-    { name: 'queryid', type: 'text', key: true },
-    { name: 'userid', type: 'bigint', key: true },
-    { name: 'dbid', type: 'bigint', key: true },
-    ...[
-      'calls',
-      'rows',
-      'shared_blks_hit',
-      'shared_blks_read',
-      'temp_blks_read',
-      'temp_blks_written',
-    ].map((name) => ({ name, type: 'bigint' as const })),
-    { name: 'total_exec_time', type: 'double' },
-    { name: 'interval_seconds', type: 'double' },
-  ],
-};
 
 // The database_size columns that name a statement's dbid.
 const databaseSize: MetricSpec = {
@@ -57,7 +34,7 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
       `INSERT INTO servers (name, host, username) VALUES ('db', '10.0.0.1', 'pgvigil') RETURNING id`,
     );
     serverId = s!.id;
-    await ensureMetricTable(ds.db, statements, t0);
+    await ensureMetricTable(ds.db, STATEMENT_DELTAS, t0);
     const row = (queryid: string, calls: number, ms: number, dbid = 5, seconds = 60) => ({
       queryid,
       userid: 20,
@@ -84,7 +61,7 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
     }));
     // after a 10-minute collector gap, a run covering only 30 seconds
     samples.push({ collectedAt: at(15.5), serverId, rows: [row(BIG, 15, 15, 5, 30)] });
-    await writeSamples(ds.db, [{ spec: statements, samples }]);
+    await writeSamples(ds.db, [{ spec: STATEMENT_DELTAS, samples }]);
     // oid 5 was renamed (the newest name wins); oid 6 was never seen by database_size
     await ensureMetricTable(ds.db, databaseSize, t0);
     await writeSamples(ds.db, [

@@ -17,26 +17,10 @@ import {
   type MetricSpec,
 } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { DATABASE_STATS } from './specs';
 
 const t0 = new Date('2026-03-10T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-
-// The database_stats columns the dashboard reads: one row per database, read once per server.
-const dbStats: MetricSpec = {
-  name: 'database_stats',
-  scope: 'instance',
-  intervalSeconds: 60,
-  retentionDays: 7,
-  changeTracked: false,
-  columns: [
-    { name: 'datname', type: 'text', key: true },
-    { name: 'xact_commit', type: 'bigint', counter: true },
-    { name: 'xact_rollback', type: 'bigint', counter: true },
-    { name: 'deadlocks', type: 'bigint', counter: true },
-    { name: 'blks_hit', type: 'bigint', counter: true },
-    { name: 'blks_read', type: 'bigint', counter: true },
-  ],
-};
 
 // The pg_stat_statements delta columns top queries read.
 const statements: MetricSpec = {
@@ -115,12 +99,12 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
               ($1, $3, 'c', 'resolved', 'critical', '', $4, $4)`,
       [rule!.id, ids['db-07'], ids['db-01'], at(-30)],
     );
-    await ensureMetricTable(ds.db, dbStats, t0);
+    await ensureMetricTable(ds.db, DATABASE_STATS, t0);
     // two databases; "app" resets between minutes 3 and 4 (a restart)
     const app = [0, 60, 120, 180, 30, 90, 150, 210, 270, 330, 390];
     await writeSamples(ds.db, [
       {
-        spec: dbStats,
+        spec: DATABASE_STATS,
         samples: app.map((v, i) => ({
           collectedAt: at(i),
           serverId: ids['db-00']!,
@@ -274,7 +258,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
   });
 
   it('reads hourly rollups, not raw rows, for a 30-day window', async () => {
-    await refreshRollup(ds.db, dbStats, '1h', {
+    await refreshRollup(ds.db, DATABASE_STATS, '1h', {
       from: new Date('2026-03-10T10:00:00Z'),
       to: new Date('2026-03-10T11:00:00Z'),
     });
