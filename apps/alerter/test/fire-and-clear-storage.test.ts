@@ -23,6 +23,17 @@ const BLOATED = `CREATE TABLE churned (id int, pad text) WITH (autovacuum_enable
                  INSERT INTO churned SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g;
                  CREATE INDEX churned_id ON churned (id)`;
 
+/** Table and index bloat: a table and its key index, 80 % of the rows deleted. */
+const CHURN: Pick<Case, 'setup' | 'fire'> = {
+  async setup(c) {
+    await c.sql(KEEP);
+  },
+  async fire(c) {
+    await c.sql(BLOATED);
+    await c.sql('DELETE FROM churned WHERE id <= 80000; ANALYZE churned');
+  },
+};
+
 const CASES: Case[] = [
   {
     rule: 'column_usage',
@@ -68,13 +79,7 @@ const CASES: Case[] = [
     // the 200 MiB default minimum would need a 200 MiB table
     tune: { params: { min_bytes: 1024 * 1024 } },
     object: () => 'public.churned',
-    async setup(c) {
-      await c.sql(KEEP);
-    },
-    async fire(c) {
-      await c.sql(BLOATED);
-      await c.sql('DELETE FROM churned WHERE id <= 80000; ANALYZE churned');
-    },
+    ...CHURN,
     async clear(c) {
       await c.sql('VACUUM FULL churned');
       await c.sql('ANALYZE churned');
@@ -87,13 +92,7 @@ const CASES: Case[] = [
     probe: 'index_bloat',
     tune: { params: { min_bytes: 1024 * 1024 } },
     object: () => 'public.churned_id',
-    async setup(c) {
-      await c.sql(KEEP);
-    },
-    async fire(c) {
-      await c.sql(BLOATED);
-      await c.sql('DELETE FROM churned WHERE id <= 80000; ANALYZE churned');
-    },
+    ...CHURN,
     async clear(c) {
       await c.sql('REINDEX INDEX churned_id');
     },
