@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { NotFoundError } from '../errors';
+import { metricTableColumns } from '../metrics/read-table-rows';
 import { bucketSecondsFor } from './chart-series';
 import { parseInput } from './parse';
 
@@ -149,11 +150,8 @@ export async function getQueryHistory({
 /** Database names for pg_database oids, from the newest database_size row of each. */
 async function nameDatabases(db: Queryable, serverId: number, dbids: number[]) {
   if (dbids.length === 0) return [];
-  const [t] = await db.query<{ ok: boolean }>(
-    `SELECT EXISTS (SELECT FROM pg_attribute
-                     WHERE attrelid = to_regclass('metrics.database_size') AND attname = 'datid') AS ok`,
-  );
-  const rows = t?.ok
+  // a datastore whose collector has not run since datid was added lacks the column
+  const rows = (await metricTableColumns(db, 'database_size')).has('datid')
     ? await db.query<{ datid: number; datname: string }>(
         `SELECT DISTINCT ON (datid) datid::float8 AS datid, datname
            FROM metrics.database_size

@@ -9,6 +9,16 @@ export interface MetricTableRow {
   values: Record<string, unknown>;
 }
 
+/** The columns `metrics.<table>` has now; empty when the table does not exist yet. */
+export async function metricTableColumns(db: Queryable, table: string): Promise<Set<string>> {
+  const present = await db.query<{ attname: string }>(
+    `SELECT attname FROM pg_attribute
+      WHERE attrelid = to_regclass('metrics.' || quote_ident($1)) AND attnum > 0 AND NOT attisdropped`,
+    [table],
+  );
+  return new Set(present.map((p) => p.attname));
+}
+
 /**
  * Rows of `metrics.<table>` for some servers in a window, oldest first, with only
  * `columns` (plus database_name when the table has it). A table that does not exist
@@ -23,12 +33,7 @@ export async function readTableRows(
   serverIds: readonly number[],
   window: { from: Date; to: Date; inclusive: 'start' | 'end' },
 ): Promise<MetricTableRow[]> {
-  const present = await db.query<{ attname: string }>(
-    `SELECT attname FROM pg_attribute
-      WHERE attrelid = to_regclass('metrics.' || quote_ident($1)) AND attnum > 0 AND NOT attisdropped`,
-    [table],
-  );
-  const have = new Set(present.map((p) => p.attname));
+  const have = await metricTableColumns(db, table);
   const wanted = columns.filter((c) => have.has(c));
   if (!have.has('server_id') || wanted.length === 0) return [];
   const dbCol = have.has('database_name') ? 'database_name' : 'NULL::text';
