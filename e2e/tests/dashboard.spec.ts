@@ -341,7 +341,7 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   const tables = page.getByRole('table', { name: 'Tables', exact: true });
   const accounts = tables.getByRole('row', { name: /public\.accounts/ });
   await expect(accounts).toBeVisible();
-  expect(await accounts.locator('td').nth(1).innerText()).toMatch(/^[1-9][\d.]* (kB|MB)$/);
+  expect(await accounts.locator('td').nth(1).innerText()).toMatch(/^[1-9][\d.]* (KiB|MiB)$/);
   await tables.getByRole('link', { name: 'Dead tuples' }).click();
   await expect(page).toHaveURL(/tsort=dead/);
   await expect(tables.getByRole('columnheader', { name: /Dead tuples/ })).toHaveAttribute(
@@ -365,7 +365,7 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expect(page.getByRole('heading', { level: 1 })).toContainText('public.accounts');
   const fact = (label: string) =>
     page.locator('.facts div').filter({ hasText: label }).locator('dd');
-  expect(await fact('Total size').innerText()).toMatch(/^[1-9][\d.]* (kB|MB)$/);
+  expect(await fact('Total size').innerText()).toMatch(/^[1-9][\d.]* (KiB|MiB)$/);
   expect(Number.parseFloat(await fact('Live tuples').innerText())).toBeGreaterThan(0);
   await expectChartDrawn(page, 'table_size');
   await shot(page, 'table');
@@ -377,7 +377,7 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
     .click();
   await expect(page).toHaveURL(new RegExp(`/indexes/public/accounts_pkey\\?range=6h`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('public.accounts_pkey');
-  expect(await fact('Size').first().innerText()).toMatch(/^[1-9][\d.]* kB$/);
+  expect(await fact('Size').first().innerText()).toMatch(/^[1-9][\d.]* KiB$/);
   await expect(fact('Primary key')).toHaveText('yes');
   await expectChartDrawn(page, 'index_size');
   await shot(page, 'index');

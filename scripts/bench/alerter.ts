@@ -6,6 +6,7 @@
 // 2. Latency from a sample landing in the datastore to the HTTP request at a local
 //    webhook sink, through the real loop (evaluation every second). Target: < 5 s.
 //   npx tsx scripts/bench/alerter.ts
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,18 +16,18 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createDb, createSecretBox, migrate } from '@pgvigil/db';
 import { createChannel, listRules, updateRule } from '@pgvigil/db/alerting';
-import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
+import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import {
   aggregate,
   BUILTIN_BY_KEY,
   CHANNEL_SECRET_CONTEXT,
   planCycle,
-  startLoop,
   syncCatalog,
   type PlanInput,
   type Series,
-} from '@pgvigil/alerter/engine';
+} from '@pgvigil/alerting';
 import { startEmbedded } from '@pgvigil/db/embedded';
+import { getProbe } from '@pgvigil/probes';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -175,7 +176,8 @@ async function benchLatency() {
     const [s] = await db.query<{ id: number }>(
       `INSERT INTO servers (name, host, username) VALUES ('pg1', '127.0.0.1', 'x') RETURNING id`,
     );
-    const box = createSecretBox(randomBytes(32));
+    const key = randomBytes(32);
+    const box = createSecretBox(key);
     const hook = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
     await createChannel(db, {
       name: 'sink',
@@ -183,25 +185,21 @@ async function benchLatency() {
       config: {},
       secretEnc: box.seal(JSON.stringify({ url: hook }), CHANNEL_SECRET_CONTEXT),
     });
-    const spec: MetricSpec = {
-      name: 'activity_extremes',
-      scope: 'instance',
-      intervalSeconds: 30,
-      retentionDays: 14,
-      changeTracked: false,
-      columns: [{ name: 'longest_query_seconds', type: 'double', unit: 'seconds' }],
-    };
+    const spec = getProbe('activity_extremes')!;
     await ensureMetricTable(db, spec, new Date());
-    const loop = startLoop(db, box, {
-      intervalSeconds: 1,
-      trendIntervalSeconds: 3600,
-      deliveryEveryMs: 250,
-      leaseSeconds: 30,
-      deliveryBatch: 50,
-      reminderSeconds: 0,
-      baseUrl: 'http://localhost:3000',
-      smtpUrl: undefined,
-      log: () => undefined,
+    // the real alerter process, as `npm start` runs it, evaluating every second
+    const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-alerter-'));
+    const alerter = spawn(process.execPath, ['--import', 'tsx', 'apps/alerter/src/main.ts'], {
+      cwd: path.join(import.meta.dirname, '..', '..'),
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: url,
+        PGVIGIL_HOME: home,
+        PGVIGIL_SECRET_KEY: key.toString('base64'),
+        ALERTER_INTERVAL_SECONDS: '1',
+        ALERTER_REMINDER_MINUTES: '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -222,7 +220,9 @@ async function benchLatency() {
       if (received.length === before) throw new Error('no message within 30 s');
       latencies.push(received[before]! - t0);
     }
-    await loop.stop();
+    alerter.kill('SIGTERM');
+    await new Promise((r) => alerter.once('exit', r));
+    await rm(home, { recursive: true, force: true });
     console.log(
       `alerter latency, sample written -> webhook request: median ${fmt(median(latencies))} ms, max ${fmt(Math.max(...latencies))} ms over ${latencies.length} transitions (evaluation every 1 s); target 5000 ms: ${Math.max(...latencies) < 5000 ? 'met' : 'MISSED'}`,
     );

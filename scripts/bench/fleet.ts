@@ -4,12 +4,27 @@
 // entries on one PostgreSQL (each with its own sessions), so the datastore and the
 // monitored server share this machine with the collector: the figures are upper bounds.
 //   npx tsx scripts/bench/fleet.ts
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createDb, createSecretBox, migrate } from '@pgvigil/db';
 import { createServer } from '@pgvigil/db/registry';
-import { Collector } from '@pgvigil/collector/collector';
 import { benchServer, fmt } from './lib';
+
+const TICKS_PER_SECOND = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in these
+
+/** CPU seconds and resident MB of a process of ours, from /proc. */
+async function processUsage(pid: number): Promise<{ cpuSeconds: number; rssMb: number }> {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // fields after the command: utime and stime are the 12th and 13th
+  const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuSeconds, rssMb: (rssKb * 1024) / 1e6 };
+}
 
 const SECONDS = Number(process.env.BENCH_FLEET_SECONDS ?? 300);
 const SERVERS = 10;
@@ -24,7 +39,9 @@ export async function benchFleet(): Promise<Record<string, number>> {
   admin.on('error', () => undefined);
   await admin.connect();
   const db = createDb({ url: server.url('postgres'), applicationName: 'pgvigil-bench', max: 4 });
-  const box = createSecretBox(randomBytes(32));
+  const key = randomBytes(32);
+  const box = createSecretBox(key);
+  const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-fleet-'));
   try {
     await admin.query('CREATE DATABASE store');
     for (let i = 1; i <= DATABASES - 1; i++) {
@@ -49,29 +66,47 @@ export async function benchFleet(): Promise<Record<string, number>> {
         sslmode: 'disable',
       });
     }
-    const collector = new Collector({ db: store, box, collectorId: 'bench' });
-    const cpu0 = process.cpuUsage();
+    // the real collector process, as `npm start` runs it
+    const collector = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/main.ts'], {
+      cwd: path.join(import.meta.dirname, '..', '..'),
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: server.url('store'),
+        PGVIGIL_HOME: home,
+        PGVIGIL_SECRET_KEY: key.toString('base64'),
+        PGVIGIL_COLLECTOR_ID: 'bench',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise((r) => collector.once('exit', r));
+    const pid = collector.pid!;
+    const start = await processUsage(pid);
     const t0 = performance.now();
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(
-      () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
-      1000,
-    );
-    await collector.start();
+    let peakRssMb = start.rssMb;
+    const sampler = setInterval(() => {
+      processUsage(pid)
+        .then((u) => (peakRssMb = Math.max(peakRssMb, u.rssMb)))
+        .catch(() => undefined);
+    }, 1000);
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
     clearInterval(sampler);
-    const info = collector.info();
-    await collector.stop();
-    const cpu = process.cpuUsage(cpu0);
+    const end = await processUsage(pid);
     const wall = (performance.now() - t0) / 1000;
-    const cpuPct = ((cpu.user + cpu.system) / 1e6 / wall) * 100;
+    // its heartbeat (every 10 s) carries the collector's own run statistics
+    const [beat] = await store.query<{ info: Record<string, unknown> }>(
+      `SELECT info FROM heartbeats WHERE component = 'collector' ORDER BY last_seen_at DESC LIMIT 1`,
+    );
+    const info = beat?.info ?? {};
+    collector.kill('SIGTERM');
+    await exited;
+    const cpuPct = ((end.cpuSeconds - start.cpuSeconds) / wall) * 100;
     const rows = await store.query<{ n: number }>(
       `SELECT sum(n_tup_ins)::bigint AS n FROM pg_stat_user_tables WHERE schemaname = 'metrics'`,
     );
     await store.close();
     const figures = {
       cpuPct,
-      peakRssMb: peakRss / 1e6,
+      peakRssMb,
       latenessP99Ms: Number(info.scheduleLatenessP99Ms),
       firstRunLatenessP99Ms: Number(info.firstRunLatenessP99Ms),
       probeRuns: Number(info.probeRuns),
@@ -91,6 +126,7 @@ export async function benchFleet(): Promise<Record<string, number>> {
     await db.close();
     await admin.end();
     await done();
+    await rm(home, { recursive: true, force: true });
   }
 }
 

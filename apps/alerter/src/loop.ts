@@ -1,8 +1,6 @@
+import { deliverDue } from '@pgvigil/alerting';
 import { leadership, type Db, type SecretBox } from '@pgvigil/db';
-import { syncBuiltinRules } from '@pgvigil/db/alerting';
 import { runCycle } from './cycle/run';
-import { deliverDue } from './notify/deliver';
-import { BUILTIN_RULES } from './rules';
 
 export interface LoopOptions {
   intervalSeconds: number;
@@ -24,36 +22,6 @@ export interface LoopStatus {
 
 /** The advisory lock's role name: one evaluating and delivering alerter per datastore. */
 export const LEADER_ROLE = 'alerter.leader';
-
-/** Writes the catalog into the rules table (new rules, new texts; tuning untouched). */
-export async function syncCatalog(db: Db): Promise<void> {
-  await syncBuiltinRules(
-    db,
-    BUILTIN_RULES.map((r) => ({
-      key: r.key,
-      name: r.name,
-      kind: r.kind,
-      probe: r.source.probe,
-      definition: {
-        category: r.category,
-        unit: r.unit,
-        operator: r.operator,
-        aggregation: r.aggregation,
-        windowSeconds: r.windowSeconds,
-        columns: r.source.columns,
-        objectKeys: r.source.objectKeys ?? [],
-        explanation: r.explanation,
-        runbook: r.runbook,
-        ...(r.forecast ? { forecast: r.forecast } : {}),
-      },
-      defaultSeverity: r.defaultSeverity ?? 'warning',
-      warning: r.warning,
-      critical: r.critical,
-      forSeconds: r.forSeconds,
-      enabled: r.enabledByDefault ?? true,
-    })),
-  );
-}
 
 /**
  * The only code that reads the clock: evaluates on a fixed interval and delivers

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { createDb, EnvError, loadSecretBox, startHeartbeat } from '@pgvigil/db';
 import { loadEnv } from './env';
-import { startLoop, syncCatalog } from './loop';
+import { syncCatalog } from '@pgvigil/alerting';
+import { startLoop } from './loop';
 
 async function main() {
   const env = loadEnv();

@@ -8,10 +8,9 @@ import {
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
-import { syncCatalog } from '../src/loop';
-import { deliverDue } from '../src/notify';
+import { deliverDue, syncCatalog } from '@pgvigil/alerting';
 import { addChannel, addServer, box, collect } from './fixtures';
-import { startHttpSink, startSmtpSink } from './sinks';
+import { startHttpSink, startSmtpSink } from '@pgvigil/alerting/testing';
 
 const major = testMajors()[testMajors().length - 1]!;
 const t0 = new Date('2026-03-10T12:00:00Z');

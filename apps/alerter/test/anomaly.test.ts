@@ -12,7 +12,7 @@ import {
 } from '@pgvigil/db/testing';
 import { getProbe } from '@pgvigil/probes';
 import { runCycle } from '../src/cycle/run';
-import { syncCatalog } from '../src/loop';
+import { syncCatalog } from '@pgvigil/alerting';
 import { addChannel, addServer, collect, query, until } from './fixtures';
 
 /**
@@ -321,7 +321,7 @@ describe(`anomaly rules fire and clear on PostgreSQL ${major}`, () => {
       const firing = await alert(tc.rule, seasoned);
       expect(firing?.state, JSON.stringify(firing?.details)).toBe('firing');
       expect(firing!.message).toMatch(
-        /outside its usual band: .+, expected .+ to .+ \(median .+, same hour of the day; [\d.]+ σ off\)/,
+        /outside its usual band: .+, expected .+ to .+ \(median .+, same hour of the day; [\d.]+[kMG]? σ off\)/,
       );
       expect(firing!.message).toMatch(tc.unit);
       const [queued] = await ds.db.query<{

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@pgvigil/db';
 import { createChannel, enqueueNotifications } from '@pgvigil/db/alerting';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { CHANNEL_SECRET_CONTEXT } from '../src/notify';
-import { startHttpSink } from './sinks';
+import { CHANNEL_SECRET_CONTEXT } from '@pgvigil/alerting';
+import { startHttpSink } from '@pgvigil/alerting/testing';
 import { until } from './fixtures';
 
 const major = testMajors()[0]!;

@@ -11,7 +11,7 @@ import {
 } from '@pgvigil/db/testing';
 import type { Major } from '@pgvigil/db/embedded';
 import { runCycle } from '../src/cycle/run';
-import { syncCatalog } from '../src/loop';
+import { syncCatalog } from '@pgvigil/alerting';
 import { addServer, collect } from './fixtures';
 
 /**

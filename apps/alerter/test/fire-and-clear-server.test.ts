@@ -13,7 +13,7 @@ import {
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
-import { syncCatalog } from '../src/loop';
+import { syncCatalog } from '@pgvigil/alerting';
 import { addServer, collect, collectUnreachable, query, until } from './fixtures';
 
 /**

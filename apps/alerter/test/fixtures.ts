@@ -10,7 +10,7 @@ import {
   loadProbeContext,
   runProbe,
 } from '@pgvigil/probes';
-import { CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '../src/notify';
+import { CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '@pgvigil/alerting';
 import type { ChannelType } from '@pgvigil/db';
 
 export const box = createSecretBox(randomBytes(32));

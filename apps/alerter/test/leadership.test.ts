@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createSecretBox, type Db } from '@pgvigil/db';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { startLoop, syncCatalog } from '../src/loop';
+import { syncCatalog } from '@pgvigil/alerting';
+import { startLoop } from '../src/loop';
 import { until } from './fixtures';
 
 const major = testMajors()[0]!;

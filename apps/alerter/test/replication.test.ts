@@ -10,7 +10,7 @@ import {
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
-import { syncCatalog } from '../src/loop';
+import { syncCatalog } from '@pgvigil/alerting';
 import { addServer, collect, query, until } from './fixtures';
 
 /** Replication rules against a real streaming standby (`startStandby`). */

@@ -1,4 +1,4 @@
-import { CHARTS, CHART_IDS, seriesLabel } from '@pgvigil/db/charts';
+import { CHARTS, CHART_IDS, seriesLabel } from '@pgvigil/schema/charts';
 import { describe, expect, it } from 'vitest';
 
 // Legends and tooltips show these words instead of pg_stat column names.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
-import { CHARTS, type ChartId } from '@pgvigil/db/charts';
+import { BUILTIN_BY_KEY } from '@pgvigil/alerting';
+import { CHARTS, type ChartId } from '@pgvigil/schema/charts';
 import { bandChartHref, bandChartOf, CHART_BANDS } from '@/components/charts/chart-bands';
 import {
   bandDrawn,

@@ -1,8 +1,8 @@
-import { CHARTS } from '@pgvigil/db/charts';
+import { CHARTS } from '@pgvigil/schema/charts';
 import { describe, expect, it } from 'vitest';
 import {
   displayRows,
-  formatValue,
+  formatChartValue,
   orderSeries,
   perLabel,
   ratePer,
@@ -18,7 +18,7 @@ describe('chart series as drawn', () => {
     expect(perLabel('cache hits (blocks/s)', 'h')).toBe('cache hits (blocks/h)');
     const rows = displayRows(CHARTS.checkpoints, [{ t: 0, num_timed: 0.02 }], ['num_timed'], 'min');
     expect(rows[0]!.num_timed).toBeCloseTo(1.2);
-    expect(formatValue('per_second', 1.2, 'min')).toBe('1.2/min');
+    expect(formatChartValue('per_second', 1.2, 'min')).toBe('1.2/min');
   });
 
   it('fills a state absent from a sample with 0 in a stacked split chart only', () => {
@@ -36,7 +36,7 @@ describe('chart series as drawn', () => {
       'toast_bytes',
       'index_bytes',
     ]);
-    expect(formatValue('ms', 0.03)).toBe('30 µs');
-    expect(formatValue('ms', 12)).toBe('12 ms');
+    expect(formatChartValue('ms', 0.03)).toBe('30 µs');
+    expect(formatChartValue('ms', 12)).toBe('12 ms');
   });
 });

@@ -48,7 +48,7 @@ export function startHeartbeat(
   const beat = () =>
     recordHeartbeat(db, { component, instanceId, startedAt, info: info() }).catch(() => undefined);
   void beat();
-  const timer = setInterval(beat, everyMs);
+  const timer = setInterval(() => void beat(), everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer), beat };
 }

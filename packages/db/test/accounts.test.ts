@@ -13,7 +13,7 @@ import {
   recordLoginAttempt,
   revokeApiToken,
   updateUser,
-  useApiToken,
+  redeemApiToken,
 } from '@pgvigil/db/accounts';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 
@@ -82,11 +82,11 @@ describe.each(testMajors())('accounts on PostgreSQL %i', (major) => {
       tokenHash: 'b'.repeat(64),
       expiresAt: later(3_600_000),
     });
-    expect((await useApiToken(ds.db, 'b'.repeat(64), at))?.user.role).toBe('editor');
-    expect(await useApiToken(ds.db, 'b'.repeat(64), later(3_600_000))).toBeNull();
+    expect((await redeemApiToken(ds.db, 'b'.repeat(64), at))?.user.role).toBe('editor');
+    expect(await redeemApiToken(ds.db, 'b'.repeat(64), later(3_600_000))).toBeNull();
     await expect(revokeApiToken(ds.db, other.id, t.id, at)).rejects.toThrow(/not found/);
     await revokeApiToken(ds.db, user.id, t.id, at);
-    expect(await useApiToken(ds.db, 'b'.repeat(64), later(1))).toBeNull();
+    expect(await redeemApiToken(ds.db, 'b'.repeat(64), later(1))).toBeNull();
   });
 
   it('counts failed logins per address and per account name', async () => {

@@ -3,7 +3,10 @@ import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { assertDatabaseSeen, assertQuerySeen } from '@pgvigil/db/dashboard';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { DATABASE_STATS, STATEMENT_DELTAS } from './specs';
+import { getProbe } from '@pgvigil/probes';
+
+const DATABASE_STATS = getProbe('database_stats')!;
+const STATEMENT_DELTAS = getProbe('statements')!;
 
 const t0 = new Date('2026-03-10T10:00:00Z');
 /** What decides between a page and a 404 for the database and query levels. */

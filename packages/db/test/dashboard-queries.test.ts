@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { getQueryHistory } from '@pgvigil/db/dashboard';
-import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
+import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { STATEMENT_DELTAS } from './specs';
+import { getProbe } from '@pgvigil/probes';
+
+const STATEMENT_DELTAS = getProbe('statements')!;
 
 const t0 = new Date('2026-03-10T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
-// The database_size columns that name a statement's dbid.
-const databaseSize: MetricSpec = {
-  name: 'database_size',
-  scope: 'instance',
-  intervalSeconds: 600,
-  retentionDays: 90,
-  changeTracked: false,
-  columns: [
-    { name: 'datname', type: 'text', key: true },
-    { name: 'datid', type: 'bigint', key: true },
-    { name: 'size_bytes', type: 'bigint' },
-  ],
-};
+const databaseSize = getProbe('database_size')!;
 
 // A queryid beyond 2^53: it must survive as text end to end.
 const BIG = '-7212318843211729999';

@@ -9,36 +9,23 @@ import {
   readChart,
   shapeChart,
 } from '@pgvigil/db/dashboard';
-import {
-  ensureMetricTable,
-  readSeries,
-  refreshRollup,
-  writeSamples,
-  type MetricSpec,
-} from '@pgvigil/db/metrics';
+import { ensureMetricTable, readSeries, refreshRollup, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { DATABASE_STATS } from './specs';
+import { getProbe } from '@pgvigil/probes';
+
+// As an older collector wrote it: the tuple counters came later, so the tuples
+// chart must say which columns are missing rather than draw zeros.
+const FULL_STATS = getProbe('database_stats')!;
+const TUPLE_COLUMNS = ['tup_fetched', 'tup_returned', 'tup_inserted', 'tup_updated', 'tup_deleted'];
+const DATABASE_STATS = {
+  ...FULL_STATS,
+  columns: FULL_STATS.columns.filter((c) => !TUPLE_COLUMNS.includes(c.name)),
+};
 
 const t0 = new Date('2026-03-10T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
-// The pg_stat_statements delta columns top queries read.
-const statements: MetricSpec = {
-  name: 'statements',
-  scope: 'instance',
-  intervalSeconds: 60,
-  retentionDays: 7,
-  changeTracked: false,
-  columns: [
-    { name: 'queryid', type: 'text', key: true },
-    { name: 'userid', type: 'bigint', key: true },
-    { name: 'dbid', type: 'bigint', key: true },
-    ...['calls', 'rows', 'shared_blks_hit', 'shared_blks_read', 'temp_blks_written'].map(
-      (name) => ({ name, type: 'bigint' as const }),
-    ),
-    { name: 'total_exec_time', type: 'double' },
-  ],
-};
+const statements = getProbe('statements')!;
 
 describe('chart shaping (pure)', () => {
   it('sizes buckets to the source step and at most 300 points', () => {
@@ -362,21 +349,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
         at: at(20),
       }),
     ).toEqual([]);
-    const tables: MetricSpec = {
-      name: 'tables',
-      scope: 'database',
-      intervalSeconds: 600,
-      retentionDays: 7,
-      changeTracked: false,
-      columns: [
-        { name: 'schemaname', type: 'text', key: true },
-        { name: 'relname', type: 'text', key: true },
-        { name: 'seq_scan', type: 'bigint', counter: true },
-        { name: 'n_dead_tup', type: 'bigint' },
-        { name: 'heap_bytes', type: 'bigint' },
-        { name: 'index_bytes', type: 'bigint' },
-      ],
-    };
+    const tables = getProbe('tables')!;
     await ensureMetricTable(ds.db, tables, t0);
     const row = (relname: string, seq: number, heap: number) => ({
       schemaname: 'public',

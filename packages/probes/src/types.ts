@@ -4,14 +4,14 @@
  * the datastore table `metrics.<name>`, the COPY into it and the charts derive from
  * it (through the MetricSpec it extends).
  */
-import type { MetricSpec } from '@pgvigil/db/metrics';
+import type { MetricSpec } from '@pgvigil/schema';
 export {
   COLUMN_TYPES,
   METRIC_SCOPES as PROBE_SCOPES,
   type ColumnType,
   type MetricColumn as ColumnDef,
   type MetricScope as ProbeScope,
-} from '@pgvigil/db/metrics';
+} from '@pgvigil/schema';
 
 export interface VersionedSql {
   /** lowest server_version_num this SQL works on, e.g. 170000 */

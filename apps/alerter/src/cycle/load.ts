@@ -10,15 +10,22 @@ import {
   latestSamples,
   probeIntervals,
   readRuleRows,
-  type LatestSample,
-  type RuleRow,
 } from '@pgvigil/db/alerting';
-import type { BlackoutWindow } from '../core';
-import { BUILTIN_BY_KEY, customRule } from '../rules';
-import { newestSamples } from './absence';
 import { readRollupRows } from '@pgvigil/db/metrics';
-import { attachHistory, BASELINE_DAYS, groupSeries, lookbackSeconds, type Series } from './observe';
-import type { PlanInput, PlanRule, ScopedBlackout } from './plan';
+import {
+  attachHistory,
+  BASELINE_DAYS,
+  groupSeries,
+  lookbackSeconds,
+  newestSamples,
+  planRuleOf,
+  scopedBlackouts,
+  staleAfterSeconds,
+  stalenessRows,
+  type PlanInput,
+  type PlanRule,
+  type Series,
+} from '@pgvigil/alerting';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -26,71 +33,6 @@ export interface LoadOptions {
   /** evaluate forecast and anomaly rules (they read days of history) */
   includeTrends: boolean;
   log?: (message: string) => void;
-}
-
-function toPlanRule(row: RuleRow, log: (m: string) => void): PlanRule | null {
-  const tuning = {
-    enabled: row.enabled,
-    warning: row.warning_threshold,
-    critical: row.critical_threshold,
-    forSeconds: row.for_seconds,
-    params: row.params,
-  };
-  if (row.kind === 'custom') {
-    try {
-      const def = customRule({
-        ...row,
-        forSeconds: row.for_seconds,
-        warning: row.warning_threshold,
-        critical: row.critical_threshold,
-      });
-      return {
-        id: row.id,
-        def,
-        tuning,
-        overrides: [],
-        scope: def.custom.scope,
-        template: def.custom.message,
-      };
-    } catch {
-      log(`custom rule ${row.key} has an invalid definition; skipped`);
-      return null;
-    }
-  }
-  const def = BUILTIN_BY_KEY.get(row.key);
-  return def ? { id: row.id, def, tuning, overrides: [] } : null;
-}
-
-/** Per probe and server, how many of its intervals ago its newest sample is. */
-function staleness(
-  latest: readonly LatestSample[],
-  intervals: Map<string, { intervalSeconds: number }>,
-  at: Date,
-): Parameters<typeof groupSeries>[0] {
-  const newest = new Map<string, { probe: string; server: number; last: number }>();
-  for (const l of latest) {
-    // an empty result writes no sample: silence is not staleness for such probes
-    if (l.may_be_empty) continue;
-    const key = `${l.probe}\u0000${l.server_id}`;
-    const t = l.last.getTime();
-    if ((newest.get(key)?.last ?? -Infinity) < t)
-      newest.set(key, { probe: l.probe, server: l.server_id, last: t });
-  }
-  return [...newest.values()].flatMap((n) => {
-    const interval = intervals.get(n.probe)?.intervalSeconds;
-    if (!interval) return [];
-    return [
-      {
-        server_id: n.server,
-        database_name: null,
-        collected_at: at,
-        values: {
-          probe: n.probe,
-          intervals_behind: Math.floor((at.getTime() - n.last) / 1000 / interval),
-        },
-      },
-    ];
-  });
 }
 
 /** Everything one cycle needs, read from the datastore as of `at`. */
@@ -110,25 +52,15 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
   const deferred = new Set<number>();
   const rules: PlanRule[] = [];
   for (const row of ruleRows) {
-    const rule = toPlanRule(row, log);
-    if (!rule) continue;
+    const rule = planRuleOf(row, overrides);
+    if (!rule) {
+      if (row.kind === 'custom') log(`custom rule ${row.key} has an invalid definition; skipped`);
+      continue;
+    }
     if (!opts.includeTrends && (rule.def.kind === 'forecast' || rule.def.kind === 'anomaly')) {
       deferred.add(rule.id);
       continue;
     }
-    rule.overrides = overrides
-      .filter((o) => o.rule_id === row.id)
-      .map((o) => ({
-        id: o.id,
-        scope: o.scope_type,
-        scopeId: o.scope_id,
-        scopeValue: o.scope_value,
-        enabled: o.enabled,
-        warning: o.warning_threshold,
-        critical: o.critical_threshold,
-        forSeconds: o.for_seconds,
-        params: o.params,
-      }));
     rules.push(rule);
   }
 
@@ -151,7 +83,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
           },
         ];
     } else if (probe === '$staleness') {
-      rows = staleness(latest, intervals, at);
+      rows = stalenessRows(latest, intervals, at);
     } else if (serverIds.length) {
       const columns = [
         ...new Set(
@@ -200,26 +132,8 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     }
   }
 
-  // a change-tracked probe's newest row stays valid until the next change
-  const staleSeconds = new Map(
-    [...intervals].map(([p, i]) => [p, i.changeTracked ? Infinity : 3 * i.intervalSeconds + 30]),
-  );
+  const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
-  const scoped: ScopedBlackout[] = blackouts
-    .filter((b) => b.enabled)
-    .map((b) => ({
-      window: (b.cron
-        ? {
-            kind: 'recurring',
-            cron: b.cron,
-            durationMinutes: b.duration_minutes ?? 60,
-            timezone: b.timezone,
-          }
-        : { kind: 'once', startsAt: b.starts_at!, endsAt: b.ends_at! }) satisfies BlackoutWindow,
-      scope: b.scope_type,
-      scopeId: b.scope_id,
-      database: b.database_name,
-    }));
   return {
     at,
     rules,
@@ -231,7 +145,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
       ]),
     ),
     openAlerts,
-    blackouts: scoped,
+    blackouts: scopedBlackouts(blackouts),
     channels,
     staleSeconds,
     baseUrl: opts.baseUrl,

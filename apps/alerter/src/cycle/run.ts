@@ -1,7 +1,7 @@
 import type { Db } from '@pgvigil/db';
 import { enqueueNotifications, saveAlertChanges } from '@pgvigil/db/alerting';
 import { loadCycle, type LoadOptions } from './load';
-import { planCycle } from './plan';
+import { planCycle } from '@pgvigil/alerting';
 
 export interface CycleResult {
   evaluated: number;

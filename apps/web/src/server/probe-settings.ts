@@ -1,6 +1,6 @@
 import { NotFoundError } from '@pgvigil/db';
 import type { Queryable } from '@pgvigil/db';
-import { PROBE_SETTING_SCOPES } from '@pgvigil/db/domain';
+import { PROBE_SETTING_SCOPES } from '@pgvigil/schema';
 import {
   listEffectiveProbeSettings,
   type EffectiveProbeSetting,

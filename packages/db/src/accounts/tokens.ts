@@ -61,7 +61,7 @@ export async function revokeApiToken(
 }
 
 /** The owner of a live token (not revoked, not expired at `at`, owner enabled), marking it used. */
-export async function useApiToken(
+export async function redeemApiToken(
   q: Queryable,
   tokenHash: string,
   at: Date,

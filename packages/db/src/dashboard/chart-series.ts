@@ -3,7 +3,7 @@ import { parseInput } from './parse';
 import type { Queryable } from '../client';
 import { NotFoundError, ValidationError } from '../errors';
 import { readSeries, type SeriesPoint, type SeriesResolution } from '../metrics';
-import { CHARTS, CHART_IDS, type ChartDef } from './charts';
+import { CHARTS, CHART_IDS, type ChartDef } from '@pgvigil/schema/charts';
 
 /** Most points a chart draws; finer data is averaged into wider buckets. */
 export const MAX_POINTS = 300;

@@ -5,7 +5,7 @@ export * from './list-active-alerts';
 export * from './list-clusters';
 export * from './get-server-overview';
 export * from './get-cluster-overview';
-export * from './charts';
+export * from '@pgvigil/schema/charts';
 export * from './chart-series';
 export * from './list-server-databases';
 export * from './list-top-queries';

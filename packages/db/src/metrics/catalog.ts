@@ -1,6 +1,11 @@
 import type { Queryable } from '../client';
 import { NotFoundError, ValidationError } from '../errors';
-import { isNumeric, type MetricColumn, type MetricScope, type MetricSpec } from './spec';
+import {
+  isNumeric,
+  type MetricColumn,
+  type MetricScope,
+  type MetricSpec,
+} from '@pgvigil/schema/metric-spec';
 
 export type CatalogEntry = Pick<
   MetricSpec,

@@ -10,7 +10,7 @@ import {
   validateSpec,
   type MetricColumn,
   type MetricSpec,
-} from './spec';
+} from '@pgvigil/schema/metric-spec';
 
 function columnDdl(c: Pick<MetricColumn, 'name' | 'type'>): string {
   return `${ident(c.name)} ${SQL_TYPES[c.type]}`;

@@ -1,5 +1,5 @@
 // Metric storage: typed tables per probe, COPY ingest, latest/series reads, rollups.
-export * from './spec';
+export * from '@pgvigil/schema/metric-spec';
 export { ensureMetricTable } from './ensure-metric-table';
 export { writeSamples, copyLines, copyValue, type Sample, type SampleBatch } from './write-samples';
 export { getMetricCatalog, listMetricCatalog, type CatalogEntry } from './catalog';

@@ -3,7 +3,7 @@ import type { Queryable } from '../client';
 import { ident } from '../client';
 import { getMetricCatalog, pickColumns } from './catalog';
 import { counterRate } from './rates';
-import { seriesKeys } from './spec';
+import { seriesKeys } from '@pgvigil/schema/metric-spec';
 
 const input = z.object({
   probe: z.string().min(1),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { readTableRows, type MetricTableRow } from './read-table-rows';
-import { ROLLUP_LEVELS, rollupTable } from './spec';
+import { ROLLUP_LEVELS, rollupTable } from '@pgvigil/schema/metric-spec';
 
 const input = z.object({
   probe: z.string().regex(/^[a-z_][a-z0-9_]{0,47}$/),

@@ -4,7 +4,13 @@ import { ident } from '../client';
 import { ValidationError } from '../errors';
 import { getMetricCatalog, pickColumns, type CatalogEntry } from './catalog';
 import { counterRateSql } from './rates';
-import { ROLLUP_SECONDS, rollupLevels, rollupTable, seriesKeys, type RollupLevel } from './spec';
+import {
+  ROLLUP_SECONDS,
+  rollupLevels,
+  rollupTable,
+  seriesKeys,
+  type RollupLevel,
+} from '@pgvigil/schema/metric-spec';
 
 export const SERIES_RESOLUTIONS = ['auto', 'raw', '5m', '1h'] as const;
 export type SeriesResolution = (typeof SERIES_RESOLUTIONS)[number];

@@ -1,6 +1,6 @@
 import type { Queryable } from '../client';
 import { ident } from '../client';
-import { tableColumns, type MetricSpec } from './spec';
+import { tableColumns, type MetricSpec } from '@pgvigil/schema/metric-spec';
 
 export interface LastSnapshot {
   collectedAt: Date;

@@ -9,7 +9,7 @@ import {
   seriesKeys,
   type MetricSpec,
   type RollupLevel,
-} from './spec';
+} from '@pgvigil/schema/metric-spec';
 
 /**
  * The buckets to (re)compute at `at`: the last `buckets` complete ones. Recomputing a

@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../client';
 import { ident } from '../client';
 import { mapPgError } from '../errors';
-import { tableColumns, type MetricSpec } from './spec';
+import { tableColumns, type MetricSpec } from '@pgvigil/schema/metric-spec';
 
 /** One probe run's rows for one server (and database, for database-scope probes). */
 export interface Sample {

@@ -1,4 +1,4 @@
-import { SSL_MODES, type SslMode } from '@pgvigil/db/domain';
+import { SSL_MODES, type SslMode } from '@pgvigil/schema';
 import type { ConnectionSettingsInput } from './settings';
 
 /** A pasted connection string that cannot be used; `field` names the offending part. */

@@ -1,4 +1,4 @@
-import { SSL_MODES } from '@pgvigil/db/domain';
+import { SSL_MODES } from '@pgvigil/schema';
 import { z } from 'zod';
 
 const pem = (label: string) =>

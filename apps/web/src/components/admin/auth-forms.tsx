@@ -42,7 +42,7 @@ function CredentialsForm({
     <div className={`${styles.panel} ${styles.narrow}`}>
       <h1>{title}</h1>
       <p className={styles.hint}>{intro}</p>
-      <form className={styles.form} onSubmit={submit}>
+      <form className={styles.form} onSubmit={(e) => void submit(e)}>
         <Field label="User name" error={error?.fields?.username}>
           <input
             name="username"
@@ -107,11 +107,13 @@ export function LogoutButton() {
     <button
       className={styles.secondary}
       type="button"
-      onClick={async () => {
-        await api('POST', '/auth/logout');
-        router.replace('/login');
-        router.refresh();
-      }}
+      onClick={() =>
+        void (async () => {
+          await api('POST', '/auth/logout');
+          router.replace('/login');
+          router.refresh();
+        })()
+      }
     >
       Sign out
     </button>

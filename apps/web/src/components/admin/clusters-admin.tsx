@@ -1,6 +1,6 @@
 'use client';
 
-import { ENVIRONMENTS } from '@pgvigil/db/domain';
+import { ENVIRONMENTS } from '@pgvigil/schema';
 import type { Cluster } from '@pgvigil/db/registry';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';

@@ -65,7 +65,7 @@ export function FormPanel({
 }: {
   label: string;
   title?: string;
-  onSubmit: (event: FormEvent) => void;
+  onSubmit: (event: FormEvent) => void | Promise<void>;
   error: ApiError | null;
   submitLabel: string;
   children: ReactNode;
@@ -75,7 +75,11 @@ export function FormPanel({
   bannerUnlessFields?: boolean;
 }) {
   return (
-    <form className={`${styles.panel} ${styles.form}`} onSubmit={onSubmit} aria-label={label}>
+    <form
+      className={`${styles.panel} ${styles.form}`}
+      onSubmit={(e) => void onSubmit(e)}
+      aria-label={label}
+    >
       {title ? <h2>{title}</h2> : null}
       <div className={styles.grid2}>{children}</div>
       <ApiErrorBanner error={error} unlessFields={bannerUnlessFields} />

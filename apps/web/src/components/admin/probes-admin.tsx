@@ -1,6 +1,6 @@
 'use client';
 
-import type { ProbeSettingScope } from '@pgvigil/db/domain';
+import type { ProbeSettingScope } from '@pgvigil/schema';
 import type { EffectiveProbeSetting } from '@pgvigil/db/metrics';
 import { useRouter } from 'next/navigation';
 import styles from './admin.module.css';

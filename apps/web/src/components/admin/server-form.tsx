@@ -1,6 +1,6 @@
 'use client';
 
-import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/db/domain';
+import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/schema';
 import type { Cluster, Server } from '@pgvigil/db/registry';
 import type { TestConnectionResult } from '@pgvigil/probes';
 import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
@@ -158,7 +158,7 @@ export function ServerForm({
   return (
     <form
       className={`${styles.panel} ${styles.form}`}
-      onSubmit={save}
+      onSubmit={(e) => void save(e)}
       aria-label={server ? `Edit ${server.name}` : 'Add a server'}
     >
       <h2>{server ? `Edit ${server.name}` : 'Add a server'}</h2>
@@ -235,7 +235,7 @@ export function ServerForm({
         <button
           type="button"
           className={styles.secondary}
-          onClick={runTest}
+          onClick={() => void runTest()}
           disabled={busy !== null}
         >
           {busy === 'test' ? 'Testing…' : 'Test connection'}

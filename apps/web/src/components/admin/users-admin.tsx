@@ -1,6 +1,6 @@
 'use client';
 
-import { ROLES } from '@pgvigil/db/domain';
+import { ROLES } from '@pgvigil/schema';
 import type { User } from '@pgvigil/db/accounts';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
@@ -75,7 +75,7 @@ export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
                 label={`Role of ${u.username}`}
                 options={ROLES}
                 value={u.role}
-                onChange={(role) => patch(u, { role })}
+                onChange={(role) => void patch(u, { role })}
               />
             </td>
             <td>{u.disabled ? 'disabled' : 'active'}</td>

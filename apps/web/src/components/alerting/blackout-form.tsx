@@ -44,7 +44,7 @@ export function BlackoutForm() {
     router.refresh();
   }
   return (
-    <form className="panel section" onSubmit={submit} aria-label="New blackout">
+    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label="New blackout">
       <h2>New blackout</h2>
       <div className="grid form-grid">
         <Field label="Name" error={error?.fields?.name}>
@@ -113,12 +113,14 @@ export function DeleteButton({ path, label }: { path: string; label: string }) {
     <button
       className="btn btn-ghost"
       type="button"
-      onClick={async () => {
-        if (!window.confirm(`Delete ${label}?`)) return;
-        const result = await api('DELETE', path);
-        if (result.ok) router.refresh();
-        else window.alert(result.error.message);
-      }}
+      onClick={() =>
+        void (async () => {
+          if (!window.confirm(`Delete ${label}?`)) return;
+          const result = await api('DELETE', path);
+          if (result.ok) router.refresh();
+          else window.alert(result.error.message);
+        })()
+      }
     >
       Delete
     </button>

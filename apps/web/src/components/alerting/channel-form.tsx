@@ -1,11 +1,10 @@
 'use client';
 
+import { CHANNEL_TYPES } from '@pgvigil/schema';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
-
-const TYPES = ['slack', 'mattermost', 'webhook', 'email'] as const;
 
 /** { type, name, config }: config.url for the webhook kinds, config.to for email. */
 export function ChannelForm() {
@@ -50,12 +49,12 @@ export function ChannelForm() {
   }
   const fe = (k: string) => error?.fields?.[k] ?? error?.fields?.[`config.${k}`];
   return (
-    <form className="panel section" onSubmit={submit} aria-label="New channel">
+    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label="New channel">
       <h2>New channel</h2>
       <div className="grid form-grid">
         <Field label="Type">
           <select value={f.type} onChange={set('type')}>
-            {TYPES.map((t) => (
+            {CHANNEL_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
@@ -105,16 +104,18 @@ export function SendTestButton({ channelId }: { channelId: number }) {
       <button
         className="btn"
         type="button"
-        onClick={async () => {
-          setResult('sending…');
-          const r = await api<{ ok: boolean; error?: string }>(
-            'POST',
-            `/channels/${channelId}/test`,
-          );
-          setResult(
-            !r.ok ? r.error.message : r.data.ok ? 'delivered' : `failed: ${r.data.error ?? ''}`,
-          );
-        }}
+        onClick={() =>
+          void (async () => {
+            setResult('sending…');
+            const r = await api<{ ok: boolean; error?: string }>(
+              'POST',
+              `/channels/${channelId}/test`,
+            );
+            setResult(
+              !r.ok ? r.error.message : r.data.ok ? 'delivered' : `failed: ${r.data.error ?? ''}`,
+            );
+          })()
+        }
       >
         Send test
       </button>

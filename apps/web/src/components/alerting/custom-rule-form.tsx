@@ -1,13 +1,11 @@
 'use client';
 
+import { AGGREGATIONS, OPERATORS } from '@pgvigil/schema';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
 import { RulePreview, type PreviewResponse } from './rule-preview';
-
-const AGGREGATIONS = ['latest', 'avg', 'max', 'min', 'rate', 'delta'];
-const OPERATORS = ['>', '>=', '<', '<='];
 
 /** A rule on any probe column: aggregation over a window, operator, thresholds, `for`. */
 export function CustomRuleForm() {
@@ -62,7 +60,7 @@ export function CustomRuleForm() {
   }
   const fe = (k: string) => error?.fields?.[k] ?? error?.fields?.[`definition.${k}`];
   return (
-    <form className="panel section" onSubmit={submit} aria-label="New custom rule">
+    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label="New custom rule">
       <h2>New custom rule</h2>
       <div className="grid form-grid">
         <Field label="Key" error={fe('key')}>
@@ -111,7 +109,7 @@ export function CustomRuleForm() {
       <button className="btn btn-primary" type="submit">
         Create rule
       </button>{' '}
-      <button className="btn" type="button" onClick={runPreview}>
+      <button className="btn" type="button" onClick={() => void runPreview()}>
         Preview last 24 h
       </button>
       {preview ? <RulePreview result={preview} /> : null}

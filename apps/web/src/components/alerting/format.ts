@@ -1,5 +1,5 @@
 /** Shared display helpers for the alerting pages (server and client). */
-import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { fmt, formatSeconds, formatValue, RULE_UNITS, type RuleUnit } from '@pgvigil/schema';
 
 export function ago(from: Date | string | null, now: Date): string {
   if (!from) return '—';
@@ -11,10 +11,7 @@ export function ago(from: Date | string | null, now: Date): string {
 }
 
 export function num(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  if (Math.abs(v) >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(1)} GiB`;
-  if (Math.abs(v) >= 1024 ** 2 * 10) return `${(v / 1024 ** 2).toFixed(0)} MiB`;
-  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  return v === null || v === undefined ? '—' : fmt(v);
 }
 
 export const SEVERITY_BADGE: Record<string, string> = {
@@ -32,39 +29,15 @@ export const STATE_BADGE: Record<string, string> = {
   ok: 'badge badge-ok',
 };
 
-/** A duration in words: 90 -> "1.5 min", 3600 -> "1 h". */
+/** A rule's `for` in words: 0 -> "at once", 90 -> "1.5 min". */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
-  if (seconds === 0) return 'at once';
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${+(seconds / 60).toFixed(1)} min`;
-  if (seconds < 172_800) return `${+(seconds / 3600).toFixed(1)} h`;
-  return `${+(seconds / 86_400).toFixed(1)} d`;
+  return seconds === 0 ? 'at once' : formatSeconds(seconds);
 }
 
-/** A rule's threshold in its catalog unit, as a reader (not an input) shows it. */
+const isRuleUnit = (u: string): u is RuleUnit => (RULE_UNITS as readonly string[]).includes(u);
+
+/** A rule's value or threshold with its unit, as the notifications print it. */
 export function withUnit(v: number | null | undefined, unit: string): string {
-  if (v === null || v === undefined) return '—';
-  switch (unit) {
-    case 'bytes':
-      return formatBytes(v);
-    case 'seconds':
-      return duration(v);
-    case 'percent':
-      return `${+v.toFixed(2)}%`;
-    case 'bytes_per_second':
-      return `${formatBytes(v)}/s`;
-    case 'per_second':
-      return `${formatNumber(v)}/s`;
-    case 'days':
-      return `${+v.toFixed(1)} d`;
-    case 'ms':
-      return Math.abs(v) < 1000 ? `${formatNumber(v)} ms` : duration(+(v / 1000).toFixed(1));
-    case 'ms_per_second':
-      return `${formatNumber(v)} ms/s`;
-    case 'sigma':
-      return `${formatNumber(v)} σ`;
-    default: // count, ratio, bool: the number itself
-      return formatNumber(v);
-  }
+  return isRuleUnit(unit) ? formatValue(v, unit) : num(v);
 }

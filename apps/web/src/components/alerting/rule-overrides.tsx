@@ -1,13 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ENVIRONMENTS, OVERRIDE_SCOPES, TUNABLES } from '@pgvigil/schema';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox } from '@/components/admin/field';
-
-// the closed sets of @pgvigil/db, which a client component must not import (pg)
-const SCOPES = ['environment', 'cluster', 'server', 'database'] as const;
-const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
-const TUNABLES = ['enabled', 'warning', 'critical', 'forSeconds'] as const;
 
 /** A rule parameter as the rules page shows it (value: the global one, null = default). */
 export interface ParamView {
@@ -26,7 +23,7 @@ export interface OverrideTarget {
 }
 interface OverrideRow {
   id: number;
-  scope_type: (typeof SCOPES)[number];
+  scope_type: (typeof OVERRIDE_SCOPES)[number];
   scope_id: number | null;
   scope_value: string | null;
   enabled: boolean | null;
@@ -63,10 +60,9 @@ export function RuleOverrides(props: {
       servers.filter((s) => s.clusterId !== null).map((s) => [s.clusterId!, s.clusterName]),
     ),
   ];
-  const [rows, setRows] = useState<OverrideRow[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [f, setF] = useState({
-    scope: 'server' as (typeof SCOPES)[number],
+    scope: 'server' as (typeof OVERRIDE_SCOPES)[number],
     target: '',
     database: '',
     enabled: '',
@@ -80,14 +76,19 @@ export function RuleOverrides(props: {
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
     setF({ ...f, [k]: e.target.value });
 
-  const load = useCallback(async () => {
-    const r = await api<{ overrides: OverrideRow[] }>('GET', `/rules/${ruleId}/overrides`);
-    if (r.ok) setRows(r.data.overrides);
-    else setError(r.error);
-  }, [ruleId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const queryKey = ['rule-overrides', ruleId];
+  const overrides = useQuery({
+    queryKey,
+    queryFn: async () => {
+      const r = await api<{ overrides: OverrideRow[] }>('GET', `/rules/${ruleId}/overrides`);
+      if (!r.ok) throw r.error;
+      return r.data.overrides;
+    },
+  });
+  const rows = overrides.data ?? [];
+  const shownError = error ?? (overrides.error as ApiError | null);
+  const load = () => queryClient.invalidateQueries({ queryKey });
 
   const where = (o: OverrideRow) => {
     if (o.scope_type === 'environment') return o.scope_value;
@@ -180,13 +181,13 @@ export function RuleOverrides(props: {
         <p className="muted">No overrides: the global values apply everywhere.</p>
       )}
       {canEdit ? (
-        <form onSubmit={save} aria-label="Add override" className="inline-form">
+        <form onSubmit={(e) => void save(e)} aria-label="Add override" className="inline-form">
           <select
             aria-label="level"
             value={f.scope}
             onChange={(e) => setF({ ...f, scope: e.target.value as typeof f.scope, target: '' })}
           >
-            {SCOPES.map((s) => (
+            {OVERRIDE_SCOPES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
@@ -256,7 +257,7 @@ export function RuleOverrides(props: {
           </button>
         </form>
       ) : null}
-      <form onSubmit={resolve} aria-label="Effective values" className="inline-form">
+      <form onSubmit={(e) => void resolve(e)} aria-label="Effective values" className="inline-form">
         <span>Effective on</span>
         <select
           aria-label="effective server"
@@ -301,7 +302,7 @@ export function RuleOverrides(props: {
           </tbody>
         </table>
       ) : null}
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+      {shownError ? <ErrorBox message={shownError.message} hint={shownError.hint} /> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { ChartUnit } from '@pgvigil/db/charts';
+import type { ChartUnit } from '@pgvigil/schema/charts';
 import { useQuery } from '@tanstack/react-query';
 import { CHART_BANDS } from './chart-bands';
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { seriesLabel, type ChartDef } from '@pgvigil/db/charts';
+import { seriesLabel, type ChartDef } from '@pgvigil/schema/charts';
 import type { ChartData } from '@pgvigil/db/dashboard';
 import { useQuery } from '@tanstack/react-query';
 import {
@@ -19,7 +19,7 @@ import { CHART_BANDS } from './chart-bands';
 import { bandDrawn, EXPECTED, useExpectedBand, withBand } from './expected-band';
 import {
   displayRows,
-  formatValue,
+  formatChartValue,
   maxValue,
   orderSeries,
   PER_FACTOR,
@@ -171,7 +171,8 @@ export function MetricChart({
     const shaded = band && fits && bandDrawn(band) ? band : null;
     warming = Boolean(band && fits && !shaded);
     const drawn = shaded ? withBand(rows, shaded, PER_FACTOR[per]) : rows;
-    const format = (v: unknown) => formatValue(d.chart.unit, typeof v === 'number' ? v : null, per);
+    const format = (v: unknown) =>
+      formatChartValue(d.chart.unit, typeof v === 'number' ? v : null, per);
     const spanDays = (Date.parse(window.to) - Date.parse(window.from)) / 86400_000;
     const tick = spanDays > 2 ? DAY_TICK.format : TIME_TICK.format;
     body = (
@@ -188,7 +189,7 @@ export function MetricChart({
             fontSize={11}
           />
           <YAxis
-            tickFormatter={(v: number) => formatValue(d.chart.unit, v, per)}
+            tickFormatter={(v: number) => formatChartValue(d.chart.unit, v, per)}
             allowDecimals={d.chart.unit !== 'count'}
             stroke="var(--muted)"
             fontSize={11}

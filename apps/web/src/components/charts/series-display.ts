@@ -1,5 +1,5 @@
-import type { ChartDef, ChartUnit } from '@pgvigil/db/charts';
-import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import type { ChartDef, ChartUnit } from '@pgvigil/schema/charts';
+import { fmt, formatValue } from '@pgvigil/schema';
 
 /** What a rate is counted per on the axis: seconds unless that only shows zeros. */
 export type RatePer = 's' | 'min' | 'h';
@@ -20,18 +20,14 @@ export function perLabel(label: string, per: RatePer): string {
   return per === 's' ? label : label.replace(/\/s(\)?)$/, `/${per}$1`);
 }
 
-export function formatValue(unit: ChartUnit, v: number | null | undefined, per: RatePer = 's') {
-  if (unit === 'bytes') return formatBytes(v);
-  if (unit === 'bytes_per_second') return `${formatBytes(v)}/s`;
-  if (unit === 'per_second') return `${formatNumber(v)}/${per}`;
-  if (unit === 'percent') return `${formatNumber(v)}%`;
-  if (unit === 'ms') {
-    // sub-millisecond statements are common: 0.03 ms reads better as 30 µs
-    return v != null && v !== 0 && Math.abs(v) < 1
-      ? `${formatNumber(v * 1000)} µs`
-      : `${formatNumber(v)} ms`;
-  }
-  return formatNumber(v);
+/** A chart value with its unit, through the one formatter; rates per the axis' unit. */
+export function formatChartValue(
+  unit: ChartUnit,
+  v: number | null | undefined,
+  per: RatePer = 's',
+) {
+  if (unit === 'per_second') return v == null ? '—' : `${fmt(v)}/${per}`;
+  return formatValue(v, unit);
 }
 
 /** Series in the chart's column order (split charts: by name), not alphabetical. */

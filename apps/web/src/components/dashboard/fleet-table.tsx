@@ -1,5 +1,6 @@
 'use client';
 
+import { ENVIRONMENTS, formatValue } from '@pgvigil/schema';
 import type { FleetPage, FleetServer } from '@pgvigil/db/dashboard';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -8,7 +9,6 @@ import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states'
 import { formatNumber } from './format';
 import { StatusBadge } from './health-badge';
 
-const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
 type Sort = 'name' | 'cluster' | 'environment' | 'alerts' | 'severity';
 const COLUMNS: Array<{ sort: Sort; label: string }> = [
   { sort: 'severity', label: 'Health' },
@@ -161,12 +161,8 @@ export function FleetTable({ windowQuery }: { windowQuery: string }) {
                   <td>{s.environment}</td>
                   <td className="num">{s.activeAlerts}</td>
                   <td className="num">{formatNumber(s.tps)}</td>
-                  <td className="num">
-                    {s.connectionsUsedPct == null ? '—' : `${s.connectionsUsedPct.toFixed(0)}%`}
-                  </td>
-                  <td className="num">
-                    {s.cacheHitPct == null ? '—' : `${s.cacheHitPct.toFixed(1)}%`}
-                  </td>
+                  <td className="num">{formatValue(s.connectionsUsedPct, 'percent')}</td>
+                  <td className="num">{formatValue(s.cacheHitPct, 'percent')}</td>
                   <td className="muted">
                     {s.host}:{s.port}
                   </td>

@@ -1,3 +1,4 @@
+import { formatValue } from '@pgvigil/schema';
 import type { ChartData, ChartUnit, QueryHistory } from '@pgvigil/db/dashboard';
 import { MetricChart, type ChartWindow } from '@/components/charts/metric-chart';
 import { EmptyState } from '@/components/shell/states';
@@ -74,7 +75,7 @@ export function QueryTotals({ history }: { history: QueryHistory }) {
     ['Rows per call', formatNumber(t.rows / t.calls)],
     ['Shared blocks hit', formatNumber(t.sharedBlksHit)],
     ['Shared blocks read', formatNumber(t.sharedBlksRead)],
-    ['Cache hit', blocks ? `${((100 * t.sharedBlksHit) / blocks).toFixed(1)}%` : '—'],
+    ['Cache hit', blocks ? formatValue((100 * t.sharedBlksHit) / blocks, 'percent') : '—'],
     ['Temp blocks read', formatNumber(t.tempBlksRead)],
     ['Temp blocks written', formatNumber(t.tempBlksWritten)],
   ];

@@ -1,7 +1,7 @@
 import { OTHERS_QUERYID, TOP_QUERY_SORTS, type TopQueries } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { EmptyState } from '@/components/shell/states';
-import { formatValue } from '@/components/charts/series-display';
+import { formatChartValue } from '@/components/charts/series-display';
 import { formatNumber } from './format';
 
 const LABEL: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
@@ -27,7 +27,7 @@ export function TopQueriesTable({
   queryHref: (queryid: string) => string;
 }) {
   if (!data.available) return <EmptyState title="No top queries">{data.reason}</EmptyState>;
-  const ms = (v: number | null) => formatValue('ms', v);
+  const ms = (v: number | null) => formatChartValue('ms', v);
   return (
     <div className="table-wrap">
       <table className="data">

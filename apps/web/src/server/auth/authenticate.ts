@@ -1,5 +1,5 @@
 import type { Db } from '@pgvigil/db';
-import { findSession, touchSession, useApiToken, type User } from '@pgvigil/db/accounts';
+import { findSession, touchSession, redeemApiToken, type User } from '@pgvigil/db/accounts';
 import { TOKEN_PREFIX, digest } from './secrets';
 import { pruneIfDue } from './housekeeping';
 import { sessionExpiry, TOUCH_EVERY_MS } from './session-policy';
@@ -44,7 +44,7 @@ export async function authenticate(
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
   if (bearer) {
     if (!bearer.startsWith(TOKEN_PREFIX) || bearer.length > 200) return null;
-    const found = await useApiToken(db, digest(bearer), at);
+    const found = await redeemApiToken(db, digest(bearer), at);
     if (!found) return null;
     await pruneIfDue(db, at);
     return { user: found.user, via: 'token', tokenId: found.tokenId };

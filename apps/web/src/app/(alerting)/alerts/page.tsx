@@ -1,6 +1,6 @@
 import { SEVERITIES, type AlertState, type Severity } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
-import { withAlertUnits } from '@/server/alert-units';
+import { withAlertUnits } from '@pgvigil/alerting';
 import { AlertsTable } from '@/components/alerting/alerts-table';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';

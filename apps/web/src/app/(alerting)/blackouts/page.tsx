@@ -1,5 +1,5 @@
-import { upcomingWindows, type BlackoutWindow } from '@pgvigil/alerter/web';
-import { listBlackouts, type BlackoutRow } from '@pgvigil/db/alerting';
+import { blackoutWindow, upcomingWindows } from '@pgvigil/alerting';
+import { listBlackouts } from '@pgvigil/db/alerting';
 import { BlackoutForm, DeleteButton } from '@/components/alerting/blackout-form';
 import { EmptyState } from '@/components/shell/states';
 import { hasRole, requirePageUser } from '@/server/auth';
@@ -8,15 +8,6 @@ import { db } from '@/server/db';
 export const metadata = { title: 'Blackouts' };
 export const dynamic = 'force-dynamic';
 
-const windowOf = (b: BlackoutRow): BlackoutWindow =>
-  b.cron
-    ? {
-        kind: 'recurring',
-        cron: b.cron,
-        durationMinutes: b.duration_minutes ?? 60,
-        timezone: b.timezone,
-      }
-    : { kind: 'once', startsAt: b.starts_at!, endsAt: b.ends_at! };
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 export default async function BlackoutsPage() {
@@ -28,7 +19,7 @@ export default async function BlackoutsPage() {
   const calendar = blackouts
     .filter((b) => b.enabled)
     .flatMap((b) =>
-      upcomingWindows(windowOf(b), now, until, 20).map((w) => ({
+      upcomingWindows(blackoutWindow(b), now, until, 20).map((w) => ({
         ...w,
         name: b.name,
         scope: b.scope_type,

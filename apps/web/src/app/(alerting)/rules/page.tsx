@@ -1,4 +1,4 @@
-import { BUILTIN_BY_KEY } from '@pgvigil/alerter/web';
+import { BUILTIN_BY_KEY } from '@pgvigil/alerting';
 import { listAlertTargets, listOverrides, listRules } from '@pgvigil/db/alerting';
 import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
 import { RuleRow, type RuleView } from '@/components/alerting/rule-row';

@@ -86,8 +86,8 @@ export default async function ClusterPage({
           <TopologyGraph topology={topology} hrefFor={(id) => `/servers/${id}${suffix}`} />
           <p className="topology-legend">
             <span>
-              Links coloured by replay lag: <span style={{ color: 'var(--ok)' }}>under 16 MB</span>,{' '}
-              <span style={{ color: 'var(--warn)' }}>under 1 GB</span>,{' '}
+              Links coloured by replay lag: <span style={{ color: 'var(--ok)' }}>under 16 MiB</span>
+              , <span style={{ color: 'var(--warn)' }}>under 1 GB</span>,{' '}
               <span style={{ color: 'var(--crit)' }}>1 GB or more</span>,{' '}
               <span style={{ color: 'var(--off)' }}>unknown</span>; dashed = logical.
             </span>

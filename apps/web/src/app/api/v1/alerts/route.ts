@@ -1,6 +1,6 @@
 import { ALERT_STATES, SEVERITIES } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
-import { withAlertUnits } from '@/server/alert-units';
+import { withAlertUnits } from '@pgvigil/alerting';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { withAuth } from '@/server/auth';

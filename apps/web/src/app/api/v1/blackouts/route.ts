@@ -1,11 +1,6 @@
-import { checkRecurring, upcomingWindows, type BlackoutWindow } from '@pgvigil/alerter/web';
+import { blackoutWindow, checkRecurring, upcomingWindows } from '@pgvigil/alerting';
 import { ValidationError } from '@pgvigil/db';
-import {
-  blackoutInput,
-  createBlackout,
-  listBlackouts,
-  type BlackoutRow,
-} from '@pgvigil/db/alerting';
+import { blackoutInput, createBlackout, listBlackouts } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
@@ -13,22 +8,12 @@ import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-const windowOf = (b: BlackoutRow): BlackoutWindow =>
-  b.cron
-    ? {
-        kind: 'recurring',
-        cron: b.cron,
-        durationMinutes: b.duration_minutes ?? 60,
-        timezone: b.timezone,
-      }
-    : { kind: 'once', startsAt: b.starts_at!, endsAt: b.ends_at! };
-
 /** Blackouts with their windows in the next 14 days (the calendar), current one included. */
 export const GET = withAuth('viewer', async ({ at }) => {
   const until = new Date(at.getTime() + 14 * 86_400_000);
   const blackouts = (await listBlackouts(db())).map((b) => ({
     ...b,
-    upcoming: b.enabled ? upcomingWindows(windowOf(b), at, until, 30) : [],
+    upcoming: b.enabled ? upcomingWindows(blackoutWindow(b), at, until, 30) : [],
   }));
   return NextResponse.json({ blackouts });
 });

@@ -1,4 +1,4 @@
-import { CHANNEL_CONFIGS, CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '@pgvigil/alerter/web';
+import { CHANNEL_CONFIGS, CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '@pgvigil/alerting';
 import { CHANNEL_TYPES, ENVIRONMENTS, SEVERITIES } from '@pgvigil/db';
 import { createChannel, listChannels, listOutbox } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';

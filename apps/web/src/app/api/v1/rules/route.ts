@@ -1,4 +1,4 @@
-import { customDefinition } from '@pgvigil/alerter/web';
+import { customDefinition } from '@pgvigil/alerting';
 import { SEVERITIES } from '@pgvigil/db';
 import { createCustomRule, listRules } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';

@@ -1,3 +1,4 @@
+import { formatValue } from '@pgvigil/schema';
 import {
   CHARTS,
   TOP_QUERY_SORTS,
@@ -154,9 +155,7 @@ export default async function ServerPage({
                     </td>
                     <td className="num">{formatNumber(d.commitsPerSecond)}</td>
                     <td className="num">{formatNumber(d.rollbacksPerSecond)}</td>
-                    <td className="num">
-                      {d.cacheHitPercent == null ? '—' : `${d.cacheHitPercent.toFixed(1)}%`}
-                    </td>
+                    <td className="num">{formatValue(d.cacheHitPercent, 'percent')}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,6 +1,6 @@
 import { getAlert } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
-import { withAlertUnits } from '@/server/alert-units';
+import { withAlertUnits } from '@pgvigil/alerting';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { idParam } from '@/server/validate';

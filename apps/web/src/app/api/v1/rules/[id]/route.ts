@@ -1,4 +1,4 @@
-import { BUILTIN_BY_KEY, paramProblems } from '@pgvigil/alerter/web';
+import { BUILTIN_BY_KEY, paramProblems } from '@pgvigil/alerting';
 import { ValidationError } from '@pgvigil/db';
 import { getRule, updateRule } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';

@@ -1,4 +1,4 @@
-import { openChannel, sendTestMessage } from '@pgvigil/alerter/web';
+import { openChannel, sendTestMessage } from '@pgvigil/alerting';
 import { getChannelWithSecret } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
 import { withAuth } from '@/server/auth';

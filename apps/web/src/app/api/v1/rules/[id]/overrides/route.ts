@@ -1,4 +1,10 @@
-import { BUILTIN_BY_KEY, paramProblems, paramValues, resolveOverrides } from '@pgvigil/alerter/web';
+import {
+  BUILTIN_BY_KEY,
+  overrideOf,
+  paramProblems,
+  resolveOverrides,
+  ruleTuning,
+} from '@pgvigil/alerting';
 import { OVERRIDE_SCOPES, ValidationError } from '@pgvigil/db';
 import { getRule, listAlertTargets, listOverrides, setOverride } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
@@ -21,26 +27,9 @@ export const GET = withAuth<{ id: string }>('viewer', async ({ request, params }
   if (!serverId) return NextResponse.json({ overrides });
   const server = (await listAlertTargets(db())).find((t) => String(t.id) === serverId);
   if (!server) throw new ValidationError('Unknown server', { server: 'no such enabled server' });
-  const def = BUILTIN_BY_KEY.get(rule.key);
   const effective = resolveOverrides(
-    {
-      enabled: rule.enabled,
-      warning: rule.warning_threshold,
-      critical: rule.critical_threshold,
-      forSeconds: rule.for_seconds,
-      params: def ? paramValues(def, rule.params) : {},
-    },
-    overrides.map((o) => ({
-      id: o.id,
-      scope: o.scope_type,
-      scopeId: o.scope_id,
-      scopeValue: o.scope_value,
-      enabled: o.enabled,
-      warning: o.warning_threshold,
-      critical: o.critical_threshold,
-      forSeconds: o.for_seconds,
-      params: o.params,
-    })),
+    ruleTuning(rule, BUILTIN_BY_KEY.get(rule.key)),
+    overrides.map(overrideOf),
     {
       environment: server.environment,
       clusterId: server.cluster_id,

@@ -1,6 +1,0 @@
-export * from './payload';
-export * from './sender';
-export * from './channel-config';
-export * from './registry';
-export * from './deliver';
-export * from './units';

@@ -1,0 +1,307 @@
+import type { Environment } from '@pgvigil/schema';
+import type { AlertChange, AlertRow, ChannelRow } from '@pgvigil/db/alerting';
+import {
+  INITIAL_STATUS,
+  inBlackout,
+  isOpen,
+  resolveOverrides,
+  step,
+  tuningOf,
+  type AlertStatus,
+  type Observation,
+  type BlackoutWindow,
+  type Override,
+  type Tuning,
+} from '../core';
+import { inScope, renderTemplate, type RuleDefinition, type RuleScope } from '../rules';
+import { formatValue } from '@pgvigil/schema';
+import { alertMessage } from './message';
+import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
+import { objectGone, type Collection } from './absence';
+import { observe, type Series } from './observe';
+
+export interface PlanRule {
+  id: number;
+  def: RuleDefinition;
+  tuning: Tuning;
+  overrides: Override[];
+  scope?: RuleScope;
+  template?: string;
+}
+export interface PlanServer {
+  id: number;
+  name: string;
+  clusterId: number | null;
+  environment: Environment;
+}
+export interface ScopedBlackout {
+  window: BlackoutWindow;
+  scope: 'global' | 'cluster' | 'server' | 'database';
+  scopeId: number | null;
+  database: string | null;
+}
+export interface PlanInput {
+  at: Date;
+  rules: PlanRule[];
+  /** per rule key, the series read for it */
+  series: Map<string, Series[]>;
+  servers: Map<number, PlanServer>;
+  openAlerts: AlertRow[];
+  blackouts: ScopedBlackout[];
+  channels: ChannelRow[];
+  /** per probe: seconds after which its newest sample counts as missing */
+  staleSeconds: Map<string, number>;
+  baseUrl: string;
+  reminderSeconds: number;
+  /** rules not evaluated this cycle (slow trend rules): their open alerts stay as they are */
+  deferredRuleIds?: ReadonlySet<number>;
+  /** the collector beat recently: a vanished series of an `absentIsClear` rule has cleared */
+  collectorAlive?: boolean;
+  /** what was collected lately, to resolve an object that disappeared (absence.ts) */
+  collection?: Collection;
+}
+export interface Plan {
+  changes: AlertChange[];
+  notifications: PendingNotification[];
+  evaluated: number;
+}
+
+export const fingerprintOf = (
+  key: string,
+  s: { serverId: number | null; database: string | null; object: string | null },
+) => [key, s.serverId ?? '', s.database ?? '', s.object ?? ''].join('|');
+
+function statusOf(a: AlertRow | undefined): AlertStatus {
+  if (!a) return INITIAL_STATUS;
+  return {
+    state: a.state,
+    severity: a.severity,
+    since: a.started_at,
+    firedAt: a.fired_at,
+    notified: a.notified,
+    lastNotifiedAt: a.last_notified_at,
+    value: a.value,
+    threshold: a.threshold,
+  };
+}
+
+function blackedOut(
+  list: readonly ScopedBlackout[],
+  server: PlanServer | undefined,
+  database: string | null,
+  at: Date,
+) {
+  const applicable = list.filter(
+    (b) =>
+      b.scope === 'global' ||
+      (b.scope === 'cluster' && server?.clusterId != null && b.scopeId === server.clusterId) ||
+      (b.scope === 'server' && b.scopeId === server?.id) ||
+      (b.scope === 'database' && b.scopeId === server?.id && b.database === database),
+  );
+  return inBlackout(
+    applicable.map((b) => b.window),
+    at,
+  );
+}
+
+/**
+ * One evaluation cycle as a pure function: every rule on every series, plus the
+ * open alerts that got no series this time (their data is missing). Returns the
+ * alert rows to write and the messages to queue.
+ */
+export function planCycle(input: PlanInput): Plan {
+  const open = new Map(input.openAlerts.map((a) => [a.fingerprint, a]));
+  const seen = new Set<string>();
+  const changes: AlertChange[] = [];
+  const notify: NotifyItem[] = [];
+  let evaluated = 0;
+
+  for (const rule of input.rules) {
+    const { def } = rule;
+    for (const series of input.series.get(def.key) ?? []) {
+      const server = series.serverId === null ? undefined : input.servers.get(series.serverId);
+      if (series.serverId !== null && !server) continue;
+      const target = {
+        environment: server?.environment ?? null,
+        clusterId: server?.clusterId ?? null,
+        serverId: server?.id ?? null,
+        databaseName: series.database,
+      };
+      if (
+        rule.scope &&
+        server &&
+        !inScope(rule.scope, { ...target, serverId: server.id, database: series.database })
+      )
+        continue;
+      const eff = resolveOverrides(rule.tuning, rule.overrides, target);
+      const fingerprint = fingerprintOf(def.key, series);
+      const alert = open.get(fingerprint);
+      if (!eff.enabled.value && !alert) continue;
+      seen.add(fingerprint);
+      evaluated++;
+      const tuning = tuningOf(eff);
+      const status = statusOf(alert);
+      const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
+      const stale = input.staleSeconds.get(def.source.probe) ?? 300;
+      // an event probe writes no row when all is well: one interval without a row has cleared
+      const absent = def.source.absentIsClear === true;
+      const observed = eff.enabled.value
+        ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
+        : { obs: { kind: 'clear' as const, value: null }, details: {} };
+      const details = observed.details;
+      const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
+      const obs: Observation =
+        observed.obs.kind === 'missing' &&
+        ((absent && input.collectorAlive === true) ||
+          objectGone(input.collection, def, series, lastRowAt, input.at))
+          ? { kind: 'clear', value: null }
+          : observed.obs;
+      const result = step(status, obs, {
+        at: input.at,
+        forSeconds: tuning.forSeconds,
+        silenced: blackedOut(input.blackouts, server, series.database, input.at),
+        reminderSeconds: input.reminderSeconds,
+      });
+      const next = result.status;
+      const valueChanged =
+        alert !== undefined && obs.kind !== 'missing' && next.value !== alert.value;
+      if (!result.transition && !result.notify && !valueChanged) continue;
+      if (!alert && next.state === 'ok') continue;
+      const value = next.value !== null && Number.isFinite(next.value) ? next.value : null;
+      const vars = {
+        value: value === null ? null : formatValue(value, def.unit),
+        threshold: next.threshold,
+        severity: next.severity,
+        server: server?.name ?? null,
+        database: series.database,
+        object: series.object,
+        column: def.source.columns[0] ?? null,
+      };
+      const message = rule.template
+        ? renderTemplate(rule.template, vars)
+        : alertMessage(def, value, details);
+      changes.push({
+        id: alert?.id ?? null,
+        ruleId: rule.id,
+        serverId: series.serverId,
+        databaseName: series.database,
+        objectKey: series.object,
+        fingerprint,
+        state: next.state,
+        severity: next.severity,
+        value,
+        threshold: next.threshold,
+        message,
+        startedAt: next.since ?? input.at,
+        firedAt: next.firedAt,
+        notified: next.notified,
+        lastNotifiedAt: next.lastNotifiedAt,
+        details,
+        at: input.at,
+        event: result.transition ?? null,
+      });
+      if (result.notify && next.severity) {
+        notify.push({
+          kind: result.notify,
+          fingerprint,
+          severity: next.severity,
+          rule: { key: def.key, name: def.name, runbook: def.runbook },
+          server: server
+            ? {
+                id: server.id,
+                name: server.name,
+                clusterId: server.clusterId,
+                environment: server.environment,
+              }
+            : null,
+          database: series.database,
+          object: series.object,
+          value,
+          threshold: next.threshold,
+          unit: def.unit,
+          message,
+          since: next.since,
+        });
+      }
+    }
+  }
+
+  // open alerts that got no data at all this cycle: no_data, never resolved (except
+  // rules whose probe writes no row when all is well, while the collector runs)
+  const byId = new Map(input.rules.map((r) => [r.id, r]));
+  for (const alert of input.openAlerts) {
+    if (seen.has(alert.fingerprint) || input.deferredRuleIds?.has(alert.rule_id)) continue;
+    const rule = byId.get(alert.rule_id);
+    const cleared =
+      (rule?.def.source.absentIsClear === true && input.collectorAlive === true) ||
+      (rule !== undefined &&
+        objectGone(
+          input.collection,
+          rule.def,
+          { serverId: alert.server_id, database: alert.database_name },
+          null,
+          input.at,
+        ));
+    const result = step(
+      statusOf(alert),
+      cleared ? { kind: 'clear', value: null } : { kind: 'missing' },
+      {
+        at: input.at,
+        forSeconds: 0,
+        silenced: false,
+        reminderSeconds: 0,
+      },
+    );
+    if (!result.transition) continue;
+    const next = result.status;
+    changes.push({
+      id: alert.id,
+      ruleId: alert.rule_id,
+      serverId: alert.server_id,
+      databaseName: alert.database_name,
+      objectKey: alert.object_key,
+      fingerprint: alert.fingerprint,
+      state: next.state,
+      severity: next.severity,
+      value: alert.value,
+      threshold: alert.threshold,
+      message: alert.message,
+      startedAt: next.since ?? alert.started_at,
+      firedAt: next.firedAt,
+      notified: next.notified,
+      lastNotifiedAt: next.lastNotifiedAt,
+      details: alert.details,
+      at: input.at,
+      event: result.transition,
+    });
+    const server = alert.server_id === null ? undefined : input.servers.get(alert.server_id);
+    if (result.notify && rule && next.severity) {
+      notify.push({
+        kind: result.notify,
+        fingerprint: alert.fingerprint,
+        severity: next.severity,
+        rule: { key: rule.def.key, name: rule.def.name, runbook: rule.def.runbook },
+        server: server
+          ? {
+              id: server.id,
+              name: server.name,
+              clusterId: server.clusterId,
+              environment: server.environment,
+            }
+          : null,
+        database: alert.database_name,
+        object: alert.object_key,
+        value: null,
+        threshold: alert.threshold,
+        unit: rule.def.unit,
+        message: alert.message,
+        since: next.since,
+      });
+    }
+  }
+  return {
+    changes,
+    notifications: buildNotifications(notify, input.channels, input.at, input.baseUrl),
+    evaluated,
+  };
+}

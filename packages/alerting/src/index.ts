@@ -1,0 +1,19 @@
+// The alerting domain: the rule catalog, the pure core (lifecycle, hysteresis,
+// baselines, forecasts, blackouts, overrides), the cycle planner, notification
+// senders and channel configs, and the verbs the alerter and the web app share.
+// Server-side (senders pull in nodemailer); browser code imports @pgvigil/schema.
+export * from './core';
+export * from './rules';
+export * from './notify';
+export * from './cycle/absence';
+export * from './cycle/band';
+export * from './cycle/message';
+export * from './cycle/notifications';
+export * from './cycle/observe';
+export * from './cycle/plan';
+export * from './cycle/preview';
+export * from './from-rows';
+export { syncCatalog } from './sync-catalog';
+export * from './verbs/preview-custom-rule';
+export * from './verbs/read-expected-band';
+export * from './verbs/with-alert-units';

@@ -1,0 +1,5 @@
+export * from './payload';
+export * from './sender';
+export * from './channel-config';
+export * from './registry';
+export * from './deliver';

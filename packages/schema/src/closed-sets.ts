@@ -1,0 +1,69 @@
+/**
+ * Closed sets shared by the datastore, the apps and the UI. Each SQL CHECK in the
+ * migrations lists the same values (db's CHECKED_COLUMNS; a contract test compares them).
+ */
+export const ROLES = ['admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_STATES = [
+  'ok',
+  'pending',
+  'firing',
+  'resolved',
+  'acknowledged',
+  'silenced',
+  'no_data',
+] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export const CHANNEL_TYPES = ['slack', 'mattermost', 'webhook', 'email'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const SSL_MODES = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+export const RULE_KINDS = ['builtin', 'custom', 'forecast', 'anomaly'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+export const OVERRIDE_SCOPES = ['environment', 'cluster', 'server', 'database'] as const;
+export type OverrideScope = (typeof OVERRIDE_SCOPES)[number];
+
+export const BLACKOUT_SCOPES = ['global', 'cluster', 'server', 'database'] as const;
+export type BlackoutScope = (typeof BLACKOUT_SCOPES)[number];
+
+export const PROBE_SETTING_SCOPES = ['global', 'cluster', 'server'] as const;
+export type ProbeSettingScope = (typeof PROBE_SETTING_SCOPES)[number];
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export const COMPONENTS = ['collector', 'alerter', 'web'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** Where a rule's tuning may be set; most general first, a later level wins. */
+export const OVERRIDE_LEVELS = ['global', 'environment', 'cluster', 'server', 'database'] as const;
+export type OverrideLevel = (typeof OVERRIDE_LEVELS)[number];
+
+/** What an override may set besides rule parameters. */
+export const TUNABLES = ['enabled', 'warning', 'critical', 'forSeconds'] as const;
+export type Tunable = (typeof TUNABLES)[number];
+
+/** How a rule reduces its window of samples to one value. */
+export const AGGREGATIONS = ['latest', 'avg', 'max', 'min', 'rate', 'delta'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const OPERATORS = ['>', '>=', '<', '<='] as const;
+export type Operator = (typeof OPERATORS)[number];
