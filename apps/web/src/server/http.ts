@@ -1,4 +1,4 @@
-import { AppError, EnvError } from '@pgvigil/db';
+import { AppError, EnvError, type Role } from '@pgvigil/db';
 import { NextResponse } from 'next/server';
 
 const STATUS: Record<string, number> = {
@@ -34,6 +34,21 @@ export function toResponse(err: unknown): NextResponse<ErrorBody> {
   }
   console.error('unhandled error in API route:', err instanceof Error ? err.message : err);
   return errorResponse(500, { code: 'internal', message: 'Something went wrong on the server.' });
+}
+
+/**
+ * Who may call a route handler. Every exported handler carries one (a test walks
+ * the app folder and fails on a handler without it): `withAuth` sets the minimum
+ * role, `publicRoute` says why no session is needed.
+ */
+export type Access = { kind: 'public'; why: string } | { kind: 'role'; minRole: Role };
+
+/** A handler that anyone may call (health, sign-in, first-run setup), with the reason. */
+export function publicRoute<A extends unknown[]>(
+  why: string,
+  handler: (...args: A) => Promise<Response>,
+) {
+  return Object.assign(route(handler), { access: { kind: 'public', why } satisfies Access });
 }
 
 /** Wraps a route handler so every thrown error goes through toResponse. */

@@ -2,7 +2,7 @@ import type { Role } from '@pgvigil/db';
 import { recordAudit } from '@pgvigil/db/accounts';
 import { db } from '@/server/db';
 import { env } from '@/server/env';
-import { route } from '@/server/http';
+import { route, type Access } from '@/server/http';
 import { authenticate, clientIp, readCookie, type AuthContext } from './authenticate';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { assertSameOrigin } from './origin';
@@ -59,7 +59,7 @@ export function withAuth<P = Record<string, string>>(
   minRole: Role,
   handler: (req: AuthedRequest<P>) => Promise<Response>,
 ) {
-  return route(async (request: Request, context?: { params?: Promise<P> }) => {
+  const wrapped = route(async (request: Request, context?: { params?: Promise<P> }) => {
     const at = new Date();
     const ctx = await requireUser(request, minRole, at);
     const ip = requestIp(request);
@@ -84,4 +84,5 @@ export function withAuth<P = Record<string, string>>(
         }),
     });
   });
+  return Object.assign(wrapped, { access: { kind: 'role', minRole } satisfies Access });
 }

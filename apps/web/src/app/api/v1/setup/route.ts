@@ -4,36 +4,41 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { hashPassword, passwordProblem, requestIp, startSession } from '@/server/auth';
 import { db } from '@/server/db';
-import { route } from '@/server/http';
+import { publicRoute } from '@/server/http';
 import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
 const body = z.strictObject({ username: usernameSchema, password: z.string().max(1024) });
 
-/** Public: whether the first admin still has to be created. */
-export const GET = route(async () => NextResponse.json({ needed: (await countUsers(db())) === 0 }));
+/** Whether the first admin still has to be created. */
+export const GET = publicRoute('the sign-in page asks before any user exists', async () =>
+  NextResponse.json({ needed: (await countUsers(db())) === 0 }),
+);
 
 /** Creates the first admin and signs them in; 409 once any user exists. */
-export const POST = route(async (request: Request) => {
-  const at = new Date();
-  const input = await readJson(request, body);
-  const problem = passwordProblem(input.password, input.username);
-  if (problem) throw new ValidationError('The password is too weak', { password: problem });
-  const user = await createFirstAdmin(db(), {
-    username: input.username,
-    passwordHash: await hashPassword(input.password),
-  });
-  const ip = requestIp(request);
-  await recordAudit(db(), {
-    at,
-    actorUserId: user.id,
-    actor: user.username,
-    action: 'setup.first_admin',
-    targetType: 'user',
-    targetId: user.id,
-    ip,
-  });
-  const cookie = await startSession(request, user.id, at, ip);
-  return NextResponse.json({ user }, { status: 201, headers: { 'set-cookie': cookie } });
-});
+export const POST = publicRoute(
+  'creates the first user; refused once any exists',
+  async (request: Request) => {
+    const at = new Date();
+    const input = await readJson(request, body);
+    const problem = passwordProblem(input.password, input.username);
+    if (problem) throw new ValidationError('The password is too weak', { password: problem });
+    const user = await createFirstAdmin(db(), {
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+    });
+    const ip = requestIp(request);
+    await recordAudit(db(), {
+      at,
+      actorUserId: user.id,
+      actor: user.username,
+      action: 'setup.first_admin',
+      targetType: 'user',
+      targetId: user.id,
+      ip,
+    });
+    const cookie = await startSession(request, user.id, at, ip);
+    return NextResponse.json({ user }, { status: 201, headers: { 'set-cookie': cookie } });
+  },
+);

@@ -3,7 +3,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { checkLogin, requestIp, startSession } from '@/server/auth';
 import { db } from '@/server/db';
-import { route } from '@/server/http';
+import { publicRoute } from '@/server/http';
 import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +14,7 @@ const body = z.strictObject({
 });
 
 /** Signs in with a user name and password; sets the HttpOnly session cookie. */
-export const POST = route(async (request: Request) => {
+export const POST = publicRoute('signing in starts the session', async (request: Request) => {
   const at = new Date();
   const input = await readJson(request, body);
   const ip = requestIp(request);
