@@ -8,23 +8,32 @@ import { customDefinition, customRule, inScope } from '../rules';
 
 const DAY_MS = 86_400_000;
 
+/** What a custom rule needs besides its name: its definition, levels and `for`. */
+export const customRuleFields = {
+  definition: customDefinition,
+  warning: z.number().nullable().default(null),
+  critical: z.number().nullable().default(null),
+  forSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(300),
+};
+
+/** A rule needs at least one level to fire at. */
+export const requireALevel = <T extends { warning: number | null; critical: number | null }>(
+  b: T,
+) => b.warning !== null || b.critical !== null;
+export const requireALevelProblem = {
+  path: ['warning'],
+  message: 'give a warning or a critical threshold',
+};
+
 export const previewCustomRuleInput = z
-  .object({
-    definition: customDefinition,
-    warning: z.number().nullable().default(null),
-    critical: z.number().nullable().default(null),
-    forSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 86_400)
-      .default(300),
-  })
+  .object(customRuleFields)
   .strict()
-  .refine((b) => b.warning !== null || b.critical !== null, {
-    path: ['warning'],
-    message: 'give a warning or a critical threshold',
-  });
+  .refine(requireALevel, requireALevelProblem);
 export type PreviewCustomRuleInput = z.infer<typeof previewCustomRuleInput>;
 
 /**

@@ -1,4 +1,4 @@
-import { customDefinition } from '@pgvigil/alerting';
+import { customRuleFields, requireALevel, requireALevelProblem } from '@pgvigil/alerting';
 import { SEVERITIES } from '@pgvigil/db';
 import { createCustomRule, listRules } from '@pgvigil/db/alerting';
 import { NextResponse } from 'next/server';
@@ -17,23 +17,12 @@ const body = z
   .object({
     key: z.string().regex(/^[a-z0-9_.-]{1,90}$/, 'lower-case letters, digits, _ . -'),
     name: z.string().trim().min(1).max(200),
-    definition: customDefinition,
+    ...customRuleFields,
     severity: z.enum(SEVERITIES).default('warning'),
-    warning: z.number().nullable().default(null),
-    critical: z.number().nullable().default(null),
-    forSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 86_400)
-      .default(300),
     enabled: z.boolean().default(true),
   })
   .strict()
-  .refine((b) => b.warning !== null || b.critical !== null, {
-    path: ['warning'],
-    message: 'give a warning or a critical threshold',
-  });
+  .refine(requireALevel, requireALevelProblem);
 
 /** Creates a custom rule on any probe column; its key is stored as "custom.<key>". */
 export const POST = withAuth('editor', async ({ request, audit }) => {
