@@ -1,8 +1,9 @@
+import { NOTIFICATION_KINDS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import type { OutboxStatus } from '../domain';
 
-export const NOTIFICATION_KINDS = ['firing', 'escalated', 'reminder', 'resolved', 'test'] as const;
+export { NOTIFICATION_KINDS } from '@pgvigil/schema';
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const item = z.object({

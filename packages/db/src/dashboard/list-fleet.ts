@@ -1,3 +1,4 @@
+import { FLEET_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import { parseInput } from './parse';
 import type { Queryable } from '../client';
@@ -5,7 +6,7 @@ import { ENVIRONMENTS, type Environment, type Severity } from '../domain';
 import { ACTIVE_ALERT_STATES, healthOf, type HealthState } from './health';
 import { keyRates } from './key-rates';
 
-export const FLEET_SORTS = ['name', 'cluster', 'environment', 'alerts', 'severity'] as const;
+export { FLEET_SORTS } from '@pgvigil/schema';
 
 export const fleetInput = z.object({
   q: z.string().trim().max(100).optional(),

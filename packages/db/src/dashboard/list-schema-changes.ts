@@ -1,3 +1,4 @@
+import { SCHEMA_CHANGES } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { NotFoundError } from '../errors';
@@ -13,7 +14,7 @@ export const schemaChangesInput = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const SCHEMA_CHANGES = ['created', 'dropped', 'altered'] as const;
+export { SCHEMA_CHANGES } from '@pgvigil/schema';
 
 export type SchemaChange = {
   /** when the collector first saw the new definition (the DDL ran since the snapshot before) */

@@ -1,8 +1,9 @@
+import { TOP_QUERY_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { parseInput } from './parse';
 
-export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
+export { TOP_QUERY_SORTS } from '@pgvigil/schema';
 
 export const topQueriesInput = z
   .object({
