@@ -15,8 +15,8 @@ export const fleetInput = z.object({
   tag: z.string().trim().max(100).optional(),
   sort: z.enum(FLEET_SORTS).default('severity'),
   dir: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 export type FleetInput = z.input<typeof fleetInput>;
 
@@ -45,9 +45,8 @@ export type FleetServer = {
 
 export interface FleetPage {
   servers: FleetServer[];
+  /** every server that matches, on any page */
   total: number;
-  page: number;
-  pageSize: number;
 }
 
 // Whitelisted ORDER BY fragments; the user's choice never reaches SQL text.
@@ -100,9 +99,9 @@ export async function listFleet({
       i.environment ?? null,
       i.clusterId ?? null,
       i.tag ?? null,
-      i.pageSize,
+      i.limit,
       [...ACTIVE_ALERT_STATES],
-      (i.page - 1) * i.pageSize,
+      i.offset,
     ],
   );
   const rates = await keyRates(
@@ -117,7 +116,5 @@ export async function listFleet({
       ...(rates.get(s.id) ?? { tps: null, connectionsUsedPct: null, cacheHitPct: null }),
     })),
     total: rows[0]?.total ?? 0,
-    page: i.page,
-    pageSize: i.pageSize,
   };
 }
