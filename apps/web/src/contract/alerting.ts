@@ -516,7 +516,7 @@ export const createChannel = endpoint({
   tag: 'channels',
   summary: 'Creates a channel; its secrets are stored encrypted and never shown again',
   description:
-    '`config.url` for Slack, Mattermost and webhooks (with `config.secret` for an HMAC signature), `config.to` for email.',
+    '`config.url` for Slack, Mattermost and webhooks (a webhook may add `hmacSecret` and `headers`), `config.to` (and `smtpUrl`, `from`) for email.',
   body: z.strictObject({
     type: z.enum(CHANNEL_TYPES),
     name: z.string().trim().min(1).max(100),
