@@ -17,7 +17,7 @@ const CAMEL = /^[a-z][a-zA-Z0-9]*$/;
 function objectKeys(schema: z.ZodType, path: string, out: string[], seen = new Set<unknown>()) {
   if (seen.has(schema)) return;
   seen.add(schema);
-  const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
+  const def = schema._zod.def as unknown as Record<string, unknown>;
   const walk = (s: unknown, p: string) => objectKeys(s as z.ZodType, p, out, seen);
   switch (def.type) {
     case 'object':
