@@ -44,7 +44,8 @@ export default async function AlertsPage({
   const severity = SEVERITIES.includes(q.severity as Severity)
     ? (q.severity as Severity)
     : undefined;
-  const serverId = Number(q.serverId) > 0 ? Number(q.serverId) : undefined;
+  // a page address, not the API: notifications link here with `server=` and `rule=`
+  const serverId = Number(q.server) > 0 ? Number(q.server) : undefined;
   const alerts = (
     await withAlertUnits(
       db(),
@@ -57,7 +58,7 @@ export default async function AlertsPage({
     )
   ).map(alertView);
   const link = (v: View) =>
-    `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&serverId=${serverId}` : ''}`;
+    `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&server=${serverId}` : ''}`;
   return (
     <>
       <div className="page-header">

@@ -13,10 +13,14 @@ export const dynamic = 'force-dynamic';
 export default async function ProbesPage({
   searchParams,
 }: {
-  searchParams: Promise<{ clusterId?: string; serverId?: string }>;
+  searchParams: Promise<{ clusterId?: string; serverId?: string; scope?: string; id?: string }>;
 }) {
   await requirePageUser('admin', '/admin/probes');
-  const parsed = scopeQuery.safeParse(await searchParams);
+  const sp = await searchParams;
+  // addresses saved before the API's filter names (`?scope=server&id=3`) still work
+  const legacy =
+    sp.scope === 'cluster' || sp.scope === 'server' ? { [`${sp.scope}Id`]: sp.id } : {};
+  const parsed = scopeQuery.safeParse({ ...legacy, ...sp });
   // A hand-edited address that names no scope shows the global settings.
   const target =
     parsed.success && !(parsed.data.clusterId && parsed.data.serverId)
