@@ -1,7 +1,6 @@
 // Every route handler found on disk, called anonymously, with a bad token and as
 // each role, against real objects; and every handler that reads a body, fed a
 // corpus of malformed ones. Nothing here lists routes: a new one is covered.
-import { withAlertUnits } from '@pgvigil/alerting';
 import type { Role } from '@pgvigil/schema';
 import { ROLES } from '@pgvigil/schema';
 import { createApiToken, createUser } from '@pgvigil/db/accounts';
@@ -157,7 +156,6 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
        RETURNING id`,
       [rule.id, server.id],
     );
-    await withAlertUnits(ds.db, []);
     const override = await setOverride(ds.db, {
       ruleId: rule.id,
       scopeType: 'environment',
