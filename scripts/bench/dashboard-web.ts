@@ -39,9 +39,7 @@ async function http(base: string, token: string, store: BenchStore, end: Date): 
     return res.json();
   };
   const focus = store.ids[0]!;
-  const fleet = await percentiles(RUNS, () =>
-    get('/api/v1/fleet?sort=severity&dir=desc&page=1&pageSize=50'),
-  );
+  const fleet = await percentiles(RUNS, () => get('/api/v1/fleet?sort=severity&dir=desc&limit=50'));
   console.log(`  GET /api/v1/fleet (first page of 50, by health): ${fmtMs(fleet)}`);
   for (const days of [7, 30].filter((d) => d <= store.state.days)) {
     const q = new URLSearchParams({

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ApiToken } from '@pgvigil/db/accounts';
+import type { ApiToken } from '@/contract';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
 import { DataTable, RowActions, RowButton } from './data-table';

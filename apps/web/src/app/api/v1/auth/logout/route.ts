@@ -1,5 +1,5 @@
 import { deleteSession } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { clearedSessionCookie, withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -9,8 +9,5 @@ export const dynamic = 'force-dynamic';
 export const POST = withAuth('viewer', async ({ request, sessionIdHash, audit, user }) => {
   if (sessionIdHash) await deleteSession(db(), sessionIdHash);
   await audit('auth.logout', 'user', user.id);
-  return NextResponse.json(
-    { ok: true },
-    { headers: { 'set-cookie': clearedSessionCookie(request) } },
-  );
+  return noContent({ headers: { 'set-cookie': clearedSessionCookie(request) } });
 });

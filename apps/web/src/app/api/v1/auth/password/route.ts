@@ -1,22 +1,16 @@
 import { ValidationError } from '@pgvigil/db';
 import { deleteUserSessions, findUserByUsername, updateUser } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import { changePassword } from '@/contract';
+import { noContent, readBody } from '@/server/api';
 import { hashPassword, passwordProblem, startSession, withAuth } from '@/server/auth';
 import { verifyPassword } from '@/server/auth/password';
 import { db } from '@/server/db';
-import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
-  newPassword: z.string().max(1024),
-});
-
 /** Changes the caller's own password; every other session of theirs ends, this one is renewed. */
 export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) => {
-  const input = await readJson(request, body);
+  const input = await readBody(request, changePassword);
   const stored = await findUserByUsername(db(), user.username);
   if (!stored || !(await verifyPassword(input.currentPassword, stored.passwordHash))) {
     throw new ValidationError('The current password is wrong', { currentPassword: 'is wrong' });
@@ -27,5 +21,5 @@ export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) 
   await deleteUserSessions(db(), user.id);
   const cookie = await startSession(request, user.id, at, ip);
   await audit('user.password_change', 'user', user.id);
-  return NextResponse.json({ ok: true }, { headers: { 'set-cookie': cookie } });
+  return noContent({ headers: { 'set-cookie': cookie } });
 });

@@ -1,16 +1,14 @@
 import { getServerConnection } from '@pgvigil/db/registry';
 import { connectionSettingsSchema, testConnection } from '@pgvigil/probes';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import { testServer } from '@/contract';
+import { readBody, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { secretBox } from '@/server/secret-box';
-import { parseOr400, readJson } from '@/server/validate';
-import { serverBodySchema, toPatch } from '../server-input';
+import { parseOr400 } from '@/server/validate';
+import { toPatch } from '../server-input';
 
 export const dynamic = 'force-dynamic';
-
-const body = serverBodySchema.extend({ serverId: z.number().int().positive().optional() });
 
 /** Upper bound on one test, so the button never spins forever. */
 const TEST_TIMEOUT_MS = 10_000;
@@ -20,7 +18,7 @@ const TEST_TIMEOUT_MS = 10_000;
  * stored) and returns { ok, serverVersion, checks, error? }; a failed connection is a 200.
  */
 export const POST = withAuth('admin', async ({ request, audit }) => {
-  const { serverId, ...rest } = await readJson(request, body);
+  const { serverId, ...rest } = await readBody(request, testServer);
   const patch = toPatch(rest);
   const saved = serverId ? await getServerConnection(db(), await secretBox(), serverId) : {};
   const settings = parseOr400(connectionSettingsSchema, {
@@ -42,5 +40,5 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
     ok: result.ok,
     ...(result.error ? { error: result.error.code } : {}),
   });
-  return NextResponse.json(result);
+  return reply(testServer, result);
 });
