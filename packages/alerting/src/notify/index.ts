@@ -3,3 +3,4 @@ export * from './sender';
 export * from './channel-config';
 export * from './registry';
 export * from './deliver';
+export * from './redact';

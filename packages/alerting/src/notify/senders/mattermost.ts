@@ -13,5 +13,5 @@ export const sendMattermost: Sender = async (channel, p, ctx) => {
   const body: Record<string, unknown> = { text: lines.join('\n') };
   if (typeof channel.config.channel === 'string') body.channel = channel.config.channel;
   body.username = typeof channel.config.username === 'string' ? channel.config.username : 'pgvigil';
-  await postJson(url, JSON.stringify(body), { 'idempotency-key': ctx.dedupeKey }, ctx.timeoutMs);
+  await postJson(url, JSON.stringify(body), { 'idempotency-key': ctx.dedupeKey }, ctx);
 };

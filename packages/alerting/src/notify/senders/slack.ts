@@ -52,6 +52,6 @@ export const sendSlack: Sender = async (channel, payload, ctx) => {
     url,
     JSON.stringify(slackBody(payload)),
     { 'idempotency-key': ctx.dedupeKey },
-    ctx.timeoutMs,
+    ctx,
   );
 };
