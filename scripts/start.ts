@@ -96,7 +96,7 @@ async function main() {
           env: childEnv,
           cwd: root,
         },
-        { name: 'web', ...webCommand(env.PORT), env: { ...childEnv, PORT: String(env.PORT) } },
+        { name: 'web', ...webCommand(), env: { ...childEnv, PORT: String(env.PORT) } },
       ],
       color,
     );
