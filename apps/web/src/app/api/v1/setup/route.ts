@@ -1,34 +1,59 @@
-import { ValidationError } from '@pgvigil/db';
+import { setupTokenMatches, ValidationError } from '@pgvigil/db';
 import { countUsers, createFirstAdmin, recordAudit, usernameSchema } from '@pgvigil/db/accounts';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { hashPassword, passwordProblem, requestIp, startSession } from '@/server/auth';
+import {
+  ForbiddenError,
+  hashPassword,
+  passwordProblem,
+  requestIp,
+  startSession,
+} from '@/server/auth';
+import { isLoopback } from '@/server/auth/peer';
 import { db } from '@/server/db';
+import { env } from '@/server/env';
 import { publicRoute } from '@/server/http';
 import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.strictObject({ username: usernameSchema, password: z.string().max(1024) });
+const body = z.strictObject({
+  username: usernameSchema,
+  password: z.string().max(1024),
+  /** needed from any address but the machine itself: `npm start` prints it */
+  setupToken: z.string().max(200).optional(),
+});
 
 /** Whether the first admin still has to be created. */
 export const GET = publicRoute('the sign-in page asks before any user exists', async () =>
   NextResponse.json({ needed: (await countUsers(db())) === 0 }),
 );
 
-/** Creates the first admin and signs them in; 409 once any user exists. */
+/**
+ * Creates the first admin and signs them in; 409 once any user exists. From another
+ * address than the machine's own, the setup token `npm start` printed is required:
+ * whoever reaches a fresh install's port first must not become its admin.
+ */
 export const POST = publicRoute(
   'creates the first user; refused once any exists',
   async (request: Request) => {
     const at = new Date();
     const input = await readJson(request, body);
+    const ip = requestIp(request);
+    if (!isLoopback(ip) && !(await setupTokenMatches(env().PGVIGIL_HOME, input.setupToken))) {
+      throw new ForbiddenError(
+        input.setupToken
+          ? 'The setup token is wrong'
+          : 'Setup from another machine needs the setup token',
+        'npm start printed it when no user existed; it is also in $PGVIGIL_HOME/setup.token. Or open setup on the machine pgvigil runs on.',
+      );
+    }
     const problem = passwordProblem(input.password, input.username);
     if (problem) throw new ValidationError('The password is too weak', { password: problem });
     const user = await createFirstAdmin(db(), {
       username: input.username,
       passwordHash: await hashPassword(input.password),
     });
-    const ip = requestIp(request);
     await recordAudit(db(), {
       at,
       actorUserId: user.id,
