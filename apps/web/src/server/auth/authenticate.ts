@@ -1,4 +1,4 @@
-import type { Db } from '@pgvigil/db';
+import type { Db, TokenScope } from '@pgvigil/db';
 import { findSession, touchSession, redeemApiToken, type User } from '@pgvigil/db/accounts';
 import { TOKEN_PREFIX, digest } from './secrets';
 import { pruneIfDue } from './housekeeping';
@@ -11,6 +11,10 @@ export type AuthContext = {
   via: 'session' | 'token';
   sessionIdHash?: string;
   tokenId?: number;
+  /** a token's scope: `read` may only read */
+  tokenScope?: TokenScope;
+  /** a token's expiry: a token cannot mint one that outlives it */
+  tokenExpiresAt?: Date;
 };
 
 export function readCookie(header: string | null, name: string): string | undefined {
@@ -52,7 +56,13 @@ export async function authenticate(
     const found = await redeemApiToken(db, digest(bearer), at);
     if (!found) return null;
     await pruneIfDue(db, at);
-    return { user: found.user, via: 'token', tokenId: found.tokenId };
+    return {
+      user: found.user,
+      via: 'token',
+      tokenId: found.tokenId,
+      tokenScope: found.scope,
+      tokenExpiresAt: found.expiresAt,
+    };
   }
   const secret = credentials.sessionSecret;
   if (!secret || secret.length > 200) return null;

@@ -1,5 +1,11 @@
 import { ROLES, ValidationError } from '@pgvigil/db';
-import { deleteUser, deleteUserSessions, getUser, updateUser } from '@pgvigil/db/accounts';
+import {
+  deleteUser,
+  deleteUserSessions,
+  getUser,
+  revokeUserTokens,
+  updateUser,
+} from '@pgvigil/db/accounts';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { hashPassword, passwordProblem, withAuth } from '@/server/auth';
@@ -19,7 +25,7 @@ export const GET = withAuth<Params>('admin', async ({ params }) =>
   NextResponse.json({ user: await getUser(db(), idParam(params.id, 'User')) }),
 );
 
-export const PATCH = withAuth<Params>('admin', async ({ request, params, audit }) => {
+export const PATCH = withAuth<Params>('admin', async ({ request, params, at, audit }) => {
   const id = idParam(params.id, 'User');
   const input = await readJson(request, body);
   const target = await getUser(db(), id);
@@ -32,8 +38,11 @@ export const PATCH = withAuth<Params>('admin', async ({ request, params, audit }
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password) } : {}),
   });
-  // A new password or a disabled account ends every open session of that user.
-  if (input.password !== undefined || input.disabled) await deleteUserSessions(db(), id);
+  // A new password or a disabled account ends every open session and API token of that user.
+  if (input.password !== undefined || input.disabled) {
+    await deleteUserSessions(db(), id);
+    await revokeUserTokens(db(), id, at);
+  }
   await audit('user.update', 'user', id, {
     fields: Object.keys(input),
     ...(input.role ? { role: input.role } : {}),
