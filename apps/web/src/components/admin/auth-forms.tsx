@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
+import { safeNext } from '../shell/safe-next';
 import { api, type ApiError } from './api';
 import { ErrorBox, Field } from './field';
 
@@ -41,7 +42,7 @@ function CredentialsForm({
     });
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    router.replace(next);
+    router.replace(safeNext(next));
     router.refresh();
   }
 
