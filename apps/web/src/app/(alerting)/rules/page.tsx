@@ -45,6 +45,10 @@ export default async function RulesPage() {
       default: p.default,
       value: r.params[name] ?? null,
     })),
+    lastError:
+      r.last_error && r.last_error_at
+        ? { message: r.last_error, at: new Date(r.last_error_at).toISOString() }
+        : null,
   }));
   return (
     <>
