@@ -50,25 +50,23 @@ describe(`sign-in under attack on PostgreSQL ${major}`, () => {
 
   it('guessing across many account names from one address is limited per address', async () => {
     const attacker = '203.0.113.77';
+    // its earlier failures across names (each would cost a hash to make), one short of the limit
+    await ds.db.query(
+      `INSERT INTO login_attempts (at, ip, username, succeeded)
+       SELECT now(), $1, 'user-' || g, false FROM generate_series(1, $2) g`,
+      [attacker, MAX_FAILURES_PER_IP - 1],
+    );
     const results = await Promise.all(
-      Array.from({ length: MAX_FAILURES_PER_IP + 10 }, (_, i) =>
-        signIn(`user-${i}`, 'wrong-password-x', attacker),
-      ),
+      Array.from({ length: 6 }, (_, i) => signIn(`other-${i}`, 'wrong-password-x', attacker)),
     );
-    // 20 pass the gate (some may then be told the hashing queue is full), none beyond
-    expect(results.filter((r) => r.status === 401).length).toBeLessThanOrEqual(MAX_FAILURES_PER_IP);
-    const rows = await ds.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM login_attempts WHERE ip = $1`,
-      [attacker],
-    );
-    expect(rows[0]!.n).toBe(MAX_FAILURES_PER_IP);
+    expect(results.map((r) => r.status).sort()).toEqual([401, 429, 429, 429, 429, 429]);
     expect((await signIn('admin', PASSWORD, attacker)).status).toBe(429);
   });
 
   it('at most a few hashes run at once; a flood beyond the queue is told to retry', async () => {
     const before = hashSlotStats().peak;
     // distinct addresses and names: every attempt passes the datastore gate and wants a hash
-    const flood = 2 * (MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES);
+    const flood = MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES + 4;
     const results = await Promise.all(
       Array.from({ length: flood }, (_, i) =>
         signIn(`nobody-${i}`, 'wrong-password-x', `192.0.2.${i + 1}`),

@@ -19,7 +19,7 @@ const MAX_N = 2 ** 20;
  * Unauthenticated sign-ins thus cannot take every core or all memory.
  */
 export const MAX_CONCURRENT_HASHES = 2;
-export const MAX_WAITING_HASHES = 16;
+export const MAX_WAITING_HASHES = 8;
 let running = 0;
 let peak = 0;
 const waiting: (() => void)[] = [];
