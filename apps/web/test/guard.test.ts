@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMetricTable } from '@pgvigil/db/metrics';
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { getProbe } from '@pgvigil/probes';
+import * as activity from '@/app/api/v1/servers/[id]/activity/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as setup from '@/app/api/v1/setup/route';
@@ -17,7 +20,11 @@ import { BASE, call, sessionCookie, webDatastore, type Handler } from './helpers
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const PASSWORD = 'violet-harbour-42';
 const h = (fn: unknown) => fn as Handler;
-const PLANTED = { name: 'PLANTED-SERVER-7f3a', host: 'planted-host-9c1e.example' };
+const PLANTED = {
+  name: 'PLANTED-SERVER-7f3a',
+  host: 'planted-host-9c1e.example',
+  sql: 'planted_sql_marker_2b8e',
+};
 const APP = path.resolve(import.meta.dirname, '..', 'src', 'app');
 
 type Caller = 'no cookie' | 'garbage cookie' | 'expired session' | 'disabled user' | 'viewer';
@@ -90,6 +97,16 @@ describe(`every page and API handler under every kind of caller, on PostgreSQL $
     });
     expect(created.status).toBe(201);
     const id = String((created.json.server as { id: number }).id);
+    // a live session the collector sampled, with its query text
+    const now = new Date();
+    await ensureMetricTable(ds.db, getProbe('sessions')!, now);
+    await ds.db.query(
+      `INSERT INTO metrics.sessions (collected_at, server_id, pid, datname, state, query)
+       VALUES ($1, $2, 4242, 'postgres', 'active', $3)`,
+      [now, Number(id), `SELECT secret_stuff FROM t /* ${PLANTED.sql} */`],
+    );
+    const seen = await call(h(activity.GET), { cookie: admin, params: { id } });
+    expect(seen.text, 'the planted SQL is there for an admin').toContain(PLANTED.sql);
     values = {
       id,
       db: 'postgres',
@@ -108,6 +125,7 @@ describe(`every page and API handler under every kind of caller, on PostgreSQL $
   const noPlanted = (text: string, what: string) => {
     expect(text, what).not.toContain(PLANTED.name);
     expect(text, what).not.toContain(PLANTED.host);
+    expect(text, what).not.toContain(PLANTED.sql);
   };
 
   it('pages: anyone without a valid session is sent to /login with nothing of the page', async () => {
