@@ -301,12 +301,16 @@ test('the setup token npm start printed is in PGVIGIL_HOME, readable by its owne
   expect((await stat(file)).mode & 0o777).toBe(0o600);
 });
 
-test('no open redirect after sign-in: each payload in Chromium stays on pgvigil', async ({
+test('no open redirect after sign-in: every payload in Chromium stays on pgvigil', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(120_000);
   const origin = new URL(baseUrl()).origin;
   expect(OPEN_REDIRECT_PAYLOADS.length).toBeGreaterThanOrEqual(20);
+  // a percent-encoded payload as written (the page gets it decoded once: `/%09/` is a tab),
+  // any other encoded once (the page gets the payload itself)
+  const asQuery = (payload: string) =>
+    payload.includes('%') ? payload : encodeURIComponent(payload);
   const context = await browser.newContext();
   // nothing leaves the machine, even if a redirect were followed
   await context.route(/.*/, (route) =>
@@ -315,24 +319,32 @@ test('no open redirect after sign-in: each payload in Chromium stays on pgvigil'
       : route.abort(),
   );
   const page = await context.newPage();
+  const signIn = async (next: string) => {
+    await context.clearCookies();
+    await page.goto(`${baseUrl()}/login?next=${next}`);
+    await page.getByLabel('User name').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname !== '/login', { waitUntil: 'commit' });
+  };
   try {
+    // through the form (the page the browser goes to once signed in), for the payloads of
+    // each kind: tab, backslash, scheme, protocol-relative, encoded slash
+    for (const payload of [
+      '/%09/evil.example',
+      '/\\evil.example',
+      'https:evil.example',
+      '//evil.example',
+      '/%2F%2Fevil.example',
+    ]) {
+      await signIn(asQuery(payload));
+      expect(new URL(page.url()).origin, `form, next=${payload}`).toBe(origin);
+    }
+    // signed in, the login page redirects to `next` itself: Chromium follows it for every payload
     for (const payload of OPEN_REDIRECT_PAYLOADS) {
-      // a percent-encoded payload as written (the page gets it decoded once: `/%09/` is a
-      // tab), any other encoded once (the page gets the payload itself)
-      const next = payload.includes('%') ? payload : encodeURIComponent(payload);
-      await context.clearCookies();
-      await page.goto(`${baseUrl()}/login?next=${next}`);
-      await page.getByLabel('User name').fill(ADMIN.username);
-      await page.getByLabel('Password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((u) => u.pathname !== '/login', { waitUntil: 'commit' });
-      expect(new URL(page.url()).origin, `next=${next}`).toBe(origin);
-      // signed in, the login page itself redirects to `next`: never elsewhere either
-      const again = await admin!.get(`/login?next=${next}`);
-      expect(again.status(), `next=${next}`).toBe(307);
-      expect(new URL(again.headers().location ?? '', baseUrl()).origin, `next=${next}`).toBe(
-        origin,
-      );
+      await page.goto(`${baseUrl()}/login?next=${asQuery(payload)}`, { waitUntil: 'commit' });
+      expect(new URL(page.url()).origin, `signed in, next=${payload}`).toBe(origin);
+      expect(new URL(page.url()).pathname, `signed in, next=${payload}`).not.toBe('/login');
     }
   } finally {
     await context.close();
