@@ -131,7 +131,7 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
   console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
   buildWeb(env);
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
-  const web = webCommand(port);
+  const web = webCommand();
   const child = spawn(web.command, web.args, {
     cwd: web.cwd,
     env: {

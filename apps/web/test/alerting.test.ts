@@ -40,7 +40,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
         name: 't',
         prefix: t.prefix,
         tokenHash: digest(t.token),
-        expiresAt: null,
+        expiresAt: new Date(Date.now() + 86_400_000),
       });
       token[role] = t.token;
     }

@@ -61,7 +61,7 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
         name: 't',
         prefix: t.prefix,
         tokenHash: digest(t.token),
-        expiresAt: null,
+        expiresAt: new Date(Date.now() + 86_400_000),
       });
       token[role] = t.token;
     }

@@ -88,7 +88,8 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
       name: `t${fresh++}`,
       prefix: t.prefix,
       tokenHash: digest(t.token),
-      expiresAt: null,
+      scope: 'full',
+      expiresAt: new Date(Date.now() + 86_400_000),
     });
     return { token: t.token, id: created.id };
   }

@@ -1,5 +1,5 @@
 // First run, sign-in, users, API tokens and the audit log.
-import { ROLES } from '@pgvigil/schema';
+import { ROLES, TOKEN_SCOPES } from '@pgvigil/schema';
 import { z } from 'zod';
 import { dataMap, id, nextCursor, pageQuery, timestamp } from './common';
 import { endpoint } from './endpoint';
@@ -28,8 +28,11 @@ export const apiToken = z
     name: z.string(),
     /** the first characters of the value, to tell tokens apart */
     prefix: z.string(),
+    /** `read`: GET requests only; `full`: whatever its owner's role allows */
+    scope: z.enum(TOKEN_SCOPES),
     createdAt: timestamp,
-    expiresAt: timestamp.nullable(),
+    /** every token expires (90 days by default, at most PGVIGIL_TOKEN_MAX_DAYS) */
+    expiresAt: timestamp,
     lastUsedAt: timestamp.nullable(),
     revokedAt: timestamp.nullable(),
   })
@@ -70,7 +73,9 @@ export const setup = endpoint({
   access: 'public',
   tag: 'setup and sessions',
   summary: 'Creates the first admin and signs them in; 409 once any user exists',
-  body: credentials,
+  description:
+    'From any address but the machine itself, `setupToken` must be the token `npm start` printed (also in `$PGVIGIL_HOME/setup.token`).',
+  body: credentials.extend({ setupToken: z.string().max(200).optional() }),
   status: 201,
   response: userAnswer,
 });
@@ -194,10 +199,13 @@ export const createToken = endpoint({
   access: 'viewer',
   tag: 'users and tokens',
   summary: 'Creates a token for the caller: the only answer that shows its value',
-  description: "The token acts with its owner's current role, never more.",
+  description:
+    "The token acts with its owner's current role, never more (only GET with scope `read`). It expires: by default in 90 days, at most PGVIGIL_TOKEN_MAX_DAYS, and never after the token that creates it. A password change, reset or disabled account revokes it.",
   body: z.strictObject({
     name: z.string().trim().min(1).max(100),
+    /** absent or null: the default lifetime */
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    scope: z.enum(TOKEN_SCOPES).optional(),
   }),
   status: 201,
   response: apiToken.extend({ token: z.string().meta({ description: 'the value: pgv_...' }) }),

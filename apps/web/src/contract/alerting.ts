@@ -130,6 +130,9 @@ export const rule = z
     enabled: z.boolean(),
     /** parameters set globally (name -> number); absent ones use the catalog default */
     params: dataMap(z.number()),
+    /** why the rule was skipped in its last failed cycle (a read over its budget...), else null */
+    lastError: z.string().nullable(),
+    lastErrorAt: timestamp.nullable(),
     updatedAt: timestamp,
   })
   .meta({ id: 'Rule' });

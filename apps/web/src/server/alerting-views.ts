@@ -63,6 +63,8 @@ export const ruleView = (r: RuleRow): Rule => ({
   forSeconds: r.for_seconds,
   enabled: r.enabled,
   params: r.params,
+  lastError: r.last_error,
+  lastErrorAt: r.last_error_at,
   updatedAt: r.updated_at,
 });
 

@@ -46,6 +46,10 @@ export default async function RulesPage() {
       default: p.default,
       value: r.params[name] ?? null,
     })),
+    lastError:
+      r.lastError && r.lastErrorAt
+        ? { message: r.lastError, at: new Date(r.lastErrorAt).toISOString() }
+        : null,
   }));
   return (
     <>

@@ -1,9 +1,17 @@
-import { ValidationError } from '@pgvigil/db';
+import { setupTokenMatches, ValidationError } from '@pgvigil/db';
 import { countUsers, createFirstAdmin, recordAudit, usernameSchema } from '@pgvigil/db/accounts';
 import { setup, setupStatus } from '@/contract';
 import { reply, readBody } from '@/server/api';
-import { hashPassword, passwordProblem, requestIp, startSession } from '@/server/auth';
+import {
+  ForbiddenError,
+  hashPassword,
+  passwordProblem,
+  requestIp,
+  startSession,
+} from '@/server/auth';
+import { isLoopback } from '@/server/auth/peer';
 import { db } from '@/server/db';
+import { env } from '@/server/env';
 import { publicRoute } from '@/server/http';
 import { parseOr400 } from '@/server/validate';
 
@@ -14,12 +22,25 @@ export const GET = publicRoute('the sign-in page asks before any user exists', a
   reply(setupStatus, { needed: (await countUsers(db())) === 0 }),
 );
 
-/** Creates the first admin and signs them in; 409 once any user exists. */
+/**
+ * Creates the first admin and signs them in; 409 once any user exists. From another
+ * address than the machine's own, the setup token `npm start` printed is required:
+ * whoever reaches a fresh install's port first must not become its admin.
+ */
 export const POST = publicRoute(
   'creates the first user; refused once any exists',
   async (request: Request) => {
     const at = new Date();
     const input = await readBody(request, setup);
+    const ip = requestIp(request);
+    if (!isLoopback(ip) && !(await setupTokenMatches(env().PGVIGIL_HOME, input.setupToken))) {
+      throw new ForbiddenError(
+        input.setupToken
+          ? 'The setup token is wrong'
+          : 'Setup from another machine needs the setup token',
+        'npm start printed it when no user existed; it is also in $PGVIGIL_HOME/setup.token. Or open setup on the machine pgvigil runs on.',
+      );
+    }
     const username = parseOr400(usernameSchema, input.username);
     const problem = passwordProblem(input.password, username);
     if (problem) throw new ValidationError('The password is too weak', { password: problem });
@@ -27,7 +48,6 @@ export const POST = publicRoute(
       username,
       passwordHash: await hashPassword(input.password),
     });
-    const ip = requestIp(request);
     await recordAudit(db(), {
       at,
       actorUserId: user.id,

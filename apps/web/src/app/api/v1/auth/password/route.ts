@@ -1,5 +1,10 @@
 import { ValidationError } from '@pgvigil/db';
-import { deleteUserSessions, findUserByUsername, updateUser } from '@pgvigil/db/accounts';
+import {
+  deleteUserSessions,
+  findUserByUsername,
+  revokeUserTokens,
+  updateUser,
+} from '@pgvigil/db/accounts';
 import { changePassword } from '@/contract';
 import { noContent, readBody } from '@/server/api';
 import { hashPassword, passwordProblem, startSession, withAuth } from '@/server/auth';
@@ -8,7 +13,10 @@ import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
-/** Changes the caller's own password; every other session of theirs ends, this one is renewed. */
+/**
+ * Changes the caller's own password; every other session of theirs ends and every
+ * API token is revoked (a leaked password may have minted one); this session is renewed.
+ */
 export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) => {
   const input = await readBody(request, changePassword);
   const stored = await findUserByUsername(db(), user.username);
@@ -19,6 +27,7 @@ export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) 
   if (problem) throw new ValidationError('The new password is too weak', { newPassword: problem });
   await updateUser(db(), user.id, { passwordHash: await hashPassword(input.newPassword) });
   await deleteUserSessions(db(), user.id);
+  await revokeUserTokens(db(), user.id, at);
   const cookie = await startSession(request, user.id, at, ip);
   await audit('user.password_change', 'user', user.id);
   return noContent({ headers: { 'set-cookie': cookie } });

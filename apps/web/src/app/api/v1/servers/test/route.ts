@@ -1,4 +1,4 @@
-import { getServerConnection } from '@pgvigil/db/registry';
+import { assertSecretsStay, getServerConnection } from '@pgvigil/db/registry';
 import { connectionSettingsSchema, testConnection } from '@pgvigil/probes';
 import { testServer } from '@/contract';
 import { readBody, reply } from '@/server/api';
@@ -20,7 +20,20 @@ const TEST_TIMEOUT_MS = 10_000;
 export const POST = withAuth('admin', async ({ request, audit }) => {
   const { serverId, ...rest } = await readBody(request, testServer);
   const patch = toPatch(rest);
-  const saved = serverId ? await getServerConnection(db(), await secretBox(), serverId) : {};
+  const stored = serverId ? await getServerConnection(db(), await secretBox(), serverId) : null;
+  // a stored secret goes only where it was saved; null drops it for this test
+  if (stored) {
+    assertSecretsStay(
+      { ...stored, hasPassword: !!stored.password, hasSslKey: !!stored.sslKey },
+      patch,
+    );
+  }
+  const { password: _p, sslKey: _k, ...storedRest } = stored ?? {};
+  const saved = {
+    ...storedRest,
+    ...(stored?.password && patch.password !== null ? { password: stored.password } : {}),
+    ...(stored?.sslKey && patch.sslKey !== null ? { sslKey: stored.sslKey } : {}),
+  };
   const settings = parseOr400(connectionSettingsSchema, {
     ...saved,
     ...(patch.host !== undefined ? { host: patch.host } : {}),

@@ -3,6 +3,7 @@ import {
   deleteUser as removeUser,
   deleteUserSessions,
   getUser as readUser,
+  revokeUserTokens,
   updateUser as writeUser,
 } from '@pgvigil/db/accounts';
 import { getUser, updateUser } from '@/contract';
@@ -19,7 +20,7 @@ export const GET = withAuth<Params>('admin', async ({ params }) =>
   reply(getUser, { user: await readUser(db(), idParam(params.id, 'User')) }),
 );
 
-export const PATCH = withAuth<Params>('admin', async ({ request, params, audit }) => {
+export const PATCH = withAuth<Params>('admin', async ({ request, params, at, audit }) => {
   const id = idParam(params.id, 'User');
   const input = await readBody(request, updateUser);
   const target = await readUser(db(), id);
@@ -32,8 +33,11 @@ export const PATCH = withAuth<Params>('admin', async ({ request, params, audit }
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password) } : {}),
   });
-  // A new password or a disabled account ends every open session of that user.
-  if (input.password !== undefined || input.disabled) await deleteUserSessions(db(), id);
+  // A new password or a disabled account ends every open session and API token of that user.
+  if (input.password !== undefined || input.disabled) {
+    await deleteUserSessions(db(), id);
+    await revokeUserTokens(db(), id, at);
+  }
   await audit('user.update', 'user', id, {
     fields: Object.keys(input),
     ...(input.role ? { role: input.role } : {}),
