@@ -1,4 +1,4 @@
-import { V14, V15, V16, defineProbe } from './define';
+import { V14, V16, defineProbe } from './define';
 
 export const connectivity = defineProbe({
   name: 'connectivity',
@@ -96,7 +96,7 @@ export const hbaRules = defineProbe({
   intervalSeconds: 3600,
   retentionDays: 365,
   changeTracked: true,
-  notes: 'rule_number exists from 15, file_name from 16.',
+  notes: 'rule_number and file_name exist from 16.',
   columns: [
     { name: 'line_number', type: 'int', key: true },
     { name: 'file_name', type: 'text' },
@@ -113,13 +113,6 @@ export const hbaRules = defineProbe({
     {
       minVersion: V14,
       sql: `SELECT line_number, NULL::text AS file_name, NULL::int AS rule_number, type,
-                   array_to_string(database, ',') AS database, array_to_string(user_name, ',') AS user_name,
-                   address, netmask, auth_method, error
-              FROM pg_hba_file_rules ORDER BY line_number`,
-    },
-    {
-      minVersion: V15,
-      sql: `SELECT line_number, NULL::text AS file_name, rule_number, type,
                    array_to_string(database, ',') AS database, array_to_string(user_name, ',') AS user_name,
                    address, netmask, auth_method, error
               FROM pg_hba_file_rules ORDER BY line_number`,
