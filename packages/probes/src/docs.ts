@@ -15,10 +15,19 @@ the COPY into it and the reads below all derive from it.
   \`database\` probes run in every database that accepts connections (templates excluded), and their
   rows carry \`database_name\`. Every table also has \`collected_at\` and \`server_id\`.
 - **Each run**: a read-only transaction, \`statement_timeout\` 5 s unless the probe says otherwise,
-  \`lock_timeout\` 1 s, \`application_name = 'pgvigil'\` and a \`/* pgvigil:<probe> */\` marker inside
-  the statement (PostgreSQL 18's pg_stat_statements drops leading comments, so the marker follows the
-  first keyword). A failure or a missing extension is a value (\`failed\` / \`unavailable: <reason>\`);
-  the cycle goes on.
+  \`lock_timeout\` 100 ms (a run that hit it is retried twice), \`application_name = 'pgvigil'\` and a
+  \`/* pgvigil:<probe> */\` marker inside the statement (PostgreSQL 18's pg_stat_statements drops
+  leading comments, so the marker follows the first keyword). A failure or a missing extension is a
+  value (\`failed\` / \`unavailable: <reason>\`); the cycle goes on.
+- **Locks**: only AccessShareLock, and never more than 100 relation locks at once (a test checks
+  both for every probe on every major). Catalog reads lock only the catalogs. Exact sizes
+  (\`pg_relation_size\` and friends) lock each relation for an instant: a relation that a session
+  holds or awaits in ACCESS EXCLUSIVE mode (ALTER TABLE, VACUUM FULL, REINDEX, LOCK TABLE) gets its
+  size from \`pg_class.relpages\` instead, and the row's \`skipped\` column says so; every other
+  relation is collected as usual. Definitions are hashed from catalog rows, never through
+  \`pg_get_indexdef()\`, \`pg_get_viewdef()\` or \`pg_get_expr()\`, which lock the tables they describe.
+  Sequences are read with a SELECT on each (50 per transaction), never through \`pg_sequences\`,
+  whose \`pg_sequence_last_value()\` takes RowExclusiveLock on every sequence until commit.
 - **Counters** (marked *counter*) are stored raw and read as per-second rates; an interval in which a
   counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
 - **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between

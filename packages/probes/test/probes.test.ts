@@ -156,6 +156,10 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
     expect(rows('index_health')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ indexrelname: 'orders_customer_dup_idx', issue: 'duplicate' }),
+        expect.objectContaining({
+          indexrelname: 'orders_note_lower_again_idx',
+          issue: 'duplicate',
+        }),
       ]),
     );
     expect(rows('tables_without_pk').map((r) => r.relname)).toEqual(

@@ -96,54 +96,6 @@ export const indexBloat = defineProbe({
   ],
 });
 
-export const sequences = defineProbe({
-  name: 'sequences',
-  title: 'Sequences',
-  description:
-    "How much of each sequence is used, against the sequence's own maximum and against the maximum of the column type it feeds (an int4 column fed by a bigint sequence runs out first).",
-  sources: ['pg_sequences', 'pg_depend', 'pg_attribute'],
-  scope: 'database',
-  intervalSeconds: 3600,
-  retentionDays: 90,
-  topN: 200,
-  columns: [
-    { name: 'schemaname', type: 'text', key: true },
-    { name: 'sequencename', type: 'text', key: true },
-    { name: 'data_type', type: 'text' },
-    // double: bigint maxima (2^63 - 1) do not survive a trip through a JS number
-    { name: 'last_value', type: 'double' },
-    { name: 'max_value', type: 'double' },
-    { name: 'used_pct', type: 'double', unit: 'percent' },
-    { name: 'column_type', type: 'text' },
-    { name: 'column_used_pct', type: 'double', unit: 'percent' },
-  ],
-  sql: [
-    {
-      minVersion: V14,
-      sql: `SELECT s.schemaname::text, s.sequencename::text, s.data_type::text,
-                   s.last_value::double precision, s.max_value::double precision,
-                   (100.0 * coalesce(s.last_value, s.start_value) / s.max_value)::double precision AS used_pct,
-                   col.column_type,
-                   (100.0 * coalesce(s.last_value, s.start_value) / col.type_max)::double precision AS column_used_pct
-              FROM pg_sequences s
-              JOIN pg_namespace n ON n.nspname = s.schemaname
-              JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.sequencename
-              LEFT JOIN LATERAL (
-                SELECT format_type(a.atttypid, NULL) AS column_type,
-                       CASE a.atttypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647
-                                       WHEN 'int8'::regtype THEN 9223372036854775807 END::numeric AS type_max
-                  FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-                 LIMIT 1
-              ) col ON true
-             ORDER BY greatest(coalesce(s.last_value, 0)::numeric / s.max_value,
-                               coalesce(s.last_value, 0)::numeric / coalesce(col.type_max, s.max_value)) DESC
-             LIMIT $1`,
-    },
-  ],
-});
-
 export const functions = defineProbe({
   name: 'functions',
   title: 'Functions',
@@ -228,11 +180,19 @@ export const schemaSnapshot = defineProbe({
                      (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                                         || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END, ',' ORDER BY a.attnum)
                         FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
-                     (SELECT string_agg(pg_get_indexdef(i.indexrelid), ';' ORDER BY i.indexrelid::regclass::text)
-                        FROM pg_index i WHERE i.indrelid = c.oid),
-                     (SELECT string_agg(pg_get_constraintdef(k.oid), ';' ORDER BY k.conname)
+                     -- catalog rows, not pg_get_indexdef() / pg_get_constraintdef(): those lock the table
+                     (SELECT string_agg(concat_ws(' ', ic.relname, am.amname, i.indisunique, i.indisprimary,
+                                                  i.indkey, i.indclass, i.indcollation, i.indoption,
+                                                  i.indexprs, i.indpred), ';' ORDER BY ic.relname)
+                        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+                       WHERE i.indrelid = c.oid),
+                     (SELECT string_agg(concat_ws(' ', k.conname, k.contype, k.condeferrable, k.condeferred,
+                                                  k.convalidated, k.conkey, k.confrelid::regclass, k.confkey,
+                                                  k.confupdtype, k.confdeltype, k.confmatchtype, k.conexclop,
+                                                  k.conbin), ';' ORDER BY k.conname)
                         FROM pg_constraint k WHERE k.conrelid = c.oid),
-                     CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END)) AS definition_md5
+                     -- the stored rule, not pg_get_viewdef(): that locks every table the view reads
+                     (SELECT r.ev_action::text FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'))) AS definition_md5
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT c.relispartition
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'

@@ -1,5 +1,5 @@
 import type { ColumnDef } from '../types';
-import { V14, V16, defineProbe } from './define';
+import { LOCKED_CTE, V14, V16, defineProbe } from './define';
 
 const TABLE_COUNTERS = [
   'seq_scan',
@@ -30,6 +30,16 @@ const COLS = [...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES, ...TABLE_TIMES, 'fre
   ', ',
 );
 const maxAll = (cols: readonly string[]) => cols.map((c) => `max(${c}) AS ${c}`).join(', ');
+// one reason per row, and how many more relations of the row were skipped
+const firstSkipped = `min(skipped) || CASE WHEN count(skipped) > 1 THEN format(' (and %s more)', count(skipped) - 1) ELSE '' END`;
+
+/** The reason a row's exact sizes were not read, NULL when they were. */
+export const SKIPPED_COLUMN: ColumnDef = {
+  name: 'skipped',
+  type: 'text',
+  description:
+    'why exact sizes were not read (a relation under ACCESS EXCLUSIVE: sizes are the pg_class estimate); NULL when they were',
+};
 
 export const tables = defineProbe({
   name: 'tables',
@@ -51,36 +61,57 @@ export const tables = defineProbe({
     ...TABLE_TIMES.map((name): ColumnDef => ({ name, type: 'timestamptz' })),
     ...SIZES.map((name): ColumnDef => ({ name, type: 'bigint', unit: 'bytes' })),
     { name: 'freeze_age', type: 'bigint', unit: 'xid' },
+    SKIPPED_COLUMN,
   ],
   sql: [
     {
       minVersion: V14,
-      sql: `WITH s AS (
+      // Exact sizes lock each relation for an instant (pg_relation_size opens it): a table
+      // under ACCESS EXCLUSIVE (or its toast table or an index of it) gets pg_class sizes.
+      sql: `WITH ${LOCKED_CTE}, blocked AS (
+              SELECT c.oid AS relid, l.reason FROM pg_class c JOIN locked l ON l.oid IN (c.oid, c.reltoastrelid)
+              UNION ALL
+              SELECT x.indrelid, l.reason FROM pg_index x JOIN locked l ON l.oid = x.indexrelid
+              UNION ALL
+              SELECT c.oid, l.reason FROM pg_class c JOIN pg_index x ON x.indrelid = c.reltoastrelid
+                JOIN locked l ON l.oid = x.indexrelid
+            ), s AS (
               SELECT coalesce(pg_partition_root(t.relid), t.relid) AS root, t.*,
-                     pg_relation_size(t.relid) AS heap_bytes,
-                     coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS toast_bytes,
-                     pg_indexes_size(t.relid) AS index_bytes,
+                     CASE WHEN b.reason IS NOT NULL THEN t.relname || ': ' || b.reason END AS skipped,
+                     CASE WHEN b.reason IS NULL THEN pg_relation_size(t.relid)
+                          ELSE c.relpages::bigint * current_setting('block_size')::int END AS heap_bytes,
+                     CASE WHEN c.reltoastrelid = 0 THEN 0
+                          WHEN b.reason IS NULL THEN pg_total_relation_size(c.reltoastrelid)
+                          ELSE (SELECT sum(tc.relpages)::bigint * current_setting('block_size')::int FROM pg_class tc
+                                 WHERE tc.oid = c.reltoastrelid
+                                    OR tc.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = c.reltoastrelid)) END AS toast_bytes,
+                     CASE WHEN b.reason IS NULL THEN pg_indexes_size(t.relid)
+                          ELSE coalesce((SELECT sum(ic.relpages)::bigint * current_setting('block_size')::int
+                                           FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                                          WHERE x.indrelid = t.relid), 0) END AS index_bytes,
                      CASE WHEN c.relfrozenxid <> '0'::xid THEN age(c.relfrozenxid) END AS freeze_age
                 FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+                LEFT JOIN LATERAL (SELECT reason FROM blocked WHERE blocked.relid = t.relid LIMIT 1) b ON true
             ), g AS (
               SELECT root, count(*)::int AS partitions,
                      ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
-                     ${maxAll(TABLE_TIMES)}, max(freeze_age)::bigint AS freeze_age
+                     ${maxAll(TABLE_TIMES)}, max(freeze_age)::bigint AS freeze_age,
+                     ${firstSkipped} AS skipped
                 FROM s GROUP BY root
             ), r AS (
               SELECT g.*, row_number() OVER (ORDER BY heap_bytes + toast_bytes + index_bytes DESC, root) AS rn
                 FROM g
             ), top AS (
-              SELECT n.nspname::text AS schemaname, c.relname::text AS relname, r.partitions, ${COLS}
+              SELECT n.nspname::text AS schemaname, c.relname::text AS relname, r.partitions, ${COLS}, r.skipped
                 FROM r JOIN pg_class c ON c.oid = r.root JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE rn <= $1
               UNION ALL
               SELECT '(others)', '(others)', sum(partitions)::int,
                      ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
-                     ${maxAll(TABLE_TIMES)}, max(freeze_age)
+                     ${maxAll(TABLE_TIMES)}, max(freeze_age), ${firstSkipped}
                 FROM r WHERE rn > $1 HAVING count(*) > 0
             )
-            SELECT schemaname, relname, partitions, ${COLS},
+            SELECT schemaname, relname, partitions, ${COLS}, skipped,
                    CASE WHEN n_live_tup + n_dead_tup > 0
                         THEN 100.0 * n_dead_tup / (n_live_tup + n_dead_tup) END::double precision AS dead_pct
               FROM top`,
@@ -111,23 +142,32 @@ export const indexes = defineProbe({
     { name: 'is_valid', type: 'boolean' },
     { name: 'is_unique', type: 'boolean' },
     { name: 'is_primary', type: 'boolean' },
+    SKIPPED_COLUMN,
   ],
   sql: [V14, V16].map((minVersion) => ({
     minVersion,
-    sql: `WITH r AS (
+    sql: `WITH ${LOCKED_CTE}, sized AS (
+            SELECT s.*, l.reason,
+                   CASE WHEN l.reason IS NULL THEN pg_relation_size(s.indexrelid)
+                        ELSE c.relpages::bigint * current_setting('block_size')::int END AS size_bytes
+              FROM pg_stat_user_indexes s JOIN pg_class c ON c.oid = s.indexrelid
+              LEFT JOIN locked l ON l.oid = s.indexrelid
+          ), r AS (
             SELECT s.schemaname::text, s.indexrelname::text, s.relname::text,
-                   s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, pg_relation_size(s.indexrelid) AS size_bytes,
+                   s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, s.size_bytes,
                    ${minVersion >= V16 ? 's.last_idx_scan' : 'NULL::timestamptz AS last_idx_scan'},
                    i.indisvalid AS is_valid, i.indisunique AS is_unique, i.indisprimary AS is_primary,
-                   row_number() OVER (ORDER BY pg_relation_size(s.indexrelid) DESC, s.indexrelid) AS rn
-              FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
+                   s.reason AS skipped,
+                   row_number() OVER (ORDER BY s.size_bytes DESC, s.indexrelid) AS rn
+              FROM sized s JOIN pg_index i ON i.indexrelid = s.indexrelid
           )
           SELECT schemaname, indexrelname, relname, idx_scan, idx_tup_read, idx_tup_fetch, size_bytes,
-                 last_idx_scan, is_valid, is_unique, is_primary
+                 last_idx_scan, is_valid, is_unique, is_primary, skipped
             FROM r WHERE rn <= $1
           UNION ALL
           SELECT '(others)', '(others)', NULL, sum(idx_scan)::bigint, sum(idx_tup_read)::bigint,
-                 sum(idx_tup_fetch)::bigint, sum(size_bytes)::bigint, max(last_idx_scan), NULL, NULL, NULL
+                 sum(idx_tup_fetch)::bigint, sum(size_bytes)::bigint, max(last_idx_scan), NULL, NULL, NULL,
+                 ${firstSkipped}
             FROM r WHERE rn > $1 HAVING count(*) > 0`,
   })),
 });
@@ -153,9 +193,12 @@ export const indexHealth = defineProbe({
   sql: [
     {
       minVersion: V14,
-      sql: `WITH i AS (
+      // an index under ACCESS EXCLUSIVE (REINDEX) gets its pg_class size, without waiting
+      sql: `WITH ${LOCKED_CTE}, i AS (
               SELECT s.schemaname::text, s.indexrelname::text, s.relname::text, s.idx_scan, x.*,
-                     pg_relation_size(s.indexrelid) AS size_bytes,
+                     CASE WHEN s.indexrelid IN (SELECT oid FROM locked)
+                          THEN (SELECT relpages::bigint * current_setting('block_size')::int FROM pg_class WHERE oid = s.indexrelid)
+                          ELSE pg_relation_size(s.indexrelid) END AS size_bytes,
                      EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid) AS backs_constraint
                 FROM pg_stat_user_indexes s JOIN pg_index x ON x.indexrelid = s.indexrelid
             ), issues AS (
@@ -168,8 +211,11 @@ export const indexHealth = defineProbe({
               SELECT a.schemaname, a.indexrelname, 'duplicate', a.relname, a.size_bytes, 'same definition as ' || b.indexrelname
                 FROM i a JOIN i b ON a.indrelid = b.indrelid AND a.indexrelid > b.indexrelid
                  AND a.indkey::text = b.indkey::text AND a.indclass::text = b.indclass::text
-                 AND coalesce(pg_get_expr(a.indexprs, a.indrelid), '') = coalesce(pg_get_expr(b.indexprs, b.indrelid), '')
-                 AND coalesce(pg_get_expr(a.indpred, a.indrelid), '') = coalesce(pg_get_expr(b.indpred, b.indrelid), '')
+                 -- stored expression trees without their text offsets; pg_get_expr() would lock the table
+                 AND coalesce(regexp_replace(a.indexprs::text, ':location -?\\d+', '', 'g'), '')
+                   = coalesce(regexp_replace(b.indexprs::text, ':location -?\\d+', '', 'g'), '')
+                 AND coalesce(regexp_replace(a.indpred::text, ':location -?\\d+', '', 'g'), '')
+                   = coalesce(regexp_replace(b.indpred::text, ':location -?\\d+', '', 'g'), '')
             )
             SELECT schemaname, indexrelname, issue, relname, size_bytes, detail
               FROM issues ORDER BY size_bytes DESC LIMIT $1`,
