@@ -1,3 +1,4 @@
+import { privilegeReason } from './privileges';
 import type { ProbeDefinition } from './types';
 
 const version = (num: number) => String(Math.floor(num / 10000));
@@ -37,8 +38,13 @@ the COPY into it and the reads below all derive from it.
   never dropped by retention.
 - **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
   are summed into their root table.
-- **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
-  needs a superuser (or an explicit grant on \`pg_hba_file_rules\`) and is otherwise \`unavailable\`.
+- **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`, with three
+  exceptions that say so: \`hba_rules\` needs a grant on \`pg_hba_file_rules\`; \`sequences\` needs
+  SELECT on each sequence (unreadable ones are listed with \`skipped\` = the GRANT, never as 0 %);
+  the bloat estimates need the planner statistics of the table's columns, which \`pg_stats\` shows
+  only to roles that may SELECT the table (rows without them carry \`skipped\`). A probe whose
+  role lacks what it needs (listed per probe below) is \`unavailable\` with the reason and the GRANT,
+  checked once per session, never \`failed\` and never rows with other sessions' values hidden.
 - **Spock and system_stats** probes (\`spock_*\`, \`os_*\`) are verified against the extensions'
   documented interface only: neither is packaged for Debian, so the tests run them against stand-in
   tables and SQL functions with the documented names and OUT columns (spock 4/5, system_stats 3.x
@@ -141,6 +147,11 @@ export function renderProbesDoc(probes: readonly ProbeDefinition[]): string {
           ? `; SQL variants from ${p.sql.map((v) => (v.minExtensionVersion ? `extension ${v.minExtensionVersion}` : version(v.minVersion))).join(', ')}`
           : ''),
       ...(p.notes ? [`- Versions: ${p.notes}`] : []),
+      ...(p.needs?.length
+        ? [
+            `- Needs ${p.needs.map((n) => `\`${n}\``).join(', ')}, else unavailable: ${privilegeReason(p.needs, '<role>')}`,
+          ]
+        : []),
       ...(flags(p) ? [`- ${flags(p)}`] : []),
       '',
       '| column | type | kind | unit | description |',

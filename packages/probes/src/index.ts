@@ -13,3 +13,10 @@ export { snapshotHash } from './snapshot-hash';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
+export {
+  PROBE_PRIVILEGES,
+  PRIVILEGE_CHECKS,
+  PRIVILEGES_SQL,
+  privilegeReason,
+  type ProbePrivilege,
+} from './privileges';

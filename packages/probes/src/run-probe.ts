@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { privilegeReason, type ProbePrivilege } from './privileges';
 import { selectSql } from './select-sql';
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -24,6 +25,8 @@ export interface ProbeContext {
   /** the connected database's name, for messages */
   database: string;
   lockTimeoutMs?: number;
+  /** the role's privileges (PRIVILEGES_SQL); unset: not checked, the probe runs and may be refused */
+  privileges?: { role: string; has: ReadonlySet<ProbePrivilege> };
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -127,12 +130,18 @@ export async function runProbe(
   if (ctx.serverVersion < probe.minServerVersion) {
     return unavailable(`needs PostgreSQL ${Math.floor(probe.minServerVersion / 10000)} or later`);
   }
+  const missing = ctx.privileges
+    ? (probe.needs ?? []).filter((p) => !ctx.privileges?.has.has(p))
+    : [];
+  if (missing.length && ctx.privileges) {
+    return unavailable(privilegeReason(missing, ctx.privileges.role));
+  }
   const extVersion = probe.requiresExtension
     ? ctx.extensions.get(probe.requiresExtension)
     : undefined;
   if (probe.requiresExtension && extVersion === undefined) {
     return unavailable(
-      `extension ${probe.requiresExtension} is not installed in database ${ctx.database}`,
+      `extension ${probe.requiresExtension} is not installed in database ${ctx.database}: CREATE EXTENSION ${probe.requiresExtension};`,
     );
   }
   const variant = selectSql(probe, ctx.serverVersion, extVersion);
@@ -212,7 +221,7 @@ function failure(
     return {
       probe: probe.name,
       status: 'unavailable',
-      reason: 'permission denied: grant pg_monitor (or pg_read_all_stats) to the user',
+      reason: `permission denied (${err instanceof Error ? err.message : String(err)}): GRANT pg_monitor TO the role; docs/permissions.md lists what else each probe needs`,
       ms,
     };
   }
@@ -220,7 +229,7 @@ function failure(
     return {
       probe: probe.name,
       status: 'unavailable',
-      reason: `${probe.requiresExtension} is installed but not loaded (shared_preload_libraries)`,
+      reason: `${probe.requiresExtension} is installed but not loaded: add it to shared_preload_libraries (ALTER SYSTEM SET shared_preload_libraries = '<current list>, ${probe.requiresExtension}') and restart`,
       ms,
     };
   }

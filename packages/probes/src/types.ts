@@ -5,6 +5,7 @@
  * it (through the MetricSpec it extends).
  */
 import type { MetricSpec } from '@pgvigil/schema';
+import type { ProbePrivilege } from './privileges';
 export {
   COLUMN_TYPES,
   METRIC_SCOPES as PROBE_SCOPES,
@@ -33,6 +34,8 @@ export interface ProbeDefinition extends MetricSpec {
   sources: readonly string[];
   /** lowest server_version_num the probe runs on at all */
   minServerVersion: number;
+  /** what the role needs beyond a login (all included in pg_monitor except pg_hba_file_rules), else "unavailable" */
+  needs?: readonly ProbePrivilege[];
   /** extension that must be installed (in the database the probe runs in), else "unavailable" */
   requiresExtension?: string;
   /** SQL per version range: the entry with the highest minVersion that fits wins */

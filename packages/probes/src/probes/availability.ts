@@ -63,6 +63,7 @@ export const serverInfo = defineProbe({
 
 export const settings = defineProbe({
   name: 'settings',
+  needs: ['pg_read_all_settings'],
   title: 'Settings',
   description:
     'Every server setting with its source and pending_restart; stored only when something changes.',
@@ -88,6 +89,7 @@ export const settings = defineProbe({
 
 export const hbaRules = defineProbe({
   name: 'hba_rules',
+  needs: ['pg_hba_file_rules'],
   title: 'pg_hba.conf rules',
   description:
     'The parsed pg_hba.conf (including lines with errors); stored only when it changes. Readable by superusers only unless granted; otherwise reported unavailable.',

@@ -5,6 +5,7 @@ const HEAD = `CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE 
 
 export const replication = defineProbe({
   name: 'replication',
+  needs: ['pg_read_all_stats'],
   title: 'Standbys and their lag',
   description:
     'Per connected standby (or logical walsender): state, sync state, lag in bytes and seconds for write, flush and replay.',
@@ -42,6 +43,7 @@ export const replication = defineProbe({
 
 export const walReceiver = defineProbe({
   name: 'wal_receiver',
+  needs: ['pg_read_all_stats'],
   title: 'WAL receiver and replay delay',
   description:
     'On a standby: receiver status and upstream, bytes received but not replayed, seconds since the last replayed transaction and since the last message from the primary. One row on primaries too (in_recovery = false).',

@@ -1,4 +1,20 @@
+import type { ColumnDef } from '../types';
 import { V14, defineProbe } from './define';
+
+const STATS_SKIPPED: ColumnDef = {
+  name: 'skipped',
+  type: 'text',
+  description:
+    'why there is no estimate: pg_stats hides the statistics of tables the role may not SELECT (with the GRANT), or the table was never analyzed',
+};
+
+/** The skipped reason of a row with no width (e.width), for the table `oid` it estimates from. */
+const statsSkipped = (oid: string) => `CASE WHEN width IS NULL THEN
+                     CASE WHEN NOT has_table_privilege(${oid}, 'SELECT')
+                          THEN format('pg_stats hides %s to %s: GRANT SELECT ON %s TO %I; or GRANT pg_read_all_data TO %I',
+                                      ${oid}::regclass, current_user, ${oid}::regclass, current_user, current_user)
+                          ELSE 'no planner statistics: ANALYZE ' || ${oid}::regclass END
+                   END`;
 
 // Estimates from planner statistics, without pgstattuple: expected pages from
 // reltuples and average row width (pg_stats), against the pages actually used.
@@ -20,12 +36,13 @@ export const tableBloat = defineProbe({
     { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
     { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
     { name: 'bloat_pct', type: 'double', unit: 'percent' },
+    STATS_SKIPPED,
   ],
   sql: [
     {
       minVersion: V14,
       sql: `WITH t AS (
-              SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples,
+              SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples, c.oid,
                      current_setting('block_size')::int AS bs,
                      coalesce((regexp_match(array_to_string(c.reloptions, ','), 'fillfactor=(\\d+)'))[1]::int, 100) AS ff,
                      (SELECT 24 + sum((1 - s.null_frac) * s.avg_width) FROM pg_stats s
@@ -39,7 +56,8 @@ export const tableBloat = defineProbe({
             )
             SELECT schemaname, relname, (relpages::bigint * bs) AS real_bytes,
                    CASE WHEN width IS NOT NULL THEN greatest(relpages - expected, 0)::bigint * bs END AS bloat_bytes,
-                   CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct
+                   CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct,
+                   ${statsSkipped('oid')} AS skipped
               FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`,
     },
   ],
@@ -62,12 +80,14 @@ export const indexBloat = defineProbe({
     { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
     { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
     { name: 'bloat_pct', type: 'double', unit: 'percent' },
+    STATS_SKIPPED,
   ],
   sql: [
     {
       minVersion: V14,
       sql: `WITH i AS (
               SELECT n.nspname::text AS schemaname, ci.relname::text AS indexrelname, ct.relname::text AS relname,
+                     x.indrelid, CASE WHEN 0 = ANY (x.indkey::int2[]) THEN 'expression index: not estimated' END AS expr,
                      ci.relpages, ci.reltuples, current_setting('block_size')::int AS bs,
                      coalesce((regexp_match(array_to_string(ci.reloptions, ','), 'fillfactor=(\\d+)'))[1]::int, 90) AS ff,
                      CASE WHEN 0 <> ALL (x.indkey::int2[]) THEN
@@ -90,7 +110,8 @@ export const indexBloat = defineProbe({
             )
             SELECT schemaname, indexrelname, relname, (relpages::bigint * bs) AS real_bytes,
                    CASE WHEN width IS NOT NULL THEN greatest(relpages - expected, 0)::bigint * bs END AS bloat_bytes,
-                   CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct
+                   CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct,
+                   coalesce(expr, ${statsSkipped('indrelid')}) AS skipped
               FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`,
     },
   ],
