@@ -1,5 +1,6 @@
 import type { ProbeSettingRow, Sample } from '@pgvigil/db/metrics';
 import {
+  closeSession,
   diffSnapshot,
   discoverDatabases,
   fetchQueryTexts,
@@ -13,6 +14,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
+import { SessionSlots } from './session-slots';
 import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
 
 export interface ServerRef {
@@ -45,12 +47,15 @@ export interface WorkerDeps {
 interface Session {
   conn: TargetConnection;
   ctx: ProbeContext;
+  release: () => void;
 }
 
 /**
- * Watches one server with at most two sessions: one held open for instance probes,
- * one opened per database in turn for database probes. Each lane runs its probes one
- * after another, so one probe never runs twice at once on a server.
+ * Watches one server with at most SESSIONS_PER_SERVER (2) sessions, enforced by a
+ * semaphore: one held open for instance probes, one opened per database in turn for
+ * database probes. Each lane runs its probes one after another, so one probe never runs
+ * twice at once on a server. A query that outlives the client-side query timeout (a
+ * half-open connection) ends its session, which frees the slot.
  */
 export class ServerWorker {
   private running = false;
@@ -64,6 +69,7 @@ export class ServerWorker {
   private readonly knownQueryIds = new Set<string>();
   private readonly ran = new Set<string>();
   private loops: Promise<void>[] = [];
+  readonly slots = new SessionSlots();
 
   constructor(
     readonly server: ServerRef,
@@ -93,8 +99,12 @@ export class ServerWorker {
     this.running = false;
     this.wake?.();
     await Promise.all(this.loops);
-    await this.instance?.conn.client.end().catch(() => undefined);
-    this.instance = null;
+    await this.dropInstance();
+  }
+
+  private async close(session: Session): Promise<void> {
+    await closeSession(session.conn.client);
+    session.release();
   }
 
   get isDown(): boolean {
@@ -140,16 +150,21 @@ export class ServerWorker {
   }
 
   private async open(dbname?: string): Promise<Session | { failure: string; message: string }> {
+    const release = await this.slots.acquire();
     const result = await this.deps.connect(dbname).catch((err: unknown) => ({
       ok: false as const,
       failure: { code: 'unknown' as const, cause: (err as Error).message, fix: '' },
     }));
-    if (!result.ok) return { failure: result.failure.code, message: result.failure.cause };
+    if (!result.ok) {
+      release();
+      return { failure: result.failure.code, message: result.failure.cause };
+    }
     const conn = result.connection;
     try {
-      return { conn, ctx: await loadProbeContext(conn.client, conn.serverVersionNum) };
+      return { conn, ctx: await loadProbeContext(conn.client, conn.serverVersionNum), release };
     } catch (err) {
-      await conn.client.end().catch(() => undefined);
+      await closeSession(conn.client);
+      release();
       return { failure: 'unknown', message: (err as Error).message };
     }
   }
@@ -182,7 +197,7 @@ export class ServerWorker {
   private async dropInstance(): Promise<void> {
     const session = this.instance;
     this.instance = null;
-    await session?.conn.client.end().catch(() => undefined);
+    if (session) await this.close(session);
   }
 
   private async instanceLoop(): Promise<void> {
@@ -211,29 +226,38 @@ export class ServerWorker {
         await this.sleep(this.untilNextDue('database'));
         continue;
       }
-      let databases: string[] = [];
       const first = await this.open();
       if ('failure' in first) {
         // The instance lane notices and marks the server down; try again next time.
         for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
         continue;
       }
-      try {
-        databases = await discoverDatabases(first.conn.client);
-      } catch {
-        databases = [first.ctx.database];
-      }
-      for (const dbname of databases) {
+      const databases = await discoverDatabases(first.conn.client).catch(() => [
+        first.ctx.database,
+      ]);
+      // The discovery session's own database first, then closed: one database session at a time.
+      const order = [
+        first.ctx.database,
+        ...databases.filter((d) => d !== first.ctx.database),
+      ].filter((d, i) => i > 0 || databases.includes(d));
+      let current: Session | null = first;
+      for (const dbname of order) {
         if (!this.running) break;
-        const session: Session | { failure: string } =
-          dbname === first.ctx.database ? first : await this.open(dbname);
-        if ('failure' in session) continue;
-        for (const probe of due) {
-          if (await this.run(session, probe, dbname)) break;
+        if (current?.ctx.database !== dbname) {
+          if (current) await this.close(current);
+          const opened = await this.open(dbname);
+          current = 'failure' in opened ? null : opened;
         }
-        if (session !== first) await session.conn.client.end().catch(() => undefined);
+        if (!current) continue;
+        for (const probe of due) {
+          if (await this.run(current, probe, dbname)) {
+            await this.close(current);
+            current = null;
+            break;
+          }
+        }
       }
-      await first.conn.client.end().catch(() => undefined);
+      if (current) await this.close(current);
       for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
     }
   }

@@ -58,8 +58,10 @@ the COPY into it and the reads below all derive from it.
   free or expired servers with \`FOR UPDATE SKIP LOCKED\` and releases its surplus. A dead
   collector's servers move to the others within about 35 s. A new, changed (\`updated_at\`) or
   disabled server takes effect at the next round.
-- **Per server** at most two sessions: one held open for instance probes, one opened per database
-  in turn for database probes (databases discovered each pass). Each runs its probes one after
+- **Per server** at most two sessions (\`SESSIONS_PER_SERVER\`, a semaphore every session takes a
+  slot from; a test counts pgvigil's sessions in \`pg_stat_activity\` on a server with 100
+  databases): one held open for instance probes, one opened per database in turn for database
+  probes (databases discovered each pass, by the session of the first database). Each runs its probes one after
   another, so a probe never runs twice at once on a server. Intervals come from the probe, overridden
   by \`probe_settings\` (global -> cluster -> server, the most specific wins); runs keep their cadence
   with up to 5 % jitter. The first run of each probe on a server after a start (or a takeover) is at
@@ -70,6 +72,11 @@ the COPY into it and the reads below all derive from it.
 - **Unreachable server**: marked \`down\` in \`server_status\` with the connection error class (the
   same codes as test-connection), a \`connectivity\` row with \`up = false\`, and retried after 5 s,
   doubling up to 5 minutes. Other servers are not delayed.
+- **Half-open connections**: every query has a client-side timeout (statement timeout + 5 s, 15 s;
+  \`queryTimeoutMs\`), sessions use TCP keepalive (first probe after 10 s idle) and
+  \`idle_in_transaction_session_timeout\` 60 s on the server. A query that gets no answer ends its
+  session (the socket is destroyed if the peer does not close within 1 s), which frees its slot; the
+  server is then retried like an unreachable one. Tested with a TCP proxy that stops forwarding.
 - **Writes**: samples go to a buffer bounded by \`PGVIGIL_COLLECTOR_BUFFER_ROWS\` (default 500,000
   rows) and are written every 2 s with one COPY per table in one transaction. While the datastore is
   away they stay buffered (the oldest are dropped beyond the bound); \`droppedRows\`,

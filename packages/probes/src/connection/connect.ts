@@ -9,6 +9,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /** client-side bound on each query (see ClientOptions.queryTimeoutMs) */
+  queryTimeoutMs?: number;
 }
 
 export interface TargetConnection {
@@ -53,6 +55,7 @@ async function open(
       useSsl,
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+      ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     }),
   );
   // A server that drops the session later must not crash the process.
@@ -145,5 +148,26 @@ export async function connectTarget(
     }
   } catch (err) {
     return { ok: false, failure: classifyConnectionError(err, ctx) };
+  }
+}
+
+/**
+ * Ends a session without ever hanging: a polite Terminate first, and if the peer does not
+ * close within `graceMs` (a half-open connection never does), the socket is destroyed.
+ */
+export async function closeSession(client: pg.Client, graceMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = client.end().then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+  const done = await Promise.race([ended, late]);
+  clearTimeout(timer);
+  if (!done) {
+    // pg keeps the socket on its internal connection; nothing else can free it here
+    const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } })
+      .connection?.stream;
+    stream?.destroy();
   }
 }
