@@ -83,6 +83,8 @@ interface ProbeFigures {
   failed: string[];
   rowsMax: number;
   locksMax: number;
+  /** runs that were ok (a probe unavailable everywhere costs the collector no pass) */
+  ok: number;
 }
 
 /** Lists the relation locks the probe's transaction holds just before each COMMIT. */
@@ -134,7 +136,13 @@ async function probeEveryDatabase(
       }),
     );
     for (const probe of PROBES) {
-      const f = perProbe.get(probe.name) ?? { cpuMs: 0, failed: [], rowsMax: 0, locksMax: 0 };
+      const f = perProbe.get(probe.name) ?? {
+        cpuMs: 0,
+        failed: [],
+        rowsMax: 0,
+        locksMax: 0,
+        ok: 0,
+      };
       const instance = probe.scope === 'instance';
       const targets = instance ? (i === 0 ? sessions.slice(0, 1) : []) : sessions;
       // instance probes run once: repeat them so 10 ms CPU ticks average out
@@ -144,7 +152,10 @@ async function probeEveryDatabase(
         for (const s of targets) {
           const r = await runProbe(s.client, probe, s.ctx);
           if (r.status === 'failed') f.failed.push(`${s.name}: ${r.sqlState ?? ''} ${r.reason}`);
-          if (r.status === 'ok') f.rowsMax = Math.max(f.rowsMax, r.rows.length);
+          if (r.status === 'ok') {
+            f.ok += 1;
+            f.rowsMax = Math.max(f.rowsMax, r.rows.length);
+          }
         }
       }
       f.cpuMs += ((await serverCpuMs(postmaster)) - before) / repeat;
@@ -169,7 +180,8 @@ async function probeEveryDatabase(
  * plus the sessions of the database passes (a pass per due database probe at worst).
  */
 function perMinuteCpu(perProbe: Map<string, ProbeFigures>, sessionCpuMs: number): number {
-  const dbProbes = PROBES.filter((p) => p.scope === 'database');
+  // unavailable probes are retried hourly and cost no pass of their own
+  const dbProbes = PROBES.filter((p) => p.scope === 'database' && perProbe.get(p.name)?.ok);
   const passesPerMinute = dbProbes.reduce((n, p) => n + 60 / p.intervalSeconds, 0);
   return (
     PROBES.reduce(

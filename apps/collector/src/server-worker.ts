@@ -44,6 +44,9 @@ export interface WorkerDeps {
   random(): number;
 }
 
+/** How long a database probe that was unavailable in a database is left alone there. */
+export const UNAVAILABLE_RECHECK_MS = 3_600_000;
+
 interface Session {
   conn: TargetConnection;
   ctx: ProbeContext;
@@ -70,6 +73,9 @@ export class ServerWorker {
   private readonly ran = new Set<string>();
   private loops: Promise<void>[] = [];
   readonly slots = new SessionSlots();
+  /** `probe:database` -> when to try again a probe that was unavailable there */
+  private readonly skipUntil = new Map<string, number>();
+  private knownDatabases: string[] | null = null;
 
   constructor(
     readonly server: ServerRef,
@@ -226,6 +232,15 @@ export class ServerWorker {
         await this.sleep(this.untilNextDue('database'));
         continue;
       }
+      // Unavailable probes (an extension not installed, a privilege missing) are retried
+      // hourly, not every interval: a pass over 1,000 databases for three spock probes a
+      // minute would open 1,000 sessions a minute to learn nothing.
+      const now = this.deps.now();
+      const todo = (dbname: string) => due.filter((p) => !this.skipped(p, dbname, now));
+      if (this.knownDatabases?.every((d) => todo(d).length === 0)) {
+        for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
+        continue;
+      }
       const first = await this.open();
       if ('failure' in first) {
         // The instance lane notices and marks the server down; try again next time.
@@ -235,6 +250,7 @@ export class ServerWorker {
       const databases = await discoverDatabases(first.conn.client).catch(() => [
         first.ctx.database,
       ]);
+      this.knownDatabases = databases;
       // The discovery session's own database first, then closed: one database session at a time.
       const order = [
         first.ctx.database,
@@ -243,13 +259,15 @@ export class ServerWorker {
       let current: Session | null = first;
       for (const dbname of order) {
         if (!this.running) break;
+        const probes = todo(dbname);
+        if (probes.length === 0) continue;
         if (current?.ctx.database !== dbname) {
           if (current) await this.close(current);
           const opened = await this.open(dbname);
           current = 'failure' in opened ? null : opened;
         }
         if (!current) continue;
-        for (const probe of due) {
+        for (const probe of probes) {
           if (await this.run(current, probe, dbname)) {
             await this.close(current);
             current = null;
@@ -260,6 +278,10 @@ export class ServerWorker {
       if (current) await this.close(current);
       for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
     }
+  }
+
+  private skipped(probe: ProbeDefinition, database: string, now: number): boolean {
+    return (this.skipUntil.get(`${probe.name}:${database}`) ?? 0) > now;
   }
 
   private untilNextDue(scope: 'instance' | 'database'): number {
@@ -280,6 +302,13 @@ export class ServerWorker {
     this.deps.onResult(result, Math.max(0, startedAt - scheduled), !this.ran.has(runKey), database);
     this.ran.add(runKey);
     if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
+    if (result.status === 'unavailable' && database !== undefined) {
+      const interval = effectiveSettings(probe, this.server, this.deps.settings()).intervalSeconds;
+      this.skipUntil.set(
+        runKey,
+        this.deps.now() + Math.max(UNAVAILABLE_RECHECK_MS, interval * 1000),
+      );
+    }
     if (result.status === 'failed') return result.connectionLost === true;
     if (result.status !== 'ok') return false;
     const collectedAt = new Date(startedAt);

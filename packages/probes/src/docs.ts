@@ -61,7 +61,10 @@ the COPY into it and the reads below all derive from it.
 - **Per server** at most two sessions (\`SESSIONS_PER_SERVER\`, a semaphore every session takes a
   slot from; a test counts pgvigil's sessions in \`pg_stat_activity\` on a server with 100
   databases): one held open for instance probes, one opened per database in turn for database
-  probes (databases discovered each pass, by the session of the first database). Each runs its probes one after
+  probes (databases discovered each pass, by the session of the first database). A database probe
+  that was unavailable in a database (an extension not installed, a privilege missing) is tried
+  there again after an hour, not every interval, so a server with many databases is not visited
+  only to learn again that spock is absent. Each runs its probes one after
   another, so a probe never runs twice at once on a server. Intervals come from the probe, overridden
   by \`probe_settings\` (global -> cluster -> server, the most specific wins); runs keep their cadence
   with up to 5 % jitter. The first run of each probe on a server after a start (or a takeover) is at
