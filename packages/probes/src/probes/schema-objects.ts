@@ -184,6 +184,8 @@ export const schemaSnapshot = defineProbe({
   intervalSeconds: 600,
   retentionDays: 365,
   changeTracked: true,
+  // one row per object: 50,000 tables take 1.6 s on a loaded 2-core machine
+  timeoutMs: 10_000,
   columns: [
     { name: 'schemaname', type: 'text', key: true },
     { name: 'name', type: 'text', key: true },
