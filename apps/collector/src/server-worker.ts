@@ -108,8 +108,9 @@ export class ServerWorker {
     await this.dropInstance();
   }
 
-  private async close(session: Session): Promise<void> {
-    await closeSession(session.conn.client);
+  /** `broken`: a query got no answer; the socket is destroyed rather than closed politely. */
+  private async close(session: Session, broken = false): Promise<void> {
+    await closeSession(session.conn.client, { broken });
     session.release();
   }
 
@@ -200,10 +201,10 @@ export class ServerWorker {
     return opened;
   }
 
-  private async dropInstance(): Promise<void> {
+  private async dropInstance(broken = false): Promise<void> {
     const session = this.instance;
     this.instance = null;
-    if (session) await this.close(session);
+    if (session) await this.close(session, broken);
   }
 
   private async instanceLoop(): Promise<void> {
@@ -217,7 +218,7 @@ export class ServerWorker {
         if (!this.running) break;
         const lost = await this.run(session, probe, undefined);
         if (lost) {
-          await this.dropInstance();
+          await this.dropInstance(true);
           break;
         }
       }
@@ -269,7 +270,7 @@ export class ServerWorker {
         if (!current) continue;
         for (const probe of probes) {
           if (await this.run(current, probe, dbname)) {
-            await this.close(current);
+            await this.close(current, true);
             current = null;
             break;
           }

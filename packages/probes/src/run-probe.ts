@@ -96,7 +96,11 @@ async function readOnly(
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // An error from the server leaves the session usable once rolled back; any other (a
+    // client-side query timeout, a lost socket) means it is dropped, and a ROLLBACK would
+    // only wait for the same silence again.
+    if (typeof (err as { severity?: unknown }).severity === 'string')
+      await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
 }

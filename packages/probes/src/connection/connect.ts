@@ -152,22 +152,33 @@ export async function connectTarget(
 }
 
 /**
- * Ends a session without ever hanging: a polite Terminate first, and if the peer does not
- * close within `graceMs` (a half-open connection never does), the socket is destroyed.
+ * Ends a session without ever hanging. A session known to be broken (a query got no answer)
+ * has its socket destroyed at once. Otherwise a polite Terminate: the server closes the socket
+ * once the backend is gone, so a slot freed after this is a session gone from the server too;
+ * if that takes longer than `graceMs` (a peer gone silent), the socket is destroyed.
  */
-export async function closeSession(client: pg.Client, graceMs = 1_000): Promise<void> {
+export async function closeSession(
+  client: pg.Client,
+  options: { broken?: boolean; graceMs?: number } = {},
+): Promise<void> {
+  const destroy = () =>
+    // pg keeps the socket on its internal connection; nothing else can free it here
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
+  if (options.broken) {
+    destroy();
+    return;
+  }
   let timer: NodeJS.Timeout | undefined;
   const ended = client.end().then(
     () => true,
     () => true,
   );
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), options.graceMs ?? 10_000)),
+  );
   const done = await Promise.race([ended, late]);
   clearTimeout(timer);
-  if (!done) {
-    // pg keeps the socket on its internal connection; nothing else can free it here
-    const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } })
-      .connection?.stream;
-    stream?.destroy();
-  }
+  if (!done) destroy();
 }
