@@ -5,6 +5,7 @@
 //  - 1,000 databases (BENCH_BIG_DATABASES);
 //  - one database with 50,000 tables (10,000 of them partitions), 100,000 indexes and
 //    10,000 sequences (BENCH_BIG_SCALE = 1 is that size; 0.1 is a tenth, for a quick look).
+// BENCH_BIG_PARTS=schema or =databases runs one of the two.
 // For each: every probe once in every database (server CPU per probe from /proc, turned
 // into a per-minute cost at default intervals, plus the sessions a pass opens), any
 // failure and "out of shared memory" (53200), the top-N caps, the most relation locks a
@@ -487,8 +488,9 @@ async function bigSchema(): Promise<Record<string, number>> {
 }
 
 export async function benchBigServer(): Promise<Record<string, number>> {
-  const schema = await bigSchema();
-  const dbs = await manyDatabases();
+  const parts = (process.env.BENCH_BIG_PARTS ?? 'schema,databases').split(',');
+  const schema = parts.includes('schema') ? await bigSchema() : {};
+  const dbs = parts.includes('databases') ? await manyDatabases() : {};
   return {
     ...Object.fromEntries(Object.entries(schema).map(([k, v]) => [`schema_${k}`, v])),
     ...Object.fromEntries(Object.entries(dbs).map(([k, v]) => [`databases_${k}`, v])),

@@ -59,6 +59,12 @@ export function createDb(options: DbOptions): Db {
       const client = await pool.connect().catch((err: unknown) => {
         throw mapPgError(err);
       });
+      // pg-pool listens for errors on idle clients only: a server that goes away while this
+      // one is checked out (between two statements, or during a COPY) would otherwise be an
+      // uncaught 'error' event. The statement in flight fails on its own; the client is discarded.
+      let lost: Error | undefined;
+      const onError = (err: Error) => (lost = err);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({ ...wrap(client), client });
@@ -68,7 +74,8 @@ export function createDb(options: DbOptions): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw mapPgError(err);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(lost);
       }
     },
     close: () => pool.end(),
