@@ -77,7 +77,7 @@ describe(`sessions held to the cap on PostgreSQL ${major}`, () => {
     let mostSlots = 0;
     const started = Date.now();
     try {
-      // Until two full passes over the 101 databases are stored, count pgvigil's sessions.
+      // Until a full pass over the 101 databases is stored, count pgvigil's sessions.
       await waitFor(
         async () => {
           const r = await observer.query<{ n: number }>(
@@ -92,16 +92,16 @@ describe(`sessions held to the cap on PostgreSQL ${major}`, () => {
               HAVING count(*) = 101`,
             [serverId],
           );
-          return passes >= 2;
+          return passes >= 1;
         },
-        'two passes over 101 databases',
+        'a pass over 101 databases',
         170_000,
       );
     } finally {
       await observer.end();
     }
     console.log(
-      `two passes over 101 databases in ${Date.now() - started} ms; at most ${most} pgvigil sessions`,
+      `a pass over 101 databases in ${Date.now() - started} ms; at most ${most} pgvigil sessions`,
     );
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(SESSIONS_PER_SERVER);
