@@ -3,6 +3,7 @@ import {
   AGGREGATIONS,
   ALERT_STATES,
   BLACKOUT_SCOPES,
+  CHANNEL_FIELDS,
   CHANNEL_TYPES,
   ENVIRONMENTS,
   OPERATORS,
@@ -512,14 +513,24 @@ export const listChannels = endpoint({
   response: z.object({ channels: z.array(channel), nextCursor }),
 });
 
+/** `config` per type, from the channel fields of @pgvigil/schema. */
+function channelConfigDoc(): string {
+  return CHANNEL_TYPES.map((t) => {
+    const fields = CHANNEL_FIELDS[t].map(
+      (f) =>
+        `\`${f.key}\` (${f.kind}${f.required ? ', required' : ''}${f.secret ? ', secret' : ''})`,
+    );
+    return `${t}: ${fields.join(', ')}.`;
+  }).join(' ');
+}
+
 export const createChannel = endpoint({
   method: 'POST',
   path: '/channels',
   access: 'admin',
   tag: 'channels',
   summary: 'Creates a channel; its secrets are stored encrypted and never shown again',
-  description:
-    '`config.url` for Slack, Mattermost and webhooks (a webhook may add `hmacSecret` and `headers`), `config.to` (and `smtpUrl`, `from`) for email.',
+  description: channelConfigDoc(),
   body: z.strictObject({
     type: z.enum(CHANNEL_TYPES),
     name: z.string().trim().min(1).max(100),
