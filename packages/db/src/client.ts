@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { mapPgError } from './errors';
+import { mapClientError, mapPgError } from './errors';
 
 // int8 and numeric as JS numbers: counters stay far below 2^53 in practice, and the
 // apps do arithmetic on them. Timestamps stay Date objects.
@@ -26,6 +26,8 @@ export interface DbOptions {
   statementTimeoutMs?: number;
 }
 
+const ignore = () => undefined;
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T extends Row>(text: string, values?: unknown[]) {
@@ -33,7 +35,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
         const result = await client.query(text, values);
         return result.rows as T[];
       } catch (err) {
-        throw mapPgError(err);
+        throw mapClientError(err);
       }
     },
   };
@@ -57,18 +59,26 @@ export function createDb(options: DbOptions): Db {
     query: base.query,
     async tx(fn) {
       const client = await pool.connect().catch((err: unknown) => {
-        throw mapPgError(err);
+        throw mapClientError(err);
       });
+      // A session that drops while checked out says so by an 'error' event: unheard,
+      // it would end the process. Its queries fail (and are mapped) all the same.
+      client.on('error', ignore);
+      const q = wrap(client);
+      let broken = false;
       try {
-        await client.query('BEGIN');
-        const result = await fn({ ...wrap(client), client });
-        await client.query('COMMIT');
+        await q.query('BEGIN');
+        const result = await fn({ ...q, client });
+        await q.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        // BEGIN, COMMIT and fn's queries are mapped already; fn's own errors pass as they are
         throw mapPgError(err);
       } finally {
-        client.release();
+        client.removeListener('error', ignore);
+        // a session that cannot even roll back is dropped, not returned to the pool
+        client.release(broken || undefined);
       }
     },
     close: () => pool.end(),

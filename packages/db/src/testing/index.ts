@@ -21,6 +21,7 @@ export {
   type HostStandIn,
 } from './extension-stand-ins';
 export { startStandby } from './standby';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 /** The majors this run's servers cover, for `describe.each`. */
 export function testMajors(): Major[] {
