@@ -16,3 +16,10 @@ export * from './heartbeats';
 export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
 export { parseEnv, envVars, datastoreEnv, EnvError } from './env';
 export { leadership, type Leadership } from './leadership';
+export {
+  readDatastoreState,
+  writeDatastoreState,
+  clearDatastoreState,
+  DATASTORE_STATE_FILE,
+  type DatastoreState,
+} from './datastore-state';
