@@ -116,6 +116,7 @@ describe('the embedded datastore keeper', () => {
     process.kill(before.pid, 'SIGKILL');
     await until('giving up', () => keeper.status.state === 'gave_up');
     expect(keeper.status.advice).toMatch(/is damaged .* restore the latest backup/);
+    expect(lines.join('\n')).toMatch(/GIVING UP: .* The data folder: .*pgdata/);
     expect(lines.join('\n')).toMatch(/GIVING UP: .*incorrect checksum in control file/);
   });
 });
@@ -145,15 +146,15 @@ describe('restart policy', () => {
   });
   it('gives up at once on damage, never on a busy port or a full disk, else after the limit', () => {
     const damaged = { kind: 'damaged' as const, line: 'x' };
-    expect(decideAfterFailure(damaged, 0, 1, policy, '/d').action).toBe('give_up');
+    expect(decideAfterFailure(damaged, 0, 1, policy).action).toBe('give_up');
     const busy = { kind: 'busy' as const, line: 'x' };
-    expect(decideAfterFailure(busy, 50, 60, policy, '/d')).toEqual({
+    expect(decideAfterFailure(busy, 50, 60, policy)).toEqual({
       action: 'retry',
       delayMs: 30_000,
       counted: false,
     });
     const other = { kind: 'other' as const, line: 'x' };
-    expect(decideAfterFailure(other, 8, 9, policy, '/d').action).toBe('retry');
-    expect(decideAfterFailure(other, 9, 10, policy, '/d').action).toBe('give_up');
+    expect(decideAfterFailure(other, 8, 9, policy).action).toBe('retry');
+    expect(decideAfterFailure(other, 9, 10, policy).action).toBe('give_up');
   });
 });

@@ -118,14 +118,14 @@ export async function keepEmbedded(options: KeeperOptions): Promise<DatastoreKee
     } catch (err) {
       if (stopping) return;
       const failure = failureOf(err);
-      const decision = decideAfterFailure(failure, counted, n + 1, policy, options.dataDir);
+      const decision = decideAfterFailure(failure, counted, n + 1, policy);
       publish({ lastError: failure.line });
       if (decision.action === 'give_up') {
         publish({ state: 'gave_up', advice: decision.advice, nextAttemptAt: null, pid: null });
         log(
           `GIVING UP: the datastore did not start (attempt ${n}): ${failure.line ?? 'no reason given'}`,
         );
-        log(`GIVING UP: ${decision.advice}`);
+        log(`GIVING UP: ${decision.advice} The data folder: ${options.dataDir}`);
         return;
       }
       if (decision.counted) counted++;

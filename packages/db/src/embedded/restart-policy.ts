@@ -77,14 +77,13 @@ export function decideAfterFailure(
   counted: number,
   attempt: number,
   policy: RestartPolicy,
-  dataDir: string,
 ): RestartDecision {
   switch (failure.kind) {
     case 'damaged':
       return {
         action: 'give_up',
         advice:
-          `The data folder ${dataDir} is damaged and PostgreSQL cannot recover it by itself. ` +
+          "The datastore's data folder is damaged and PostgreSQL cannot recover it by itself. " +
           'Stop pgvigil, move that folder aside (keep it), restore the latest backup into its ' +
           'place and start pgvigil again (docs/operations.md, "Back up and restore").',
       };
