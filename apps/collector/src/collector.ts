@@ -110,8 +110,10 @@ export class Collector {
       servers: this.workers.size,
       serversDown: [...this.workers.values()].filter((w) => w.worker.isDown).length,
       bufferedRows: this.buffer.rows,
+      bufferLimitRows: this.buffer.maxRows,
       oldestBufferedAt: this.buffer.oldestAt?.toISOString() ?? null,
       droppedRows: this.buffer.dropped,
+      firstDropAt: this.buffer.firstDropAt?.toISOString() ?? null,
       lastDropAt: this.buffer.lastDropAt?.toISOString() ?? null,
       ...this.stats.summary(),
     };

@@ -30,11 +30,12 @@ export class SampleBuffer {
   private entries: Entry[] = [];
   private rowCount = 0;
   dropped = 0;
-  /** when a row was last dropped */
+  /** when a row was first and last dropped */
+  firstDropAt: Date | null = null;
   lastDropAt: Date | null = null;
 
   constructor(
-    private readonly maxRows: number,
+    readonly maxRows: number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -62,8 +63,7 @@ export class SampleBuffer {
       const oldest = from.shift();
       if (!oldest) break;
       this.rowCount -= rowsOf(oldest);
-      this.dropped += rowsOf(oldest);
-      this.lastDropAt = new Date(this.now());
+      this.counted(rowsOf(oldest));
       if (this.retry && this.retry.entries.length === 0) this.retry = null;
     }
   }
@@ -113,8 +113,12 @@ export class SampleBuffer {
 
   /** Counts rows the datastore refused for good. */
   drop(rows: number): void {
-    if (rows <= 0) return;
+    if (rows > 0) this.counted(rows);
+  }
+
+  private counted(rows: number): void {
     this.dropped += rows;
     this.lastDropAt = new Date(this.now());
+    this.firstDropAt ??= this.lastDropAt;
   }
 }

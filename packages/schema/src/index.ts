@@ -4,3 +4,4 @@ export * from './closed-sets';
 export * from './metric-spec';
 export * from './units';
 export * from './charts';
+export * from './self-health';

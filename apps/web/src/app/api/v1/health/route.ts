@@ -1,12 +1,14 @@
-import { getHealth } from '@pgvigil/db';
 import { NextResponse } from 'next/server';
-import { db } from '@/server/db';
 import { publicRoute } from '@/server/http';
+import { selfHealth } from '@/server/self-health';
 
 export const dynamic = 'force-dynamic';
 
-/** 503 when the datastore is unreachable. */
+/**
+ * The datastore, the collector and alerter, and what is wrong in plain words
+ * (`problems`, the banner's text). 503 when the datastore is unreachable.
+ */
 export const GET = publicRoute('load balancers and `npm start` poll it', async () => {
-  const health = await getHealth(db());
+  const health = await selfHealth({ fresh: true });
   return NextResponse.json(health, { status: health.status === 'down' ? 503 : 200 });
 });
