@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/shell/app-shell';
+import { DatastoreDown } from '@/components/shell/datastore-down';
 import { Providers } from '@/components/shell/providers';
 import { THEME_BOOT_SCRIPT } from '@/components/shell/theme';
 import { currentUser } from '@/server/auth';
+import { selfHealth } from '@/server/self-health';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,8 +16,12 @@ export const metadata: Metadata = {
 export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // pgvigil's own health first: with its datastore away, no page (nor the session
+  // check) can load, and the page says so in plain words instead of a framework error.
+  const health = await selfHealth();
+  const reachable = health.datastore.reachable;
   // Signed out (login, first-run setup), the shell shows no navigation at all.
-  const user = await currentUser().catch(() => null);
+  const user = reachable ? await currentUser().catch(() => null) : null;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -23,8 +29,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       </head>
       <body>
         <Providers>
-          <AppShell user={user ? { username: user.username, role: user.role } : null}>
-            {children}
+          <AppShell
+            user={user ? { username: user.username, role: user.role } : null}
+            health={{ reachable, problems: health.problems }}
+          >
+            {reachable ? children : <DatastoreDown />}
           </AppShell>
         </Providers>
       </body>
