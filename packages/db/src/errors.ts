@@ -82,8 +82,9 @@ export function mapClientError(err: unknown): unknown {
 /**
  * Worth retrying as it is: the datastore is away, or up but short of a resource
  * (53: disk full, out of memory, too many connections; 58: I/O error), busy
- * (40001, 40P01, 55P03) or cancelled by a timeout (57014). Anything else (a value
- * the table refuses) would fail the same way again.
+ * (40001, 40P01, 55P03), cancelled by a timeout (57014) or read-only (25006: a
+ * standby, after a failover the primary is looked for again). Anything else (a
+ * value the table refuses) would fail the same way again.
  */
 export function isTransientError(err: unknown): boolean {
   if (err instanceof UnavailableError) return true;
@@ -92,7 +93,7 @@ export function isTransientError(err: unknown): boolean {
   return (
     code.startsWith('53') ||
     code.startsWith('58') ||
-    ['40001', '40P01', '55P03', '57014'].includes(code)
+    ['25006', '40001', '40P01', '55P03', '57014'].includes(code)
   );
 }
 

@@ -47,7 +47,7 @@ export function leadership(db: Db, role: string): Leadership {
       }
       if (held) drop();
       lost = false;
-      const client = await db.pool.connect();
+      const client = await db.connect();
       client.on('error', onError); // a session dropping mid-check must not end the process
       try {
         const { rows } = await client.query<{ ok: boolean }>(

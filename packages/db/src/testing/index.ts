@@ -12,6 +12,7 @@ export {
   testMajorsFromEnv,
   TEST_PASSWORD,
   TEST_SERVER_SETTINGS,
+  type TestCluster,
 } from './servers';
 export {
   spockStandIn,
