@@ -1,4 +1,4 @@
-import type { Db } from '@pgvigil/db';
+import { partitionCoverage, type Db } from '@pgvigil/db';
 import {
   heartbeatAges,
   listAlertTargets,
@@ -84,6 +84,13 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
         ];
     } else if (probe === '$staleness') {
       rows = stalenessRows(latest, intervals, at);
+    } else if (probe === '$partitions') {
+      rows = (await partitionCoverage(db, at)).map((c) => ({
+        server_id: null,
+        database_name: null,
+        collected_at: at,
+        values: { table: c.table, seconds_ahead: c.secondsAhead },
+      }));
     } else if (serverIds.length) {
       const columns = [
         ...new Set(

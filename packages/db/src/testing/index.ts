@@ -23,6 +23,12 @@ export {
 } from './extension-stand-ins';
 export { startStandby } from './standby';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export {
+  mountSmallFilesystem,
+  smallFilesystemUnavailable,
+  tablespaceOn,
+  type SmallFilesystem,
+} from './small-filesystem';
 
 /** The majors this run's servers cover, for `describe.each`. */
 export function testMajors(): Major[] {
