@@ -11,3 +11,9 @@ const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
 await import('./bench/alerter');
+// pgvigil's own faults (figures in docs/performance.md): apps killed with -9 in a loop,
+// then the soak (shortened by default; PGVIGIL_SOAK_MINUTES=120 for the full one).
+const { benchKillLoop } = await import('./bench/kill-loop');
+await benchKillLoop();
+const { benchSoak } = await import('./bench/soak');
+await benchSoak();
