@@ -181,6 +181,10 @@ test('kill -9 of the embedded datastore heals without a person; nothing promised
     await expect(page.locator('body')).not.toContainText(
       /Minified React error|could not be loaded/,
     );
+    await page.screenshot({
+      path: path.join(artifacts, 'self-healing-outage.png'),
+      fullPage: true,
+    });
   } finally {
     await new Promise<void>((resolve) => squatter.close(() => resolve()));
   }
