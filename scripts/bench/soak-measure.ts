@@ -102,7 +102,7 @@ export async function notificationFigures(
 
 /**
  * Connectivity samples per watched server since `from`: stored twice, and missing
- * (a hole over 2.5 intervals), within a documented outage (the collector being
+ * (a hole over 1.5 intervals), within a documented outage (the collector being
  * restarted: its servers wait for the lease to expire) or outside it.
  */
 export async function sampleFigures(
@@ -131,7 +131,8 @@ export async function sampleFigures(
     const interval = sorted[Math.floor(sorted.length / 2)] ?? 30_000;
     for (const g of gaps) {
       const span = g.to - g.from;
-      if (span <= 2.5 * interval) continue;
+      // a probe's start wanders a little around its schedule; one missed run is 2 intervals
+      if (span <= 1.5 * interval) continue;
       const missing = Math.round(span / interval) - 1;
       const excused = documented.some((w) => g.from < w.to && g.to > w.from);
       if (excused) lostDuring += missing;
