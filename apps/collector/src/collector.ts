@@ -64,6 +64,8 @@ export class Collector {
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
   private ledgerPrunedAt = 0;
+  /** since when samples wait for a datastore that refuses them (null: written as they come) */
+  private keptSince: number | null = null;
   private readonly probes: readonly ProbeDefinition[];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
@@ -243,11 +245,27 @@ export class Collector {
     try {
       await writeSamples(this.o.db, write.batches, { writeId: write.id });
       this.stats.written(write.batches.reduce((n, b) => n + b.samples.length, 0));
+      if (this.keptSince !== null) {
+        const rows = write.batches.reduce(
+          (n, b) => n + b.samples.reduce((m, s) => m + s.rows.length, 0),
+          0,
+        );
+        this.log(
+          `the datastore takes samples again: wrote ${rows} rows kept since ${new Date(this.keptSince).toISOString()} (${this.buffer.dropped} dropped in all)`,
+        );
+        this.keptSince = null;
+      }
     } catch (err) {
       this.stats.datastoreError(err, new Date(this.now()));
       if (isTransientError(err)) {
         // away, full or busy: keep the samples (bounded) and retry this write as it is
         this.buffer.restore(write);
+        if (this.keptSince === null) {
+          this.keptSince = this.now();
+          this.log(
+            `cannot write samples (${err instanceof Error ? err.message : String(err)}); keeping them in memory, up to ${this.buffer.maxRows} rows`,
+          );
+        }
         return;
       }
       // The datastore is up but refused something: write table by table and drop
