@@ -66,139 +66,156 @@ function failureOf(err: unknown): StartFailure {
 }
 
 /**
- * Starts the embedded datastore and restarts it whenever it exits without being
- * asked to (the OOM killer, a crash): PostgreSQL's own crash recovery replays its
- * log, on the same port, so the apps' pools reconnect by themselves. Failed
- * restarts back off; a damaged data folder ends the attempts with advice.
+ * Restarts the embedded datastore whenever it exits without being asked to (the OOM
+ * killer, a crash): PostgreSQL's own crash recovery replays its log, on the same
+ * port, so the apps' pools reconnect by themselves. Failed restarts back off; a
+ * damaged data folder ends the attempts with advice.
  */
-export async function keepEmbedded(options: KeeperOptions): Promise<DatastoreKeeper> {
-  const policy = { ...DEFAULT_RESTART_POLICY, ...options.policy };
-  const { log } = options;
-  let server = await startEmbedded(options);
-  let stopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  let starting: Promise<unknown> | null = null;
-  let upAt = Date.now();
+class Keeper implements DatastoreKeeper {
+  private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private starting: Promise<unknown> | null = null;
+  private upAt = Date.now();
   /** failed starts in a row that count towards the limit */
-  let counted = 0;
-  const status: KeeperStatus = {
-    state: 'up',
-    downSince: null,
-    attempt: 0,
-    restarts: 0,
-    lastExit: null,
-    lastError: null,
-    nextAttemptAt: null,
-    advice: null,
-    pid: server.pid,
-    port: options.port,
-  };
-  const publish = (patch: Partial<KeeperStatus>) => {
-    Object.assign(status, patch);
-    options.onStatus?.({ ...status });
-  };
+  private counted = 0;
+  private readonly current: KeeperStatus;
 
-  const schedule = (delayMs: number) => {
-    publish({ state: 'restarting', nextAttemptAt: new Date(Date.now() + delayMs).toISOString() });
-    timer = setTimeout(() => {
-      timer = null;
-      starting = attempt().finally(() => (starting = null));
-    }, delayMs);
-  };
-
-  const attempt = async () => {
-    if (stopping) return;
-    const n = status.attempt;
-    try {
-      server = await startEmbedded({
-        ...options,
-        initialise: false,
-        startTimeoutMs: options.restartTimeoutMs ?? 300_000,
-      });
-    } catch (err) {
-      if (stopping) return;
-      const failure = failureOf(err);
-      const decision = decideAfterFailure(failure, counted, n + 1, policy);
-      publish({ lastError: failure.line });
-      if (decision.action === 'give_up') {
-        publish({ state: 'gave_up', advice: decision.advice, nextAttemptAt: null, pid: null });
-        log(
-          `GIVING UP: the datastore did not start (attempt ${n}): ${failure.line ?? 'no reason given'}`,
-        );
-        log(`GIVING UP: ${decision.advice} The data folder: ${options.dataDir}`);
-        return;
-      }
-      if (decision.counted) counted++;
-      status.attempt = n + 1;
-      log(
-        `the datastore did not start (attempt ${n}: ${failure.line ?? 'no reason given'}); ` +
-          `restarting it in ${secondsText(decision.delayMs)} (attempt ${n + 1})`,
-      );
-      schedule(decision.delayMs);
-      return;
-    }
-    if (stopping) {
-      await server.stop();
-      return;
-    }
-    const downFor = Date.now() - Date.parse(status.downSince ?? new Date().toISOString());
-    upAt = Date.now();
-    log(
-      `the datastore is back after ${secondsText(downFor)} (restart attempt ${n}; ` +
-        `PostgreSQL recovered its data from its write-ahead log) on 127.0.0.1:${server.port}`,
-    );
-    publish({
+  constructor(
+    public server: EmbeddedServer,
+    private readonly options: KeeperOptions,
+    private readonly policy: RestartPolicy,
+  ) {
+    this.current = {
       state: 'up',
       downSince: null,
-      restarts: status.restarts + 1,
-      nextAttemptAt: null,
+      attempt: 0,
+      restarts: 0,
+      lastExit: null,
       lastError: null,
+      nextAttemptAt: null,
+      advice: null,
       pid: server.pid,
-    });
-    watch(server);
-  };
+      port: options.port,
+    };
+    this.watch(server);
+    options.onStatus?.({ ...this.current });
+  }
 
-  const watch = (current: EmbeddedServer) => {
-    void current.exited.then(({ code, signal }) => {
-      if (stopping || current !== server) return;
+  get status(): KeeperStatus {
+    return { ...this.current };
+  }
+
+  url(database?: string): string {
+    return this.server.url(database);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.starting;
+    await this.server.stop();
+    this.publish({ state: 'stopped', nextAttemptAt: null, pid: null });
+  }
+
+  private publish(patch: Partial<KeeperStatus>): void {
+    Object.assign(this.current, patch);
+    this.options.onStatus?.({ ...this.current });
+  }
+
+  private watch(server: EmbeddedServer): void {
+    void server.exited.then(({ code, signal }) => {
+      if (this.stopping || server !== this.server) return;
       const now = Date.now();
-      if (now - upAt >= policy.stableAfterMs) {
-        status.attempt = 0;
-        counted = 0;
+      if (now - this.upAt >= this.policy.stableAfterMs) {
+        this.current.attempt = 0;
+        this.counted = 0;
       }
-      const n = status.attempt + 1;
-      const delayMs = restartDelayMs(n, policy);
+      const n = this.current.attempt + 1;
+      const delayMs = restartDelayMs(n, this.policy);
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-      status.attempt = n;
-      publish({
+      this.current.attempt = n;
+      this.publish({
         downSince: new Date(now).toISOString(),
         lastExit: { code, signal, at: new Date(now).toISOString() },
         pid: null,
       });
-      log(
+      this.options.log(
         `the datastore exited unexpectedly (${how}); restarting it in ${secondsText(delayMs)} ` +
           `(attempt ${n}); the apps keep their samples and notifications meanwhile`,
       );
-      schedule(delayMs);
+      this.schedule(delayMs);
     });
-  };
-  watch(server);
-  options.onStatus?.({ ...status });
+  }
 
-  return {
-    get status() {
-      return { ...status };
-    },
-    get server() {
-      return server;
-    },
-    url: (database) => server.url(database),
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      await starting;
+  private schedule(delayMs: number): void {
+    this.publish({
+      state: 'restarting',
+      nextAttemptAt: new Date(Date.now() + delayMs).toISOString(),
+    });
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.starting = this.attempt().finally(() => (this.starting = null));
+    }, delayMs);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopping) return;
+    const n = this.current.attempt;
+    let server: EmbeddedServer;
+    try {
+      server = await startEmbedded({
+        ...this.options,
+        initialise: false,
+        startTimeoutMs: this.options.restartTimeoutMs ?? 300_000,
+      });
+    } catch (err) {
+      if (!this.stopping) this.failed(n, failureOf(err));
+      return;
+    }
+    this.server = server;
+    if (this.stopping) {
       await server.stop();
-      publish({ state: 'stopped', nextAttemptAt: null, pid: null });
-    },
-  };
+      return;
+    }
+    const downFor = Date.now() - Date.parse(this.current.downSince ?? new Date().toISOString());
+    this.upAt = Date.now();
+    this.options.log(
+      `the datastore is back after ${secondsText(downFor)} (restart attempt ${n}; ` +
+        `PostgreSQL recovered its data from its write-ahead log) on 127.0.0.1:${server.port}`,
+    );
+    this.publish({
+      state: 'up',
+      downSince: null,
+      restarts: this.current.restarts + 1,
+      nextAttemptAt: null,
+      lastError: null,
+      pid: server.pid,
+    });
+    this.watch(server);
+  }
+
+  private failed(n: number, failure: StartFailure): void {
+    const decision = decideAfterFailure(failure, this.counted, n + 1, this.policy);
+    const reason = failure.line ?? 'no reason given';
+    this.publish({ lastError: failure.line });
+    if (decision.action === 'give_up') {
+      this.publish({ state: 'gave_up', advice: decision.advice, nextAttemptAt: null, pid: null });
+      this.options.log(`GIVING UP: the datastore did not start (attempt ${n}): ${reason}`);
+      this.options.log(`GIVING UP: ${decision.advice} The data folder: ${this.options.dataDir}`);
+      return;
+    }
+    if (decision.counted) this.counted++;
+    this.current.attempt = n + 1;
+    this.options.log(
+      `the datastore did not start (attempt ${n}: ${reason}); ` +
+        `restarting it in ${secondsText(decision.delayMs)} (attempt ${n + 1})`,
+    );
+    this.schedule(decision.delayMs);
+  }
+}
+
+/** Starts the embedded datastore and keeps it running (see Keeper). */
+export async function keepEmbedded(options: KeeperOptions): Promise<DatastoreKeeper> {
+  const policy = { ...DEFAULT_RESTART_POLICY, ...options.policy };
+  return new Keeper(await startEmbedded(options), options, policy);
 }
