@@ -10,34 +10,18 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
-import { startTcpProxy, type TcpProxy } from '@pgvigil/db/testing';
+import { startEmbedded } from '@pgvigil/db/embedded';
+import { startTcpProxy } from '@pgvigil/db/testing';
 import { fmt } from './lib';
-import {
-  api,
-  countingSink,
-  rssMb,
-  slopePerHour,
-  startPlatform,
-  type AppName,
-  type Platform,
-} from './platform';
-import { notificationFigures, sampleFigures, startFeeder, type Window } from './soak-measure';
+import { api, countingSink, startPlatform, type Platform } from './platform';
+import { FAULTS, injectFault, WATCHED_SETTINGS, type FaultLog, type Watched } from './soak-faults';
+import { notificationFigures, sampleFigures, startFeeder } from './soak-measure';
+import { POOL_CAPS, resourceSampler, rowsWritten, rssGrowth, sessionLeaks } from './soak-resources';
 
 const MINUTES = Number(process.env.PGVIGIL_SOAK_MINUTES ?? 12);
 const FAULT_MINUTES = Number(process.env.PGVIGIL_SOAK_FAULT_MINUTES ?? 2);
 const SERVERS = Number(process.env.PGVIGIL_SOAK_SERVERS ?? 20);
 const WARM_UP_MS = 5 * 60_000;
-const FAULTS = ['server_stopped', 'datastore_killed', 'app_killed', 'path_blackholed'] as const;
-const APPS = ['collector', 'alerter', 'web'] as const;
-
-interface Watched {
-  id: number;
-  server: EmbeddedServer;
-  proxy: TcpProxy;
-  dataDir: string;
-}
 
 async function startWatched(root: string, count: number): Promise<Watched[]> {
   const watched: Watched[] = [];
@@ -48,7 +32,7 @@ async function startWatched(root: string, count: number): Promise<Watched[]> {
         const server = await startEmbedded({
           dataDir,
           superuserPassword: 'soak',
-          settings: { max_connections: 30, shared_buffers: '16MB' },
+          settings: WATCHED_SETTINGS,
         });
         return { id: 0, server, proxy: await startTcpProxy(server.port), dataDir };
       }),
@@ -58,74 +42,23 @@ async function startWatched(root: string, count: number): Promise<Watched[]> {
   return watched;
 }
 
-async function datastoreSessions(url: string): Promise<Record<string, number> | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    const { rows } = await c.query<{ app: string; n: number }>(
-      `SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = 'pgvigil' AND pid <> pg_backend_pid() GROUP BY 1`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.app, r.n]));
-  } catch {
-    return null;
-  } finally {
-    await c.end().catch(() => undefined);
+/** Registers every watched server (through its proxy) and a webhook channel to the sink. */
+async function register(platform: Platform, watched: Watched[], sinkUrl: string): Promise<number> {
+  for (const [i, w] of watched.entries()) {
+    const res = await api<{ server: { id: number } }>(platform, 'POST', '/api/v1/servers', {
+      name: `soak-${i + 1}`,
+      url: `postgresql://postgres:soak@127.0.0.1:${w.proxy.port}/postgres?sslmode=disable`,
+    });
+    if (res.status !== 201) throw new Error(`cannot register a server: ${JSON.stringify(res)}`);
+    w.id = res.body.server.id;
   }
-}
-
-async function pgvigilSessions(server: EmbeddedServer): Promise<number | null> {
-  const c = new pg.Client({ connectionString: server.url(), connectionTimeoutMillis: 3000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    const { rows } = await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgvigil'`,
-    );
-    return rows[0]!.n;
-  } catch {
-    return null;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-/** Sample rows stored since `from`, all probes together. */
-async function rowsWritten(url: string, from: Date): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    // the probes' own tables (not their rollups)
-    const tables = await c.query<{ name: string }>(
-      `SELECT table_name AS name FROM metric_catalog ORDER BY 1`,
-    );
-    let total = 0;
-    for (const t of tables.rows) {
-      const { rows } = await c.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM metrics."${t.name}" WHERE collected_at >= $1`,
-        [from],
-      );
-      total += rows[0]!.n;
-    }
-    return total;
-  } finally {
-    await c.end();
-  }
-}
-
-async function healthy(platform: Platform): Promise<boolean> {
-  const res = await fetch(`${platform.baseUrl}/api/v1/health`).catch(() => null);
-  return res?.status === 200;
-}
-
-async function until(check: () => Promise<boolean>, limitMs: number): Promise<number | null> {
-  const started = Date.now();
-  while (Date.now() - started < limitMs) {
-    if (await check()) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return null;
+  const channel = await api<{ channel: { id: number } }>(platform, 'POST', '/api/v1/channels', {
+    type: 'webhook',
+    name: 'soak sink',
+    config: { url: sinkUrl },
+    minSeverity: 'info',
+  });
+  return channel.body.channel.id;
 }
 
 export async function benchSoak(): Promise<Record<string, number>> {
@@ -135,161 +68,46 @@ export async function benchSoak(): Promise<Record<string, number>> {
   const sink = await countingSink(200);
   const platform = await startPlatform();
   const started = Date.now();
-  const rss: Record<AppName | 'supervisor', { at: number; mb: number; pid: number }[]> = {
-    supervisor: [],
-    collector: [],
-    alerter: [],
-    web: [],
-    datastore: [],
-  };
-  const sessions: { at: number; datastore: Record<string, number> | null; watched: number }[] = [];
-  const collectorDown: Window[] = [];
-  const heals: Record<string, number[]> = {};
+  const resources = resourceSampler(platform, () => watched.map((w) => w.server), started);
+  const log: FaultLog = { restores: [], heals: {}, collectorDown: [] };
   let stopFeeder: (() => Promise<string[]>) | null = null;
   let sampler: NodeJS.Timeout | null = null;
   try {
-    for (const [i, w] of watched.entries()) {
-      const res = await api<{ server: { id: number } }>(platform, 'POST', '/api/v1/servers', {
-        name: `soak-${i + 1}`,
-        url: `postgresql://postgres:soak@127.0.0.1:${w.proxy.port}/postgres?sslmode=disable`,
-      });
-      if (res.status !== 201) throw new Error(`cannot register a server: ${JSON.stringify(res)}`);
-      w.id = res.body.server.id;
-    }
-    const channel = await api<{ channel: { id: number } }>(platform, 'POST', '/api/v1/channels', {
-      type: 'webhook',
-      name: 'soak sink',
-      config: { url: sink.url },
-      minSeverity: 'info',
-    });
-    stopFeeder = startFeeder(platform, channel.body.channel.id, 2000);
-
-    const sample = async () => {
-      const at = Date.now() - started;
-      const pids = await platform.pids();
-      const all = { ...pids, supervisor: platform.supervisorPid };
-      for (const [name, pid] of Object.entries(all) as [keyof typeof rss, number][]) {
-        const mb = await rssMb(pid);
-        if (mb !== null) rss[name].push({ at, mb, pid });
-      }
-      const ds = await datastoreSessions(await platform.datastoreUrl().catch(() => ''));
-      const counts = await Promise.all(watched.map((w) => pgvigilSessions(w.server)));
-      sessions.push({
-        at,
-        datastore: ds,
-        watched: counts.reduce<number>((a, n) => a + (n ?? 0), 0),
-      });
-    };
-    sampler = setInterval(() => void sample().catch(() => undefined), 30_000);
-
-    const restores: Promise<void>[] = [];
+    stopFeeder = startFeeder(platform, await register(platform, watched, sink.url), 2000);
+    sampler = setInterval(() => void resources.sample().catch(() => undefined), 30_000);
+    const backMs = (FAULT_MINUTES * 60_000) / 2;
     for (let k = 1; k * FAULT_MINUTES < MINUTES; k++) {
       const due = started + k * FAULT_MINUTES * 60_000;
       await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-      const fault = FAULTS[(k - 1) % FAULTS.length]!;
-      const back = (FAULT_MINUTES * 60_000) / 2;
-      if (fault === 'server_stopped' || fault === 'path_blackholed') {
-        const w = watched[(k * 7) % watched.length]!;
-        if (fault === 'server_stopped') {
-          await w.server.stop();
-          restores.push(
-            new Promise((r) => setTimeout(r, back)).then(async () => {
-              w.server = await startEmbedded({
-                dataDir: w.dataDir,
-                port: w.server.port,
-                superuserPassword: 'soak',
-                settings: { max_connections: 30, shared_buffers: '16MB' },
-              });
-            }),
-          );
-        } else {
-          w.proxy.blackhole(true);
-          restores.push(
-            new Promise((r) => setTimeout(r, back)).then(() => w.proxy.blackhole(false)),
-          );
-        }
-        console.log(
-          `soak: ${Math.round((Date.now() - started) / 60_000)} min: ${fault} (soak-${watched.indexOf(w) + 1})`,
-        );
-        continue;
-      }
-      const pids = await platform.pids();
-      const target: AppName =
-        fault === 'datastore_killed'
-          ? 'datastore'
-          : APPS[Math.floor((k - 1) / FAULTS.length) % APPS.length]!;
-      const pid = pids[target];
-      if (!pid) continue;
-      const killedAt = Date.now();
-      process.kill(pid, 'SIGKILL');
-      const healedIn = await until(async () => {
-        const now = await platform.pids();
-        return now[target] !== undefined && now[target] !== pid && (await healthy(platform));
-      }, 180_000);
-      (heals[target] ??= []).push(healedIn ?? Number.NaN);
-      if (target === 'collector') collectorDown.push({ from: killedAt, to: Date.now() + 60_000 });
-      console.log(
-        `soak: ${Math.round((killedAt - started) / 60_000)} min: ${target} killed with -9; healthy again after ${healedIn === null ? 'never' : `${fmt(healedIn / 1000, 1)} s`}`,
-      );
+      await injectFault(k, { platform, watched, started, backMs }, log);
     }
-    await Promise.all(restores);
+    await Promise.all(log.restores);
     await new Promise((r) => setTimeout(r, Math.max(0, started + MINUTES * 60_000 - Date.now())));
     clearInterval(sampler);
     sampler = null;
-    await sample();
+    await resources.sample();
 
     const fed = await stopFeeder();
     stopFeeder = null;
     const store = await platform.datastoreUrl();
     const notes = await notificationFigures(store, sink.keys, fed);
-    const samples = await sampleFigures(
-      store,
-      watched.map((w) => w.id),
-      new Date(started + WARM_UP_MS / 5),
-      collectorDown,
-    );
-    const growth = Object.fromEntries(
-      Object.entries(rss).map(([name, points]) => {
-        // the longest run of one process after the warm-up
-        const runs = new Map<number, { at: number; mb: number }[]>();
-        for (const p of points.filter((q) => q.at >= WARM_UP_MS))
-          runs.set(p.pid, [...(runs.get(p.pid) ?? []), p]);
-        const longest = [...runs.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-        const span = longest.length > 1 ? (longest.at(-1)!.at - longest[0]!.at) / 60_000 : 0;
-        return [
-          name,
-          { mbPerHour: slopePerHour(longest), minutes: span, lastMb: points.at(-1)?.mb ?? 0 },
-        ];
-      }),
-    );
-    // each app's pool has a cap; sessions beyond it, or still open on a watched server
-    // beyond its 2, would be leaked
-    const caps: Record<string, number> = {
-      'pgvigil-collector': 4,
-      'pgvigil-alerter': 5,
-      'pgvigil-web': 10,
-    };
-    const most: Record<string, number> = {};
-    for (const s of sessions)
-      for (const [app, n] of Object.entries(s.datastore ?? {}))
-        if (app in caps) most[app] = Math.max(most[app] ?? 0, n);
-    const last = sessions.at(-1);
-    const leaked = {
-      datastore: Object.entries(most).reduce((a, [app, n]) => a + Math.max(0, n - caps[app]!), 0),
-      watched: Math.max(0, ...sessions.map((s) => s.watched - 2 * SERVERS)),
-    };
-    const written = await rowsWritten(await platform.datastoreUrl(), new Date(started));
+    const ids = watched.map((w) => w.id);
+    const samples = await sampleFigures(store, ids, new Date(started + 60_000), log.collectorDown);
+    const growth = rssGrowth(resources.rss, WARM_UP_MS);
+    const sessions = sessionLeaks(resources.sessions, SERVERS);
+    const written = await rowsWritten(store, new Date(started));
 
     console.log(
       `soak: ${SERVERS} servers for ${MINUTES} min, a fault every ${FAULT_MINUTES} min (${FAULTS.join(', ')})`,
     );
     for (const [name, g] of Object.entries(growth)) {
+      const sign = g.mbPerHour >= 0 ? '+' : '';
       console.log(
-        `  ${name}: RSS ${fmt(g.lastMb)} MB at the end, ${g.mbPerHour >= 0 ? '+' : ''}${fmt(g.mbPerHour, 1)} MB/h over ${fmt(g.minutes)} min of one process`,
+        `  ${name}: RSS ${fmt(g.lastMb)} MB at the end, ${sign}${fmt(g.mbPerHour, 1)} MB/h over ${fmt(g.minutes)} min of one process`,
       );
     }
     console.log(
-      `  datastore sessions: most seen per app ${JSON.stringify(most)} (pool caps ${JSON.stringify(caps)}), at the end ${JSON.stringify(last?.datastore)}; pgvigil sessions on the watched servers: at most ${Math.max(...sessions.map((x) => x.watched))}, at the end ${last?.watched} (cap ${2 * SERVERS}); leaked: ${leaked.datastore + leaked.watched}`,
+      `  datastore sessions: most seen per app ${JSON.stringify(sessions.most)} (pool caps ${JSON.stringify(POOL_CAPS)}), at the end ${JSON.stringify(sessions.last?.datastore)}; pgvigil sessions on the watched servers: at most ${sessions.mostOnServers}, at the end ${sessions.last?.watched} (cap ${2 * SERVERS}); leaked: ${sessions.leaked}`,
     );
     console.log(
       `  rows written: ${fmt(written)} in ${MINUTES} min, ${fmt(written / MINUTES / SERVERS, 1)} a minute per server`,
@@ -300,10 +118,9 @@ export async function benchSoak(): Promise<Record<string, number>> {
     console.log(
       `  notifications: ${notes.queued} queued, ${notes.lost} lost, ${notes.duplicates} delivered twice (${notes.duplicatesNotRetried} of them not a retry after a failure)`,
     );
-    for (const [target, times] of Object.entries(heals)) {
-      console.log(
-        `  ${target} killed ${times.length}x, healthy again after ${times.map((t) => `${fmt(t / 1000, 1)} s`).join(', ')}`,
-      );
+    for (const [target, times] of Object.entries(log.heals)) {
+      const list = times.map((t) => `${fmt(t / 1000, 1)} s`).join(', ');
+      console.log(`  ${target} killed ${times.length}x, healthy again after ${list}`);
     }
     return {
       minutes: MINUTES,
@@ -311,8 +128,7 @@ export async function benchSoak(): Promise<Record<string, number>> {
       alerterMbPerHour: growth.alerter?.mbPerHour ?? 0,
       webMbPerHour: growth.web?.mbPerHour ?? 0,
       rowsPerMinutePerServer: written / MINUTES / SERVERS,
-      leakedDatastore: leaked.datastore,
-      leakedWatched: leaked.watched,
+      leakedSessions: sessions.leaked,
       samplesLost: samples.lostOutside,
       samplesDuplicated: samples.duplicates,
       notificationsLost: notes.lost,
