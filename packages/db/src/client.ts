@@ -166,10 +166,14 @@ export function createDb(options: DbOptions): Db {
       watch(async () => {
         const client = await connect();
         // A session that drops while checked out says so by an 'error' event: unheard,
-        // it would end the process. Its queries fail (and are mapped) all the same.
-        client.on('error', ignore);
-        const q = wrap(client);
+        // it would end the process. Its queries fail (and are mapped) all the same, and
+        // the broken session is dropped, not returned to the pool.
         let broken = false;
+        const onError = () => {
+          broken = true;
+        };
+        client.on('error', onError);
+        const q = wrap(client);
         try {
           await q.query('BEGIN');
           const result = await fn({ ...q, client });
@@ -180,7 +184,7 @@ export function createDb(options: DbOptions): Db {
           // BEGIN, COMMIT and fn's queries are mapped already; fn's own errors pass as they are
           throw mapPgError(err);
         } finally {
-          client.removeListener('error', ignore);
+          client.removeListener('error', onError);
           // a session that cannot even roll back is dropped, not returned to the pool
           client.release(broken || undefined);
         }

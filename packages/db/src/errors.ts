@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ErrorCode } from '@pgvigil/schema';
 
 /**
  * Typed errors the apps map to HTTP once, at their edge. Postgres errors are
@@ -6,7 +7,7 @@ import pg from 'pg';
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly hint?: string,
     readonly fields?: Record<string, string>,

@@ -30,3 +30,10 @@ export {
   DATASTORE_STATE_FILE,
   type DatastoreState,
 } from './datastore-state';
+export {
+  ensureSetupToken,
+  readSetupToken,
+  removeSetupToken,
+  setupTokenMatches,
+  setupTokenPath,
+} from './setup-token';

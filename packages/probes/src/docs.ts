@@ -4,7 +4,7 @@ const version = (num: number) => String(Math.floor(num / 10000));
 
 const INTRO = `# Probes
 
-<!-- Generated from packages/probes/src/probes/*.ts by \`npm run docs:probes\`; a test fails when it is stale. Do not edit by hand. -->
+<!-- Generated from packages/probes/src/probes/*.ts by \`npm run docs\`; a test fails when it is stale. Do not edit by hand. -->
 
 Every probe is data (\`packages/probes/src/probes/*.ts\`): a name, a scope, a default interval and
 retention, the lowest PostgreSQL version, SQL per version range, and a column list that is the only

@@ -13,3 +13,4 @@ export { snapshotHash } from './snapshot-hash';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
+export * from './outbound';

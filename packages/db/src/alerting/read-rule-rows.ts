@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { Queryable } from '../client';
+import { ROLLUP_LEVELS, rollupTable } from '@pgvigil/schema/metric-spec';
+import type { Db, Queryable } from '../client';
+import { sqlState } from '../errors';
 import { readTableRows, type MetricTableRow } from '../metrics/read-table-rows';
 
 const input = z.object({
@@ -29,4 +31,54 @@ export async function readRuleRows(
     to: q.to,
     inclusive: 'end',
   });
+}
+
+/** A rule's read went past its budget (time or rows): the rule is skipped this cycle. */
+export class RuleReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleReadError';
+  }
+}
+
+const budgeted = input.extend({
+  /** `raw` samples, or a rollup level (buckets by their start) */
+  level: z.enum(['raw', ...ROLLUP_LEVELS]),
+  timeoutMs: z.number().int().min(100).max(600_000),
+  /** more rows than this is an error, not a partial read */
+  maxRows: z.number().int().positive().optional(),
+});
+export type ReadRuleWindowInput = z.input<typeof budgeted>;
+
+/**
+ * A rule's rows under a budget: the read runs with its own statement_timeout, and
+ * more than `maxRows` rows fail it. Either way a RuleReadError says which limit
+ * was hit, so one rule's wide window never holds up or breaks the others.
+ */
+export async function readRuleWindow(db: Db, raw: ReadRuleWindowInput): Promise<RuleSourceRow[]> {
+  const q = budgeted.parse(raw);
+  const table = q.level === 'raw' ? q.probe : rollupTable(q.probe, q.level);
+  try {
+    const rows = await db.tx(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = ${q.timeoutMs}`);
+      return readTableRows(
+        tx,
+        table,
+        q.columns,
+        q.serverIds,
+        { from: q.from, to: q.to, inclusive: q.level === 'raw' ? 'end' : 'start' },
+        q.maxRows === undefined ? undefined : q.maxRows + 1,
+      );
+    });
+    if (q.maxRows !== undefined && rows.length > q.maxRows) {
+      throw new RuleReadError(
+        `reads more than ${q.maxRows} rows of ${table}; narrow its scope or its window`,
+      );
+    }
+    return rows;
+  } catch (err) {
+    if (sqlState(err) === '57014')
+      throw new RuleReadError(`reading ${table} took longer than ${q.timeoutMs / 1000} s`);
+    throw err;
+  }
 }

@@ -1,4 +1,5 @@
-import { NextResponse } from 'next/server';
+import { getHealth } from '@/contract';
+import { reply } from '@/server/api';
 import { publicRoute } from '@/server/http';
 import { selfHealth } from '@/server/self-health';
 
@@ -10,5 +11,5 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = publicRoute('load balancers and `npm start` poll it', async () => {
   const health = await selfHealth({ fresh: true });
-  return NextResponse.json(health, { status: health.status === 'down' ? 503 : 200 });
+  return reply(getHealth, health, { status: health.status === 'down' ? 503 : 200 });
 });
