@@ -6,7 +6,7 @@ import { DatastoreDown } from '@/components/shell/datastore-down';
 import { Providers } from '@/components/shell/providers';
 import { THEME_BOOT_SCRIPT } from '@/components/shell/theme';
 import { currentUser } from '@/server/auth';
-import { selfHealth } from '@/server/self-health';
+import { DATASTORE_AWAY_HEADER, selfHealth } from '@/server/self-health';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,11 +20,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // pgvigil's own health first: with its datastore away, no page (nor the session
   // check) can load, and the page says so in plain words instead of a framework error.
   const health = await selfHealth();
-  const reachable = health.datastore.reachable;
+  const request = await headers();
+  // proxy.ts could not check the session: the page is not rendered, whatever this check says
+  const reachable = health.datastore.reachable && request.get(DATASTORE_AWAY_HEADER) !== '1';
   // Signed out (login, first-run setup), the shell shows no navigation at all.
   const user = reachable ? await currentUser().catch(() => null) : null;
   // the CSP nonce proxy.ts made for this response: the one inline script needs it
-  const nonce = (await headers()).get('x-nonce') ?? undefined;
+  const nonce = request.get('x-nonce') ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>

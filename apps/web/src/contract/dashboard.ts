@@ -709,7 +709,7 @@ const supervisorView = z
   })
   .meta({
     id: 'DatastoreSupervisor',
-    description: "what `npm start` does about its embedded datastore; null for an external one",
+    description: 'what `npm start` does about its embedded datastore; null for an external one',
   });
 export const selfProblem = z
   .object({

@@ -12,6 +12,12 @@ const holder = globalThis as unknown as {
 };
 const SHARED_FOR_MS = 2000;
 
+/**
+ * Set by proxy.ts on a page request whose session could not be checked for want of
+ * the datastore: the layout shows the outage instead of the page (never set by a caller).
+ */
+export const DATASTORE_AWAY_HEADER = 'x-pgvigil-datastore-away';
+
 async function check(at: Date): Promise<Health> {
   const state = (holder.pgvigilSelfHealth ??= { unreachableSince: null, last: null });
   const health = await getHealth(db(), at, {
