@@ -44,6 +44,8 @@ export interface CollectorOptions {
   flushEveryMs?: number;
   rollupEveryMs?: number;
   connectTimeoutMs?: number;
+  /** a probe query with no answer this long ends its session (default: 15 s) */
+  queryTimeoutMs?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -200,6 +202,7 @@ export class Collector {
           return connectTarget(settings, {
             applicationName: 'pgvigil',
             timeoutMs: this.o.connectTimeoutMs ?? 10_000,
+            ...(this.o.queryTimeoutMs ? { queryTimeoutMs: this.o.queryTimeoutMs } : {}),
           });
         },
         sink: (probe, sample) => this.buffer.add(probe, sample),

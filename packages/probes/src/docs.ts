@@ -18,7 +18,8 @@ the COPY into it and the reads below all derive from it.
   \`lock_timeout\` 1 s, \`application_name = 'pgvigil'\` and a \`/* pgvigil:<probe> */\` marker inside
   the statement (PostgreSQL 18's pg_stat_statements drops leading comments, so the marker follows the
   first keyword). A failure or a missing extension is a value (\`failed\` / \`unavailable: <reason>\`);
-  the cycle goes on.
+  the cycle goes on. A query with no answer at all for 15 s (a network path that drops every packet)
+  ends its session, and the server is \`down\` (\`timeout\`) until a new one connects.
 - **Counters** (marked *counter*) are stored raw and read as per-second rates; an interval in which a
   counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
 - **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between

@@ -122,7 +122,10 @@ export async function runProbe(
     if (probe.roundTripColumn) for (const r of rows) r[probe.roundTripColumn] = ms();
     return { probe: probe.name, status: 'ok', rows, ms: ms() };
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // Errors the server reports carry a severity; anything else came from the socket,
+    // where a ROLLBACK would only wait for an answer that is not coming.
+    const fromServer = typeof (err as { severity?: unknown }).severity === 'string';
+    if (fromServer) await client.query('ROLLBACK').catch(() => undefined);
     const state = sqlStateOf(err);
     if (state === '42501') {
       return unavailable('permission denied: grant pg_monitor (or pg_read_all_stats) to the user');
@@ -140,8 +143,6 @@ export async function runProbe(
           : err instanceof Error
             ? err.message
             : String(err);
-    // Errors the server reports carry a severity; anything else came from the socket.
-    const fromServer = typeof (err as { severity?: unknown }).severity === 'string';
     return {
       probe: probe.name,
       status: 'failed',

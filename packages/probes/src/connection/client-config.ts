@@ -5,6 +5,12 @@ export interface ClientOptions {
   applicationName?: string;
   /** per-statement limit on the monitored server */
   statementTimeoutMs?: number;
+  /**
+   * A query with no answer at all this long fails on the client side: the server's own
+   * timeouts cannot end a query whose packets never arrive (a blackholed network path).
+   * Default: the statement timeout (at least 10 s) and 5 s more.
+   */
+  queryTimeoutMs?: number;
   /** whether to negotiate TLS; for prefer/allow the caller decides from the server's answer */
   useSsl?: boolean;
 }
@@ -44,6 +50,7 @@ export function toClientConfig(s: ConnectionSettings, options: ClientOptions = {
     ssl: useSsl ? sslConfig(s) : false,
     application_name: options.applicationName ?? 'pgvigil',
     statement_timeout: statementTimeout,
+    query_timeout: options.queryTimeoutMs ?? Math.max(statementTimeout, 10_000) + 5_000,
     // Monitoring must never wait on a lock held by the workload it watches.
     lock_timeout: Math.min(statementTimeout, 2_000),
   };

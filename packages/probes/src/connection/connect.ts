@@ -11,6 +11,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /** a query with no answer this long fails (client side; see toClientConfig) */
+  queryTimeoutMs?: number;
   /** name resolution for the outbound policy (tests inject one; default: the system's) */
   resolve?: Resolver;
 }
@@ -71,6 +73,7 @@ async function open(
       useSsl,
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+      ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     }),
     ...(stream ? { stream } : {}),
   });
