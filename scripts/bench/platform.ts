@@ -15,7 +15,7 @@ export type AppName = 'collector' | 'alerter' | 'web' | 'datastore';
 const MARKS: Record<AppName, RegExp> = {
   collector: /apps\/collector\/src\/main\.ts/,
   alerter: /apps\/alerter\/src\/main\.ts/,
-  web: /next\/dist\/bin\/next\0start|next-server/,
+  web: /apps\/web\/server\/main\.ts|next\/dist\/bin\/next\0start|next-server/,
   datastore: /bin\/postgres\0-D/,
 };
 
