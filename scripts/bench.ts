@@ -9,6 +9,9 @@ const { benchCycleCost } = await import('./bench/cycle-cost');
 await benchCycleCost();
 const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
+// Big servers: 1,000 databases; 50,000 tables, 100,000 indexes, 10,000 sequences.
+const { benchBigServer } = await import('./bench/big-server');
+await benchBigServer();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
 await import('./bench/alerter');
 // The collector's buffer: memory per buffered row (figures in docs/operations.md).

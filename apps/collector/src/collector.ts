@@ -44,7 +44,7 @@ export interface CollectorOptions {
   flushEveryMs?: number;
   rollupEveryMs?: number;
   connectTimeoutMs?: number;
-  /** a probe query with no answer this long ends its session (default: 15 s) */
+  /** client-side bound on one query to a monitored server (default: statement timeout + 5 s, 15 s) */
   queryTimeoutMs?: number;
   log?: (message: string) => void;
   now?: () => number;
@@ -106,6 +106,11 @@ export class Collector {
     this.timers = [];
     await Promise.all([...this.workers.values()].map((w) => w.worker.stop()));
     this.workers.clear();
+  }
+
+  /** Sessions open (or being opened) to each watched server: never above SESSIONS_PER_SERVER. */
+  sessionsInUse(): Map<number, number> {
+    return new Map([...this.workers].map(([id, w]) => [id, w.worker.slots.inUse]));
   }
 
   /** Heartbeat payload: what /api/v1/health shows for this collector. */

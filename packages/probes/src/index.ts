@@ -14,3 +14,10 @@ export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
 export * from './outbound';
+export {
+  PROBE_PRIVILEGES,
+  PRIVILEGE_CHECKS,
+  PRIVILEGES_SQL,
+  privilegeReason,
+  type ProbePrivilege,
+} from './privileges';

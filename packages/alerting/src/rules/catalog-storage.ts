@@ -8,10 +8,14 @@ const TABLE = ['schemaname', 'relname'] as const;
 const bloatAbove =
   (param: string): Derive =>
   (rows, params) =>
-    rows.map((r) => ({
-      at: r.at,
-      value: (num(r.values.bloat_bytes) ?? 0) > params[param]! ? num(r.values.bloat_pct) : 0,
-    }));
+    rows.map((r) => {
+      // no estimate (statistics hidden from the role, never analyzed): nothing observed
+      const bytes = num(r.values.bloat_bytes);
+      return {
+        at: r.at,
+        value: bytes === null ? null : bytes > params[param]! ? num(r.values.bloat_pct) : 0,
+      };
+    });
 
 const minWasted = (bytes: number): RuleParam => ({
   label: 'Minimum wasted bytes',

@@ -6,9 +6,9 @@ export interface ClientOptions {
   /** per-statement limit on the monitored server */
   statementTimeoutMs?: number;
   /**
-   * A query with no answer at all this long fails on the client side: the server's own
-   * timeouts cannot end a query whose packets never arrive (a blackholed network path).
-   * Default: the statement timeout (at least 10 s) and 5 s more.
+   * Client-side limit on any one query: a half-open connection (the server or a middlebox
+   * gone without a FIN) otherwise hangs a query until the OS gives up, minutes later.
+   * Default: the statement timeout plus 5 s.
    */
   queryTimeoutMs?: number;
   /** whether to negotiate TLS; for prefer/allow the caller decides from the server's answer */
@@ -50,8 +50,13 @@ export function toClientConfig(s: ConnectionSettings, options: ClientOptions = {
     ssl: useSsl ? sslConfig(s) : false,
     application_name: options.applicationName ?? 'pgvigil',
     statement_timeout: statementTimeout,
-    query_timeout: options.queryTimeoutMs ?? Math.max(statementTimeout, 10_000) + 5_000,
     // Monitoring must never wait on a lock held by the workload it watches.
     lock_timeout: Math.min(statementTimeout, 2_000),
+    query_timeout: options.queryTimeoutMs ?? statementTimeout + 5_000,
+    // A session left in a transaction by a lost client ends on the server by itself.
+    idle_in_transaction_session_timeout: 60_000,
+    // TCP keepalive finds a peer that vanished while the session was idle.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
 }
