@@ -11,8 +11,6 @@ export interface ConnectOptions {
   timeoutMs?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
-  /** a query with no answer this long fails (client side; see toClientConfig) */
-  queryTimeoutMs?: number;
   /** name resolution for the outbound policy (tests inject one; default: the system's) */
   resolve?: Resolver;
   /** client-side bound on each query (see ClientOptions.queryTimeoutMs) */
