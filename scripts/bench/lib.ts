@@ -1,18 +1,19 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+import { startEmbedded, type EmbeddedServer, type Major } from '@pgvigil/db/embedded';
 
-/** A throwaway PostgreSQL 18 for one benchmark; `done()` stops it and removes its files. */
+/** A throwaway PostgreSQL (18 unless told) for one benchmark; `done()` stops it and removes its files. */
 export async function benchServer(
   name: string,
   settings: Record<string, string | number> = {},
+  major: Major = 18,
 ): Promise<{ server: EmbeddedServer; done(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), `pgvigil-bench-${name}-`));
   await chmod(dir, 0o755); // the postgres OS user must reach its data folder
   const server = await startEmbedded({
     dataDir: path.join(dir, 'data'),
-    major: 18,
+    major,
     superuserPassword: 'bench',
     settings,
   });
