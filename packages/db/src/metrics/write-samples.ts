@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db } from '../client';
+import type { Db, Queryable } from '../client';
 import { ident } from '../client';
 import { mapPgError } from '../errors';
 import { tableColumns, type MetricSpec } from '@pgvigil/schema/metric-spec';
+import { binaryEncodable, copyBinary } from './copy-binary';
 
 /** One probe run's rows for one server (and database, for database-scope probes). */
 export interface Sample {
@@ -76,27 +77,61 @@ export function copyLines(batch: SampleBatch): string[] {
 
 const rowCount = (batch: SampleBatch) => batch.samples.reduce((n, s) => n + s.rows.length, 0);
 
+/** The datastore's type name of every column of some metric tables: table -> column -> type. */
+async function columnTypes(
+  q: Queryable,
+  tables: readonly string[],
+): Promise<Map<string, Map<string, string>>> {
+  const rows = await q.query<{ table_name: string; attname: string; typname: string }>(
+    `SELECT c.relname AS table_name, a.attname, t.typname
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid
+       JOIN pg_type t ON t.oid = a.atttypid
+      WHERE n.nspname = 'metrics' AND c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+    [tables],
+  );
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    const table = out.get(r.table_name) ?? new Map<string, string>();
+    table.set(r.attname, r.typname);
+    out.set(r.table_name, table);
+  }
+  return out;
+}
+
 /**
  * Writes every batch with one COPY per table, all in one transaction, so a
  * datastore failure leaves nothing half-written and the caller can retry the lot.
- * Returns the number of rows written.
+ * COPY is binary when the datastore's column types allow it (the server parses no
+ * text), text otherwise. Returns the number of rows written.
  */
 export async function writeSamples(db: Db, batches: readonly SampleBatch[]): Promise<number> {
+  const todo = batches.filter((b) => rowCount(b) > 0);
+  if (todo.length === 0) return 0;
   let written = 0;
-  await db.tx(async ({ client }) => {
-    for (const batch of batches) {
-      const rows = rowCount(batch);
-      if (rows === 0) continue;
-      const cols = tableColumns(batch.spec).map(ident).join(', ');
-      const stream = client.query(
-        copyFrom(`COPY metrics.${ident(batch.spec.name)} (${cols}) FROM STDIN`),
+  await db.tx(async (q) => {
+    const types = await columnTypes(
+      q,
+      todo.map((b) => b.spec.name),
+    );
+    for (const batch of todo) {
+      const columns = tableColumns(batch.spec);
+      const have = types.get(batch.spec.name);
+      const typeNames = columns.map((c) => have?.get(c) ?? '');
+      const binary = binaryEncodable(typeNames);
+      const stream = q.client.query(
+        copyFrom(
+          `COPY metrics.${ident(batch.spec.name)} (${columns.map(ident).join(', ')}) FROM STDIN${binary ? ' (FORMAT binary)' : ''}`,
+        ),
       );
+      const data = binary ? copyBinary(batch, columns, typeNames) : copyText(batch);
       try {
-        await pipeline(Readable.from(copyText(batch), { objectMode: false }), stream);
+        await pipeline(Readable.from(data, { objectMode: false }), stream);
       } catch (err) {
         throw mapPgError(err);
       }
-      written += rows;
+      written += rowCount(batch);
     }
   });
   return written;
