@@ -16,3 +16,11 @@ export * from './heartbeats';
 export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
 export { parseEnv, envVars, datastoreEnv, EnvError } from './env';
 export { leadership, type Leadership } from './leadership';
+export {
+  citusLayout,
+  citusLayoutProblems,
+  citusLayoutSql,
+  DISTRIBUTION_COLUMN,
+  PER_SERVER_TABLES,
+  type CitusLayout,
+} from './citus';

@@ -1,5 +1,6 @@
 import type { Db } from '../client';
 import { ident } from '../client';
+import { mapPgError } from '../errors';
 import { counterRateSql } from './rates';
 import {
   ROLLUP_SECONDS,
@@ -36,7 +37,8 @@ export async function refreshRollup(
   const keys = seriesKeys(spec).map(ident);
   const values = rollupValueColumns(spec);
   const table = ident(rollupTable(spec.name, level));
-  const partitionBy = ['server_id', ...keys].join(', ');
+  // one server's series stay together: the rollup of a server is computed where its rows are
+  const series = keys.map((k) => `, ${k}`).join('');
   const deltas = values
     .filter((c) => c.counter)
     .map((c) => `${counterRateSql(ident(c.name))} AS ${ident(`${c.name}__rate`)}`);
@@ -50,28 +52,32 @@ export async function refreshRollup(
   return db.tx(async (tx) => {
     // Two collectors may refresh the same table: one at a time, or both would insert.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pgvigil.rollup.${table}`]);
+    // citus: a time window of the rollup on every shard at once; no row crosses shards
     await tx.query(`DELETE FROM metrics.${table} WHERE collected_at >= $1 AND collected_at < $2`, [
       window.from,
       window.to,
     ]);
-    const inserted = await tx.query<{ n: number }>(
-      `WITH src AS (
-         SELECT collected_at, ${partitionBy}, ${values.map((c) => ident(c.name)).join(', ')},
-                extract(epoch FROM collected_at - lag(collected_at) OVER w) AS dt
-                ${deltas.map((d) => `, ${d}`).join('')}
-           FROM metrics.${ident(spec.name)}
-          WHERE collected_at >= $3 AND collected_at < $2
-         WINDOW w AS (PARTITION BY ${partitionBy} ORDER BY collected_at)
-       ), ins AS (
-         INSERT INTO metrics.${table} (collected_at, ${partitionBy}, samples, ${values.map((c) => ident(c.name)).join(', ')})
+    const columns = values.map((c) => ident(c.name)).join(', ');
+    const inserted = await tx.client
+      .query(
+        `INSERT INTO metrics.${table} (collected_at, server_id${series}, samples, ${columns})
          SELECT date_bin($4::interval, collected_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
-                ${partitionBy}, count(*)::int, ${aggregates.join(', ')}
-           FROM src WHERE collected_at >= $1
-          GROUP BY 1, ${partitionBy}
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM ins`,
-      [window.from, window.to, lookback, `${ROLLUP_SECONDS[level]} seconds`],
-    );
-    return inserted[0]?.n ?? 0;
+                server_id${series}, count(*)::int, ${aggregates.join(', ')}
+           FROM (
+             SELECT collected_at, server_id${series}, ${columns},
+                    extract(epoch FROM collected_at - lag(collected_at) OVER w) AS dt
+                    ${deltas.map((d) => `, ${d}`).join('')}
+               FROM metrics.${ident(spec.name)}
+              WHERE collected_at >= $3 AND collected_at < $2
+             WINDOW w AS (PARTITION BY server_id${series} ORDER BY collected_at)
+           ) src
+          WHERE collected_at >= $1
+          GROUP BY 1, server_id${series}`,
+        [window.from, window.to, lookback, `${ROLLUP_SECONDS[level]} seconds`],
+      )
+      .catch((err: unknown) => {
+        throw mapPgError(err);
+      });
+    return inserted.rowCount ?? 0;
   });
 }
