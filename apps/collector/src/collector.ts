@@ -23,6 +23,7 @@ import {
 } from '@pgvigil/probes';
 import { SampleBuffer } from './sample-buffer';
 import { ServerWorker } from './server-worker';
+import { SparseFilter } from './sparse-filter';
 import { CollectorStats } from './stats';
 
 export interface CollectorOptions {
@@ -174,6 +175,7 @@ export class Collector {
       });
       return stored;
     };
+    const sparse = new SparseFilter();
     return new ServerWorker(
       { id: serverId, clusterId },
       {
@@ -189,7 +191,9 @@ export class Collector {
             timeoutMs: this.o.connectTimeoutMs ?? 10_000,
           });
         },
-        sink: (probe, sample) => this.buffer.add(probe, sample),
+        sink: (probe, sample) => {
+          for (const s of sparse.filter(probe, sample)) this.buffer.add(probe, s);
+        },
         status: (s) =>
           void recordServerStatus(db, {
             serverId,

@@ -26,6 +26,17 @@ the COPY into it and the reads below all derive from it.
 - **Change-tracked** probes are stored only when their result differs from the latest snapshot
   stored for that server (and database), also across collector restarts; their newest snapshot is
   never dropped by retention.
+- **Sparse** probes (idle tables and indexes, idle or long-running sessions, I/O and conflict
+  counters that rarely move) store a row only when one of its values moved since the row was last
+  stored, together with its unchanged observation from the run before, so a rate across the gap is
+  dated to the right interval. A *keyframe* stores every row: the first run, the first run of each
+  keyframe period (aligned with the rollups, so every rollup bucket holds every row), and a run a row
+  of the run before is missing from (a dropped table, an ended session). Every run stores at least
+  one row. Readers (\`readLatest\`, \`readSeries\`, the alerter's rows, the rollups) carry each row
+  forward to the later runs until a keyframe passes without it, so they answer as if every run had
+  stored every row: a carried counter has a rate of 0, and a carried *elapsed* value (a query's
+  running time) grows with the clock. *Drifting* values (a table's freeze age, which grows with any
+  transaction on the server) do not make a row worth storing, so a carried one may be a keyframe old.
 - **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
   are summed into their root table.
 - **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
@@ -102,13 +113,20 @@ function flags(p: ProbeDefinition): string {
     p.mode === 'delta' ? 'deltas' : '',
     p.requiresExtension ? `needs ${p.requiresExtension}` : '',
     p.topN ? `top ${p.topN}` : '',
+    p.sparse ? `sparse, keyframe ${p.sparse.keyframeSeconds} s` : '',
   ]
     .filter(Boolean)
     .join(', ');
 }
 
 function columnLine(c: ProbeDefinition['columns'][number]): string {
-  const kind = [c.key ? 'key' : '', c.counter ? 'counter' : '', c.delta ? 'delta' : '']
+  const kind = [
+    c.key ? 'key' : '',
+    c.counter ? 'counter' : '',
+    c.delta ? 'delta' : '',
+    c.elapsed ? 'elapsed' : '',
+    c.drifting ? 'drifting' : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `| \`${c.name}\` | ${c.type} | ${kind} | ${c.unit ?? ''} | ${c.description ?? ''} |`;

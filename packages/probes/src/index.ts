@@ -11,5 +11,6 @@ export {
 } from './run-probe';
 export { snapshotHash } from './snapshot-hash';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
+export { sparseStep, type SparseState, type SparseStep } from './sparse';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';

@@ -191,7 +191,8 @@ export function* copyBinary(
 ): Generator<Buffer> {
   const encoders = types.map((t) => ENCODERS[t]!);
   const implicit = batch.spec.scope === 'database' ? 3 : 2;
-  const own = columns.slice(implicit);
+  const sparse = batch.spec.sparse !== undefined;
+  const own = columns.slice(implicit, sparse ? -1 : undefined);
   const w = new BinaryWriter();
   w.bytes(SIGNATURE);
   w.int32(0); // flags
@@ -211,6 +212,7 @@ export function* copyBinary(
         if (value === null || value === undefined) w.nul();
         else encoders[i + implicit]!(w, value, name);
       }
+      if (sparse) encoders[columns.length - 1]!(w, s.keyframe === true, 'keyframe');
       if (w.full.length > 0) yield* w.take();
     }
   }

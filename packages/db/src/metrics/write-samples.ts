@@ -13,10 +13,12 @@ export interface Sample {
   serverId: number;
   database?: string;
   rows: readonly Record<string, unknown>[];
+  /** sparse probes: this sample holds every row of its run (see MetricSpec.sparse) */
+  keyframe?: boolean;
 }
 
 export interface SampleBatch {
-  spec: Pick<MetricSpec, 'name' | 'scope' | 'columns'>;
+  spec: Pick<MetricSpec, 'name' | 'scope' | 'columns' | 'sparse'>;
   samples: readonly Sample[];
 }
 
@@ -57,10 +59,11 @@ export function* copyText(batch: SampleBatch): Generator<string> {
     // the implicit columns are the same for every row of a sample
     let prefix = `${s.collectedAt.toISOString()}\t${s.serverId}`;
     if (database) prefix += `\t${copyValue(s.database)}`;
+    const suffix = batch.spec.sparse ? (s.keyframe ? '\tt\n' : '\tf\n') : '\n';
     for (const row of s.rows) {
       let line = prefix;
       for (const name of own) line += '\t' + copyValue(row[name]);
-      chunk += line + '\n';
+      chunk += line + suffix;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = '';
