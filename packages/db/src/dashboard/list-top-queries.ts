@@ -96,7 +96,7 @@ export async function listTopQueries({
         WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
           AND strpos(qt.query, $6) > 0
      )
-     SELECT s.queryid, s.dbid, qt.query,
+     SELECT coalesce(s.queryid::text, '(others)') AS queryid, s.dbid, qt.query,
             sum(s.calls)::float8 AS calls,
             sum(s.total_exec_time)::float8 AS "totalTimeMs",
             (sum(s.total_exec_time) / nullif(sum(s.calls), 0))::float8 AS "meanTimeMs",
@@ -110,7 +110,7 @@ export async function listTopQueries({
         AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
         AND ($4 OR qt.query IS NULL OR s.userid NOT IN (SELECT userid FROM own)
              OR qt.query !~ $7)
-      GROUP BY s.queryid, s.dbid, qt.query
+      GROUP BY 1, s.dbid, qt.query
       ORDER BY ${ORDER[i.sort]} DESC NULLS LAST
       LIMIT $5`,
     [i.serverId, i.from, i.to, i.includeOwn, i.limit, OWN_STATEMENT_MARKER, OWN_SESSION_STATEMENTS],
