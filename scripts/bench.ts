@@ -7,6 +7,8 @@ const { benchIngest } = await import('./bench/ingest');
 await benchIngest();
 const { benchCycleCost } = await import('./bench/cycle-cost');
 await benchCycleCost();
+const { benchStorage } = await import('./bench/storage');
+await benchStorage();
 const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
