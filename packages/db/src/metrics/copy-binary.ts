@@ -212,7 +212,7 @@ export function* copyBinary(
         if (value === null || value === undefined) w.nul();
         else encoders[i + implicit]!(w, value, name);
       }
-      if (sparse) encoders[columns.length - 1]!(w, s.keyframe === true, 'keyframe');
+      if (sparse) encoders[columns.length - 1]!(w, s.keyframe !== false, 'keyframe');
       if (w.full.length > 0) yield* w.take();
     }
   }

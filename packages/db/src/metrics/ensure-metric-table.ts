@@ -48,12 +48,10 @@ export async function ensureMetricTable(db: Queryable, spec: MetricSpec, at: Dat
   if (spec.scope === 'database') implicit.push('database_name text NOT NULL');
   await createPartitioned(db, spec.name, implicit, [...spec.columns]);
   if (spec.sparse) {
-    // rows stored before the probe became sparse held every row of their run: keyframes
+    // a row written without saying otherwise (before the probe became sparse, or by a
+    // writer that stores whole runs) belongs to a run that stored every row: a keyframe
     await db.query(
       `ALTER TABLE metrics.${ident(spec.name)} ADD COLUMN IF NOT EXISTS keyframe boolean NOT NULL DEFAULT true`,
-    );
-    await db.query(
-      `ALTER TABLE metrics.${ident(spec.name)} ALTER COLUMN keyframe SET DEFAULT false`,
     );
   }
   await registerMetricTable(db, {

@@ -13,7 +13,10 @@ export interface Sample {
   serverId: number;
   database?: string;
   rows: readonly Record<string, unknown>[];
-  /** sparse probes: this sample holds every row of its run (see MetricSpec.sparse) */
+  /**
+   * sparse probes: false when the sample holds only the rows that moved (the collector's
+   * sparse filter); otherwise it holds every row of its run, a keyframe (MetricSpec.sparse)
+   */
   keyframe?: boolean;
 }
 
@@ -59,7 +62,7 @@ export function* copyText(batch: SampleBatch): Generator<string> {
     // the implicit columns are the same for every row of a sample
     let prefix = `${s.collectedAt.toISOString()}\t${s.serverId}`;
     if (database) prefix += `\t${copyValue(s.database)}`;
-    const suffix = batch.spec.sparse ? (s.keyframe ? '\tt\n' : '\tf\n') : '\n';
+    const suffix = batch.spec.sparse ? (s.keyframe === false ? '\tf\n' : '\tt\n') : '\n';
     for (const row of s.rows) {
       let line = prefix;
       for (const name of own) line += '\t' + copyValue(row[name]);
