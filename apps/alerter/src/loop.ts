@@ -14,10 +14,19 @@ export interface LoopOptions {
   log: (message: string) => void;
 }
 
-/** Where a loop stands: whether it leads, and how many cycles it has evaluated. */
+/** Where a loop stands: whether it leads, how many cycles it has evaluated, the last one. */
 export interface LoopStatus {
   leading: boolean;
   cycles: number;
+  /** the last evaluated cycle: milliseconds per phase, and whether trends were in it */
+  lastCycle: {
+    ms: number;
+    loadMs: number;
+    planMs: number;
+    writeMs: number;
+    evaluated: number;
+    trends: boolean;
+  } | null;
 }
 
 /** The advisory lock's role name: one evaluating and delivering alerter per datastore. */
@@ -38,6 +47,7 @@ export function startLoop(
   let stopped = false;
   let lastTrends = 0;
   let cycles = 0;
+  let lastCycle: LoopStatus['lastCycle'] = null;
   let evaluating: Promise<unknown> = Promise.resolve();
   let delivering: Promise<unknown> = Promise.resolve();
   const leader = leadership(db, LEADER_ROLE);
@@ -78,6 +88,14 @@ export function startLoop(
           log: opts.log,
         });
         cycles++;
+        lastCycle = {
+          ms: Math.round(r.ms.load + r.ms.plan + r.ms.write),
+          loadMs: Math.round(r.ms.load),
+          planMs: Math.round(r.ms.plan),
+          writeMs: Math.round(r.ms.write),
+          evaluated: r.evaluated,
+          trends: includeTrends,
+        };
         if (includeTrends) lastTrends = at.getTime();
         if (r.queued > 0) void deliver();
       } catch (err) {
@@ -104,6 +122,6 @@ export function startLoop(
       await Promise.all([evaluating, delivering]);
       await leader.release();
     },
-    status: () => ({ leading: leader.leading, cycles }),
+    status: () => ({ leading: leader.leading, cycles, lastCycle }),
   };
 }

@@ -35,9 +35,11 @@ async function main() {
     smtpUrl: env.SMTP_URL,
     log,
   });
-  // the heartbeat says which instance leads, so the UI and a peer can tell
+  // the heartbeat says which instance leads, so the UI and a peer can tell, and how
+  // long its last cycle took
   const heartbeat = startHeartbeat(db, 'alerter', instanceId, () => ({
     leader: loop.status().leading,
+    lastCycle: loop.status().lastCycle,
   }));
   console.log(`alerter ${instanceId} started`);
 

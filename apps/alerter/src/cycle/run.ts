@@ -7,6 +7,8 @@ export interface CycleResult {
   evaluated: number;
   changes: number;
   queued: number;
+  /** milliseconds spent reading the datastore, planning, and writing the changes */
+  ms: { load: number; plan: number; write: number };
 }
 
 /**
@@ -14,8 +16,14 @@ export interface CycleResult {
  * written in one transaction: a crash leaves either all of them or none.
  */
 export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<CycleResult> {
-  const plan = planCycle(await loadCycle(db, at, opts));
-  if (plan.changes.length === 0) return { evaluated: plan.evaluated, changes: 0, queued: 0 };
+  const t0 = performance.now();
+  const input = await loadCycle(db, at, opts);
+  const t1 = performance.now();
+  const plan = planCycle(input);
+  const t2 = performance.now();
+  const ms = (t3: number) => ({ load: t1 - t0, plan: t2 - t1, write: t3 - t2 });
+  if (plan.changes.length === 0)
+    return { evaluated: plan.evaluated, changes: 0, queued: 0, ms: ms(t2) };
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
     return enqueueNotifications(
@@ -40,5 +48,10 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       }),
     );
   });
-  return { evaluated: plan.evaluated, changes: plan.changes.length, queued };
+  return {
+    evaluated: plan.evaluated,
+    changes: plan.changes.length,
+    queued,
+    ms: ms(performance.now()),
+  };
 }
