@@ -174,6 +174,50 @@ describe.each(testMajors())('sparse storage on PostgreSQL %i', (major) => {
     expect(rows.filter((r) => r.values.relname === 'dropped').at(-1)?.collected_at).toEqual(at(7));
   });
 
+  it("hands the alerter each object's newest row alone, the same from both", async () => {
+    for (const run of [5, 9, 12, RUNS - 1]) {
+      const read = async (spec: MetricSpec, newest: boolean) =>
+        (
+          await readRuleRows(ds.db, {
+            probe: spec.name,
+            columns: ['relname', ...compared],
+            serverIds: [1],
+            from: at(run - 3),
+            to: at(run),
+            ...(newest ? { newest, objectKeys: ['relname'] } : {}),
+          })
+        )
+          .map((r) => ({ ...r, values: { relname: r.values.relname, ...strip(r.values) } }))
+          .sort((a, b) => String(a.values.relname).localeCompare(String(b.values.relname)));
+      const full = await read(dense, false);
+      const last = [...new Map(full.map((r) => [r.values.relname, r])).values()].sort((a, b) =>
+        String(a.values.relname).localeCompare(String(b.values.relname)),
+      );
+      expect(await read(dense, true)).toEqual(last);
+      expect(await read(sparse, true)).toEqual(last);
+    }
+  });
+
+  it('hands a trend the average of each series per bucket, dated at its mean time', async () => {
+    const q = { columns: ['relname', 'n_live_tup'], serverIds: [1], from: at(0), to: at(12) };
+    const full = await readRuleRows(ds.db, { probe: dense.name, ...q });
+    const buckets = await readRuleRows(ds.db, { probe: dense.name, ...q, bucketSeconds: 3600 });
+    const expected = new Map<string, { t: number[]; v: number[] }>();
+    for (const r of full) {
+      const id = `${String(r.values.relname)}@${Math.floor(r.collected_at.getTime() / 3_600_000)}`;
+      const b = expected.get(id) ?? { t: [], v: [] };
+      expected.set(id, b);
+      b.t.push(r.collected_at.getTime());
+      b.v.push(Number(r.values.n_live_tup));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(
+      buckets
+        .map((r) => [String(r.values.relname), r.collected_at.getTime(), r.values.n_live_tup])
+        .sort(),
+    ).toEqual([...expected].map(([id, b]) => [id.split('@')[0], mean(b.t), mean(b.v)]).sort());
+  });
+
   it('rolls up to the same hourly rates, averages and sample counts', async () => {
     // 10:00 and 11:00 compared; 09:00 is each row's first hour
     const window = { from: at(0), to: at(18) };

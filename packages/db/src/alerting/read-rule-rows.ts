@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Queryable } from '../client';
 import { NotFoundError } from '../errors';
 import { carrySeconds, getMetricCatalog, type CatalogEntry } from '../metrics/catalog';
-import { readTableRows, type MetricTableRow } from '../metrics/read-table-rows';
+import { isNumeric } from '@pgvigil/schema/metric-spec';
+import {
+  readBucketedRows,
+  readNewestRows,
+  readRuns,
+  readTableRows,
+  type MetricTableRow,
+} from '../metrics/read-table-rows';
 import { carriedValues, densify, type Run } from '../metrics/sparse-read';
 
 const input = z.object({
@@ -11,6 +18,15 @@ const input = z.object({
   serverIds: z.array(z.number().int().positive()).min(1),
   from: z.date(),
   to: z.date(),
+  /**
+   * the rules read only the newest row of each series (the latest value, from each
+   * row alone), a series being one object named by `objectKeys`: when those are the
+   * probe's key columns, only that row is read
+   */
+  newest: z.boolean().optional(),
+  objectKeys: z.array(z.string()).optional(),
+  /** a trend over days: rows averaged per series and bucket of this many seconds */
+  bucketSeconds: z.number().int().positive().optional(),
 });
 export type ReadRuleRowsInput = z.input<typeof input>;
 
@@ -32,6 +48,21 @@ export async function readRuleRows(
     if (err instanceof NotFoundError) return null;
     throw err;
   });
+  const keys = entry?.columns.filter((c) => c.key).map((c) => c.name) ?? [];
+  const sameSeries =
+    q.newest === true &&
+    keys.length === (q.objectKeys ?? []).length &&
+    keys.every((k) => q.objectKeys?.includes(k));
+  if (entry && sameSeries) return readNewest(db, entry, q, keys);
+  // a sparse probe's stored rows are not its runs: averaging them would weigh moves
+  if (entry && q.bucketSeconds && !entry.sparse) {
+    const numeric = new Set(entry.columns.filter(isNumeric).map((c) => c.name));
+    return readBucketedRows(db, q.probe, q.columns, keys, numeric, q.serverIds, {
+      from: q.from,
+      to: q.to,
+      bucketSeconds: q.bucketSeconds,
+    });
+  }
   if (!entry?.sparse) {
     return readTableRows(db, q.probe, q.columns, q.serverIds, {
       from: q.from,
@@ -49,27 +80,25 @@ async function readSparseRows(
 ): Promise<RuleSourceRow[]> {
   const keys = entry.columns.filter((c) => c.key).map((c) => c.name);
   const carryMs = carrySeconds(entry) * 1000;
-  // the keys identify a row across runs; keyframe runs say which rows were gone
-  const read = [...new Set([...q.columns, ...keys, 'keyframe'])];
-  const stored = await readTableRows(db, entry.name, read, q.serverIds, {
-    from: new Date(q.from.getTime() - carryMs),
-    to: q.to,
-    inclusive: 'end',
-  });
-  // every run stores at least one row, so the rows read date the runs
-  const group = (r: RuleSourceRow) => `${r.server_id}\u0000${r.database_name ?? ''}`;
+  const since = new Date(q.from.getTime() - carryMs);
+  // the keys identify a row across runs; the keyframe runs say which rows were gone
+  const read = [...new Set([...q.columns, ...keys])];
+  const [before, inWindow, runRows] = await Promise.all([
+    readNewestRows(db, entry.name, read, keys, q.serverIds, { from: since, to: q.from }),
+    readTableRows(db, entry.name, read, q.serverIds, { from: q.from, to: q.to, inclusive: 'end' }),
+    readRuns(db, entry.name, q.serverIds, { from: since, to: q.to }),
+  ]);
+  const group = (r: { server_id: number; database_name: string | null }) =>
+    `${r.server_id}\u0000${r.database_name ?? ''}`;
   const runs = new Map<string, Run[]>();
-  for (const r of stored) {
+  for (const r of runRows) {
     const list = runs.get(group(r)) ?? [];
     runs.set(group(r), list);
-    const t = r.collected_at.getTime();
-    const keyframe = r.values.keyframe === true;
-    const last = list.at(-1);
-    if (last?.t === t) last.keyframe ||= keyframe;
-    else list.push({ t, keyframe });
+    list.push({ t: r.t.getTime(), keyframe: r.keyframe });
   }
   const own = new Set(q.columns);
-  const rows = densify(stored, {
+  const asOf = before.map(({ run: _run, keyframe: _keyframe, ...r }) => r);
+  const rows = densify<RuleSourceRow>([...asOf, ...inWindow], {
     runs,
     from: q.from.getTime(),
     to: q.to.getTime(),
@@ -89,4 +118,43 @@ async function readSparseRows(
     ...r,
     values: Object.fromEntries(Object.entries(r.values).filter(([k]) => own.has(k))),
   }));
+}
+
+/**
+ * The newest row of each series as of `to`. A sparse probe's row is carried to the
+ * newest run of its server and database, unless a keyframe since did without it.
+ */
+async function readNewest(
+  db: Queryable,
+  entry: CatalogEntry,
+  q: z.output<typeof input>,
+  keys: string[],
+): Promise<RuleSourceRow[]> {
+  const carryMs = carrySeconds(entry) * 1000;
+  const rows = await readNewestRows(db, entry.name, q.columns, keys, q.serverIds, {
+    from: new Date(q.from.getTime() - carryMs),
+    to: q.to,
+  });
+  const out: RuleSourceRow[] = [];
+  for (const { run, keyframe, ...r } of rows) {
+    const t = r.collected_at.getTime();
+    if (!entry.sparse) {
+      if (t > q.from.getTime()) out.push(r);
+      continue;
+    }
+    // a row a keyframe did without is gone: its last row stands as stored, for the
+    // rules to see it vanish, as they would from a dense probe
+    const gone = keyframe ? t < keyframe.getTime() : run.getTime() - t > carryMs;
+    if (gone) {
+      if (t > q.from.getTime()) out.push(r);
+      continue;
+    }
+    if (run.getTime() <= q.from.getTime()) continue;
+    out.push({
+      ...r,
+      collected_at: run,
+      values: carriedValues(r.values, entry.columns, (run.getTime() - t) / 1000),
+    });
+  }
+  return out.sort((a, b) => a.collected_at.getTime() - b.collected_at.getTime());
 }
