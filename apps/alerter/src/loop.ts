@@ -1,5 +1,6 @@
 import { deliverDue } from '@pgvigil/alerting';
 import { leadership, type Db, type SecretBox } from '@pgvigil/db';
+import type { RollupRow } from '@pgvigil/db/metrics';
 import { runCycle } from './cycle/run';
 
 export interface LoopOptions {
@@ -21,6 +22,8 @@ export interface LoopStatus {
   /** the last evaluated cycle: milliseconds per phase, and whether trends were in it */
   lastCycle: {
     ms: number;
+    /** CPU the process spent in it: on a shared machine, the wall time says more about the neighbours */
+    cpuMs: number;
     loadMs: number;
     planMs: number;
     writeMs: number;
@@ -48,6 +51,7 @@ export function startLoop(
   let lastTrends = 0;
   let cycles = 0;
   let lastCycle: LoopStatus['lastCycle'] = null;
+  const historyCache = new Map<string, { hour: number; rows: RollupRow[] }>();
   let evaluating: Promise<unknown> = Promise.resolve();
   let delivering: Promise<unknown> = Promise.resolve();
   const leader = leadership(db, LEADER_ROLE);
@@ -81,15 +85,19 @@ export function startLoop(
       const at = new Date();
       const includeTrends = at.getTime() - lastTrends >= opts.trendIntervalSeconds * 1000;
       try {
+        const cpu = process.cpuUsage();
         const r = await runCycle(db, at, {
           baseUrl: opts.baseUrl,
           reminderSeconds: opts.reminderSeconds,
           includeTrends,
           log: opts.log,
+          historyCache,
         });
         cycles++;
+        const used = process.cpuUsage(cpu);
         lastCycle = {
           ms: Math.round(r.ms.load + r.ms.plan + r.ms.write),
+          cpuMs: Math.round((used.user + used.system) / 1000),
           loadMs: Math.round(r.ms.load),
           planMs: Math.round(r.ms.plan),
           writeMs: Math.round(r.ms.write),

@@ -11,7 +11,7 @@ import {
   probeIntervals,
   readRuleRows,
 } from '@pgvigil/db/alerting';
-import { readRollupRows } from '@pgvigil/db/metrics';
+import { readRollupRows, type RollupRow } from '@pgvigil/db/metrics';
 import {
   attachHistory,
   BASELINE_DAYS,
@@ -33,6 +33,57 @@ export interface LoadOptions {
   /** evaluate forecast and anomaly rules (they read days of history) */
   includeTrends: boolean;
   log?: (message: string) => void;
+  /**
+   * the anomaly baselines' weeks of hourly rollups, kept by the loop between cycles:
+   * they change once an hour, and at fleet scale they are most of a trends cycle
+   */
+  historyCache?: Map<string, { hour: number; rows: RollupRow[] }>;
+}
+
+const TREND_POINTS = 64;
+
+/**
+ * How a rule's rows are read: a forecast's days as bucket averages; a rule judging
+ * each object's latest value from its row alone, only the newest row of each object
+ * (at fleet scale, most of what a cycle would read); others, every row of the window.
+ */
+function readMode(r: PlanRule): 'trend' | 'newest' | 'window' {
+  if (r.def.kind === 'forecast') return 'trend';
+  return r.def.aggregation === 'latest' && r.def.source.derive.perRow === true
+    ? 'newest'
+    : 'window';
+}
+
+/** The anomaly rules' hourly rollups of BASELINE_DAYS, from the cache when read this hour. */
+async function readHistory(
+  db: Db,
+  at: Date,
+  probe: string,
+  anomalies: PlanRule[],
+  serverIds: number[],
+  cache: LoadOptions['historyCache'],
+): Promise<RollupRow[]> {
+  const columns = [
+    ...new Set(
+      anomalies.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])]),
+    ),
+  ];
+  const from = at.getTime() - BASELINE_DAYS * 86_400_000;
+  const hour = Math.floor(at.getTime() / 3_600_000);
+  const key = [probe, ...columns, '|', ...serverIds].join(',');
+  const hit = cache?.get(key);
+  // within the hour the baselines read only buckets that ended an hour ago, all cached
+  if (hit?.hour === hour) return hit.rows.filter((r) => r.collected_at.getTime() >= from);
+  const rows = await readRollupRows(db, {
+    probe,
+    level: '1h',
+    columns,
+    serverIds,
+    from: new Date(from),
+    to: at,
+  });
+  cache?.set(key, { hour, rows });
+  return rows;
 }
 
 /** Everything one cycle needs, read from the datastore as of `at`. */
@@ -66,10 +117,16 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 
   const serverIds = targets.map((t) => t.id);
   const series = new Map<string, Series[]>();
-  const byProbe = new Map<string, PlanRule[]>();
-  for (const r of rules)
-    byProbe.set(r.def.source.probe, [...(byProbe.get(r.def.source.probe) ?? []), r]);
-  for (const [probe, list] of byProbe) {
+  // one read per probe and way of reading it, all side by side: at fleet scale the
+  // datastore's wait is most of a cycle
+  const reads = new Map<string, PlanRule[]>();
+  for (const r of rules) {
+    const id = [r.def.source.probe, readMode(r), ...(r.def.source.objectKeys ?? [])].join('\u0000');
+    reads.set(id, [...(reads.get(id) ?? []), r]);
+  }
+  const read = async (list: PlanRule[]) => {
+    const probe = list[0]!.def.source.probe;
+    const mode = readMode(list[0]!);
     let rows: Parameters<typeof groupSeries>[0] = [];
     if (probe === '$heartbeat') {
       const age = (await heartbeatAges(db, at)).collector;
@@ -97,40 +154,30 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
           ),
         ) +
         2 * (intervals.get(probe)?.intervalSeconds ?? 60);
+      const objectKeys = [...(list[0]!.def.source.objectKeys ?? [])];
       rows = await readRuleRows(db, {
         probe,
         columns,
         serverIds,
         from: new Date(at.getTime() - lookback * 1000),
         to: at,
+        ...(mode === 'newest' ? { newest: true, objectKeys } : {}),
+        // a trend over days needs no more than a few dozen points per object
+        ...(mode === 'trend' ? { bucketSeconds: Math.ceil(lookback / TREND_POINTS) } : {}),
       });
     }
     const anomalies = list.filter((r) => r.def.kind === 'anomaly');
     const history =
       anomalies.length && serverIds.length
-        ? await readRollupRows(db, {
-            probe,
-            level: '1h',
-            columns: [
-              ...new Set(
-                anomalies.flatMap((r) => [
-                  ...r.def.source.columns,
-                  ...(r.def.source.objectKeys ?? []),
-                ]),
-              ),
-            ],
-            serverIds,
-            from: new Date(at.getTime() - BASELINE_DAYS * 86_400_000),
-            to: at,
-          })
+        ? await readHistory(db, at, probe, anomalies, serverIds, opts.historyCache)
         : [];
-    for (const r of list) {
-      const keys = r.def.source.objectKeys ?? [];
-      const grouped = groupSeries(rows, keys);
-      if (r.def.kind === 'anomaly') attachHistory(grouped, history, keys);
-      series.set(r.def.key, grouped);
-    }
-  }
+    // the rules of one read share their objects: one grouping serves them all
+    const keys = list[0]!.def.source.objectKeys ?? [];
+    const grouped = groupSeries(rows, keys);
+    if (anomalies.length) attachHistory(grouped, history, keys);
+    for (const r of list) series.set(r.def.key, grouped);
+  };
+  await Promise.all([...reads.values()].map(read));
 
   const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
