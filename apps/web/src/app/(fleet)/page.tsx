@@ -1,7 +1,8 @@
 import { getHealth } from '@pgvigil/db';
-import { listActiveAlerts, listClusterSummaries } from '@pgvigil/db/dashboard';
+import { listActiveAlerts, listClusterSummaries, listFleet } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { AlertList } from '@/components/dashboard/alert-list';
+import { FLEET_FIRST_PAGE } from '@/components/dashboard/fleet-first-page';
 import { FleetTable } from '@/components/dashboard/fleet-table';
 import { PageHeader } from '@/components/shell/page-header';
 import { parseTimeWindow, windowQuery } from '@/components/shell/time-range';
@@ -17,10 +18,14 @@ export default async function FleetPage({
   const now = new Date();
   const sp = await searchParams;
   const w = parseTimeWindow(sp, now);
-  const [alerts, clusters, health] = await Promise.all([
+  const [alerts, clusters, health, servers] = await Promise.all([
     listActiveAlerts({ db: db(), input: { limit: 20 } }),
     listClusterSummaries({ db: db() }),
     getHealth(db()),
+    // the server list's first page arrives with the page, as the API would send it
+    listFleet({ db: db(), input: FLEET_FIRST_PAGE, at: now }).then(
+      (page) => JSON.parse(JSON.stringify(page)) as typeof page,
+    ),
   ]);
   const q = windowQuery(w);
   const suffix = q ? `?${q}` : '';
@@ -65,7 +70,7 @@ export default async function FleetPage({
       ) : null}
       <section className="section panel" aria-labelledby="servers-title">
         <h2 id="servers-title">Servers</h2>
-        <FleetTable windowQuery={q} />
+        <FleetTable windowQuery={q} initial={servers} />
       </section>
     </>
   );
