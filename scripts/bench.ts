@@ -2,6 +2,8 @@
 // Dashboard reads: in process, over HTTP and in Chromium (figures in docs/performance.md).
 const { benchDashboard } = await import('./bench/dashboard');
 await benchDashboard();
+const { benchDashboardFleet } = await import('./bench/dashboard-fleet');
+await benchDashboardFleet();
 // Collector benchmarks (figures in docs/performance.md).
 const { benchIngest } = await import('./bench/ingest');
 await benchIngest();
