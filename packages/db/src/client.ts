@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { mapPgError } from './errors';
+import { mapPgError, sqlState, UnavailableError } from './errors';
 
 // int8 and numeric as JS numbers: counters stay far below 2^53 in practice, and the
 // apps do arithmetic on them. Timestamps stay Date objects.
@@ -21,9 +21,28 @@ export interface Db extends Queryable {
 
 export interface DbOptions {
   url: string;
+  /**
+   * a streaming standby of `url`: statements that only read metric tables go there
+   * (see `readsMetrics`), falling back to `url` while it cannot be reached
+   */
+  readUrl?: string;
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
+}
+
+/**
+ * A statement a standby may answer: a plain read of metric tables. Only the collector
+ * writes them, so a standby's lag shows as samples a few seconds old, never as an
+ * alert, a session or a setting the user just changed; everything else reads the
+ * primary.
+ */
+export function readsMetrics(text: string): boolean {
+  return (
+    /^\s*(SELECT|WITH)\b/i.test(text) &&
+    /\bmetrics\./.test(text) &&
+    !/\bFOR\s+(UPDATE|SHARE)\b|\b(INSERT|UPDATE|DELETE)\b/i.test(text)
+  );
 }
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
@@ -39,9 +58,9 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export function createDb(options: DbOptions): Db {
+function createPool(url: string, options: DbOptions): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: url,
     application_name: options.applicationName,
     max: options.max ?? 5,
     connectionTimeoutMillis: 10_000,
@@ -51,10 +70,33 @@ export function createDb(options: DbOptions): Db {
   });
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createDb(options: DbOptions): Db {
+  const pool = createPool(options.url, options);
   const base = wrap(pool);
+  const replica = options.readUrl ? createPool(options.readUrl, options) : null;
+  const read = replica ? wrap(replica) : null;
+  const query: Queryable['query'] =
+    read === null
+      ? base.query
+      : async (text, values) => {
+          if (!readsMetrics(text)) return base.query(text, values);
+          try {
+            return await read.query(text, values);
+          } catch (err) {
+            // the standby is away (stopped, restarting, unreachable) or cancelled the read
+            // for a conflict with recovery: the primary answers
+            const code = sqlState(err);
+            if (err instanceof UnavailableError || code === undefined || code === '40001')
+              return base.query(text, values);
+            throw err;
+          }
+        };
   return {
     pool,
-    query: base.query,
+    query,
     async tx(fn) {
       const client = await pool.connect().catch((err: unknown) => {
         throw mapPgError(err);
@@ -71,7 +113,9 @@ export function createDb(options: DbOptions): Db {
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), replica?.end()]);
+    },
   };
 }
 

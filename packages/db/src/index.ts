@@ -1,6 +1,14 @@
 export * from './domain';
 export * from './errors';
-export { createDb, ident, type Db, type DbOptions, type Queryable, type Row } from './client';
+export {
+  createDb,
+  ident,
+  readsMetrics,
+  type Db,
+  type DbOptions,
+  type Queryable,
+  type Row,
+} from './client';
 export { appliedVersion } from './schema-version';
 export {
   migrate,
