@@ -26,6 +26,8 @@ import { ServerWorker } from './server-worker';
 import { SparseFilter } from './sparse-filter';
 import { CollectorStats } from './stats';
 
+const HOURLY_EVERY_MS = 600_000;
+
 export interface CollectorOptions {
   db: Db;
   box: SecretBox;
@@ -58,6 +60,7 @@ export class Collector {
   private tablesReady = false;
   private readonly retention = new Map<string, number>();
   private flushing: Promise<void> | null = null;
+  private lastHourly = 0;
   private nextFlush: Promise<void> | null = null;
   private readonly probes: readonly ProbeDefinition[];
   private readonly now: () => number;
@@ -255,12 +258,25 @@ export class Collector {
     }
   }
 
+  /**
+   * Rollups of the servers this collector watches (each collector its share): the
+   * last three 5-minute buckets every time, and the last two hours when an hour has
+   * ended or every 10 minutes, for samples that arrive late from the buffer.
+   */
   async refreshRollups(): Promise<void> {
     const at = new Date(this.now());
+    const servers = this.serverIds;
+    if (servers.length === 0) return;
+    const hourly =
+      at.getTime() - this.lastHourly >= HOURLY_EVERY_MS ||
+      Math.floor(at.getTime() / 3_600_000) !== Math.floor(this.lastHourly / 3_600_000);
     for (const p of this.probes) {
       for (const level of rollupLevels(p)) {
-        await refreshRollup(this.o.db, p, level, rollupWindow(level, at, level === '5m' ? 3 : 2));
+        if (level === '1h' && !hourly) continue;
+        const window = rollupWindow(level, at, level === '5m' ? 3 : 2);
+        await refreshRollup(this.o.db, p, level, window, servers);
       }
     }
+    if (hourly) this.lastHourly = at.getTime();
   }
 }

@@ -27,7 +27,8 @@ export function rollupWindow(level: RollupLevel, at: Date, buckets = 3): { from:
 /**
  * Recomputes the `level` rollup of `spec` for whole buckets in [from, to): gauges
  * averaged, counters as reset-safe per-second rates (sum of deltas / sum of seconds).
- * Delete and insert in one transaction, so it is idempotent. A sparse probe's rows
+ * Delete and insert in one transaction, so it is idempotent. With `serverIds`, only
+ * those servers' buckets (a collector refreshes the servers it watches). A sparse probe's rows
  * each stand until the key's next row: its gauges are averaged over that time and
  * its sample count is in runs, as if every run had stored every row.
  */
@@ -39,6 +40,7 @@ export async function refreshRollup(
   >,
   level: RollupLevel,
   window: { from: Date; to: Date },
+  serverIds?: readonly number[],
 ): Promise<number> {
   if (!rollupLevels(spec).includes(level)) return 0;
   const keys = seriesKeys(spec).map(ident);
@@ -67,14 +69,15 @@ export async function refreshRollup(
     window.from.getTime() - (sparse ? carrySeconds(spec) : 2 * interval) * 1000 - 60_000,
   );
   const until = new Date(window.to.getTime() + (sparse ? interval * 1000 + 60_000 : 0));
+  const servers = serverIds ? [...serverIds] : null;
   return db.tx(async (tx) => {
     // Two collectors may refresh the same table: one at a time, or both would insert.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pgvigil.rollup.${table}`]);
     // citus: a time window of the rollup on every shard at once; no row crosses shards
-    await tx.query(`DELETE FROM metrics.${table} WHERE collected_at >= $1 AND collected_at < $2`, [
-      window.from,
-      window.to,
-    ]);
+    await tx.query(
+      `DELETE FROM metrics.${table} WHERE collected_at >= $1 AND collected_at < $2 AND ($3::bigint[] IS NULL OR server_id = ANY($3))`,
+      [window.from, window.to, servers],
+    );
     const columns = values.map((c) => ident(c.name)).join(', ');
     const inserted = await tx.client
       .query(
@@ -88,12 +91,12 @@ export async function refreshRollup(
                     coalesce(extract(epoch FROM lead(collected_at) OVER w - collected_at), ${interval}) AS held
                     ${deltas.map((d) => `, ${d}`).join('')}
                FROM metrics.${ident(spec.name)}
-              WHERE collected_at >= $3 AND collected_at < $5
+              WHERE collected_at >= $3 AND collected_at < $5 AND ($6::bigint[] IS NULL OR server_id = ANY($6))
              WINDOW w AS (PARTITION BY server_id${series} ORDER BY collected_at)
            ) src
           WHERE collected_at >= $1 AND collected_at < $2
           GROUP BY 1, server_id${series}`,
-        [window.from, window.to, lookback, `${ROLLUP_SECONDS[level]} seconds`, until],
+        [window.from, window.to, lookback, `${ROLLUP_SECONDS[level]} seconds`, until, servers],
       )
       .catch((err: unknown) => {
         throw mapPgError(err);
