@@ -71,7 +71,8 @@ the COPY into it and the reads below all derive from it.
   away they stay buffered (the oldest are dropped beyond the bound); \`droppedRows\`,
   \`bufferedRows\`, probe failures and p99 schedule lateness are in the collector's heartbeat, shown
   by \`/api/v1/health\`.
-- **Rollups**: every minute the last three 5-minute buckets and the last two hours are recomputed.
+- **Rollups**: each collector recomputes the rollups of the servers it holds: every minute the last
+  three 5-minute buckets, and the last two hours when an hour has ended and every 10 minutes.
 - **Retention** is per probe table, for every server: each table's daily partitions hold all
   servers' rows and are dropped whole, never by \`DELETE\`. The probe's default (the table below)
   is overridden by a \`probe_settings\` row of \`global\` scope; the datastore refuses a
@@ -104,7 +105,7 @@ The dashboard and the alerter read through these functions; they look the probe 
 Rollups (\`metrics.<probe>_5m\`, \`metrics.<probe>_1h\`) exist for probes with numeric columns whose
 interval is shorter than the level; they hold \`samples\`, the key columns, the average of each gauge and
 each counter's rate (sum of deltas over sum of seconds, reset intervals left out). The collector
-recomputes the last few buckets every minute, so late samples from its buffer are included.
+recomputes the last few buckets of its servers, so late samples from its buffer are included.
 `;
 
 function flags(p: ProbeDefinition): string {
