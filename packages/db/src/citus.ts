@@ -127,15 +127,35 @@ export async function citusLayoutProblems(db: Queryable): Promise<string[]> {
  */
 export async function citusLayoutSql(db: Queryable): Promise<string[]> {
   const layout = await citusLayout(db);
+  // on a Citus coordinator already: only the tables not distributed yet (a newer
+  // pgvigil's new probes), so the plan can be run again after an upgrade
+  const [citus] = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS present`,
+  );
+  const done = new Set(
+    citus?.present
+      ? (
+          await db.query<{ name: string }>(
+            `SELECT format('%I.%I', n.nspname, c.relname) AS name
+               FROM pg_catalog.pg_dist_partition p
+               JOIN pg_class c ON c.oid = p.logicalrelid JOIN pg_namespace n ON n.oid = c.relnamespace`,
+          )
+        ).map((r) => r.name)
+      : [],
+  );
   const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
   const first = COLOCATE_WITH;
   const distributed = [first, ...layout.distributed.filter((t) => t !== first)];
   return [
-    ...layout.reference.map((t) => `SELECT create_reference_table(${literal(t)});`),
-    ...distributed.map((t, i) =>
-      i === 0
-        ? `SELECT create_distributed_table(${literal(t)}, ${literal(DISTRIBUTION_COLUMN)});`
-        : `SELECT create_distributed_table(${literal(t)}, ${literal(DISTRIBUTION_COLUMN)}, colocate_with => ${literal(first)});`,
+    ...layout.reference
+      .filter((t) => !done.has(t))
+      .map((t) => `SELECT create_reference_table(${literal(t)});`),
+    ...distributed.flatMap((t, i) =>
+      done.has(t)
+        ? []
+        : i === 0
+          ? `SELECT create_distributed_table(${literal(t)}, ${literal(DISTRIBUTION_COLUMN)});`
+          : `SELECT create_distributed_table(${literal(t)}, ${literal(DISTRIBUTION_COLUMN)}, colocate_with => ${literal(first)});`,
     ),
   ];
 }
