@@ -10,13 +10,13 @@
 //   npx tsx scripts/bench/cycle-cost.ts
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { loadProbeContext, PROBES, runProbe } from '@pgvigil/probes';
-import { benchServer, fmt } from './lib';
+import { benchServer, fmt, serverCpuMs } from './lib';
 
 const EXPORTER = '/usr/bin/prometheus-postgres-exporter';
 const EXPORTER_QUERIES = '/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml';
@@ -42,20 +42,6 @@ BEGIN
     EXECUTE format('SELECT max(a) FROM t%s', i) INTO r;
   END LOOP;
 END $$;`;
-
-/** CPU time (ms) used so far by the postmaster and all its children. */
-async function serverCpuMs(postmasterPid: number): Promise<number> {
-  let ticks = 0;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(entry);
-    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-  }
-  return ticks * 10; // CLK_TCK = 100
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

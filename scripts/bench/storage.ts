@@ -17,6 +17,7 @@ import {
   refreshRollup,
   rollupLevels,
   rollupTable,
+  ROLLUP_RETENTION_DAYS,
   writeSamples,
   type Sample,
 } from '@pgvigil/db/metrics';
@@ -44,6 +45,8 @@ export interface ProbeStorage {
   rowsPerDay: number;
   raw: { heap: number; toast: number; index: number };
   rollups: number;
+  /** bytes kept at the default retentions: raw days, 35 days of 5-minute and 400 of hourly rollups */
+  retained: number;
   total: number;
 }
 
@@ -117,13 +120,7 @@ async function oneDay(
   serverId: number,
   rowsAt: (k: number) => Record<string, unknown>[],
   end: Date,
-): Promise<{
-  rowsPerSample: number;
-  rowsPerDay: number;
-  raw: Size;
-  rollups: number;
-  total: number;
-}> {
+): Promise<Omit<ProbeStorage, 'probe' | 'worst'>> {
   const runs = probe.changeTracked ? 1 : Math.floor(DAY / (probe.intervalSeconds * 1000));
   const levels = rollupLevels(probe);
   const rawBefore = await sizeOf(store, probe.name);
@@ -159,12 +156,22 @@ async function oneDay(
     toast: rawAfter.toast - rawBefore.toast,
     index: rawAfter.index - rawBefore.index,
   };
-  const rollups = rollupsAfter.reduce((n, s, i) => n + total(s) - total(rollupsBefore[i]!), 0);
+  const perLevel = rollupsAfter.map((s, i) => total(s) - total(rollupsBefore[i]!));
+  const rollups = perLevel.reduce((a, b) => a + b, 0);
+  // change-tracked probes: a day's snapshot is what is kept (the newest stays for ever)
+  const rawDays = probe.changeTracked ? 1 : probe.retentionDays;
+  const retained =
+    total(raw) * rawDays +
+    perLevel.reduce(
+      (n, b, i) => n + b * Math.max(ROLLUP_RETENTION_DAYS[levels[i]!], probe.retentionDays),
+      0,
+    );
   return {
     rowsPerSample,
     rowsPerDay: samples.reduce((n, s) => n + s.rows.length, 0),
     raw,
     rollups,
+    retained,
     total: total(raw) + rollups,
   };
 }
@@ -240,6 +247,7 @@ export async function benchStorage(): Promise<{ bytesPerDay: number; byProbe: Pr
             seen.raw.toast += day.raw.toast;
             seen.raw.index += day.raw.index;
             seen.rollups += day.rollups;
+            seen.retained += day.retained;
             seen.total += day.total;
             seen.worst += worst;
           }
@@ -252,11 +260,16 @@ export async function benchStorage(): Promise<{ bytesPerDay: number; byProbe: Pr
     byProbe.sort((a, b) => b.total - a.total);
     const bytesPerDay = byProbe.reduce((n, p) => n + p.total, 0);
     const worst = byProbe.reduce((n, p) => n + p.worst, 0);
+    const retained = byProbe.reduce((n, p) => n + p.retained, 0);
+    const rows = byProbe.reduce((n, p) => n + p.rowsPerDay, 0);
     const mb = (b: number) => fmt(b / 1e6, 1);
     console.log(
       `storage: ${mb(bytesPerDay)} MB per server per day at default intervals (target < 40), ${ACTIVE_STATEMENTS_PER_MINUTE} statements active per minute, sparse rows moving: the first ${BUSY_SHARE * 100} % every run, the others ${MOVE_CHANCE * 100} % of runs`,
     );
     console.log(`  every row of the sparse probes moving every run: ${mb(worst)} MB`);
+    console.log(
+      `  ${fmt(rows)} rows stored per day; kept at the default retentions: ${fmt(retained / 1e9, 2)} GB per server`,
+    );
     console.log(
       '  probe                      rows/sample rows stored/day  B/row  heap MB  toast MB  index MB  rollups MB  total MB  worst MB',
     );
