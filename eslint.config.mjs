@@ -126,6 +126,23 @@ export default tseslint.config(
     },
   },
   {
+    // The API contract is imported by client components: zod and the leaf package only.
+    files: ['apps/web/src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|@pgvigil/schema(/|$)|\\.)',
+              message: 'The API contract is browser-safe: it imports zod and @pgvigil/schema only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/probes/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

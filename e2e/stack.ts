@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,13 @@ const repoRoot = path.join(import.meta.dirname, '..');
 
 /** Starts the real platform (`npm start`'s code path) on a temporary PGVIGIL_HOME and a free port. */
 export async function startStack(
-  options: { home?: string; keepHome?: boolean; env?: Record<string, string> } = {},
+  options: {
+    home?: string;
+    keepHome?: boolean;
+    env?: Record<string, string>;
+    /** every line the platform prints is also appended here (for tests in other processes) */
+    logFile?: string;
+  } = {},
 ): Promise<Stack> {
   const home = options.home ?? (await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-')));
   await chmod(home, 0o755);
@@ -34,8 +41,12 @@ export async function startStack(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const keep = (c: Buffer) => {
+    output += c.toString();
+    if (options.logFile) appendFileSync(options.logFile, c);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {

@@ -3,7 +3,16 @@
 // children; Ctrl-C stops the children and then the datastore.
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createDb, EnvError, loadSecretBox, migrate } from '@pgvigil/db';
+import {
+  createDb,
+  ensureSetupToken,
+  EnvError,
+  loadSecretBox,
+  migrate,
+  removeSetupToken,
+  setupTokenPath,
+} from '@pgvigil/db';
+import { countUsers } from '@pgvigil/db/accounts';
 import { EmbeddedStartError } from '@pgvigil/db/embedded';
 import { openDatastore, type Datastore } from './lib/datastore';
 import { loadPlatformEnv } from './lib/env';
@@ -61,12 +70,20 @@ async function main() {
       log: say,
     });
     const db = createDb({ url: datastore.url, applicationName: 'pgvigil-migrate', max: 1 });
-    const result = await migrate(db).finally(() => db.close());
+    const { result, users } = await migrate(db)
+      .then(async (result) => ({ result, users: await countUsers(db) }))
+      .finally(() => db.close());
     say(
       result.applied.length
         ? `migrated: ${result.applied.join(', ')}`
         : `schema up to date (version ${result.version})`,
     );
+    // Until the first admin exists, setup from another machine needs this token.
+    if (users === 0) {
+      const token = await ensureSetupToken(env.home);
+      say(`first-run setup token: ${token}`);
+      say(`  (setup from another machine asks for it; it is also in ${setupTokenPath(env.home)})`);
+    } else await removeSetupToken(env.home);
     if (shuttingDown) return;
     say('building the web app (cached after the first time)...');
     buildWeb();
@@ -96,7 +113,7 @@ async function main() {
           env: childEnv,
           cwd: root,
         },
-        { name: 'web', ...webCommand(env.PORT), env: { ...childEnv, PORT: String(env.PORT) } },
+        { name: 'web', ...webCommand(), env: { ...childEnv, PORT: String(env.PORT) } },
       ],
       color,
     );

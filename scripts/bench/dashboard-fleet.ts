@@ -146,10 +146,10 @@ export async function benchDashboardFleet(): Promise<void> {
       `dashboard fleet: ${fmt(SERVERS)} servers in ${fmt(Math.ceil(SERVERS / 4))} clusters, seeded in ${fmt((performance.now() - t) / 1000)} s`,
     );
     const reads = {
-      'first page by health (50)': { sort: 'severity', dir: 'desc', pageSize: 50 },
-      'page 10 by name': { sort: 'name', dir: 'asc', page: 10, pageSize: 50 },
-      'search "pg-012" (11 servers)': { q: 'pg-012', pageSize: 50 },
-      'staging only, by alerts': { environment: 'staging', sort: 'alerts', pageSize: 50 },
+      'first page by health (50)': { sort: 'severity', dir: 'desc', limit: 50 },
+      'page 10 by name': { sort: 'name', dir: 'asc', limit: 50, offset: 450 },
+      'search "pg-012" (11 servers)': { q: 'pg-012', limit: 50 },
+      'staging only, by alerts': { environment: 'staging', sort: 'alerts', limit: 50 },
     } as const;
     console.log('in process (listFleet):');
     for (const [label, input] of Object.entries(reads)) {
@@ -159,8 +159,13 @@ export async function benchDashboardFleet(): Promise<void> {
     await withWebApp(url, dir, async (base, token) => {
       console.log('over HTTP (next start, API token):');
       for (const [label, input] of Object.entries(reads)) {
+        // the API pages by `limit` and an opaque `cursor` (an offset, as the web app encodes it)
         const q = new URLSearchParams(
-          Object.entries(input).map(([k, v]) => [k, String(v)] as [string, string]),
+          Object.entries(input).map(([k, v]) =>
+            k === 'offset'
+              ? ['cursor', Buffer.from(JSON.stringify({ offset: v })).toString('base64url')]
+              : [k, String(v)],
+          ),
         );
         const p = await percentiles(RUNS, async () => {
           const res = await fetch(`${base}/api/v1/fleet?${q}`, {

@@ -39,9 +39,7 @@ async function http(base: string, token: string, store: BenchStore, end: Date): 
     return res.json();
   };
   const focus = store.ids[0]!;
-  const fleet = await percentiles(RUNS, () =>
-    get('/api/v1/fleet?sort=severity&dir=desc&page=1&pageSize=50'),
-  );
+  const fleet = await percentiles(RUNS, () => get('/api/v1/fleet?sort=severity&dir=desc&limit=50'));
   console.log(`  GET /api/v1/fleet (first page of 50, by health): ${fmtMs(fleet)}`);
   for (const days of [7, 30].filter((d) => d <= store.state.days)) {
     const q = new URLSearchParams({
@@ -138,7 +136,7 @@ export async function withWebApp(
   console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
   buildWeb(env);
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
-  const web = webCommand(port);
+  const web = webCommand();
   const child = spawn(web.command, web.args, {
     cwd: web.cwd,
     env: {

@@ -50,10 +50,10 @@ async function rawChart(db: Db, serverId: number, chart: ChartId, from: Date, to
 async function inProcess(db: Db, ids: number[], end: Date): Promise<void> {
   const focus = ids[0]!;
   const fleet = await percentiles(RUNS, () =>
-    listFleet({ db, input: { pageSize: 50, sort: 'severity', dir: 'desc' }, at: end }),
+    listFleet({ db, input: { limit: 50, sort: 'severity', dir: 'desc' }, at: end }),
   );
   const byName = await percentiles(RUNS, () =>
-    listFleet({ db, input: { pageSize: 50, sort: 'name', dir: 'asc', page: 2 }, at: end }),
+    listFleet({ db, input: { limit: 50, sort: 'name', dir: 'asc', offset: 50 }, at: end }),
   );
   console.log(`  fleet, first page (50 of ${SERVERS}, by health): ${fmtMs(fleet)}`);
   console.log(`  fleet, second page by name: ${fmtMs(byName)}`);

@@ -1,4 +1,6 @@
-// The web app as `npm start` runs it: a production build (cached by turbo), then `next start`.
+// The web app as `npm start` runs it: a production build (cached by turbo), then
+// pgvigil's own server around Next.js (apps/web/server/main.ts), which tells the app
+// each caller's real address.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -18,11 +20,15 @@ export function buildWeb(env: Record<string, string | undefined> = process.env):
   if (result.status !== 0) throw new Error('The web app failed to build; see the output above.');
 }
 
-/** Command and arguments that serve the built web app on `port` (run from the repo root). */
-export function webCommand(port: number): { command: string; args: string[]; cwd: string } {
+/**
+ * Command and arguments that serve the built web app (run from the repo root); the
+ * port comes from the PORT variable of its environment.
+ */
+export function webCommand(): { command: string; args: string[]; cwd: string } {
+  const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
   return {
     command: process.execPath,
-    args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '-p', String(port)],
+    args: ['--import', tsx, 'apps/web/server/main.ts'],
     cwd: root,
   };
 }

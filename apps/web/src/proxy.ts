@@ -1,21 +1,75 @@
 import { NextResponse, type NextRequest } from 'next/server';
-
-const SESSION_COOKIE = 'pgvigil_session';
-// Pages a visitor without a session may open; the API answers 401 on its own.
-const PUBLIC = ['/login', '/setup', '/api/', '/_next/', '/favicon'];
+import { authenticate } from '@/server/auth/authenticate';
+import { pageAccess } from '@/server/auth/page-access';
+import { hasRole } from '@/server/auth/roles';
+import { SESSION_COOKIE } from '@/server/auth/secrets';
+import { db } from '@/server/db';
+import { env } from '@/server/env';
+import {
+  contentSecurityPolicy,
+  hostAllowed,
+  newNonce,
+  securityHeaders,
+} from '@/server/security-headers';
 
 /**
- * Sends visitors without a session cookie to /login (which forwards to /setup on a
- * fresh install). Only the cookie's presence is checked here; pages verify it.
+ * The one guard in front of every page and route:
+ * - a Host that is not pgvigil's (DNS rebinding) gets 421;
+ * - every response gets the security headers and a CSP with a fresh nonce;
+ * - a page needs a session that is valid in the datastore (not expired, user
+ *   enabled) and the page's role, checked here before anything renders: no session
+ *   goes to /login with nothing of the page in the body, a role too low goes home.
+ * API routes check their callers themselves (withAuth), with 401/403.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  const e = env();
+  const https = new URL(e.PGVIGIL_BASE_URL).protocol === 'https:';
+  if (
+    !hostAllowed(request.headers, {
+      baseUrl: e.PGVIGIL_BASE_URL,
+      port: e.PORT,
+      trustProxy: e.PGVIGIL_TRUST_PROXY,
+    })
+  ) {
+    return new NextResponse(
+      'Misdirected request: pgvigil does not answer for this host name. Set PGVIGIL_BASE_URL to the address people use.\n',
+      { status: 421, headers: { 'content-type': 'text/plain; charset=utf-8' } },
+    );
+  }
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, https);
+  const headers = securityHeaders(csp, https);
+  const finish = (res: NextResponse) => {
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  };
+
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p))) return NextResponse.next();
-  if (request.cookies.get(SESSION_COOKIE)) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = '/login';
-  url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
-  return NextResponse.redirect(url);
+  const access = pageAccess(pathname);
+  if (access !== 'api' && access !== 'public') {
+    const ctx = await authenticate(
+      db(),
+      { authorization: null, sessionSecret: request.cookies.get(SESSION_COOKIE)?.value },
+      new Date(),
+    ).catch(() => null);
+    if (!ctx) {
+      const url = request.nextUrl.clone();
+      url.pathname = '/login';
+      url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
+      return finish(NextResponse.redirect(url));
+    }
+    if (!hasRole(ctx.user.role, access)) {
+      const url = request.nextUrl.clone();
+      url.pathname = '/';
+      url.search = '?forbidden=1';
+      return finish(NextResponse.redirect(url));
+    }
+  }
+  const forwarded = new Headers(request.headers);
+  // Next.js reads the nonce from the request's CSP and puts it on its scripts
+  forwarded.set('content-security-policy', csp);
+  forwarded.set('x-nonce', nonce);
+  return finish(NextResponse.next({ request: { headers: forwarded } }));
 }
 
 export const config = {

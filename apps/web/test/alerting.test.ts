@@ -9,6 +9,7 @@ import * as alerts from '@/app/api/v1/alerts/route';
 import * as blackouts from '@/app/api/v1/blackouts/route';
 import * as channelTest from '@/app/api/v1/channels/[id]/test/route';
 import * as channels from '@/app/api/v1/channels/route';
+import * as effectiveRoute from '@/app/api/v1/rules/[id]/effective/route';
 import * as overrides from '@/app/api/v1/rules/[id]/overrides/route';
 import * as ruleById from '@/app/api/v1/rules/[id]/route';
 import * as rules from '@/app/api/v1/rules/route';
@@ -39,7 +40,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
         name: 't',
         prefix: t.prefix,
         tokenHash: digest(t.token),
-        expiresAt: null,
+        expiresAt: new Date(Date.now() + 86_400_000),
       });
       token[role] = t.token;
     }
@@ -117,7 +118,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
           body: { comment: 'looking' },
         })
       ).status,
-    ).toBe(200);
+    ).toBe(204);
     const again = await call(h(ack.POST), {
       method: 'POST',
       token: token.editor,
@@ -128,11 +129,11 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     const detail = await call(h(alertById.GET), { token: token.viewer, params });
     const alert = detail.json.alert as {
       state: string;
-      ack_comment: string;
-      events: { to_state: string }[];
+      ackComment: string;
+      events: { toState: string }[];
     };
-    expect(alert).toMatchObject({ state: 'acknowledged', ack_comment: 'looking' });
-    expect(alert.events.map((e) => e.to_state)).toEqual(['firing', 'acknowledged']);
+    expect(alert).toMatchObject({ state: 'acknowledged', ackComment: 'looking' });
+    expect(alert.events.map((e) => e.toState)).toEqual(['firing', 'acknowledged']);
   });
 
   it('tunes a rule globally and per scope, and shows where each effective value comes from', async () => {
@@ -161,10 +162,10 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       body: { scopeType: 'server' },
     });
     expect(badScope.status).toBe(400);
-    const eff = await call(h(overrides.GET), {
+    const eff = await call(h(effectiveRoute.GET), {
       token: token.viewer,
       params,
-      path: `/api/v1/rules/${ruleId}/overrides?server=${serverId}`,
+      path: `/api/v1/rules/${ruleId}/effective?serverId=${serverId}`,
     });
     expect(eff.json.effective).toMatchObject({
       warning: { value: 70, source: 'environment' },
@@ -197,10 +198,10 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     const effective = async () =>
       (
         (
-          await call(h(overrides.GET), {
+          await call(h(effectiveRoute.GET), {
             token: token.viewer,
             params,
-            path: `/api/v1/rules/${r!.id}/overrides?server=${serverId}`,
+            path: `/api/v1/rules/${r!.id}/effective?serverId=${serverId}`,
           })
         ).json.effective as { params: unknown }
       ).params;
@@ -274,7 +275,7 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
       path: '/api/v1/alerts?state=pending',
     });
     expect(pending.json.alerts).toEqual([
-      expect.objectContaining({ rule_key: 'custom.temp-spill', unit: 'bytes_per_second' }),
+      expect.objectContaining({ ruleKey: 'custom.temp-spill', unit: 'bytes_per_second' }),
     ]);
     const bad = await call(h(rules.POST), {
       method: 'POST',

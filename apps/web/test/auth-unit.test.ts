@@ -10,7 +10,7 @@ describe('passwords', () => {
     const a = await hashPassword('long enough passphrase');
     const b = await hashPassword('long enough passphrase');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(await verifyPassword('long enough passphrase', a)).toBe(true);
     expect(await verifyPassword('long enough passphrasf', a)).toBe(false);
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);

@@ -55,7 +55,7 @@ describe(`anomaly baselines API on PostgreSQL ${major}`, () => {
       name: 't',
       prefix: t.prefix,
       tokenHash: digest(t.token),
-      expiresAt: null,
+      expiresAt: new Date(Date.now() + 86_400_000),
     });
     token = t.token;
     const box = createSecretBox(randomBytes(32));

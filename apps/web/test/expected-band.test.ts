@@ -48,15 +48,23 @@ describe('expected band on charts', () => {
   });
 
   it('gives each row the band of its hour, scaled like the series', () => {
+    const point = (at: number, lower: number | null, upper: number | null) => ({
+      at: new Date(at).toISOString(),
+      lower,
+      median: null,
+      upper,
+      source: null,
+    });
     const band: BandResponse = {
+      rule: 'anomaly_tps',
+      name: 'Unusual transaction rate',
+      serverId: 1,
+      object: null,
       unit: 'per_second',
+      sensitivity: { value: 3, source: 'global' },
       ready: true,
       reason: null,
-      points: [
-        { at: new Date(t0).toISOString(), lower: 1, upper: 3 },
-        { at: new Date(t0 + HOUR).toISOString(), lower: null, upper: null },
-        { at: new Date(t0 + 2 * HOUR).toISOString(), lower: 2, upper: 4 },
-      ],
+      points: [point(t0, 1, 3), point(t0 + HOUR, null, null), point(t0 + 2 * HOUR, 2, 4)],
     };
     const rows = [0, 30, 60, 90, 120, 150].map((m) => ({ t: t0 + m * 60_000, x: 1 }));
     const drawn = withBand(rows, band, 60);

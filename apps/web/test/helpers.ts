@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshDatastore, type TestDatastore } from '@pgvigil/db/testing';
 import type { Major } from '@pgvigil/db/embedded';
+import { PEER_HEADER, trustPeerHeader } from '@/server/auth/peer';
 
 export const BASE = 'http://localhost:3000';
 
@@ -15,6 +16,8 @@ export async function webDatastore(major: Major): Promise<TestDatastore> {
   process.env.PGVIGIL_HOME = home;
   process.env.PGVIGIL_SECRET_KEY = randomBytes(32).toString('hex');
   process.env.PGVIGIL_BASE_URL = BASE;
+  // as pgvigil's own server does (apps/web/server/main.ts): the peer header is believed
+  trustPeerHeader();
   return { ...ds, drop: () => ds.drop().then(() => rm(home, { recursive: true, force: true })) };
 }
 
@@ -32,6 +35,8 @@ export interface CallOptions {
   cookie?: string;
   token?: string;
   origin?: string | null;
+  /** the socket address pgvigil's server would report; default loopback */
+  peer?: string;
   params?: Record<string, string>;
   headers?: Record<string, string>;
 }
@@ -43,7 +48,8 @@ export async function call(
   const method = o.method ?? 'GET';
   const headers: Record<string, string> = {
     host: 'localhost:3000',
-    'x-forwarded-for': '127.0.0.1',
+    'x-forwarded-for': '198.51.100.250',
+    [PEER_HEADER]: o.peer ?? '127.0.0.1',
   };
   Object.assign(headers, o.headers ?? {});
   if (o.cookie) headers.cookie = o.cookie;

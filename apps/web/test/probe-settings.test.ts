@@ -30,8 +30,8 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
   const token: Partial<Record<Role, string>> = {};
   let clusterId: number;
   let serverId: number;
-  const at = (scope: string, id?: number) =>
-    `/api/v1/probe-settings/${PROBE}?scope=${scope}${id === undefined ? '' : `&id=${id}`}`;
+  const at = (scope: 'global' | 'cluster' | 'server', id?: number) =>
+    `/api/v1/probe-settings/${PROBE}${scope === 'global' ? '' : `?${scope}Id=${id}`}`;
   const put = (path: string, body: unknown, role: Role = 'admin') =>
     call(h(byProbe.PUT), {
       method: 'PUT',
@@ -61,7 +61,7 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
         name: 't',
         prefix: t.prefix,
         tokenHash: digest(t.token),
-        expiresAt: null,
+        expiresAt: new Date(Date.now() + 86_400_000),
       });
       token[role] = t.token;
     }
@@ -73,7 +73,7 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
   afterAll(() => ds.drop());
 
   it('lists every probe with its defaults for a viewer', async () => {
-    const res = await read('scope=global');
+    const res = await read('');
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ scope: 'global', scopeId: null });
     expect(res.probe).toMatchObject({
@@ -109,7 +109,7 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
       intervalSeconds: { value: 30, source: 'server' },
       retentionDays: { value: 60, source: 'global' },
     });
-    expect((await read(`scope=server&id=${serverId}`)).probe?.override).toEqual({
+    expect((await read(`serverId=${serverId}`)).probe?.override).toEqual({
       enabled: null,
       intervalSeconds: 30,
       retentionDays: null,
@@ -134,8 +134,8 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
       token: token.admin!,
       params: { probe: PROBE },
     });
-    expect(reset.status).toBe(200);
-    expect(reset.json.setting).toMatchObject({
+    expect(reset.status).toBe(204);
+    expect((await read(`serverId=${serverId}`)).probe).toMatchObject({
       intervalSeconds: { value: 900, source: 'global' },
       override: null,
     });
@@ -156,11 +156,11 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
   });
 
   it('404 for an unknown cluster, server or probe', async () => {
-    expect((await read('scope=cluster&id=999999')).status).toBe(404);
+    expect((await read('clusterId=999999')).status).toBe(404);
     expect((await put(at('server', 999_999), { enabled: true })).status).toBe(404);
     const unknown = await call(h(byProbe.PUT), {
       method: 'PUT',
-      path: '/api/v1/probe-settings/nope?scope=global',
+      path: '/api/v1/probe-settings/nope',
       body: { enabled: true },
       token: token.admin!,
       params: { probe: 'nope' },
@@ -170,10 +170,11 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
 
   it('malformed queries and bodies are a 400 with fields, never a 500', async () => {
     for (const query of [
-      'scope=server',
-      'scope=global&id=1',
-      'scope=planet',
-      'scope=server&id=-1',
+      'serverId=',
+      `clusterId=${clusterId}&serverId=${serverId}`,
+      'serverId=planet',
+      'serverId=-1',
+      'clusterId=1.5',
     ]) {
       const res = await read(query);
       expect(res.status, query).toBe(400);

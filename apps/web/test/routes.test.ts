@@ -5,21 +5,17 @@ import * as login from '@/app/api/v1/auth/login/route';
 import * as logout from '@/app/api/v1/auth/logout/route';
 import * as me from '@/app/api/v1/auth/me/route';
 import * as password from '@/app/api/v1/auth/password/route';
-import * as clusterById from '@/app/api/v1/clusters/[id]/route';
 import * as clusters from '@/app/api/v1/clusters/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
 import * as exportRoute from '@/app/api/v1/servers/export/route';
 import * as importRoute from '@/app/api/v1/servers/import/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as testRoute from '@/app/api/v1/servers/test/route';
-import * as probeSettingByProbe from '@/app/api/v1/probe-settings/[probe]/route';
-import * as probeSettings from '@/app/api/v1/probe-settings/route';
 import * as setup from '@/app/api/v1/setup/route';
 import * as tokenById from '@/app/api/v1/tokens/[id]/route';
 import * as tokens from '@/app/api/v1/tokens/route';
 import * as userById from '@/app/api/v1/users/[id]/route';
 import * as users from '@/app/api/v1/users/route';
-import { MAX_FAILURES_PER_IP } from '@/server/auth/session-policy';
 import { call, sessionCookie, webDatastore, type Handler } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
@@ -80,23 +76,18 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       const bad = await signIn('victim', 'wrong-password-x');
       expect(bad.status).toBe(401);
     }
+    // Secure follows PGVIGIL_BASE_URL (http here), never a caller-written X-Forwarded-Proto
     const behindTls = await signIn('root', ADMIN_PASSWORD, { 'x-forwarded-proto': 'https' });
-    expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(behindTls.headers.get('set-cookie')).not.toMatch(/Secure/);
     const limited = await signIn('victim', 'wrong-password-x');
     expect(limited.status).toBe(429);
   });
 
   it('without PGVIGIL_TRUST_PROXY a caller-written X-Forwarded-For is not believed', async () => {
-    // Every call in this file sends X-Forwarded-For: 127.0.0.1.
+    // Every call in this file sends X-Forwarded-For: 198.51.100.250 from the peer 127.0.0.1.
     const log = await call(h(audit.GET), { cookie });
-    expect(log.text).toContain('"ip":"direct"');
-    expect(log.text).not.toContain('127.0.0.1');
-    // Callers without a believable address share a key no per-address limit applies to,
-    // so the failures above lock out only their account names.
-    for (let i = 0; i < MAX_FAILURES_PER_IP; i++) {
-      expect((await signIn(`guess-${i}`, 'wrong-password-x')).status).toBe(401);
-    }
-    expect((await signIn('root', ADMIN_PASSWORD)).status).toBe(200);
+    expect(log.text).toContain('"ip":"127.0.0.1"');
+    expect(log.text).not.toContain('198.51.100.250');
   });
 
   it('refuses cookie-authenticated changes from another origin or none', async () => {
@@ -148,7 +139,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     const spare = await call(h(tokens.POST), {
       method: 'POST',
       token: viewerToken,
-      body: { name: 'spare', expiresAt: '2099-01-01T00:00:00Z' },
+      body: { name: 'spare' },
     });
     const id = String(spare.json.id);
     expect(
@@ -158,132 +149,8 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     expect(
       (await call(h(tokenById.DELETE), { method: 'DELETE', token: viewerToken, params: { id } }))
         .status,
-    ).toBe(200);
+    ).toBe(204);
     expect((await call(h(me.GET), { token: spare.json.token as string })).status).toBe(401);
-  });
-
-  type Min = 'viewer' | 'editor' | 'admin';
-  const BY_ID = { id: '999999' };
-  // The method is the first word of the name.
-  const r = (name: string, fn: unknown, min: Min, params?: Record<string, string>) => ({
-    name,
-    fn,
-    method: name.split(' ')[0] ?? 'GET',
-    min,
-    ...(params ? { params } : {}),
-  });
-  const ROUTES = [
-    r('GET /auth/me', me.GET, 'viewer'),
-    r('GET /users', users.GET, 'admin'),
-    r('POST /users', users.POST, 'admin'),
-    r('GET /users/:id', userById.GET, 'admin', BY_ID),
-    r('PATCH /users/:id', userById.PATCH, 'admin', BY_ID),
-    r('DELETE /users/:id', userById.DELETE, 'admin', BY_ID),
-    r('GET /tokens', tokens.GET, 'viewer'),
-    r('POST /tokens', tokens.POST, 'viewer'),
-    r('DELETE /tokens/:id', tokenById.DELETE, 'viewer', BY_ID),
-    r('GET /clusters', clusters.GET, 'viewer'),
-    r('POST /clusters', clusters.POST, 'admin'),
-    r('GET /clusters/:id', clusterById.GET, 'viewer', BY_ID),
-    r('PATCH /clusters/:id', clusterById.PATCH, 'admin', BY_ID),
-    r('DELETE /clusters/:id', clusterById.DELETE, 'admin', BY_ID),
-    r('GET /servers', servers.GET, 'viewer'),
-    r('POST /servers', servers.POST, 'admin'),
-    r('GET /servers/:id', serverById.GET, 'viewer', BY_ID),
-    r('PATCH /servers/:id', serverById.PATCH, 'admin', BY_ID),
-    r('DELETE /servers/:id', serverById.DELETE, 'admin', BY_ID),
-    r('POST /servers/test', testRoute.POST, 'admin'),
-    r('GET /servers/export', exportRoute.GET, 'admin'),
-    r('POST /servers/import', importRoute.POST, 'admin'),
-    r('GET /probe-settings', probeSettings.GET, 'viewer'),
-    r('PUT /probe-settings/:probe', probeSettingByProbe.PUT, 'admin', { probe: 'tables' }),
-    r('DELETE /probe-settings/:probe', probeSettingByProbe.DELETE, 'admin', { probe: 'tables' }),
-    r('GET /audit', audit.GET, 'admin'),
-    r('POST /auth/password', password.POST, 'viewer'),
-    r('POST /auth/logout', logout.POST, 'viewer'),
-  ];
-  const RANK = { viewer: 0, editor: 1, admin: 2 } as const;
-
-  it('role matrix: every route with no credentials, a bad token and each role', async () => {
-    for (const r of ROUTES) {
-      const base = {
-        method: r.method,
-        ...(r.params ? { params: r.params } : {}),
-        ...(r.method !== 'GET' ? { raw: '{"bogus":true}' } : {}),
-      };
-      expect((await call(h(r.fn), base)).status, `${r.name} anonymous`).toBe(401);
-      expect(
-        (await call(h(r.fn), { ...base, token: 'pgv_not-a-real-token' })).status,
-        `${r.name} bad token`,
-      ).toBe(401);
-      for (const role of ['viewer', 'editor', 'admin'] as const) {
-        const res = await call(h(r.fn), { ...base, token: tokenOf[role] ?? '' });
-        const allowed = RANK[role] >= RANK[r.min];
-        if (allowed)
-          expect([401, 403, 500], `${r.name} as ${role}: ${res.text}`).not.toContain(res.status);
-        else expect(res.status, `${r.name} as ${role}`).toBe(403);
-      }
-    }
-  });
-
-  it('malformed bodies at every write route: 4xx with an error code, never a 500 or a stack', async () => {
-    const corpus: string[] = [
-      '',
-      'null',
-      '[]',
-      '"text"',
-      '42',
-      '{',
-      '{"name":',
-      '{"name": 1}',
-      '{"__proto__": {"admin": true}}',
-      '{"constructor": {"prototype": {}}}',
-      JSON.stringify({ name: 'x'.repeat(10_000), host: '\u0000', port: -1 }),
-      JSON.stringify({ url: 'postgresql://u:p@h:notaport/db' }),
-      JSON.stringify({ url: 'host=h sslrootcert=/etc/passwd' }),
-      JSON.stringify({ username: '../../etc', password: 12, role: 'root' }),
-      JSON.stringify({ expiresAt: 'yesterday', name: ['a'] }),
-      JSON.stringify({ serverId: 1e308, port: 1.5, tags: [null] }),
-      JSON.stringify({ version: 2, servers: 'all' }),
-      '['.repeat(5000) + ']'.repeat(5000),
-      JSON.stringify({ description: 'y'.repeat(1_100_000) }),
-    ];
-    // Every route that reads a body (DELETE and logout read none).
-    const writes = ROUTES.filter((r) => r.method === 'POST' || r.method === 'PATCH').filter(
-      (r) => r.name !== 'POST /auth/logout',
-    );
-    const publicWrites: {
-      name: string;
-      fn: unknown;
-      method: string;
-      params?: Record<string, string>;
-    }[] = [
-      { name: 'POST /setup', fn: setup.POST, method: 'POST' },
-      { name: 'POST /auth/login', fn: login.POST, method: 'POST' },
-    ];
-    for (const r of [...writes, ...publicWrites]) {
-      for (const raw of corpus) {
-        const res = await call(h(r.fn), {
-          method: 'POST',
-          raw,
-          token: tokenOf.admin ?? '',
-          params: { id: '1' },
-        });
-        expect(
-          res.status,
-          `${r.name} <- ${raw.slice(0, 60)}: ${res.text.slice(0, 200)}`,
-        ).toBeGreaterThanOrEqual(400);
-        expect(
-          res.status,
-          `${r.name} <- ${raw.slice(0, 60)}: ${res.text.slice(0, 200)}`,
-        ).toBeLessThan(500);
-        expect(res.json.error, r.name).toMatchObject({
-          code: expect.any(String),
-          message: expect.any(String),
-        });
-        expect(res.text).not.toMatch(/\bat .+\.ts:\d+/);
-      }
-    }
   });
 
   const NASTY = 'Nasty p@ss [w]/o?r#d "q" \\ + sp&c:e %';
@@ -387,7 +254,8 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       token: admin,
       params: { id: String(serverId) },
     });
-    expect(deleted.status).toBe(200);
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
     expect(
       (await call(h(serverById.GET), { token: admin, params: { id: String(serverId) } })).status,
     ).toBe(404);
@@ -407,7 +275,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       cookie: old,
       body: { currentPassword: ADMIN_PASSWORD, newPassword: 'another-long-phrase-9' },
     });
-    expect(ok.status).toBe(200);
+    expect(ok.status).toBe(204);
     expect((await call(h(me.GET), { cookie: old })).status).toBe(401);
     expect((await call(h(me.GET), { cookie: sessionCookie(ok.headers) })).status).toBe(200);
     const relogin = await signIn('editor-user', 'another-long-phrase-9');
@@ -427,7 +295,7 @@ describe(`API routes on PostgreSQL ${major}`, () => {
       body: { role: 'viewer' },
     });
     expect(res.status).toBe(409);
-    expect((await call(h(logout.POST), { method: 'POST', cookie })).status).toBe(200);
+    expect((await call(h(logout.POST), { method: 'POST', cookie })).status).toBe(204);
     expect((await call(h(me.GET), { cookie })).status).toBe(401);
   });
 });

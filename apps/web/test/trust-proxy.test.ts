@@ -19,8 +19,10 @@ describe(`behind a trusted proxy (PGVIGIL_TRUST_PROXY=true) on PostgreSQL ${majo
   beforeAll(async () => {
     ds = await webDatastore(major);
     process.env.PGVIGIL_TRUST_PROXY = 'true';
+    // the proxy reports a caller on the machine itself: setup needs no token
     const created = await call(h(setup.POST), {
       method: 'POST',
+      headers: from('127.0.0.1'),
       body: { username: 'root', password: PASSWORD },
     });
     cookie = sessionCookie(created.headers);
@@ -59,14 +61,12 @@ describe(`behind a trusted proxy (PGVIGIL_TRUST_PROXY=true) on PostgreSQL ${majo
   });
 
   it('limits failed sign-ins per address across account names; other addresses still sign in', async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_IP; i++) {
-      const bad = await call(h(login.POST), {
-        method: 'POST',
-        headers: from('203.0.113.9'),
-        body: { username: `guess-${i}`, password: 'wrong-password-x' },
-      });
-      expect(bad.status).toBe(401);
-    }
+    // the address's earlier failures, across account names (each would cost a hash to make)
+    await ds.db.query(
+      `INSERT INTO login_attempts (at, ip, username, succeeded)
+       SELECT now(), '203.0.113.9', 'guess-' || g, false FROM generate_series(1, $1) g`,
+      [MAX_FAILURES_PER_IP],
+    );
     const limited = await call(h(login.POST), {
       method: 'POST',
       headers: from('203.0.113.9'),

@@ -17,3 +17,4 @@ export { syncCatalog } from './sync-catalog';
 export * from './verbs/preview-custom-rule';
 export * from './verbs/read-expected-band';
 export * from './verbs/with-alert-units';
+export * from './cycle/long-window';

@@ -210,7 +210,7 @@ describe('senders against real receivers', () => {
       { baseUrl: 'http://pg.test', smtpUrl: undefined, at },
     );
     await bad.close();
-    expect(result).toEqual({ ok: false, error: 'HTTP 404: ok' });
+    expect(result).toEqual({ ok: false, error: 'HTTP 404' });
     expect(
       await sendTestMessage(
         { id: 6, name: 'y', type: 'webhook', config: {}, secret: { url: `${sink.url}/t` } },

@@ -101,6 +101,14 @@ export function createDb(options: DbOptions): Db {
       const client = await pool.connect().catch((err: unknown) => {
         throw mapPgError(err);
       });
+      // A checked-out client has no listener of the pool's: a server that ends the session
+      // between two statements (shutdown, restart) would be an uncaught 'error'. The next
+      // statement fails instead, and the broken client is not returned to the pool.
+      let broken = false;
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({ ...wrap(client), client });
@@ -110,7 +118,8 @@ export function createDb(options: DbOptions): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw mapPgError(err);
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken || undefined);
       }
     },
     close: async () => {

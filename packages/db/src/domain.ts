@@ -12,6 +12,7 @@ import {
   RULE_KINDS,
   SEVERITIES,
   SSL_MODES,
+  TOKEN_SCOPES,
 } from '@pgvigil/schema';
 
 export * from '@pgvigil/schema/closed-sets';
@@ -19,6 +20,7 @@ export * from '@pgvigil/schema/closed-sets';
 /** Which CHECK constraint carries which closed set: `table.column` -> values. */
 export const CHECKED_COLUMNS = {
   'users.role': ROLES,
+  'api_tokens.scope': TOKEN_SCOPES,
   'servers.environment': ENVIRONMENTS,
   'clusters.environment': ENVIRONMENTS,
   'servers.sslmode': SSL_MODES,

@@ -1,10 +1,12 @@
+import type { ErrorCode } from '@pgvigil/schema';
+
 /**
  * Typed errors the apps map to HTTP once, at their edge. Postgres errors are
  * classified by SQLSTATE, never by message text.
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly hint?: string,
     readonly fields?: Record<string, string>,

@@ -32,3 +32,10 @@ export {
   PER_SERVER_TABLES,
   type CitusLayout,
 } from './citus';
+export {
+  ensureSetupToken,
+  readSetupToken,
+  removeSetupToken,
+  setupTokenMatches,
+  setupTokenPath,
+} from './setup-token';

@@ -128,7 +128,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
   afterAll(() => ds.drop());
 
   it('lists the fleet worst first: down, then by worst active alert, with current rates', async () => {
-    const page = await listFleet({ db: ds.db, input: { pageSize: 5 }, at: at(10) });
+    const page = await listFleet({ db: ds.db, input: { limit: 5 }, at: at(10) });
     expect(page.total).toBe(60);
     expect(page.servers.map((s) => [s.name, s.health, s.activeAlerts])).toEqual([
       ['db-02', 'down', 0],
@@ -164,7 +164,7 @@ describe.each(testMajors())('dashboard reads on PostgreSQL %i', (major) => {
     ]);
     const staging = await listFleet({
       db: ds.db,
-      input: { environment: 'staging', sort: 'name', dir: 'desc', page: 2, pageSize: 10 },
+      input: { environment: 'staging', sort: 'name', dir: 'desc', offset: 10, limit: 10 },
       at: at(0),
     });
     expect(staging.total).toBe(30);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, createSecretBox, NotFoundError } from '@pgvigil/db';
+import { ConflictError, ValidationError, createSecretBox, NotFoundError } from '@pgvigil/db';
 import {
   createCluster,
   createServer,
@@ -64,15 +64,21 @@ describe.each(testMajors())('server registry on PostgreSQL %i', (major) => {
       description: 'kept',
       environment: 'staging',
     });
-    const renamed = await updateServer(ds.db, box, s.id, { name: 'kept-2', port: 6432 });
+    const renamed = await updateServer(ds.db, box, s.id, { name: 'kept-2', dbname: 'app' });
     expect(renamed).toMatchObject({
       name: 'kept-2',
-      port: 6432,
+      dbname: 'app',
       description: 'kept',
       environment: 'staging',
       hasPassword: true,
     });
     expect((await getServerConnection(ds.db, box, s.id)).password).toBe('first-secret');
+    // the stored password never follows the server to another host or port
+    await expect(updateServer(ds.db, box, s.id, { port: 6432 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    const moved = await updateServer(ds.db, box, s.id, { port: 6432, password: 'second-secret' });
+    expect(moved).toMatchObject({ port: 6432, hasPassword: true });
     expect((await updateServer(ds.db, box, s.id, { password: null })).hasPassword).toBe(false);
   });
 

@@ -14,3 +14,4 @@ export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
 export { sparseStep, type SparseState, type SparseStep } from './sparse';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
+export * from './outbound';

@@ -5,6 +5,10 @@
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What an API token may do: anything its owner may, or only read (GET). */
+export const TOKEN_SCOPES = ['full', 'read'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -67,3 +71,47 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 export const OPERATORS = ['>', '>=', '<', '<='] as const;
 export type Operator = (typeof OPERATORS)[number];
+
+/**
+ * What went wrong, as the `code` of an API error body. Closed: a typed error can
+ * carry only one of these, and the web app maps each to its HTTP status once.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'datastore_unavailable',
+  'misconfigured',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// ---- what the dashboard and the API answer with ------------------------------
+
+/** A server's health on the dashboard: worst of reachability and active alerts. */
+export const HEALTH_STATES = ['ok', 'unknown', 'degraded', 'critical', 'down', 'disabled'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export const FLEET_SORTS = ['name', 'cluster', 'environment', 'alerts', 'severity'] as const;
+export const TABLE_SORTS = ['size', 'scans', 'dead', 'bloat', 'vacuum'] as const;
+export type TableSort = (typeof TABLE_SORTS)[number];
+export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
+export const INDEX_ISSUES = ['unused', 'duplicate', 'invalid'] as const;
+export type IndexIssue = (typeof INDEX_ISSUES)[number];
+export const SCHEMA_CHANGES = ['created', 'dropped', 'altered'] as const;
+export const LAG_LEVELS = ['ok', 'warning', 'critical', 'unknown'] as const;
+export type LagLevel = (typeof LAG_LEVELS)[number];
+
+/** Where an effective probe setting comes from. */
+export const SETTING_SOURCES = ['default', 'global', 'cluster', 'server'] as const;
+export type SettingSource = (typeof SETTING_SOURCES)[number];
+
+export const NOTIFICATION_KINDS = ['firing', 'escalated', 'reminder', 'resolved', 'test'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Which history a baseline was computed from, most specific first. */
+export const BASELINE_SOURCES = ['hour_of_week', 'hour_of_day', 'overall'] as const;
+export type BaselineSource = (typeof BASELINE_SOURCES)[number];

@@ -1,5 +1,5 @@
 import type { Db } from '@pgvigil/db';
-import { enqueueNotifications, saveAlertChanges } from '@pgvigil/db/alerting';
+import { enqueueNotifications, recordRuleOutcomes, saveAlertChanges } from '@pgvigil/db/alerting';
 import { loadCycle, type LoadOptions } from './load';
 import { planCycle } from '@pgvigil/alerting';
 
@@ -7,13 +7,16 @@ export interface CycleResult {
   evaluated: number;
   changes: number;
   queued: number;
+  /** rules that could not be read or evaluated (recorded on each rule) */
+  failed: number;
   /** milliseconds spent reading the datastore, planning, and writing the changes */
   ms: { load: number; plan: number; write: number };
 }
 
 /**
  * Load, plan, write. Alert rows, their events and the messages they cause are
- * written in one transaction: a crash leaves either all of them or none.
+ * written in one transaction: a crash leaves either all of them or none. A rule
+ * that failed is recorded on the rule; the others are evaluated all the same.
  */
 export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<CycleResult> {
   const t0 = performance.now();
@@ -22,8 +25,10 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
   const plan = planCycle(input);
   const t2 = performance.now();
   const ms = (t3: number) => ({ load: t1 - t0, plan: t2 - t1, write: t3 - t2 });
+  await recordRuleOutcomes(db, { at, failed: plan.failures, ok: plan.okRuleIds });
+  const failed = plan.failures.length;
   if (plan.changes.length === 0)
-    return { evaluated: plan.evaluated, changes: 0, queued: 0, ms: ms(t2) };
+    return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
     return enqueueNotifications(
@@ -52,6 +57,7 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     evaluated: plan.evaluated,
     changes: plan.changes.length,
     queued,
+    failed,
     ms: ms(performance.now()),
   };
 }

@@ -13,6 +13,10 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   // default mail transport for the email channels' "send test"
   SMTP_URL: envVars.smtpUrl,
+  // the port pgvigil's web server listens on; with loopback names, the Host it answers besides the base URL's
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // the longest an API token may live; new tokens default to 90 days (or this, if shorter)
+  PGVIGIL_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 export type WebEnv = z.infer<typeof schema>;

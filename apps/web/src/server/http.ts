@@ -1,28 +1,18 @@
 import { AppError, EnvError, type Role } from '@pgvigil/db';
 import { NextResponse } from 'next/server';
+import { ERROR_STATUS, type ErrorBody } from '@/contract/common';
 
-const STATUS: Record<string, number> = {
-  not_found: 404,
-  conflict: 409,
-  validation_failed: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  rate_limited: 429,
-  datastore_unavailable: 503,
-};
+export type { ErrorBody };
 
-export interface ErrorBody {
-  error: { code: string; message: string; hint?: string; fields?: Record<string, string> };
-}
-
-export function errorResponse(status: number, body: ErrorBody['error']): NextResponse<ErrorBody> {
-  return NextResponse.json({ error: body }, { status });
+/** An error answer; its status is the code's, from the one table in the contract. */
+export function errorResponse(body: ErrorBody['error']): NextResponse<ErrorBody> {
+  return NextResponse.json({ error: body }, { status: ERROR_STATUS[body.code] });
 }
 
 /** The one place errors become HTTP: typed errors keep their meaning, anything else is a 500 without a stack. */
 export function toResponse(err: unknown): NextResponse<ErrorBody> {
   if (err instanceof AppError) {
-    return errorResponse(STATUS[err.code] ?? 400, {
+    return errorResponse({
       code: err.code,
       message: err.message,
       ...(err.hint ? { hint: err.hint } : {}),
@@ -30,10 +20,10 @@ export function toResponse(err: unknown): NextResponse<ErrorBody> {
     });
   }
   if (err instanceof EnvError) {
-    return errorResponse(500, { code: 'misconfigured', message: err.message });
+    return errorResponse({ code: 'misconfigured', message: err.message });
   }
   console.error('unhandled error in API route:', err instanceof Error ? err.message : err);
-  return errorResponse(500, { code: 'internal', message: 'Something went wrong on the server.' });
+  return errorResponse({ code: 'internal', message: 'Something went wrong on the server.' });
 }
 
 /**

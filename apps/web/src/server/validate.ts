@@ -21,22 +21,44 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.ou
   return result.data;
 }
 
+const tooLarge = () => new ValidationError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
+
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes
+ * MAX_BODY_BYTES: a chunked body (no Content-Length) cannot make the server buffer
+ * more than the limit.
+ */
+async function readBounded(request: Request): Promise<string> {
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw new ValidationError('The body could not be read');
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 /** Reads and validates a JSON body; anything malformed or oversized is a 400, never a 500. */
 export async function readJson<S extends z.ZodType>(
   request: Request,
   schema: S,
 ): Promise<z.output<S>> {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES)
-    throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
-  let text: string;
-  try {
-    text = await request.text();
-  } catch {
-    throw new ValidationError('The body could not be read');
-  }
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new ValidationError(`The body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await readBounded(request);
   let value: unknown;
   try {
     value = text === '' ? undefined : JSON.parse(text);

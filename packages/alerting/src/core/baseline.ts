@@ -1,3 +1,4 @@
+import { BASELINE_SOURCES } from '@pgvigil/schema';
 import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import type { Sample } from './evaluate';
 
@@ -28,7 +29,7 @@ export const DEFAULT_BASELINE: BaselineOptions = {
   spreadFactor: 1,
 };
 
-export const BASELINE_SOURCES = ['hour_of_week', 'hour_of_day', 'overall'] as const;
+export { BASELINE_SOURCES } from '@pgvigil/schema';
 export type BaselineSource = (typeof BASELINE_SOURCES)[number];
 
 export type Baseline =

@@ -27,6 +27,13 @@ export interface PlanRule {
   overrides: Override[];
   scope?: RuleScope;
   template?: string;
+  /** seconds its samples may lag beyond the probe's staleness (rollup-read windows) */
+  extraStaleSeconds?: number;
+}
+/** A rule that could not be evaluated this cycle, and why (kept on the rule, shown in the UI). */
+export interface RuleFailure {
+  ruleId: number;
+  error: string;
 }
 export interface PlanServer {
   id: number;
@@ -59,11 +66,17 @@ export interface PlanInput {
   collectorAlive?: boolean;
   /** what was collected lately, to resolve an object that disappeared (absence.ts) */
   collection?: Collection;
+  /** rules whose rows could not be read (budget, error): skipped, their alerts kept as they are */
+  failedRules?: readonly RuleFailure[];
 }
 export interface Plan {
   changes: AlertChange[];
   notifications: PendingNotification[];
   evaluated: number;
+  /** rules that could not be read or evaluated this cycle */
+  failures: RuleFailure[];
+  /** rules evaluated this cycle */
+  okRuleIds: number[];
 }
 
 export const fingerprintOf = (
@@ -104,6 +117,133 @@ function blackedOut(
   );
 }
 
+interface RuleOutcome {
+  changes: AlertChange[];
+  notify: NotifyItem[];
+  seen: string[];
+  evaluated: number;
+}
+
+/** One rule on every series read for it: the alert rows it changes and the messages it causes. */
+function planRule(
+  rule: PlanRule,
+  input: PlanInput,
+  open: ReadonlyMap<string, AlertRow>,
+): RuleOutcome {
+  const ruleChanges: AlertChange[] = [];
+  const ruleNotify: NotifyItem[] = [];
+  const ruleSeen: string[] = [];
+  let ruleEvaluated = 0;
+  const { def } = rule;
+  for (const series of input.series.get(def.key) ?? []) {
+    const server = series.serverId === null ? undefined : input.servers.get(series.serverId);
+    if (series.serverId !== null && !server) continue;
+    const target = {
+      environment: server?.environment ?? null,
+      clusterId: server?.clusterId ?? null,
+      serverId: server?.id ?? null,
+      databaseName: series.database,
+    };
+    if (
+      rule.scope &&
+      server &&
+      !inScope(rule.scope, { ...target, serverId: server.id, database: series.database })
+    )
+      continue;
+    const eff = resolveOverrides(rule.tuning, rule.overrides, target);
+    const fingerprint = fingerprintOf(def.key, series);
+    const alert = open.get(fingerprint);
+    if (!eff.enabled.value && !alert) continue;
+    ruleSeen.push(fingerprint);
+    ruleEvaluated++;
+    const tuning = tuningOf(eff);
+    const status = statusOf(alert);
+    const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
+    const stale = (input.staleSeconds.get(def.source.probe) ?? 300) + (rule.extraStaleSeconds ?? 0);
+    // an event probe writes no row when all is well: one interval without a row has cleared
+    const absent = def.source.absentIsClear === true;
+    const observed = eff.enabled.value
+      ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
+      : { obs: { kind: 'clear' as const, value: null }, details: {} };
+    const details = observed.details;
+    const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
+    const obs: Observation =
+      observed.obs.kind === 'missing' &&
+      ((absent && input.collectorAlive === true) ||
+        objectGone(input.collection, def, series, lastRowAt, input.at))
+        ? { kind: 'clear', value: null }
+        : observed.obs;
+    const result = step(status, obs, {
+      at: input.at,
+      forSeconds: tuning.forSeconds,
+      silenced: blackedOut(input.blackouts, server, series.database, input.at),
+      reminderSeconds: input.reminderSeconds,
+    });
+    const next = result.status;
+    const valueChanged =
+      alert !== undefined && obs.kind !== 'missing' && next.value !== alert.value;
+    if (!result.transition && !result.notify && !valueChanged) continue;
+    if (!alert && next.state === 'ok') continue;
+    const value = next.value !== null && Number.isFinite(next.value) ? next.value : null;
+    const vars = {
+      value: value === null ? null : formatValue(value, def.unit),
+      threshold: next.threshold,
+      severity: next.severity,
+      server: server?.name ?? null,
+      database: series.database,
+      object: series.object,
+      column: def.source.columns[0] ?? null,
+    };
+    const message = rule.template
+      ? renderTemplate(rule.template, vars)
+      : alertMessage(def, value, details);
+    ruleChanges.push({
+      id: alert?.id ?? null,
+      ruleId: rule.id,
+      serverId: series.serverId,
+      databaseName: series.database,
+      objectKey: series.object,
+      fingerprint,
+      state: next.state,
+      severity: next.severity,
+      value,
+      threshold: next.threshold,
+      message,
+      startedAt: next.since ?? input.at,
+      firedAt: next.firedAt,
+      notified: next.notified,
+      lastNotifiedAt: next.lastNotifiedAt,
+      details,
+      at: input.at,
+      event: result.transition ?? null,
+    });
+    if (result.notify && next.severity) {
+      ruleNotify.push({
+        kind: result.notify,
+        fingerprint,
+        severity: next.severity,
+        rule: { key: def.key, name: def.name, runbook: def.runbook },
+        server: server
+          ? {
+              id: server.id,
+              name: server.name,
+              clusterId: server.clusterId,
+              environment: server.environment,
+            }
+          : null,
+        database: series.database,
+        object: series.object,
+        value,
+        threshold: next.threshold,
+        unit: def.unit,
+        message,
+        since: next.since,
+      });
+    }
+  }
+  return { changes: ruleChanges, notify: ruleNotify, seen: ruleSeen, evaluated: ruleEvaluated };
+}
+
 /**
  * One evaluation cycle as a pure function: every rule on every series, plus the
  * open alerts that got no series this time (their data is missing). Returns the
@@ -115,122 +255,39 @@ export function planCycle(input: PlanInput): Plan {
   const changes: AlertChange[] = [];
   const notify: NotifyItem[] = [];
   let evaluated = 0;
+  const failures: RuleFailure[] = [...(input.failedRules ?? [])];
+  const failed = new Set(failures.map((f) => f.ruleId));
+  const okRuleIds: number[] = [];
 
   for (const rule of input.rules) {
-    const { def } = rule;
-    for (const series of input.series.get(def.key) ?? []) {
-      const server = series.serverId === null ? undefined : input.servers.get(series.serverId);
-      if (series.serverId !== null && !server) continue;
-      const target = {
-        environment: server?.environment ?? null,
-        clusterId: server?.clusterId ?? null,
-        serverId: server?.id ?? null,
-        databaseName: series.database,
-      };
-      if (
-        rule.scope &&
-        server &&
-        !inScope(rule.scope, { ...target, serverId: server.id, database: series.database })
-      )
-        continue;
-      const eff = resolveOverrides(rule.tuning, rule.overrides, target);
-      const fingerprint = fingerprintOf(def.key, series);
-      const alert = open.get(fingerprint);
-      if (!eff.enabled.value && !alert) continue;
-      seen.add(fingerprint);
-      evaluated++;
-      const tuning = tuningOf(eff);
-      const status = statusOf(alert);
-      const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
-      const stale = input.staleSeconds.get(def.source.probe) ?? 300;
-      // an event probe writes no row when all is well: one interval without a row has cleared
-      const absent = def.source.absentIsClear === true;
-      const observed = eff.enabled.value
-        ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
-        : { obs: { kind: 'clear' as const, value: null }, details: {} };
-      const details = observed.details;
-      const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
-      const obs: Observation =
-        observed.obs.kind === 'missing' &&
-        ((absent && input.collectorAlive === true) ||
-          objectGone(input.collection, def, series, lastRowAt, input.at))
-          ? { kind: 'clear', value: null }
-          : observed.obs;
-      const result = step(status, obs, {
-        at: input.at,
-        forSeconds: tuning.forSeconds,
-        silenced: blackedOut(input.blackouts, server, series.database, input.at),
-        reminderSeconds: input.reminderSeconds,
-      });
-      const next = result.status;
-      const valueChanged =
-        alert !== undefined && obs.kind !== 'missing' && next.value !== alert.value;
-      if (!result.transition && !result.notify && !valueChanged) continue;
-      if (!alert && next.state === 'ok') continue;
-      const value = next.value !== null && Number.isFinite(next.value) ? next.value : null;
-      const vars = {
-        value: value === null ? null : formatValue(value, def.unit),
-        threshold: next.threshold,
-        severity: next.severity,
-        server: server?.name ?? null,
-        database: series.database,
-        object: series.object,
-        column: def.source.columns[0] ?? null,
-      };
-      const message = rule.template
-        ? renderTemplate(rule.template, vars)
-        : alertMessage(def, value, details);
-      changes.push({
-        id: alert?.id ?? null,
-        ruleId: rule.id,
-        serverId: series.serverId,
-        databaseName: series.database,
-        objectKey: series.object,
-        fingerprint,
-        state: next.state,
-        severity: next.severity,
-        value,
-        threshold: next.threshold,
-        message,
-        startedAt: next.since ?? input.at,
-        firedAt: next.firedAt,
-        notified: next.notified,
-        lastNotifiedAt: next.lastNotifiedAt,
-        details,
-        at: input.at,
-        event: result.transition ?? null,
-      });
-      if (result.notify && next.severity) {
-        notify.push({
-          kind: result.notify,
-          fingerprint,
-          severity: next.severity,
-          rule: { key: def.key, name: def.name, runbook: def.runbook },
-          server: server
-            ? {
-                id: server.id,
-                name: server.name,
-                clusterId: server.clusterId,
-                environment: server.environment,
-              }
-            : null,
-          database: series.database,
-          object: series.object,
-          value,
-          threshold: next.threshold,
-          unit: def.unit,
-          message,
-          since: next.since,
-        });
-      }
+    if (failed.has(rule.id)) continue;
+    // One rule's exception (a derive meeting data it cannot read) is that rule's
+    // failure: its results are kept apart and dropped, the other rules go on.
+    let outcome: RuleOutcome;
+    try {
+      outcome = planRule(rule, input, open);
+    } catch (err) {
+      failures.push({ ruleId: rule.id, error: err instanceof Error ? err.message : String(err) });
+      failed.add(rule.id);
+      continue;
     }
+    changes.push(...outcome.changes);
+    notify.push(...outcome.notify);
+    for (const f of outcome.seen) seen.add(f);
+    evaluated += outcome.evaluated;
+    okRuleIds.push(rule.id);
   }
 
   // open alerts that got no data at all this cycle: no_data, never resolved (except
   // rules whose probe writes no row when all is well, while the collector runs)
   const byId = new Map(input.rules.map((r) => [r.id, r]));
   for (const alert of input.openAlerts) {
-    if (seen.has(alert.fingerprint) || input.deferredRuleIds?.has(alert.rule_id)) continue;
+    if (
+      seen.has(alert.fingerprint) ||
+      input.deferredRuleIds?.has(alert.rule_id) ||
+      failed.has(alert.rule_id)
+    )
+      continue;
     const rule = byId.get(alert.rule_id);
     const cleared =
       (rule?.def.source.absentIsClear === true && input.collectorAlive === true) ||
@@ -303,5 +360,7 @@ export function planCycle(input: PlanInput): Plan {
     changes,
     notifications: buildNotifications(notify, input.channels, input.at, input.baseUrl),
     evaluated,
+    failures,
+    okRuleIds,
   };
 }

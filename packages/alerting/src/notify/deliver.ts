@@ -8,8 +8,10 @@ import {
 } from '@pgvigil/db/alerting';
 import { CHANNEL_SECRET_CONTEXT } from './channel-config';
 import { notificationPayload } from './payload';
+import { redactError, secretsOf } from './redact';
 import { SENDERS } from './registry';
 import { DeliveryError, type ChannelSettings, type Sender } from './sender';
+import type { Resolver } from '@pgvigil/probes';
 import type { ChannelType } from '@pgvigil/schema';
 
 export interface DeliveryOptions {
@@ -19,6 +21,8 @@ export interface DeliveryOptions {
   maxAttempts: number;
   smtpUrl: string | undefined;
   senders?: Record<ChannelType, Sender>;
+  /** name resolution for the outbound policy (tests inject one) */
+  resolve?: Resolver;
 }
 
 /** Exponential backoff: 15 s, 30 s, 1 min, ... capped at one hour. */
@@ -55,14 +59,18 @@ export async function deliverDue(
   let failed = 0;
   await Promise.all(
     claimed.map(async (m) => {
+      let secrets: string[] = [];
       try {
         const row = channels.get(m.channel_id);
         if (!row) throw new DeliveryError('channel was deleted', false);
         const payload = notificationPayload.parse(m.payload);
-        await senders[row.type](openChannel(row, box), payload, {
+        const channel = openChannel(row, box);
+        secrets = secretsOf(channel, opts.smtpUrl);
+        await senders[row.type](channel, payload, {
           dedupeKey: m.dedupe_key,
           smtpUrl: opts.smtpUrl,
           timeoutMs: opts.timeoutMs,
+          ...(opts.resolve ? { resolve: opts.resolve } : {}),
         });
         await markNotificationSent(db, m.id, now());
         sent++;
@@ -72,7 +80,7 @@ export async function deliverDue(
         const giveUp = !retryable || m.attempts >= opts.maxAttempts;
         await markNotificationFailed(db, {
           id: m.id,
-          error: err instanceof Error ? err.message : String(err),
+          error: redactError(err instanceof Error ? err.message : String(err), secrets),
           retryAt: giveUp ? null : new Date(now().getTime() + backoffSeconds(m.attempts) * 1000),
         });
       }
@@ -84,7 +92,13 @@ export async function deliverDue(
 /** "Send test": delivers a sample message now and reports the outcome to the caller. */
 export async function sendTestMessage(
   channel: ChannelSettings,
-  opts: { baseUrl: string; smtpUrl: string | undefined; at: Date; timeoutMs?: number },
+  opts: {
+    baseUrl: string;
+    smtpUrl: string | undefined;
+    at: Date;
+    timeoutMs?: number;
+    resolve?: Resolver;
+  },
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const payload = notificationPayload.parse({
     kind: 'test',
@@ -111,9 +125,11 @@ export async function sendTestMessage(
       dedupeKey: `test:${channel.id}:${opts.at.getTime()}`,
       smtpUrl: opts.smtpUrl,
       timeoutMs: opts.timeoutMs ?? 10_000,
+      ...(opts.resolve ? { resolve: opts.resolve } : {}),
     });
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: redactError(message, secretsOf(channel, opts.smtpUrl)) };
   }
 }

@@ -3,3 +3,5 @@ export * from './sender';
 export * from './channel-config';
 export * from './registry';
 export * from './deliver';
+export * from './markup';
+export * from './redact';

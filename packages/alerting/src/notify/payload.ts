@@ -35,8 +35,19 @@ const EMOJI = {
   test: '🧪',
 } as const;
 
-export function headline(p: NotificationPayload): string {
-  return `${EMOJI[p.kind]} [${p.kind.toUpperCase()}${p.kind === 'resolved' ? '' : ` ${p.severity}`}] ${p.title}`;
+/**
+ * How a channel writes what came from outside pgvigil: `text` for sentences that may
+ * hold names (titles, messages), `name` for a database or object name on its own.
+ * Plain text (email bodies, subjects, webhooks) needs neither.
+ */
+export interface Markup {
+  text(s: string): string;
+  name(s: string): string;
+}
+export const PLAIN: Markup = { text: (s) => s, name: (s) => s };
+
+export function headline(p: NotificationPayload, m: Markup = PLAIN): string {
+  return `${EMOJI[p.kind]} [${p.kind.toUpperCase()}${p.kind === 'resolved' ? '' : ` ${p.severity}`}] ${m.text(p.title)}`;
 }
 
 function duration(sinceIso: string | null, atIso: string): string {
@@ -48,9 +59,12 @@ function duration(sinceIso: string | null, atIso: string): string {
 }
 
 /** One line per alert in the message: where, value vs threshold, for how long. */
-export function itemLines(p: NotificationPayload): string[] {
+export function itemLines(p: NotificationPayload, m: Markup = PLAIN): string[] {
   return p.items.map((i) => {
-    const where = [i.database, i.object].filter(Boolean).join(' / ');
+    const where = [i.database, i.object]
+      .filter((n): n is string => !!n)
+      .map(m.name)
+      .join(' / ');
     const show = (n: number) => (i.unit ? formatValue(n, i.unit) : fmt(n));
     // a yes/no rule's message states the condition; "value yes" adds nothing
     const value =
@@ -58,7 +72,7 @@ export function itemLines(p: NotificationPayload): string[] {
         ? ''
         : ` — value ${show(i.value)}${i.threshold === null ? '' : ` (threshold ${show(i.threshold)})`}`;
     const since = duration(i.since, p.at);
-    return `${where ? `${where}: ` : ''}${i.message}${value}${since ? `, for ${since}` : ''}`;
+    return `${where ? `${where}: ` : ''}${m.text(i.message)}${m.text(value)}${since ? `, for ${since}` : ''}`;
   });
 }
 

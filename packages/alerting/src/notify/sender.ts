@@ -1,3 +1,11 @@
+import http from 'node:http';
+import https from 'node:https';
+import {
+  OutboundRefusedError,
+  pinnedLookup,
+  resolveOutbound,
+  type Resolver,
+} from '@pgvigil/probes';
 import type { ChannelType } from '@pgvigil/schema';
 import type { NotificationPayload } from './payload';
 
@@ -15,6 +23,8 @@ export interface SendContext {
   dedupeKey: string;
   smtpUrl: string | undefined;
   timeoutMs: number;
+  /** name resolution for the outbound policy (tests inject one; default: the system's) */
+  resolve?: Resolver;
 }
 
 /** Resolves when the receiver accepted the message; throws with a readable reason otherwise. */
@@ -35,36 +45,77 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * POSTs JSON under the outbound policy: the host is resolved and checked first
+ * (link-local and metadata addresses refused before any socket exists), the socket
+ * goes to the checked address, redirects are not followed, and a refusal's body is
+ * never read (receivers echo URLs and tokens in error pages).
+ */
 export async function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
-  timeoutMs: number,
+  ctx: Pick<SendContext, 'timeoutMs' | 'resolve'>,
 ): Promise<void> {
-  let res: Response;
+  const target = new URL(url);
+  const transport =
+    target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : null;
+  if (!transport) throw new DeliveryError('only http and https URLs are supported', false);
+  let lookup;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    lookup = pinnedLookup(await resolveOutbound(target.hostname, ctx.resolve));
   } catch (err) {
-    const cause =
-      err instanceof Error
-        ? err.cause instanceof Error
-          ? err.cause.message
-          : err.message
-        : String(err);
-    throw new DeliveryError(`request failed: ${cause}`, true);
+    if (err instanceof OutboundRefusedError)
+      throw new DeliveryError(`refused: ${err.message}`, false);
+    throw new DeliveryError(`request failed: ${errorText(err)}`, true);
   }
-  if (res.ok) {
-    await res.body?.cancel();
-    return;
-  }
-  const text = (await res.text().catch(() => '')).slice(0, 200);
-  throw new DeliveryError(
-    `HTTP ${res.status}${text ? `: ${text}` : ''}`,
-    res.status >= 500 || res.status === 429,
-  );
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = transport.request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: target.port || undefined,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        lookup,
+        ...(target.username
+          ? {
+              auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
+            }
+          : {}),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+        },
+        timeout: ctx.timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${ctx.timeoutMs} ms`)),
+      ctx.timeoutMs,
+    );
+    req.once('close', () => clearTimeout(timer));
+    req.once('timeout', () => req.destroy(new Error(`no answer within ${ctx.timeoutMs} ms`)));
+    req.once('error', reject);
+    req.end(body);
+  }).catch((err: unknown) => {
+    throw new DeliveryError(`request failed: ${errorText(err)}`, true);
+  });
+  if (status >= 200 && status < 300) return;
+  if (status >= 300 && status < 400)
+    throw new DeliveryError(`HTTP ${status}: redirects are not followed`, false);
+  throw new DeliveryError(`HTTP ${status}`, status >= 500 || status === 429);
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && !err.message.includes(code)
+    ? `${code}: ${err.message}`
+    : err.message;
 }

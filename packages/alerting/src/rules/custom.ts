@@ -6,6 +6,7 @@ import { AGGREGATIONS, OPERATORS, type Aggregation } from '../core';
 import { column } from './derive';
 import type { RuleUnit } from '@pgvigil/schema';
 import type { RuleDefinition } from './types';
+import { longWindowProblem } from '../cycle/long-window';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier');
 
@@ -37,7 +38,11 @@ export const customDefinition = z
     /** {{value}}, {{threshold}}, {{severity}}, {{server}}, {{database}}, {{object}} */
     message: z.string().max(500).default('{{column}} is {{value}} ({{severity}} at {{threshold}})'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    const problem = longWindowProblem(d);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['windowSeconds'], message: problem });
+  });
 export type CustomDefinition = z.infer<typeof customDefinition>;
 
 export interface StoredRule {

@@ -1,12 +1,28 @@
-import type { Queryable } from '@pgvigil/db';
-import { listAlertTargets, probeIntervals, readRuleRows } from '@pgvigil/db/alerting';
+import { ValidationError, type Db } from '@pgvigil/db';
+import {
+  listAlertTargets,
+  probeIntervals,
+  readRuleWindow,
+  RuleReadError,
+} from '@pgvigil/db/alerting';
 import { z } from 'zod';
+import {
+  bucketsAsSamples,
+  counterColumns,
+  LONG_WINDOW_BUCKET_SECONDS,
+  LONG_WINDOW_EXTRA_STALE_SECONDS,
+  LONG_WINDOW_LEVEL,
+  readsRollups,
+} from '../cycle/long-window';
 import { groupSeries } from '../cycle/observe';
 import { previewRule, type Preview } from '../cycle/preview';
 import { staleAfterSeconds } from '../from-rows';
 import { customDefinition, customRule, inScope } from '../rules';
 
 const DAY_MS = 86_400_000;
+/** A preview is bounded like a cycle's rule: one read, this long at most, this many rows. */
+export const PREVIEW_TIMEOUT_MS = 10_000;
+export const PREVIEW_MAX_ROWS = 500_000;
 
 /** What a custom rule needs besides its name: its definition, levels and `for`. */
 export const customRuleFields = {
@@ -39,16 +55,21 @@ export type PreviewCustomRuleInput = z.infer<typeof previewCustomRuleInput>;
 /**
  * What a custom rule (not saved yet) would have done over the 24 hours before `at`
  * of stored samples: the loop's own condition and lifecycle, replayed per probe
- * interval, over the servers its scope names.
+ * interval, over the servers its scope names. The read is bounded in time and rows
+ * (a 400 says which limit); a window over 6 hours reads 5-minute rollups, as the
+ * alerter does.
  */
 export async function previewCustomRule({
   db,
   input,
   at,
+  budget = {},
 }: {
-  db: Queryable;
+  db: Db;
   input: PreviewCustomRuleInput;
   at: Date;
+  /** tests make it small */
+  budget?: { timeoutMs?: number; maxRows?: number };
 }): Promise<{ preview: Preview; serverNames: Record<number, string> }> {
   const def = customRule({ key: 'preview', name: 'preview', ...input });
   const from = new Date(at.getTime() - DAY_MS);
@@ -56,16 +77,30 @@ export async function previewCustomRule({
   const probe = intervals.get(def.source.probe);
   const interval = probe?.intervalSeconds ?? 60;
   const byId = new Map(targets.map((t) => [t.id, t]));
+  const long = readsRollups(def.windowSeconds);
+  const keys = def.source.objectKeys ?? [];
   const rows = targets.length
-    ? await readRuleRows(db, {
+    ? await readRuleWindow(db, {
         probe: def.source.probe,
-        columns: [...def.source.columns, ...(def.source.objectKeys ?? [])],
+        level: long ? LONG_WINDOW_LEVEL : 'raw',
+        columns: [...def.source.columns, ...keys],
         serverIds: targets.map((t) => t.id),
-        from: new Date(from.getTime() - def.windowSeconds * 1000),
+        from: new Date(
+          from.getTime() - (def.windowSeconds + (long ? LONG_WINDOW_BUCKET_SECONDS : 0)) * 1000,
+        ),
         to: at,
+        timeoutMs: budget.timeoutMs ?? PREVIEW_TIMEOUT_MS,
+        maxRows: budget.maxRows ?? PREVIEW_MAX_ROWS,
+      }).catch((err: unknown) => {
+        if (err instanceof RuleReadError)
+          throw new ValidationError(`The preview ${err.message}`, { definition: err.message });
+        throw err;
       })
     : [];
-  const series = groupSeries(rows, def.source.objectKeys ?? []).filter((s) => {
+  const grouped = groupSeries(rows, keys);
+  const series = (
+    long ? bucketsAsSamples(grouped, counterColumns(def.source.probe)) : grouped
+  ).filter((s) => {
     const t = s.serverId === null ? undefined : byId.get(s.serverId);
     return (
       t !== undefined &&
@@ -87,7 +122,9 @@ export async function previewCustomRule({
     from,
     to: at,
     stepSeconds: Math.max(60, interval),
-    staleSeconds: staleAfterSeconds(probe ?? { intervalSeconds: interval, changeTracked: false }),
+    staleSeconds:
+      staleAfterSeconds(probe ?? { intervalSeconds: interval, changeTracked: false }) +
+      (long ? LONG_WINDOW_EXTRA_STALE_SECONDS : 0),
   });
   return { preview, serverNames: Object.fromEntries(targets.map((t) => [t.id, t.name])) };
 }

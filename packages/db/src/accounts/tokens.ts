@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
+import { TOKEN_SCOPES, type TokenScope } from '../domain';
 import { NotFoundError } from '../errors';
 import { USER_COLUMNS, type User } from './users';
 
@@ -7,13 +8,14 @@ export type ApiToken = {
   id: number;
   name: string;
   prefix: string;
+  scope: TokenScope;
   createdAt: Date;
-  expiresAt: Date | null;
+  expiresAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 };
 
-const TOKEN_COLUMNS = `t.id, t.name, t.prefix, t.created_at AS "createdAt", t.expires_at AS "expiresAt",
+const TOKEN_COLUMNS = `t.id, t.name, t.prefix, t.scope, t.created_at AS "createdAt", t.expires_at AS "expiresAt",
   t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt"`;
 
 const createSchema = z.object({
@@ -21,7 +23,8 @@ const createSchema = z.object({
   name: z.string().trim().min(1).max(100),
   prefix: z.string().min(1).max(20),
   tokenHash: z.string().min(32),
-  expiresAt: z.date().nullable(),
+  scope: z.enum(TOKEN_SCOPES).default('full'),
+  expiresAt: z.date(),
 });
 
 export async function createApiToken(
@@ -30,9 +33,9 @@ export async function createApiToken(
 ): Promise<ApiToken> {
   const v = createSchema.parse(input);
   const rows = await q.query<ApiToken>(
-    `INSERT INTO api_tokens AS t (user_id, name, prefix, token_hash, expires_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${TOKEN_COLUMNS}`,
-    [v.userId, v.name, v.prefix, v.tokenHash, v.expiresAt],
+    `INSERT INTO api_tokens AS t (user_id, name, prefix, token_hash, scope, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOKEN_COLUMNS}`,
+    [v.userId, v.name, v.prefix, v.tokenHash, v.scope, v.expiresAt],
   );
   return rows[0] as ApiToken;
 }
@@ -60,22 +63,39 @@ export async function revokeApiToken(
   return rows[0];
 }
 
+/** Revokes every live token of a user (password changed or reset, account disabled). */
+export async function revokeUserTokens(q: Queryable, userId: number, at: Date): Promise<number> {
+  const rows = await q.query(
+    'UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+    [userId, at],
+  );
+  return rows.length;
+}
+
+export type RedeemedToken = {
+  tokenId: number;
+  scope: TokenScope;
+  expiresAt: Date;
+  user: User;
+};
+
 /** The owner of a live token (not revoked, not expired at `at`, owner enabled), marking it used. */
 export async function redeemApiToken(
   q: Queryable,
   tokenHash: string,
   at: Date,
-): Promise<{ tokenId: number; user: User } | null> {
-  const rows = await q.query<User & { tokenId: number }>(
+): Promise<RedeemedToken | null> {
+  const rows = await q.query<User & { tokenId: number; scope: TokenScope; expiresAt: Date }>(
     `WITH t AS (
        UPDATE api_tokens SET last_used_at = $2
-        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-        RETURNING id, user_id)
-     SELECT t.id AS "tokenId", ${USER_COLUMNS} FROM t JOIN users u ON u.id = t.user_id WHERE NOT u.disabled`,
+        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2
+        RETURNING id, user_id, scope, expires_at)
+     SELECT t.id AS "tokenId", t.scope, t.expires_at AS "expiresAt", ${USER_COLUMNS}
+       FROM t JOIN users u ON u.id = t.user_id WHERE NOT u.disabled`,
     [tokenHash, at],
   );
   const r = rows[0];
   if (!r) return null;
-  const { tokenId, ...user } = r;
-  return { tokenId, user };
+  const { tokenId, scope, expiresAt, ...user } = r;
+  return { tokenId, scope, expiresAt, user };
 }

@@ -21,7 +21,8 @@ const filters = z.object({
   severities: z.array(z.enum(SEVERITIES)).optional(),
   serverId: z.number().int().positive().optional(),
   ruleId: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(500).default(100),
+  limit: z.number().int().min(1).max(1000).default(100),
+  offset: z.number().int().min(0).default(0),
 });
 export type ListAlertsInput = z.input<typeof filters>;
 
@@ -44,8 +45,15 @@ export async function listAlerts(
         AND ($2::text[] IS NULL OR a.severity = ANY($2))
         AND ($3::bigint IS NULL OR a.server_id = $3)
         AND ($4::bigint IS NULL OR a.rule_id = $4)
-      ORDER BY a.updated_at DESC, a.id DESC LIMIT $5`,
-    [f.states ?? null, f.severities ?? null, f.serverId ?? null, f.ruleId ?? null, f.limit],
+      ORDER BY a.updated_at DESC, a.id DESC LIMIT $5 OFFSET $6`,
+    [
+      f.states ?? null,
+      f.severities ?? null,
+      f.serverId ?? null,
+      f.ruleId ?? null,
+      f.limit,
+      f.offset,
+    ],
   );
 }
 

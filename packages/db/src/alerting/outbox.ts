@@ -1,8 +1,9 @@
+import { NOTIFICATION_KINDS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import type { OutboxStatus } from '../domain';
 
-export const NOTIFICATION_KINDS = ['firing', 'escalated', 'reminder', 'resolved', 'test'] as const;
+export { NOTIFICATION_KINDS } from '@pgvigil/schema';
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const item = z.object({
@@ -114,7 +115,7 @@ export interface OutboxRow {
 /** Recent deliveries for the UI: attempts and last error included. */
 export async function listOutbox(
   db: Queryable,
-  opts: { channelId?: number; limit?: number } = {},
+  opts: { channelId?: number; limit?: number; offset?: number } = {},
 ): Promise<OutboxRow[]> {
   return db.query<OutboxRow & Record<string, unknown>>(
     `SELECT o.id, o.channel_id, c.name AS channel_name, o.kind, o.status, o.attempts,
@@ -122,7 +123,7 @@ export async function listOutbox(
             o.payload->>'title' AS title
        FROM notification_outbox o JOIN channels c ON c.id = o.channel_id
       WHERE $1::bigint IS NULL OR o.channel_id = $1
-      ORDER BY o.created_at DESC, o.id DESC LIMIT $2`,
-    [opts.channelId ?? null, opts.limit ?? 100],
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`,
+    [opts.channelId ?? null, opts.limit ?? 100, opts.offset ?? 0],
   );
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Queryable } from '../client';
-import { NotFoundError } from '../errors';
+import { ROLLUP_LEVELS, rollupTable, isNumeric } from '@pgvigil/schema/metric-spec';
+import type { Db, Queryable } from '../client';
+import { NotFoundError, sqlState } from '../errors';
 import { carrySeconds, getMetricCatalog, type CatalogEntry } from '../metrics/catalog';
-import { isNumeric } from '@pgvigil/schema/metric-spec';
 import {
   readBucketedRows,
   readNewestRows,
@@ -42,6 +42,8 @@ export type RuleSourceRow = MetricTableRow;
 export async function readRuleRows(
   db: Queryable,
   raw: ReadRuleRowsInput,
+  /** at most this many stored rows from the window (a budget check reads one more) */
+  limit?: number,
 ): Promise<RuleSourceRow[]> {
   const q = input.parse(raw);
   const entry = await getMetricCatalog(db, q.probe).catch((err: unknown) => {
@@ -64,19 +66,23 @@ export async function readRuleRows(
     });
   }
   if (!entry?.sparse) {
-    return readTableRows(db, q.probe, q.columns, q.serverIds, {
-      from: q.from,
-      to: q.to,
-      inclusive: 'end',
-    });
+    return readTableRows(
+      db,
+      q.probe,
+      q.columns,
+      q.serverIds,
+      { from: q.from, to: q.to, inclusive: 'end' },
+      limit,
+    );
   }
-  return readSparseRows(db, entry, q);
+  return readSparseRows(db, entry, q, limit);
 }
 
 async function readSparseRows(
   db: Queryable,
   entry: CatalogEntry,
   q: z.output<typeof input>,
+  limit: number | undefined,
 ): Promise<RuleSourceRow[]> {
   const keys = entry.columns.filter((c) => c.key).map((c) => c.name);
   const carryMs = carrySeconds(entry) * 1000;
@@ -85,7 +91,15 @@ async function readSparseRows(
   const read = [...new Set([...q.columns, ...keys])];
   const [before, inWindow, runRows] = await Promise.all([
     readNewestRows(db, entry.name, read, keys, q.serverIds, { from: since, to: q.from }),
-    readTableRows(db, entry.name, read, q.serverIds, { from: q.from, to: q.to, inclusive: 'end' }),
+    // stored rows are at most the dense ones: past the limit stored, past it dense
+    readTableRows(
+      db,
+      entry.name,
+      read,
+      q.serverIds,
+      { from: q.from, to: q.to, inclusive: 'end' },
+      limit,
+    ),
     readRuns(db, entry.name, q.serverIds, { from: since, to: q.to }),
   ]);
   const group = (r: { server_id: number; database_name: string | null }) =>
@@ -157,4 +171,57 @@ async function readNewest(
     });
   }
   return out.sort((a, b) => a.collected_at.getTime() - b.collected_at.getTime());
+}
+
+/** A rule's read went past its budget (time or rows): the rule is skipped this cycle. */
+export class RuleReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleReadError';
+  }
+}
+
+const budgeted = input.extend({
+  /** `raw` samples, or a rollup level (buckets by their start) */
+  level: z.enum(['raw', ...ROLLUP_LEVELS]),
+  timeoutMs: z.number().int().min(100).max(600_000),
+  /** more rows than this is an error, not a partial read */
+  maxRows: z.number().int().positive().optional(),
+});
+export type ReadRuleWindowInput = z.input<typeof budgeted>;
+
+/**
+ * A rule's rows under a budget: the read runs with its own statement_timeout, and
+ * more than `maxRows` rows fail it. Either way a RuleReadError says which limit
+ * was hit, so one rule's wide window never holds up or breaks the others.
+ */
+export async function readRuleWindow(db: Db, raw: ReadRuleWindowInput): Promise<RuleSourceRow[]> {
+  const q = budgeted.parse(raw);
+  const table = q.level === 'raw' ? q.probe : rollupTable(q.probe, q.level);
+  try {
+    const limit = q.maxRows === undefined ? undefined : q.maxRows + 1;
+    const rows = await db.tx(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = ${q.timeoutMs}`);
+      // raw samples as the rules read them (a sparse probe's carried rows included)
+      if (q.level === 'raw') return readRuleRows(tx, q, limit);
+      return readTableRows(
+        tx,
+        table,
+        q.columns,
+        q.serverIds,
+        { from: q.from, to: q.to, inclusive: 'start' },
+        limit,
+      );
+    });
+    if (q.maxRows !== undefined && rows.length > q.maxRows) {
+      throw new RuleReadError(
+        `reads more than ${q.maxRows} rows of ${table}; narrow its scope or its window`,
+      );
+    }
+    return rows;
+  } catch (err) {
+    if (sqlState(err) === '57014')
+      throw new RuleReadError(`reading ${table} took longer than ${q.timeoutMs / 1000} s`);
+    throw err;
+  }
 }

@@ -18,6 +18,9 @@ export interface RuleRow {
   /** parameters set globally (name -> number); absent ones use the catalog default */
   params: Record<string, number>;
   updated_at: Date;
+  /** why the rule could not be evaluated in its last failing cycle; null once it runs again */
+  last_error: string | null;
+  last_error_at: Date | null;
 }
 
 const builtin = z.object({
@@ -59,7 +62,7 @@ export async function syncBuiltinRules(db: Queryable, input: BuiltinRuleInput[])
 export async function listRules(db: Queryable): Promise<RuleRow[]> {
   return db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, params, updated_at
+            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at
        FROM rules ORDER BY kind, key`,
   );
 }
@@ -67,10 +70,33 @@ export async function listRules(db: Queryable): Promise<RuleRow[]> {
 export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
   const [row] = await db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, params, updated_at
+            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at
        FROM rules WHERE id = $1`,
     [id],
   );
   if (!row) throw new NotFoundError(`Rule ${id}`);
   return row;
+}
+
+/**
+ * After a cycle: the rules that failed keep why (shown on the Rules page), the rules
+ * that ran clear any earlier error. One statement, whatever the number of rules.
+ */
+export async function recordRuleOutcomes(
+  db: Queryable,
+  o: { at: Date; failed: { ruleId: number; error: string }[]; ok: number[] },
+): Promise<void> {
+  if (o.failed.length === 0 && o.ok.length === 0) return;
+  await db.query(
+    `UPDATE rules r
+        SET last_error = f.error, last_error_at = $1
+       FROM jsonb_to_recordset($2::jsonb) AS f("ruleId" bigint, error text)
+      WHERE r.id = f."ruleId"`,
+    [o.at, JSON.stringify(o.failed.map((f) => ({ ...f, error: f.error.slice(0, 1000) })))],
+  );
+  await db.query(
+    `UPDATE rules SET last_error = NULL, last_error_at = NULL
+      WHERE id = ANY($1::bigint[]) AND last_error IS NOT NULL`,
+    [o.ok],
+  );
 }

@@ -58,11 +58,13 @@ export async function latestSamples(db: Queryable, at: Date): Promise<LatestSamp
   for (const t of tables) {
     const database = t.scope === 'database' ? 'database_name' : 'NULL::text';
     const rows = await db.query<{ server_id: number; database_name: string | null; last: Date }>(
+      // bounds as plain parameters, so the planner prunes to the last day's partitions
+      // (a stable expression would leave every partition in the plan, and locked)
       `SELECT server_id, ${database} AS database_name, max(collected_at) AS last
          FROM metrics.${ident(t.table_name)}
-        WHERE collected_at > $1::timestamptz - interval '1 day' AND collected_at <= $1
+        WHERE collected_at > $2 AND collected_at <= $1
         GROUP BY server_id, 2`,
-      [at],
+      [at, new Date(at.getTime() - 86_400_000)],
     );
     for (const r of rows) out.push({ probe: t.table_name, may_be_empty: t.may_be_empty, ...r });
   }

@@ -34,7 +34,7 @@ export async function getClusterOverview({
   );
   if (!row) throw new NotFoundError(`Cluster ${id}`, 'Create it under Admin > Clusters.');
   const [fleet, alerts] = await Promise.all([
-    listFleet({ db, input: { clusterId: id, sort: 'name', dir: 'asc', pageSize: 200 }, at }),
+    listFleet({ db, input: { clusterId: id, sort: 'name', dir: 'asc', limit: 1000 }, at }),
     listActiveAlerts({ db, input: { clusterId: id } }),
   ]);
   return { ...row, members: fleet.servers, alerts };

@@ -1,7 +1,8 @@
+import { HEALTH_STATES } from '@pgvigil/schema';
 import type { Severity } from '../domain';
 
 /** How a server looks at a glance on the fleet page, worst last. */
-export const HEALTH_STATES = ['ok', 'unknown', 'degraded', 'critical', 'down', 'disabled'] as const;
+export { HEALTH_STATES } from '@pgvigil/schema';
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 /** Open alert states that mean "something is wrong right now". */

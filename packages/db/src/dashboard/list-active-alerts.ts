@@ -10,7 +10,8 @@ export const activeAlertsInput = z.object({
   databaseName: z.string().max(200).optional(),
   /** `schema.name` of a table, index or sequence, as the alerter writes it */
   objectKey: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 
 export type ActiveAlert = {
@@ -53,8 +54,8 @@ export async function listActiveAlerts({
         AND ($4::text IS NULL OR a.database_name = $4)
         AND ($6::text IS NULL OR a.object_key = $6)
       ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-               coalesce(a.fired_at, a.started_at)
-      LIMIT $5`,
+               coalesce(a.fired_at, a.started_at), a.id
+      LIMIT $5 OFFSET $7`,
     [
       [...ACTIVE_ALERT_STATES],
       i.serverId ?? null,
@@ -62,6 +63,7 @@ export async function listActiveAlerts({
       i.databaseName ?? null,
       i.limit,
       i.objectKey ?? null,
+      i.offset,
     ],
   );
 }

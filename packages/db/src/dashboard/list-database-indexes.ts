@@ -1,9 +1,10 @@
+import { INDEX_ISSUES } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { latestRows, date, num, objectKey, str } from './latest-rows';
 import { parseInput } from './parse';
 
-export const INDEX_ISSUES = ['unused', 'duplicate', 'invalid'] as const;
+export { INDEX_ISSUES } from '@pgvigil/schema';
 export type IndexIssue = (typeof INDEX_ISSUES)[number];
 
 export const databaseIndexesInput = z.object({

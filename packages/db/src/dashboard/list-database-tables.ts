@@ -1,9 +1,10 @@
+import { TABLE_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { latestRows, date, num, objectKey } from './latest-rows';
 import { parseInput } from './parse';
 
-export const TABLE_SORTS = ['size', 'scans', 'dead', 'bloat', 'vacuum'] as const;
+export { TABLE_SORTS } from '@pgvigil/schema';
 export type TableSort = (typeof TABLE_SORTS)[number];
 
 export const databaseTablesInput = z.object({

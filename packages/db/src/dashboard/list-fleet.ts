@@ -1,3 +1,4 @@
+import { FLEET_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import { parseInput } from './parse';
 import type { Queryable } from '../client';
@@ -5,7 +6,7 @@ import { ENVIRONMENTS, type Environment, type Severity } from '../domain';
 import { ACTIVE_ALERT_STATES, healthOf, type HealthState } from './health';
 import { keyRates } from './key-rates';
 
-export const FLEET_SORTS = ['name', 'cluster', 'environment', 'alerts', 'severity'] as const;
+export { FLEET_SORTS } from '@pgvigil/schema';
 
 export const fleetInput = z.object({
   q: z.string().trim().max(100).optional(),
@@ -14,8 +15,8 @@ export const fleetInput = z.object({
   tag: z.string().trim().max(100).optional(),
   sort: z.enum(FLEET_SORTS).default('severity'),
   dir: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 export type FleetInput = z.input<typeof fleetInput>;
 
@@ -44,9 +45,8 @@ export type FleetServer = {
 
 export interface FleetPage {
   servers: FleetServer[];
+  /** every server that matches, on any page */
   total: number;
-  page: number;
-  pageSize: number;
 }
 
 // Whitelisted ORDER BY fragments; the user's choice never reaches SQL text.
@@ -99,9 +99,9 @@ export async function listFleet({
       i.environment ?? null,
       i.clusterId ?? null,
       i.tag ?? null,
-      i.pageSize,
+      i.limit,
       [...ACTIVE_ALERT_STATES],
-      (i.page - 1) * i.pageSize,
+      i.offset,
     ],
   );
   const rates = await keyRates(
@@ -116,7 +116,5 @@ export async function listFleet({
       ...(rates.get(s.id) ?? { tps: null, connectionsUsedPct: null, cacheHitPct: null }),
     })),
     total: rows[0]?.total ?? 0,
-    page: i.page,
-    pageSize: i.pageSize,
   };
 }

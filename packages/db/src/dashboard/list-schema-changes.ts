@@ -1,3 +1,4 @@
+import { SCHEMA_CHANGES } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { NotFoundError } from '../errors';
@@ -10,10 +11,11 @@ export const schemaChangesInput = z.object({
   /** only changes to this object (a table's name) */
   schema: z.string().min(1).max(200).optional(),
   name: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const SCHEMA_CHANGES = ['created', 'dropped', 'altered'] as const;
+export { SCHEMA_CHANGES } from '@pgvigil/schema';
 
 export type SchemaChange = {
   /** when the collector first saw the new definition (the DDL ran since the snapshot before) */
@@ -67,8 +69,8 @@ export async function listSchemaChanges({
        ) x
       WHERE p.prev IS NOT NULL
         AND ($3::text IS NULL OR x.schemaname = $3) AND ($4::text IS NULL OR x.name = $4)
-      ORDER BY p.t DESC, x.schemaname, x.name
-      LIMIT $5`,
-    [i.serverId, i.database, i.schema ?? null, i.name ?? null, i.limit],
+      ORDER BY p.t DESC, x.schemaname, x.name, x.kind
+      LIMIT $5 OFFSET $6`,
+    [i.serverId, i.database, i.schema ?? null, i.name ?? null, i.limit, i.offset],
   );
 }

@@ -6,7 +6,8 @@ import { parseInput } from './parse';
 
 export const settingChangesInput = z.object({
   serverId: z.coerce.number().int().positive(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 
 export type SettingChange = {
@@ -72,8 +73,8 @@ export async function listSettingChanges({
        ) x
       WHERE p.prev IS NOT NULL
       ORDER BY p.t DESC, x.name
-      LIMIT $2`,
-    [i.serverId, i.limit],
+      LIMIT $2 OFFSET $3`,
+    [i.serverId, i.limit, i.offset],
   );
 }
 

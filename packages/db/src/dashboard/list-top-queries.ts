@@ -1,8 +1,9 @@
+import { TOP_QUERY_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { parseInput } from './parse';
 
-export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
+export { TOP_QUERY_SORTS } from '@pgvigil/schema';
 
 export const topQueriesInput = z
   .object({
@@ -10,7 +11,8 @@ export const topQueriesInput = z
     from: z.coerce.date(),
     to: z.coerce.date(),
     sort: z.enum(TOP_QUERY_SORTS).default('total_time'),
-    limit: z.coerce.number().int().min(1).max(200).default(25),
+    limit: z.coerce.number().int().min(1).max(1000).default(25),
+    offset: z.coerce.number().int().min(0).default(0),
     /** pgvigil's own probe statements are hidden unless asked for */
     includeOwn: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -111,9 +113,18 @@ export async function listTopQueries({
         AND ($4 OR qt.query IS NULL OR s.userid NOT IN (SELECT userid FROM own)
              OR qt.query !~ $7)
       GROUP BY 1, s.dbid, qt.query
-      ORDER BY ${ORDER[i.sort]} DESC NULLS LAST
-      LIMIT $5`,
-    [i.serverId, i.from, i.to, i.includeOwn, i.limit, OWN_STATEMENT_MARKER, OWN_SESSION_STATEMENTS],
+      ORDER BY ${ORDER[i.sort]} DESC NULLS LAST, 1, s.dbid
+      LIMIT $5 OFFSET $8`,
+    [
+      i.serverId,
+      i.from,
+      i.to,
+      i.includeOwn,
+      i.limit,
+      OWN_STATEMENT_MARKER,
+      OWN_SESSION_STATEMENTS,
+      i.offset,
+    ],
   );
   if (queries.length === 0) {
     return {

@@ -5,6 +5,7 @@
  * subscribers name their subscriptions (whose slot on the publisher has the same
  * name unless set otherwise). Pure, so the matching rules are tested without a server.
  */
+import { LAG_LEVELS } from '@pgvigil/schema';
 
 export type TopologyMember = {
   id: number;
@@ -26,7 +27,7 @@ export type TopologyMember = {
   subscriptions: string[];
 };
 
-export const LAG_LEVELS = ['ok', 'warning', 'critical', 'unknown'] as const;
+export { LAG_LEVELS } from '@pgvigil/schema';
 export type LagLevel = (typeof LAG_LEVELS)[number];
 
 export type TopologyNode = {

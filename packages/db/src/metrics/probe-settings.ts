@@ -1,10 +1,11 @@
+import { SETTING_SOURCES } from '@pgvigil/schema';
 import type { Queryable } from '../client';
 import type { ProbeSettingScope } from '../domain';
 import { NotFoundError, ValidationError } from '../errors';
 import { listProbeSettingRows, type ProbeSettingRow } from './collector-state';
 
 /** Where an effective value comes from: the probe's definition or an override at a scope. */
-export const SETTING_SOURCES = ['default', 'global', 'cluster', 'server'] as const;
+export { SETTING_SOURCES } from '@pgvigil/schema';
 export type SettingSource = (typeof SETTING_SOURCES)[number];
 
 /**

@@ -32,6 +32,8 @@ export async function readTableRows(
   columns: readonly string[],
   serverIds: readonly number[],
   window: { from: Date; to: Date; inclusive: 'start' | 'end' },
+  /** at most this many rows (oldest first); unbounded when absent */
+  limit?: number,
 ): Promise<MetricTableRow[]> {
   const have = await metricTableColumns(db, table);
   const wanted = columns.filter((c) => have.has(c));
@@ -53,7 +55,7 @@ export async function readTableRows(
             jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
        FROM metrics.${ident(table)}
       WHERE server_id = ANY($1) AND ${bounds}
-      ORDER BY collected_at`,
+      ORDER BY collected_at${limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`}`,
     [serverIds, window.from, window.to, ...wanted],
   );
   return rows.map((r) => ({

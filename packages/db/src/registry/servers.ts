@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { ENVIRONMENTS, SSL_MODES, type Environment, type SslMode } from '../domain';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { SecretBox } from '../secret-box';
 import { tagsSchema } from './clusters';
 
@@ -146,6 +146,41 @@ export async function createServer(
   return getServer(q, rows[0]?.id ?? 0);
 }
 
+/** Where a server's stored secrets may go, and which secrets it has. */
+export interface SecretBinding {
+  host: string;
+  port: number;
+  hasPassword: boolean;
+  hasSslKey: boolean;
+}
+
+const sameHost = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * A stored password or client key is sent only to the host and port it was saved
+ * with: moving a server elsewhere (PATCH, import, testing a saved server with a new
+ * host) must come with the secret again, or a registry edit could hand it to anyone.
+ * `next` holds the new values; an absent secret means "keep the stored one".
+ */
+export function assertSecretsStay(
+  stored: SecretBinding,
+  next: { host?: string; port?: number; password?: unknown; sslKey?: unknown },
+): void {
+  const moved =
+    (next.host !== undefined && !sameHost(next.host, stored.host)) ||
+    (next.port !== undefined && next.port !== stored.port);
+  if (!moved) return;
+  const fields: Record<string, string> = {};
+  const why = 'enter it again: a stored secret is only sent to the host and port it was saved for';
+  if (stored.hasPassword && next.password === undefined) fields.password = why;
+  if (stored.hasSslKey && next.sslKey === undefined) fields.sslKey = why;
+  if (Object.keys(fields).length)
+    throw new ValidationError(
+      'The host or port changed: enter the stored password (and client key) again',
+      fields,
+    );
+}
+
 export async function updateServer(
   q: Queryable,
   box: SecretBox,
@@ -153,7 +188,8 @@ export async function updateServer(
   patch: ServerPatch,
 ): Promise<Server> {
   const v = serverPatchSchema.parse(patch);
-  await getServer(q, id);
+  const current = await getServer(q, id);
+  assertSecretsStay(current, v);
   await assertCluster(q, v.clusterId);
   const sets: string[] = [];
   const values: unknown[] = [id];

@@ -6,6 +6,7 @@
 export const CONNECTION_ERROR_CODES = [
   'dns_not_found',
   'dns_temporary_failure',
+  'address_refused',
   'connection_refused',
   'host_unreachable',
   'timeout',
@@ -94,6 +95,10 @@ const EXPLAIN: Record<ConnectionErrorCode, Rule> = {
   dns_temporary_failure: () => ({
     cause: 'The DNS server did not answer in time.',
     fix: 'Retry; if it persists, check the DNS configuration of the machine pgvigil runs on.',
+  }),
+  address_refused: (c) => ({
+    cause: `"${c.host}" is or resolves to a link-local or cloud metadata address; pgvigil never connects there.`,
+    fix: 'Use the address of the PostgreSQL server itself (private addresses are fine).',
   }),
   connection_refused: (c) => ({
     cause: `Nothing accepts connections on ${c.host}:${c.port}.`,
@@ -211,6 +216,7 @@ function codeFor(err: ErrorFields, ctx: AttemptContext): ConnectionErrorCode {
   }
   if (code === 'ENOTFOUND') return 'dns_not_found';
   if (code === 'EAI_AGAIN') return 'dns_temporary_failure';
+  if (code === 'PGVIGIL_ADDRESS_REFUSED') return 'address_refused';
   if (code === 'ECONNREFUSED') return 'connection_refused';
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EHOSTDOWN')
     return 'host_unreachable';

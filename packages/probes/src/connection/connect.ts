@@ -1,4 +1,6 @@
+import { Socket, type LookupFunction } from 'node:net';
 import pg from 'pg';
+import { pinnedLookup, resolveOutbound, type Resolver } from '../outbound';
 import { classifyConnectionError, type AttemptContext, type ConnectionFailure } from './classify';
 import { sslRequired, toClientConfig } from './client-config';
 import type { ConnectionSettings } from './settings';
@@ -9,6 +11,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /** name resolution for the outbound policy (tests inject one; default: the system's) */
+  resolve?: Resolver;
 }
 
 export interface TargetConnection {
@@ -42,19 +46,34 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
   });
 }
 
+/** A socket for `pg` that connects to the checked addresses only (TLS still names the host). */
+function pinnedStream(lookup: LookupFunction | undefined) {
+  if (!lookup) return undefined;
+  return () => {
+    const socket = new Socket();
+    const connect = socket.connect.bind(socket) as (o: object) => Socket;
+    return Object.assign(socket, {
+      connect: (port: number, host: string) => connect({ port, host, lookup }),
+    });
+  };
+}
+
 async function open(
   settings: ConnectionSettings,
   useSsl: boolean,
   options: ConnectOptions,
   deadline: number,
+  lookup: LookupFunction | undefined,
 ): Promise<TargetConnection> {
-  const client = new pg.Client(
-    toClientConfig(settings, {
+  const stream = pinnedStream(lookup);
+  const client = new pg.Client({
+    ...toClientConfig(settings, {
       useSsl,
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
     }),
-  );
+    ...(stream ? { stream } : {}),
+  });
   // A server that drops the session later must not crash the process.
   client.on('error', () => undefined);
   const ms = Math.max(1, deadline - Date.now());
@@ -98,9 +117,14 @@ export async function connectTarget(
     passwordGiven: !!settings.password,
     usedSsl: false,
   };
+  let lookup: LookupFunction | undefined;
   try {
     if (!isSocketPath(settings.host)) {
-      const probe = await askSsl(settings.host, settings.port, timeoutMs);
+      // refused (link-local, metadata) before any socket is opened
+      lookup = pinnedLookup(
+        await withTimeout(resolveOutbound(settings.host, options.resolve), timeoutMs, () => {}),
+      );
+      const probe = await askSsl(settings.host, settings.port, timeoutMs, lookup);
       ctx.serverOffersSsl = probe.answer === 'S';
       if (probe.localAddress) ctx.localAddress = probe.localAddress;
     }
@@ -110,7 +134,10 @@ export async function connectTarget(
     const mode = settings.sslmode;
     ctx.usedSsl = sslRequired(settings) || (mode === 'prefer' && ctx.serverOffersSsl === true);
     try {
-      return { ok: true, connection: await open(settings, ctx.usedSsl, options, deadline) };
+      return {
+        ok: true,
+        connection: await open(settings, ctx.usedSsl, options, deadline, lookup),
+      };
     } catch (err) {
       const failure = classifyConnectionError(err, ctx);
       if (failure.code === 'no_hba_entry' && !ctx.usedSsl && ctx.serverOffersSsl) {
@@ -120,6 +147,7 @@ export async function connectTarget(
           true,
           options,
           deadline,
+          lookup,
         ).then(
           (connection) => ({ connection, failure: undefined }),
           (sslErr: unknown) => ({
@@ -139,7 +167,7 @@ export async function connectTarget(
       // prefer: libpq falls back to a plain session only when TLS itself failed.
       if (mode === 'prefer' && ctx.usedSsl && failure.code.startsWith('ssl_')) {
         ctx.usedSsl = false;
-        return { ok: true, connection: await open(settings, false, options, deadline) };
+        return { ok: true, connection: await open(settings, false, options, deadline, lookup) };
       }
       throw err;
     }

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type LookupFunction, type Socket } from 'node:net';
 
 /** What a server answered to an SSLRequest: 'S' (TLS on offer) or 'N' (no TLS). */
 export type SslAnswer = 'S' | 'N';
@@ -23,6 +23,8 @@ export function askSsl(
   host: string,
   port: number,
   timeoutMs: number,
+  /** where the name goes: the addresses the outbound policy checked */
+  lookup?: LookupFunction,
 ): Promise<{ answer: SslAnswer; localAddress?: string }> {
   return new Promise((resolve, reject) => {
     let socket: Socket | undefined = undefined;
@@ -35,7 +37,7 @@ export function askSsl(
       socket?.destroy();
       fn();
     };
-    socket = connect({ host, port });
+    socket = connect({ host, port, ...(lookup ? { lookup } : {}) });
     socket.once('connect', () => socket?.write(SSL_REQUEST));
     socket.once('data', (chunk: Buffer) => {
       const byte = String.fromCharCode(chunk[0] ?? 0);

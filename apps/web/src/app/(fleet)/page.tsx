@@ -6,9 +6,24 @@ import { FLEET_FIRST_PAGE } from '@/components/dashboard/fleet-first-page';
 import { FleetTable } from '@/components/dashboard/fleet-table';
 import { PageHeader } from '@/components/shell/page-header';
 import { parseTimeWindow, windowQuery } from '@/components/shell/time-range';
+import type { listFleet as fleetEndpoint, WireOf } from '@/contract';
+import { pageByOffset } from '@/server/api';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Fleet' };
+
+/** FLEET_FIRST_PAGE as `GET /api/v1/fleet` answers it, read while the page renders. */
+async function firstFleetPage(at: Date) {
+  const { limit, ...order } = FLEET_FIRST_PAGE;
+  let total = 0;
+  const page = await pageByOffset({ limit }, async (window) => {
+    const fleet = await listFleet({ db: db(), input: { ...order, ...window }, at });
+    total = fleet.total;
+    return fleet.servers;
+  });
+  const wire = { servers: page.items, total, nextCursor: page.nextCursor };
+  return JSON.parse(JSON.stringify(wire)) as WireOf<typeof fleetEndpoint>;
+}
 
 export default async function FleetPage({
   searchParams,
@@ -23,9 +38,7 @@ export default async function FleetPage({
     listClusterSummaries({ db: db() }),
     getHealth(db()),
     // the server list's first page arrives with the page, as the API would send it
-    listFleet({ db: db(), input: FLEET_FIRST_PAGE, at: now }).then(
-      (page) => JSON.parse(JSON.stringify(page)) as typeof page,
-    ),
+    firstFleetPage(now),
   ]);
   const q = windowQuery(w);
   const suffix = q ? `?${q}` : '';

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
+import { safeNext } from '../shell/safe-next';
 import { api, type ApiError } from './api';
 import { ErrorBox, Field } from './field';
 
@@ -13,6 +14,7 @@ function CredentialsForm({
   path,
   next,
   newPassword,
+  askSetupToken = false,
 }: {
   title: string;
   intro: string;
@@ -20,10 +22,12 @@ function CredentialsForm({
   path: string;
   next: string;
   newPassword: boolean;
+  askSetupToken?: boolean;
 }) {
   const router = useRouter();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [setupToken, setSetupToken] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -31,10 +35,14 @@ function CredentialsForm({
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const result = await api('POST', path, { username, password });
+    const result = await api('POST', path, {
+      username,
+      password,
+      ...(askSetupToken ? { setupToken } : {}),
+    });
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    router.replace(next);
+    router.replace(safeNext(next));
     router.refresh();
   }
 
@@ -66,6 +74,21 @@ function CredentialsForm({
             required
           />
         </Field>
+        {askSetupToken ? (
+          <Field
+            label="Setup token"
+            error={error?.fields?.setupToken}
+            hint="From another machine, setup needs the token npm start printed (also in $PGVIGIL_HOME/setup.token)."
+          >
+            <input
+              name="setupToken"
+              autoComplete="off"
+              value={setupToken}
+              onChange={(e) => setSetupToken(e.target.value)}
+              required
+            />
+          </Field>
+        ) : null}
         {error && !error.fields ? <ErrorBox message={error.message} hint={error.hint} /> : null}
         <button className={styles.button} type="submit" disabled={busy}>
           {busy ? 'Please wait…' : submitLabel}
@@ -75,9 +98,10 @@ function CredentialsForm({
   );
 }
 
-export function SetupForm() {
+export function SetupForm({ askSetupToken }: { askSetupToken: boolean }) {
   return (
     <CredentialsForm
+      askSetupToken={askSetupToken}
       title="Welcome to pgvigil"
       intro="Create the first administrator. You will add the servers to monitor next."
       submitLabel="Create admin account"

@@ -1,7 +1,7 @@
 'use client';
 
 import { ENVIRONMENTS } from '@pgvigil/schema';
-import type { Cluster } from '@pgvigil/db/registry';
+import type { Cluster } from '@/contract';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
 import { DataTable, OptionsSelect, RowActions, RowButton } from './data-table';

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ProbeSettingScope } from '@pgvigil/schema';
-import type { EffectiveProbeSetting } from '@pgvigil/db/metrics';
+import type { ProbeSetting } from '@/contract';
 import { useRouter } from 'next/navigation';
 import styles from './admin.module.css';
 import { DataTable } from './data-table';
@@ -9,11 +9,6 @@ import { ApiErrorBanner } from './field';
 import { ProbeRow } from './probes-row';
 import { useApiMutation } from './use-api-mutation';
 
-export type ProbeSettingItem = EffectiveProbeSetting & {
-  title: string;
-  description: string;
-  probeScope: 'instance' | 'database';
-};
 export type ProbeTarget = { scope: ProbeSettingScope; scopeId: number | null };
 
 const keyOf = (t: ProbeTarget) => (t.scopeId === null ? t.scope : `${t.scope}:${t.scopeId}`);
@@ -28,14 +23,14 @@ export function ProbesAdmin({
   target: ProbeTarget;
   clusters: { id: number; name: string }[];
   servers: { id: number; name: string; clusterName: string | null }[];
-  probes: ProbeSettingItem[];
+  probes: ProbeSetting[];
 }) {
   const router = useRouter();
   const mutation = useApiMutation();
 
   function choose(key: string) {
     const [scope, id] = key.split(':');
-    router.push(id ? `/admin/probes?scope=${scope}&id=${id}` : '/admin/probes');
+    router.push(id ? `/admin/probes?${scope}Id=${id}` : '/admin/probes');
   }
 
   return (

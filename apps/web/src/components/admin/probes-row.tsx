@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import styles from './admin.module.css';
 import { RowActions, RowButton } from './data-table';
-import type { ProbeSettingItem, ProbeTarget } from './probes-admin';
+import type { ProbeSetting } from '@/contract';
+import type { ProbeTarget } from './probes-admin';
 import type { useApiMutation } from './use-api-mutation';
 
 const SOURCE_LABEL = {
@@ -34,7 +35,7 @@ export function ProbeRow({
   target,
   mutation,
 }: {
-  probe: ProbeSettingItem;
+  probe: ProbeSetting;
   target: ProbeTarget;
   mutation: ReturnType<typeof useApiMutation>;
 }) {
@@ -44,7 +45,7 @@ export function ProbeRow({
   const [interval, setIntervalText] = useState('');
   const [retention, setRetention] = useState('');
   const global = target.scope === 'global';
-  const query = `?scope=${target.scope}${target.scopeId === null ? '' : `&id=${target.scopeId}`}`;
+  const query = target.scopeId === null ? '' : `?${target.scope}Id=${target.scopeId}`;
   const path = `/probe-settings/${encodeURIComponent(p.probe)}${query}`;
   const here = (source: string) => source === target.scope;
   const fields = editing ? mutation.error?.fields : undefined;

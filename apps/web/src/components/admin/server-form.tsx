@@ -1,8 +1,7 @@
 'use client';
 
 import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/schema';
-import type { Cluster, Server } from '@pgvigil/db/registry';
-import type { TestConnectionResult } from '@pgvigil/probes';
+import type { Cluster, ConnectionTest, Server } from '@/contract';
 import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import styles from './admin.module.css';
 import { api, type ApiError } from './api';
@@ -90,7 +89,7 @@ export function ServerForm({
   const [s, setS] = useState<State>(initial(server));
   const [mode, setMode] = useState<'url' | 'fields'>(server ? 'fields' : 'url');
   const [error, setError] = useState<ApiError | null>(null);
-  const [test, setTest] = useState<TestConnectionResult | null>(null);
+  const [test, setTest] = useState<ConnectionTest | null>(null);
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const set = (key: keyof State) => (e: { target: { value: string } }) =>
     setS({ ...s, [key]: e.target.value });
@@ -101,7 +100,7 @@ export function ServerForm({
     setError(null);
     setTest(null);
     const body = { ...toBody(s, mode, !!server), ...(server ? { serverId: server.id } : {}) };
-    const result = await api<TestConnectionResult>('POST', '/servers/test', body);
+    const result = await api<ConnectionTest>('POST', '/servers/test', body);
     setBusy(null);
     if (result.ok) setTest(result.data);
     else setError(result.error);

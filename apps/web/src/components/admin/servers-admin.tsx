@@ -1,6 +1,6 @@
 'use client';
 
-import type { Cluster, Server } from '@pgvigil/db/registry';
+import type { Cluster, Server } from '@/contract';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';

@@ -1,8 +1,8 @@
-import type { TestConnectionResult } from '@pgvigil/probes';
+import type { ConnectionTest } from '@/contract';
 import styles from './admin.module.css';
 
 /** What a test-connection returned: the version and each check, or the classified failure and its fix. */
-export function TestResult({ result }: { result: TestConnectionResult }) {
+export function TestResult({ result }: { result: ConnectionTest }) {
   if (!result.ok || !result.serverVersion) {
     const e = result.error;
     return (

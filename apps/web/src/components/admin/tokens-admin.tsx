@@ -1,6 +1,6 @@
 'use client';
 
-import type { ApiToken } from '@pgvigil/db/accounts';
+import type { ApiToken } from '@/contract';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
 import { DataTable, RowActions, RowButton } from './data-table';
@@ -13,6 +13,7 @@ const fmt = (d: Date | string | null) =>
 export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
+  const [scope, setScope] = useState<'full' | 'read'>('full');
   const [created, setCreated] = useState<string | null>(null);
   const { error, mutate, remove } = useApiMutation();
 
@@ -20,6 +21,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
     event.preventDefault();
     const body = {
       name,
+      scope,
       ...(expires ? { expiresAt: new Date(`${expires}T00:00:00Z`).toISOString() } : {}),
     };
     const r = await mutate<{ token: string }>('POST', '/tokens', body);
@@ -33,7 +35,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
       <h1>API tokens</h1>
       <p className={styles.hint}>
         Send a token as <code>Authorization: Bearer &lt;token&gt;</code>. It acts with your role,
-        never more.
+        never more (read-only: it may only read). Every token expires; changing your password
+        revokes them all.
       </p>
       {created ? (
         <div className={styles.success} role="status">
@@ -52,13 +55,19 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
             placeholder="ci-deploy"
           />
         </Field>
-        <Field label="Expires (optional)" error={error?.fields?.expiresAt}>
+        <Field label="Expires (default: in 90 days)" error={error?.fields?.expiresAt}>
           <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+        </Field>
+        <Field label="Scope" error={error?.fields?.scope}>
+          <select value={scope} onChange={(e) => setScope(e.target.value as 'full' | 'read')}>
+            <option value="full">full (what you may do)</option>
+            <option value="read">read-only</option>
+          </select>
         </Field>
       </FormPanel>
       <DataTable
         label="Tokens"
-        headings={['Name', 'Starts with', 'Created', 'Expires', 'Last used', '']}
+        headings={['Name', 'Starts with', 'Scope', 'Created', 'Expires', 'Last used', '']}
         empty="No tokens yet."
       >
         {tokens.map((t) => (
@@ -67,6 +76,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
             <td>
               <code>{t.prefix}…</code>
             </td>
+            <td>{t.scope === 'read' ? 'read-only' : 'full'}</td>
             <td>{fmt(t.createdAt)}</td>
             <td>{fmt(t.expiresAt)}</td>
             <td>{fmt(t.lastUsedAt)}</td>

@@ -1,7 +1,7 @@
 'use client';
 
 import { ROLES } from '@pgvigil/schema';
-import type { User } from '@pgvigil/db/accounts';
+import type { User } from '@/contract';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';

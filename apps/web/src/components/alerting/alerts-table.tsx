@@ -1,4 +1,4 @@
-import type { AlertListItem } from '@pgvigil/db/alerting';
+import type { Alert } from '@/contract';
 import { bandChartHref } from '@/components/charts/chart-bands';
 import { EmptyState } from '@/components/shell/states';
 import { AckButton } from './ack-button';
@@ -10,7 +10,7 @@ export function AlertsTable({
   canAck,
   empty,
 }: {
-  alerts: AlertListItem[];
+  alerts: Alert[];
   now: Date;
   canAck: boolean;
   /** what an empty list means, in words */
@@ -51,20 +51,20 @@ export function AlertsTable({
               <td title={a.message}>
                 <RuleCell alert={a} now={now} />
               </td>
-              <td>{a.server_id ? <a href={`/servers/${a.server_id}`}>{a.server_name}</a> : '—'}</td>
-              <td>{[a.database_name, a.object_key].filter(Boolean).join(' / ') || '—'}</td>
+              <td>{a.serverId ? <a href={`/servers/${a.serverId}`}>{a.serverName}</a> : '—'}</td>
+              <td>{[a.databaseName, a.objectKey].filter(Boolean).join(' / ') || '—'}</td>
               <td>{a.unit ? withUnit(a.value, a.unit) : num(a.value)}</td>
               <td>{a.unit ? withUnit(a.threshold, a.unit) : num(a.threshold)}</td>
               <td>
                 {a.state === 'resolved'
-                  ? `resolved ${ago(a.resolved_at, now)} ago`
-                  : ago(a.started_at, now)}
+                  ? `resolved ${ago(a.resolvedAt, now)} ago`
+                  : ago(a.startedAt, now)}
               </td>
               <td>
                 {canAck && (a.state === 'firing' || a.state === 'silenced') ? (
                   <AckButton alertId={a.id} />
                 ) : null}
-                {a.ack_comment ? <span className="muted">“{a.ack_comment}”</span> : null}
+                {a.ackComment ? <span className="muted">“{a.ackComment}”</span> : null}
               </td>
             </tr>
           ))}
@@ -75,21 +75,21 @@ export function AlertsTable({
 }
 
 /** The rule's name; an anomaly's links to the chart that shows its expected band. */
-function RuleCell({ alert: a, now }: { alert: AlertListItem; now: Date }) {
+function RuleCell({ alert: a, now }: { alert: Alert; now: Date }) {
   const href =
-    a.server_id == null
+    a.serverId == null
       ? null
       : bandChartHref({
-          serverId: a.server_id,
-          ruleKey: a.rule_key,
-          databaseName: a.database_name,
-          objectKey: a.object_key,
+          serverId: a.serverId,
+          ruleKey: a.ruleKey,
+          databaseName: a.databaseName,
+          objectKey: a.objectKey,
           window: {
-            from: new Date(new Date(a.fired_at ?? a.started_at).getTime() - 3600_000),
-            to: a.resolved_at
-              ? new Date(Math.min(new Date(a.resolved_at).getTime() + 3600_000, now.getTime()))
+            from: new Date(new Date(a.firedAt ?? a.startedAt).getTime() - 3600_000),
+            to: a.resolvedAt
+              ? new Date(Math.min(new Date(a.resolvedAt).getTime() + 3600_000, now.getTime()))
               : now,
           },
         });
-  return href ? <a href={href}>{a.rule_name}</a> : <>{a.rule_name}</>;
+  return href ? <a href={href}>{a.ruleName}</a> : <>{a.ruleName}</>;
 }

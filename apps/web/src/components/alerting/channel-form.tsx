@@ -3,6 +3,7 @@
 import { CHANNEL_TYPES } from '@pgvigil/schema';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import type { testChannel, WireOf } from '@/contract';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
 
@@ -107,10 +108,7 @@ export function SendTestButton({ channelId }: { channelId: number }) {
         onClick={() =>
           void (async () => {
             setResult('sending…');
-            const r = await api<{ ok: boolean; error?: string }>(
-              'POST',
-              `/channels/${channelId}/test`,
-            );
+            const r = await api<WireOf<typeof testChannel>>('POST', `/channels/${channelId}/test`);
             setResult(
               !r.ok ? r.error.message : r.data.ok ? 'delivered' : `failed: ${r.data.error ?? ''}`,
             );

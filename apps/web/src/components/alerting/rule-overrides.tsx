@@ -1,6 +1,7 @@
 'use client';
 
 import { ENVIRONMENTS, OVERRIDE_SCOPES, TUNABLES } from '@pgvigil/schema';
+import type { getEffectiveTuning, listOverrides, WireOf } from '@/contract';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
@@ -21,25 +22,8 @@ export interface OverrideTarget {
   clusterId: number | null;
   clusterName: string | null;
 }
-interface OverrideRow {
-  id: number;
-  scope_type: (typeof OVERRIDE_SCOPES)[number];
-  scope_id: number | null;
-  scope_value: string | null;
-  enabled: boolean | null;
-  warning_threshold: number | null;
-  critical_threshold: number | null;
-  for_seconds: number | null;
-  params: Record<string, number>;
-}
-interface Sourced {
-  value: number | boolean | null;
-  source: string;
-  overrideId?: number;
-}
-type Effective = Record<(typeof TUNABLES)[number], Sourced> & {
-  params: Record<string, Sourced>;
-};
+type OverrideRow = WireOf<typeof listOverrides>['overrides'][number];
+type Effective = WireOf<typeof getEffectiveTuning>['effective'];
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
 const show = (v: unknown) => (v === null || v === undefined ? 'inherit' : String(v));
@@ -81,7 +65,7 @@ export function RuleOverrides(props: {
   const overrides = useQuery({
     queryKey,
     queryFn: async () => {
-      const r = await api<{ overrides: OverrideRow[] }>('GET', `/rules/${ruleId}/overrides`);
+      const r = await api<WireOf<typeof listOverrides>>('GET', `/rules/${ruleId}/overrides`);
       if (!r.ok) throw r.error;
       return r.data.overrides;
     },
@@ -91,11 +75,11 @@ export function RuleOverrides(props: {
   const load = () => queryClient.invalidateQueries({ queryKey });
 
   const where = (o: OverrideRow) => {
-    if (o.scope_type === 'environment') return o.scope_value;
-    if (o.scope_type === 'cluster')
-      return clusters.find(([id]) => id === o.scope_id)?.[1] ?? `cluster ${o.scope_id}`;
-    const server = servers.find((s) => s.id === o.scope_id)?.name ?? `server ${o.scope_id}`;
-    return o.scope_type === 'database' ? `${server} / ${o.scope_value}` : server;
+    if (o.scopeType === 'environment') return o.scopeValue;
+    if (o.scopeType === 'cluster')
+      return clusters.find(([id]) => id === o.scopeId)?.[1] ?? `cluster ${o.scopeId}`;
+    const server = servers.find((s) => s.id === o.scopeId)?.name ?? `server ${o.scopeId}`;
+    return o.scopeType === 'database' ? `${server} / ${o.scopeValue}` : server;
   };
 
   async function save(event: FormEvent) {
@@ -123,9 +107,12 @@ export function RuleOverrides(props: {
   }
   async function resolve(event: FormEvent) {
     event.preventDefault();
-    const q = new URLSearchParams({ server: at.server });
-    if (at.database) q.set('database', at.database);
-    const r = await api<{ effective: Effective }>('GET', `/rules/${ruleId}/overrides?${q}`);
+    const q = new URLSearchParams({ serverId: at.server });
+    if (at.database) q.set('databaseName', at.database);
+    const r = await api<WireOf<typeof getEffectiveTuning>>(
+      'GET',
+      `/rules/${ruleId}/effective?${q}`,
+    );
     if (!r.ok) return setError(r.error);
     setError(null);
     setEffective(r.data.effective);
@@ -153,12 +140,12 @@ export function RuleOverrides(props: {
           <tbody>
             {rows.map((o) => (
               <tr key={o.id}>
-                <td>{o.scope_type}</td>
+                <td>{o.scopeType}</td>
                 <td>{where(o)}</td>
                 <td>{show(o.enabled)}</td>
-                <td>{show(o.warning_threshold)}</td>
-                <td>{show(o.critical_threshold)}</td>
-                <td>{show(o.for_seconds)}</td>
+                <td>{show(o.warning)}</td>
+                <td>{show(o.critical)}</td>
+                <td>{show(o.forSeconds)}</td>
                 {params.map((p) => (
                   <td key={p.name}>{show(o.params[p.name])}</td>
                 ))}

@@ -1,24 +1,7 @@
+import type { previewRule, WireOf } from '@/contract';
 import { num, STATE_BADGE } from './format';
 
-export interface PreviewResponse {
-  preview: {
-    from: string;
-    to: string;
-    stepSeconds: number;
-    instances: number;
-    firing: number;
-    series: {
-      serverId: number | null;
-      database: string | null;
-      object: string | null;
-      fired: number;
-      firingSeconds: number;
-      peak: number | null;
-      events: { at: string; state: string; value: number | null }[];
-    }[];
-  };
-  serverNames: Record<string, string>;
-}
+export type PreviewResponse = WireOf<typeof previewRule>;
 
 const time = (iso: string) =>
   new Date(iso).toLocaleString(undefined, {

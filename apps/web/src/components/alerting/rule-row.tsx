@@ -22,6 +22,8 @@ export interface RuleView {
   overrides: number;
   /** parameters besides the thresholds; value null = the catalog default */
   params: ParamView[];
+  /** why the last failing cycle could not evaluate it (cleared once it runs again) */
+  lastError: { message: string; at: string } | null;
 }
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
@@ -54,6 +56,12 @@ export function RuleRow({
   return (
     <tr data-testid={`rule-${rule.key}`}>
       <td>
+        {rule.lastError ? (
+          <p className="notice" role="alert" data-testid="rule-error">
+            Not evaluated since {rule.lastError.at.replace('T', ' ').slice(0, 16)} UTC:{' '}
+            {rule.lastError.message}
+          </p>
+        ) : null}
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>
           <summary>
             <b>{rule.name}</b>{' '}

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ChartData } from '@pgvigil/db/dashboard';
+import type { ChartData } from '@/contract';
 import { MetricChart, type ChartWindow } from './metric-chart';
 
 export interface ChartSpec {

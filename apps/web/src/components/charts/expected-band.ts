@@ -1,16 +1,13 @@
 import type { ChartUnit } from '@pgvigil/schema/charts';
 import { useQuery } from '@tanstack/react-query';
+import type { readBaseline, WireOf } from '@/contract';
 import { CHART_BANDS } from './chart-bands';
 
 /** The data key of the band's [lower, upper] in a chart row. */
 export const EXPECTED = 'expected';
 
-export interface BandResponse {
-  unit: string;
-  ready: boolean;
-  reason: string | null;
-  points: { at: string; lower: number | null; upper: number | null }[];
-}
+/** What the baselines endpoint answers, as JSON. */
+export type BandResponse = WireOf<typeof readBaseline>;
 
 const HOUR = 3_600_000;
 

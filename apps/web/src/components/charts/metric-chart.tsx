@@ -1,7 +1,7 @@
 'use client';
 
 import { seriesLabel, type ChartDef } from '@pgvigil/schema/charts';
-import type { ChartData } from '@pgvigil/db/dashboard';
+import type { ChartData } from '@/contract';
 import { useQuery } from '@tanstack/react-query';
 import {
   Area,
@@ -98,7 +98,7 @@ export function MetricChart({
 }) {
   const url = (w: ChartWindow) => {
     const q = new URLSearchParams({ from: w.from, to: w.to });
-    if (database) q.set('database', database);
+    if (database) q.set('databaseName', database);
     if (object) {
       q.set('schema', object.schema);
       q.set('object', object.name);

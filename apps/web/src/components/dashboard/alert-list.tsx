@@ -1,4 +1,4 @@
-import type { ActiveAlert } from '@pgvigil/db/dashboard';
+import type { ActiveAlert } from '@/contract';
 import Link from 'next/link';
 import { bandChartHref } from '@/components/charts/chart-bands';
 import { EmptyState } from '@/components/shell/states';

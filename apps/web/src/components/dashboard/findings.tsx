@@ -1,4 +1,7 @@
-import type { SequenceUsage, TableWithoutPk } from '@pgvigil/db/dashboard';
+import type { DatabaseFindings } from '@/contract';
+
+type SequenceUsage = DatabaseFindings['sequences'][number];
+type TableWithoutPk = DatabaseFindings['withoutPk'][number];
 import { EmptyState } from '@/components/shell/states';
 import { formatNumber } from './format';
 

@@ -6,6 +6,5 @@ export const FLEET_PAGE_SIZE = 50;
 export const FLEET_FIRST_PAGE = {
   sort: 'severity',
   dir: 'desc',
-  page: 1,
-  pageSize: FLEET_PAGE_SIZE,
+  limit: FLEET_PAGE_SIZE,
 } as const;

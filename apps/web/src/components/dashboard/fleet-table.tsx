@@ -1,7 +1,7 @@
 'use client';
 
 import { ENVIRONMENTS, formatValue } from '@pgvigil/schema';
-import type { FleetPage, FleetServer } from '@pgvigil/db/dashboard';
+import type { listFleet, WireOf } from '@/contract';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useId, useState } from 'react';
@@ -19,6 +19,9 @@ const COLUMNS: Array<{ sort: Sort; label: string }> = [
   { sort: 'alerts', label: 'Active alerts' },
 ];
 const PAGE_SIZE = FLEET_PAGE_SIZE;
+
+type FleetPage = WireOf<typeof listFleet>;
+type FleetServer = FleetPage['servers'][number];
 
 async function fetchFleet(params: URLSearchParams): Promise<FleetPage> {
   const res = await fetch(`/api/v1/fleet?${params}`);
@@ -41,13 +44,13 @@ export function FleetTable({
   const [environment, setEnvironment] = useState('');
   const [sort, setSort] = useState<Sort>('severity');
   const [dir, setDir] = useState<'asc' | 'desc'>('desc');
-  const [page, setPage] = useState(1);
-  const params = new URLSearchParams({
-    sort,
-    dir,
-    page: String(page),
-    pageSize: String(PAGE_SIZE),
-  });
+  // the cursors of the pages seen so far: page n is cursors[n - 1] (the first has none)
+  const [cursors, setCursors] = useState<string[]>([]);
+  const page = cursors.length + 1;
+  const setPage = (n: number) => setCursors(n === 1 ? [] : cursors.slice(0, n - 1));
+  const params = new URLSearchParams({ sort, dir, limit: String(PAGE_SIZE) });
+  const cursor = cursors[cursors.length - 1];
+  if (cursor) params.set('cursor', cursor);
   if (q.trim()) params.set('q', q.trim());
   if (environment) params.set('environment', environment);
   const first =
@@ -202,8 +205,8 @@ export function FleetTable({
           <button
             type="button"
             className="btn"
-            disabled={page >= pages}
-            onClick={() => setPage(page + 1)}
+            disabled={!query.data.nextCursor}
+            onClick={() => query.data.nextCursor && setCursors([...cursors, query.data.nextCursor])}
           >
             Next
           </button>

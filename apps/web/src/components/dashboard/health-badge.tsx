@@ -1,4 +1,4 @@
-import type { HealthState } from '@pgvigil/db/dashboard';
+import type { HealthState } from '@pgvigil/schema';
 
 const LABEL: Record<HealthState | 'info' | 'warning', string> = {
   ok: 'OK',

@@ -1,4 +1,4 @@
-import type { DatabaseIndex } from '@pgvigil/db/dashboard';
+import type { DatabaseIndex } from '@/contract';
 import Link from 'next/link';
 import { formatBytes, formatNumber } from './format';
 

@@ -1,4 +1,4 @@
-import type { BlockingNode, LiveActivity } from '@pgvigil/db/dashboard';
+import type { BlockingNode, LiveActivity } from '@/contract';
 import { EmptyState } from '@/components/shell/states';
 import { formatAgo } from './format';
 

@@ -1,4 +1,4 @@
-import type { ActiveAlert } from '@pgvigil/db/dashboard';
+import type { ActiveAlert } from '@/contract';
 import { ChartGrid, type ChartSpec } from '@/components/charts/chart-grid';
 import type { ChartWindow } from '@/components/charts/metric-chart';
 import { AlertList } from './alert-list';

@@ -1,5 +1,6 @@
 import { formatValue } from '@pgvigil/schema';
-import type { ChartData, ChartUnit, QueryHistory } from '@pgvigil/db/dashboard';
+import type { ChartUnit } from '@pgvigil/schema';
+import type { ChartData, QueryHistory } from '@/contract';
 import { MetricChart, type ChartWindow } from '@/components/charts/metric-chart';
 import { EmptyState } from '@/components/shell/states';
 import { formatNumber } from './format';

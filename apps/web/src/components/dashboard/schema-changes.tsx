@@ -1,4 +1,4 @@
-import type { SchemaChange } from '@pgvigil/db/dashboard';
+import type { SchemaChange } from '@/contract';
 import { EmptyState } from '@/components/shell/states';
 import { formatTime } from './links';
 

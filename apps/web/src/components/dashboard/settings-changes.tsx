@@ -1,4 +1,4 @@
-import type { CurrentSetting, SettingChange } from '@pgvigil/db/dashboard';
+import type { CurrentSetting, SettingChange } from '@/contract';
 import { EmptyState } from '@/components/shell/states';
 import { formatTime } from './links';
 

@@ -1,4 +1,5 @@
-import { TABLE_SORTS, type DatabaseTable, type TableSort } from '@pgvigil/db/dashboard';
+import { TABLE_SORTS, type TableSort } from '@pgvigil/schema';
+import type { DatabaseTable } from '@/contract';
 import Link from 'next/link';
 import { formatBytes, formatNumber } from './format';
 import { formatTime } from './links';

@@ -1,4 +1,8 @@
-import { OTHERS_QUERYID, TOP_QUERY_SORTS, type TopQueries } from '@pgvigil/db/dashboard';
+import { OTHERS_QUERYID } from '@pgvigil/db/dashboard';
+import { TOP_QUERY_SORTS } from '@pgvigil/schema';
+import type { TopQuery } from '@/contract';
+
+type TopQueries = { available: boolean; reason?: string; queries: TopQuery[] };
 import Link from 'next/link';
 import { EmptyState } from '@/components/shell/states';
 import { formatChartValue } from '@/components/charts/series-display';

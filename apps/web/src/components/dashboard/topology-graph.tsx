@@ -1,4 +1,7 @@
-import type { ClusterTopology, LagLevel, TopologyNode } from '@pgvigil/db/dashboard';
+import type { LagLevel } from '@pgvigil/schema';
+import type { ClusterTopology } from '@/contract';
+
+type TopologyNode = ClusterTopology['nodes'][number];
 import Link from 'next/link';
 import { formatBytes } from './format';
 

@@ -1,8 +1,9 @@
-import type { Db } from '@pgvigil/db';
+import type { Db, TokenScope } from '@pgvigil/db';
 import { findSession, touchSession, redeemApiToken, type User } from '@pgvigil/db/accounts';
 import { TOKEN_PREFIX, digest } from './secrets';
 import { pruneIfDue } from './housekeeping';
 import { sessionExpiry, TOUCH_EVERY_MS } from './session-policy';
+import { normalizeAddress, PEER_HEADER, peerHeaderTrusted } from './peer';
 
 export type AuthContext = {
   user: User;
@@ -10,6 +11,10 @@ export type AuthContext = {
   via: 'session' | 'token';
   sessionIdHash?: string;
   tokenId?: number;
+  /** a token's scope: `read` may only read */
+  tokenScope?: TokenScope;
+  /** a token's expiry: a token cannot mint one that outlives it */
+  tokenExpiresAt?: Date;
 };
 
 export function readCookie(header: string | null, name: string): string | undefined {
@@ -24,15 +29,19 @@ export function readCookie(header: string | null, name: string): string | undefi
 export const DIRECT_CLIENT = 'direct';
 
 /**
- * The caller's address. Next.js fills X-Forwarded-For with the socket address only
- * when a request has none, so a direct caller can write it: it is believed only
- * behind a trusted proxy, and then its last entry (the one that proxy appended).
+ * The caller's address. Behind a trusted proxy: the last X-Forwarded-For entry (the
+ * one that proxy appended), then X-Real-IP. Otherwise the socket's peer, as
+ * pgvigil's own server reports it (peer.ts); a caller-written X-Forwarded-For is
+ * never believed. DIRECT_CLIENT when neither is known.
  */
 export function clientIp(headers: Headers, trustProxy: boolean): string {
-  if (!trustProxy) return DIRECT_CLIENT;
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
-  const nearest = hops.filter(Boolean).at(-1);
-  return (nearest || headers.get('x-real-ip')?.trim() || DIRECT_CLIENT).slice(0, 100);
+  if (trustProxy) {
+    const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
+    const nearest = hops.filter(Boolean).at(-1) || headers.get('x-real-ip')?.trim();
+    if (nearest) return normalizeAddress(nearest);
+  }
+  const peer = peerHeaderTrusted() ? headers.get(PEER_HEADER)?.trim() : undefined;
+  return peer ? normalizeAddress(peer) : DIRECT_CLIENT;
 }
 
 /** Resolves a bearer token or a session secret to a user, or null. */
@@ -47,7 +56,13 @@ export async function authenticate(
     const found = await redeemApiToken(db, digest(bearer), at);
     if (!found) return null;
     await pruneIfDue(db, at);
-    return { user: found.user, via: 'token', tokenId: found.tokenId };
+    return {
+      user: found.user,
+      via: 'token',
+      tokenId: found.tokenId,
+      tokenScope: found.scope,
+      tokenExpiresAt: found.expiresAt,
+    };
   }
   const secret = credentials.sessionSecret;
   if (!secret || secret.length > 200) return null;

@@ -1,19 +1,26 @@
 import {
-  countFailedLogins,
   findUserByUsername,
-  recordLoginAttempt,
+  gateLoginAttempt,
+  markLoginSucceeded,
+  updateUser,
   type User,
 } from '@pgvigil/db/accounts';
 import { db } from '@/server/db';
 import { DIRECT_CLIENT } from './authenticate';
 import { pruneAccounts } from './housekeeping';
 import { RateLimitedError, UnauthorizedError } from './errors';
-import { dummyPasswordHash, verifyPassword } from './password';
-import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER } from './session-policy';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
+import {
+  LOGIN_WINDOW_MS,
+  MAX_FAILURES_PER_ACCOUNT_AND_IP,
+  MAX_FAILURES_PER_IP,
+} from './session-policy';
 
 /**
- * Checks a username and password under the rate limits. Every outcome is recorded;
- * a wrong name, a wrong password and a disabled account get the same answer.
+ * Checks a username and password under the rate limits. The attempt is counted
+ * before anything is hashed (gateLoginAttempt), so parallel guesses cannot slip
+ * past the limit; a wrong name, a wrong password and a disabled account get the
+ * same answer. A hash made with older parameters is replaced on success.
  */
 export async function checkLogin(input: {
   username: string;
@@ -22,22 +29,24 @@ export async function checkLogin(input: {
   at: Date;
 }): Promise<User> {
   const { username, password, ip, at } = input;
-  const failures = await countFailedLogins(db(), {
+  const gate = await gateLoginAttempt(db(), {
+    at,
+    since: new Date(at.getTime() - LOGIN_WINDOW_MS),
     ip,
     username,
-    since: new Date(at.getTime() - LOGIN_WINDOW_MS),
+    perAccount: MAX_FAILURES_PER_ACCOUNT_AND_IP,
+    // callers without a known address share DIRECT_CLIENT: limiting that key would let
+    // anyone lock everyone out, so only the per-account limit applies to them
+    perAddress: ip === DIRECT_CLIENT ? null : MAX_FAILURES_PER_IP,
   });
-  // Callers without a believable address share DIRECT_CLIENT; limiting that key would let
-  // anyone lock everyone out, so only the per-account limit applies to them.
-  const ipLimited = ip !== DIRECT_CLIENT && failures.byIp >= MAX_FAILURES_PER_IP;
-  if (ipLimited || failures.byUser >= MAX_FAILURES_PER_USER) {
-    throw new RateLimitedError('Too many failed sign-in attempts.');
-  }
+  if (!gate.allowed) throw new RateLimitedError('Too many failed sign-in attempts.');
   const found = await findUserByUsername(db(), username);
   const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
-  const succeeded = ok && !!found && !found.disabled;
-  await recordLoginAttempt(db(), { at, ip, username, succeeded });
-  if (!succeeded || !found) throw new UnauthorizedError('Wrong user name or password.');
+  if (!ok || !found || found.disabled) throw new UnauthorizedError('Wrong user name or password.');
+  await markLoginSucceeded(db(), gate.attemptId);
+  if (needsRehash(found.passwordHash)) {
+    await updateUser(db(), found.id, { passwordHash: await hashPassword(password) });
+  }
   // Housekeeping rides on successful sign-ins: rare enough to be free, frequent enough to bound the tables.
   await pruneAccounts(db(), at);
   const { passwordHash: _hash, ...user } = found;

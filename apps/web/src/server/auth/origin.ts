@@ -4,19 +4,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * CSRF defence for cookie-authenticated changes: the browser's Origin must be this
- * site (the request's own host, or PGVIGIL_BASE_URL behind a proxy).
+ * site: PGVIGIL_BASE_URL, or the request's own host (which the Host check in
+ * proxy.ts already limited to the base URL's and loopback names).
  */
 export function assertSameOrigin(request: Request, baseUrl: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get('origin');
   const allowed = new Set<string>([new URL(baseUrl).origin]);
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (host) {
-    const proto =
-      request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');
-    allowed.add(`${proto}://${host}`);
-  }
-  allowed.add(new URL(request.url).origin);
+  const url = new URL(request.url);
+  const host = request.headers.get('host');
+  if (host) allowed.add(`${url.protocol}//${host}`);
+  allowed.add(url.origin);
   if (!origin || !allowed.has(origin)) {
     throw new ForbiddenError(
       'Cross-site request refused',

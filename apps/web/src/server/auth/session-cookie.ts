@@ -1,14 +1,15 @@
 import { createSession } from '@pgvigil/db/accounts';
 import { db } from '@/server/db';
+import { env } from '@/server/env';
 import { SESSION_COOKIE, digest, newSessionSecret } from './secrets';
 import { ABSOLUTE_TIMEOUT_MS, sessionExpiry } from './session-policy';
 
-/** HTTPS as the browser sees it, directly or through a TLS-terminating proxy. */
-export function isHttps(request: Request): boolean {
-  return (
-    new URL(request.url).protocol === 'https:' ||
-    request.headers.get('x-forwarded-proto') === 'https'
-  );
+/**
+ * Whether the cookie carries Secure: from PGVIGIL_BASE_URL, the address people use,
+ * never from a request header a caller could write (X-Forwarded-Proto).
+ */
+export function isHttps(): boolean {
+  return new URL(env().PGVIGIL_BASE_URL).protocol === 'https:';
 }
 
 function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
@@ -38,9 +39,9 @@ export async function startSession(
     ip,
     userAgent: request.headers.get('user-agent'),
   });
-  return cookie(secret, Math.floor(ABSOLUTE_TIMEOUT_MS / 1000), isHttps(request));
+  return cookie(secret, Math.floor(ABSOLUTE_TIMEOUT_MS / 1000), isHttps());
 }
 
-export function clearedSessionCookie(request: Request): string {
-  return cookie('', 0, isHttps(request));
+export function clearedSessionCookie(): string {
+  return cookie('', 0, isHttps());
 }

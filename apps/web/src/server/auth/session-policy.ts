@@ -11,7 +11,11 @@ export function sessionExpiry(createdAt: Date, at: Date): Date {
   );
 }
 
-/** Login limits: failed attempts in the window, per client address and per account name. */
+/**
+ * Login limits: failed attempts in the window per (account name, client address) and
+ * per client address. Failures from one address never lock the account out for
+ * another address, so guessing at `admin` cannot keep the real admin out.
+ */
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_IP = 20;
-export const MAX_FAILURES_PER_USER = 5;
+export const MAX_FAILURES_PER_ACCOUNT_AND_IP = 5;

@@ -24,6 +24,8 @@ export type AuthedRequest<P> = AuthContext & {
   ): Promise<void>;
 };
 
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /** The caller's address for rate limits and the audit log, under PGVIGIL_TRUST_PROXY. */
 export function requestIp(request: Request): string {
   return clientIp(request.headers, env().PGVIGIL_TRUST_PROXY);
@@ -45,6 +47,12 @@ export async function requireUser(
   );
   if (!ctx) throw new UnauthorizedError();
   if (ctx.via === 'session') assertSameOrigin(request, env().PGVIGIL_BASE_URL);
+  if (ctx.tokenScope === 'read' && !READ_METHODS.has(request.method)) {
+    throw new ForbiddenError(
+      'This token is read-only.',
+      'Create a token with full scope for changes, or use the web UI.',
+    );
+  }
   if (!hasRole(ctx.user.role, minRole)) {
     throw new ForbiddenError(`This needs the ${minRole} role; you are ${ctx.user.role}.`);
   }

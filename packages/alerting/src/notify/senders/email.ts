@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
+import { OutboundRefusedError, resolveOutbound, type Resolver } from '@pgvigil/probes';
 import { headline, itemLines, plainText, type NotificationPayload } from '../payload';
 import { DeliveryError, type Sender } from '../sender';
 
@@ -35,12 +37,9 @@ export const sendEmail: Sender = async (channel, payload, ctx) => {
     throw new DeliveryError("no SMTP server: set SMTP_URL or the channel's smtpUrl", false);
   const to = channel.config.to as string[] | undefined;
   if (!to?.length) throw new DeliveryError('channel has no recipients', false);
-  // the URL form keeps per-channel settings in one secret; timeouts come as query options
-  const url = new URL(smtpUrl);
-  for (const k of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) {
-    if (!url.searchParams.has(k)) url.searchParams.set(k, String(ctx.timeoutMs));
-  }
-  const transport = nodemailer.createTransport(url.toString());
+  const transport = nodemailer.createTransport(
+    await smtpOptions(smtpUrl, ctx.timeoutMs, ctx.resolve),
+  );
   try {
     await transport.sendMail({
       from: (channel.config.from as string | undefined) ?? 'pgvigil <pgvigil@localhost>',
@@ -61,3 +60,52 @@ export const sendEmail: Sender = async (channel, payload, ctx) => {
     transport.close();
   }
 };
+
+/** A query value as nodemailer reads URL options: true/false and numbers typed. */
+const typed = (v: string): unknown =>
+  v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v;
+
+/**
+ * nodemailer options from an smtp:// or smtps:// URL, with the host resolved and
+ * checked by the outbound policy first: the transport connects to that address (TLS
+ * still verifies the name), so no second lookup can point it elsewhere.
+ */
+export async function smtpOptions(smtpUrl: string, timeoutMs: number, resolve?: Resolver) {
+  const url = new URL(smtpUrl);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let address: string;
+  try {
+    address = (await resolveOutbound(host, resolve))[0]!.address;
+  } catch (err) {
+    if (err instanceof OutboundRefusedError)
+      throw new DeliveryError(`SMTP refused: ${err.message}`, false);
+    throw new DeliveryError(`SMTP: ${err instanceof Error ? err.message : String(err)}`, true);
+  }
+  const options: Record<string, unknown> = {
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  };
+  const tls: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) {
+    if (k.startsWith('tls.')) tls[k.slice(4)] = typed(v);
+    else options[k] = typed(v);
+  }
+  const secure = url.protocol === 'smtps:';
+  return {
+    ...options,
+    host: address,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(isIP(host) ? {} : { servername: host }),
+    ...(Object.keys(tls).length ? { tls } : {}),
+    ...(url.username
+      ? {
+          auth: {
+            user: decodeURIComponent(url.username),
+            pass: decodeURIComponent(url.password),
+          },
+        }
+      : {}),
+  };
+}

@@ -23,5 +23,5 @@ export const sendWebhook: Sender = async (channel, payload, ctx) => {
     extra['x-pgvigil-timestamp'] = ts;
     extra['x-pgvigil-signature'] = signature(hmacSecret, ts, body);
   }
-  await postJson(url, body, extra, ctx.timeoutMs);
+  await postJson(url, body, extra, ctx);
 };

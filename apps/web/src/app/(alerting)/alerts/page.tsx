@@ -2,6 +2,7 @@ import { SEVERITIES, type AlertState, type Severity } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
 import { withAlertUnits } from '@pgvigil/alerting';
 import { AlertsTable } from '@/components/alerting/alerts-table';
+import { alertView } from '@/server/alerting-views';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -43,16 +44,19 @@ export default async function AlertsPage({
   const severity = SEVERITIES.includes(q.severity as Severity)
     ? (q.severity as Severity)
     : undefined;
+  // a page address, not the API: notifications link here with `server=` and `rule=`
   const serverId = Number(q.server) > 0 ? Number(q.server) : undefined;
-  const alerts = await withAlertUnits(
-    db(),
-    await listAlerts(db(), {
-      states: [...VIEWS[view]],
-      ...(severity ? { severities: [severity] } : {}),
-      ...(serverId ? { serverId } : {}),
-      limit: 200,
-    }),
-  );
+  const alerts = (
+    await withAlertUnits(
+      db(),
+      await listAlerts(db(), {
+        states: [...VIEWS[view]],
+        ...(severity ? { severities: [severity] } : {}),
+        ...(serverId ? { serverId } : {}),
+        limit: 200,
+      }),
+    )
+  ).map(alertView);
   const link = (v: View) =>
     `/alerts?view=${v}${severity ? `&severity=${severity}` : ''}${serverId ? `&server=${serverId}` : ''}`;
   return (

@@ -2,6 +2,7 @@ import { blackoutWindow, upcomingWindows } from '@pgvigil/alerting';
 import { listBlackouts } from '@pgvigil/db/alerting';
 import { BlackoutForm, DeleteButton } from '@/components/alerting/blackout-form';
 import { EmptyState } from '@/components/shell/states';
+import { blackoutView } from '@/server/alerting-views';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -15,8 +16,9 @@ export default async function BlackoutsPage() {
   const canEdit = hasRole(user.role, 'editor');
   const now = new Date();
   const until = new Date(now.getTime() + 14 * 86_400_000);
-  const blackouts = await listBlackouts(db());
-  const calendar = blackouts
+  const rows = await listBlackouts(db());
+  const blackouts = rows.map(blackoutView);
+  const calendar = rows
     .filter((b) => b.enabled)
     .flatMap((b) =>
       upcomingWindows(blackoutWindow(b), now, until, 20).map((w) => ({
@@ -79,14 +81,14 @@ export default async function BlackoutsPage() {
                   <tr key={b.id}>
                     <td>{b.name}</td>
                     <td>
-                      {b.scope_type}
-                      {b.scope_id ? ` #${b.scope_id}` : ''}
-                      {b.database_name ? ` / ${b.database_name}` : ''}
+                      {b.scopeType}
+                      {b.scopeId ? ` #${b.scopeId}` : ''}
+                      {b.databaseName ? ` / ${b.databaseName}` : ''}
                     </td>
                     <td>
                       {b.cron
-                        ? `${b.cron} for ${b.duration_minutes} min (${b.timezone})`
-                        : `${when(b.starts_at!)} → ${when(b.ends_at!)}`}
+                        ? `${b.cron} for ${b.durationMinutes} min (${b.timezone})`
+                        : `${when(b.startsAt!)} → ${when(b.endsAt!)}`}
                     </td>
                     {canEdit ? (
                       <td>

@@ -3,6 +3,7 @@ import { DeleteButton } from '@/components/alerting/blackout-form';
 import { ChannelForm, SendTestButton } from '@/components/alerting/channel-form';
 import { ago } from '@/components/alerting/format';
 import { EmptyState } from '@/components/shell/states';
+import { channelView, deliveryView } from '@/server/alerting-views';
 import { requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -12,8 +13,8 @@ export const dynamic = 'force-dynamic';
 export default async function ChannelsPage() {
   await requirePageUser('admin', '/channels');
   const [channels, deliveries] = await Promise.all([
-    listChannels(db()),
-    listOutbox(db(), { limit: 50 }),
+    listChannels(db()).then((rows) => rows.map(channelView)),
+    listOutbox(db(), { limit: 50 }).then((rows) => rows.map(deliveryView)),
   ]);
   const now = new Date();
   return (
@@ -55,7 +56,7 @@ export default async function ChannelsPage() {
                         ? c.config.to.join(', ')
                         : String(c.config.urlHost ?? '')}
                     </td>
-                    <td>{c.min_severity}</td>
+                    <td>{c.minSeverity}</td>
                     <td>
                       <SendTestButton channelId={c.id} />{' '}
                       <DeleteButton path={`/channels/${c.id}`} label={c.name} />
@@ -91,13 +92,13 @@ export default async function ChannelsPage() {
               <tbody>
                 {deliveries.map((d) => (
                   <tr key={d.id}>
-                    <td>{ago(d.created_at, now)} ago</td>
-                    <td>{d.channel_name}</td>
+                    <td>{ago(d.createdAt, now)} ago</td>
+                    <td>{d.channelName}</td>
                     <td>{d.kind}</td>
                     <td>{d.title}</td>
                     <td>{d.status}</td>
                     <td>{d.attempts}</td>
-                    <td>{d.last_error ?? ''}</td>
+                    <td>{d.lastError ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,6 +2,7 @@ import { BUILTIN_BY_KEY } from '@pgvigil/alerting';
 import { listAlertTargets, listOverrides, listRules } from '@pgvigil/db/alerting';
 import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
 import { RuleRow, type RuleView } from '@/components/alerting/rule-row';
+import { overrideView, ruleView } from '@/server/alerting-views';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -14,8 +15,8 @@ export default async function RulesPage() {
   const user = await requirePageUser('viewer', '/rules');
   const canEdit = hasRole(user.role, 'editor');
   const [rules, overrides, targets] = await Promise.all([
-    listRules(db()),
-    listOverrides(db()),
+    listRules(db()).then((rows) => rows.map(ruleView)),
+    listOverrides(db()).then((rows) => rows.map(overrideView)),
     listAlertTargets(db()),
   ]);
   const servers = targets.map((t) => ({
@@ -33,11 +34,11 @@ export default async function RulesPage() {
     unit: text(r.definition.unit),
     explanation: text(r.definition.explanation),
     runbook: text(r.definition.runbook),
-    warning: r.warning_threshold,
-    critical: r.critical_threshold,
-    forSeconds: r.for_seconds,
+    warning: r.warning,
+    critical: r.critical,
+    forSeconds: r.forSeconds,
     enabled: r.enabled,
-    overrides: overrides.filter((o) => o.rule_id === r.id).length,
+    overrides: overrides.filter((o) => o.ruleId === r.id).length,
     params: Object.entries(BUILTIN_BY_KEY.get(r.key)?.params ?? {}).map(([name, p]) => ({
       name,
       label: p.label,
@@ -45,6 +46,10 @@ export default async function RulesPage() {
       default: p.default,
       value: r.params[name] ?? null,
     })),
+    lastError:
+      r.lastError && r.lastErrorAt
+        ? { message: r.lastError, at: new Date(r.lastErrorAt).toISOString() }
+        : null,
   }));
   return (
     <>

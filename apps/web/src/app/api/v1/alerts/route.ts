@@ -1,40 +1,34 @@
-import { ALERT_STATES, SEVERITIES } from '@pgvigil/db';
-import { listAlerts } from '@pgvigil/db/alerting';
+import { ALERT_STATES, SEVERITIES, type AlertState, type Severity } from '@pgvigil/schema';
+import { listAlerts as readAlerts } from '@pgvigil/db/alerting';
 import { withAlertUnits } from '@pgvigil/alerting';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import { listAlerts } from '@/contract';
+import { pageByOffset, readQuery, reply } from '@/server/api';
+import { alertView } from '@/server/alerting-views';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
-import { parseOr400 } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-const list = (values: readonly [string, ...string[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(values)))
-    .optional();
-const query = z.object({
-  state: list(ALERT_STATES),
-  severity: list(SEVERITIES),
-  server: z.coerce.number().int().positive().optional(),
-  rule: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-});
+const split = <T extends string>(list: string | undefined, of: readonly T[]) =>
+  list ? list.split(',').filter((v): v is T => of.includes(v as T)) : undefined;
 
-/** GET /api/v1/alerts?state=firing,pending&severity=critical&server=1&rule=2&limit=100 */
+/** GET /api/v1/alerts?state=firing,pending&severity=critical&serverId=1&ruleId=2&limit=100 */
 export const GET = withAuth('viewer', async ({ request }) => {
-  const q = parseOr400(query, Object.fromEntries(new URL(request.url).searchParams));
-  const alerts = await withAlertUnits(
-    db(),
-    await listAlerts(db(), {
-      ...(q.state ? { states: q.state as never } : {}),
-      ...(q.severity ? { severities: q.severity as never } : {}),
-      ...(q.server ? { serverId: q.server } : {}),
-      ...(q.rule ? { ruleId: q.rule } : {}),
-      ...(q.limit ? { limit: q.limit } : {}),
-    }),
+  const q = readQuery(request, listAlerts);
+  const states = split<AlertState>(q.state, ALERT_STATES);
+  const severities = split<Severity>(q.severity, SEVERITIES);
+  const page = await pageByOffset(q, async ({ limit, offset }) =>
+    withAlertUnits(
+      db(),
+      await readAlerts(db(), {
+        ...(states ? { states } : {}),
+        ...(severities ? { severities } : {}),
+        ...(q.serverId ? { serverId: q.serverId } : {}),
+        ...(q.ruleId ? { ruleId: q.ruleId } : {}),
+        limit,
+        offset,
+      }),
+    ),
   );
-  return NextResponse.json({ alerts });
+  return reply(listAlerts, { alerts: page.items.map(alertView), nextCursor: page.nextCursor });
 });

@@ -1,44 +1,28 @@
 import { CHANNEL_CONFIGS, CHANNEL_SECRET_CONTEXT, splitChannelConfig } from '@pgvigil/alerting';
-import { CHANNEL_TYPES, ENVIRONMENTS, SEVERITIES } from '@pgvigil/db';
-import { createChannel, listChannels, listOutbox } from '@pgvigil/db/alerting';
-import { NextResponse } from 'next/server';
+import { createChannel as insertChannel, listChannels as readChannels } from '@pgvigil/db/alerting';
 import { z } from 'zod';
+import { createChannel, listChannels } from '@/contract';
+import { pageOf, readBody, readQuery, reply } from '@/server/api';
+import { channelView } from '@/server/alerting-views';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { secretBox } from '@/server/secret-box';
-import { parseOr400, readJson } from '@/server/validate';
+import { parseOr400 } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-/** Channels (never their secrets) and the latest deliveries with attempts and errors. */
-export const GET = withAuth('viewer', async () => {
-  const [channels, deliveries] = await Promise.all([
-    listChannels(db()),
-    listOutbox(db(), { limit: 100 }),
-  ]);
-  return NextResponse.json({ channels, deliveries });
+/** Channels, never their secrets; deliveries are under /deliveries. */
+export const GET = withAuth('viewer', async ({ request }) => {
+  const page = pageOf(await readChannels(db()), readQuery(request, listChannels));
+  return reply(listChannels, {
+    channels: page.items.map(channelView),
+    nextCursor: page.nextCursor,
+  });
 });
-
-const body = z
-  .object({
-    type: z.enum(CHANNEL_TYPES),
-    name: z.string().trim().min(1).max(100),
-    config: z.record(z.string(), z.unknown()),
-    minSeverity: z.enum(SEVERITIES).default('warning'),
-    filters: z
-      .object({
-        clusterIds: z.array(z.number().int().positive()).optional(),
-        environments: z.array(z.enum(ENVIRONMENTS)).optional(),
-      })
-      .strict()
-      .default({}),
-    enabled: z.boolean().default(true),
-  })
-  .strict();
 
 /** { type, name, config } e.g. config.url for Slack / Mattermost / webhook, config.to for email. */
 export const POST = withAuth('admin', async ({ request, audit }) => {
-  const b = await readJson(request, body);
+  const b = await readBody(request, createChannel);
   const { config, secret } = parseOr400(
     z
       .object({ config: CHANNEL_CONFIGS[b.type] })
@@ -48,15 +32,15 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
   const sealed = Object.keys(secret).length
     ? (await secretBox()).seal(JSON.stringify(secret), CHANNEL_SECRET_CONTEXT)
     : null;
-  const channel = await createChannel(db(), {
+  const channel = await insertChannel(db(), {
     name: b.name,
     type: b.type,
     config,
     secretEnc: sealed,
-    minSeverity: b.minSeverity,
-    filters: b.filters,
-    enabled: b.enabled,
+    minSeverity: b.minSeverity ?? 'warning',
+    filters: b.filters ?? {},
+    enabled: b.enabled ?? true,
   });
   await audit('channel.create', 'channel', channel.id, { name: channel.name, type: channel.type });
-  return NextResponse.json({ channel }, { status: 201 });
+  return reply(createChannel, { channel: channelView(channel) });
 });

@@ -1,12 +1,20 @@
-import { listFleet } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { listFleet as readFleet } from '@pgvigil/db/dashboard';
+import { listFleet } from '@/contract';
+import { pageByOffset, readQuery, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
-/** Servers with health and active alerts; filter, search, sort and paginate via the query string. */
+/** Servers with health and active alerts; filter, search, sort and page via the query string. */
 export const GET = withAuth('viewer', async ({ request, at }) => {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  return NextResponse.json(await listFleet({ db: db(), input: params, at }));
+  const q = readQuery(request, listFleet);
+  const { limit: _limit, cursor: _cursor, ...filters } = q;
+  let total = 0;
+  const page = await pageByOffset(q, async (window) => {
+    const fleet = await readFleet({ db: db(), input: { ...filters, ...window }, at });
+    total = fleet.total;
+    return fleet.servers;
+  });
+  return reply(listFleet, { servers: page.items, total, nextCursor: page.nextCursor });
 });

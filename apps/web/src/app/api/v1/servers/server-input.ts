@@ -1,39 +1,8 @@
-import { ENVIRONMENTS, SSL_MODES, ValidationError } from '@pgvigil/db';
-import {
-  serverInputSchema,
-  serverPatchSchema,
-  tagsSchema,
-  type ServerPatch,
-} from '@pgvigil/db/registry';
+import { ValidationError } from '@pgvigil/db';
+import { serverInputSchema, serverPatchSchema, type ServerPatch } from '@pgvigil/db/registry';
 import { ConnectionStringError, parseConnectionString } from '@pgvigil/probes';
-import { z } from 'zod';
+import type { ServerBody } from '@/contract';
 import { parseOr400 } from '@/server/validate';
-
-/**
- * The body of POST/PATCH /servers and POST /servers/test: separate fields, or `url`
- * (a postgresql:// URL or key=value conninfo) with fields overriding its parts.
- */
-export const serverBodySchema = z.strictObject({
-  url: z.string().max(8192).optional(),
-  name: z.string().max(200).optional(),
-  description: z.string().max(2000).optional(),
-  environment: z.enum(ENVIRONMENTS).optional(),
-  tags: tagsSchema.optional(),
-  clusterId: z.number().int().positive().nullable().optional(),
-  enabled: z.boolean().optional(),
-  host: z.string().max(255).optional(),
-  port: z.number().int().optional(),
-  dbname: z.string().max(63).optional(),
-  username: z.string().max(63).optional(),
-  /** libpq's name for username */
-  user: z.string().max(63).optional(),
-  password: z.string().max(1024).nullable().optional(),
-  sslmode: z.enum(SSL_MODES).optional(),
-  sslRootCert: z.string().max(64_000).nullable().optional(),
-  sslCert: z.string().max(64_000).nullable().optional(),
-  sslKey: z.string().max(64_000).nullable().optional(),
-});
-export type ServerBody = z.output<typeof serverBodySchema>;
 
 /** Field names whose values never appear in responses or the audit log. */
 export const SECRET_FIELDS = ['password', 'sslKey', 'url'] as const;

@@ -1,22 +1,16 @@
 import { recordAudit } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import { login } from '@/contract';
+import { reply, readBody } from '@/server/api';
 import { checkLogin, requestIp, startSession } from '@/server/auth';
 import { db } from '@/server/db';
 import { publicRoute } from '@/server/http';
-import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
-
-const body = z.strictObject({
-  username: z.string().min(1).max(200),
-  password: z.string().min(1).max(1024),
-});
 
 /** Signs in with a user name and password; sets the HttpOnly session cookie. */
 export const POST = publicRoute('signing in starts the session', async (request: Request) => {
   const at = new Date();
-  const input = await readJson(request, body);
+  const input = await readBody(request, login);
   const ip = requestIp(request);
   const user = await checkLogin({ ...input, ip, at });
   const cookie = await startSession(request, user.id, at, ip);
@@ -29,5 +23,5 @@ export const POST = publicRoute('signing in starts the session', async (request:
     targetId: user.id,
     ip,
   });
-  return NextResponse.json({ user }, { headers: { 'set-cookie': cookie } });
+  return reply(login, { user }, { headers: { 'set-cookie': cookie } });
 });

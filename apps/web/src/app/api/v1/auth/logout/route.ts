@@ -1,16 +1,13 @@
 import { deleteSession } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { clearedSessionCookie, withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
 /** Ends the current session (a bearer token is revoked in /tokens instead). */
-export const POST = withAuth('viewer', async ({ request, sessionIdHash, audit, user }) => {
+export const POST = withAuth('viewer', async ({ sessionIdHash, audit, user }) => {
   if (sessionIdHash) await deleteSession(db(), sessionIdHash);
   await audit('auth.logout', 'user', user.id);
-  return NextResponse.json(
-    { ok: true },
-    { headers: { 'set-cookie': clearedSessionCookie(request) } },
-  );
+  return noContent({ headers: { 'set-cookie': clearedSessionCookie() } });
 });

@@ -1,7 +1,8 @@
-import { NextResponse } from 'next/server';
+import { me } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 
 export const dynamic = 'force-dynamic';
 
 /** Who the caller is, and how they authenticated. */
-export const GET = withAuth('viewer', async ({ user, via }) => NextResponse.json({ user, via }));
+export const GET = withAuth('viewer', async ({ user, via }) => reply(me, { user, via }));

@@ -1,22 +1,24 @@
 import { ValidationError } from '@pgvigil/db';
-import { deleteUserSessions, findUserByUsername, updateUser } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import {
+  deleteUserSessions,
+  findUserByUsername,
+  revokeUserTokens,
+  updateUser,
+} from '@pgvigil/db/accounts';
+import { changePassword } from '@/contract';
+import { noContent, readBody } from '@/server/api';
 import { hashPassword, passwordProblem, startSession, withAuth } from '@/server/auth';
 import { verifyPassword } from '@/server/auth/password';
 import { db } from '@/server/db';
-import { readJson } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
-  newPassword: z.string().max(1024),
-});
-
-/** Changes the caller's own password; every other session of theirs ends, this one is renewed. */
+/**
+ * Changes the caller's own password; every other session of theirs ends and every
+ * API token is revoked (a leaked password may have minted one); this session is renewed.
+ */
 export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) => {
-  const input = await readJson(request, body);
+  const input = await readBody(request, changePassword);
   const stored = await findUserByUsername(db(), user.username);
   if (!stored || !(await verifyPassword(input.currentPassword, stored.passwordHash))) {
     throw new ValidationError('The current password is wrong', { currentPassword: 'is wrong' });
@@ -25,7 +27,8 @@ export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) 
   if (problem) throw new ValidationError('The new password is too weak', { newPassword: problem });
   await updateUser(db(), user.id, { passwordHash: await hashPassword(input.newPassword) });
   await deleteUserSessions(db(), user.id);
+  await revokeUserTokens(db(), user.id, at);
   const cookie = await startSession(request, user.id, at, ip);
   await audit('user.password_change', 'user', user.id);
-  return NextResponse.json({ ok: true }, { headers: { 'set-cookie': cookie } });
+  return noContent({ headers: { 'set-cookie': cookie } });
 });

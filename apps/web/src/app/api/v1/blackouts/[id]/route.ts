@@ -1,5 +1,5 @@
 import { deleteBlackout } from '@pgvigil/db/alerting';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { idParam } from '@/server/validate';
@@ -10,5 +10,5 @@ export const DELETE = withAuth<{ id: string }>('editor', async ({ params, audit 
   const id = idParam(params.id, 'Blackout');
   await deleteBlackout(db(), id);
   await audit('blackout.delete', 'blackout', id);
-  return NextResponse.json({ ok: true });
+  return noContent();
 });

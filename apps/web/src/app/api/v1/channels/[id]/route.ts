@@ -1,5 +1,5 @@
 import { deleteChannel } from '@pgvigil/db/alerting';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { idParam } from '@/server/validate';
@@ -10,5 +10,5 @@ export const DELETE = withAuth<{ id: string }>('admin', async ({ params, audit }
   const id = idParam(params.id, 'Channel');
   await deleteChannel(db(), id);
   await audit('channel.delete', 'channel', id);
-  return NextResponse.json({ ok: true });
+  return noContent();
 });

@@ -1,12 +1,17 @@
-import { listActiveAlerts } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { listActiveAlerts as readActiveAlerts } from '@pgvigil/db/dashboard';
+import { listActiveAlerts } from '@/contract';
+import { pageByOffset, readQuery, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
-/** Firing and acknowledged alerts, worst first; `?serverId=`, `?clusterId=`, `?databaseName=` narrow it. */
+/** Firing and acknowledged alerts, worst first; `?serverId=`, `?clusterId=`, `?databaseName=`, `?objectKey=` narrow it. */
 export const GET = withAuth('viewer', async ({ request }) => {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  return NextResponse.json({ alerts: await listActiveAlerts({ db: db(), input: params }) });
+  const q = readQuery(request, listActiveAlerts);
+  const { limit: _limit, cursor: _cursor, ...filters } = q;
+  const page = await pageByOffset(q, (window) =>
+    readActiveAlerts({ db: db(), input: { ...filters, ...window } }),
+  );
+  return reply(listActiveAlerts, { alerts: page.items, nextCursor: page.nextCursor });
 });

@@ -1,8 +1,9 @@
 import { previewCustomRule, previewCustomRuleInput } from '@pgvigil/alerting';
-import { NextResponse } from 'next/server';
+import { previewRule } from '@/contract';
+import { readBody, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
-import { readJson } from '@/server/validate';
+import { parseOr400 } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,6 @@ export const dynamic = 'force-dynamic';
  * stored samples: the loop's own condition and lifecycle, replayed per probe interval.
  */
 export const POST = withAuth('editor', async ({ request, at }) => {
-  const input = await readJson(request, previewCustomRuleInput);
-  return NextResponse.json(await previewCustomRule({ db: db(), input, at }));
+  const input = parseOr400(previewCustomRuleInput, await readBody(request, previewRule));
+  return reply(previewRule, await previewCustomRule({ db: db(), input, at }));
 });

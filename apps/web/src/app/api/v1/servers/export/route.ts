@@ -1,5 +1,6 @@
-import { exportRegistry } from '@pgvigil/db/registry';
-import { NextResponse } from 'next/server';
+import { exportRegistry as readRegistry } from '@pgvigil/db/registry';
+import { exportRegistry } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -7,9 +8,9 @@ export const dynamic = 'force-dynamic';
 
 /** The registry as JSON, clusters by name, without any secret. */
 export const GET = withAuth('admin', async ({ audit }) => {
-  const doc = await exportRegistry(db());
+  const doc = await readRegistry(db());
   await audit('registry.export', 'registry', null, { servers: doc.servers.length });
-  return NextResponse.json(doc, {
+  return reply(exportRegistry, doc, {
     headers: { 'content-disposition': 'attachment; filename="pgvigil-registry.json"' },
   });
 });

@@ -1,16 +1,14 @@
-import { getServerConnection } from '@pgvigil/db/registry';
+import { assertSecretsStay, getServerConnection } from '@pgvigil/db/registry';
 import { connectionSettingsSchema, testConnection } from '@pgvigil/probes';
-import { NextResponse } from 'next/server';
-import { z } from 'zod';
+import { testServer } from '@/contract';
+import { readBody, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { secretBox } from '@/server/secret-box';
-import { parseOr400, readJson } from '@/server/validate';
-import { serverBodySchema, toPatch } from '../server-input';
+import { parseOr400 } from '@/server/validate';
+import { toPatch } from '../server-input';
 
 export const dynamic = 'force-dynamic';
-
-const body = serverBodySchema.extend({ serverId: z.number().int().positive().optional() });
 
 /** Upper bound on one test, so the button never spins forever. */
 const TEST_TIMEOUT_MS = 10_000;
@@ -20,9 +18,22 @@ const TEST_TIMEOUT_MS = 10_000;
  * stored) and returns { ok, serverVersion, checks, error? }; a failed connection is a 200.
  */
 export const POST = withAuth('admin', async ({ request, audit }) => {
-  const { serverId, ...rest } = await readJson(request, body);
+  const { serverId, ...rest } = await readBody(request, testServer);
   const patch = toPatch(rest);
-  const saved = serverId ? await getServerConnection(db(), await secretBox(), serverId) : {};
+  const stored = serverId ? await getServerConnection(db(), await secretBox(), serverId) : null;
+  // a stored secret goes only where it was saved; null drops it for this test
+  if (stored) {
+    assertSecretsStay(
+      { ...stored, hasPassword: !!stored.password, hasSslKey: !!stored.sslKey },
+      patch,
+    );
+  }
+  const { password: _p, sslKey: _k, ...storedRest } = stored ?? {};
+  const saved = {
+    ...storedRest,
+    ...(stored?.password && patch.password !== null ? { password: stored.password } : {}),
+    ...(stored?.sslKey && patch.sslKey !== null ? { sslKey: stored.sslKey } : {}),
+  };
   const settings = parseOr400(connectionSettingsSchema, {
     ...saved,
     ...(patch.host !== undefined ? { host: patch.host } : {}),
@@ -42,5 +53,5 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
     ok: result.ok,
     ...(result.error ? { error: result.error.code } : {}),
   });
-  return NextResponse.json(result);
+  return reply(testServer, result);
 });

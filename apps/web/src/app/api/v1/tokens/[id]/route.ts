@@ -1,5 +1,5 @@
 import { revokeApiToken } from '@pgvigil/db/accounts';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { idParam } from '@/server/validate';
@@ -10,5 +10,5 @@ export const dynamic = 'force-dynamic';
 export const DELETE = withAuth<{ id: string }>('viewer', async ({ params, user, at, audit }) => {
   const token = await revokeApiToken(db(), user.id, idParam(params.id, 'Token'), at);
   await audit('token.revoke', 'api_token', token.id, { name: token.name, prefix: token.prefix });
-  return NextResponse.json({ token });
+  return noContent();
 });

@@ -1,6 +1,7 @@
 import { openChannel, sendTestMessage } from '@pgvigil/alerting';
 import { getChannelWithSecret } from '@pgvigil/db/alerting';
-import { NextResponse } from 'next/server';
+import { testChannel } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { env } from '@/server/env';
@@ -20,5 +21,5 @@ export const POST = withAuth<{ id: string }>('admin', async ({ params, at, audit
   });
   await audit('channel.test', 'channel', row.id, { ok: result.ok });
   // the request succeeded either way; whether the receiver accepted is in the body
-  return NextResponse.json(result);
+  return reply(testChannel, result);
 });

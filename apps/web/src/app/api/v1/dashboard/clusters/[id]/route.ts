@@ -1,5 +1,6 @@
-import { getClusterOverview } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { getClusterOverview as readClusterOverview } from '@pgvigil/db/dashboard';
+import { getClusterOverview } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 
 /** A cluster with its members (health, alerts) and its active alerts. */
 export const GET = withAuth<{ id: string }>('viewer', async ({ params, at }) =>
-  NextResponse.json(await getClusterOverview({ db: db(), input: { id: params.id }, at })),
+  reply(getClusterOverview, await readClusterOverview({ db: db(), input: { id: params.id }, at })),
 );

@@ -1,5 +1,6 @@
-import { getServerOverview } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { getServerOverview as readServerOverview } from '@pgvigil/db/dashboard';
+import { getServerOverview } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 
 /** A server's identity, health, active alerts and plain-words summary. */
 export const GET = withAuth<{ id: string }>('viewer', async ({ params, at }) =>
-  NextResponse.json(await getServerOverview({ db: db(), input: { id: params.id }, at })),
+  reply(getServerOverview, await readServerOverview({ db: db(), input: { id: params.id }, at })),
 );

@@ -1,5 +1,5 @@
 import { deleteOverride } from '@pgvigil/db/alerting';
-import { NextResponse } from 'next/server';
+import { noContent } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 import { idParam } from '@/server/validate';
@@ -13,6 +13,6 @@ export const DELETE = withAuth<{ id: string; overrideId: string }>(
     const id = idParam(params.overrideId, 'Override');
     await deleteOverride(db(), ruleId, id);
     await audit('rule.override.delete', 'rule', ruleId, { overrideId: id });
-    return NextResponse.json({ ok: true });
+    return noContent();
   },
 );

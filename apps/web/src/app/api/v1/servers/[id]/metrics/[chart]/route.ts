@@ -1,28 +1,29 @@
-import { readChart } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { readChart as readChartData } from '@pgvigil/db/dashboard';
+import { readChart } from '@/contract';
+import { readQuery, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
-/** One chart of a server for `?from=&to=` (ISO), counters as per-second rates; `?database=` narrows it;
+/** One chart of a server for `?from=&to=` (ISO), counters as per-second rates; `?databaseName=` narrows it;
  * table and index charts also take `?schema=&object=`. */
 export const GET = withAuth<{ id: string; chart: string }>(
   'viewer',
   async ({ request, params }) => {
-    const q = new URL(request.url).searchParams;
-    const data = await readChart({
+    const q = readQuery(request, readChart);
+    const data = await readChartData({
       db: db(),
       input: {
         serverId: params.id,
         chart: params.chart,
-        database: q.get('database') ?? undefined,
-        schema: q.get('schema') ?? undefined,
-        object: q.get('object') ?? undefined,
-        from: q.get('from'),
-        to: q.get('to'),
+        database: q.databaseName,
+        schema: q.schema,
+        object: q.object,
+        from: q.from,
+        to: q.to,
       },
     });
-    return NextResponse.json(data);
+    return reply(readChart, data);
   },
 );

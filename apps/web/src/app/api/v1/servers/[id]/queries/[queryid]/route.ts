@@ -1,5 +1,6 @@
-import { getQueryHistory } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { getQueryHistory as readQueryHistory } from '@pgvigil/db/dashboard';
+import { getQueryHistory } from '@/contract';
+import { readQuery, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -9,15 +10,12 @@ export const dynamic = 'force-dynamic';
 export const GET = withAuth<{ id: string; queryid: string }>(
   'viewer',
   async ({ request, params }) => {
-    const q = Object.fromEntries(new URL(request.url).searchParams);
-    return NextResponse.json(
-      await getQueryHistory({
+    const q = readQuery(request, getQueryHistory);
+    return reply(
+      getQueryHistory,
+      await readQueryHistory({
         db: db(),
-        input: {
-          ...q,
-          serverId: params.id,
-          queryid: decodeURIComponent(params.queryid),
-        } as never,
+        input: { ...q, serverId: params.id, queryid: decodeURIComponent(params.queryid) },
       }),
     );
   },

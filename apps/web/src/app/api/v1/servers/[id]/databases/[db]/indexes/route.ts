@@ -1,5 +1,6 @@
-import { listDatabaseIndexes } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { listDatabaseIndexes as readIndexes } from '@pgvigil/db/dashboard';
+import { listDatabaseIndexes } from '@/contract';
+import { pageOf, readQuery, reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -9,18 +10,18 @@ export const dynamic = 'force-dynamic';
 export const GET = withAuth<{ id: string; db: string }>(
   'viewer',
   async ({ request, params, at }) => {
-    const q = new URL(request.url).searchParams;
-    return NextResponse.json({
-      indexes: await listDatabaseIndexes({
-        db: db(),
-        input: {
-          serverId: params.id,
-          database: decodeURIComponent(params.db),
-          schema: q.get('schema') ?? undefined,
-          table: q.get('table') ?? undefined,
-        },
-        at,
-      }),
+    const q = readQuery(request, listDatabaseIndexes);
+    const indexes = await readIndexes({
+      db: db(),
+      input: {
+        serverId: params.id,
+        database: decodeURIComponent(params.db),
+        schema: q.schema,
+        table: q.table,
+      },
+      at,
     });
+    const page = pageOf(indexes, q);
+    return reply(listDatabaseIndexes, { indexes: page.items, nextCursor: page.nextCursor });
   },
 );

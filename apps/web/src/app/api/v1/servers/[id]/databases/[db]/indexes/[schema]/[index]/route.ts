@@ -1,5 +1,6 @@
-import { getIndexDetail } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { getIndexDetail as readIndexDetail } from '@pgvigil/db/dashboard';
+import { getIndexDetail } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -9,8 +10,9 @@ type Params = { id: string; db: string; schema: string; index: string };
 
 /** One index: its newest facts and flags, and the alerts about it. */
 export const GET = withAuth<Params>('viewer', async ({ params, at }) =>
-  NextResponse.json(
-    await getIndexDetail({
+  reply(
+    getIndexDetail,
+    await readIndexDetail({
       db: db(),
       input: {
         serverId: params.id,

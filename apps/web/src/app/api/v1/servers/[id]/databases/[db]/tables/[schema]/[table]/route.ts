@@ -1,5 +1,6 @@
-import { getTableDetail } from '@pgvigil/db/dashboard';
-import { NextResponse } from 'next/server';
+import { getTableDetail as readTableDetail } from '@pgvigil/db/dashboard';
+import { getTableDetail } from '@/contract';
+import { reply } from '@/server/api';
 import { withAuth } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -9,8 +10,9 @@ type Params = { id: string; db: string; schema: string; table: string };
 
 /** One table: its newest facts, its indexes, its DDL changes and the alerts about it. */
 export const GET = withAuth<Params>('viewer', async ({ params, at }) =>
-  NextResponse.json(
-    await getTableDetail({
+  reply(
+    getTableDetail,
+    await readTableDetail({
       db: db(),
       input: {
         serverId: params.id,

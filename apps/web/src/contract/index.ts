@@ -1,0 +1,42 @@
+// The /api/v1 contract: every endpoint with its request and response schemas.
+// Browser-safe (zod and @pgvigil/schema only): client components import their types here.
+import { z } from 'zod';
+import * as accounts from './accounts';
+import * as alerting from './alerting';
+import { endpoint, type Endpoint } from './endpoint';
+import * as dashboard from './dashboard';
+import * as probeSettings from './probe-settings';
+import * as registry from './registry';
+
+export * from './common';
+export * from './endpoint';
+export * from './accounts';
+export * from './alerting';
+export * from './dashboard';
+export * from './probe-settings';
+export * from './registry';
+
+export const getOpenApi = endpoint({
+  method: 'GET',
+  path: '/openapi.json',
+  access: 'viewer',
+  tag: 'health',
+  summary: 'This API as an OpenAPI 3.1 document, generated from the contract',
+  response: z.record(z.string(), z.unknown()),
+});
+
+const isEndpoint = (v: unknown): v is Endpoint =>
+  typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'response' in v;
+
+const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Every endpoint of the contract, by path, then method. */
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...[accounts, registry, probeSettings, alerting, dashboard].flatMap((m) =>
+    Object.values(m).filter(isEndpoint),
+  ),
+  getOpenApi,
+].sort(
+  (a, b) =>
+    a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+);

@@ -1,0 +1,294 @@
+// The server registry: clusters, servers, connection tests, export and import.
+import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/schema';
+import { z } from 'zod';
+import { id, nextCursor, pageQuery, timestamp } from './common';
+import { endpoint } from './endpoint';
+
+export const tags = z.array(z.string().trim().min(1).max(50)).max(50);
+
+export const cluster = z
+  .object({
+    id,
+    name: z.string(),
+    description: z.string(),
+    environment: z.enum(ENVIRONMENTS),
+    tags: z.array(z.string()),
+    serverCount: z.number().int(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Cluster' });
+export type Cluster = z.output<typeof cluster>;
+
+/** A server as the API shows it: secrets only as "is set". */
+export const server = z
+  .object({
+    id,
+    name: z.string(),
+    description: z.string(),
+    environment: z.enum(ENVIRONMENTS),
+    tags: z.array(z.string()),
+    clusterId: id.nullable(),
+    clusterName: z.string().nullable(),
+    enabled: z.boolean(),
+    host: z.string(),
+    port: z.number().int(),
+    dbname: z.string(),
+    username: z.string(),
+    sslmode: z.enum(SSL_MODES),
+    sslRootCert: z.string().nullable(),
+    sslCert: z.string().nullable(),
+    hasPassword: z.boolean(),
+    hasSslKey: z.boolean(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Server' });
+export type Server = z.output<typeof server>;
+
+const clusterFields = {
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(2000),
+  environment: z.enum(ENVIRONMENTS),
+  tags,
+};
+const clusterBody = z.strictObject({
+  name: clusterFields.name,
+  description: clusterFields.description.optional(),
+  environment: clusterFields.environment.optional(),
+  tags: tags.optional(),
+});
+
+/**
+ * The body of POST/PATCH /servers and POST /servers/test: separate fields, or `url`
+ * (a postgresql:// URL or key=value conninfo) with fields overriding its parts.
+ * A string sets a secret, null clears it, absent (or "") keeps it.
+ */
+export const serverBody = z
+  .strictObject({
+    url: z.string().max(8192).optional(),
+    name: z.string().max(200).optional(),
+    description: z.string().max(2000).optional(),
+    environment: z.enum(ENVIRONMENTS).optional(),
+    tags: tags.optional(),
+    clusterId: id.nullable().optional(),
+    enabled: z.boolean().optional(),
+    host: z.string().max(255).optional(),
+    port: z.number().int().optional(),
+    dbname: z.string().max(63).optional(),
+    username: z.string().max(63).optional(),
+    /** libpq's name for username */
+    user: z.string().max(63).optional(),
+    password: z.string().max(1024).nullable().optional(),
+    sslmode: z.enum(SSL_MODES).optional(),
+    sslRootCert: z.string().max(64_000).nullable().optional(),
+    sslCert: z.string().max(64_000).nullable().optional(),
+    sslKey: z.string().max(64_000).nullable().optional(),
+  })
+  .meta({ id: 'ServerBody' });
+export type ServerBody = z.output<typeof serverBody>;
+
+export const connectionTest = z
+  .object({
+    ok: z.boolean().meta({ description: 'false: the connection failed (still a 200)' }),
+    serverVersion: z.string().optional(),
+    serverVersionNum: z.number().int().optional(),
+    ssl: z.boolean().optional(),
+    checks: z.array(
+      z.object({
+        key: z.string(),
+        title: z.string(),
+        status: z.string().meta({ description: 'ok, warning or missing' }),
+        detail: z.string(),
+        /** the exact SQL (or step) that makes the check pass */
+        fix: z.string().optional(),
+      }),
+    ),
+    error: z
+      .object({
+        code: z.string().meta({ description: 'password_failed, no_hba_entry, timeout, ...' }),
+        cause: z.string(),
+        fix: z.string(),
+        rawCode: z.string().optional(),
+        serverMessage: z.string().optional(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'ConnectionTest' });
+export type ConnectionTest = z.output<typeof connectionTest>;
+
+const exportedServer = z.object({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(2000).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  tags: tags.optional(),
+  cluster: z.string().trim().min(1).max(100).nullable().optional(),
+  enabled: z.boolean().optional(),
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535).optional(),
+  dbname: z.string().min(1).max(63).optional(),
+  username: z.string().min(1).max(63),
+  password: z.string().max(1024).nullable().optional(),
+  sslmode: z.enum(SSL_MODES).optional(),
+  sslRootCert: z.string().max(64_000).nullable().optional(),
+  sslCert: z.string().max(64_000).nullable().optional(),
+  sslKey: z.string().max(64_000).nullable().optional(),
+});
+/** The export format; an import may add passwords and keys. Clusters by name. */
+export const registryDocument = z
+  .object({
+    version: z.literal(1),
+    clusters: z.array(clusterBody.strip()).max(10_000).optional(),
+    servers: z.array(exportedServer).max(10_000).optional(),
+  })
+  .meta({ id: 'RegistryDocument' });
+
+export const listServers = endpoint({
+  method: 'GET',
+  path: '/servers',
+  access: 'viewer',
+  tag: 'servers',
+  summary: 'Registered servers, by name',
+  query: pageQuery,
+  response: z.object({ servers: z.array(server), nextCursor }),
+});
+
+export const createServer = endpoint({
+  method: 'POST',
+  path: '/servers',
+  access: 'admin',
+  tag: 'servers',
+  summary: 'Registers a server; 409 on a duplicate name (case-insensitive)',
+  body: serverBody,
+  status: 201,
+  response: z.object({ server }),
+});
+
+const serverParams = { id: 'a server id' };
+
+export const getServer = endpoint({
+  method: 'GET',
+  path: '/servers/{id}',
+  access: 'viewer',
+  tag: 'servers',
+  summary: 'One server',
+  params: serverParams,
+  response: z.object({ server }),
+});
+
+export const updateServer = endpoint({
+  method: 'PATCH',
+  path: '/servers/{id}',
+  access: 'admin',
+  tag: 'servers',
+  summary:
+    'Changes a server: absent fields are kept, stored secrets included; null clears a secret',
+  params: serverParams,
+  body: serverBody,
+  response: z.object({ server }),
+});
+
+export const deleteServer = endpoint({
+  method: 'DELETE',
+  path: '/servers/{id}',
+  access: 'admin',
+  tag: 'servers',
+  summary: 'Removes the server, its alerts and its rows in every metrics table',
+  params: serverParams,
+  response: null,
+});
+
+export const testServer = endpoint({
+  method: 'POST',
+  path: '/servers/test',
+  access: 'admin',
+  tag: 'servers',
+  summary: 'Tries connection settings, saved or not; a failed connection is a 200 with ok: false',
+  description:
+    'With `serverId` the stored secrets of that server are used, with the edits of the body applied.',
+  body: serverBody.extend({ serverId: id.optional() }),
+  response: connectionTest,
+});
+
+export const exportRegistry = endpoint({
+  method: 'GET',
+  path: '/servers/export',
+  access: 'admin',
+  tag: 'servers',
+  summary: 'The registry as JSON, clusters by name, without any secret',
+  response: registryDocument,
+});
+
+export const importRegistry = endpoint({
+  method: 'POST',
+  path: '/servers/import',
+  access: 'admin',
+  tag: 'servers',
+  summary: 'Creates or updates clusters and servers by name, all or nothing',
+  body: registryDocument,
+  response: z.object({
+    clustersCreated: z.number().int(),
+    clustersUpdated: z.number().int(),
+    serversCreated: z.number().int(),
+    serversUpdated: z.number().int(),
+  }),
+});
+
+export const listClusters = endpoint({
+  method: 'GET',
+  path: '/clusters',
+  access: 'viewer',
+  tag: 'clusters',
+  summary: 'Clusters, by name, each with its server count',
+  query: pageQuery,
+  response: z.object({ clusters: z.array(cluster), nextCursor }),
+});
+
+export const createCluster = endpoint({
+  method: 'POST',
+  path: '/clusters',
+  access: 'admin',
+  tag: 'clusters',
+  summary: 'Creates a cluster',
+  body: clusterBody,
+  status: 201,
+  response: z.object({ cluster }),
+});
+
+const clusterParams = { id: 'a cluster id' };
+
+export const getCluster = endpoint({
+  method: 'GET',
+  path: '/clusters/{id}',
+  access: 'viewer',
+  tag: 'clusters',
+  summary: 'One cluster',
+  params: clusterParams,
+  response: z.object({ cluster }),
+});
+
+export const updateCluster = endpoint({
+  method: 'PATCH',
+  path: '/clusters/{id}',
+  access: 'admin',
+  tag: 'clusters',
+  summary: 'Changes a cluster: absent fields are kept',
+  params: clusterParams,
+  body: z.strictObject({
+    name: clusterFields.name.optional(),
+    description: clusterFields.description.optional(),
+    environment: clusterFields.environment.optional(),
+    tags: tags.optional(),
+  }),
+  response: z.object({ cluster }),
+});
+
+export const deleteCluster = endpoint({
+  method: 'DELETE',
+  path: '/clusters/{id}',
+  access: 'admin',
+  tag: 'clusters',
+  summary: 'Deletes a cluster; its servers stay, ungrouped',
+  params: clusterParams,
+  response: null,
+});

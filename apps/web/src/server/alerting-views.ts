@@ -1,0 +1,123 @@
+// Alerting rows (snake_case, as stored) -> the API's camelCase objects: each
+// resource mapped once, here, for the routes and the pages alike.
+import type {
+  AlertEventRow,
+  AlertListItem,
+  BlackoutRow,
+  ChannelRow,
+  OutboxRow,
+  OverrideRow,
+  RuleRow,
+} from '@pgvigil/db/alerting';
+import type { Alert, AlertEvent, Blackout, Channel, Delivery, Override, Rule } from '@/contract';
+
+export const alertView = (a: AlertListItem): Alert => ({
+  id: a.id,
+  ruleId: a.rule_id,
+  ruleKey: a.rule_key,
+  ruleName: a.rule_name,
+  serverId: a.server_id,
+  serverName: a.server_name,
+  databaseName: a.database_name,
+  objectKey: a.object_key,
+  fingerprint: a.fingerprint,
+  state: a.state,
+  severity: a.severity,
+  value: a.value,
+  threshold: a.threshold,
+  unit: a.unit,
+  message: a.message,
+  startedAt: a.started_at,
+  firedAt: a.fired_at,
+  resolvedAt: a.resolved_at,
+  acknowledgedAt: a.acknowledged_at,
+  acknowledgedBy: a.acknowledged_by,
+  ackComment: a.ack_comment,
+  notified: a.notified,
+  lastNotifiedAt: a.last_notified_at,
+  details: a.details,
+  lastEvaluatedAt: a.last_evaluated_at,
+  updatedAt: a.updated_at,
+});
+
+export const alertEventView = (e: AlertEventRow): AlertEvent => ({
+  id: e.id,
+  at: e.at,
+  fromState: e.from_state,
+  toState: e.to_state,
+  severity: e.severity as AlertEvent['severity'],
+  value: e.value,
+  reason: e.reason,
+});
+
+export const ruleView = (r: RuleRow): Rule => ({
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  kind: r.kind,
+  probe: r.probe,
+  definition: r.definition,
+  defaultSeverity: r.default_severity,
+  warning: r.warning_threshold,
+  critical: r.critical_threshold,
+  forSeconds: r.for_seconds,
+  enabled: r.enabled,
+  params: r.params,
+  lastError: r.last_error,
+  lastErrorAt: r.last_error_at,
+  updatedAt: r.updated_at,
+});
+
+export const overrideView = (o: OverrideRow): Override => ({
+  id: o.id,
+  ruleId: o.rule_id,
+  scopeType: o.scope_type,
+  scopeId: o.scope_id,
+  scopeValue: o.scope_value,
+  enabled: o.enabled,
+  warning: o.warning_threshold,
+  critical: o.critical_threshold,
+  forSeconds: o.for_seconds,
+  params: o.params,
+  updatedAt: o.updated_at,
+});
+
+export const blackoutView = (b: BlackoutRow): Blackout => ({
+  id: b.id,
+  name: b.name,
+  scopeType: b.scope_type,
+  scopeId: b.scope_id,
+  databaseName: b.database_name,
+  cron: b.cron,
+  durationMinutes: b.duration_minutes,
+  timezone: b.timezone,
+  startsAt: b.starts_at,
+  endsAt: b.ends_at,
+  enabled: b.enabled,
+});
+
+export const channelView = (c: ChannelRow): Channel => ({
+  id: c.id,
+  name: c.name,
+  type: c.type,
+  config: c.config,
+  minSeverity: c.min_severity,
+  filters: c.filters,
+  enabled: c.enabled,
+  createdAt: c.created_at,
+});
+
+export const deliveryView = (d: OutboxRow): Delivery => ({
+  id: d.id,
+  channelId: d.channel_id,
+  channelName: d.channel_name,
+  kind: d.kind,
+  status: d.status,
+  attempts: d.attempts,
+  lastError: d.last_error,
+  createdAt: d.created_at,
+  sentAt: d.sent_at,
+  nextAttemptAt: d.next_attempt_at,
+  alertId: d.alert_id,
+  title: d.title,
+});
