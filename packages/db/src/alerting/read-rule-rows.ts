@@ -89,19 +89,21 @@ async function readSparseRows(
   const since = new Date(q.from.getTime() - carryMs);
   // the keys identify a row across runs; the keyframe runs say which rows were gone
   const read = [...new Set([...q.columns, ...keys])];
-  const [before, inWindow, runRows] = await Promise.all([
-    readNewestRows(db, entry.name, read, keys, q.serverIds, { from: since, to: q.from }),
-    // stored rows are at most the dense ones: past the limit stored, past it dense
-    readTableRows(
-      db,
-      entry.name,
-      read,
-      q.serverIds,
-      { from: q.from, to: q.to, inclusive: 'end' },
-      limit,
-    ),
-    readRuns(db, entry.name, q.serverIds, { from: since, to: q.to }),
-  ]);
+  // one after another: `db` may be one session (the rule's budgeted transaction)
+  const before = await readNewestRows(db, entry.name, read, keys, q.serverIds, {
+    from: since,
+    to: q.from,
+  });
+  // stored rows are at most the dense ones: past the limit stored, past it dense
+  const inWindow = await readTableRows(
+    db,
+    entry.name,
+    read,
+    q.serverIds,
+    { from: q.from, to: q.to, inclusive: 'end' },
+    limit,
+  );
+  const runRows = await readRuns(db, entry.name, q.serverIds, { from: since, to: q.to });
   const group = (r: { server_id: number; database_name: string | null }) =>
     `${r.server_id}\u0000${r.database_name ?? ''}`;
   const runs = new Map<string, Run[]>();

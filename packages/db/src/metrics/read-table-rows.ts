@@ -86,29 +86,33 @@ export async function readNewestRows(
   const dbCol = hasDb ? 'database_name' : 'NULL::text';
   const series = ['server_id', ...(hasDb ? ['database_name'] : []), ...keys].map(ident).join(', ');
   const params = [serverIds, window.from, window.to];
-  const [rows, runs] = await Promise.all([
-    db.query<{
-      server_id: number;
-      collected_at: Date;
-      database_name: string | null;
-      v: Record<string, unknown>;
-    }>(
-      `SELECT DISTINCT ON (${series}) server_id, collected_at, ${dbCol} AS database_name,
+  // one after another: `db` may be one session (a rule's budgeted transaction)
+  const rows = await db.query<{
+    server_id: number;
+    collected_at: Date;
+    database_name: string | null;
+    v: Record<string, unknown>;
+  }>(
+    `SELECT DISTINCT ON (${series}) server_id, collected_at, ${dbCol} AS database_name,
               jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
          FROM metrics.${ident(table)}
         WHERE server_id = ANY($1) AND collected_at > $2 AND collected_at <= $3
         ORDER BY ${series}, collected_at DESC`,
-      [...params, ...wanted],
-    ),
-    db.query<{ server_id: number; database_name: string | null; run: Date; keyframe: Date | null }>(
-      `SELECT server_id, ${dbCol} AS database_name, max(collected_at) AS run,
+    [...params, ...wanted],
+  );
+  const runs = await db.query<{
+    server_id: number;
+    database_name: string | null;
+    run: Date;
+    keyframe: Date | null;
+  }>(
+    `SELECT server_id, ${dbCol} AS database_name, max(collected_at) AS run,
               ${have.has('keyframe') ? 'max(collected_at) FILTER (WHERE keyframe)' : 'NULL::timestamptz'} AS keyframe
          FROM metrics.${ident(table)}
         WHERE server_id = ANY($1) AND collected_at > $2 AND collected_at <= $3
         GROUP BY server_id, 2`,
-      params,
-    ),
-  ]);
+    params,
+  );
   const group = (r: { server_id: number; database_name: string | null }) =>
     `${r.server_id}\u0000${r.database_name ?? ''}`;
   const byGroup = new Map(runs.map((r) => [group(r), r]));
