@@ -1,6 +1,6 @@
 import { deliverDue } from '@pgvigil/alerting';
 import { leadership, type Db, type SecretBox } from '@pgvigil/db';
-import type { RollupRow } from '@pgvigil/db/metrics';
+import { newTrendCaches } from './cycle/load';
 import { runCycle } from './cycle/run';
 
 export interface LoopOptions {
@@ -51,7 +51,7 @@ export function startLoop(
   let lastTrends = 0;
   let cycles = 0;
   let lastCycle: LoopStatus['lastCycle'] = null;
-  const historyCache = new Map<string, { hour: number; rows: RollupRow[] }>();
+  const caches = newTrendCaches();
   let evaluating: Promise<unknown> = Promise.resolve();
   let delivering: Promise<unknown> = Promise.resolve();
   const leader = leadership(db, LEADER_ROLE);
@@ -91,7 +91,7 @@ export function startLoop(
           reminderSeconds: opts.reminderSeconds,
           includeTrends,
           log: opts.log,
-          historyCache,
+          caches,
         });
         cycles++;
         const used = process.cpuUsage(cpu);

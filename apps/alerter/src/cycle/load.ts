@@ -51,11 +51,31 @@ export interface LoadOptions {
   /** each rule's read budget (tests make it small) */
   ruleBudget?: { timeoutMs?: number; maxRows?: number };
   /**
-   * the anomaly baselines' weeks of hourly rollups, kept by the loop between cycles:
-   * they change once an hour, and at fleet scale they are most of a trends cycle
+   * What the trends rules read, kept by the loop between cycles: the anomaly
+   * baselines' weeks of hourly rollups and the forecasts' days of buckets. At fleet
+   * scale they are most of a trends cycle, and only their newest buckets change.
    */
-  historyCache?: Map<string, { hour: number; rows: RollupRow[] }>;
+  caches?: TrendCaches;
 }
+
+/** Rows read before, final up to `until` (ms); `hour`: when last read. */
+export interface CachedRead {
+  hour: number;
+  until: number;
+  rows: RollupRow[];
+}
+export interface TrendCaches {
+  history: Map<string, CachedRead>;
+  trend: Map<string, CachedRead>;
+}
+export const newTrendCaches = (): TrendCaches => ({ history: new Map(), trend: new Map() });
+
+const HOUR_MS = 3_600_000;
+/** a first read of weeks is split so that each part fits the rule budget's timeout */
+const HISTORY_CHUNK_MS = 7 * 86_400_000;
+const TREND_CHUNK_BUCKETS = 16;
+/** raw samples may arrive this late (the collector's buffer): newer buckets are read again */
+const TREND_SETTLE_MS = 10 * 60_000;
 
 const TREND_POINTS = 64;
 
@@ -133,7 +153,9 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     intervals,
     timeoutMs: opts.ruleBudget?.timeoutMs ?? RULE_READ_TIMEOUT_MS,
     maxRows: opts.ruleBudget?.maxRows ?? CUSTOM_RULE_MAX_ROWS,
-    historyCache: opts.historyCache,
+    caches: opts.caches,
+    failed: failedRules,
+    log,
   };
   await Promise.all(
     groups.map(async (list) => {
@@ -185,10 +207,34 @@ interface ReadContext {
   intervals: Awaited<ReturnType<typeof probeIntervals>>;
   timeoutMs: number;
   maxRows: number;
-  historyCache: LoadOptions['historyCache'];
+  caches: TrendCaches | undefined;
+  failed: RuleFailure[];
+  log: (message: string) => void;
 }
 
-/** The anomaly rules' hourly rollups of BASELINE_DAYS, from the cache when read this hour. */
+/** Reads [from, to] in parts at `bounds` (each part its own statement, its own timeout). */
+async function inParts(
+  bounds: number[],
+  read: (from: Date, to: Date) => Promise<RollupRow[]>,
+): Promise<RollupRow[]> {
+  const out: RollupRow[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++)
+    out.push(...(await read(new Date(bounds[i]!), new Date(bounds[i + 1]!))));
+  return out;
+}
+
+/** from, then every `step` after it, then to */
+function bounds(from: number, to: number, step: number, align = step): number[] {
+  const out = [from];
+  for (let t = Math.floor(from / align) * align + step; t < to; t += step) out.push(t);
+  return [...out, to];
+}
+
+/**
+ * The anomaly rules' hourly rollups of BASELINE_DAYS. The loop keeps them: within the
+ * hour they are read once (a baseline reads only buckets that ended an hour before),
+ * and a new hour reads only the buckets that may have changed since.
+ */
 async function readHistory(
   c: ReadContext,
   probe: string,
@@ -200,23 +246,76 @@ async function readHistory(
       anomalies.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])]),
     ),
   ];
-  const from = c.at.getTime() - BASELINE_DAYS * 86_400_000;
-  const hour = Math.floor(c.at.getTime() / 3_600_000);
+  const at = c.at.getTime();
+  const from = at - BASELINE_DAYS * 86_400_000;
+  const hour = Math.floor(at / HOUR_MS);
+  const read = (f: Date, t: Date) =>
+    readRuleWindow(c.db, {
+      probe,
+      columns,
+      serverIds: c.serverIds,
+      level: '1h',
+      from: f,
+      to: t,
+      timeoutMs: c.timeoutMs,
+      ...(custom ? { maxRows: c.maxRows } : {}),
+    });
+  // a custom rule reads alone, under its row cap, every time
+  if (custom) return read(new Date(from), c.at);
   const key = [probe, ...columns, '|', ...c.serverIds].join(',');
-  const hit = c.historyCache?.get(key);
-  // within the hour the baselines read only buckets that ended an hour ago, all cached
+  const hit = c.caches?.history.get(key);
   if (hit?.hour === hour) return hit.rows.filter((r) => r.collected_at.getTime() >= from);
-  const rows = await readRuleWindow(c.db, {
-    probe,
-    columns,
-    serverIds: c.serverIds,
-    level: '1h',
-    from: new Date(from),
-    to: c.at,
-    timeoutMs: c.timeoutMs,
-    ...(custom ? { maxRows: c.maxRows } : {}),
-  });
-  c.historyCache?.set(key, { hour, rows });
+  const kept = hit
+    ? hit.rows.filter(
+        (r) => r.collected_at.getTime() >= from && r.collected_at.getTime() < hit.until,
+      )
+    : [];
+  const start = hit ? Math.max(from, hit.until) : from;
+  // rollups start at their bucket: [from, to) each
+  const rows = [...kept, ...(await inParts(bounds(start, at, HISTORY_CHUNK_MS), read))];
+  // the hourly rollups of the last two hours are refreshed again as late samples arrive
+  c.caches?.history.set(key, { hour, until: (hour - 2) * HOUR_MS, rows });
+  return rows;
+}
+
+/**
+ * A forecast's days as bucket averages (buckets aligned to the epoch). The loop keeps
+ * the settled buckets, so a later cycle reads only the newest ones.
+ */
+async function readTrend(
+  c: ReadContext,
+  window: Omit<Parameters<typeof readRuleWindow>[1], 'from' | 'bucketSeconds' | 'level'>,
+  lookbackSeconds: number,
+  custom: boolean,
+): Promise<RollupRow[]> {
+  const at = c.at.getTime();
+  const bucketSeconds = Math.ceil(lookbackSeconds / TREND_POINTS);
+  const bucket = bucketSeconds * 1000;
+  // whole buckets only, so a bucket kept from an earlier cycle is the one read afresh
+  const from = Math.floor((at - lookbackSeconds * 1000) / bucket) * bucket;
+  // raw samples are read in (from, to]: a bound 1 ms before a bucket's start keeps a
+  // sample at that very start in its own bucket
+  const read = (f: Date, t: Date) =>
+    readRuleWindow(c.db, { ...window, level: 'raw', from: f, to: t, bucketSeconds });
+  if (custom) return read(new Date(from - 1), c.at);
+  const key = [window.probe, ...window.columns, '|', ...window.serverIds, '|', bucketSeconds].join(
+    ',',
+  );
+  const hit = c.caches?.trend.get(key);
+  const kept = hit
+    ? hit.rows.filter(
+        (r) =>
+          r.collected_at.getTime() < hit.until &&
+          Math.floor(r.collected_at.getTime() / bucket) * bucket + bucket > from,
+      )
+    : [];
+  const start = (hit ? Math.max(from, hit.until) : from) - 1;
+  const parts = bounds(start, at, TREND_CHUNK_BUCKETS * bucket, bucket).map((b, i, all) =>
+    i === 0 || i === all.length - 1 ? b : b - 1,
+  );
+  const rows = [...kept, ...(await inParts(parts, read))];
+  const until = Math.floor((at - TREND_SETTLE_MS) / bucket) * bucket;
+  c.caches?.trend.set(key, { hour: Math.floor(at / HOUR_MS), until, rows });
   return rows;
 }
 
@@ -224,7 +323,8 @@ async function readHistory(
  * The series of each rule of a group (same probe, same way of reading it: one custom
  * rule, or built-in rules), read under the rule budget.
  */
-async function readGroup(c: ReadContext, list: PlanRule[]): Promise<Map<string, Series[]>> {
+async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string, Series[]>> {
+  let list = rules;
   const out = new Map<string, Series[]>();
   const first = list[0]!;
   const probe = first.def.source.probe;
@@ -276,20 +376,32 @@ async function readGroup(c: ReadContext, list: PlanRule[]): Promise<Map<string, 
         ),
       ) +
       2 * (c.intervals.get(probe)?.intervalSeconds ?? 60);
-    rows = await readRuleWindow(c.db, {
-      ...budget,
-      level: 'raw',
-      from: new Date(c.at.getTime() - lookback * 1000),
-      ...(mode === 'newest' ? { newest: true, objectKeys: [...keys] } : {}),
-      // a trend over days needs no more than a few dozen points per object
-      ...(mode === 'trend' ? { bucketSeconds: Math.ceil(lookback / TREND_POINTS) } : {}),
-    });
+    // a trend over days needs no more than a few dozen points per object
+    rows =
+      mode === 'trend'
+        ? await readTrend(c, budget, lookback, custom !== null)
+        : await readRuleWindow(c.db, {
+            ...budget,
+            level: 'raw',
+            from: new Date(c.at.getTime() - lookback * 1000),
+            ...(mode === 'newest' ? { newest: true, objectKeys: [...keys] } : {}),
+          });
   }
-  const anomalies = list.filter((r) => r.def.kind === 'anomaly');
-  const history =
-    anomalies.length && c.serverIds.length
-      ? await readHistory(c, probe, anomalies, custom !== null)
-      : [];
+  let anomalies = list.filter((r) => r.def.kind === 'anomaly');
+  let history: RollupRow[] = [];
+  if (anomalies.length && c.serverIds.length) {
+    try {
+      history = await readHistory(c, probe, anomalies, custom !== null);
+    } catch (err) {
+      // the baselines failed: the anomaly rules skip this cycle, the others of the read do not
+      if (custom) throw err;
+      const error = err instanceof Error ? err.message : String(err);
+      for (const r of anomalies) c.failed.push({ ruleId: r.id, error });
+      c.log(`rules ${anomalies.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
+      list = list.filter((r) => r.def.kind !== 'anomaly');
+      anomalies = [];
+    }
+  }
   // the rules of one read share their objects: one grouping serves them all
   const grouped = groupSeries(rows, keys);
   if (anomalies.length) attachHistory(grouped, history, keys);
