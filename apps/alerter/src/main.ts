@@ -26,7 +26,7 @@ async function main() {
   }
   const loop = startLoop(db, box, {
     intervalSeconds: env.ALERTER_INTERVAL_SECONDS,
-    trendIntervalSeconds: 600,
+    trendIntervalSeconds: env.ALERTER_TREND_INTERVAL_SECONDS,
     deliveryEveryMs: 1000,
     leaseSeconds: env.ALERTER_DELIVERY_LEASE_SECONDS,
     deliveryBatch: env.ALERTER_DELIVERY_BATCH,
