@@ -13,5 +13,8 @@ const { benchStorage } = await import('./bench/storage');
 await benchStorage();
 const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
+// Big servers: 1,000 databases; 50,000 tables, 100,000 indexes, 10,000 sequences.
+const { benchBigServer } = await import('./bench/big-server');
+await benchBigServer();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
 await import('./bench/alerter');

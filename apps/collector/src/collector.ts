@@ -42,6 +42,8 @@ export interface CollectorOptions {
   flushEveryMs?: number;
   rollupEveryMs?: number;
   connectTimeoutMs?: number;
+  /** client-side bound on one query to a monitored server (default: statement timeout + 5 s, 15 s) */
+  queryTimeoutMs?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -100,6 +102,11 @@ export class Collector {
     this.timers = [];
     await Promise.all([...this.workers.values()].map((w) => w.worker.stop()));
     this.workers.clear();
+  }
+
+  /** Sessions open (or being opened) to each watched server: never above SESSIONS_PER_SERVER. */
+  sessionsInUse(): Map<number, number> {
+    return new Map([...this.workers].map(([id, w]) => [id, w.worker.slots.inUse]));
   }
 
   /** Heartbeat payload: what /api/v1/health shows for this collector. */
@@ -192,6 +199,7 @@ export class Collector {
           return connectTarget(settings, {
             applicationName: 'pgvigil',
             timeoutMs: this.o.connectTimeoutMs ?? 10_000,
+            ...(this.o.queryTimeoutMs ? { queryTimeoutMs: this.o.queryTimeoutMs } : {}),
           });
         },
         sink: (probe, sample) => {

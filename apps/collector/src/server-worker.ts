@@ -1,5 +1,6 @@
 import type { ProbeSettingRow, Sample } from '@pgvigil/db/metrics';
 import {
+  closeSession,
   diffSnapshot,
   discoverDatabases,
   fetchQueryTexts,
@@ -13,6 +14,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
+import { SessionSlots } from './session-slots';
 import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
 
 export interface ServerRef {
@@ -42,15 +44,21 @@ export interface WorkerDeps {
   random(): number;
 }
 
+/** How long a database probe that was unavailable in a database is left alone there. */
+export const UNAVAILABLE_RECHECK_MS = 3_600_000;
+
 interface Session {
   conn: TargetConnection;
   ctx: ProbeContext;
+  release: () => void;
 }
 
 /**
- * Watches one server with at most two sessions: one held open for instance probes,
- * one opened per database in turn for database probes. Each lane runs its probes one
- * after another, so one probe never runs twice at once on a server.
+ * Watches one server with at most SESSIONS_PER_SERVER (2) sessions, enforced by a
+ * semaphore: one held open for instance probes, one opened per database in turn for
+ * database probes. Each lane runs its probes one after another, so one probe never runs
+ * twice at once on a server. A query that outlives the client-side query timeout (a
+ * half-open connection) ends its session, which frees the slot.
  */
 export class ServerWorker {
   private running = false;
@@ -64,6 +72,10 @@ export class ServerWorker {
   private readonly knownQueryIds = new Set<string>();
   private readonly ran = new Set<string>();
   private loops: Promise<void>[] = [];
+  readonly slots = new SessionSlots();
+  /** `probe:database` -> when to try again a probe that was unavailable there */
+  private readonly skipUntil = new Map<string, number>();
+  private knownDatabases: string[] | null = null;
 
   constructor(
     readonly server: ServerRef,
@@ -93,8 +105,13 @@ export class ServerWorker {
     this.running = false;
     this.wake?.();
     await Promise.all(this.loops);
-    await this.instance?.conn.client.end().catch(() => undefined);
-    this.instance = null;
+    await this.dropInstance();
+  }
+
+  /** `broken`: a query got no answer; the socket is destroyed rather than closed politely. */
+  private async close(session: Session, broken = false): Promise<void> {
+    await closeSession(session.conn.client, { broken });
+    session.release();
   }
 
   get isDown(): boolean {
@@ -140,16 +157,21 @@ export class ServerWorker {
   }
 
   private async open(dbname?: string): Promise<Session | { failure: string; message: string }> {
+    const release = await this.slots.acquire();
     const result = await this.deps.connect(dbname).catch((err: unknown) => ({
       ok: false as const,
       failure: { code: 'unknown' as const, cause: (err as Error).message, fix: '' },
     }));
-    if (!result.ok) return { failure: result.failure.code, message: result.failure.cause };
+    if (!result.ok) {
+      release();
+      return { failure: result.failure.code, message: result.failure.cause };
+    }
     const conn = result.connection;
     try {
-      return { conn, ctx: await loadProbeContext(conn.client, conn.serverVersionNum) };
+      return { conn, ctx: await loadProbeContext(conn.client, conn.serverVersionNum), release };
     } catch (err) {
-      await conn.client.end().catch(() => undefined);
+      await closeSession(conn.client);
+      release();
       return { failure: 'unknown', message: (err as Error).message };
     }
   }
@@ -179,10 +201,10 @@ export class ServerWorker {
     return opened;
   }
 
-  private async dropInstance(): Promise<void> {
+  private async dropInstance(broken = false): Promise<void> {
     const session = this.instance;
     this.instance = null;
-    await session?.conn.client.end().catch(() => undefined);
+    if (session) await this.close(session, broken);
   }
 
   private async instanceLoop(): Promise<void> {
@@ -196,7 +218,7 @@ export class ServerWorker {
         if (!this.running) break;
         const lost = await this.run(session, probe, undefined);
         if (lost) {
-          await this.dropInstance();
+          await this.dropInstance(true);
           break;
         }
       }
@@ -211,31 +233,56 @@ export class ServerWorker {
         await this.sleep(this.untilNextDue('database'));
         continue;
       }
-      let databases: string[] = [];
+      // Unavailable probes (an extension not installed, a privilege missing) are retried
+      // hourly, not every interval: a pass over 1,000 databases for three spock probes a
+      // minute would open 1,000 sessions a minute to learn nothing.
+      const now = this.deps.now();
+      const todo = (dbname: string) => due.filter((p) => !this.skipped(p, dbname, now));
+      if (this.knownDatabases?.every((d) => todo(d).length === 0)) {
+        for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
+        continue;
+      }
       const first = await this.open();
       if ('failure' in first) {
         // The instance lane notices and marks the server down; try again next time.
         for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
         continue;
       }
-      try {
-        databases = await discoverDatabases(first.conn.client);
-      } catch {
-        databases = [first.ctx.database];
-      }
-      for (const dbname of databases) {
+      const databases = await discoverDatabases(first.conn.client).catch(() => [
+        first.ctx.database,
+      ]);
+      this.knownDatabases = databases;
+      // The discovery session's own database first, then closed: one database session at a time.
+      const order = [
+        first.ctx.database,
+        ...databases.filter((d) => d !== first.ctx.database),
+      ].filter((d, i) => i > 0 || databases.includes(d));
+      let current: Session | null = first;
+      for (const dbname of order) {
         if (!this.running) break;
-        const session: Session | { failure: string } =
-          dbname === first.ctx.database ? first : await this.open(dbname);
-        if ('failure' in session) continue;
-        for (const probe of due) {
-          if (await this.run(session, probe, dbname)) break;
+        const probes = todo(dbname);
+        if (probes.length === 0) continue;
+        if (current?.ctx.database !== dbname) {
+          if (current) await this.close(current);
+          const opened = await this.open(dbname);
+          current = 'failure' in opened ? null : opened;
         }
-        if (session !== first) await session.conn.client.end().catch(() => undefined);
+        if (!current) continue;
+        for (const probe of probes) {
+          if (await this.run(current, probe, dbname)) {
+            await this.close(current, true);
+            current = null;
+            break;
+          }
+        }
       }
-      await first.conn.client.end().catch(() => undefined);
+      if (current) await this.close(current);
       for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
     }
+  }
+
+  private skipped(probe: ProbeDefinition, database: string, now: number): boolean {
+    return (this.skipUntil.get(`${probe.name}:${database}`) ?? 0) > now;
   }
 
   private untilNextDue(scope: 'instance' | 'database'): number {
@@ -256,6 +303,13 @@ export class ServerWorker {
     this.deps.onResult(result, Math.max(0, startedAt - scheduled), !this.ran.has(runKey), database);
     this.ran.add(runKey);
     if (probe.scope === 'instance') this.scheduleNext(probe, scheduled);
+    if (result.status === 'unavailable' && database !== undefined) {
+      const interval = effectiveSettings(probe, this.server, this.deps.settings()).intervalSeconds;
+      this.skipUntil.set(
+        runKey,
+        this.deps.now() + Math.max(UNAVAILABLE_RECHECK_MS, interval * 1000),
+      );
+    }
     if (result.status === 'failed') return result.connectionLost === true;
     if (result.status !== 'ok') return false;
     const collectedAt = new Date(startedAt);

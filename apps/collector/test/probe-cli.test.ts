@@ -66,4 +66,24 @@ describe.each(testMajors())('npm run probe on PostgreSQL %i', (major) => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/cannot connect \(password_failed\)/);
   });
+
+  it('reports tables and schema_snapshot ok with a table held under ACCESS EXCLUSIVE, that table skipped', async () => {
+    const migration = new pg.Client({ connectionString: target.url });
+    await migration.connect();
+    try {
+      await migration.query('BEGIN');
+      await migration.query('LOCK TABLE t IN ACCESS EXCLUSIVE MODE');
+      const url = new URL(target.url);
+      url.searchParams.set('sslmode', 'disable');
+      const { code, stdout } = await probeCli(['--url', url.toString()]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /^tables +[\d.]+ ms +\d+ rows\n +note: 1 row\(s\) partly skipped, e\.g\. public\.t: t: AccessExclusiveLock held by pid \d+/m,
+      );
+      expect(stdout).toMatch(/^schema_snapshot +[\d.]+ ms +\d+ rows$/m);
+      expect(stdout).toMatch(/\d+ probes: \d+ ok, \d+ unavailable, 0 failed/);
+    } finally {
+      await migration.end();
+    }
+  });
 });

@@ -113,7 +113,7 @@ describe(`API tokens on PostgreSQL ${major}`, () => {
       cookie: ops,
       body: { currentPassword: PASSWORD, newPassword: 'another-long-phrase-9' },
     });
-    expect(changed.status).toBe(200);
+    expect(changed.status).toBe(204);
     expect(await alive(token)).toBe(false);
 
     ops = await session('another-long-phrase-9');

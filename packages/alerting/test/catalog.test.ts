@@ -113,6 +113,26 @@ describe('built-in catalog', () => {
     expect(samples.map((s) => s.value)).toEqual([400, 0, null]);
   });
 
+  it('never evaluates a value the probe did not observe (an unreadable sequence, no statistics)', () => {
+    const unseen = [
+      ['sequence_usage', { used_pct: null, skipped: 'no privilege to read last_value' }],
+      ['column_usage', { column_used_pct: null, skipped: 'no privilege to read last_value' }],
+      ['table_bloat', { bloat_pct: null, bloat_bytes: null, skipped: 'pg_stats hides orders' }],
+      ['index_bloat', { bloat_pct: null, bloat_bytes: null, skipped: 'pg_stats hides orders' }],
+    ] as const;
+    for (const [key, values] of unseen) {
+      const rule = BUILTIN_BY_KEY.get(key)!;
+      const samples = rule.source.derive(rows([values]), paramValues(rule));
+      expect(
+        samples.map((s) => s.value),
+        key,
+      ).toEqual([null]);
+      expect(evaluate({ ...rule, hysteresis: 0.05, staleSeconds: 300 }, samples, t0), key).toEqual({
+        kind: 'missing',
+      });
+    }
+  });
+
   it('judges bloat only above its minimum, a parameter overrides can lower', () => {
     const rule = BUILTIN_BY_KEY.get('table_bloat')!;
     const small = rows([{ bloat_pct: 90, bloat_bytes: 50 * 1024 ** 2 }]);

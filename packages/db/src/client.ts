@@ -101,13 +101,11 @@ export function createDb(options: DbOptions): Db {
       const client = await pool.connect().catch((err: unknown) => {
         throw mapPgError(err);
       });
-      // A checked-out client has no listener of the pool's: a server that ends the session
-      // between two statements (shutdown, restart) would be an uncaught 'error'. The next
-      // statement fails instead, and the broken client is not returned to the pool.
-      let broken = false;
-      const onError = () => {
-        broken = true;
-      };
+      // pg-pool listens for errors on idle clients only: a server that goes away while this
+      // one is checked out (between two statements, or during a COPY) would otherwise be an
+      // uncaught 'error' event. The statement in flight fails on its own; the client is discarded.
+      let lost: Error | undefined;
+      const onError = (err: Error) => (lost = err);
       client.on('error', onError);
       try {
         await client.query('BEGIN');
@@ -118,8 +116,8 @@ export function createDb(options: DbOptions): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw mapPgError(err);
       } finally {
-        client.off('error', onError);
-        client.release(broken || undefined);
+        client.removeListener('error', onError);
+        client.release(lost);
       }
     },
     close: async () => {

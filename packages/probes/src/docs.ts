@@ -1,3 +1,4 @@
+import { privilegeReason } from './privileges';
 import type { ProbeDefinition } from './types';
 
 const version = (num: number) => String(Math.floor(num / 10000));
@@ -15,10 +16,19 @@ the COPY into it and the reads below all derive from it.
   \`database\` probes run in every database that accepts connections (templates excluded), and their
   rows carry \`database_name\`. Every table also has \`collected_at\` and \`server_id\`.
 - **Each run**: a read-only transaction, \`statement_timeout\` 5 s unless the probe says otherwise,
-  \`lock_timeout\` 1 s, \`application_name = 'pgvigil'\` and a \`/* pgvigil:<probe> */\` marker inside
-  the statement (PostgreSQL 18's pg_stat_statements drops leading comments, so the marker follows the
-  first keyword). A failure or a missing extension is a value (\`failed\` / \`unavailable: <reason>\`);
-  the cycle goes on.
+  \`lock_timeout\` 100 ms (a run that hit it is retried twice), \`application_name = 'pgvigil'\` and a
+  \`/* pgvigil:<probe> */\` marker inside the statement (PostgreSQL 18's pg_stat_statements drops
+  leading comments, so the marker follows the first keyword). A failure or a missing extension is a
+  value (\`failed\` / \`unavailable: <reason>\`); the cycle goes on.
+- **Locks**: only AccessShareLock, and never more than 100 relation locks at once (a test checks
+  both for every probe on every major). Catalog reads lock only the catalogs. Exact sizes
+  (\`pg_relation_size\` and friends) lock each relation for an instant: a relation that a session
+  holds or awaits in ACCESS EXCLUSIVE mode (ALTER TABLE, VACUUM FULL, REINDEX, LOCK TABLE) gets its
+  size from \`pg_class.relpages\` instead, and the row's \`skipped\` column says so; every other
+  relation is collected as usual. Definitions are hashed from catalog rows, never through
+  \`pg_get_indexdef()\`, \`pg_get_viewdef()\` or \`pg_get_expr()\`, which lock the tables they describe.
+  Sequences are read with a SELECT on each (50 per transaction), never through \`pg_sequences\`,
+  whose \`pg_sequence_last_value()\` takes RowExclusiveLock on every sequence until commit.
 - **Counters** (marked *counter*) are stored raw and read as per-second rates; an interval in which a
   counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
 - **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between
@@ -39,8 +49,13 @@ the COPY into it and the reads below all derive from it.
   transaction on the server) do not make a row worth storing, so a carried one may be a keyframe old.
 - **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
   are summed into their root table.
-- **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`; \`hba_rules\`
-  needs a superuser (or an explicit grant on \`pg_hba_file_rules\`) and is otherwise \`unavailable\`.
+- **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`, with three
+  exceptions that say so: \`hba_rules\` needs a grant on \`pg_hba_file_rules\`; \`sequences\` needs
+  SELECT on each sequence (unreadable ones are listed with \`skipped\` = the GRANT, never as 0 %);
+  the bloat estimates need the planner statistics of the table's columns, which \`pg_stats\` shows
+  only to roles that may SELECT the table (rows without them carry \`skipped\`). A probe whose
+  role lacks what it needs (listed per probe below) is \`unavailable\` with the reason and the GRANT,
+  checked once per session, never \`failed\` and never rows with other sessions' values hidden.
 - **Spock and system_stats** probes (\`spock_*\`, \`os_*\`) are verified against the extensions'
   documented interface only: neither is packaged for Debian, so the tests run them against stand-in
   tables and SQL functions with the documented names and OUT columns (spock 4/5, system_stats 3.x
@@ -54,8 +69,13 @@ the COPY into it and the reads below all derive from it.
   free or expired servers with \`FOR UPDATE SKIP LOCKED\` and releases its surplus. A dead
   collector's servers move to the others within about 35 s. A new, changed (\`updated_at\`) or
   disabled server takes effect at the next round.
-- **Per server** at most two sessions: one held open for instance probes, one opened per database
-  in turn for database probes (databases discovered each pass). Each runs its probes one after
+- **Per server** at most two sessions (\`SESSIONS_PER_SERVER\`, a semaphore every session takes a
+  slot from; a test counts pgvigil's sessions in \`pg_stat_activity\` on a server with 100
+  databases): one held open for instance probes, one opened per database in turn for database
+  probes (databases discovered each pass, by the session of the first database). A database probe
+  that was unavailable in a database (an extension not installed, a privilege missing) is tried
+  there again after an hour, not every interval, so a server with many databases is not visited
+  only to learn again that spock is absent. Each runs its probes one after
   another, so a probe never runs twice at once on a server. Intervals come from the probe, overridden
   by \`probe_settings\` (global -> cluster -> server, the most specific wins); runs keep their cadence
   with up to 5 % jitter. The first run of each probe on a server after a start (or a takeover) is at
@@ -66,6 +86,11 @@ the COPY into it and the reads below all derive from it.
 - **Unreachable server**: marked \`down\` in \`server_status\` with the connection error class (the
   same codes as test-connection), a \`connectivity\` row with \`up = false\`, and retried after 5 s,
   doubling up to 5 minutes. Other servers are not delayed.
+- **Half-open connections**: every query has a client-side timeout (statement timeout + 5 s, 15 s;
+  \`queryTimeoutMs\`), sessions use TCP keepalive (first probe after 10 s idle) and
+  \`idle_in_transaction_session_timeout\` 60 s on the server. A query that gets no answer ends its
+  session (the socket is destroyed if the peer does not close within 1 s), which frees its slot; the
+  server is then retried like an unreachable one. Tested with a TCP proxy that stops forwarding.
 - **Writes**: samples go to a buffer bounded by \`PGVIGIL_COLLECTOR_BUFFER_ROWS\` (default 500,000
   rows) and are written every 2 s with one COPY per table in one transaction. While the datastore is
   away they stay buffered (the oldest are dropped beyond the bound); \`droppedRows\`,
@@ -151,6 +176,11 @@ export function renderProbesDoc(probes: readonly ProbeDefinition[]): string {
           ? `; SQL variants from ${p.sql.map((v) => (v.minExtensionVersion ? `extension ${v.minExtensionVersion}` : version(v.minVersion))).join(', ')}`
           : ''),
       ...(p.notes ? [`- Versions: ${p.notes}`] : []),
+      ...(p.needs?.length
+        ? [
+            `- Needs ${p.needs.map((n) => `\`${n}\``).join(', ')}, else unavailable: ${privilegeReason(p.needs, '<role>')}`,
+          ]
+        : []),
       ...(flags(p) ? [`- ${flags(p)}`] : []),
       '',
       '| column | type | kind | unit | description |',

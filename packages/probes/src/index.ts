@@ -15,3 +15,10 @@ export { sparseStep, type SparseState, type SparseStep } from './sparse';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
 export * from './outbound';
+export {
+  PROBE_PRIVILEGES,
+  PRIVILEGE_CHECKS,
+  PRIVILEGES_SQL,
+  privilegeReason,
+  type ProbePrivilege,
+} from './privileges';

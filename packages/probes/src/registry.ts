@@ -49,11 +49,11 @@ import { tables, indexes, indexHealth } from './probes/tables';
 import {
   tableBloat,
   indexBloat,
-  sequences,
   functions,
   tablesWithoutPk,
   schemaSnapshot,
 } from './probes/schema-objects';
+import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
 import type { ProbeDefinition } from './types';
 

@@ -1,3 +1,4 @@
+import { PROBE_PRIVILEGES, PRIVILEGES_SQL, type ProbePrivilege } from './privileges';
 import type { ProbeClient, ProbeContext } from './run-probe';
 
 /** The probe context of a freshly opened session: version and installed extensions. */
@@ -10,10 +11,17 @@ export async function loadProbeContext(
             coalesce((SELECT json_object_agg(extname, extversion) FROM pg_extension), '{}') AS ext`,
   );
   const row = r.rows[0] ?? {};
+  const p =
+    (await client.query(`${PRIVILEGES_SQL.replace('SELECT', 'SELECT /* pgvigil:context */')}`))
+      .rows[0] ?? {};
   return {
     serverVersion,
     database: String(row.db),
     extensions: new Map(Object.entries((row.ext ?? {}) as Record<string, string>)),
+    privileges: {
+      role: String(p.role),
+      has: new Set(PROBE_PRIVILEGES.filter((name): name is ProbePrivilege => p[name] === true)),
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  * it (through the MetricSpec it extends).
  */
 import type { MetricSpec } from '@pgvigil/schema';
+import type { ProbePrivilege } from './privileges';
 export {
   COLUMN_TYPES,
   METRIC_SCOPES as PROBE_SCOPES,
@@ -33,6 +34,8 @@ export interface ProbeDefinition extends MetricSpec {
   sources: readonly string[];
   /** lowest server_version_num the probe runs on at all */
   minServerVersion: number;
+  /** what the role needs beyond a login (all included in pg_monitor except pg_hba_file_rules), else "unavailable" */
+  needs?: readonly ProbePrivilege[];
   /** extension that must be installed (in the database the probe runs in), else "unavailable" */
   requiresExtension?: string;
   /** SQL per version range: the entry with the highest minVersion that fits wins */
@@ -53,11 +56,50 @@ export interface ProbeDefinition extends MetricSpec {
   roundTripColumn?: string;
   /** version differences worth knowing, for docs/probes.md */
   notes?: string;
+  /**
+   * Values that need a lock on each object (a sequence's last_value). The SQL then lists the
+   * objects without locking them (its columns are the listing's, not the probe's), and this
+   * reads the rest through `reader`, at most `reader.batchSize` objects per transaction, and
+   * returns the probe's rows plus what it could not read, with the reason and the fix.
+   */
+  readLocked?: (
+    listed: Record<string, unknown>[],
+    reader: LockedReader,
+    topN: number,
+  ) => Promise<{ rows: Record<string, unknown>[]; notes: string[] }>;
 }
+
+/** Reads that lock what they read: each one a short read-only transaction of its own. */
+export interface LockedReader {
+  /** most objects one read may lock: within the relation lock budget, with room for catalogs */
+  readonly batchSize: number;
+  /** the lock_timeout each read runs with, for messages */
+  readonly lockTimeoutMs: number;
+  /** rows, or 'locked' when an object stayed locked past lock_timeout; other errors throw */
+  read(sql: string, values?: unknown[]): Promise<Record<string, unknown>[] | 'locked'>;
+}
+
+/**
+ * The most relation locks one probe transaction may hold at once. PostgreSQL's shared lock
+ * table holds max_locks_per_transaction (default 64) x max_connections entries for all
+ * sessions together, so a monitor that locks every relation of a big schema in one
+ * transaction can make the server's own sessions fail with "out of shared memory".
+ */
+export const RELATION_LOCK_BUDGET = 100;
+
+/** Default lock_timeout of a probe: waiting longer than this on DDL skips instead. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 100;
 
 /** What one run of a probe produced: always a value, never a thrown error. */
 export type ProbeResult =
-  | { probe: string; status: 'ok'; rows: Record<string, unknown>[]; ms: number }
+  | {
+      probe: string;
+      status: 'ok';
+      rows: Record<string, unknown>[];
+      ms: number;
+      /** what was left out and why (objects skipped under DDL, not readable with this role) */
+      notes?: string[];
+    }
   | { probe: string; status: 'unavailable'; reason: string; ms: number }
   | {
       probe: string;

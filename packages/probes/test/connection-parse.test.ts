@@ -156,6 +156,12 @@ describe('evaluatePrerequisites', () => {
         max_replication_slots: '0',
         system_stats_version: null,
         system_stats_available: false,
+        hba_readable: false,
+        sequences: 3,
+        sequences_unreadable: 2,
+        sequence_schemas_unreadable: ['app'],
+        tables: 10,
+        tables_stats_hidden: 10,
       },
       130011,
       'app',
@@ -178,9 +184,21 @@ describe('evaluatePrerequisites', () => {
       wal_level: 'warning',
       max_wal_senders: 'warning',
       max_replication_slots: 'warning',
+      sequences_readable: 'warning',
+      statistics_readable: 'warning',
+      hba_rules_readable: 'warning',
       system_stats: 'warning',
     });
     expect(checks.every((c) => c.fix)).toBe(true);
+    expect(byKey.sequences_readable?.detail).toBe(
+      '2 of 3 sequence(s) not readable by mon: their use is reported as unknown',
+    );
+    expect(byKey.sequences_readable?.fix).toContain(
+      'GRANT SELECT ON ALL SEQUENCES IN SCHEMA "app" TO "mon";',
+    );
+    expect(byKey.hba_rules_readable?.fix).toBe(
+      'GRANT SELECT ON pg_hba_file_rules TO "mon";\nGRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO "mon";',
+    );
   });
 
   it('a server that has everything passes every check and needs no fix', () => {
@@ -199,11 +217,17 @@ describe('evaluatePrerequisites', () => {
         max_replication_slots: '10',
         system_stats_version: '3.0',
         system_stats_available: true,
+        hba_readable: true,
+        sequences: 3,
+        sequences_unreadable: 0,
+        sequence_schemas_unreadable: [],
+        tables: 10,
+        tables_stats_hidden: 0,
       },
       180004,
       'postgres',
     );
-    expect(checks.map((c) => c.status)).toEqual(Array(10).fill('ok'));
+    expect(checks.map((c) => c.status)).toEqual(Array(13).fill('ok'));
     expect(checks.filter((c) => 'fix' in c)).toEqual([]);
     expect(checks.find((c) => c.key === 'wal_level')?.detail).toBe('wal_level = logical');
   });

@@ -3,14 +3,14 @@ import { ensureMetricTable, SQL_TYPES, tableColumns, writeSamples } from '@pgvig
 import {
   freshDatabase,
   freshDatastore,
-  testMajors,
+  allMajors,
   type TestDatabase,
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { PROBES } from '../src/index';
 import { loadFixture, probeSession, runAll } from './helpers';
 
-describe.each(testMajors())('probe rows vs metric tables on PostgreSQL %i', (major) => {
+describe.each(allMajors())('probe rows vs metric tables on PostgreSQL %i', (major) => {
   let ds: TestDatastore;
   let target: TestDatabase;
   const at = new Date();

@@ -6,13 +6,13 @@ import {
   STAND_IN_EXTENSIONS,
   SYSTEM_STATS_OLD_STAND_IN,
   systemStatsStandIn,
-  testMajors,
+  allMajors,
   type TestDatabase,
 } from '@pgvigil/db/testing';
 import { getProbe, runProbe, type ProbeContext, type ProbeResult } from '../src/index';
 import { probeSession } from './helpers';
 
-describe.each(testMajors())(
+describe.each(allMajors())(
   'spock and system_stats probes against stand-ins on PostgreSQL %i',
   (major) => {
     let target: TestDatabase;

@@ -37,6 +37,9 @@ const FIXTURE_SQL = `
   CREATE TABLE orders (id serial PRIMARY KEY, customer int, note text, created timestamptz DEFAULT now());
   CREATE INDEX orders_customer_idx ON orders (customer);
   CREATE INDEX orders_customer_dup_idx ON orders (customer);
+  CREATE INDEX orders_note_lower_idx ON orders (lower(note)) WHERE customer > 10;
+  CREATE INDEX orders_note_lower_again_idx ON orders (lower(note)) WHERE customer > 10;
+  ALTER TABLE orders ADD CONSTRAINT orders_customer_check CHECK (customer >= 0);
   INSERT INTO orders (customer, note) SELECT g % 100, repeat('x', 50) FROM generate_series(1, 20000) g;
   DELETE FROM orders WHERE id % 3 = 0;
   CREATE TABLE events (at timestamptz NOT NULL, payload text) PARTITION BY RANGE (at);

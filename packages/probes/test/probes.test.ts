@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, testMajors, type TestDatabase } from '@pgvigil/db/testing';
+import { allMajors, freshDatabase, type TestDatabase } from '@pgvigil/db/testing';
+import { SUPPORTED_MAJORS } from '@pgvigil/db/embedded';
 import {
   diffSnapshot,
   getProbe,
   PROBES,
   runProbe,
+  selectSql,
   type ProbeContext,
   type ProbeResult,
 } from '../src/index';
@@ -106,7 +108,7 @@ describe('probe definitions', () => {
   });
 });
 
-describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {
+describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
   let target: TestDatabase;
   let client: pg.Client;
   let ctx: ProbeContext;
@@ -175,6 +177,10 @@ describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {
     expect(rows('index_health')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ indexrelname: 'orders_customer_dup_idx', issue: 'duplicate' }),
+        expect.objectContaining({
+          indexrelname: 'orders_note_lower_again_idx',
+          issue: 'duplicate',
+        }),
       ]),
     );
     expect(rows('tables_without_pk').map((r) => r.relname)).toEqual(
@@ -219,5 +225,21 @@ describe.each(testMajors())('every probe on PostgreSQL %i', (major) => {
     expect(r).toMatchObject({ status: 'failed', sqlState: '57014' });
     // the session is still usable afterwards
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('SQL variants', () => {
+  it('every variant is the one chosen on some supported major, so the suite above runs it', () => {
+    const unreached = PROBES.flatMap((p) =>
+      p.sql
+        .filter(
+          (v) =>
+            !SUPPORTED_MAJORS.some((m) =>
+              ['0', '99'].some((ext) => selectSql(p, m * 10000, ext) === v),
+            ),
+        )
+        .map((v) => `${p.name}@${v.minVersion}`),
+    );
+    expect(unreached).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ export interface ProbeReport {
   rows: number;
   ms: number;
   reason?: string;
+  /** what an ok probe left out and why (objects skipped under DDL, not readable by the role) */
+  notes?: string[];
 }
 
 export type RunOnceResult =
@@ -45,7 +47,7 @@ export async function runOnce(
         status: r.status,
         rows: r.status === 'ok' ? r.rows.length : 0,
         ms: r.ms,
-        ...(r.status === 'ok' ? {} : { reason: r.reason }),
+        ...(r.status === 'ok' ? (r.notes ? { notes: r.notes } : {}) : { reason: r.reason }),
       });
     }
     return { ok: true, serverVersion, database: ctx.database, reports };
@@ -59,7 +61,8 @@ export function formatTable(result: Extract<RunOnceResult, { ok: true }>): strin
   const lines = result.reports.map((r) => {
     const outcome =
       r.status === 'ok' ? `${String(r.rows).padStart(6)} rows` : `${r.status}: ${r.reason ?? ''}`;
-    return `${r.probe.padEnd(width)}  ${r.ms.toFixed(1).padStart(8)} ms  ${outcome}`;
+    const notes = (r.notes ?? []).map((n) => `\n${' '.repeat(width + 14)}note: ${n}`).join('');
+    return `${r.probe.padEnd(width)}  ${r.ms.toFixed(1).padStart(8)} ms  ${outcome}${notes}`;
   });
   const ok = result.reports.filter((r) => r.status === 'ok').length;
   const failed = result.reports.filter((r) => r.status === 'failed').length;

@@ -6,9 +6,11 @@ const TABLE = ['schemaname', 'relname'] as const;
 
 /** bloat_pct, or 0 while the wasted bytes are under the rule's minimum (small objects). */
 const bloatAbove = (param: string): Derive =>
-  perRow((r, params) =>
-    (num(r.values.bloat_bytes) ?? 0) > params[param]! ? num(r.values.bloat_pct) : 0,
-  );
+  perRow((r, params) => {
+    // no estimate (statistics hidden from the role, never analyzed): nothing observed
+    const bytes = num(r.values.bloat_bytes);
+    return bytes === null ? null : bytes > params[param]! ? num(r.values.bloat_pct) : 0;
+  });
 
 const minWasted = (bytes: number): RuleParam => ({
   label: 'Minimum wasted bytes',

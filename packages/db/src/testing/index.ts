@@ -22,14 +22,19 @@ export {
 } from './extension-stand-ins';
 export { startStandby } from './standby';
 
-/** The majors this run's servers cover, for `describe.each`. */
+/** The majors the integration suites run on (PGVIGIL_TEST_MAJORS, default 14 and 18), for `describe.each`. */
 export function testMajors(): Major[] {
+  return inject('pgvigilTestMajors') as Major[];
+}
+
+/** Every supported major: the probe suites (SQL variants, lock budget) run on all of them. */
+export function allMajors(): Major[] {
   return Object.keys(inject('pgvigilServers')).map(Number) as Major[];
 }
 
 export function serverUrl(major: Major, database = 'postgres'): string {
   const base = inject('pgvigilServers')[major];
-  if (!base) throw new Error(`No PostgreSQL ${major} server in this run (PGVIGIL_TEST_MAJORS).`);
+  if (!base) throw new Error(`No PostgreSQL ${major} server in this run.`);
   const url = new URL(base);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();

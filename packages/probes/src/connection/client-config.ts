@@ -5,6 +5,12 @@ export interface ClientOptions {
   applicationName?: string;
   /** per-statement limit on the monitored server */
   statementTimeoutMs?: number;
+  /**
+   * Client-side limit on any one query: a half-open connection (the server or a middlebox
+   * gone without a FIN) otherwise hangs a query until the OS gives up, minutes later.
+   * Default: the statement timeout plus 5 s.
+   */
+  queryTimeoutMs?: number;
   /** whether to negotiate TLS; for prefer/allow the caller decides from the server's answer */
   useSsl?: boolean;
 }
@@ -46,5 +52,11 @@ export function toClientConfig(s: ConnectionSettings, options: ClientOptions = {
     statement_timeout: statementTimeout,
     // Monitoring must never wait on a lock held by the workload it watches.
     lock_timeout: Math.min(statementTimeout, 2_000),
+    query_timeout: options.queryTimeoutMs ?? statementTimeout + 5_000,
+    // A session left in a transaction by a lost client ends on the server by itself.
+    idle_in_transaction_session_timeout: 60_000,
+    // TCP keepalive finds a peer that vanished while the session was idle.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
 }

@@ -13,6 +13,8 @@ export interface ConnectOptions {
   statementTimeoutMs?: number;
   /** name resolution for the outbound policy (tests inject one; default: the system's) */
   resolve?: Resolver;
+  /** client-side bound on each query (see ClientOptions.queryTimeoutMs) */
+  queryTimeoutMs?: number;
 }
 
 export interface TargetConnection {
@@ -71,6 +73,7 @@ async function open(
       useSsl,
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+      ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     }),
     ...(stream ? { stream } : {}),
   });
@@ -174,4 +177,36 @@ export async function connectTarget(
   } catch (err) {
     return { ok: false, failure: classifyConnectionError(err, ctx) };
   }
+}
+
+/**
+ * Ends a session without ever hanging. A session known to be broken (a query got no answer)
+ * has its socket destroyed at once. Otherwise a polite Terminate: the server closes the socket
+ * once the backend is gone, so a slot freed after this is a session gone from the server too;
+ * if that takes longer than `graceMs` (a peer gone silent), the socket is destroyed.
+ */
+export async function closeSession(
+  client: pg.Client,
+  options: { broken?: boolean; graceMs?: number } = {},
+): Promise<void> {
+  const destroy = () =>
+    // pg keeps the socket on its internal connection; nothing else can free it here
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
+  if (options.broken) {
+    destroy();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const ended = client.end().then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), options.graceMs ?? 10_000)),
+  );
+  const done = await Promise.race([ended, late]);
+  clearTimeout(timer);
+  if (!done) destroy();
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PRIVILEGE_CHECKS } from '../privileges';
 
 export const CHECK_STATUSES = ['ok', 'warning', 'missing'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -17,6 +18,19 @@ export const MIN_SERVER_VERSION_NUM = 140000;
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
+/** The GRANTs that let `role` read the sequences of `schemas`, now and when more are created. */
+function sequenceGrantSql(role: string, schemas: readonly string[]): string {
+  const r = quoteIdent(role);
+  const list = (schemas.length ? schemas : ['<schema>']).map(quoteIdent).join(', ');
+  return [
+    `GRANT USAGE ON SCHEMA ${list} TO ${r};`,
+    `GRANT SELECT ON ALL SEQUENCES IN SCHEMA ${list} TO ${r};`,
+    `-- sequences created later, once per role that creates them:`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE <owner> IN SCHEMA ${list} GRANT SELECT ON SEQUENCES TO ${r};`,
+    `-- or everything at once (PostgreSQL 14+): GRANT pg_read_all_data TO ${r};`,
+  ].join('\n');
+}
+
 interface Facts {
   user: string;
   superuser: boolean;
@@ -32,6 +46,14 @@ interface Facts {
   max_replication_slots: string;
   system_stats_version: string | null;
   system_stats_available: boolean;
+  hba_readable: boolean;
+  sequences: number;
+  /** schemas holding sequences the role may not read (last_value needs SELECT) */
+  sequence_schemas_unreadable: string[];
+  sequences_unreadable: number;
+  /** user tables whose planner statistics pg_stats hides from the role (bloat estimates) */
+  tables: number;
+  tables_stats_hidden: number;
 }
 
 // One round trip; every function used exists from PostgreSQL 10 on.
@@ -50,8 +72,25 @@ SELECT current_user AS user,
        current_setting('max_wal_senders') AS max_wal_senders,
        current_setting('max_replication_slots') AS max_replication_slots,
        (SELECT extversion FROM pg_extension WHERE extname = 'system_stats') AS system_stats_version,
-       EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'system_stats') AS system_stats_available
-  FROM pg_roles r WHERE r.rolname = current_user`;
+       EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'system_stats') AS system_stats_available,
+       (${PRIVILEGE_CHECKS.pg_hba_file_rules.sql}) AS hba_readable,
+       seq.total AS sequences, seq.unreadable AS sequences_unreadable,
+       seq.schemas AS sequence_schemas_unreadable,
+       tab.total AS tables, tab.hidden AS tables_stats_hidden
+  FROM pg_roles r,
+       LATERAL (SELECT count(*)::int AS total,
+                       count(*) FILTER (WHERE NOT ok)::int AS unreadable,
+                       coalesce(array_agg(DISTINCT nspname::text) FILTER (WHERE NOT ok), '{}') AS schemas
+                  FROM (SELECT n.nspname, has_schema_privilege(n.oid, 'USAGE')
+                                AND has_sequence_privilege(c.oid, 'SELECT') AS ok
+                          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE c.relkind = 'S' AND NOT pg_is_other_temp_schema(n.oid)) s) seq,
+       LATERAL (SELECT count(*)::int AS total,
+                       count(*) FILTER (WHERE NOT has_table_privilege(c.oid, 'SELECT'))::int AS hidden
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind IN ('r', 'm') AND c.oid >= 16384
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema')) tab
+ WHERE r.rolname = current_user`;
 
 /** One check: `ok`, or `failing` with the fix (a passing check carries none). */
 function check(
@@ -161,6 +200,36 @@ export function evaluatePrerequisites(
       'max_replication_slots above 0 (replication monitoring)',
       slots > 0,
       `ALTER SYSTEM SET max_replication_slots = 10;${restart}`,
+    ),
+    check(
+      'sequences_readable',
+      `Sequences readable in database ${dbname} (sequence exhaustion)`,
+      f.sequences_unreadable === 0,
+      f.sequences_unreadable === 0
+        ? `${f.sequences} sequence(s), all readable`
+        : `${f.sequences_unreadable} of ${f.sequences} sequence(s) not readable by ${f.user}: their use is reported as unknown`,
+      sequenceGrantSql(f.user, f.sequence_schemas_unreadable),
+      'warning',
+    ),
+    check(
+      'statistics_readable',
+      `Planner statistics readable in database ${dbname} (bloat estimates)`,
+      f.tables_stats_hidden === 0,
+      f.tables_stats_hidden === 0
+        ? `${f.tables} table(s), statistics of all readable`
+        : `pg_stats hides the statistics of ${f.tables_stats_hidden} of ${f.tables} table(s) from ${f.user}: no bloat estimate for them`,
+      `GRANT pg_read_all_data TO ${quoteIdent(f.user)};\n-- or, per schema: GRANT SELECT ON ALL TABLES IN SCHEMA <schema> TO ${quoteIdent(f.user)};`,
+      'warning',
+    ),
+    check(
+      'hba_rules_readable',
+      'pg_hba_file_rules readable (pg_hba.conf snapshot)',
+      f.hba_readable || f.superuser,
+      f.hba_readable || f.superuser
+        ? 'readable'
+        : 'superusers only by default; pg_monitor does not include it',
+      PRIVILEGE_CHECKS.pg_hba_file_rules.fix(f.user).replace('; ', ';\n'),
+      'warning',
     ),
     check(
       'system_stats',

@@ -5,6 +5,7 @@ const CLIENTS = `backend_type = 'client backend' AND pid <> pg_backend_pid()`;
 
 export const activitySummary = defineProbe({
   name: 'activity_summary',
+  needs: ['pg_read_all_stats'],
   title: 'Sessions by state and wait',
   description: 'Client sessions counted by state and wait-event type.',
   sources: ['pg_stat_activity'],
@@ -28,6 +29,7 @@ export const activitySummary = defineProbe({
 
 export const activityExtremes = defineProbe({
   name: 'activity_extremes',
+  needs: ['pg_read_all_stats'],
   title: 'Longest query, transaction and idle in transaction',
   description:
     'The longest running query, transaction and idle-in-transaction session, the oldest backend_xmin age and connection headroom.',
@@ -75,6 +77,7 @@ export const activityExtremes = defineProbe({
 
 export const sessions = defineProbe({
   name: 'sessions',
+  needs: ['pg_read_all_stats'],
   title: 'Session list',
   description:
     'A sampled list of client sessions (user, application, client, state, wait event, truncated query, durations) for the sessions view and wait-event history.',
@@ -141,6 +144,7 @@ export const locks = defineProbe({
 
 export const blocking = defineProbe({
   name: 'blocking',
+  needs: ['pg_read_all_stats'],
   title: 'Blocking pairs',
   description:
     'Every (blocked, blocking) session pair from pg_blocking_pids, enough to draw the blocking tree.',

@@ -1,4 +1,4 @@
-import { V14, V15, V16, defineProbe } from './define';
+import { V14, V16, defineProbe } from './define';
 
 export const connectivity = defineProbe({
   name: 'connectivity',
@@ -63,6 +63,7 @@ export const serverInfo = defineProbe({
 
 export const settings = defineProbe({
   name: 'settings',
+  needs: ['pg_read_all_settings'],
   title: 'Settings',
   description:
     'Every server setting with its source and pending_restart; stored only when something changes.',
@@ -88,6 +89,7 @@ export const settings = defineProbe({
 
 export const hbaRules = defineProbe({
   name: 'hba_rules',
+  needs: ['pg_hba_file_rules'],
   title: 'pg_hba.conf rules',
   description:
     'The parsed pg_hba.conf (including lines with errors); stored only when it changes. Readable by superusers only unless granted; otherwise reported unavailable.',
@@ -96,7 +98,7 @@ export const hbaRules = defineProbe({
   intervalSeconds: 3600,
   retentionDays: 365,
   changeTracked: true,
-  notes: 'rule_number exists from 15, file_name from 16.',
+  notes: 'rule_number and file_name exist from 16.',
   columns: [
     { name: 'line_number', type: 'int', key: true },
     { name: 'file_name', type: 'text' },
@@ -113,13 +115,6 @@ export const hbaRules = defineProbe({
     {
       minVersion: V14,
       sql: `SELECT line_number, NULL::text AS file_name, NULL::int AS rule_number, type,
-                   array_to_string(database, ',') AS database, array_to_string(user_name, ',') AS user_name,
-                   address, netmask, auth_method, error
-              FROM pg_hba_file_rules ORDER BY line_number`,
-    },
-    {
-      minVersion: V15,
-      sql: `SELECT line_number, NULL::text AS file_name, rule_number, type,
                    array_to_string(database, ',') AS database, array_to_string(user_name, ',') AS user_name,
                    address, netmask, auth_method, error
               FROM pg_hba_file_rules ORDER BY line_number`,

@@ -114,6 +114,7 @@ export const wal = defineProbe({
 
 export const walDirectory = defineProbe({
   name: 'wal_directory',
+  needs: ['pg_ls_waldir'],
   title: 'WAL directory size',
   description: 'Files and bytes in pg_wal; growth means archiving or a slot is holding WAL.',
   sources: ['pg_ls_waldir()'],
@@ -133,6 +134,7 @@ export const walDirectory = defineProbe({
 
 export const archiver = defineProbe({
   name: 'archiver',
+  needs: ['pg_ls_archive_statusdir'],
   title: 'WAL archiver',
   description:
     'Archived and failed counts, whether archiving is failing now, age of the last success and the .ready backlog.',
@@ -250,6 +252,7 @@ export const slru = defineProbe({
 
 export const connectionSecurity = defineProbe({
   name: 'connection_security',
+  needs: ['pg_read_all_stats'],
   title: 'Connection security',
   description: 'Client sessions by transport: SSL (with protocol version), GSSAPI, or plain.',
   sources: ['pg_stat_ssl', 'pg_stat_gssapi', 'pg_stat_activity'],

@@ -17,6 +17,7 @@ const base = { scope: 'instance', intervalSeconds: 30, retentionDays: 7 } as con
 export const progressVacuum = defineProbe({
   ...base,
   name: 'progress_vacuum',
+  needs: ['pg_read_all_stats'],
   title: 'VACUUM progress',
   description: 'Running VACUUMs (manual and autovacuum): phase, blocks scanned and vacuumed.',
   sources: ['pg_stat_progress_vacuum'],
@@ -51,6 +52,7 @@ export const progressVacuum = defineProbe({
 export const progressAnalyze = defineProbe({
   ...base,
   name: 'progress_analyze',
+  needs: ['pg_read_all_stats'],
   title: 'ANALYZE progress',
   description: 'Running ANALYZEs: phase and sample blocks.',
   sources: ['pg_stat_progress_analyze'],
@@ -74,6 +76,7 @@ export const progressAnalyze = defineProbe({
 export const progressCreateIndex = defineProbe({
   ...base,
   name: 'progress_create_index',
+  needs: ['pg_read_all_stats'],
   title: 'CREATE INDEX / REINDEX progress',
   description: 'Running index builds: command, phase, blocks and tuples done.',
   sources: ['pg_stat_progress_create_index'],
@@ -99,6 +102,7 @@ export const progressCreateIndex = defineProbe({
 export const progressCluster = defineProbe({
   ...base,
   name: 'progress_cluster',
+  needs: ['pg_read_all_stats'],
   title: 'CLUSTER / VACUUM FULL progress',
   description: 'Running table rewrites: command, phase and heap blocks scanned.',
   sources: ['pg_stat_progress_cluster'],
@@ -122,6 +126,7 @@ export const progressCluster = defineProbe({
 export const progressBasebackup = defineProbe({
   ...base,
   name: 'progress_basebackup',
+  needs: ['pg_read_all_stats'],
   title: 'Base backup progress',
   description: 'Running base backups (pg_basebackup, new standbys): phase and bytes streamed.',
   sources: ['pg_stat_progress_basebackup'],

@@ -5,6 +5,7 @@ const HEAD = `CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE 
 
 export const replication = defineProbe({
   name: 'replication',
+  needs: ['pg_read_all_stats'],
   title: 'Standbys and their lag',
   description:
     'Per connected standby (or logical walsender): state, sync state, lag in bytes and seconds for write, flush and replay.',
@@ -42,6 +43,7 @@ export const replication = defineProbe({
 
 export const walReceiver = defineProbe({
   name: 'wal_receiver',
+  needs: ['pg_read_all_stats'],
   title: 'WAL receiver and replay delay',
   description:
     'On a standby: receiver status and upstream, bytes received but not replayed, seconds since the last replayed transaction and since the last message from the primary. One row on primaries too (in_recovery = false).',
@@ -137,8 +139,9 @@ export const replicationSlotStats = defineProbe({
 export const publications = defineProbe({
   name: 'publications',
   title: 'Publications',
-  description: 'Logical replication publications in each database and how many tables they carry.',
-  sources: ['pg_publication', 'pg_publication_tables'],
+  description:
+    'Logical replication publications in each database and how many tables they name: a schema counts its tables, FOR ALL TABLES counts the permanent user tables; partitions of a named partitioned table are not counted. Read from the catalog, not pg_publication_tables, which locks every published table (on 16+, to read column lists).',
+  sources: ['pg_publication', 'pg_publication_rel', 'pg_publication_namespace (15+)'],
   scope: 'database',
   intervalSeconds: 600,
   retentionDays: 90,
@@ -148,16 +151,21 @@ export const publications = defineProbe({
     { name: 'operations', type: 'text' },
     { name: 'tables', type: 'int', unit: 'count' },
   ],
-  sql: [
-    {
-      minVersion: V14,
-      sql: `SELECT p.pubname::text, p.puballtables AS all_tables,
-                   concat_ws(',', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
-                             CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END) AS operations,
-                   (SELECT count(*)::int FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS tables
-              FROM pg_publication p`,
-    },
-  ],
+  sql: [V14, V15].map((minVersion) => ({
+    minVersion,
+    sql: `SELECT p.pubname::text, p.puballtables AS all_tables,
+                 concat_ws(',', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+                           CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END) AS operations,
+                 (SELECT count(*)::int FROM pg_class c
+                   WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' AND c.oid >= 16384
+                     AND (CASE WHEN p.puballtables
+                               THEN c.relkind = CASE WHEN p.pubviaroot THEN 'p' ELSE 'r' END
+                                    OR (c.relkind = 'r' AND NOT c.relispartition)
+                               ELSE c.oid IN (SELECT prrelid FROM pg_publication_rel WHERE prpubid = p.oid)
+                                    ${minVersion >= V15 ? 'OR c.relnamespace IN (SELECT pnnspid FROM pg_publication_namespace WHERE pnpubid = p.oid)' : ''}
+                          END)) AS tables
+            FROM pg_publication p`,
+  })),
 });
 
 export const subscriptions = defineProbe({

@@ -39,6 +39,7 @@ const select = (readTime: string, writeTime: string) =>
 
 export const statements = defineProbe({
   name: 'statements',
+  needs: ['pg_read_all_stats'],
   title: 'Top queries (pg_stat_statements)',
   description:
     'pg_stat_statements read once per server without query texts, stored as deltas between runs for the statements that ran (the 50 with the most execution time, plus one "(others)" row with the rest), so a time window shows what happened in it. pgvigil never resets the view.',
