@@ -235,3 +235,5 @@ async function benchLatency() {
 
 benchEvaluation();
 await benchLatency();
+const { benchAlerterFleet } = await import('./alerter-fleet');
+await benchAlerterFleet();

@@ -5,27 +5,23 @@
 //  - one scrape of Debian's prometheus-postgres-exporter with its example queries.yaml
 //    (per-table and statement metrics) on the database holding the tables, measured
 //    the same way, as the 60 s peer;
-//  - server CPU (all server processes, /proc) of one full pgvigil cycle and of one scrape;
-//  - bytes per server per day: each probe's rows written into the metric tables, the
-//    measured growth scaled to a day at default intervals.
+//  - server CPU (all server processes, /proc) of one full pgvigil cycle and of one scrape.
+// Storage per server per day is scripts/bench/storage.ts, on the same fixture.
 //   npx tsx scripts/bench/cycle-cost.ts
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { createDb, migrate } from '@pgvigil/db';
-import { ensureMetricTable, rollupLevels, writeSamples } from '@pgvigil/db/metrics';
 import { loadProbeContext, PROBES, runProbe } from '@pgvigil/probes';
-import { benchServer, fmt } from './lib';
+import { benchServer, fmt, serverCpuMs } from './lib';
 
 const EXPORTER = '/usr/bin/prometheus-postgres-exporter';
 const EXPORTER_QUERIES = '/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml';
-const ACTIVE_STATEMENTS_PER_MINUTE = 500;
 
-const FIXTURE = `
+export const FIXTURE = `
 DO $$
 BEGIN
   FOR i IN 1..1000 LOOP
@@ -46,20 +42,6 @@ BEGIN
     EXECUTE format('SELECT max(a) FROM t%s', i) INTO r;
   END LOOP;
 END $$;`;
-
-/** CPU time (ms) used so far by the postmaster and all its children. */
-async function serverCpuMs(postmasterPid: number): Promise<number> {
-  let ticks = 0;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(entry);
-    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-  }
-  return ticks * 10; // CLK_TCK = 100
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -193,58 +175,6 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
       }
     }
 
-    // Storage: write each probe's rows many times and scale the growth to a day.
-    const storeDb = createDb({ url: server.url('postgres'), applicationName: 'pgvigil-bench' });
-    await admin.query('CREATE DATABASE store');
-    const store = createDb({ url: server.url('store'), applicationName: 'pgvigil-bench' });
-    await migrate(store);
-    let bytesPerDay = 0;
-    const byProbe = new Map<string, number>();
-    const at = new Date();
-    for (const p of PROBES) {
-      await ensureMetricTable(store, p, at);
-      const targets = p.scope === 'instance' ? sessions.slice(0, 1) : sessions;
-      for (const s of targets) {
-        const r = await runProbe(s.client, p, s.ctx);
-        if (r.status !== 'ok' || r.rows.length === 0) continue;
-        let rows = r.rows;
-        // what the collector stores per run: the deltas of the statements that ran, capped
-        if (p.mode === 'delta')
-          rows = rows.slice(
-            0,
-            Math.min(ACTIVE_STATEMENTS_PER_MINUTE, (p.deltaTopN ?? Infinity) + 1),
-          );
-        // enough rows that page granularity does not dominate the measure
-        const count = Math.min(300, Math.max(10, Math.ceil(2000 / rows.length)));
-        const size = async () =>
-          Number(
-            (
-              await store.query<{ b: number }>(
-                `SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0)::bigint AS b FROM pg_inherits WHERE inhparent = $1::regclass`,
-                [`metrics.${p.name}`],
-              )
-            )[0]?.b ?? 0,
-          );
-        const before = await size();
-        const samples = Array.from({ length: count }, (_, i) => ({
-          collectedAt: new Date(at.getTime() - i * 1000),
-          serverId: 1,
-          database: s.name,
-          rows,
-        }));
-        await writeSamples(store, [{ spec: p, samples }]);
-        const perSample = ((await size()) - before) / count;
-        const runsPerDay = p.changeTracked ? 1 : 86_400 / p.intervalSeconds;
-        const rollupFactor =
-          1 +
-          rollupLevels(p).reduce((f, l) => f + p.intervalSeconds / (l === '5m' ? 300 : 3600), 0);
-        const bytes = perSample * runsPerDay * rollupFactor;
-        bytesPerDay += bytes;
-        byProbe.set(p.name, (byProbe.get(p.name) ?? 0) + bytes);
-      }
-    }
-    await store.close();
-    await storeDb.close();
     for (const s of sessions) await s.client.end();
 
     Object.assign(figures, {
@@ -254,7 +184,6 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
       scrapeCpu,
       cycleCpu,
       series,
-      bytesPerDay,
     });
     console.log(
       `cycle cost: PostgreSQL 18, 1,000 tables, 2,000 indexes, ${fmt(statements.rows[0]?.n ?? 0)} statements in pg_stat_statements`,
@@ -277,11 +206,6 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
         `  ${EXPORTER} not installed: apt-get install prometheus-postgres-exporter for the comparison`,
       );
     }
-    console.log(
-      `storage: ${fmt(bytesPerDay / 1e6, 1)} MB per server per day at default intervals (target < 100), assuming ${ACTIVE_STATEMENTS_PER_MINUTE} statements active per minute`,
-    );
-    const top = [...byProbe].sort((a, b) => b[1] - a[1]).slice(0, 6);
-    console.log(`  largest: ${top.map(([n, b]) => `${n} ${fmt(b / 1e6, 1)} MB`).join(', ')}`);
     return figures;
   } catch (err) {
     console.error('cycle cost benchmark failed:', err);

@@ -13,10 +13,10 @@ import { fmt, fmtMs, percentiles, summarize } from './lib';
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 10);
 const DAY = 86_400_000;
-const ADMIN = { username: 'benchadmin', password: 'Dashboard-seeded-2026!' };
+export const ADMIN = { username: 'benchadmin', password: 'Dashboard-seeded-2026!' };
 
 /** Signs in over the API (creating the first admin on a fresh datastore) and returns an API token. */
-async function apiToken(base: string): Promise<string> {
+export async function apiToken(base: string): Promise<string> {
   const post = (path: string, body: unknown, cookie?: string) =>
     fetch(`${base}${path}`, {
       method: 'POST',
@@ -125,7 +125,12 @@ async function render(base: string, serverId: number): Promise<void> {
   }
 }
 
-export async function benchDashboardWeb(store: BenchStore): Promise<void> {
+/** Runs `fn` against the production web app (`next start`) on the datastore at `url`. */
+export async function withWebApp(
+  url: string,
+  home: string,
+  fn: (base: string, token: string) => Promise<void>,
+): Promise<void> {
   const distDir = process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-bench';
   const env = { ...process.env, PGVIGIL_NEXT_DIST_DIR: distDir };
   console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
@@ -136,8 +141,8 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
     cwd: web.cwd,
     env: {
       ...env,
-      DATABASE_URL: store.url,
-      PGVIGIL_HOME: store.dir,
+      DATABASE_URL: url,
+      PGVIGIL_HOME: home,
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: '1',
     },
@@ -147,7 +152,15 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
   try {
     if (!(await waitForWeb(port, 60_000))) throw new Error('the web app did not answer in 60 s');
     const base = `http://127.0.0.1:${port}`;
-    const token = await apiToken(base);
+    await fn(base, await apiToken(base));
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export async function benchDashboardWeb(store: BenchStore): Promise<void> {
+  await withWebApp(store.url, store.dir, async (base, token) => {
     const end = await store.topUp();
     console.log(`over HTTP (next start, API token):`);
     await http(base, token, store, end);
@@ -158,8 +171,5 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
     } else {
       console.log(`in Chromium: skipped, no browser at ${chromiumPath()} (set PGVIGIL_CHROMIUM)`);
     }
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
+  });
 }

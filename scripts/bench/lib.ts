@@ -1,18 +1,19 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+import { startEmbedded, type EmbeddedServer, type Major } from '@pgvigil/db/embedded';
 
-/** A throwaway PostgreSQL 18 for one benchmark; `done()` stops it and removes its files. */
+/** A throwaway PostgreSQL (18 unless told) for one benchmark; `done()` stops it and removes its files. */
 export async function benchServer(
   name: string,
   settings: Record<string, string | number> = {},
+  major: Major = 18,
 ): Promise<{ server: EmbeddedServer; done(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), `pgvigil-bench-${name}-`));
   await chmod(dir, 0o755); // the postgres OS user must reach its data folder
   const server = await startEmbedded({
     dataDir: path.join(dir, 'data'),
-    major: 18,
+    major,
     superuserPassword: 'bench',
     settings,
   });
@@ -53,3 +54,37 @@ export function summarize(ms: number[]): Percentiles {
 }
 
 export const fmtMs = (x: Percentiles) => `p50 ${fmt(x.p50, 1)} ms, p95 ${fmt(x.p95, 1)} ms`;
+
+/** CPU time (ms) used so far by a PostgreSQL server: its postmaster and all its children. */
+export async function serverCpuMs(postmasterPid: number): Promise<number> {
+  let ticks = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    if (pid === postmasterPid) {
+      // utime + stime, and cutime + cstime: the backends that have exited (a collector
+      // opens a session per database in turn) are counted in their parent
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } else if (Number(fields[1]) === postmasterPid) {
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+  }
+  return ticks * 10; // CLK_TCK = 100
+}
+
+/** The postmaster's pid of a server we started (its data folder's postmaster.pid). */
+export async function postmasterPid(server: EmbeddedServer): Promise<number> {
+  const pg = await import('pg');
+  const c = new pg.default.Client({ connectionString: server.url() });
+  await c.connect();
+  try {
+    const dir = (
+      await c.query<{ d: string }>('SELECT current_setting($1) AS d', ['data_directory'])
+    ).rows[0]!.d;
+    return Number((await readFile(`${dir}/postmaster.pid`, 'utf8')).split('\n')[0]);
+  } finally {
+    await c.end();
+  }
+}

@@ -6,6 +6,8 @@ const schema = z.object({
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
   SMTP_URL: envVars.smtpUrl,
   ALERTER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** how often forecast and anomaly rules are evaluated (they read days of history) */
+  ALERTER_TREND_INTERVAL_SECONDS: z.coerce.number().int().min(15).max(86_400).default(600),
   /** a message claimed by a sender that died is retried after this */
   ALERTER_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALERTER_DELIVERY_BATCH: z.coerce.number().int().min(1).max(1000).default(50),

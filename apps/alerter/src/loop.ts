@@ -1,5 +1,6 @@
 import { deliverDue } from '@pgvigil/alerting';
 import { leadership, type Db, type SecretBox } from '@pgvigil/db';
+import { newTrendCaches } from './cycle/load';
 import { runCycle } from './cycle/run';
 
 export interface LoopOptions {
@@ -14,10 +15,21 @@ export interface LoopOptions {
   log: (message: string) => void;
 }
 
-/** Where a loop stands: whether it leads, and how many cycles it has evaluated. */
+/** Where a loop stands: whether it leads, how many cycles it has evaluated, the last one. */
 export interface LoopStatus {
   leading: boolean;
   cycles: number;
+  /** the last evaluated cycle: milliseconds per phase, and whether trends were in it */
+  lastCycle: {
+    ms: number;
+    /** CPU the process spent in it: on a shared machine, the wall time says more about the neighbours */
+    cpuMs: number;
+    loadMs: number;
+    planMs: number;
+    writeMs: number;
+    evaluated: number;
+    trends: boolean;
+  } | null;
 }
 
 /** The advisory lock's role name: one evaluating and delivering alerter per datastore. */
@@ -38,6 +50,8 @@ export function startLoop(
   let stopped = false;
   let lastTrends = 0;
   let cycles = 0;
+  let lastCycle: LoopStatus['lastCycle'] = null;
+  const caches = newTrendCaches();
   let evaluating: Promise<unknown> = Promise.resolve();
   let delivering: Promise<unknown> = Promise.resolve();
   const leader = leadership(db, LEADER_ROLE);
@@ -79,13 +93,25 @@ export function startLoop(
       const at = new Date();
       const includeTrends = at.getTime() - lastTrends >= opts.trendIntervalSeconds * 1000;
       try {
+        const cpu = process.cpuUsage();
         const r = await runCycle(db, at, {
           baseUrl: opts.baseUrl,
           reminderSeconds: opts.reminderSeconds,
           includeTrends,
           log: opts.log,
+          caches,
         });
         cycles++;
+        const used = process.cpuUsage(cpu);
+        lastCycle = {
+          ms: Math.round(r.ms.load + r.ms.plan + r.ms.write),
+          cpuMs: Math.round((used.user + used.system) / 1000),
+          loadMs: Math.round(r.ms.load),
+          planMs: Math.round(r.ms.plan),
+          writeMs: Math.round(r.ms.write),
+          evaluated: r.evaluated,
+          trends: includeTrends,
+        };
         if (includeTrends) lastTrends = at.getTime();
         if (r.queued > 0) void deliver();
       } catch (err) {
@@ -112,6 +138,6 @@ export function startLoop(
       await Promise.all([evaluating, delivering]);
       await leader.release();
     },
-    status: () => ({ leading: leader.leading, cycles }),
+    status: () => ({ leading: leader.leading, cycles, lastCycle }),
   };
 }

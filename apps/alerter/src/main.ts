@@ -26,7 +26,7 @@ async function main() {
   }
   const loop = startLoop(db, box, {
     intervalSeconds: env.ALERTER_INTERVAL_SECONDS,
-    trendIntervalSeconds: 600,
+    trendIntervalSeconds: env.ALERTER_TREND_INTERVAL_SECONDS,
     deliveryEveryMs: 1000,
     leaseSeconds: env.ALERTER_DELIVERY_LEASE_SECONDS,
     deliveryBatch: env.ALERTER_DELIVERY_BATCH,
@@ -35,9 +35,11 @@ async function main() {
     smtpUrl: env.SMTP_URL,
     log,
   });
-  // the heartbeat says which instance leads, so the UI and a peer can tell
+  // the heartbeat says which instance leads, so the UI and a peer can tell, and how
+  // long its last cycle took
   const heartbeat = startHeartbeat(db, 'alerter', instanceId, () => ({
     leader: loop.status().leading,
+    lastCycle: loop.status().lastCycle,
   }));
   console.log(`alerter ${instanceId} started`);
 

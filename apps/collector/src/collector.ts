@@ -24,11 +24,13 @@ import {
 } from '@pgvigil/probes';
 import { SampleBuffer } from './sample-buffer';
 import { ServerWorker } from './server-worker';
+import { SparseFilter } from './sparse-filter';
 import { CollectorStats } from './stats';
 
 const LEDGER_PRUNE_EVERY_MS = 3_600_000;
 // A failed write is retried within the buffer's life; two days is far beyond it.
 const LEDGER_KEEP_MS = 2 * 86_400_000;
+const HOURLY_EVERY_MS = 600_000;
 
 export interface CollectorOptions {
   db: Db;
@@ -64,6 +66,7 @@ export class Collector {
   private tablesReady = false;
   private readonly retention = new Map<string, number>();
   private flushing: Promise<void> | null = null;
+  private lastHourly = 0;
   private nextFlush: Promise<void> | null = null;
   private ledgerPrunedAt = 0;
   /** since when samples wait for a datastore that refuses them (null: written as they come) */
@@ -194,6 +197,7 @@ export class Collector {
       });
       return stored;
     };
+    const sparse = new SparseFilter();
     return new ServerWorker(
       { id: serverId, clusterId },
       {
@@ -210,7 +214,9 @@ export class Collector {
             ...(this.o.queryTimeoutMs ? { queryTimeoutMs: this.o.queryTimeoutMs } : {}),
           });
         },
-        sink: (probe, sample) => this.buffer.add(probe, sample),
+        sink: (probe, sample) => {
+          for (const s of sparse.filter(probe, sample)) this.buffer.add(probe, s);
+        },
         status: (s) =>
           void recordServerStatus(db, {
             serverId,
@@ -295,16 +301,29 @@ export class Collector {
     }
   }
 
+  /**
+   * Rollups of the servers this collector watches (each collector its share): the
+   * last three 5-minute buckets every time, and the last two hours when an hour has
+   * ended or every 10 minutes, for samples that arrive late from the buffer.
+   */
   async refreshRollups(): Promise<void> {
     const at = new Date(this.now());
     if (at.getTime() - this.ledgerPrunedAt >= LEDGER_PRUNE_EVERY_MS) {
       await pruneIngestLedger(this.o.db, new Date(at.getTime() - LEDGER_KEEP_MS));
       this.ledgerPrunedAt = at.getTime();
     }
+    const servers = this.serverIds;
+    if (servers.length === 0) return;
+    const hourly =
+      at.getTime() - this.lastHourly >= HOURLY_EVERY_MS ||
+      Math.floor(at.getTime() / 3_600_000) !== Math.floor(this.lastHourly / 3_600_000);
     for (const p of this.probes) {
       for (const level of rollupLevels(p)) {
-        await refreshRollup(this.o.db, p, level, rollupWindow(level, at, level === '5m' ? 3 : 2));
+        if (level === '1h' && !hourly) continue;
+        const window = rollupWindow(level, at, level === '5m' ? 3 : 2);
+        await refreshRollup(this.o.db, p, level, window, servers);
       }
     }
+    if (hourly) this.lastHourly = at.getTime();
   }
 }

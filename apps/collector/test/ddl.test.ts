@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   type TestDatastore,
 } from '@pgvigil/db/testing';
+import { readRuleRows } from '@pgvigil/db/alerting';
 import type { Collector } from '../src/collector';
 import { registerServer, testCollector, waitFor } from './helpers';
 
@@ -82,13 +83,28 @@ describe(`collector cycles during DDL on PostgreSQL ${major}`, () => {
     await target?.drop();
   });
 
-  /** `tables` samples of the target database stored after `since`: relname -> skipped, per sample. */
+  /**
+   * `tables` samples of the target database after `since`: relname -> skipped, per sample.
+   * Read as the dashboards and the alerter read them: `tables` is sparse (a run stores
+   * the rows that moved), and the readers carry the others forward.
+   */
   async function samplesSince(since: Date) {
-    return ds.db.query<{ collected_at: Date; rows: Record<string, string | null> }>(
-      `SELECT collected_at, jsonb_object_agg(relname, skipped) AS rows FROM metrics.tables
-        WHERE server_id = $1 AND database_name = $2 AND collected_at > $3
-        GROUP BY collected_at ORDER BY collected_at`,
-      [serverId, target.name, since],
+    const rows = await readRuleRows(ds.db, {
+      probe: 'tables',
+      columns: ['relname', 'skipped'],
+      serverIds: [serverId],
+      from: since,
+      to: new Date(),
+    });
+    const samples = new Map<number, { collected_at: Date; rows: Record<string, string | null> }>();
+    for (const r of rows.filter((r) => r.database_name === target.name)) {
+      const t = r.collected_at.getTime();
+      const sample = samples.get(t) ?? { collected_at: r.collected_at, rows: {} };
+      samples.set(t, sample);
+      sample.rows[String(r.values.relname)] = (r.values.skipped as string | null) ?? null;
+    }
+    return [...samples.values()].sort(
+      (a, b) => a.collected_at.getTime() - b.collected_at.getTime(),
     );
   }
 

@@ -6,7 +6,10 @@ import { Collector, type CollectorOptions } from '../src/collector';
 
 export const box: SecretBox = createSecretBox(randomBytes(32));
 
-/** A few probes of each kind on a 1-second interval, so tests see several cycles quickly. */
+/**
+ * A few probes of each kind on a 1-second interval, so tests see several cycles quickly
+ * (a sparse one keyframes every 5 s, within its now 5-minute rollups).
+ */
 export const FAST_PROBES: ProbeDefinition[] = [
   'connectivity',
   'database_stats',
@@ -14,7 +17,15 @@ export const FAST_PROBES: ProbeDefinition[] = [
   'settings',
   'statements',
   'tables',
-].map((name) => ({ ...getProbe(name)!, intervalSeconds: 1, deltaTopN: 100_000 }));
+].map((name) => {
+  const probe = getProbe(name)!;
+  return {
+    ...probe,
+    intervalSeconds: 1,
+    deltaTopN: 100_000,
+    ...(probe.sparse ? { sparse: { keyframeSeconds: 5 } } : {}),
+  };
+});
 
 export async function registerServer(db: Db, name: string, url: string): Promise<number> {
   const u = new URL(url);

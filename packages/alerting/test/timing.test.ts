@@ -88,6 +88,14 @@ describe('baseline', () => {
     expect(anomaly(10, b)).toBe('low');
     expect(anomaly(200, b)).toBe('high');
   });
+  it("tells one weekday's hour from the same hour on other days", () => {
+    // Mondays at 14:00 run a batch: the other days' 14:00 are no guide to it
+    const weekly = history.map((s) =>
+      s.at.getUTCDay() === 1 && s.at.getUTCHours() === 14 ? { ...s, value: 500 } : s,
+    );
+    const b = baseline(weekly, at, opts);
+    expect(b).toMatchObject({ ready: true, source: 'hour_of_week', median: 500 });
+  });
   it('falls back to hour-of-day, then overall', () => {
     expect(baseline(history, at, { ...opts, minBucketSamples: 10 })).toMatchObject({
       source: 'hour_of_day',

@@ -26,6 +26,11 @@ export interface Db extends Queryable {
 export interface DbOptions {
   /** one host, or several (`host1:5432,host2:5432`): then the primary among them */
   url: string;
+  /**
+   * a streaming standby of `url`: statements that only read metric tables go there
+   * (see `readsMetrics`), falling back to `url` while it cannot be reached
+   */
+  readUrl?: string;
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
@@ -34,6 +39,20 @@ export interface DbOptions {
 }
 
 const ignore = () => undefined;
+
+/**
+ * A statement a standby may answer: a plain read of metric tables. Only the collector
+ * writes them, so a standby's lag shows as samples a few seconds old, never as an
+ * alert, a session or a setting the user just changed; everything else reads the
+ * primary.
+ */
+export function readsMetrics(text: string): boolean {
+  return (
+    /^\s*(SELECT|WITH)\b/i.test(text) &&
+    /\bmetrics\./.test(text) &&
+    !/\bFOR\s+(UPDATE|SHARE)\b|\b(INSERT|UPDATE|DELETE)\b/i.test(text)
+  );
+}
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -155,13 +174,32 @@ export function createDb(options: DbOptions): Db {
         throw mapClientError(err);
       });
     });
+  const primaryQuery: Queryable['query'] = <T extends Row>(text: string, values?: unknown[]) =>
+    watch(async () => wrap(await source.ready()).query<T>(text, values));
+  const replica = options.readUrl ? newPool(options.readUrl, options) : null;
+  const read = replica ? wrap(replica) : null;
+  const query: Queryable['query'] =
+    read === null
+      ? primaryQuery
+      : async (text, values) => {
+          if (!readsMetrics(text)) return primaryQuery(text, values);
+          try {
+            return await read.query(text, values);
+          } catch (err) {
+            // the standby is away (stopped, restarting, unreachable) or cancelled the read
+            // for a conflict with recovery: the primary answers
+            const code = sqlState(err);
+            if (err instanceof UnavailableError || code === undefined || code === '40001')
+              return primaryQuery(text, values);
+            throw err;
+          }
+        };
   return {
     get pool() {
       return source.current();
     },
     connect,
-    query: <T extends Row>(text: string, values?: unknown[]) =>
-      watch(async () => wrap(await source.ready()).query<T>(text, values)),
+    query,
     tx: (fn) =>
       watch(async () => {
         const client = await connect();
@@ -189,7 +227,9 @@ export function createDb(options: DbOptions): Db {
           client.release(broken || undefined);
         }
       }),
-    close: () => source.close(),
+    close: async () => {
+      await Promise.all([source.close(), replica?.end()]);
+    },
   };
 }
 

@@ -1,6 +1,14 @@
 export * from './domain';
 export * from './errors';
-export { createDb, ident, type Db, type DbOptions, type Queryable, type Row } from './client';
+export {
+  createDb,
+  ident,
+  readsMetrics,
+  type Db,
+  type DbOptions,
+  type Queryable,
+  type Row,
+} from './client';
 export { appliedVersion } from './schema-version';
 export {
   migrate,
@@ -30,6 +38,14 @@ export {
   DATASTORE_STATE_FILE,
   type DatastoreState,
 } from './datastore-state';
+export {
+  citusLayout,
+  citusLayoutProblems,
+  citusLayoutSql,
+  DISTRIBUTION_COLUMN,
+  PER_SERVER_TABLES,
+  type CitusLayout,
+} from './citus';
 export {
   ensureSetupToken,
   readSetupToken,

@@ -124,6 +124,7 @@ export async function applyRetention(
     ? await Promise.all(
         partitions.map(async (p) => {
           const rows = await db.query<{ has: boolean }>(
+            // citus: one partition, each shard asked for one row at most
             `SELECT EXISTS (SELECT 1 FROM metrics.${ident(p.name)}) AS has`,
           );
           return { ...p, hasRows: rows[0]?.has ?? false };

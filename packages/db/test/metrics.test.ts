@@ -170,4 +170,30 @@ describe.each(testMajors())('metric storage on PostgreSQL %i', (major) => {
     expect(a.map((p) => p.values.xact_commit)).toEqual([1, 1]);
     expect(b.map((p) => p.values.xact_commit)).toEqual([2, 2]);
   });
+
+  it("refreshes only the given servers' rollups, leaving the others' alone", async () => {
+    const window = rollupWindow('5m', at(11), 2);
+    const rows = () =>
+      ds.db.query<{ server_id: number; n: number }>(
+        `SELECT server_id, count(*)::int AS n FROM metrics.test_db_stats_5m GROUP BY 1 ORDER BY 1`,
+      );
+    const before = await rows();
+    await writeSamples(ds.db, [
+      {
+        spec: dbStats,
+        samples: [0, 1, 2, 3, 4].map((i) => ({
+          collectedAt: at(i),
+          serverId: 2,
+          rows: [{ datname: 'a', xact_commit: i * 60, numbackends: 1, note: null }],
+        })),
+      },
+    ]);
+    await ds.db.query('UPDATE metrics.test_db_stats_5m SET samples = 99 WHERE server_id = 1');
+    expect(await refreshRollup(ds.db, dbStats, '5m', window, [2])).toBe(1);
+    expect(await rows()).toEqual([...before, { server_id: 2, n: 1 }]);
+    const kept = await ds.db.query<{ samples: number }>(
+      'SELECT DISTINCT samples FROM metrics.test_db_stats_5m WHERE server_id = 1',
+    );
+    expect(kept).toEqual([{ samples: 99 }]);
+  });
 });

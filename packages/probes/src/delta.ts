@@ -2,8 +2,8 @@ import type { ProbeDefinition } from './types';
 
 export interface DeltaSnapshot {
   at: Date;
-  /** key -> the delta columns' cumulative values */
-  values: Map<string, number[]>;
+  /** key -> the delta columns' cumulative values (null: not tracked by the server) */
+  values: Map<string, (number | null)[]>;
 }
 
 export interface DeltaResult {
@@ -16,7 +16,8 @@ export interface DeltaResult {
  * Turns cumulative rows into differences against the previous snapshot, keeping
  * only rows that moved. An entry seen for the first time, or whose counters went
  * down (the entry was evicted and re-created, or stats were reset), counts from
- * zero. Without a previous snapshot nothing is emitted: that run is the baseline.
+ * zero. Without a previous snapshot nothing is emitted: that run is the baseline. A
+ * column the server does not track (NULL now or in the run before) has no delta.
  */
 export function diffSnapshot(
   probe: Pick<ProbeDefinition, 'columns' | 'deltaTopN' | 'rankBy'>,
@@ -31,13 +32,16 @@ export function diffSnapshot(
   const seconds = previous ? (at.getTime() - previous.at.getTime()) / 1000 : 0;
   for (const row of rows) {
     const id = JSON.stringify(keys.map((k) => row[k]));
-    const current = deltas.map((d) => Number(row[d] ?? 0));
+    const current = deltas.map((d) => (row[d] == null ? null : Number(row[d])));
     snapshot.values.set(id, current);
     if (!previous) continue;
     const before = previous.values.get(id);
-    const reset = !before || current.some((v, i) => v < (before[i] ?? 0));
-    const diff = current.map((v, i) => (reset ? v : v - (before[i] ?? 0)));
-    if (diff.every((d) => d === 0)) continue;
+    const reset =
+      !before || current.some((v, i) => v !== null && before[i] != null && v < before[i]);
+    const diff = current.map((v, i) =>
+      v === null ? null : reset ? v : before[i] == null ? null : v - before[i],
+    );
+    if (diff.every((d) => !d)) continue;
     const next: Record<string, unknown> = { ...row, interval_seconds: seconds };
     deltas.forEach((d, i) => (next[d] = diff[i]));
     out.push(next);
@@ -45,7 +49,7 @@ export function diffSnapshot(
   return { rows: capRows(probe, keys, deltas, out), snapshot };
 }
 
-/** The top N rows by `rankBy`, the rest summed into one row whose keys are "(others)" / NULL. */
+/** The top N rows by `rankBy`, the rest summed into one row whose keys are all NULL ("(others)"). */
 function capRows(
   probe: Pick<ProbeDefinition, 'deltaTopN' | 'rankBy'>,
   keys: string[],
@@ -58,7 +62,11 @@ function capRows(
   const sorted = [...rows].sort((a, b) => Number(b[rank] ?? 0) - Number(a[rank] ?? 0));
   const rest = sorted.slice(limit);
   const others: Record<string, unknown> = { interval_seconds: rest[0]?.interval_seconds };
-  keys.forEach((k, i) => (others[k] = i === 0 ? '(others)' : null));
-  for (const d of deltas) others[d] = rest.reduce((sum, r) => sum + Number(r[d] ?? 0), 0);
+  // all keys NULL: no statement has a NULL queryid, so readers tell "(others)" by it
+  keys.forEach((k) => (others[k] = null));
+  for (const d of deltas)
+    others[d] = rest.every((r) => r[d] == null)
+      ? null
+      : rest.reduce((sum, r) => sum + Number(r[d] ?? 0), 0);
   return [...sorted.slice(0, limit), others];
 }

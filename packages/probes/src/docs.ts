@@ -36,6 +36,17 @@ the COPY into it and the reads below all derive from it.
 - **Change-tracked** probes are stored only when their result differs from the latest snapshot
   stored for that server (and database), also across collector restarts; their newest snapshot is
   never dropped by retention.
+- **Sparse** probes (idle tables and indexes, idle or long-running sessions, I/O and conflict
+  counters that rarely move) store a row only when one of its values moved since the row was last
+  stored, together with its unchanged observation from the run before, so a rate across the gap is
+  dated to the right interval. A *keyframe* stores every row: the first run, the first run of each
+  keyframe period (aligned with the rollups, so every rollup bucket holds every row), and a run a row
+  of the run before is missing from (a dropped table, an ended session). Every run stores at least
+  one row. Readers (\`readLatest\`, \`readSeries\`, the alerter's rows, the rollups) carry each row
+  forward to the later runs until a keyframe passes without it, so they answer as if every run had
+  stored every row: a carried counter has a rate of 0, and a carried *elapsed* value (a query's
+  running time) grows with the clock. *Drifting* values (a table's freeze age, which grows with any
+  transaction on the server) do not make a row worth storing, so a carried one may be a keyframe old.
 - **Top N**: large schemas are capped to the biggest N objects plus one \`(others)\` row; partitions
   are summed into their root table.
 - **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`, with three
@@ -85,7 +96,8 @@ the COPY into it and the reads below all derive from it.
   away they stay buffered (the oldest are dropped beyond the bound); \`droppedRows\`,
   \`bufferedRows\`, probe failures and p99 schedule lateness are in the collector's heartbeat, shown
   by \`/api/v1/health\`.
-- **Rollups**: every minute the last three 5-minute buckets and the last two hours are recomputed.
+- **Rollups**: each collector recomputes the rollups of the servers it holds: every minute the last
+  three 5-minute buckets, and the last two hours when an hour has ended and every 10 minutes.
 - **Retention** is per probe table, for every server: each table's daily partitions hold all
   servers' rows and are dropped whole, never by \`DELETE\`. The probe's default (the table below)
   is overridden by a \`probe_settings\` row of \`global\` scope; the datastore refuses a
@@ -118,7 +130,7 @@ The dashboard and the alerter read through these functions; they look the probe 
 Rollups (\`metrics.<probe>_5m\`, \`metrics.<probe>_1h\`) exist for probes with numeric columns whose
 interval is shorter than the level; they hold \`samples\`, the key columns, the average of each gauge and
 each counter's rate (sum of deltas over sum of seconds, reset intervals left out). The collector
-recomputes the last few buckets every minute, so late samples from its buffer are included.
+recomputes the last few buckets of its servers, so late samples from its buffer are included.
 `;
 
 function flags(p: ProbeDefinition): string {
@@ -127,13 +139,20 @@ function flags(p: ProbeDefinition): string {
     p.mode === 'delta' ? 'deltas' : '',
     p.requiresExtension ? `needs ${p.requiresExtension}` : '',
     p.topN ? `top ${p.topN}` : '',
+    p.sparse ? `sparse, keyframe ${p.sparse.keyframeSeconds} s` : '',
   ]
     .filter(Boolean)
     .join(', ');
 }
 
 function columnLine(c: ProbeDefinition['columns'][number]): string {
-  const kind = [c.key ? 'key' : '', c.counter ? 'counter' : '', c.delta ? 'delta' : '']
+  const kind = [
+    c.key ? 'key' : '',
+    c.counter ? 'counter' : '',
+    c.delta ? 'delta' : '',
+    c.elapsed ? 'elapsed' : '',
+    c.drifting ? 'drifting' : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `| \`${c.name}\` | ${c.type} | ${kind} | ${c.unit ?? ''} | ${c.description ?? ''} |`;

@@ -11,6 +11,7 @@ export {
 } from './run-probe';
 export { snapshotHash } from './snapshot-hash';
 export { diffSnapshot, type DeltaSnapshot, type DeltaResult } from './delta';
+export { sparseStep, type SparseState, type SparseStep } from './sparse';
 export { loadProbeContext, discoverDatabases, fetchQueryTexts } from './session';
 export { renderProbesDoc } from './docs';
 export * from './outbound';

@@ -54,8 +54,16 @@ export function isConnectionLoss(sqlState: string | undefined): boolean {
 export function coerce(column: Pick<ColumnDef, 'type'>, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (column.type) {
-    case 'int':
     case 'bigint':
+      // a 64-bit identifier (a queryid) beyond what a JS number holds stays exact, as text
+      if (
+        typeof value === 'string' &&
+        /^-?\d+$/.test(value) &&
+        !Number.isSafeInteger(Number(value))
+      )
+        return value;
+      return typeof value === 'number' ? value : Number(value);
+    case 'int':
     case 'double':
       return typeof value === 'number' ? value : Number(value);
     case 'timestamptz':

@@ -41,6 +41,7 @@ describe.each(allMajors())('probe rows vs metric tables on PostgreSQL %i', (majo
         collected_at: 'timestamp with time zone',
         server_id: 'bigint',
         database_name: 'text',
+        keyframe: 'boolean',
       };
       const expected = tableColumns(p).map((name) => {
         const col = p.columns.find((c) => c.name === name);

@@ -65,6 +65,27 @@ describe('probe definitions', () => {
     expect(afterReset.rows.map((r) => r.calls)).toEqual([2]);
   });
 
+  it('gives no delta for a column the server does not track (NULL), not a zero', () => {
+    const probe = getProbe('statements')!;
+    const row = (calls: number, plans: number | null) => ({
+      queryid: '1',
+      userid: 10,
+      dbid: 5,
+      toplevel: true,
+      calls,
+      plans,
+    });
+    const t0 = new Date('2026-03-10T10:00:00Z');
+    const t1 = new Date('2026-03-10T10:01:00Z');
+    const t2 = new Date('2026-03-10T10:02:00Z');
+    const first = diffSnapshot(probe, undefined, [row(1, null)], t0);
+    const second = diffSnapshot(probe, first.snapshot, [row(3, null)], t1);
+    expect(second.rows.map((r) => [r.calls, r.plans])).toEqual([[2, null]]);
+    // tracking switched on: no earlier value to take a difference from
+    const third = diffSnapshot(probe, second.snapshot, [row(4, 7)], t2);
+    expect(third.rows.map((r) => [r.calls, r.plans])).toEqual([[1, null]]);
+  });
+
   it('keeps the top N deltas by execution time and sums the rest into "(others)"', () => {
     const probe = { ...getProbe('statements')!, deltaTopN: 2 };
     const rows = (calls: number) =>
@@ -82,7 +103,7 @@ describe('probe definitions', () => {
     expect(next.rows.map((r) => [r.queryid, r.calls, r.total_exec_time])).toEqual([
       ['4', 2, 8],
       ['3', 2, 6],
-      ['(others)', 4, 6],
+      [null, 4, 6],
     ]);
   });
 });

@@ -32,6 +32,17 @@ export interface MetricColumn {
   delta?: boolean;
   /** part of a row's identity within one sample (state, relid, queryid...) */
   key?: boolean;
+  /**
+   * seconds that grow with wall time while the row's state holds (a query's running
+   * time): a sparse probe's reader extends a carried-forward value by the time since
+   */
+  elapsed?: boolean;
+  /**
+   * moves without the row changing in a way worth storing (a table's freeze age grows
+   * with every transaction on the server): a sparse probe ignores it when deciding
+   * whether a row moved, so a carried-forward value may be up to a keyframe old
+   */
+  drifting?: boolean;
   unit?: ColumnUnit;
   description?: string;
 }
@@ -46,6 +57,16 @@ export interface MetricSpec {
   changeTracked: boolean;
   /** false for probes whose rows are already deltas (pg_stat_statements): averaging them would lie */
   rollups?: boolean;
+  /**
+   * Sparse storage for probes whose rows mostly repeat (idle tables, indexes, idle
+   * sessions): a row is stored only when one of its values moved since the row was
+   * last stored, with the unchanged row of the run before it (so rates across the gap
+   * are exact), and every row at least once per keyframe. Keyframes start on the
+   * keyframe grid, so each rollup bucket of that size holds every row; readers carry
+   * the last stored row forward to each later run. At least one row is stored per
+   * run, so the probe's newest sample says when it last ran.
+   */
+  sparse?: { keyframeSeconds: number };
   columns: readonly MetricColumn[];
 }
 
@@ -67,7 +88,7 @@ export const SQL_TYPES: Record<ColumnType, string> = {
 
 const NAME = /^[a-z][a-z0-9_]{0,47}$/;
 const NUMERIC: readonly ColumnType[] = ['int', 'bigint', 'double'];
-export const IMPLICIT_COLUMNS = ['collected_at', 'server_id', 'database_name'] as const;
+export const IMPLICIT_COLUMNS = ['collected_at', 'server_id', 'database_name', 'keyframe'] as const;
 
 export const isNumeric = (c: MetricColumn) => NUMERIC.includes(c.type);
 
@@ -79,15 +100,30 @@ export function validateSpec(spec: MetricSpec): void {
     if (!NAME.test(c.name)) throw new Error(`${spec.name}: bad column name ${c.name}`);
     if (seen.has(c.name)) throw new Error(`${spec.name}: duplicate column ${c.name}`);
     if (c.counter && !isNumeric(c)) throw new Error(`${spec.name}.${c.name}: counter not numeric`);
+    if (c.elapsed && !isNumeric(c)) throw new Error(`${spec.name}.${c.name}: elapsed not numeric`);
     seen.add(c.name);
+  }
+  if (spec.sparse) {
+    const k = spec.sparse.keyframeSeconds;
+    // every rollup bucket must start with a keyframe, or it would miss the idle rows
+    const finest = rollupLevels(spec)[0];
+    if (k <= spec.intervalSeconds || (finest && ROLLUP_SECONDS[finest] % k !== 0))
+      throw new Error(
+        `${spec.name}: keyframe ${k} s must exceed the interval and divide the rollup`,
+      );
   }
 }
 
-/** Implicit columns first, then the probe's, in order: the table's and COPY's column list. */
-export function tableColumns(spec: Pick<MetricSpec, 'scope' | 'columns'>): string[] {
+/**
+ * Implicit columns first, then the probe's, in order: the table's and COPY's column
+ * list. A sparse probe's table ends with `keyframe`: whether the run stored every row.
+ */
+export function tableColumns(spec: Pick<MetricSpec, 'scope' | 'columns' | 'sparse'>): string[] {
   const implicit =
-    spec.scope === 'database' ? [...IMPLICIT_COLUMNS] : ['collected_at', 'server_id'];
-  return [...implicit, ...spec.columns.map((c) => c.name)];
+    spec.scope === 'database'
+      ? ['collected_at', 'server_id', 'database_name']
+      : ['collected_at', 'server_id'];
+  return [...implicit, ...spec.columns.map((c) => c.name), ...(spec.sparse ? ['keyframe'] : [])];
 }
 
 /** Columns that identify one series: database (for database scope) and the key columns. */
@@ -111,3 +147,8 @@ export function rollupLevels(
 }
 
 export const rollupTable = (name: string, level: RollupLevel) => `${name}_${level}`;
+
+/** Columns whose change makes a sparse probe's row worth storing: not keys, not drifting. */
+export function trackedColumns(spec: Pick<MetricSpec, 'columns'>): MetricColumn[] {
+  return spec.columns.filter((c) => !c.key && !c.drifting);
+}

@@ -11,6 +11,7 @@ import {
   probeIntervals,
   readRuleWindow,
 } from '@pgvigil/db/alerting';
+import type { RollupRow } from '@pgvigil/db/metrics';
 import {
   attachHistory,
   BASELINE_DAYS,
@@ -49,6 +50,45 @@ export interface LoadOptions {
   log?: (message: string) => void;
   /** each rule's read budget (tests make it small) */
   ruleBudget?: { timeoutMs?: number; maxRows?: number };
+  /**
+   * What the trends rules read, kept by the loop between cycles: the anomaly
+   * baselines' weeks of hourly rollups and the forecasts' days of buckets. At fleet
+   * scale they are most of a trends cycle, and only their newest buckets change.
+   */
+  caches?: TrendCaches;
+}
+
+/** Rows read before, final up to `until` (ms); `hour`: when last read. */
+export interface CachedRead {
+  hour: number;
+  until: number;
+  rows: RollupRow[];
+}
+export interface TrendCaches {
+  history: Map<string, CachedRead>;
+  trend: Map<string, CachedRead>;
+}
+export const newTrendCaches = (): TrendCaches => ({ history: new Map(), trend: new Map() });
+
+const HOUR_MS = 3_600_000;
+/** a first read of weeks is split so that each part fits the rule budget's timeout */
+const HISTORY_CHUNK_MS = 7 * 86_400_000;
+const TREND_CHUNK_BUCKETS = 16;
+/** raw samples may arrive this late (the collector's buffer): newer buckets are read again */
+const TREND_SETTLE_MS = 10 * 60_000;
+
+const TREND_POINTS = 64;
+
+/**
+ * How a rule's rows are read: a forecast's days as bucket averages; a rule judging
+ * each object's latest value from its row alone, only the newest row of each object
+ * (at fleet scale, most of what a cycle would read); others, every row of the window.
+ */
+function readMode(r: PlanRule): 'trend' | 'newest' | 'window' {
+  if (r.def.kind === 'forecast') return 'trend';
+  return r.def.aggregation === 'latest' && r.def.source.derive.perRow === true
+    ? 'newest'
+    : 'window';
 }
 
 /** Everything one cycle needs, read from the datastore as of `at`. */
@@ -87,16 +127,25 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 
   const serverIds = targets.map((t) => t.id);
   const series = new Map<string, Series[]>();
-  const byProbe = new Map<string, PlanRule[]>();
-  for (const r of rules)
-    byProbe.set(r.def.source.probe, [...(byProbe.get(r.def.source.probe) ?? []), r]);
-  // Built-in rules of a probe share one read; each custom rule reads alone, so an
-  // editor's wide window can only fail (or slow) its own rule, never the others.
-  const groups = [...byProbe].flatMap(([probe, list]) => [
-    { probe, rules: list.filter((r) => r.def.kind !== 'custom') },
-    ...list.filter((r) => r.def.kind === 'custom').map((r) => ({ probe, rules: [r] })),
-  ]);
-  const read = {
+  // Built-in rules share one read per probe and way of reading it; each custom rule
+  // reads alone, so an editor's wide window can only fail (or slow) its own rule. The
+  // reads run side by side: at fleet scale the datastore's wait is most of a cycle.
+  const builtIn = new Map<string, PlanRule[]>();
+  const groups: PlanRule[][] = [];
+  for (const r of rules) {
+    if (r.def.kind === 'custom') {
+      groups.push([r]);
+      continue;
+    }
+    const id = [r.def.source.probe, readMode(r), ...(r.def.source.objectKeys ?? [])].join('\u0000');
+    const list = builtIn.get(id);
+    if (list) list.push(r);
+    else {
+      builtIn.set(id, [r]);
+      groups.push(builtIn.get(id)!);
+    }
+  }
+  const read: ReadContext = {
     db,
     at,
     serverIds,
@@ -104,16 +153,21 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     intervals,
     timeoutMs: opts.ruleBudget?.timeoutMs ?? RULE_READ_TIMEOUT_MS,
     maxRows: opts.ruleBudget?.maxRows ?? CUSTOM_RULE_MAX_ROWS,
+    caches: opts.caches,
+    failed: failedRules,
+    log,
   };
-  for (const g of groups.filter((g) => g.rules.length > 0)) {
-    try {
-      for (const [key, s] of await readGroup(read, g.probe, g.rules)) series.set(key, s);
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      for (const r of g.rules) failedRules.push({ ruleId: r.id, error });
-      log(`rules ${g.rules.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
-    }
-  }
+  await Promise.all(
+    groups.map(async (list) => {
+      try {
+        for (const [key, s] of await readGroup(read, list)) series.set(key, s);
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        for (const r of list) failedRules.push({ ruleId: r.id, error });
+        log(`rules ${list.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
+      }
+    }),
+  );
 
   const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
@@ -153,17 +207,131 @@ interface ReadContext {
   intervals: Awaited<ReturnType<typeof probeIntervals>>;
   timeoutMs: number;
   maxRows: number;
+  caches: TrendCaches | undefined;
+  failed: RuleFailure[];
+  log: (message: string) => void;
 }
 
-/** The series of each rule of a group (same probe), read under the rule budget. */
-async function readGroup(
+/** Reads [from, to] in parts at `bounds` (each part its own statement, its own timeout). */
+async function inParts(
+  bounds: number[],
+  read: (from: Date, to: Date) => Promise<RollupRow[]>,
+): Promise<RollupRow[]> {
+  let out: RollupRow[] = [];
+  // concat, not push(...rows): a part holds hundreds of thousands of rows at fleet scale
+  for (let i = 0; i + 1 < bounds.length; i++)
+    out = out.concat(await read(new Date(bounds[i]!), new Date(bounds[i + 1]!)));
+  return out;
+}
+
+/** from, then every `step` after it, then to */
+function bounds(from: number, to: number, step: number, align = step): number[] {
+  const out = [from];
+  for (let t = Math.floor(from / align) * align + step; t < to; t += step) out.push(t);
+  return [...out, to];
+}
+
+/**
+ * The anomaly rules' hourly rollups of BASELINE_DAYS. The loop keeps them: within the
+ * hour they are read once (a baseline reads only buckets that ended an hour before),
+ * and a new hour reads only the buckets that may have changed since.
+ */
+async function readHistory(
   c: ReadContext,
   probe: string,
-  list: PlanRule[],
-): Promise<Map<string, Series[]>> {
+  anomalies: PlanRule[],
+  custom: boolean,
+): Promise<RollupRow[]> {
+  const columns = [
+    ...new Set(
+      anomalies.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])]),
+    ),
+  ];
+  const at = c.at.getTime();
+  const from = at - BASELINE_DAYS * 86_400_000;
+  const hour = Math.floor(at / HOUR_MS);
+  const read = (f: Date, t: Date) =>
+    readRuleWindow(c.db, {
+      probe,
+      columns,
+      serverIds: c.serverIds,
+      level: '1h',
+      from: f,
+      to: t,
+      timeoutMs: c.timeoutMs,
+      ...(custom ? { maxRows: c.maxRows } : {}),
+    });
+  // a custom rule reads alone, under its row cap, every time
+  if (custom) return read(new Date(from), c.at);
+  const key = [probe, ...columns, '|', ...c.serverIds].join(',');
+  const hit = c.caches?.history.get(key);
+  if (hit?.hour === hour) return hit.rows.filter((r) => r.collected_at.getTime() >= from);
+  const kept = hit
+    ? hit.rows.filter(
+        (r) => r.collected_at.getTime() >= from && r.collected_at.getTime() < hit.until,
+      )
+    : [];
+  const start = hit ? Math.max(from, hit.until) : from;
+  // rollups start at their bucket: [from, to) each
+  const rows = [...kept, ...(await inParts(bounds(start, at, HISTORY_CHUNK_MS), read))];
+  // the hourly rollups of the last two hours are refreshed again as late samples arrive
+  c.caches?.history.set(key, { hour, until: (hour - 2) * HOUR_MS, rows });
+  return rows;
+}
+
+/**
+ * A forecast's days as bucket averages (buckets aligned to the epoch). The loop keeps
+ * the settled buckets, so a later cycle reads only the newest ones.
+ */
+async function readTrend(
+  c: ReadContext,
+  window: Omit<Parameters<typeof readRuleWindow>[1], 'from' | 'bucketSeconds' | 'level'>,
+  lookbackSeconds: number,
+  custom: boolean,
+): Promise<RollupRow[]> {
+  const at = c.at.getTime();
+  const bucketSeconds = Math.ceil(lookbackSeconds / TREND_POINTS);
+  const bucket = bucketSeconds * 1000;
+  // whole buckets only, so a bucket kept from an earlier cycle is the one read afresh
+  const from = Math.floor((at - lookbackSeconds * 1000) / bucket) * bucket;
+  // raw samples are read in (from, to]: a bound 1 ms before a bucket's start keeps a
+  // sample at that very start in its own bucket
+  const read = (f: Date, t: Date) =>
+    readRuleWindow(c.db, { ...window, level: 'raw', from: f, to: t, bucketSeconds });
+  if (custom) return read(new Date(from - 1), c.at);
+  const key = [window.probe, ...window.columns, '|', ...window.serverIds, '|', bucketSeconds].join(
+    ',',
+  );
+  const hit = c.caches?.trend.get(key);
+  const kept = hit
+    ? hit.rows.filter(
+        (r) =>
+          r.collected_at.getTime() < hit.until &&
+          Math.floor(r.collected_at.getTime() / bucket) * bucket + bucket > from,
+      )
+    : [];
+  const start = (hit ? Math.max(from, hit.until) : from) - 1;
+  const parts = bounds(start, at, TREND_CHUNK_BUCKETS * bucket, bucket).map((b, i, all) =>
+    i === 0 || i === all.length - 1 ? b : b - 1,
+  );
+  const rows = [...kept, ...(await inParts(parts, read))];
+  const until = Math.floor((at - TREND_SETTLE_MS) / bucket) * bucket;
+  c.caches?.trend.set(key, { hour: Math.floor(at / HOUR_MS), until, rows });
+  return rows;
+}
+
+/**
+ * The series of each rule of a group (same probe, same way of reading it: one custom
+ * rule, or built-in rules), read under the rule budget.
+ */
+async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string, Series[]>> {
+  let list = rules;
   const out = new Map<string, Series[]>();
+  const first = list[0]!;
+  const probe = first.def.source.probe;
+  const mode = readMode(first);
   let rows: Parameters<typeof groupSeries>[0] = [];
-  const custom = list.length === 1 && list[0]!.def.kind === 'custom' ? list[0]! : null;
+  const custom = first.def.kind === 'custom' ? first : null;
   const columns = [
     ...new Set(list.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])])),
   ];
@@ -175,6 +343,7 @@ async function readGroup(
     timeoutMs: c.timeoutMs,
     ...(custom ? { maxRows: c.maxRows } : {}),
   };
+  const keys = first.def.source.objectKeys ?? [];
   if (probe === '$heartbeat') {
     const age = (await heartbeatAges(c.db, c.at)).collector;
     if (age !== undefined)
@@ -197,7 +366,6 @@ async function readGroup(
     }));
   } else if (c.serverIds.length && custom && readsRollups(custom.def.windowSeconds)) {
     // a window over 6 hours reads 5-minute buckets, never days of raw samples
-    const keys = custom.def.source.objectKeys ?? [];
     const buckets = await readRuleWindow(c.db, {
       ...budget,
       level: LONG_WINDOW_LEVEL,
@@ -216,34 +384,35 @@ async function readGroup(
         ),
       ) +
       2 * (c.intervals.get(probe)?.intervalSeconds ?? 60);
-    rows = await readRuleWindow(c.db, {
-      ...budget,
-      level: 'raw',
-      from: new Date(c.at.getTime() - lookback * 1000),
-    });
+    // a trend over days needs no more than a few dozen points per object
+    rows =
+      mode === 'trend'
+        ? await readTrend(c, budget, lookback, custom !== null)
+        : await readRuleWindow(c.db, {
+            ...budget,
+            level: 'raw',
+            from: new Date(c.at.getTime() - lookback * 1000),
+            ...(mode === 'newest' ? { newest: true, objectKeys: [...keys] } : {}),
+          });
   }
-  const anomalies = list.filter((r) => r.def.kind === 'anomaly');
-  const history =
-    anomalies.length && c.serverIds.length
-      ? await readRuleWindow(c.db, {
-          ...budget,
-          level: '1h',
-          columns: [
-            ...new Set(
-              anomalies.flatMap((r) => [
-                ...r.def.source.columns,
-                ...(r.def.source.objectKeys ?? []),
-              ]),
-            ),
-          ],
-          from: new Date(c.at.getTime() - BASELINE_DAYS * 86_400_000),
-        })
-      : [];
-  for (const r of list) {
-    const keys = r.def.source.objectKeys ?? [];
-    const grouped = groupSeries(rows, keys);
-    if (r.def.kind === 'anomaly') attachHistory(grouped, history, keys);
-    out.set(r.def.key, grouped);
+  let anomalies = list.filter((r) => r.def.kind === 'anomaly');
+  let history: RollupRow[] = [];
+  if (anomalies.length && c.serverIds.length) {
+    try {
+      history = await readHistory(c, probe, anomalies, custom !== null);
+    } catch (err) {
+      // the baselines failed: the anomaly rules skip this cycle, the others of the read do not
+      if (custom) throw err;
+      const error = err instanceof Error ? err.message : String(err);
+      for (const r of anomalies) c.failed.push({ ruleId: r.id, error });
+      c.log(`rules ${anomalies.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
+      list = list.filter((r) => r.def.kind !== 'anomaly');
+      anomalies = [];
+    }
   }
+  // the rules of one read share their objects: one grouping serves them all
+  const grouped = groupSeries(rows, keys);
+  if (anomalies.length) attachHistory(grouped, history, keys);
+  for (const r of list) out.set(r.def.key, grouped);
   return out;
 }

@@ -9,6 +9,8 @@ export interface CycleResult {
   queued: number;
   /** rules that could not be read or evaluated (recorded on each rule) */
   failed: number;
+  /** milliseconds spent reading the datastore, planning, and writing the changes */
+  ms: { load: number; plan: number; write: number };
 }
 
 /**
@@ -17,11 +19,16 @@ export interface CycleResult {
  * that failed is recorded on the rule; the others are evaluated all the same.
  */
 export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<CycleResult> {
-  const plan = planCycle(await loadCycle(db, at, opts));
+  const t0 = performance.now();
+  const input = await loadCycle(db, at, opts);
+  const t1 = performance.now();
+  const plan = planCycle(input);
+  const t2 = performance.now();
+  const ms = (t3: number) => ({ load: t1 - t0, plan: t2 - t1, write: t3 - t2 });
   await recordRuleOutcomes(db, { at, failed: plan.failures, ok: plan.okRuleIds });
   const failed = plan.failures.length;
   if (plan.changes.length === 0)
-    return { evaluated: plan.evaluated, changes: 0, queued: 0, failed };
+    return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
     return enqueueNotifications(
@@ -46,5 +53,11 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       }),
     );
   });
-  return { evaluated: plan.evaluated, changes: plan.changes.length, queued, failed };
+  return {
+    evaluated: plan.evaluated,
+    changes: plan.changes.length,
+    queued,
+    failed,
+    ms: ms(performance.now()),
+  };
 }

@@ -5,8 +5,10 @@ import { env } from './env';
 const holder = globalThis as unknown as { pgvigilDb?: Db };
 
 export function db(): Db {
+  const { DATABASE_URL, DATABASE_URL_READ } = env();
   holder.pgvigilDb ??= createDb({
-    url: env().DATABASE_URL,
+    url: DATABASE_URL,
+    ...(DATABASE_URL_READ ? { readUrl: DATABASE_URL_READ } : {}),
     applicationName: 'pgvigil-web',
     max: 10,
   });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 const schema = z.object({
   ...datastoreEnv,
+  // a streaming standby of DATABASE_URL: the dashboards' metric reads go there
+  DATABASE_URL_READ: envVars.databaseUrl.optional(),
   PGVIGIL_BASE_URL: envVars.url.default('http://localhost:3000'),
   // Behind a reverse proxy that appends the caller to X-Forwarded-For; off, that header is never believed.
   PGVIGIL_TRUST_PROXY: z

@@ -45,7 +45,10 @@ export type Baseline =
       samples: number;
     };
 
-const hourOfWeek = (d: Date) => d.getUTCDay() * 24 + d.getUTCHours();
+const HOUR_MS = 3_600_000;
+// from epoch hours: 1970-01-01 was a Thursday (UTC day 4); no Date method per sample
+const hourOfDay = (hour: number) => hour % 24;
+const hourOfWeek = (hour: number) => ((Math.floor(hour / 24) + 4) % 7) * 24 + (hour % 24);
 
 /**
  * The expected band for a metric at `at`, from its own history before `at`.
@@ -57,13 +60,27 @@ export function baseline(
   at: Date,
   options: BaselineOptions = DEFAULT_BASELINE,
 ): Baseline {
-  const history = samples.filter(
-    (s): s is { at: Date; value: number } =>
-      s.value !== null && Number.isFinite(s.value) && s.at < at,
-  );
-  const first = history[0];
-  if (!first) return { ready: false, reason: 'no history yet' };
-  const hours = (at.getTime() - Math.min(...history.map((s) => s.at.getTime()))) / 3_600_000;
+  // one pass: an alerter computes this for every object of a fleet on each trends cycle
+  const atMs = at.getTime();
+  const atHour = Math.floor(atMs / HOUR_MS);
+  const week: number[] = [];
+  const day: number[] = [];
+  const all: number[] = [];
+  let earliest = Infinity;
+  for (const s of samples) {
+    const v = s.value;
+    if (v === null || !Number.isFinite(v)) continue;
+    const t = s.at.getTime();
+    if (t >= atMs) continue;
+    if (t < earliest) earliest = t;
+    const hour = Math.floor(t / HOUR_MS);
+    all.push(v);
+    if (hourOfDay(hour) !== hourOfDay(atHour)) continue;
+    day.push(v);
+    if (hourOfWeek(hour) === hourOfWeek(atHour)) week.push(v);
+  }
+  if (all.length === 0) return { ready: false, reason: 'no history yet' };
+  const hours = (atMs - earliest) / HOUR_MS;
   if (hours < options.warmupHours) {
     return {
       ready: false,
@@ -71,15 +88,9 @@ export function baseline(
     };
   }
   const buckets: [BaselineSource, number[]][] = [
-    [
-      'hour_of_week',
-      history.filter((s) => hourOfWeek(s.at) === hourOfWeek(at)).map((s) => s.value),
-    ],
-    [
-      'hour_of_day',
-      history.filter((s) => s.at.getUTCHours() === at.getUTCHours()).map((s) => s.value),
-    ],
-    ['overall', history.map((s) => s.value)],
+    ['hour_of_week', week],
+    ['hour_of_day', day],
+    ['overall', all],
   ];
   const chosen = buckets.find(([, v]) => v.length >= options.minBucketSamples);
   if (!chosen) return { ready: false, reason: 'not enough samples' };

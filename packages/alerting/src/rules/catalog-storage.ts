@@ -1,21 +1,16 @@
-import { column, expr, num, pct } from './derive';
+import { column, expr, num, pct, perRow } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { Derive, RuleDefinition, RuleParam } from './types';
 
 const TABLE = ['schemaname', 'relname'] as const;
 
 /** bloat_pct, or 0 while the wasted bytes are under the rule's minimum (small objects). */
-const bloatAbove =
-  (param: string): Derive =>
-  (rows, params) =>
-    rows.map((r) => {
-      // no estimate (statistics hidden from the role, never analyzed): nothing observed
-      const bytes = num(r.values.bloat_bytes);
-      return {
-        at: r.at,
-        value: bytes === null ? null : bytes > params[param]! ? num(r.values.bloat_pct) : 0,
-      };
-    });
+const bloatAbove = (param: string): Derive =>
+  perRow((r, params) => {
+    // no estimate (statistics hidden from the role, never analyzed): nothing observed
+    const bytes = num(r.values.bloat_bytes);
+    return bytes === null ? null : bytes > params[param]! ? num(r.values.bloat_pct) : 0;
+  });
 
 const minWasted = (bytes: number): RuleParam => ({
   label: 'Minimum wasted bytes',
@@ -36,14 +31,13 @@ export const STORAGE_RULES: RuleDefinition[] = [
       objectKeys: TABLE,
       // seconds since the last vacuum while dead rows exceed the default autovacuum
       // threshold (50 + 20 % of live rows); 0 while under it
-      derive: (rows) =>
-        rows.map((r) => {
-          const dead = num(r.values.n_dead_tup) ?? 0;
-          const live = num(r.values.n_live_tup) ?? 0;
-          if (dead <= 50 + 0.2 * live) return { at: r.at, value: 0 };
-          const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
-          return { at: r.at, value: last === 0 ? 1e9 : r.at.getTime() / 1000 - last };
-        }),
+      derive: perRow((r) => {
+        const dead = num(r.values.n_dead_tup) ?? 0;
+        const live = num(r.values.n_live_tup) ?? 0;
+        if (dead <= 50 + 0.2 * live) return 0;
+        const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
+        return last === 0 ? 1e9 : r.at.getTime() / 1000 - last;
+      }),
     },
     warning: 3600,
     critical: null,

@@ -13,17 +13,22 @@ export function num(v: unknown): number | null {
   return null;
 }
 
+/** A value from each row alone (see `Derive.perRow`). */
+export const perRow = (
+  fn: (row: SourceRow, params: Parameters<Derive>[1]) => number | null,
+): Derive =>
+  Object.assign(
+    (rows: readonly SourceRow[], params: Parameters<Derive>[1]) =>
+      rows.map((r) => ({ at: r.at, value: fn(r, params) })),
+    { perRow: true as const },
+  );
+
 /** One column as is. */
-export const column =
-  (name: string): Derive =>
-  (rows) =>
-    rows.map((r) => ({ at: r.at, value: num(r.values[name]) }));
+export const column = (name: string): Derive => perRow((r) => num(r.values[name]));
 
 /** Any per-row expression over the row's values; null when an input is missing. */
-export const expr =
-  (fn: (v: (name: string) => number | null) => number | null): Derive =>
-  (rows) =>
-    rows.map((r) => ({ at: r.at, value: fn((n) => num(r.values[n])) }));
+export const expr = (fn: (v: (name: string) => number | null) => number | null): Derive =>
+  perRow((r) => fn((n) => num(r.values[n])));
 
 /** 100 * a / b, null when b is not positive. */
 export const pct = (a: number | null, b: number | null) =>

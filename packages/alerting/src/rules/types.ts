@@ -31,7 +31,13 @@ export type ParamValues = Readonly<Record<string, number>>;
  * Turns one series of probe rows (one server / database / object) into samples,
  * with the rule's effective parameters (every declared one is present).
  */
-export type Derive = (rows: readonly SourceRow[], params: ParamValues) => Sample[];
+export type Derive = ((rows: readonly SourceRow[], params: ParamValues) => Sample[]) & {
+  /**
+   * Each sample comes from its row alone (`perRow`): a rule judging the latest value
+   * then needs only the newest row of each series, which is all the alerter reads.
+   */
+  readonly perRow?: true;
+};
 
 /**
  * A number a rule's derive reads besides its thresholds (a minimum size under

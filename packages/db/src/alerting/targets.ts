@@ -63,7 +63,7 @@ export async function latestSamples(db: Queryable, at: Date): Promise<LatestSamp
       `SELECT server_id, ${database} AS database_name, max(collected_at) AS last
          FROM metrics.${ident(t.table_name)}
         WHERE collected_at > $2 AND collected_at <= $1
-        GROUP BY 1, 2`,
+        GROUP BY server_id, 2`,
       [at, new Date(at.getTime() - 86_400_000)],
     );
     for (const r of rows) out.push({ probe: t.table_name, may_be_empty: t.may_be_empty, ...r });

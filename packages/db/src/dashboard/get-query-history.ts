@@ -6,6 +6,7 @@ import { bucketSecondsFor } from './chart-series';
 import { parseInput } from './parse';
 
 /** The statements probe's cap row: every statement beyond the 50 stored per run. */
+/** The row summing the statements outside the top N: a NULL queryid, '(others)' before 0.5. */
 export const OTHERS_QUERYID = '(others)';
 
 // a signed 64-bit hash as text (a JS number cannot hold it exactly), or the cap row
@@ -100,7 +101,7 @@ export async function getQueryHistory({
               coalesce(sum(s.temp_blks_written), 0)::float8 AS "tempBlksWritten"
          FROM metrics.statements s
         WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-          AND s.queryid::text = $4`,
+          AND coalesce(s.queryid::text, '(others)') = $4`,
       [...window, i.queryid],
     ),
     // Coverage: every run of the probe stores at least pgvigil's own statements, so
@@ -120,7 +121,7 @@ export async function getQueryHistory({
                 sum(s.calls) AS calls, sum(s.rows) AS rows, sum(s.total_exec_time) AS ms
            FROM metrics.statements s
           WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-            AND s.queryid::text = $4
+            AND coalesce(s.queryid::text, '(others)') = $4
           GROUP BY 1
        )
        SELECT (c.b * 1000)::float8 AS t,

@@ -98,7 +98,7 @@ export async function listTopQueries({
         WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
           AND strpos(qt.query, $6) > 0
      )
-     SELECT s.queryid, s.dbid, qt.query,
+     SELECT coalesce(s.queryid::text, '(others)') AS queryid, s.dbid, qt.query,
             sum(s.calls)::float8 AS calls,
             sum(s.total_exec_time)::float8 AS "totalTimeMs",
             (sum(s.total_exec_time) / nullif(sum(s.calls), 0))::float8 AS "meanTimeMs",
@@ -112,8 +112,8 @@ export async function listTopQueries({
         AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
         AND ($4 OR qt.query IS NULL OR s.userid NOT IN (SELECT userid FROM own)
              OR qt.query !~ $7)
-      GROUP BY s.queryid, s.dbid, qt.query
-      ORDER BY ${ORDER[i.sort]} DESC NULLS LAST, s.queryid, s.dbid
+      GROUP BY 1, s.dbid, qt.query
+      ORDER BY ${ORDER[i.sort]} DESC NULLS LAST, 1, s.dbid
       LIMIT $5 OFFSET $8`,
     [
       i.serverId,

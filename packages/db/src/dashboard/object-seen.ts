@@ -68,7 +68,7 @@ export async function assertQuerySeen({
       (
         await db.query<{ ok: boolean }>(
           `SELECT EXISTS (SELECT 1 FROM metrics.statements
-                           WHERE server_id = $1 AND queryid::text = $2) AS ok`,
+                           WHERE server_id = $1 AND coalesce(queryid::text, '(others)') = $2) AS ok`,
           params,
         )
       )[0]?.ok === true);

@@ -9,7 +9,7 @@ import {
 
 export type CatalogEntry = Pick<
   MetricSpec,
-  'name' | 'scope' | 'intervalSeconds' | 'columns' | 'rollups'
+  'name' | 'scope' | 'intervalSeconds' | 'columns' | 'rollups' | 'sparse'
 > & {
   changeTracked: boolean;
 };
@@ -22,8 +22,9 @@ export async function getMetricCatalog(db: Queryable, probe: string): Promise<Ca
     columns: MetricColumn[];
     change_tracked: boolean;
     rollups: boolean;
+    keyframe_seconds: number | null;
   }>(
-    `SELECT c.scope, c.interval_seconds, c.columns, c.rollups, t.change_tracked
+    `SELECT c.scope, c.interval_seconds, c.columns, c.rollups, c.keyframe_seconds, t.change_tracked
        FROM metric_catalog c JOIN metric_tables t USING (table_name)
       WHERE c.table_name = $1`,
     [probe],
@@ -37,8 +38,16 @@ export async function getMetricCatalog(db: Queryable, probe: string): Promise<Ca
     columns: row.columns,
     changeTracked: row.change_tracked,
     rollups: row.rollups,
+    ...(row.keyframe_seconds ? { sparse: { keyframeSeconds: row.keyframe_seconds } } : {}),
   };
 }
+
+/**
+ * How long after its last stored row a sparse probe's row still stands for the
+ * object (a keyframe stores every live row at least that often); 0 when dense.
+ */
+export const carrySeconds = (entry: Pick<CatalogEntry, 'sparse' | 'intervalSeconds'>) =>
+  entry.sparse ? entry.sparse.keyframeSeconds + entry.intervalSeconds : 0;
 
 /** Every registered probe table, for pickers in the UI and the alerter's rule editor. */
 export async function listMetricCatalog(db: Queryable): Promise<CatalogEntry[]> {

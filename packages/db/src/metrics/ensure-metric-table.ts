@@ -47,6 +47,13 @@ export async function ensureMetricTable(db: Queryable, spec: MetricSpec, at: Dat
   const implicit = ['collected_at timestamptz NOT NULL', 'server_id bigint NOT NULL'];
   if (spec.scope === 'database') implicit.push('database_name text NOT NULL');
   await createPartitioned(db, spec.name, implicit, [...spec.columns]);
+  if (spec.sparse) {
+    // a row written without saying otherwise (before the probe became sparse, or by a
+    // writer that stores whole runs) belongs to a run that stored every row: a keyframe
+    await db.query(
+      `ALTER TABLE metrics.${ident(spec.name)} ADD COLUMN IF NOT EXISTS keyframe boolean NOT NULL DEFAULT true`,
+    );
+  }
   await registerMetricTable(db, {
     table_name: spec.name,
     retention_days: spec.retentionDays,
@@ -73,25 +80,29 @@ export async function ensureMetricTable(db: Queryable, spec: MetricSpec, at: Dat
   }
 
   await db.query(
-    `INSERT INTO metric_catalog (table_name, scope, interval_seconds, columns, rollups)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO metric_catalog (table_name, scope, interval_seconds, columns, rollups, keyframe_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (table_name) DO UPDATE SET scope = EXCLUDED.scope, rollups = EXCLUDED.rollups,
-       interval_seconds = EXCLUDED.interval_seconds, columns = EXCLUDED.columns, updated_at = now()`,
+       interval_seconds = EXCLUDED.interval_seconds, columns = EXCLUDED.columns,
+       keyframe_seconds = EXCLUDED.keyframe_seconds, updated_at = now()`,
     [
       spec.name,
       spec.scope,
       spec.intervalSeconds,
       JSON.stringify(
-        spec.columns.map(({ name, type, counter, delta, key, unit }) => ({
+        spec.columns.map(({ name, type, counter, delta, key, unit, elapsed, drifting }) => ({
           name,
           type,
           counter,
           delta,
           key,
           unit,
+          elapsed,
+          drifting,
         })),
       ),
       spec.rollups !== false,
+      spec.sparse?.keyframeSeconds ?? null,
     ],
   );
 }

@@ -5,6 +5,7 @@ export {
   writeSamples,
   pruneIngestLedger,
   copyLines,
+  copyText,
   copyValue,
   type Sample,
   type SampleBatch,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { ident } from '../client';
-import { getMetricCatalog, pickColumns } from './catalog';
+import { carrySeconds, getMetricCatalog, pickColumns, type CatalogEntry } from './catalog';
+import { carriedValues } from './sparse-read';
 import { counterRate } from './rates';
-import { seriesKeys } from '@pgvigil/schema/metric-spec';
+import { seriesKeys, type MetricColumn } from '@pgvigil/schema/metric-spec';
 
 const input = z.object({
   probe: z.string().min(1),
@@ -50,6 +51,7 @@ export async function readLatest(db: Queryable, raw: ReadLatestInput): Promise<L
   const params: unknown[] = [q.serverIds, since, q.at];
   const dbFilter = isDb && q.database ? `AND database_name = $${params.push(q.database)}` : '';
   const cols = [...new Set([...keys, ...values.map((c) => c.name)])].map(ident).join(', ');
+  if (entry.sparse) return readLatestSparse(db, entry, q, params, dbFilter, cols, values, since);
   const rows = await db.query<Raw>(
     `SELECT * FROM (
        SELECT server_id, collected_at, ${cols},
@@ -80,6 +82,77 @@ export async function readLatest(db: Queryable, raw: ReadLatestInput): Promise<L
         values: Object.fromEntries(values.map((c) => [c.name, r[c.name]])),
         rates: Object.fromEntries(
           counters.map((c) => [c, counterRate(prev?.[c] as number, r[c] as number, seconds)]),
+        ),
+      };
+    });
+}
+
+/**
+ * readLatest for a sparse probe: the newest run of each server (and database), and
+ * every key's row as of that run: its own row when it moved then, else its last
+ * stored row (no older than a keyframe), unchanged, so its counters' rates are 0.
+ */
+async function readLatestSparse(
+  db: Queryable,
+  entry: CatalogEntry,
+  q: z.output<typeof input>,
+  params: unknown[],
+  dbFilter: string,
+  cols: string,
+  values: MetricColumn[],
+  since: Date,
+): Promise<LatestRow[]> {
+  const keys = seriesKeys(entry);
+  const ownKeys = keys.filter((k) => k !== 'database_name');
+  const counters = values.filter((c) => c.counter).map((c) => c.name);
+  const isDb = entry.scope === 'database';
+  const group = `server_id${isDb ? ', database_name' : ''}`;
+  const carry = carrySeconds(entry);
+  params[1] = new Date(since.getTime() - carry * 1000);
+  const rows = await db.query<Raw & { run: Date; kf: Date | null }>(
+    `SELECT * FROM (
+       SELECT server_id, collected_at, ${cols},
+              row_number() OVER (PARTITION BY ${group}${ownKeys.map((k) => `, ${ident(k)}`).join('')}
+                                 ORDER BY collected_at DESC) AS rk,
+              max(collected_at) OVER (PARTITION BY ${group}) AS run,
+              max(collected_at) FILTER (WHERE keyframe) OVER (PARTITION BY ${group}) AS kf
+         FROM metrics.${ident(entry.name)}
+        WHERE server_id = ANY($1) AND collected_at > $2 AND collected_at <= $3 ${dbFilter}
+     ) s WHERE rk <= 2 AND run > $${params.push(since)}
+     ORDER BY ${group}, rk`,
+    params,
+  );
+  // a key stands until a keyframe (every live row stored) passes without it
+  const alive = (r: (typeof rows)[number]) =>
+    r.collected_at.getTime() >= (r.kf ?? new Date(r.run.getTime() - carry * 1000)).getTime();
+  const seriesId = (r: Record<string, unknown>) =>
+    JSON.stringify([r.server_id, ...keys.map((k) => r[k])]);
+  const previous = new Map<string, Raw>();
+  for (const r of rows) if (r.rk === 2) previous.set(seriesId(r), r);
+  return rows
+    .filter((r) => r.rk === 1 && alive(r))
+    .map((r) => {
+      const moved = r.collected_at.getTime() === r.run.getTime();
+      const prev = previous.get(seriesId(r));
+      const seconds = prev ? (r.collected_at.getTime() - prev.collected_at.getTime()) / 1000 : 0;
+      const own = Object.fromEntries(values.map((c) => [c.name, r[c.name]]));
+      return {
+        serverId: r.server_id,
+        database: isDb ? (r.database_name as string) : null,
+        collectedAt: r.run,
+        key: Object.fromEntries(ownKeys.map((k) => [k, r[k]])),
+        values: moved
+          ? own
+          : carriedValues(own, values, (r.run.getTime() - r.collected_at.getTime()) / 1000),
+        rates: Object.fromEntries(
+          counters.map((c) => [
+            c,
+            moved
+              ? counterRate(prev?.[c] as number, r[c] as number, seconds)
+              : r[c] == null
+                ? null
+                : 0,
+          ]),
         ),
       };
     });

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import type { Queryable } from '../client';
 import { ident } from '../client';
 import { ValidationError } from '../errors';
-import { getMetricCatalog, pickColumns, type CatalogEntry } from './catalog';
+import { carrySeconds, getMetricCatalog, pickColumns, type CatalogEntry } from './catalog';
+import { bucketAverage, carriedValues, densify, type Run } from './sparse-read';
 import { counterRateSql } from './rates';
 import {
   ROLLUP_SECONDS,
   rollupLevels,
   rollupTable,
   seriesKeys,
+  type MetricColumn,
   type RollupLevel,
 } from '@pgvigil/schema/metric-spec';
 
@@ -98,18 +100,29 @@ export async function readSeries(db: Queryable, raw: ReadSeriesInput): Promise<S
   }
   const where = filters.map((f) => ` AND ${f}`).join('');
   const keyList = keys.map(ident);
+  const sparse = resolution === 'raw' && entry.sparse !== undefined;
   let sql: string;
   if (resolution === 'raw') {
-    // Look back two intervals so the first point in range still has a previous sample.
-    params.push(new Date(q.from.getTime() - 2 * entry.intervalSeconds * 1000 - 60_000));
+    // Look back two intervals so the first point in range still has a previous sample;
+    // a sparse probe's row may stand for its key since up to a keyframe before.
+    const lookback = sparse ? carrySeconds(entry) : 2 * entry.intervalSeconds;
+    const since = new Date(q.from.getTime() - lookback * 1000 - 60_000);
+    // sparse: every row since the lookback is kept, to carry into the window
+    if (sparse) params[1] = since;
+    else params.push(since);
+    const sinceParam = sparse ? 2 : params.length;
     const exprs = columns.map(
       (c) =>
         `${c.counter ? counterRateSql(ident(c.name)) : `${ident(c.name)}::double precision`} AS ${ident(c.name)}`,
     );
+    // a carried counter has a rate of 0, unless the server does not have it at all
+    if (sparse)
+      for (const c of columns.filter((x) => x.counter))
+        exprs.push(`${ident(c.name)} IS NULL AS ${ident(`${c.name}__null`)}`);
     sql = `SELECT * FROM (
              SELECT collected_at AS t${keyList.map((k) => `, ${k}`).join('')}, ${exprs.join(', ')}
                FROM metrics.${ident(entry.name)}
-              WHERE server_id = $1 AND collected_at >= $${params.length} AND collected_at <= $3${where}
+              WHERE server_id = $1 AND collected_at >= $${sinceParam} AND collected_at <= $3${where}
              WINDOW w AS (PARTITION BY ${keyList.length ? keyList.join(', ') : 'server_id'} ORDER BY collected_at)
            ) s WHERE t >= $2 ORDER BY t`;
   } else {
@@ -123,6 +136,22 @@ export async function readSeries(db: Queryable, raw: ReadSeriesInput): Promise<S
   const bucketSeconds = q.maxPoints
     ? Math.max(1, Math.ceil((q.to.getTime() - q.from.getTime()) / 1000 / q.maxPoints / step)) * step
     : undefined;
+  const rates = columns.filter((c) => c.counter).map((c) => c.name);
+  const pointOf = (r: Record<string, unknown> & { t: Date }): SeriesPoint => ({
+    t: r.t,
+    key: Object.fromEntries(keys.map((k) => [k, r[k]])),
+    values: Object.fromEntries(columns.map((c) => [c.name, r[c.name] as number | null])),
+  });
+  if (sparse) {
+    const points = await readSparse(db, entry, q, columns, rates, sql, params, pointOf);
+    return {
+      resolution,
+      rates,
+      ...(bucketSeconds
+        ? { bucketSeconds, points: bucketAverage(points, bucketSeconds) }
+        : { points }),
+    };
+  }
   if (bucketSeconds) {
     const names = columns.map((c) => ident(c.name));
     const keyCols = keyList.map((k) => `, ${k}`).join('');
@@ -135,11 +164,66 @@ export async function readSeries(db: Queryable, raw: ReadSeriesInput): Promise<S
   return {
     resolution,
     ...(bucketSeconds ? { bucketSeconds } : {}),
-    rates: columns.filter((c) => c.counter).map((c) => c.name),
-    points: rows.map((r) => ({
-      t: r.t,
-      key: Object.fromEntries(keys.map((k) => [k, r[k]])),
-      values: Object.fromEntries(columns.map((c) => [c.name, r[c.name] as number | null])),
-    })),
+    rates,
+    points: rows.map(pointOf),
   };
+}
+
+/**
+ * A sparse probe's raw series, dense: the stored rows (with rates against each key's
+ * previous stored row) plus, at every run of the server and database in the window,
+ * each key's last stored row carried forward.
+ */
+async function readSparse(
+  db: Queryable,
+  entry: CatalogEntry,
+  q: z.output<typeof input>,
+  columns: MetricColumn[],
+  rates: string[],
+  sql: string,
+  params: unknown[],
+  pointOf: (r: Record<string, unknown> & { t: Date }) => SeriesPoint,
+): Promise<SeriesPoint[]> {
+  const isDb = entry.scope === 'database';
+  const keys = seriesKeys(entry);
+  // runs from the earliest row read: a keyframe before the window ends a carry too
+  const runParams: unknown[] = [q.serverId, params[1], q.to];
+  const dbFilter = isDb && q.database ? ` AND database_name = $${runParams.push(q.database)}` : '';
+  const [rows, runRows] = await Promise.all([
+    db.query<Record<string, unknown> & { t: Date }>(sql, params),
+    db.query<{ g: string | null; t: Date; keyframe: boolean }>(
+      `SELECT ${isDb ? 'database_name' : 'NULL::text'} AS g, collected_at AS t, bool_or(keyframe) AS keyframe
+         FROM metrics.${ident(entry.name)}
+        WHERE server_id = $1 AND collected_at >= $2 AND collected_at <= $3${dbFilter}
+        GROUP BY server_id, 1, 2 ORDER BY 2`,
+      runParams,
+    ),
+  ]);
+  const runs = new Map<string, Run[]>();
+  for (const r of runRows) {
+    const list = runs.get(r.g ?? '') ?? [];
+    runs.set(r.g ?? '', list);
+    list.push({ t: r.t.getTime(), keyframe: r.keyframe });
+  }
+  type Raw = Record<string, unknown> & { t: Date };
+  const keyOf = (r: Raw) => JSON.stringify(keys.map((k) => r[k]));
+  const dense = densify(rows, {
+    runs,
+    from: q.from.getTime(),
+    to: q.to.getTime(),
+    includeFrom: true,
+    carryMs: carrySeconds(entry) * 1000,
+    groupOf: (r) => (isDb ? String(r.database_name) : ''),
+    keyOf,
+    timeOf: (r) => r.t.getTime(),
+    carry: (r, at): Raw => {
+      const out: Raw = {
+        ...carriedValues(r, columns, (at - r.t.getTime()) / 1000),
+        t: new Date(at),
+      };
+      for (const c of rates) out[c] = r[`${c}__null`] ? null : 0;
+      return out;
+    },
+  });
+  return dense.map(pointOf);
 }

@@ -85,6 +85,8 @@ export const sessions = defineProbe({
   scope: 'instance',
   intervalSeconds: 15,
   retentionDays: 3,
+  // an idle session, or one running the same query, repeats itself every 15 s
+  sparse: { keyframeSeconds: 300 },
   columns: [
     { name: 'pid', type: 'int', key: true },
     { name: 'datname', type: 'text' },
@@ -97,10 +99,10 @@ export const sessions = defineProbe({
     { name: 'query', type: 'text', description: 'first 1,000 characters' },
     { name: 'query_id', type: 'text', description: 'pg_stat_statements queryid' },
     { name: 'backend_start', type: 'timestamptz' },
-    { name: 'xact_seconds', type: 'double', unit: 'seconds' },
-    { name: 'query_seconds', type: 'double', unit: 'seconds' },
-    { name: 'state_seconds', type: 'double', unit: 'seconds' },
-    { name: 'backend_xmin_age', type: 'bigint', unit: 'xid' },
+    { name: 'xact_seconds', type: 'double', unit: 'seconds', elapsed: true },
+    { name: 'query_seconds', type: 'double', unit: 'seconds', elapsed: true },
+    { name: 'state_seconds', type: 'double', unit: 'seconds', elapsed: true },
+    { name: 'backend_xmin_age', type: 'bigint', unit: 'xid', drifting: true },
   ],
   sql: [
     {

@@ -185,6 +185,8 @@ export const io = defineProbe({
   scope: 'instance',
   intervalSeconds: 60,
   minServerVersion: V16,
+  // most backend types and contexts do no I/O in a given minute
+  sparse: { keyframeSeconds: 300 },
   notes:
     '16+. 18 replaced op_bytes with read_bytes / write_bytes / extend_bytes and added WAL I/O.',
   columns: [
@@ -221,6 +223,7 @@ export const io = defineProbe({
 
 export const slru = defineProbe({
   name: 'slru',
+  sparse: { keyframeSeconds: 3600 },
   title: 'SLRU caches',
   description: 'Hits, reads and writes of the SLRU caches (commit timestamps, multixacts, ...).',
   sources: ['pg_stat_slru'],

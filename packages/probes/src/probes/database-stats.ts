@@ -14,6 +14,8 @@ export const databaseStats = defineProbe({
   sources: ['pg_stat_database'],
   scope: 'instance',
   intervalSeconds: 60,
+  // an idle database (no session, no transaction) repeats itself every minute
+  sparse: { keyframeSeconds: 300 },
   notes: 'parallel_workers_to_launch / parallel_workers_launched exist from 18.',
   columns: [
     { name: 'datname', type: 'text', key: true },
@@ -69,6 +71,8 @@ export const databaseConflicts = defineProbe({
   sources: ['pg_stat_database_conflicts'],
   scope: 'instance',
   intervalSeconds: 60,
+  // conflicts happen on standbys only, and rarely: the counters hardly ever move
+  sparse: { keyframeSeconds: 300 },
   notes: 'confl_active_logicalslot exists from 16.',
   columns: [
     { name: 'datname', type: 'text', key: true },

@@ -22,11 +22,18 @@ const TIME_DELTAS = [
 // interval_seconds is filled in by the delta step.
 // pg_stat_statements(false) skips reading the query-text file: texts are fetched
 // separately, only for queryids pgvigil has not stored yet.
+// Planning and I/O times are zero unless pg_stat_statements.track_planning and
+// track_io_timing are on: NULL says so, and costs no storage (a tenth of each row).
+const PLANNING = `current_setting('pg_stat_statements.track_planning', true) = 'on'`;
+const IO_TIMING = `current_setting('track_io_timing') = 'on'`;
 const select = (readTime: string, writeTime: string) =>
   `SELECT NULL::double precision AS interval_seconds, queryid::text AS queryid, userid::bigint AS userid, dbid::bigint AS dbid, toplevel,
-          calls, plans, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-          temp_blks_read, temp_blks_written, wal_bytes::bigint AS wal_bytes,
-          total_exec_time, total_plan_time, ${readTime} AS blk_read_time, ${writeTime} AS blk_write_time
+          calls, CASE WHEN ${PLANNING} THEN plans END AS plans, rows,
+          shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
+          temp_blks_read, temp_blks_written, wal_bytes::bigint AS wal_bytes, total_exec_time,
+          CASE WHEN ${PLANNING} THEN total_plan_time END AS total_plan_time,
+          CASE WHEN ${IO_TIMING} THEN ${readTime} END AS blk_read_time,
+          CASE WHEN ${IO_TIMING} THEN ${writeTime} END AS blk_write_time
      FROM pg_stat_statements(false)
     WHERE queryid IS NOT NULL`;
 
@@ -49,8 +56,9 @@ export const statements = defineProbe({
   notes:
     'Extension 1.11 (PostgreSQL 17) renamed blk_read_time / blk_write_time to shared_blk_read_time / shared_blk_write_time. The first run after a collector start only records a baseline.',
   columns: [
-    // text: queryids are 64-bit hashes, beyond what a JS number holds exactly
-    { name: 'queryid', type: 'text', key: true },
+    // read as text, since queryids are 64-bit hashes beyond what a JS number holds
+    // exactly, and stored as bigint; NULL on the "(others)" row
+    { name: 'queryid', type: 'bigint', key: true },
     { name: 'userid', type: 'bigint', key: true },
     { name: 'dbid', type: 'bigint', key: true },
     { name: 'toplevel', type: 'boolean', key: true },

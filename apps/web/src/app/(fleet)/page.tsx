@@ -1,13 +1,29 @@
-import { listActiveAlerts, listClusterSummaries } from '@pgvigil/db/dashboard';
+import { listActiveAlerts, listClusterSummaries, listFleet } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { AlertList } from '@/components/dashboard/alert-list';
+import { FLEET_FIRST_PAGE } from '@/components/dashboard/fleet-first-page';
 import { FleetTable } from '@/components/dashboard/fleet-table';
 import { PageHeader } from '@/components/shell/page-header';
 import { parseTimeWindow, windowQuery } from '@/components/shell/time-range';
+import type { listFleet as fleetEndpoint, WireOf } from '@/contract';
+import { pageByOffset } from '@/server/api';
 import { db } from '@/server/db';
 import { selfHealth } from '@/server/self-health';
 
 export const metadata = { title: 'Fleet' };
+
+/** FLEET_FIRST_PAGE as `GET /api/v1/fleet` answers it, read while the page renders. */
+async function firstFleetPage(at: Date) {
+  const { limit, ...order } = FLEET_FIRST_PAGE;
+  let total = 0;
+  const page = await pageByOffset({ limit }, async (window) => {
+    const fleet = await listFleet({ db: db(), input: { ...order, ...window }, at });
+    total = fleet.total;
+    return fleet.servers;
+  });
+  const wire = { servers: page.items, total, nextCursor: page.nextCursor };
+  return JSON.parse(JSON.stringify(wire)) as WireOf<typeof fleetEndpoint>;
+}
 
 export default async function FleetPage({
   searchParams,
@@ -17,10 +33,12 @@ export default async function FleetPage({
   const now = new Date();
   const sp = await searchParams;
   const w = parseTimeWindow(sp, now);
-  const [alerts, clusters, health] = await Promise.all([
+  const [alerts, clusters, health, servers] = await Promise.all([
     listActiveAlerts({ db: db(), input: { limit: 20 } }),
     listClusterSummaries({ db: db() }),
     selfHealth(),
+    // the server list's first page arrives with the page, as the API would send it
+    firstFleetPage(now),
   ]);
   const q = windowQuery(w);
   const suffix = q ? `?${q}` : '';
@@ -65,7 +83,7 @@ export default async function FleetPage({
       ) : null}
       <section className="section panel" aria-labelledby="servers-title">
         <h2 id="servers-title">Servers</h2>
-        <FleetTable windowQuery={q} />
+        <FleetTable windowQuery={q} initial={servers} />
       </section>
     </>
   );

@@ -7,6 +7,7 @@ import Link from 'next/link';
 import { useId, useState } from 'react';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
 import { formatNumber } from './format';
+import { FLEET_FIRST_PAGE, FLEET_PAGE_SIZE } from './fleet-first-page';
 import { StatusBadge } from './health-badge';
 
 type Sort = 'name' | 'cluster' | 'environment' | 'alerts' | 'severity';
@@ -17,7 +18,7 @@ const COLUMNS: Array<{ sort: Sort; label: string }> = [
   { sort: 'environment', label: 'Environment' },
   { sort: 'alerts', label: 'Active alerts' },
 ];
-const PAGE_SIZE = 50;
+const PAGE_SIZE = FLEET_PAGE_SIZE;
 
 type FleetPage = WireOf<typeof listFleet>;
 type FleetServer = FleetPage['servers'][number];
@@ -30,7 +31,14 @@ async function fetchFleet(params: URLSearchParams): Promise<FleetPage> {
 }
 
 /** Searchable, filterable, sortable, paginated server list; the datastore does the work. */
-export function FleetTable({ windowQuery }: { windowQuery: string }) {
+export function FleetTable({
+  windowQuery,
+  initial,
+}: {
+  windowQuery: string;
+  /** FLEET_FIRST_PAGE read while the page rendered: drawn at once, refreshed later */
+  initial?: FleetPage;
+}) {
   const id = useId();
   const [q, setQ] = useState('');
   const [environment, setEnvironment] = useState('');
@@ -45,10 +53,16 @@ export function FleetTable({ windowQuery }: { windowQuery: string }) {
   if (cursor) params.set('cursor', cursor);
   if (q.trim()) params.set('q', q.trim());
   if (environment) params.set('environment', environment);
+  const first =
+    params.toString() ===
+    new URLSearchParams(
+      Object.entries(FLEET_FIRST_PAGE).map(([k, v]) => [k, String(v)] as [string, string]),
+    ).toString();
   const query = useQuery({
     queryKey: ['fleet', params.toString()],
     queryFn: () => fetchFleet(params),
     placeholderData: keepPreviousData,
+    ...(first && initial ? { initialData: initial } : {}),
   });
   const toggleSort = (s: Sort) => {
     if (s === sort) setDir(dir === 'asc' ? 'desc' : 'asc');
