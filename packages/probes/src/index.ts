@@ -19,5 +19,8 @@ export {
   PRIVILEGE_CHECKS,
   PRIVILEGES_SQL,
   privilegeReason,
+  helperSql,
+  SEQUENCE_HELPER,
+  STATS_HELPER,
   type ProbePrivilege,
 } from './privileges';
