@@ -165,7 +165,13 @@ async function readGroup(
   let rows: Parameters<typeof groupSeries>[0] = [];
   const custom = list.length === 1 && list[0]!.def.kind === 'custom' ? list[0]! : null;
   const columns = [
-    ...new Set(list.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])])),
+    ...new Set(
+      list.flatMap((r) => [
+        ...r.def.source.columns,
+        ...(r.def.source.objectKeys ?? []),
+        ...(r.def.source.unavailableColumn ? [r.def.source.unavailableColumn] : []),
+      ]),
+    ),
   ];
   const budget = {
     probe,

@@ -18,7 +18,12 @@ export interface CycleResult {
  */
 export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<CycleResult> {
   const plan = planCycle(await loadCycle(db, at, opts));
-  await recordRuleOutcomes(db, { at, failed: plan.failures, ok: plan.okRuleIds });
+  await recordRuleOutcomes(db, {
+    at,
+    failed: plan.failures,
+    ok: plan.okRuleIds,
+    unavailable: plan.unavailable,
+  });
   const failed = plan.failures.length;
   if (plan.changes.length === 0)
     return { evaluated: plan.evaluated, changes: 0, queued: 0, failed };

@@ -85,6 +85,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'table_bloat',
+      unavailableColumn: 'skipped',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: TABLE,
       derive: bloatAbove('min_bytes'),
@@ -105,6 +106,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'index_bloat',
+      unavailableColumn: 'skipped',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: ['schemaname', 'indexrelname'],
       derive: bloatAbove('min_bytes'),
@@ -124,6 +126,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'sequences',
+      unavailableColumn: 'skipped',
       columns: ['used_pct'],
       objectKeys: ['schemaname', 'sequencename'],
       derive: column('used_pct'),
@@ -143,6 +146,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'sequences',
+      unavailableColumn: 'skipped',
       columns: ['column_used_pct'],
       objectKeys: ['schemaname', 'sequencename'],
       derive: column('column_used_pct'),
