@@ -103,7 +103,15 @@ describe.each(allMajors())('least privilege on PostgreSQL %i', (major) => {
     expect(statusOf(results).hba_rules).toMatch(
       /^unavailable: pg_hba_file_rules is readable by superusers only.*GRANT SELECT ON pg_hba_file_rules TO "pgvigil_mon_\w+"; GRANT EXECUTE ON FUNCTION pg_hba_file_rules\(\)/,
     );
-    for (const name of [...ACTIVITY, 'settings', 'wal_directory', 'archiver'])
+    for (const name of [
+      ...ACTIVITY,
+      'settings',
+      'wal_directory',
+      'archiver',
+      'server_info',
+      'lock_table',
+      'tables',
+    ])
       expect(statusOf(results)[name], name).toBe('ok');
 
     const ticket = rowsOf(results, 'sequences').find((r) => r.sequencename === 'ticket_seq');
