@@ -6,7 +6,9 @@ import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import {
   connectionSettingsSchema,
   connectTarget,
+  diffSnapshot,
   getProbe,
+  type DeltaSnapshot,
   loadProbeContext,
   runProbe,
 } from '@pgvigil/probes';
@@ -46,6 +48,9 @@ export async function addServer(db: Db, name: string, url: string): Promise<numb
   return row!.id;
 }
 
+/** Delta probes (statements): the previous snapshot per server, as the collector keeps it. */
+const snapshots = new Map<string, DeltaSnapshot>();
+
 /**
  * The collector's part of a cycle, with the collector's own code: runs one probe
  * against the real monitored server and writes its rows stamped `at`. `extensions`
@@ -73,17 +78,22 @@ export async function collect(
     const extensions = new Map([...context.extensions, ...Object.entries(opts.extensions ?? {})]);
     const result = await runProbe(client, probe, { ...context, extensions });
     if (result.status !== 'ok') throw new Error(`${probeName}: ${result.reason}`);
+    let rows = result.rows;
+    if (probe.mode === 'delta') {
+      const key = `${serverId}:${probeName}`;
+      const diff = diffSnapshot(probe, snapshots.get(key), rows, at);
+      snapshots.set(key, diff.snapshot);
+      rows = diff.rows;
+    }
     const database =
       probe.scope === 'database' ? new URL(monitoredUrl).pathname.slice(1) : undefined;
     await writeSamples(db, [
       {
         spec: probe,
-        samples: [
-          { collectedAt: at, serverId, rows: result.rows, ...(database ? { database } : {}) },
-        ],
+        samples: [{ collectedAt: at, serverId, rows, ...(database ? { database } : {}) }],
       },
     ]);
-    return result.rows;
+    return rows;
   } finally {
     await client.end();
   }

@@ -117,6 +117,34 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     expect(await stateOf('replication_lag_time', primaryId)).toBe('resolved');
   });
 
+  it('standby_replay_delay: replay paused on the standby while WAL keeps arriving, then resumed', async () => {
+    await tune('standby_replay_delay', { warning: 1, critical: null });
+    const receiver = async () =>
+      (
+        await query<{ lag: string | null; delay: number | null }>(
+          standbyUrl,
+          `SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint AS lag,
+                  extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS delay`,
+        )
+      )[0]!;
+    await query(primaryUrl, 'CREATE TABLE replay_delay (id int)');
+    await query(standbyUrl, 'SELECT pg_wal_replay_pause()');
+    await until('received WAL waiting and the last replay over 1 s old', async () => {
+      await query(primaryUrl, 'INSERT INTO replay_delay VALUES (1)');
+      const r = await receiver();
+      return Number(r.lag ?? 0) > 0 && (r.delay ?? 0) > 1;
+    });
+    await step(60, standbyId, standbyUrl, 'wal_receiver');
+    expect(await stateOf('standby_replay_delay', standbyId)).toBe('firing');
+    await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
+    await until(
+      'everything received is replayed',
+      async () => Number((await receiver()).lag) === 0,
+    );
+    await step(60, standbyId, standbyUrl, 'wal_receiver');
+    expect(await stateOf('standby_replay_delay', standbyId)).toBe('resolved');
+  });
+
   it('standby_disconnected: the walsender is gone and the slot is not there to stream from', async () => {
     await tune('standby_disconnected', {});
     await step(60, standbyId, standbyUrl, 'wal_receiver');
@@ -151,4 +179,21 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     await step(60, standbyId, standbyUrl, 'wal_receiver');
     expect(await stateOf('standby_disconnected', standbyId)).toBe('resolved');
   }, 90_000);
+
+  // last: the standby becomes a primary
+  it('role_changed: the standby is promoted (not a restart), then stays a primary', async () => {
+    await tune('role_changed', {});
+    const started = async () =>
+      (await query<{ t: Date }>(standbyUrl, 'SELECT pg_postmaster_start_time() AS t'))[0]!.t;
+    const before = await started();
+    await step(60, standbyId, standbyUrl, 'server_info');
+    expect(await stateOf('role_changed', standbyId)).toBe('none');
+    await query(standbyUrl, 'SELECT pg_promote(true, 60)');
+    await step(60, standbyId, standbyUrl, 'server_info');
+    expect(await stateOf('role_changed', standbyId)).toBe('firing');
+    // the same postmaster: what server_restarted looks at did not change
+    expect(await started()).toEqual(before);
+    await step(60, standbyId, standbyUrl, 'server_info');
+    expect(await stateOf('role_changed', standbyId)).toBe('resolved');
+  });
 });

@@ -17,7 +17,11 @@ describe('every (probe, column) a rule or chart names exists', () => {
     (_key, rule) => {
       const columns = columnsOf(rule.source.probe);
       expect(columns, `probe ${rule.source.probe}`).not.toBeNull();
-      for (const c of [...rule.source.columns, ...(rule.source.objectKeys ?? [])])
+      for (const c of [
+        ...rule.source.columns,
+        ...(rule.source.objectKeys ?? []),
+        ...(rule.source.unavailableColumn ? [rule.source.unavailableColumn] : []),
+      ])
         expect(columns!.has(c), `${rule.source.probe}.${c}`).toBe(true);
       if (rule.forecast?.limitColumn)
         expect(columns!.has(rule.forecast.limitColumn), rule.forecast.limitColumn).toBe(true);

@@ -51,9 +51,10 @@ the COPY into it and the reads below all derive from it.
   are summed into their root table.
 - **Privileges**: everything works as a superuser or a role granted \`pg_monitor\`, with three
   exceptions that say so: \`hba_rules\` needs a grant on \`pg_hba_file_rules\`; \`sequences\` needs
-  SELECT on each sequence (unreadable ones are listed with \`skipped\` = the GRANT, never as 0 %);
-  the bloat estimates need the planner statistics of the table's columns, which \`pg_stats\` shows
-  only to roles that may SELECT the table (rows without them carry \`skipped\`). A probe whose
+  SELECT on each sequence and the bloat estimates the planner statistics of the table's columns,
+  which \`pg_stats\` shows only to roles that may SELECT the table. Both are read through the
+  helpers of docs/permissions.md (\`pgvigil.sequence_last_value\`, \`pgvigil.column_stats\`) when
+  installed; otherwise such rows carry \`skipped\` = the helper or GRANT, never 0 %. A probe whose
   role lacks what it needs (listed per probe below) is \`unavailable\` with the reason and the GRANT,
   checked once per session, never \`failed\` and never rows with other sessions' values hidden.
 - **Spock and system_stats** probes (\`spock_*\`, \`os_*\`) are verified against the extensions'

@@ -20,5 +20,8 @@ export {
   PRIVILEGE_CHECKS,
   PRIVILEGES_SQL,
   privilegeReason,
+  helperSql,
+  SEQUENCE_HELPER,
+  STATS_HELPER,
   type ProbePrivilege,
 } from './privileges';

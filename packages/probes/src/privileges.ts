@@ -9,10 +9,54 @@ export const PROBE_PRIVILEGES = [
   'pg_ls_waldir',
   'pg_ls_archive_statusdir',
   'pg_hba_file_rules',
+  'sequence_helper',
+  'stats_helper',
 ] as const;
 export type ProbePrivilege = (typeof PROBE_PRIVILEGES)[number];
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The two helpers a DBA installs once per database so that a `pg_monitor` role sees what
+ * `pg_monitor` alone hides (docs/permissions.md prints this SQL; a test keeps them equal).
+ * They run as their owner (a superuser, or a role in pg_read_all_data) and return only
+ * numbers: a sequence's position, a column's NULL fraction and average width. No row of
+ * any table, no most-common values, unlike GRANT SELECT or pg_read_all_data.
+ */
+export const HELPER_SCHEMA = 'pgvigil';
+export const SEQUENCE_HELPER = `${HELPER_SCHEMA}.sequence_last_value(regclass)`;
+export const STATS_HELPER = `${HELPER_SCHEMA}.column_stats(regclass)`;
+
+export function helperSql(role: string): string {
+  const r = quoteIdent(role);
+  return `CREATE SCHEMA IF NOT EXISTS ${HELPER_SCHEMA};
+REVOKE ALL ON SCHEMA ${HELPER_SCHEMA} FROM PUBLIC;
+CREATE OR REPLACE FUNCTION ${HELPER_SCHEMA}.sequence_last_value(seq regclass)
+  RETURNS TABLE (last_value bigint, is_called boolean)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = seq AND relkind = 'S') THEN
+    RAISE EXCEPTION '% is not a sequence', seq;
+  END IF;
+  RETURN QUERY EXECUTE format('SELECT last_value, is_called FROM %s', seq);
+END $$;
+CREATE OR REPLACE FUNCTION ${HELPER_SCHEMA}.column_stats(rel regclass)
+  RETURNS TABLE (attname name, null_frac real, avg_width integer)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT s.attname, s.null_frac, s.avg_width
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
+   WHERE c.oid = rel AND NOT s.inherited
+$$;
+REVOKE ALL ON FUNCTION ${SEQUENCE_HELPER}, ${STATS_HELPER} FROM PUBLIC;
+GRANT USAGE ON SCHEMA ${HELPER_SCHEMA} TO ${r};
+GRANT EXECUTE ON FUNCTION ${SEQUENCE_HELPER}, ${STATS_HELPER} TO ${r};`;
+}
+
+/** True when the role may call `fn` (a regprocedure text): false, never an error, when it is absent. */
+const mayCall = (fn: string) =>
+  `coalesce(has_schema_privilege(to_regnamespace('${HELPER_SCHEMA}'), 'USAGE')
+            AND has_function_privilege(to_regprocedure('${fn}'), 'EXECUTE'), false)`;
 
 interface PrivilegeCheck {
   /** a boolean SQL expression, true when the current role has it (superusers have everything) */
@@ -49,6 +93,18 @@ export const PRIVILEGE_CHECKS: Record<ProbePrivilege, PrivilegeCheck> = {
     why: 'pg_hba_file_rules is readable by superusers only, pg_monitor does not include it',
     fix: (r) =>
       `GRANT SELECT ON pg_hba_file_rules TO ${quoteIdent(r)}; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO ${quoteIdent(r)};`,
+  },
+  sequence_helper: {
+    sql: mayCall(SEQUENCE_HELPER),
+    why: `${SEQUENCE_HELPER} is not installed in this database (pg_monitor does not show last_value)`,
+    fix: (r) =>
+      `install the pgvigil helpers (docs/permissions.md) or GRANT SELECT ON ALL SEQUENCES IN SCHEMA <schema> TO ${quoteIdent(r)};`,
+  },
+  stats_helper: {
+    sql: mayCall(STATS_HELPER),
+    why: `${STATS_HELPER} is not installed in this database (pg_stats hides tables the role may not SELECT)`,
+    fix: (r) =>
+      `install the pgvigil helpers (docs/permissions.md) or GRANT pg_read_all_data TO ${quoteIdent(r)};`,
   },
 };
 

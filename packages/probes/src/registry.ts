@@ -4,6 +4,7 @@ import {
   activityExtremes,
   sessions,
   locks,
+  lockTable,
   blocking,
   preparedXacts,
 } from './probes/activity';
@@ -68,6 +69,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   activityExtremes,
   sessions,
   locks,
+  lockTable,
   blocking,
   preparedXacts,
   progressVacuum,

@@ -156,7 +156,7 @@ export async function runProbe(
       `extension ${probe.requiresExtension} is not installed in database ${ctx.database}: CREATE EXTENSION ${probe.requiresExtension};`,
     );
   }
-  const variant = selectSql(probe, ctx.serverVersion, extVersion);
+  const variant = selectSql(probe, ctx.serverVersion, extVersion, ctx.privileges?.has);
   if (!variant) return unavailable(`no SQL for this server or extension version`);
 
   const timeout = probe.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -19,6 +19,8 @@ export interface VersionedSql {
   minVersion: number;
   /** for extension views: lowest installed extension version, e.g. '1.11' */
   minExtensionVersion?: string;
+  /** used instead of the plain variant of the same version when the role has this (a helper) */
+  whenHas?: ProbePrivilege;
   /**
    * Plain SELECT returning exactly the probe's columns, in any order. A column the
    * server does not have yet is a typed NULL (`NULL::bigint AS x`). `$1` is the

@@ -4,6 +4,7 @@ import {
   connectionSettingsSchema,
   ConnectionStringError,
   evaluatePrerequisites,
+  helperSql,
   formatConnectionUrl,
   parseConnectionString,
   toClientConfig,
@@ -157,6 +158,8 @@ describe('evaluatePrerequisites', () => {
         system_stats_version: null,
         system_stats_available: false,
         hba_readable: false,
+        sequence_helper: false,
+        stats_helper: false,
         sequences: 3,
         sequences_unreadable: 2,
         sequence_schemas_unreadable: ['app'],
@@ -191,11 +194,14 @@ describe('evaluatePrerequisites', () => {
     });
     expect(checks.every((c) => c.fix)).toBe(true);
     expect(byKey.sequences_readable?.detail).toBe(
-      '2 of 3 sequence(s) not readable by mon: their use is reported as unknown',
+      '2 of 3 sequence(s) not readable by mon: their use is reported as unavailable',
     );
     expect(byKey.sequences_readable?.fix).toContain(
       'GRANT SELECT ON ALL SEQUENCES IN SCHEMA "app" TO "mon";',
     );
+    // the least privilege first: the helpers, exactly as docs/permissions.md prints them
+    expect(byKey.sequences_readable?.fix).toContain(helperSql('mon'));
+    expect(byKey.statistics_readable?.fix).toContain(helperSql('mon'));
     expect(byKey.hba_rules_readable?.fix).toBe(
       'GRANT SELECT ON pg_hba_file_rules TO "mon";\nGRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO "mon";',
     );
@@ -218,6 +224,8 @@ describe('evaluatePrerequisites', () => {
         system_stats_version: '3.0',
         system_stats_available: true,
         hba_readable: true,
+        sequence_helper: false,
+        stats_helper: false,
         sequences: 3,
         sequences_unreadable: 0,
         sequence_schemas_unreadable: [],

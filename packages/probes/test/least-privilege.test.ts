@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allMajors, freshDatabase, type TestDatabase } from '@pgvigil/db/testing';
 import {
   connectionSettingsSchema,
+  helperSql,
   loadProbeContext,
   parseConnectionString,
   PROBES,
@@ -102,7 +103,15 @@ describe.each(allMajors())('least privilege on PostgreSQL %i', (major) => {
     expect(statusOf(results).hba_rules).toMatch(
       /^unavailable: pg_hba_file_rules is readable by superusers only.*GRANT SELECT ON pg_hba_file_rules TO "pgvigil_mon_\w+"; GRANT EXECUTE ON FUNCTION pg_hba_file_rules\(\)/,
     );
-    for (const name of [...ACTIVITY, 'settings', 'wal_directory', 'archiver'])
+    for (const name of [
+      ...ACTIVITY,
+      'settings',
+      'wal_directory',
+      'archiver',
+      'server_info',
+      'lock_table',
+      'tables',
+    ])
       expect(statusOf(results)[name], name).toBe('ok');
 
     const ticket = rowsOf(results, 'sequences').find((r) => r.sequencename === 'ticket_seq');
@@ -116,7 +125,7 @@ describe.each(allMajors())('least privilege on PostgreSQL %i', (major) => {
     const orders = rowsOf(results, 'table_bloat').find((r) => r.relname === 'orders');
     expect(orders).toMatchObject({ bloat_bytes: null, bloat_pct: null });
     expect(orders?.skipped).toMatch(
-      /^pg_stats hides orders to pgvigil_mon_\w+: GRANT SELECT ON orders/,
+      /^pg_stats hides orders to pgvigil_mon_\w+: install the helper pgvigil\.column_stats\(regclass\) \(docs\/permissions\.md\); or GRANT SELECT ON orders/,
     );
 
     const settings = connectionSettingsSchema.parse({
@@ -134,6 +143,50 @@ describe.each(allMajors())('least privilege on PostgreSQL %i', (major) => {
     });
     expect(byKey.hba_rules_readable?.status).toBe('warning');
     expect(byKey.statistics_readable?.status).toBe('warning');
+  });
+
+  it('pg_monitor with the documented helpers: a sequence at 2,000,000,000 and hidden statistics are read', async () => {
+    await asSuperuser(
+      target.url,
+      `CREATE TABLE big_keys (id int NOT NULL);
+       CREATE SEQUENCE big_keys_seq AS bigint OWNED BY big_keys.id;
+       SELECT setval('big_keys_seq', 2000000000);
+       INSERT INTO big_keys SELECT generate_series(1, 100000);
+       CREATE INDEX big_keys_id ON big_keys (id);
+       ANALYZE big_keys;
+       ${helperSql(mon)}`,
+    );
+    try {
+      const results = await runAs(target.url, mon);
+      expectNoFailures(results);
+      const big = rowsOf(results, 'sequences').find((r) => r.sequencename === 'big_keys_seq');
+      expect(big).toMatchObject({
+        last_value: 2_000_000_000,
+        column_type: 'integer',
+        skipped: null,
+      });
+      expect(big?.column_used_pct).toBeCloseTo((100 * 2e9) / 2147483647, 6);
+      expect(results.get('sequences')).not.toHaveProperty('notes');
+      const orders = rowsOf(results, 'table_bloat').find((r) => r.relname === 'orders');
+      expect(orders).toMatchObject({ skipped: null });
+      expect(orders?.bloat_pct).toEqual(expect.any(Number));
+      const idx = rowsOf(results, 'index_bloat').find((r) => r.indexrelname === 'big_keys_id');
+      expect(idx).toMatchObject({ skipped: null, bloat_pct: expect.any(Number) });
+
+      const settings = connectionSettingsSchema.parse({
+        ...parseConnectionString(target.url),
+        user: mon,
+        password: 'pw',
+        sslmode: 'disable',
+      });
+      const byKey = Object.fromEntries(
+        (await testConnection(settings)).checks.map((c) => [c.key, c]),
+      );
+      expect(byKey.sequences_readable?.status).toBe('ok');
+      expect(byKey.statistics_readable?.status).toBe('ok');
+    } finally {
+      await asSuperuser(target.url, 'DROP SCHEMA pgvigil CASCADE; DROP TABLE big_keys');
+    }
   });
 
   it('pg_monitor with the documented sequence GRANT reads every sequence', async () => {

@@ -333,7 +333,13 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
   let rows: Parameters<typeof groupSeries>[0] = [];
   const custom = first.def.kind === 'custom' ? first : null;
   const columns = [
-    ...new Set(list.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])])),
+    ...new Set(
+      list.flatMap((r) => [
+        ...r.def.source.columns,
+        ...(r.def.source.objectKeys ?? []),
+        ...(r.def.source.unavailableColumn ? [r.def.source.unavailableColumn] : []),
+      ]),
+    ),
   ];
   const budget = {
     probe,

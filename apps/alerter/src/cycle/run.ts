@@ -25,7 +25,12 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
   const plan = planCycle(input);
   const t2 = performance.now();
   const ms = (t3: number) => ({ load: t1 - t0, plan: t2 - t1, write: t3 - t2 });
-  await recordRuleOutcomes(db, { at, failed: plan.failures, ok: plan.okRuleIds });
+  await recordRuleOutcomes(db, {
+    at,
+    failed: plan.failures,
+    ok: plan.okRuleIds,
+    unavailable: plan.unavailable,
+  });
   const failed = plan.failures.length;
   if (plan.changes.length === 0)
     return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };

@@ -133,6 +133,8 @@ export const rule = z
     /** why the rule was skipped in its last failed cycle (a read over its budget...), else null */
     lastError: z.string().nullable(),
     lastErrorAt: timestamp.nullable(),
+    /** objects the rule could not see in its last cycle and what shows them ("unavailable for ..."), else null */
+    unavailable: z.string().nullable(),
     updatedAt: timestamp,
   })
   .meta({ id: 'Rule' });

@@ -66,6 +66,7 @@ export const ruleView = (r: RuleRow): Rule => ({
   params: r.params,
   lastError: r.last_error,
   lastErrorAt: r.last_error_at,
+  unavailable: r.unavailable,
   updatedAt: r.updated_at,
 });
 

@@ -13,7 +13,13 @@ import {
   type Override,
   type Tuning,
 } from '../core';
-import { inScope, renderTemplate, type RuleDefinition, type RuleScope } from '../rules';
+import {
+  inScope,
+  paramValues,
+  renderTemplate,
+  type RuleDefinition,
+  type RuleScope,
+} from '../rules';
 import { formatValue } from '@pgvigil/schema';
 import { alertMessage } from './message';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
@@ -77,6 +83,8 @@ export interface Plan {
   failures: RuleFailure[];
   /** rules evaluated this cycle */
   okRuleIds: number[];
+  /** evaluated rules that could not see some objects' values, and what would show them */
+  unavailable: { ruleId: number; note: string }[];
 }
 
 export const fingerprintOf = (
@@ -122,6 +130,23 @@ interface RuleOutcome {
   notify: NotifyItem[];
   seen: string[];
   evaluated: number;
+  /** series whose newest value was not observed, with why */
+  blind: { where: string; reason: string }[];
+}
+
+/** Why the newest row of a series has no value for the rule, when its probe says so. */
+function blindReason(def: RuleDefinition, series: Series, params: Record<string, number>) {
+  const column = def.source.unavailableColumn;
+  const last = series.rows[series.rows.length - 1];
+  const reason = column && last ? last.values[column] : null;
+  if (typeof reason !== 'string' || reason === '' || !last) return null;
+  return def.source.derive([last], params).every((s) => s.value === null) ? reason : null;
+}
+
+/** The rule-level note: how many objects it is blind on, one example and its fix. */
+function unavailableNote(blind: RuleOutcome['blind']): string {
+  const first = blind[0]!;
+  return `unavailable for ${blind.length} object(s), e.g. ${first.where}: ${first.reason}`;
 }
 
 /** One rule on every series read for it: the alert rows it changes and the messages it causes. */
@@ -133,6 +158,7 @@ function planRule(
   const ruleChanges: AlertChange[] = [];
   const ruleNotify: NotifyItem[] = [];
   const ruleSeen: string[] = [];
+  const blind: RuleOutcome['blind'] = [];
   let ruleEvaluated = 0;
   const { def } = rule;
   for (const series of input.series.get(def.key) ?? []) {
@@ -157,6 +183,14 @@ function planRule(
     ruleSeen.push(fingerprint);
     ruleEvaluated++;
     const tuning = tuningOf(eff);
+    if (eff.enabled.value) {
+      const reason = blindReason(def, series, paramValues(def, tuning.params));
+      if (reason !== null)
+        blind.push({
+          where: [server?.name, series.database, series.object].filter(Boolean).join(' / '),
+          reason,
+        });
+    }
     const status = statusOf(alert);
     const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
     const stale = (input.staleSeconds.get(def.source.probe) ?? 300) + (rule.extraStaleSeconds ?? 0);
@@ -241,7 +275,13 @@ function planRule(
       });
     }
   }
-  return { changes: ruleChanges, notify: ruleNotify, seen: ruleSeen, evaluated: ruleEvaluated };
+  return {
+    changes: ruleChanges,
+    notify: ruleNotify,
+    seen: ruleSeen,
+    evaluated: ruleEvaluated,
+    blind,
+  };
 }
 
 /**
@@ -258,6 +298,7 @@ export function planCycle(input: PlanInput): Plan {
   const failures: RuleFailure[] = [...(input.failedRules ?? [])];
   const failed = new Set(failures.map((f) => f.ruleId));
   const okRuleIds: number[] = [];
+  const unavailable: Plan['unavailable'] = [];
 
   for (const rule of input.rules) {
     if (failed.has(rule.id)) continue;
@@ -276,6 +317,8 @@ export function planCycle(input: PlanInput): Plan {
     for (const f of outcome.seen) seen.add(f);
     evaluated += outcome.evaluated;
     okRuleIds.push(rule.id);
+    if (outcome.blind.length)
+      unavailable.push({ ruleId: rule.id, note: unavailableNote(outcome.blind) });
   }
 
   // open alerts that got no data at all this cycle: no_data, never resolved (except
@@ -362,5 +405,6 @@ export function planCycle(input: PlanInput): Plan {
     evaluated,
     failures,
     okRuleIds,
+    unavailable,
   };
 }

@@ -27,14 +27,15 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'tables',
-      columns: ['n_live_tup', 'n_dead_tup', 'last_vacuum', 'last_autovacuum'],
+      columns: ['n_live_tup', 'n_dead_tup', 'vacuum_threshold', 'last_vacuum', 'last_autovacuum'],
       objectKeys: TABLE,
-      // seconds since the last vacuum while dead rows exceed the default autovacuum
-      // threshold (50 + 20 % of live rows); 0 while under it
+      // seconds since the last vacuum while dead rows exceed the table's own autovacuum
+      // threshold (its reloptions, else the settings); 0 while under it. Rows collected
+      // before the probe reported it use the defaults, 50 + 20 % of live rows.
       derive: perRow((r) => {
         const dead = num(r.values.n_dead_tup) ?? 0;
         const live = num(r.values.n_live_tup) ?? 0;
-        if (dead <= 50 + 0.2 * live) return 0;
+        if (dead <= (num(r.values.vacuum_threshold) ?? 50 + 0.2 * live)) return 0;
         const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
         return last === 0 ? 1e9 : r.at.getTime() / 1000 - last;
       }),
@@ -44,7 +45,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     forSeconds: 600,
     unit: 'seconds',
     explanation:
-      'Dead tuples are above the default autovacuum threshold (50 + 20 % of live rows) and no vacuum has run for an hour.',
+      "Dead tuples are above the table's autovacuum threshold (autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor x rows, from the table's storage parameters when set, else the settings) and no vacuum has run for an hour.",
     runbook:
       'Check pg_stat_progress_vacuum and autovacuum workers; a worker may be blocked on a lock or throttled by autovacuum_vacuum_cost_limit.',
   }),
@@ -79,6 +80,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'table_bloat',
+      unavailableColumn: 'skipped',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: TABLE,
       derive: bloatAbove('min_bytes'),
@@ -99,6 +101,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'vacuum',
     source: {
       probe: 'index_bloat',
+      unavailableColumn: 'skipped',
       columns: ['bloat_pct', 'bloat_bytes'],
       objectKeys: ['schemaname', 'indexrelname'],
       derive: bloatAbove('min_bytes'),
@@ -118,6 +121,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'sequences',
+      unavailableColumn: 'skipped',
       columns: ['used_pct'],
       objectKeys: ['schemaname', 'sequencename'],
       derive: column('used_pct'),
@@ -137,6 +141,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'sequences',
+      unavailableColumn: 'skipped',
       columns: ['column_used_pct'],
       objectKeys: ['schemaname', 'sequencename'],
       derive: column('column_used_pct'),

@@ -170,6 +170,7 @@ export const TREND_RULES: RuleDefinition[] = [
     category: 'schema',
     source: {
       probe: 'sequences',
+      unavailableColumn: 'skipped',
       columns: ['used_pct'],
       objectKeys: ['schemaname', 'sequencename'],
       derive: column('used_pct'),

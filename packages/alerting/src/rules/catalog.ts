@@ -1,4 +1,5 @@
 import { SERVER_RULES } from './catalog-core';
+import { HEALTH_RULES } from './catalog-health';
 import { REPLICATION_RULES } from './catalog-replication';
 import { STORAGE_RULES } from './catalog-storage';
 import { TREND_RULES } from './catalog-trends';
@@ -10,6 +11,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   ...REPLICATION_RULES,
   ...STORAGE_RULES,
   ...TREND_RULES,
+  ...HEALTH_RULES,
 ];
 
 export const BUILTIN_BY_KEY: ReadonlyMap<string, RuleDefinition> = new Map(

@@ -3,3 +3,4 @@ export * from './derive';
 export * from './catalog';
 export * from './custom';
 export * from './params';
+export { communityEndOfLife } from './catalog-health';

@@ -63,6 +63,12 @@ export interface RuleSource {
    * disappears has cleared, rather than lost its data, while the collector runs.
    */
   absentIsClear?: boolean;
+  /**
+   * The probe column saying why a row's value was not observed (hidden from the monitoring
+   * role, with the GRANT or helper that shows it). Such an object is not evaluated; the rule
+   * reports it as unavailable instead.
+   */
+  unavailableColumn?: string;
 }
 
 export interface RuleDefinition {

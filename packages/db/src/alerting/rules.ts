@@ -21,6 +21,8 @@ export interface RuleRow {
   /** why the rule could not be evaluated in its last failing cycle; null once it runs again */
   last_error: string | null;
   last_error_at: Date | null;
+  /** objects the rule could not see in its last cycle, and what shows them; null when none */
+  unavailable: string | null;
 }
 
 const builtin = z.object({
@@ -62,7 +64,8 @@ export async function syncBuiltinRules(db: Queryable, input: BuiltinRuleInput[])
 export async function listRules(db: Queryable): Promise<RuleRow[]> {
   return db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at
+            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at,
+            unavailable
        FROM rules ORDER BY kind, key`,
   );
 }
@@ -70,7 +73,8 @@ export async function listRules(db: Queryable): Promise<RuleRow[]> {
 export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
   const [row] = await db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
-            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at
+            critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at,
+            unavailable
        FROM rules WHERE id = $1`,
     [id],
   );
@@ -84,7 +88,13 @@ export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
  */
 export async function recordRuleOutcomes(
   db: Queryable,
-  o: { at: Date; failed: { ruleId: number; error: string }[]; ok: number[] },
+  o: {
+    at: Date;
+    failed: { ruleId: number; error: string }[];
+    ok: number[];
+    /** rules evaluated but blind on some objects, and why */
+    unavailable?: { ruleId: number; note: string }[];
+  },
 ): Promise<void> {
   if (o.failed.length === 0 && o.ok.length === 0) return;
   await db.query(
@@ -98,5 +108,14 @@ export async function recordRuleOutcomes(
     `UPDATE rules SET last_error = NULL, last_error_at = NULL
       WHERE id = ANY($1::bigint[]) AND last_error IS NOT NULL`,
     [o.ok],
+  );
+  await db.query(
+    `UPDATE rules r SET unavailable = u.note
+       FROM (SELECT id, NULL::text AS note FROM unnest($1::bigint[]) AS id
+              WHERE id <> ALL (SELECT (x->>'ruleId')::bigint FROM jsonb_array_elements($2::jsonb) x)
+             UNION ALL
+             SELECT (x->>'ruleId')::bigint, left(x->>'note', 2000) FROM jsonb_array_elements($2::jsonb) x) u
+      WHERE r.id = u.id AND r.unavailable IS DISTINCT FROM u.note`,
+    [o.ok, JSON.stringify(o.unavailable ?? [])],
   );
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { PRIVILEGE_CHECKS } from '../privileges';
+import { helperSql, PRIVILEGE_CHECKS, SEQUENCE_HELPER, STATS_HELPER } from '../privileges';
 
 export const CHECK_STATUSES = ['ok', 'warning', 'missing'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -31,6 +31,10 @@ function sequenceGrantSql(role: string, schemas: readonly string[]): string {
   ].join('\n');
 }
 
+/** The least privilege that shows what pg_monitor hides: the helpers, installed once per database. */
+const helperFix = (role: string, dbname: string, alternative: string) =>
+  `-- in database ${quoteIdent(dbname)}, as a superuser (or a role in pg_read_all_data):\n${helperSql(role)}\n-- or, reading table data too:\n${alternative}`;
+
 interface Facts {
   user: string;
   superuser: boolean;
@@ -47,6 +51,9 @@ interface Facts {
   system_stats_version: string | null;
   system_stats_available: boolean;
   hba_readable: boolean;
+  /** the helpers of docs/permissions.md are installed and callable */
+  sequence_helper: boolean;
+  stats_helper: boolean;
   sequences: number;
   /** schemas holding sequences the role may not read (last_value needs SELECT) */
   sequence_schemas_unreadable: string[];
@@ -74,6 +81,8 @@ SELECT current_user AS user,
        (SELECT extversion FROM pg_extension WHERE extname = 'system_stats') AS system_stats_version,
        EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'system_stats') AS system_stats_available,
        (${PRIVILEGE_CHECKS.pg_hba_file_rules.sql}) AS hba_readable,
+       (${PRIVILEGE_CHECKS.sequence_helper.sql}) AS sequence_helper,
+       (${PRIVILEGE_CHECKS.stats_helper.sql}) AS stats_helper,
        seq.total AS sequences, seq.unreadable AS sequences_unreadable,
        seq.schemas AS sequence_schemas_unreadable,
        tab.total AS tables, tab.hidden AS tables_stats_hidden
@@ -204,21 +213,29 @@ export function evaluatePrerequisites(
     check(
       'sequences_readable',
       `Sequences readable in database ${dbname} (sequence exhaustion)`,
-      f.sequences_unreadable === 0,
+      f.sequences_unreadable === 0 || f.sequence_helper,
       f.sequences_unreadable === 0
         ? `${f.sequences} sequence(s), all readable`
-        : `${f.sequences_unreadable} of ${f.sequences} sequence(s) not readable by ${f.user}: their use is reported as unknown`,
-      sequenceGrantSql(f.user, f.sequence_schemas_unreadable),
+        : f.sequence_helper
+          ? `${f.sequences} sequence(s), ${f.sequences_unreadable} read through ${SEQUENCE_HELPER}`
+          : `${f.sequences_unreadable} of ${f.sequences} sequence(s) not readable by ${f.user}: their use is reported as unavailable`,
+      helperFix(f.user, dbname, sequenceGrantSql(f.user, f.sequence_schemas_unreadable)),
       'warning',
     ),
     check(
       'statistics_readable',
       `Planner statistics readable in database ${dbname} (bloat estimates)`,
-      f.tables_stats_hidden === 0,
+      f.tables_stats_hidden === 0 || f.stats_helper,
       f.tables_stats_hidden === 0
         ? `${f.tables} table(s), statistics of all readable`
-        : `pg_stats hides the statistics of ${f.tables_stats_hidden} of ${f.tables} table(s) from ${f.user}: no bloat estimate for them`,
-      `GRANT pg_read_all_data TO ${quoteIdent(f.user)};\n-- or, per schema: GRANT SELECT ON ALL TABLES IN SCHEMA <schema> TO ${quoteIdent(f.user)};`,
+        : f.stats_helper
+          ? `${f.tables} table(s), ${f.tables_stats_hidden} read through ${STATS_HELPER}`
+          : `pg_stats hides the statistics of ${f.tables_stats_hidden} of ${f.tables} table(s) from ${f.user}: no bloat estimate for them`,
+      helperFix(
+        f.user,
+        dbname,
+        `GRANT pg_read_all_data TO ${quoteIdent(f.user)};\n-- or, per schema: GRANT SELECT ON ALL TABLES IN SCHEMA <schema> TO ${quoteIdent(f.user)};`,
+      ),
       'warning',
     ),
     check(

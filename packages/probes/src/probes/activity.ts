@@ -142,6 +142,43 @@ export const locks = defineProbe({
   ],
 });
 
+export const lockTable = defineProbe({
+  name: 'lock_table',
+  title: 'Shared lock table',
+  description:
+    'Locks in the shared lock table against its size, max_locks_per_transaction x (max_connections + max_prepared_transactions): when it is full, any session taking a lock fails with "out of shared memory". Fast-path locks (a backend\'s first weak locks) and predicate locks (SIReadLock, a table of their own) do not count.',
+  sources: [
+    'pg_locks',
+    'max_locks_per_transaction',
+    'max_connections',
+    'max_prepared_transactions',
+  ],
+  scope: 'instance',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'locks', type: 'bigint', unit: 'count' },
+    { name: 'fastpath_locks', type: 'bigint', unit: 'count' },
+    { name: 'capacity', type: 'bigint', unit: 'count' },
+    { name: 'used_pct', type: 'double', unit: 'percent' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `WITH l AS (
+              SELECT count(*) FILTER (WHERE NOT fastpath)::bigint AS locks,
+                     count(*) FILTER (WHERE fastpath)::bigint AS fastpath_locks
+                FROM pg_locks WHERE mode <> 'SIReadLock'
+            ), c AS (
+              SELECT current_setting('max_locks_per_transaction')::bigint
+                     * (current_setting('max_connections')::bigint
+                        + current_setting('max_prepared_transactions')::bigint) AS capacity
+            )
+            SELECT locks, fastpath_locks, capacity, (100.0 * locks / capacity)::double precision AS used_pct
+              FROM l, c`,
+    },
+  ],
+});
+
 export const blocking = defineProbe({
   name: 'blocking',
   needs: ['pg_read_all_stats'],

@@ -26,11 +26,13 @@ export const connectivity = defineProbe({
 export const serverInfo = defineProbe({
   name: 'server_info',
   title: 'Server identity',
-  description: 'Version, start time, system identifier, recovery state and role.',
+  description:
+    'Version, start time, system identifier, recovery state, role and timeline (of the last checkpoint or restartpoint).',
   sources: [
     'version()',
     'pg_postmaster_start_time()',
     'pg_control_system()',
+    'pg_control_checkpoint()',
     'pg_is_in_recovery()',
   ],
   scope: 'instance',
@@ -45,11 +47,13 @@ export const serverInfo = defineProbe({
     { name: 'in_recovery', type: 'boolean' },
     { name: 'role', type: 'text', description: 'primary or standby' },
     { name: 'max_connections', type: 'int' },
+    { name: 'timeline_id', type: 'bigint', description: 'timeline of the last checkpoint' },
   ],
   sql: [
     {
       minVersion: V14,
       sql: `SELECT version() AS version,
+                   (SELECT timeline_id FROM pg_control_checkpoint())::bigint AS timeline_id,
                    current_setting('server_version_num')::int AS version_num,
                    pg_postmaster_start_time() AS start_time,
                    extract(epoch FROM now() - pg_postmaster_start_time())::double precision AS uptime_seconds,

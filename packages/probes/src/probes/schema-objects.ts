@@ -1,3 +1,4 @@
+import { STATS_HELPER } from '../privileges';
 import type { ColumnDef } from '../types';
 import { V14, defineProbe } from './define';
 
@@ -9,44 +10,23 @@ const STATS_SKIPPED: ColumnDef = {
 };
 
 /** The skipped reason of a row with no width (e.width), for the table `oid` it estimates from. */
-const statsSkipped = (oid: string) => `CASE WHEN width IS NULL THEN
-                     CASE WHEN NOT has_table_privilege(${oid}, 'SELECT')
-                          THEN format('pg_stats hides %s to %s: GRANT SELECT ON %s TO %I; or GRANT pg_read_all_data TO %I',
+const statsSkipped = (oid: string, helper: boolean) => `CASE WHEN width IS NULL THEN
+                     CASE WHEN ${helper ? 'false' : `NOT has_table_privilege(${oid}, 'SELECT')`}
+                          THEN format('pg_stats hides %s to %s: install the helper ${STATS_HELPER} (docs/permissions.md); or GRANT SELECT ON %s TO %I; or GRANT pg_read_all_data TO %I',
                                       ${oid}::regclass, current_user, ${oid}::regclass, current_user, current_user)
                           ELSE 'no planner statistics: ANALYZE ' || ${oid}::regclass END
                    END`;
 
-// Estimates from planner statistics, without pgstattuple: expected pages from
-// reltuples and average row width (pg_stats), against the pages actually used.
-// Without readable pg_stats rows (no SELECT on the table) the estimate is NULL,
-// never a guess from a zero width.
-export const tableBloat = defineProbe({
-  name: 'table_bloat',
-  title: 'Table bloat estimate',
-  description:
-    'Estimated wasted bytes per table from planner statistics (no extension needed); tables over 1 MB, the top N by waste.',
-  sources: ['pg_class', 'pg_stats'],
-  scope: 'database',
-  intervalSeconds: 3600,
-  retentionDays: 90,
-  topN: 100,
-  columns: [
-    { name: 'schemaname', type: 'text', key: true },
-    { name: 'relname', type: 'text', key: true },
-    { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
-    { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
-    { name: 'bloat_pct', type: 'double', unit: 'percent' },
-    STATS_SKIPPED,
-  ],
-  sql: [
-    {
-      minVersion: V14,
-      sql: `WITH t AS (
+/** Table bloat, the widths from pg_stats or, when the role may call it, the stats helper. */
+const tableBloatSql = (helper: boolean) => `WITH t AS (
               SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples, c.oid,
                      current_setting('block_size')::int AS bs,
                      coalesce((regexp_match(array_to_string(c.reloptions, ','), 'fillfactor=(\\d+)'))[1]::int, 100) AS ff,
-                     (SELECT 24 + sum((1 - s.null_frac) * s.avg_width) FROM pg_stats s
-                       WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited) AS width
+                     (SELECT 24 + sum((1 - s.null_frac) * s.avg_width) FROM ${
+                       helper
+                         ? `${STATS_HELPER.replace('regclass', 'c.oid')} s`
+                         : 'pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited'
+                     }) AS width
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE c.relkind IN ('r', 'm') AND c.relpages > 128
                  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
@@ -57,43 +37,22 @@ export const tableBloat = defineProbe({
             SELECT schemaname, relname, (relpages::bigint * bs) AS real_bytes,
                    CASE WHEN width IS NOT NULL THEN greatest(relpages - expected, 0)::bigint * bs END AS bloat_bytes,
                    CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct,
-                   ${statsSkipped('oid')} AS skipped
-              FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`,
-    },
-  ],
-});
+                   ${statsSkipped('oid', helper)} AS skipped
+              FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`;
 
-export const indexBloat = defineProbe({
-  name: 'index_bloat',
-  title: 'B-tree index bloat estimate',
-  description:
-    'Estimated wasted bytes per b-tree index from planner statistics of its columns (expression indexes are not estimated); indexes over 1 MB, top N by waste.',
-  sources: ['pg_index', 'pg_class', 'pg_stats'],
-  scope: 'database',
-  intervalSeconds: 3600,
-  retentionDays: 90,
-  topN: 100,
-  columns: [
-    { name: 'schemaname', type: 'text', key: true },
-    { name: 'indexrelname', type: 'text', key: true },
-    { name: 'relname', type: 'text' },
-    { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
-    { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
-    { name: 'bloat_pct', type: 'double', unit: 'percent' },
-    STATS_SKIPPED,
-  ],
-  sql: [
-    {
-      minVersion: V14,
-      sql: `WITH i AS (
+/** B-tree index bloat, the widths of its columns as for the table. */
+const indexBloatSql = (helper: boolean) => `WITH i AS (
               SELECT n.nspname::text AS schemaname, ci.relname::text AS indexrelname, ct.relname::text AS relname,
                      x.indrelid, CASE WHEN 0 = ANY (x.indkey::int2[]) THEN 'expression index: not estimated' END AS expr,
                      ci.relpages, ci.reltuples, current_setting('block_size')::int AS bs,
                      coalesce((regexp_match(array_to_string(ci.reloptions, ','), 'fillfactor=(\\d+)'))[1]::int, 90) AS ff,
                      CASE WHEN 0 <> ALL (x.indkey::int2[]) THEN
                        (SELECT 8 + sum(s.avg_width) FROM pg_attribute a
-                          JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = ct.relname
-                                         AND s.attname = a.attname AND NOT s.inherited
+                          JOIN ${
+                            helper
+                              ? `${STATS_HELPER.replace('regclass', 'x.indrelid')} s ON true`
+                              : 'pg_stats s ON s.schemaname = n.nspname AND s.tablename = ct.relname AND NOT s.inherited'
+                          } AND s.attname = a.attname
                          WHERE a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey::int2[]))
                      END AS width
                 FROM pg_index x
@@ -111,10 +70,62 @@ export const indexBloat = defineProbe({
             SELECT schemaname, indexrelname, relname, (relpages::bigint * bs) AS real_bytes,
                    CASE WHEN width IS NOT NULL THEN greatest(relpages - expected, 0)::bigint * bs END AS bloat_bytes,
                    CASE WHEN width IS NOT NULL THEN 100.0 * greatest(relpages - expected, 0) / relpages END::double precision AS bloat_pct,
-                   coalesce(expr, ${statsSkipped('indrelid')}) AS skipped
-              FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`,
-    },
+                   coalesce(expr, ${statsSkipped('indrelid', helper)}) AS skipped
+              FROM e ORDER BY bloat_bytes DESC NULLS LAST LIMIT $1`;
+
+// Estimates from planner statistics, without pgstattuple: expected pages from
+// reltuples and average row width (pg_stats), against the pages actually used.
+// Without readable pg_stats rows (no SELECT on the table) the estimate is NULL,
+// never a guess from a zero width.
+export const tableBloat = defineProbe({
+  name: 'table_bloat',
+  title: 'Table bloat estimate',
+  description:
+    'Estimated wasted bytes per table from planner statistics (no extension needed); tables over 1 MB, the top N by waste.',
+  sources: ['pg_class', 'pg_stats', STATS_HELPER],
+  scope: 'database',
+  intervalSeconds: 3600,
+  retentionDays: 90,
+  topN: 100,
+  columns: [
+    { name: 'schemaname', type: 'text', key: true },
+    { name: 'relname', type: 'text', key: true },
+    { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'bloat_pct', type: 'double', unit: 'percent' },
+    STATS_SKIPPED,
   ],
+  sql: [false, true].map((helper) => ({
+    minVersion: V14,
+    ...(helper ? { whenHas: 'stats_helper' as const } : {}),
+    sql: tableBloatSql(helper),
+  })),
+});
+
+export const indexBloat = defineProbe({
+  name: 'index_bloat',
+  title: 'B-tree index bloat estimate',
+  description:
+    'Estimated wasted bytes per b-tree index from planner statistics of its columns (expression indexes are not estimated); indexes over 1 MB, top N by waste.',
+  sources: ['pg_index', 'pg_class', 'pg_stats', STATS_HELPER],
+  scope: 'database',
+  intervalSeconds: 3600,
+  retentionDays: 90,
+  topN: 100,
+  columns: [
+    { name: 'schemaname', type: 'text', key: true },
+    { name: 'indexrelname', type: 'text', key: true },
+    { name: 'relname', type: 'text' },
+    { name: 'real_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'bloat_bytes', type: 'bigint', unit: 'bytes' },
+    { name: 'bloat_pct', type: 'double', unit: 'percent' },
+    STATS_SKIPPED,
+  ],
+  sql: [false, true].map((helper) => ({
+    minVersion: V14,
+    ...(helper ? { whenHas: 'stats_helper' as const } : {}),
+    sql: indexBloatSql(helper),
+  })),
 });
 
 export const functions = defineProbe({

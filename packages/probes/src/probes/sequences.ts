@@ -1,3 +1,4 @@
+import { PRIVILEGE_CHECKS, SEQUENCE_HELPER } from '../privileges';
 import type { LockedReader } from '../types';
 import { LOCKED_CTE, V14, defineProbe } from './define';
 
@@ -14,7 +15,8 @@ export function sequenceGrants(role: string, schemas: readonly string[]): string
   return (
     `GRANT USAGE ON SCHEMA ${list} TO ${r}; GRANT SELECT ON ALL SEQUENCES IN SCHEMA ${list} TO ${r}; ` +
     `for sequences created later, ALTER DEFAULT PRIVILEGES FOR ROLE <owner> IN SCHEMA ${list} ` +
-    `GRANT SELECT ON SEQUENCES TO ${r}; or, on PostgreSQL 14+, GRANT pg_read_all_data TO ${r}`
+    `GRANT SELECT ON SEQUENCES TO ${r}; or install the helper ${SEQUENCE_HELPER} (docs/permissions.md); ` +
+    `or, on PostgreSQL 14+, GRANT pg_read_all_data TO ${r}`
   );
 }
 
@@ -32,11 +34,13 @@ async function readBatch(
   reader: LockedReader,
   batch: readonly Row[],
 ): Promise<Map<string, Read | string>> {
+  // a sequence the role may not SELECT is read through the helper, as the helper's owner
   const sql = (rows: readonly Row[]) =>
     rows
-      .map(
-        (r) =>
-          `SELECT ${Number(r.oid)}::bigint AS oid, last_value::text AS last, is_called AS called FROM ${qualified(r)}`,
+      .map((r) =>
+        r.readable
+          ? `SELECT ${Number(r.oid)}::bigint AS oid, last_value::text AS last, is_called AS called FROM ${qualified(r)}`
+          : `SELECT ${Number(r.oid)}::bigint AS oid, last_value::text AS last, is_called AS called FROM ${SEQUENCE_HELPER.replace('regclass', `${Number(r.oid)}::oid`)}`,
       )
       .join(' UNION ALL ');
   const out = new Map<string, Read | string>();
@@ -71,7 +75,7 @@ async function readSequences(
   topN: number,
 ): Promise<{ rows: Row[]; notes: string[] }> {
   const reads = new Map<string, Read | string>();
-  const readable = listed.filter((r) => r.readable && !r.locked);
+  const readable = listed.filter((r) => (r.readable || r.helper) && !r.locked);
   for (let i = 0; i < readable.length; i += reader.batchSize) {
     for (const [oid, read] of await readBatch(reader, readable.slice(i, i + reader.batchSize)))
       reads.set(oid, read);
@@ -87,9 +91,10 @@ async function readSequences(
       column_type: r.column_type,
     };
     if (typeof read !== 'object') {
-      const skipped: string = !r.readable
-        ? `no privilege to read last_value: ${sequenceGrants(role, [String(r.schemaname)])}`
-        : ((r.locked as string | null) ?? read ?? 'not read');
+      const skipped: string =
+        !r.readable && !r.helper
+          ? `no privilege to read last_value: ${sequenceGrants(role, [String(r.schemaname)])}`
+          : ((r.locked as string | null) ?? read ?? 'not read');
       return {
         ...base,
         last_value: null,
@@ -117,7 +122,7 @@ async function readSequences(
   const seen = rows.filter((r) => r.rank >= 0).sort((a, b) => b.rank - a.rank);
   const unseen = rows.filter((r) => r.rank < 0);
   const notes: string[] = [];
-  const denied = listed.filter((r) => !r.readable);
+  const denied = listed.filter((r) => !r.readable && !r.helper);
   if (denied.length) {
     const schemas = [...new Set(denied.map((r) => String(r.schemaname)))].sort();
     notes.push(
@@ -142,8 +147,14 @@ export const sequences = defineProbe({
   name: 'sequences',
   title: 'Sequences',
   description:
-    "How much of each sequence is used, against the sequence's own maximum and against the maximum of the column type it feeds (an int4 column fed by a bigint sequence runs out first). last_value is read with SELECT on each sequence, 50 per transaction (AccessShareLock only); a sequence the role may not read is listed with `skipped` saying which GRANT is missing, never as 0 %.",
-  sources: ['pg_sequence', 'pg_class', 'pg_depend', 'pg_attribute', 'each sequence (SELECT)'],
+    "How much of each sequence is used, against the sequence's own maximum and against the maximum of the column type it feeds (an int4 column fed by a bigint sequence runs out first). last_value is read with SELECT on each sequence, 50 per transaction (AccessShareLock only), or through the helper pgvigil.sequence_last_value (docs/permissions.md) for those the role may not SELECT; a sequence it cannot read either way is listed with `skipped` saying which helper or GRANT is missing, never as 0 %.",
+  sources: [
+    'pg_sequence',
+    'pg_class',
+    'pg_depend',
+    'pg_attribute',
+    `each sequence (SELECT, or ${SEQUENCE_HELPER})`,
+  ],
   scope: 'database',
   intervalSeconds: 3600,
   retentionDays: 90,
@@ -176,6 +187,7 @@ export const sequences = defineProbe({
                    format_type(s.seqtypid, NULL) AS data_type, s.seqmax::text AS max_value,
                    s.seqstart::text AS start_value, current_user::text AS role,
                    has_schema_privilege(n.oid, 'USAGE') AND has_sequence_privilege(c.oid, 'SELECT') AS readable,
+                   ${PRIVILEGE_CHECKS.sequence_helper.sql} AS helper,
                    l.reason AS locked, col.column_type, col.type_max::text AS type_max
               FROM pg_sequence s
               JOIN pg_class c ON c.oid = s.seqrelid

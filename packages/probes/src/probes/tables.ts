@@ -20,6 +20,7 @@ const TABLE_GAUGES = [
   'n_dead_tup',
   'n_mod_since_analyze',
   'n_ins_since_vacuum',
+  'vacuum_threshold',
 ] as const;
 const TABLE_TIMES = ['last_vacuum', 'last_autovacuum', 'last_analyze', 'last_autoanalyze'] as const;
 const SIZES = ['heap_bytes', 'toast_bytes', 'index_bytes'] as const;
@@ -27,9 +28,26 @@ const SIZES = ['heap_bytes', 'toast_bytes', 'index_bytes'] as const;
 const BLOCK = `current_setting('block_size')::int`;
 const sumAll = (cols: readonly string[]) => cols.map((c) => `sum(${c})::bigint AS ${c}`).join(', ');
 // the column order of g below: sums, then maxima
-const COLS = [...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES, ...TABLE_TIMES, 'freeze_age'].join(
-  ', ',
-);
+const COLS = [
+  ...TABLE_COUNTERS,
+  ...TABLE_GAUGES,
+  ...SIZES,
+  ...TABLE_TIMES,
+  'freeze_age',
+  'autovacuum_enabled',
+].join(', ');
+/** A table's autovacuum storage parameter, else the server setting. */
+const reloption = (name: string) =>
+  `coalesce((SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = '${name}'),
+            current_setting('${name}', true))`;
+// When autovacuum vacuums this table: its own reloptions first, as autovacuum reads them
+// (PostgreSQL 18 caps the threshold at autovacuum_vacuum_max_threshold; -1 is no cap).
+const VACUUM_THRESHOLD = `least(${reloption('autovacuum_vacuum_threshold')}::float8
+                + ${reloption('autovacuum_vacuum_scale_factor')}::float8 * greatest(c.reltuples, 0),
+                nullif(${reloption('autovacuum_vacuum_max_threshold')}, '-1')::float8)::bigint`;
+const AUTOVACUUM_ENABLED = `current_setting('autovacuum')::bool
+                AND coalesce((SELECT option_value FROM pg_options_to_table(c.reloptions)
+                               WHERE option_name = 'autovacuum_enabled')::bool, true)`;
 const maxAll = (cols: readonly string[]) => cols.map((c) => `max(${c}) AS ${c}`).join(', ');
 // one reason per row, and how many more relations of the row were skipped
 const firstSkipped = `min(skipped) || CASE WHEN count(skipped) > 1 THEN format(' (and %s more)', count(skipped) - 1) ELSE '' END`;
@@ -46,7 +64,7 @@ export const tables = defineProbe({
   name: 'tables',
   title: 'Tables',
   description:
-    'Per table: scans, tuples, live/dead, modifications since analyze, inserts since vacuum, last (auto)vacuum/analyze and counts, heap/toast/index sizes and freeze age. Partitions are summed into their root table; only the largest N tables (by their pg_class size estimate) are kept, with exact sizes, plus one "(others)" row with the rest (sizes from pg_class).',
+    'Per table: scans, tuples, live/dead, modifications since analyze, inserts since vacuum, the dead rows at which autovacuum vacuums it (its own reloptions, else the settings) and whether autovacuum may, last (auto)vacuum/analyze and counts, heap/toast/index sizes and freeze age. Partitions are summed into their root table; only the largest N tables (by their pg_class size estimate) are kept, with exact sizes, plus one "(others)" row with the rest (sizes from pg_class).',
   sources: ['pg_stat_user_tables', 'pg_class', 'pg_partition_root()'],
   scope: 'database',
   // 10 minutes: 200 wide rows per database is the largest regular write after statements
@@ -67,6 +85,11 @@ export const tables = defineProbe({
     ...SIZES.map((name): ColumnDef => ({ name, type: 'bigint', unit: 'bytes' })),
     // grows with every transaction on the server, whether this table moved or not
     { name: 'freeze_age', type: 'bigint', unit: 'xid', drifting: true },
+    {
+      name: 'autovacuum_enabled',
+      type: 'boolean',
+      description: 'autovacuum is on and the table does not turn it off (autovacuum_enabled)',
+    },
     SKIPPED_COLUMN,
   ],
   sql: [
@@ -90,7 +113,8 @@ export const tables = defineProbe({
               SELECT t.*, coalesce(pg_partition_root(t.relid), t.relid) AS root, c.reltoastrelid, c.relfrozenxid,
                      c.relpages::bigint * ${BLOCK} AS heap_est,
                      (coalesce(tc.relpages, 0) + coalesce(ti.pages, 0)) * ${BLOCK} AS toast_est,
-                     coalesce(ix.pages, 0) * ${BLOCK} AS index_est
+                     coalesce(ix.pages, 0) * ${BLOCK} AS index_est,
+                     ${VACUUM_THRESHOLD} AS vacuum_threshold, ${AUTOVACUUM_ENABLED} AS autovacuum_enabled
                 FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
                 LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
                 LEFT JOIN idx ti ON ti.indrelid = c.reltoastrelid
@@ -115,7 +139,7 @@ export const tables = defineProbe({
               SELECT root, min(rn) AS rn, count(*)::int AS partitions,
                      ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
                      ${maxAll(TABLE_TIMES)}, max(freeze_age)::bigint AS freeze_age,
-                     ${firstSkipped} AS skipped
+                     bool_and(autovacuum_enabled) AS autovacuum_enabled, ${firstSkipped} AS skipped
                 FROM sized GROUP BY root
             ), r AS (
               SELECT * FROM g
@@ -126,7 +150,7 @@ export const tables = defineProbe({
               UNION ALL
               SELECT '(others)', '(others)', sum(partitions)::int,
                      ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
-                     ${maxAll(TABLE_TIMES)}, max(freeze_age), ${firstSkipped}
+                     ${maxAll(TABLE_TIMES)}, max(freeze_age), bool_and(autovacuum_enabled), ${firstSkipped}
                 FROM r WHERE rn > $1 HAVING count(*) > 0
             )
             SELECT schemaname, relname, partitions, ${COLS}, skipped,

@@ -24,6 +24,8 @@ export interface RuleView {
   params: ParamView[];
   /** why the last failing cycle could not evaluate it (cleared once it runs again) */
   lastError: { message: string; at: string } | null;
+  /** objects it could not see last cycle, with the GRANT or helper that shows them */
+  unavailable: string | null;
 }
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
@@ -60,6 +62,11 @@ export function RuleRow({
           <p className="notice" role="alert" data-testid="rule-error">
             Not evaluated since {rule.lastError.at.replace('T', ' ').slice(0, 16)} UTC:{' '}
             {rule.lastError.message}
+          </p>
+        ) : null}
+        {rule.unavailable ? (
+          <p className="notice" data-testid="rule-unavailable">
+            {rule.unavailable}
           </p>
         ) : null}
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>

@@ -50,6 +50,7 @@ export default async function RulesPage() {
       r.lastError && r.lastErrorAt
         ? { message: r.lastError, at: new Date(r.lastErrorAt).toISOString() }
         : null,
+    unavailable: r.unavailable,
   }));
   return (
     <>

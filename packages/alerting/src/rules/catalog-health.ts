@@ -1,0 +1,198 @@
+import { column, expr, num, pct } from './derive';
+import { define } from './catalog-core';
+import type { Derive, RuleDefinition } from './types';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The day the PostgreSQL community stops fixing a major (five years after its release,
+ * https://www.postgresql.org/support/versioning/). Majors not listed yet follow the pattern:
+ * released in the autumn of 2011 + major, supported until the November five years later.
+ */
+const END_OF_LIFE: Readonly<Record<number, string>> = {
+  12: '2024-11-21',
+  13: '2025-11-13',
+  14: '2026-11-12',
+  15: '2027-11-11',
+  16: '2028-11-09',
+  17: '2029-11-08',
+  18: '2030-11-14',
+};
+export function communityEndOfLife(major: number): Date {
+  return new Date(`${END_OF_LIFE[major] ?? `${2012 + major}-11-08`}T00:00:00Z`);
+}
+
+/** 1 when the recovery state or the timeline differs from the sample before, else 0. */
+const roleChanged: Derive = (rows) =>
+  rows.slice(1).map((r, i) => {
+    const before = rows[i]!.values;
+    const tli = num(r.values.timeline_id);
+    const tliBefore = num(before.timeline_id);
+    const recovery = r.values.in_recovery !== before.in_recovery;
+    return {
+      at: r.at,
+      value: recovery || (tli !== null && tliBefore !== null && tli !== tliBefore) ? 1 : 0,
+    };
+  });
+
+/** Mean execution time of a statement in the interval, 0 with fewer calls than `min_calls`. */
+const meanWithCalls: Derive = (rows, params) =>
+  rows.map((r) => {
+    const calls = num(r.values.calls) ?? 0;
+    const total = num(r.values.total_exec_time);
+    // the "(others)" row sums unrelated statements: no mean to judge
+    if (r.values.queryid === '(others)' || total === null) return { at: r.at, value: null };
+    return { at: r.at, value: calls >= params.min_calls! && calls > 0 ? total / calls : 0 };
+  });
+
+/** Role changes, node health, locks, statements and settings worth a look. */
+export const HEALTH_RULES: RuleDefinition[] = [
+  define({
+    key: 'role_changed',
+    name: 'Role changed (promotion or demotion)',
+    category: 'availability',
+    source: {
+      probe: 'server_info',
+      columns: ['in_recovery', 'timeline_id'],
+      derive: roleChanged,
+    },
+    warning: null,
+    critical: 0,
+    forSeconds: 0,
+    unit: 'bool',
+    explanation:
+      'pg_is_in_recovery() or the timeline changed since the sample before: a standby was promoted, a primary came back as a standby, or a standby now follows a new timeline. A promotion is not a restart, so server_restarted does not see it.',
+    runbook:
+      'Check that the failover was intended and that exactly one primary remains in the cluster; repoint clients and the other standbys (primary_conninfo, replication slots) at the new primary.',
+  }),
+  define({
+    key: 'standby_replay_delay',
+    name: 'Standby replay behind (standby view)',
+    category: 'replication',
+    source: {
+      probe: 'wal_receiver',
+      columns: ['in_recovery', 'receive_replay_lag_bytes', 'replay_delay_seconds'],
+      // the age of the last replayed transaction counts only while received WAL waits to be
+      // replayed: an idle primary sends nothing, and its standby is not behind
+      derive: expr((v) =>
+        v('in_recovery') === 1 && (v('receive_replay_lag_bytes') ?? 0) > 0
+          ? v('replay_delay_seconds')
+          : 0,
+      ),
+    },
+    warning: 300,
+    critical: 1800,
+    forSeconds: 120,
+    unit: 'seconds',
+    explanation:
+      "On a standby: seconds since the last replayed transaction while received WAL waits to be replayed. It is the standby's own view, so it works when the primary is unreachable or the standby is cascaded.",
+    runbook:
+      'Look on the standby for replay paused (pg_is_wal_replay_paused()), recovery conflicts with long queries (max_standby_streaming_delay) or a standby too slow to apply the write load.',
+  }),
+  define({
+    key: 'lock_table_used',
+    name: 'Shared lock table filling',
+    category: 'locks',
+    source: { probe: 'lock_table', columns: ['used_pct'], derive: column('used_pct') },
+    warning: 50,
+    critical: 80,
+    forSeconds: 120,
+    unit: 'percent',
+    explanation:
+      'Locks in the shared lock table as a percentage of max_locks_per_transaction x (max_connections + max_prepared_transactions). When it is full, any session taking a lock fails with "out of shared memory".',
+    runbook:
+      'Find the sessions holding the most locks (pg_locks grouped by pid): usually one transaction touching thousands of partitions or tables. Commit in smaller batches, or raise max_locks_per_transaction (restart).',
+  }),
+  define({
+    key: 'slow_statements',
+    name: 'Slow statement',
+    category: 'queries',
+    source: {
+      probe: 'statements',
+      columns: ['calls', 'total_exec_time'],
+      objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
+      derive: meanWithCalls,
+    },
+    params: {
+      min_calls: { label: 'Minimum calls in the interval', default: 10, unit: 'count', min: 1 },
+    },
+    warning: 1000,
+    critical: null,
+    forSeconds: 300,
+    unit: 'ms',
+    explanation:
+      'Mean execution time of one statement (pg_stat_statements) over the last interval, judged only when it ran at least min_calls times in it: a query that got slow, not a one-off report.',
+    runbook:
+      'Open the statement on the query page: compare its plan (EXPLAIN (ANALYZE, BUFFERS)) with its usual time; look for a missing index, stale statistics (ANALYZE) or a changed parameter.',
+  }),
+  define({
+    key: 'temp_files',
+    name: 'Temporary files created',
+    category: 'queries',
+    source: {
+      probe: 'database_stats',
+      columns: ['temp_files'],
+      objectKeys: ['datname'],
+      derive: column('temp_files'),
+    },
+    aggregation: 'rate',
+    warning: 1,
+    critical: null,
+    forSeconds: 600,
+    unit: 'per_second',
+    explanation:
+      'Temporary files created per second (default threshold: one a second): many small sorts or hashes spilling out of work_mem, which temp_bytes alone does not show.',
+    runbook:
+      'Find the statements with temp_blks_written in pg_stat_statements; set log_temp_files to see each one, then add indexes or raise work_mem for that role only.',
+  }),
+  define({
+    key: 'max_connections_oversized',
+    name: 'max_connections far above use',
+    category: 'connections',
+    source: {
+      probe: 'activity_extremes',
+      columns: ['total_sessions', 'max_connections'],
+      // a server configured for few connections is not oversized, whatever its use
+      derive: expr((v) =>
+        (v('max_connections') ?? 0) < 200 ? 100 : pct(v('total_sessions'), v('max_connections')),
+      ),
+    },
+    aggregation: 'max',
+    operator: '<',
+    warning: 10,
+    critical: null,
+    // a day under 10 %: the peak of a whole day, without reading a day of samples each cycle
+    forSeconds: 86_400,
+    unit: 'percent',
+    defaultSeverity: 'info',
+    explanation:
+      'Sessions stayed under 10 % of max_connections (200 or more) for a day. Each allowed connection reserves shared memory (lock table, snapshots), and a high ceiling lets a connection storm in instead of queueing in a pooler.',
+    runbook:
+      'Lower max_connections towards the observed peak plus headroom (restart), and put a pooler (PgBouncer) in front of clients that open many connections.',
+  }),
+  define({
+    key: 'unsupported_version',
+    name: 'PostgreSQL major near or past end of life',
+    category: 'availability',
+    source: {
+      probe: 'server_info',
+      columns: ['version_num'],
+      derive: (rows) =>
+        rows.map((r) => {
+          const v = num(r.values.version_num);
+          if (v === null) return { at: r.at, value: null };
+          const eol = communityEndOfLife(Math.floor(v / 10000)).getTime();
+          return { at: r.at, value: Math.floor((eol - r.at.getTime()) / DAY_MS) };
+        }),
+    },
+    operator: '<',
+    warning: 180,
+    critical: 0,
+    forSeconds: 0,
+    unit: 'days',
+    explanation:
+      'Days until the PostgreSQL community stops releasing fixes for this major version (five years after its release); negative once it has.',
+    runbook:
+      'Plan a major upgrade (pg_upgrade, or logical replication to a new cluster); pgvigil supports 14 to 18.',
+  }),
+];
