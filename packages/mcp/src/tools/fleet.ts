@@ -51,7 +51,7 @@ export const listServers = defineTool({
   minRole: 'viewer',
   access: 'read',
   input: z.object({
-    q: z.string().max(100).optional().describe('part of a name, host or tag'),
+    q: z.string().max(100).optional().describe('part of a name, host or cluster name'),
     environment: z.enum(ENVIRONMENTS).optional(),
     clusterId: z.number().int().positive().optional(),
     sort: z.enum(FLEET_SORTS).optional().describe('default: severity (worst first)'),
