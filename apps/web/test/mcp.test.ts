@@ -21,10 +21,11 @@ import { TOOLS } from '@pgvigil/mcp';
 import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as askRoute from '@/app/api/v1/ask/route';
 import * as mcpRoute from '@/app/api/v1/mcp/route';
 import { digest, newApiToken } from '@/server/auth';
 import { secretBox } from '@/server/secret-box';
-import { serveHandler, webDatastore, type Handler } from './helpers';
+import { call, serveHandler, webDatastore, type Handler } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const SECRET = 'zebra-crossing-4711';
@@ -378,6 +379,16 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
     });
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('has no assistant unless a language model is configured', async () => {
+    const res = await call(askRoute.POST as unknown as Handler, {
+      method: 'POST',
+      token: (await token('admin')).token,
+      body: { question: 'How is the fleet?' },
+    });
+    expect(res.status).toBe(404);
+    expect(res.json.error).toMatchObject({ hint: expect.stringMatching(/PGVIGIL_LLM_BASE_URL/) });
   });
 
   it('answers bad arguments with a clear tool error, never a 5xx', async () => {

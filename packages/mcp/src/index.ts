@@ -15,3 +15,12 @@ export {
 } from './server';
 export { alertContext } from './tools/alert-context';
 export { EXPLAIN_STATEMENT_TIMEOUT_MS } from './tools/explain';
+export {
+  ask,
+  MAX_ROUNDS,
+  LlmUnavailableError,
+  type AskInput,
+  type AskResult,
+  type AskStep,
+  type LlmConfig,
+} from './ask/ask';

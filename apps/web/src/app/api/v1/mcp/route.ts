@@ -1,10 +1,8 @@
-import { dashboardLinks, handleMcpPost, type CallContext } from '@pgvigil/mcp';
+import { handleMcpPost } from '@pgvigil/mcp';
 import { postMcp } from '@/contract';
 import { readBody } from '@/server/api';
 import { withAuth } from '@/server/auth';
-import { db } from '@/server/db';
-import { env } from '@/server/env';
-import { secretBox } from '@/server/secret-box';
+import { mcpContext } from '@/server/mcp-context';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,28 +14,15 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = withAuth(
   'viewer',
-  async ({ request, user, tokenId, tokenScope, at, audit }) => {
-    const body = await readBody(request, postMcp);
-    const ctx: CallContext = {
-      db: db(),
-      at,
-      links: dashboardLinks(env().PGVIGIL_BASE_URL),
-      secretBox,
-      caller: {
-        userId: user.id,
-        username: user.username,
-        role: user.role,
-        scope: tokenScope ?? 'full',
-        ...(tokenId ? { tokenId } : {}),
-      },
-      audit: (tool, details) => audit('mcp.call', 'mcp_tool', tool, details),
-    };
+  async (req) => {
+    const body = await readBody(req.request, postMcp);
     // The answer is always JSON; clients that leave out the Accept header the
     // transport insists on still get it.
-    const headers = new Headers(request.headers);
+    const headers = new Headers(req.request.headers);
     headers.set('accept', 'application/json, text/event-stream');
     headers.set('content-type', 'application/json');
-    return handleMcpPost(new Request(request.url, { method: 'POST', headers }), body, ctx);
+    const request = new Request(req.request.url, { method: 'POST', headers });
+    return handleMcpPost(request, body, mcpContext(req, 'mcp'));
   },
   { scopeCheckedByHandler: true },
 );
