@@ -59,7 +59,17 @@ export async function alertContext(db: Db, alertId: number, at: Date) {
     }
   }
   return {
-    alert: { ...alertView(withUnit ?? row), events: row.events },
+    alert: {
+      ...alertView(withUnit ?? row),
+      events: row.events.map((e) => ({
+        at: e.at,
+        fromState: e.from_state,
+        toState: e.to_state,
+        severity: e.severity,
+        value: e.value,
+        reason: e.reason,
+      })),
+    },
     rule: {
       id: rule.id,
       key: rule.key,
