@@ -30,7 +30,8 @@ export function mcpContext(
       userId: req.user.id,
       username: req.user.username,
       role: req.user.role,
-      scope: req.tokenScope ?? 'full',
+      // a metrics-scope token never gets this far (withAuth); anything short of full only reads
+      scope: !req.tokenScope || req.tokenScope === 'full' ? 'full' : 'read',
       ...(req.tokenId ? { tokenId: req.tokenId } : {}),
     },
     audit: (tool, details) =>
