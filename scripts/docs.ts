@@ -1,10 +1,11 @@
 // `npm run docs`: regenerates what the docs enumerate from the code: docs/probes.md,
-// the lifecycle and rule tables of docs/alerting.md, the README's counts, and the
-// API's OpenAPI document and route tables. Tests fail when a committed file differs
-// from what this writes.
+// the lifecycle and rule tables of docs/alerting.md, the README's counts, the
+// API's OpenAPI document and route tables, and the MCP tool reference of
+// docs/mcp.md. Tests fail when a committed file differs from what this writes.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatAlertingDoc, formatReadme } from '@pgvigil/alerting/docs';
+import { formatMcpDoc } from '@pgvigil/mcp/docs';
 import { formatProbesDoc } from '@pgvigil/probes/docs';
 import { apiDocText, openApiText } from '../apps/web/scripts/api-docs';
 
@@ -15,6 +16,7 @@ const files: [string, (file: string) => Promise<string>][] = [
   ['README.md', formatReadme],
   ['docs/openapi.json', openApiText],
   ['docs/api.md', apiDocText],
+  ['docs/mcp.md', formatMcpDoc],
 ];
 for (const [name, render] of files) {
   const file = path.join(root, name);

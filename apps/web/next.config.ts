@@ -6,7 +6,13 @@ const root = path.join(import.meta.dirname, '..', '..');
 const config: NextConfig = {
   // Tests build into their own folder so a running `npm start` is never disturbed.
   distDir: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next',
-  transpilePackages: ['@pgvigil/schema', '@pgvigil/db', '@pgvigil/probes', '@pgvigil/alerting'],
+  transpilePackages: [
+    '@pgvigil/schema',
+    '@pgvigil/db',
+    '@pgvigil/probes',
+    '@pgvigil/alerting',
+    '@pgvigil/mcp',
+  ],
   serverExternalPackages: ['pg', 'pg-copy-streams', 'node-cron', 'nodemailer'],
   outputFileTracingRoot: root,
   turbopack: { root },

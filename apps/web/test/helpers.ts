@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,4 +80,56 @@ export async function call(
 export function sessionCookie(headers: Headers): string {
   const set = headers.get('set-cookie') ?? '';
   return set.split(';')[0] ?? '';
+}
+
+/**
+ * Serves one route handler over real HTTP on a loopback port, as pgvigil's own
+ * server hands requests to Next.js (the peer address in its header), for clients
+ * that speak HTTP themselves (the MCP SDK's client).
+ */
+export async function serveHandler(
+  handler: Handler,
+  method = 'POST',
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    // as Next.js answers a method the route does not export
+    if (req.method !== method) {
+      res.writeHead(405, { allow: method });
+      res.end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string') headers.set(k, v);
+      headers.set(PEER_HEADER, req.socket.remoteAddress ?? '127.0.0.1');
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      const request = new Request(`${BASE}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body && req.method !== 'GET' ? { body } : {}),
+      });
+      handler(request, { params: Promise.resolve({}) })
+        .then(async (response) => {
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })
+        .catch(() => {
+          res.writeHead(599);
+          res.end();
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './tokens';
 export * from './audit';
 export * from './login-attempts';
+export * from './llm-usage';

@@ -56,6 +56,19 @@ export type QueryHistory = {
 
 const STEP_SECONDS = 60; // the statements probe's interval; it has no rollups
 
+/** A statement's stored normalized text (the collector fetches each once), or null. */
+export async function readQueryText(
+  db: Queryable,
+  serverId: number,
+  queryid: string,
+): Promise<string | null> {
+  const [row] = await db.query<{ query: string }>(
+    `SELECT query FROM query_texts WHERE server_id = $1 AND queryid::text = $2`,
+    [serverId, queryid],
+  );
+  return row?.query ?? null;
+}
+
 /**
  * One statement over a window from the stored per-run deltas of pg_stat_statements
  * (all roles and databases summed). Rates divide by the time the collector's runs
@@ -83,11 +96,8 @@ export async function getQueryHistory({
   if (!t?.ok) throw notFound();
   const bucketSeconds = bucketSecondsFor(i.from, i.to, STEP_SECONDS);
   const window = [i.serverId, i.from, i.to];
-  const [[text], totals, points] = await Promise.all([
-    db.query<{ query: string }>(
-      `SELECT query FROM query_texts WHERE server_id = $1 AND queryid::text = $2`,
-      [i.serverId, i.queryid],
-    ),
+  const [text, totals, points] = await Promise.all([
+    readQueryText(db, i.serverId, i.queryid),
     db.query<QueryTotals & { dbids: number[] | null; runs: number }>(
       `SELECT count(*)::int AS runs,
               array_agg(DISTINCT s.dbid::float8) FILTER (WHERE s.dbid IS NOT NULL) AS dbids,
@@ -139,7 +149,7 @@ export async function getQueryHistory({
   const dbids = (found ?? []).sort((a, b) => a - b);
   return {
     queryid: i.queryid,
-    query: text?.query ?? null,
+    query: text,
     dbids,
     databases: await nameDatabases(db, i.serverId, dbids),
     totals: sums,

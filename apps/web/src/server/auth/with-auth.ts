@@ -33,11 +33,20 @@ export function requestIp(request: Request): string {
   return clientIp(request.headers, env().PGVIGIL_TRUST_PROXY);
 }
 
+export interface AuthOptions {
+  /**
+   * A POST that a read-only token may make because the handler checks the token's
+   * scope for each thing it does (the MCP endpoint: reads and actions share one POST).
+   */
+  scopeCheckedByHandler?: boolean;
+}
+
 /** Who is calling, or 401/403: bearer token or session cookie, role at least `minRole`, same-origin for cookie changes. */
 export async function requireUser(
   request: Request,
   minRole: Role,
   at = new Date(),
+  options: AuthOptions = {},
 ): Promise<AuthContext> {
   const ctx = await authenticate(
     db(),
@@ -49,7 +58,11 @@ export async function requireUser(
   );
   if (!ctx) throw new UnauthorizedError();
   if (ctx.via === 'session') assertSameOrigin(request, env().PGVIGIL_BASE_URL);
-  if (ctx.tokenScope === 'read' && !READ_METHODS.has(request.method)) {
+  if (
+    ctx.tokenScope === 'read' &&
+    !READ_METHODS.has(request.method) &&
+    !options.scopeCheckedByHandler
+  ) {
     throw new ForbiddenError(
       'This token is read-only.',
       'Create a token with full scope for changes, or use the web UI.',
@@ -74,10 +87,11 @@ export async function requireUser(
 export function withAuth<P = Record<string, string>>(
   minRole: Role,
   handler: (req: AuthedRequest<P>) => Promise<Response>,
+  options: AuthOptions = {},
 ) {
   const wrapped = route(async (request: Request, context?: { params?: Promise<P> }) => {
     const at = new Date();
-    const ctx = await requireUser(request, minRole, at);
+    const ctx = await requireUser(request, minRole, at, options);
     const ip = requestIp(request);
     const params = ((await context?.params) ?? {}) as P;
     return handler({

@@ -2,9 +2,11 @@ import { SEVERITIES, type AlertState, type Severity } from '@pgvigil/db';
 import { listAlerts } from '@pgvigil/db/alerting';
 import { withAlertUnits } from '@pgvigil/alerting';
 import { AlertsTable } from '@/components/alerting/alerts-table';
+import { AskPanel } from '@/components/ask/ask-panel';
 import { alertView } from '@/server/alerting-views';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
+import { llmConfig } from '@/server/env';
 
 export const metadata = { title: 'Alerts' };
 export const dynamic = 'force-dynamic';
@@ -93,6 +95,7 @@ export default async function AlertsPage({
           </button>
         </form>
       </div>
+      {llmConfig() ? <AskPanel {...(serverId ? { serverId } : {})} /> : null}
       <section className="panel">
         <AlertsTable
           alerts={alerts}

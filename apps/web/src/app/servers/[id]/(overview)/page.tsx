@@ -19,7 +19,9 @@ import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
+import { AskPanel } from '@/components/ask/ask-panel';
 import { db } from '@/server/db';
+import { llmConfig } from '@/server/env';
 import { loadServer, prefetchCharts } from '@/components/dashboard/load';
 
 const SERVER_CHARTS = [
@@ -98,6 +100,7 @@ export default async function ServerPage({
           </div>
         ) : null}
       </section>
+      {llmConfig() ? <AskPanel serverId={server.id} /> : null}
       <section className="section" aria-label="Charts">
         <ChartGrid
           serverId={server.id}
