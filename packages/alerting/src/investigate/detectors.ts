@@ -318,14 +318,12 @@ export const slowerStatements: Detector = (f) => {
     reasons: [
       `${slower.length} statement(s) at least twice as slow per call, as often as before (0.35)`,
     ],
-    evidence: slower
-      .slice(0, 3)
-      .map((s): Evidence => ({
-        kind: 'query',
-        label: `query ${s.queryId}`,
-        queryId: s.queryId,
-        href: f.links.query(s.queryId),
-      })),
+    evidence: slower.slice(0, 3).map((s): Evidence => ({
+      kind: 'query',
+      label: `query ${s.queryId}`,
+      queryId: s.queryId,
+      href: f.links.query(s.queryId),
+    })),
   };
 };
 
