@@ -5,6 +5,7 @@ import * as accounts from './accounts';
 import * as alerting from './alerting';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
+import * as investigation from './investigation';
 import * as probeSettings from './probe-settings';
 import * as registry from './registry';
 
@@ -13,6 +14,7 @@ export * from './endpoint';
 export * from './accounts';
 export * from './alerting';
 export * from './dashboard';
+export * from './investigation';
 export * from './probe-settings';
 export * from './registry';
 
@@ -32,7 +34,7 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, dashboard].flatMap((m) =>
+  ...[accounts, registry, probeSettings, alerting, investigation, dashboard].flatMap((m) =>
     Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,
