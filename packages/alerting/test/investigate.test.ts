@@ -45,6 +45,7 @@ describe('cause ranking', () => {
     timeline: [],
     metrics: [],
     statements: [],
+    statementBaselineSeconds: 600,
     blocking: [],
     sessions: { at: [], baseline: [] },
     links: {
@@ -86,6 +87,21 @@ describe('cause ranking', () => {
     );
     expect(causes[0]!.reasons.length).toBeGreaterThan(0);
     expect(rankCauses(f)).toEqual(causes);
+  });
+  it('calls no statement a runaway without statement history before the start', () => {
+    const rates = { calls: 0, timeMs: 0, meanMs: null, blocks: 0, tempBlocks: 0, walBytes: 0 };
+    const statements = [
+      {
+        queryId: '42',
+        query: 'SELECT count(*) FROM big WHERE v = $1',
+        before: rates,
+        after: { ...rates, calls: 10, timeMs: 900, meanMs: 90, blocks: 50_000 },
+        change: 1,
+        href: '/servers/1/queries/42',
+      },
+    ];
+    expect(rankCauses(findings({ statements })).map((c) => c.detector)).toEqual(['runawayQuery']);
+    expect(rankCauses(findings({ statements, statementBaselineSeconds: 60 }))).toEqual([]);
   });
   it('finds nothing without evidence', () => {
     expect(rankCauses(findings({}))).toEqual([]);

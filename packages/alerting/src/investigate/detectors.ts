@@ -233,12 +233,17 @@ export const connectionLeak: Detector = (f) => {
   };
 };
 
+/** "New since the start" needs this much statement history before it (3 default runs). */
+export const STATEMENT_BASELINE_SECONDS = 180;
+
 /**
  * A statement that suddenly runs far more (new, or several times as often) and
  * reads many blocks: a runaway query scanning. Write-heavy statements are the
- * checkpoint detector's.
+ * checkpoint detector's. Silent without 3 minutes of statement history before
+ * the start: then every statement looks new.
  */
 export const runawayQuery: Detector = (f) => {
+  if (f.statementBaselineSeconds < STATEMENT_BASELINE_SECONDS) return null;
   const grownTime = (s: (typeof f.statements)[number]) => s.after.timeMs - s.before.timeMs;
   const total = f.statements.reduce((sum, s) => sum + Math.max(0, grownTime(s)), 0);
   const hit = f.statements

@@ -20,6 +20,8 @@ export interface Findings {
   timeline: TimelineEntry[];
   metrics: MetricShift[];
   statements: StatementShift[];
+  /** seconds of the baseline the statements probe's runs covered */
+  statementBaselineSeconds: number;
   blocking: BlockingChain[];
   sessions: { at: SessionRow[]; baseline: SessionRow[] };
   links: Links;

@@ -83,25 +83,33 @@ export async function investigateAlert(
     setting: () => serverHref(server.id, 'settings-title'),
     session: () => serverHref(server.id, 'blocking-title'),
   };
-  const [timeline, shifts, statementRows, blockingRows, sessions] = await Promise.all([
-    readTimeline(db, { server, alertId, from, to, serverHref }),
-    readMetricShifts(db, {
-      serverId: server.id,
-      from,
-      baselineTo,
-      afterFrom: baselineTo,
-      to,
-      chartHref: links.chart,
-    }),
-    readStatementWindows(db, {
-      serverId: server.id,
-      before: { from, to: baselineTo },
-      after: { from: baselineTo, to },
-    }),
-    readBlocking(db, { serverId: server.id, from: new Date(start.getTime() - 10 * MINUTE), to }),
-    readSessionSamples(db, { serverId: server.id, at: to, baselineAt: baselineTo, since: from }),
-  ]);
-  const statements = statementShifts(statementRows, links.query, Infinity);
+  // one read after the other: `db` may be a transaction's single connection (the alerter)
+  const timeline = await readTimeline(db, { server, alertId, from, to, serverHref });
+  const shifts = await readMetricShifts(db, {
+    serverId: server.id,
+    from,
+    baselineTo,
+    afterFrom: baselineTo,
+    to,
+    chartHref: links.chart,
+  });
+  const statementWindows = await readStatementWindows(db, {
+    serverId: server.id,
+    before: { from, to: baselineTo },
+    after: { from: baselineTo, to },
+  });
+  const blockingRows = await readBlocking(db, {
+    serverId: server.id,
+    from: new Date(start.getTime() - 10 * MINUTE),
+    to,
+  });
+  const sessions = await readSessionSamples(db, {
+    serverId: server.id,
+    at: to,
+    baselineAt: baselineTo,
+    since: from,
+  });
+  const statements = statementShifts(statementWindows.rows, links.query, Infinity);
   const blocking = blockingChains(blockingRows);
   const findings: Findings = {
     ruleKey: alert.rule_key,
@@ -110,6 +118,7 @@ export async function investigateAlert(
     timeline: timeline.entries,
     metrics: shifts.shifts,
     statements,
+    statementBaselineSeconds: statementWindows.baselineSeconds,
     blocking,
     sessions,
     links,

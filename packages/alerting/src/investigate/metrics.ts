@@ -194,12 +194,11 @@ export async function readMetricShifts(
   w: ShiftWindows,
 ): Promise<{ shifts: MetricShift[]; waits: WaitShift[] }> {
   const probes = [...new Set(INVESTIGATED_METRICS.map((d) => d.probe))];
-  const read = await Promise.all(
-    probes.map(async (p) => {
-      const defs = INVESTIGATED_METRICS.filter((d) => d.probe === p);
-      return { defs, byTime: await readProbe(db, w, p, defs) };
-    }),
-  );
+  const read = [];
+  for (const p of probes) {
+    const defs = INVESTIGATED_METRICS.filter((d) => d.probe === p);
+    read.push({ defs, byTime: await readProbe(db, w, p, defs) });
+  }
   const shifts: MetricShift[] = [];
   const waits: WaitShift[] = [];
   for (const { defs, byTime } of read) {

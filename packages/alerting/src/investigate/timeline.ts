@@ -41,18 +41,25 @@ export async function readTimeline(
   const serverIds = [...names.keys()];
   const other = (id: number | null) =>
     id === null || id === i.server.id ? null : (names.get(id) ?? null);
-  const [info, alerts, events, settingRows, databases] = await Promise.all([
-    readServerInfo(db, { serverIds, from: i.from, to: i.to }),
-    listRelatedAlerts(db, { serverIds, exceptId: i.alertId, from: i.from, to: i.to }),
-    listEvents(db, {
-      from: i.from,
-      to: i.to,
-      serverId: i.server.id,
-      clusterId: i.server.clusterId,
-    }),
-    listSettingChanges({ db, input: { serverId: i.server.id, limit: 200 } }),
-    listSnapshotDatabases(db, i.server.id),
-  ]);
+  // one read after the other: `db` may be a transaction's single connection
+  const info = await readServerInfo(db, { serverIds, from: i.from, to: i.to });
+  const alerts = await listRelatedAlerts(db, {
+    serverIds,
+    exceptId: i.alertId,
+    from: i.from,
+    to: i.to,
+  });
+  const events = await listEvents(db, {
+    from: i.from,
+    to: i.to,
+    serverId: i.server.id,
+    clusterId: i.server.clusterId,
+  });
+  const settingRows = await listSettingChanges({
+    db,
+    input: { serverId: i.server.id, limit: 200 },
+  });
+  const databases = await listSnapshotDatabases(db, i.server.id);
   const entries: TimelineEntry[] = [];
   // restarts and failovers: a new start_time, a role that changed
   for (let k = 1; k < info.length; k++) {
@@ -94,9 +101,14 @@ export async function readTimeline(
       text: `${s.name}: ${s.before ?? '(unset)'} → ${s.after ?? '(unset)'}`,
       href: i.serverHref(i.server.id, 'settings'),
     });
-  const ddl = await Promise.all(
-    databases.map(async (database) =>
-      (await listSchemaChanges({ db, input: { serverId: i.server.id, database, limit: 100 } }))
+  const ddl: TimelineEntry[][] = [];
+  for (const database of databases) {
+    const changes = await listSchemaChanges({
+      db,
+      input: { serverId: i.server.id, database, limit: 100 },
+    });
+    ddl.push(
+      changes
         .filter((c) => within(c.seenAt, i.from, i.to))
         .map((c): TimelineEntry => ({
           at: c.seenAt,
@@ -105,8 +117,8 @@ export async function readTimeline(
           text: `${c.kind} ${c.schemaname}.${c.name} ${c.change} in ${database}`,
           href: `/servers/${i.server.id}/databases/${encodeURIComponent(database)}`,
         })),
-    ),
-  );
+    );
+  }
   entries.push(...ddl.flat());
   for (const a of alerts)
     entries.push({

@@ -111,13 +111,14 @@ export interface StatementRates {
 /**
  * Each statement's rates before and after: sums of the stored pg_stat_statements
  * deltas divided by the seconds the collector's runs covered in each window (a run
- * stores `interval_seconds`), over roles and databases. pgvigil's own hidden.
+ * stores `interval_seconds`), over roles and databases. pgvigil's own hidden. Also
+ * the seconds of the baseline that runs covered.
  */
 export async function readStatementWindows(
   db: Queryable,
   q: { serverId: number; before: Window; after: Window; limit?: number },
-): Promise<StatementWindowRow[]> {
-  if (!(await exists(db, 'metrics.statements'))) return [];
+): Promise<{ rows: StatementWindowRow[]; baselineSeconds: number }> {
+  if (!(await exists(db, 'metrics.statements'))) return { rows: [], baselineSeconds: 0 };
   const rows = await db.query<{
     queryid: string;
     query: string | null;
@@ -195,7 +196,13 @@ export async function readStatementWindows(
     };
     out.set(r.queryid, row);
   }
-  return [...out.values()];
+  // how much of the baseline the collector's runs covered: a statement "new" since the
+  // start means little when nothing was recorded before it
+  const baselineSeconds = Math.max(
+    0,
+    ...rows.filter((r) => r.w === 'before').map((r) => r.covered),
+  );
+  return { rows: [...out.values()], baselineSeconds };
 }
 
 export interface BlockingRow {
@@ -264,8 +271,9 @@ export async function readSessionSamples(
         ORDER BY pid`,
       [q.serverId, until, q.since],
     );
-  const [at, baseline] = await Promise.all([sample(q.at), sample(q.baselineAt)]);
-  return { at, baseline };
+  // one after the other: `db` may be a transaction's single connection
+  const at = await sample(q.at);
+  return { at, baseline: await sample(q.baselineAt) };
 }
 
 /** The databases whose schema snapshots the collector stored for a server. */
