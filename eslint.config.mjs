@@ -126,6 +126,23 @@ export default tseslint.config(
     },
   },
   {
+    // The alerting package's wire shapes are imported by the browser-safe contract.
+    files: ['packages/alerting/src/wire/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|@pgvigil/schema(/|$)|\\.)',
+              message: '@pgvigil/alerting/wire is browser-safe: zod and @pgvigil/schema only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The API contract is imported by client components: zod and the leaf package only.
     files: ['apps/web/src/contract/**/*.ts'],
     rules: {
@@ -134,8 +151,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!zod$|@pgvigil/schema(/|$)|\\.)',
-              message: 'The API contract is browser-safe: it imports zod and @pgvigil/schema only.',
+              regex: '^(?!zod$|@pgvigil/schema(/|$)|@pgvigil/alerting/wire$|\\.)',
+              message:
+                'The API contract is browser-safe: it imports zod, @pgvigil/schema and @pgvigil/alerting/wire only.',
             },
           ],
         },

@@ -1,4 +1,5 @@
-// The closed sets live in the leaf package; the datastore adds which CHECK carries each.
+// The closed sets live in the leaf package; the datastore adds which CHECK carries each
+// (and rewrites that CHECK on migrate when the set changes: closed-set-checks.ts).
 import {
   ALERT_STATES,
   BLACKOUT_SCOPES,
@@ -17,6 +18,7 @@ import {
 } from '@pgvigil/schema';
 
 export * from '@pgvigil/schema/closed-sets';
+export { CHANNEL_TYPES, type ChannelType } from '@pgvigil/schema/channels';
 
 /** Which CHECK constraint carries which closed set: `table.column` -> values. */
 export const CHECKED_COLUMNS = {

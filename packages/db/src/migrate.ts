@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './client';
+import { syncClosedSetChecks } from './closed-set-checks';
 
 export interface Migration {
   version: number;
@@ -92,6 +93,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<Migrate
       }
       applied.push(`${String(m.version).padStart(4, '0')}_${m.name}`);
     }
+    await syncClosedSetChecks(client);
     const version = Math.max(0, ...all.map((m) => m.version));
     return { applied, version };
   } finally {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedVersion, createDb, loadMigrations, migrate, type Db } from '@pgvigil/db';
 import { freshDatabase, testMajors, type TestDatabase } from '@pgvigil/db/testing';
+import { CHANNEL_TYPES } from '@pgvigil/schema';
 
 describe.each(testMajors())('migrations on PostgreSQL %i', (major) => {
   let database: TestDatabase;
@@ -31,6 +32,26 @@ describe.each(testMajors())('migrations on PostgreSQL %i', (major) => {
   it('is idempotent: running again applies nothing', async () => {
     const again = await migrate(pools[0]!);
     expect(again.applied).toEqual([]);
+  });
+
+  it('widens the channel type CHECK to every channel type of @pgvigil/schema', async () => {
+    const db = pools[0]!;
+    const def = async () =>
+      (
+        await db.query<{ def: string }>(
+          "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'channels_type_check'",
+        )
+      )[0]?.def ?? '';
+    // As a datastore migrated before the newest type existed would have it.
+    await db.query(
+      "ALTER TABLE channels DROP CONSTRAINT channels_type_check, ADD CONSTRAINT channels_type_check CHECK (type IN ('slack'))",
+    );
+    expect(await def()).not.toContain('email');
+    await migrate(db);
+    for (const t of CHANNEL_TYPES) expect(await def()).toContain(`'${t}'::text`);
+    await expect(
+      db.query("INSERT INTO channels (type, name, config) VALUES ('carrier-pigeon', 'x', '{}')"),
+    ).rejects.toThrow(/channels_type_check/);
   });
 
   it('refuses a migration that was edited after it was applied', async () => {

@@ -1,6 +1,6 @@
 /**
  * Closed sets shared by the datastore, the apps and the UI. Each SQL CHECK in the
- * migrations lists the same values (db's CHECKED_COLUMNS; a contract test compares them).
+ * datastore lists the same values (db's CHECKED_COLUMNS, rewritten on migrate when a set changes).
  */
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,9 +22,6 @@ export const ALERT_STATES = [
   'no_data',
 ] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-
-export const CHANNEL_TYPES = ['slack', 'mattermost', 'webhook', 'email'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

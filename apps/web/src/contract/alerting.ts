@@ -1,17 +1,17 @@
 // Alerts, rules and their overrides, blackouts, channels and deliveries.
 import {
-  AGGREGATIONS,
   ALERT_STATES,
   BLACKOUT_SCOPES,
+  CHANNEL_FIELDS,
   CHANNEL_TYPES,
   ENVIRONMENTS,
-  OPERATORS,
   OUTBOX_STATUSES,
   OVERRIDE_LEVELS,
   OVERRIDE_SCOPES,
   RULE_KINDS,
   SEVERITIES,
 } from '@pgvigil/schema';
+import { customDefinitionShape } from '@pgvigil/alerting/wire';
 import { z } from 'zod';
 import { dataMap, id, nextCursor, pageQuery, timestamp } from './common';
 import { endpoint } from './endpoint';
@@ -152,7 +152,6 @@ export const ruleParameter = z
   .meta({ id: 'RuleParameter' });
 export type RuleParameter = z.output<typeof ruleParameter>;
 
-const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier');
 const forSeconds = z
   .number()
   .int()
@@ -160,31 +159,7 @@ const forSeconds = z
   .max(7 * 86_400);
 
 /** What a custom rule judges: a probe column, reduced over a window, against thresholds. */
-export const customDefinition = z
-  .strictObject({
-    probe: identifier,
-    column: identifier,
-    objectKeys: z.array(identifier).max(4).optional(),
-    aggregation: z.enum(AGGREGATIONS),
-    windowSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(7 * 86_400),
-    operator: z.enum(OPERATORS),
-    /** empty lists mean everywhere */
-    scope: z
-      .object({
-        environments: z.array(z.enum(ENVIRONMENTS)).optional(),
-        clusterIds: z.array(id).optional(),
-        serverIds: z.array(id).optional(),
-        databases: z.array(z.string().min(1)).optional(),
-      })
-      .optional(),
-    /** {{value}}, {{threshold}}, {{severity}}, {{server}}, {{database}}, {{object}} */
-    message: z.string().max(500).optional(),
-  })
-  .meta({ id: 'CustomRuleDefinition' });
+export const customDefinition = customDefinitionShape.meta({ id: 'CustomRuleDefinition' });
 
 const thresholds = {
   warning: z.number().nullable().optional(),
@@ -512,14 +487,24 @@ export const listChannels = endpoint({
   response: z.object({ channels: z.array(channel), nextCursor }),
 });
 
+/** `config` per type, from the channel fields of @pgvigil/schema. */
+function channelConfigDoc(): string {
+  return CHANNEL_TYPES.map((t) => {
+    const fields = CHANNEL_FIELDS[t].map(
+      (f) =>
+        `\`${f.key}\` (${f.kind}${f.required ? ', required' : ''}${f.secret ? ', secret' : ''})`,
+    );
+    return `${t}: ${fields.join(', ')}.`;
+  }).join(' ');
+}
+
 export const createChannel = endpoint({
   method: 'POST',
   path: '/channels',
   access: 'admin',
   tag: 'channels',
   summary: 'Creates a channel; its secrets are stored encrypted and never shown again',
-  description:
-    '`config.url` for Slack, Mattermost and webhooks (a webhook may add `hmacSecret` and `headers`), `config.to` (and `smtpUrl`, `from`) for email.',
+  description: channelConfigDoc(),
   body: z.strictObject({
     type: z.enum(CHANNEL_TYPES),
     name: z.string().trim().min(1).max(100),

@@ -1,5 +1,6 @@
 // Alerting rows (snake_case, as stored) -> the API's camelCase objects: each
 // resource mapped once, here, for the routes and the pages alike.
+import { overrideOf } from '@pgvigil/alerting';
 import type {
   AlertEventRow,
   AlertListItem,
@@ -68,19 +69,18 @@ export const ruleView = (r: RuleRow): Rule => ({
   updatedAt: r.updated_at,
 });
 
-export const overrideView = (o: OverrideRow): Override => ({
-  id: o.id,
-  ruleId: o.rule_id,
-  scopeType: o.scope_type,
-  scopeId: o.scope_id,
-  scopeValue: o.scope_value,
-  enabled: o.enabled,
-  warning: o.warning_threshold,
-  critical: o.critical_threshold,
-  forSeconds: o.for_seconds,
-  params: o.params,
-  updatedAt: o.updated_at,
-});
+/** The domain's override (one mapping, in @pgvigil/alerting) with the API's names. */
+export const overrideView = (o: OverrideRow): Override => {
+  const { scope, ...tuning } = overrideOf(o);
+  return {
+    ...tuning,
+    id: o.id,
+    ruleId: o.rule_id,
+    scopeType: scope,
+    params: o.params,
+    updatedAt: o.updated_at,
+  };
+};
 
 export const blackoutView = (b: BlackoutRow): Blackout => ({
   id: b.id,

@@ -1,40 +1,39 @@
-import { CHANNEL_TYPES, type ChannelType } from '@pgvigil/schema';
+import {
+  CHANNEL_FIELDS,
+  CHANNEL_TYPES,
+  type ChannelField,
+  type ChannelFieldKind,
+  type ChannelType,
+} from '@pgvigil/schema';
 import { z } from 'zod';
 
-const url = z.url({ protocol: /^https?$/ });
-const smtpUrl = z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://');
+const KINDS: Record<ChannelFieldKind, z.ZodType> = {
+  url: z.url({ protocol: /^https?$/ }),
+  'smtp-url': z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://'),
+  email: z.email(),
+  emails: z.union([z.email(), z.array(z.email()).min(1)]),
+  text: z.string(),
+  headers: z.record(z.string(), z.string()),
+};
+
+function fieldSchema(f: ChannelField): z.ZodType {
+  const base = f.minLength && f.kind === 'text' ? z.string().min(f.minLength) : KINDS[f.kind];
+  return f.required ? base : base.optional();
+}
+
+function configSchema(type: ChannelType) {
+  return z
+    .object(Object.fromEntries(CHANNEL_FIELDS[type].map((f) => [f.key, fieldSchema(f)])))
+    .strict();
+}
 
 /**
- * Per channel type: what the API accepts in `config`, and which of it is secret.
- * Secrets (webhook URLs, HMAC keys, SMTP passwords) are sealed; the rest is shown.
+ * Per channel type: what the API accepts in `config` (from the fields in @pgvigil/schema).
+ * Secret fields (webhook URLs, HMAC keys, SMTP URLs with passwords) are sealed; the rest is shown.
  */
-export const CHANNEL_CONFIGS = {
-  slack: z.object({ url }).strict(),
-  mattermost: z
-    .object({ url, channel: z.string().optional(), username: z.string().optional() })
-    .strict(),
-  webhook: z
-    .object({
-      url,
-      hmacSecret: z.string().min(16).optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-    })
-    .strict(),
-  email: z
-    .object({
-      to: z.union([z.email(), z.array(z.email()).min(1)]),
-      from: z.email().optional(),
-      smtpUrl: smtpUrl.optional(),
-    })
-    .strict(),
-} as const satisfies Record<ChannelType, z.ZodType>;
-
-const SECRET_FIELDS: Record<ChannelType, readonly string[]> = {
-  slack: ['url'],
-  mattermost: ['url'],
-  webhook: ['url', 'hmacSecret', 'headers'],
-  email: ['smtpUrl'],
-};
+export const CHANNEL_CONFIGS = Object.fromEntries(
+  CHANNEL_TYPES.map((t) => [t, configSchema(t)]),
+) as Record<ChannelType, ReturnType<typeof configSchema>>;
 
 export const channelTypeSchema = z.enum(CHANNEL_TYPES);
 
@@ -46,11 +45,11 @@ export function splitChannelConfig(
   const parsed = CHANNEL_CONFIGS[type].parse(raw) as Record<string, unknown>;
   const config: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(parsed)) {
+  for (const f of CHANNEL_FIELDS[type]) {
+    const v = parsed[f.key];
     if (v === undefined) continue;
-    (SECRET_FIELDS[type].includes(k) ? secret : config)[k] = v;
+    (f.secret ? secret : config)[f.key] = f.kind === 'emails' ? ([] as unknown[]).concat(v) : v;
   }
-  if (type === 'email') config.to = ([] as string[]).concat(parsed.to as string | string[]);
   if (typeof secret.url === 'string') config.urlHost = new URL(secret.url).host;
   return { config, secret };
 }

@@ -1,48 +1,20 @@
-import { ENVIRONMENTS } from '@pgvigil/schema';
 import type { MetricColumn } from '@pgvigil/schema';
 import { getProbe } from '@pgvigil/probes';
 import { z } from 'zod';
-import { AGGREGATIONS, OPERATORS, type Aggregation } from '../core';
+import type { Aggregation } from '../core';
 import { column } from './derive';
 import type { RuleUnit } from '@pgvigil/schema';
 import type { RuleDefinition } from './types';
 import { longWindowProblem } from '../cycle/long-window';
+import { customDefinitionShape, type RuleScope } from '../wire/custom-definition';
 
-const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier');
+export { ruleScope, type RuleScope } from '../wire/custom-definition';
 
-/** Scope filter of a custom rule: empty lists mean "everywhere". */
-export const ruleScope = z
-  .object({
-    environments: z.array(z.enum(ENVIRONMENTS)).default([]),
-    clusterIds: z.array(z.number().int().positive()).default([]),
-    serverIds: z.array(z.number().int().positive()).default([]),
-    databases: z.array(z.string().min(1)).default([]),
-  })
-  .default({ environments: [], clusterIds: [], serverIds: [], databases: [] });
-export type RuleScope = z.infer<typeof ruleScope>;
-
-/** What a custom rule stores in rules.definition. */
-export const customDefinition = z
-  .object({
-    probe: identifier,
-    column: identifier,
-    objectKeys: z.array(identifier).max(4).default([]),
-    aggregation: z.enum(AGGREGATIONS),
-    windowSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(7 * 86_400),
-    operator: z.enum(OPERATORS),
-    scope: ruleScope,
-    /** {{value}}, {{threshold}}, {{severity}}, {{server}}, {{database}}, {{object}} */
-    message: z.string().max(500).default('{{column}} is {{value}} ({{severity}} at {{threshold}})'),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
-    const problem = longWindowProblem(d);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['windowSeconds'], message: problem });
-  });
+/** What a custom rule stores in rules.definition: the API's shape, checked against its probe. */
+export const customDefinition = customDefinitionShape.superRefine((d, ctx) => {
+  const problem = longWindowProblem(d);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['windowSeconds'], message: problem });
+});
 export type CustomDefinition = z.infer<typeof customDefinition>;
 
 export interface StoredRule {

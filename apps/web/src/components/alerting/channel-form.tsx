@@ -1,48 +1,45 @@
 'use client';
 
-import { CHANNEL_TYPES } from '@pgvigil/schema';
+import { CHANNEL_FIELDS, CHANNEL_TYPES, SEVERITIES, type ChannelType } from '@pgvigil/schema';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { testChannel, WireOf } from '@/contract';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
 
-/** { type, name, config }: config.url for the webhook kinds, config.to for email. */
+/** Typed-in text -> the config value the API takes (a list for `emails`). */
+function configOf(type: ChannelType, values: Record<string, string>) {
+  const config: Record<string, unknown> = {};
+  for (const f of CHANNEL_FIELDS[type]) {
+    const v = values[f.key]?.trim();
+    if (!v) continue;
+    config[f.key] =
+      f.kind === 'emails'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v;
+  }
+  return config;
+}
+
+/** { type, name, config, minSeverity }: the fields of each type come from @pgvigil/schema. */
 export function ChannelForm() {
   const router = useRouter();
-  const [f, setF] = useState({
-    type: 'slack',
-    name: '',
-    url: '',
-    hmacSecret: '',
-    to: '',
-    smtpUrl: '',
-    minSeverity: 'warning',
-  });
+  const [type, setType] = useState<ChannelType>('slack');
+  const [name, setName] = useState('');
+  const [minSeverity, setMinSeverity] = useState('warning');
+  const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError | null>(null);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
-  const email = f.type === 'email';
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const config = email
-      ? {
-          to: f.to
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          ...(f.smtpUrl ? { smtpUrl: f.smtpUrl } : {}),
-        }
-      : {
-          url: f.url,
-          ...(f.type === 'webhook' && f.hmacSecret ? { hmacSecret: f.hmacSecret } : {}),
-        };
     const result = await api('POST', '/channels', {
-      type: f.type,
-      name: f.name,
-      config,
-      minSeverity: f.minSeverity,
+      type,
+      name,
+      config: configOf(type, values),
+      minSeverity,
     });
     if (!result.ok) return setError(result.error);
     setError(null);
@@ -54,37 +51,35 @@ export function ChannelForm() {
       <h2>New channel</h2>
       <div className="grid form-grid">
         <Field label="Type">
-          <select value={f.type} onChange={set('type')}>
+          <select
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value as ChannelType);
+              setValues({});
+            }}
+          >
             {CHANNEL_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
         </Field>
         <Field label="Name" error={fe('name')}>
-          <input value={f.name} onChange={set('name')} required />
+          <input value={name} onChange={(e) => setName(e.target.value)} required />
         </Field>
-        {email ? (
-          <>
-            <Field label="To" error={fe('to')} hint="comma-separated">
-              <input value={f.to} onChange={set('to')} required />
+        {CHANNEL_FIELDS[type]
+          .filter((f) => f.inForm !== false)
+          .map((f) => (
+            <Field key={f.key} label={f.label} error={fe(f.key)} hint={f.hint}>
+              <input
+                value={values[f.key] ?? ''}
+                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                required={f.required}
+              />
             </Field>
-            <Field label="SMTP URL" error={fe('smtpUrl')} hint="empty: SMTP_URL">
-              <input value={f.smtpUrl} onChange={set('smtpUrl')} />
-            </Field>
-          </>
-        ) : (
-          <Field label="Webhook URL" error={fe('url')} hint="stored encrypted">
-            <input value={f.url} onChange={set('url')} required />
-          </Field>
-        )}
-        {f.type === 'webhook' ? (
-          <Field label="HMAC secret" error={fe('hmacSecret')} hint="optional, 16+ characters">
-            <input value={f.hmacSecret} onChange={set('hmacSecret')} />
-          </Field>
-        ) : null}
+          ))}
         <Field label="Minimum severity">
-          <select value={f.minSeverity} onChange={set('minSeverity')}>
-            {['info', 'warning', 'critical'].map((s) => (
+          <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value)}>
+            {SEVERITIES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
