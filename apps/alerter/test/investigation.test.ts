@@ -1,13 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordHeartbeat } from '@pgvigil/db';
+import { createDb, migrate, recordHeartbeat, type Db } from '@pgvigil/db';
 import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
-import {
-  freshDatastore,
-  startTestServers,
-  testMajors,
-  type TestDatastore,
-} from '@pgvigil/db/testing';
+import { startTestServers, testMajors } from '@pgvigil/db/testing';
 import { investigateAlert, syncCatalog, type Investigation } from '@pgvigil/alerting';
 import { runCycle } from '../src/cycle/run';
 import { addChannel, addServer, query, until } from './fixtures';
@@ -58,7 +53,8 @@ interface Scene {
  */
 describe(`investigation of injected incidents on PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
-  let ds: TestDatastore;
+  let ds: { db: Db };
+  let dsCluster: Awaited<ReturnType<typeof startTestServers>> | undefined;
   let url: string;
   let workload: pg.Client[] = [];
   const results: { incident: string; top: string | undefined; hit: boolean; line?: string }[] = [];
@@ -98,14 +94,23 @@ describe(`investigation of injected incidents on PostgreSQL ${major}`, () => {
          END $$;`,
     );
     await query(url, 'VACUUM ANALYZE');
-    ds = await freshDatastore(major);
+    // the datastore on a server of its own: the alerter's transactions (investigations
+    // included) must not count as long transactions on the shared test server, whose
+    // fire-and-clear cases judge every session of the instance
+    dsCluster = await startTestServers([major]);
+    const dsUrl = dsCluster.servers.get(major)!.url('pgvigil');
+    await query(dsCluster.servers.get(major)!.url('postgres'), 'CREATE DATABASE pgvigil');
+    const db = createDb({ url: dsUrl, applicationName: 'pgvigil-test' });
+    await migrate(db);
+    ds = { db };
     await syncCatalog(ds.db);
     await addChannel(ds.db, 'webhook', 'hook', { url: 'http://127.0.0.1:9/hook' });
     workload = await Promise.all([0, 1].map(() => connect(url, 'shop')));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(workload.map((c) => c.end().catch(() => undefined)));
-    await ds?.drop();
+    await ds?.db.close();
+    await dsCluster?.stop();
     await cluster?.stop();
     // the figure docs/alerting.md reports
     console.log(
