@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@pgvigil/db/embedded';
@@ -63,4 +63,20 @@ export async function startStack(
   }
   await stop();
   throw new Error(`pgvigil did not come up within 240 s:\n${output}`);
+}
+
+/** The stack's embedded datastore: its postmaster's pid, its port and a superuser URL. */
+export async function stackDatastore(
+  home: string,
+): Promise<{ pid: number; port: number; url: string }> {
+  const moved = await readFile(path.join(home, 'pgdata.location'), 'utf8').catch(() => null);
+  const dataDir = moved?.trim() || path.join(home, 'pgdata');
+  const lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+  const password = (await readFile(path.join(home, 'datastore.password'), 'utf8')).trim();
+  const port = Number(lines[3]);
+  return {
+    pid: Number(lines[0]),
+    port,
+    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/pgvigil`,
+  };
 }

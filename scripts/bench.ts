@@ -14,3 +14,15 @@ const { benchBigServer } = await import('./bench/big-server');
 await benchBigServer();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
 await import('./bench/alerter');
+// The collector's buffer: memory per buffered row (figures in docs/operations.md).
+// (in the collector's own tree: apps meet only in the datastore, scripts run them)
+const { spawnSync } = await import('node:child_process');
+spawnSync(process.execPath, ['--import', 'tsx', 'apps/collector/src/cli/buffer-memory.ts'], {
+  stdio: 'inherit',
+});
+// pgvigil's own faults (figures in docs/performance.md): apps killed with -9 in a loop,
+// then the soak (shortened by default; PGVIGIL_SOAK_MINUTES=120 for the full one).
+const { benchKillLoop } = await import('./bench/kill-loop');
+await benchKillLoop();
+const { benchSoak } = await import('./bench/soak');
+await benchSoak();

@@ -43,24 +43,42 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-function ensureChromium(): boolean {
-  const chromium = process.env.PGVIGIL_CHROMIUM || '/usr/bin/chromium';
-  if (existsSync(chromium)) return true;
+/** Debian packages a stage needs: installed on first use (as root, with apt), else named. */
+const SYSTEM_PACKAGES = [
+  {
+    stage: 'e2e',
+    pkg: 'chromium',
+    path: process.env.PGVIGIL_CHROMIUM || '/usr/bin/chromium',
+    why: 'the browser tests (or point PGVIGIL_CHROMIUM at a Chromium binary)',
+  },
+  {
+    stage: 'unit',
+    pkg: 'python3-prometheus-client',
+    path: '/usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py',
+    why: "the OpenMetrics parser the GET /metrics test checks pgvigil's output with",
+  },
+];
+
+function ensureSystemPackages(stage: string): boolean {
+  const missing = SYSTEM_PACKAGES.filter((p) => p.stage === stage && !existsSync(p.path));
+  if (missing.length === 0) return true;
   if (userInfo().uid === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log("Chromium not found: installing Debian's chromium package...");
+    const names = missing.map((p) => p.pkg);
+    console.log(`Installing Debian packages: ${names.join(' ')}...`);
     const quiet = {
       stdio: 'inherit' as const,
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     };
     spawnSync('apt-get', ['update', '-qq'], quiet);
-    spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet);
-    if (existsSync(chromium)) return true;
+    spawnSync('apt-get', ['install', '-y', '-qq', ...names], quiet);
   }
-  console.error(
-    `The browser tests need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
-      'or point PGVIGIL_CHROMIUM at a Chromium binary.',
-  );
-  return false;
+  const still = missing.filter((p) => !existsSync(p.path));
+  for (const p of still) {
+    console.error(
+      `Missing ${p.path}, needed for ${p.why}. Install it (Debian/Ubuntu: sudo apt-get install ${p.pkg}).`,
+    );
+  }
+  return still.length === 0;
 }
 
 const stages: Record<string, () => boolean> = {
@@ -72,6 +90,7 @@ const stages: Record<string, () => boolean> = {
       TURBO_TELEMETRY_DISABLED: '1',
     }) && run('typecheck scripts', bin('tsc'), ['--noEmit', '-p', 'scripts']),
   unit: () => {
+    if (!ensureSystemPackages('unit')) return false;
     const report = path.join(root, 'node_modules', '.cache', 'pgvigil-vitest.json');
     const ok = run('unit and integration (vitest, real PostgreSQL)', bin('vitest'), [
       'run',
@@ -92,7 +111,7 @@ const stages: Record<string, () => boolean> = {
     return ok;
   },
   e2e: () => {
-    if (!ensureChromium()) return false;
+    if (!ensureSystemPackages('e2e')) return false;
     const ok = run('e2e (Playwright, Chromium, the real stack)', bin('playwright'), [
       'test',
       '-c',

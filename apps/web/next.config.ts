@@ -12,6 +12,8 @@ const config: NextConfig = {
   turbopack: { root },
   poweredByHeader: false,
   reactStrictMode: true,
+  // Prometheus' default metrics_path
+  rewrites: () => Promise.resolve([{ source: '/metrics', destination: '/api/v1/metrics' }]),
   typescript: { ignoreBuildErrors: true }, // `npm test` typechecks; the build need not do it twice
 };
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -478,4 +479,40 @@ test("an alert's investigation names the blocker and its evidence opens the char
   expect(url.searchParams.get('from')).toBe(investigation.window.from);
   await expect(page.locator('#chart-wait_events')).toBeVisible();
   await expectChartDrawn(page, 'wait_events');
+});
+
+test('a Prometheus scrape of /metrics with a metrics token holds the monitored server’s series', async () => {
+  const made = await json<{ token: string }>(
+    await api!.post('/api/v1/tokens', { data: { name: 'e2e prometheus', scope: 'metrics' } }),
+  );
+  const scrape = await request.newContext();
+  try {
+    const res = await scrape.get(`${baseUrl()}/metrics`, {
+      headers: { Authorization: `Bearer ${made.token}` },
+    });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/application\/openmetrics-text/);
+    const text = await res.text();
+    // the strict OpenMetrics parser of Prometheus' Python client accepts it
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families as p\nprint(sum(len(f.samples) for f in p(sys.stdin.read())))',
+      ],
+      { input: text, encoding: 'utf8' },
+    );
+    expect(parsed.stderr).toBe('');
+    expect(Number(parsed.stdout)).toBeGreaterThan(10);
+    expect(text).toMatch(
+      new RegExp(`pgvigil_database_stats_xact_commit_total\\{[^}]*server="e2e-shop-primary"`),
+    );
+    // the same token opens nothing else
+    const other = await scrape.get(`${baseUrl()}/api/v1/servers`, {
+      headers: { Authorization: `Bearer ${made.token}` },
+    });
+    expect(other.status()).toBe(403);
+  } finally {
+    await scrape.dispose();
+  }
 });

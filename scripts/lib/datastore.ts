@@ -2,11 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { clearDatastoreState, writeDatastoreState, type DatastoreState } from '@pgvigil/db';
 import {
+  freePort,
+  keepEmbedded,
   postmasterRunning,
   serverOsUser,
-  startEmbedded,
   unreachableAncestor,
+  type KeeperStatus,
 } from '@pgvigil/db/embedded';
 
 export interface Datastore {
@@ -16,6 +19,10 @@ export interface Datastore {
 }
 
 const DATABASE = 'pgvigil';
+// Refusals every client meets while the server starts or recovers: the keeper's own
+// lines say what happens, these would drown them.
+const EXPECTED_WHILE_RESTARTING =
+  /the database system is (starting up|not yet accepting connections|in recovery mode|shutting down)|terminating connection due to unexpected postmaster exit/;
 
 async function embeddedPassword(home: string): Promise<string> {
   const file = path.join(home, 'datastore.password');
@@ -67,30 +74,71 @@ async function dataDirFor(home: string, log: (line: string) => void): Promise<st
   return dataDir;
 }
 
-/** The configured datastore, or an embedded PostgreSQL under $PGVIGIL_HOME/pgdata. */
+/** Writes the keeper's status for the web app, in order, one write at a time. */
+function statusWriter(home: string, log: (line: string) => void) {
+  let queue = Promise.resolve();
+  const write = (status: KeeperStatus) => {
+    const state: DatastoreState = {
+      supervisorPid: process.pid,
+      state: status.state,
+      downSince: status.downSince,
+      attempt: status.attempt,
+      restarts: status.restarts,
+      lastExit: status.lastExit,
+      lastError: status.lastError,
+      nextAttemptAt: status.nextAttemptAt,
+      advice: status.advice,
+      updatedAt: new Date().toISOString(),
+    };
+    queue = queue
+      .then(() => writeDatastoreState(home, state))
+      .catch((err: unknown) => log(`cannot record the datastore's state: ${String(err)}`));
+  };
+  return { write, settled: () => queue };
+}
+
+/**
+ * The configured datastore, or an embedded PostgreSQL under $PGVIGIL_HOME/pgdata,
+ * kept running: restarted when it exits unexpectedly (see keepEmbedded).
+ */
 export async function openDatastore(options: {
   databaseUrl: string | undefined;
   home: string;
   recoveredStale: boolean;
   log: (line: string) => void;
 }): Promise<Datastore> {
+  await clearDatastoreState(options.home);
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, stop: async () => undefined };
   }
   const dataDir = await dataDirFor(options.home, options.log);
   if (options.recoveredStale) await stopOrphan(dataDir, options.log);
   const password = await embeddedPassword(options.home);
-  const server = await startEmbedded({
+  const states = statusWriter(options.home, options.log);
+  const keeper = await keepEmbedded({
     dataDir,
+    port: await freePort(),
     superuserPassword: password,
     settings: { max_connections: 100, shared_buffers: '128MB' },
     onLog: (line) => {
-      if (/ERROR|FATAL|PANIC/.test(line)) options.log(line);
+      if (/ERROR|FATAL|PANIC/.test(line) && !EXPECTED_WHILE_RESTARTING.test(line)) {
+        options.log(line);
+      }
     },
+    log: options.log,
+    onStatus: states.write,
   });
-  await ensureDatabase(server.url());
+  await ensureDatabase(keeper.url());
   options.log(
-    `embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, data in ${dataDir}`,
+    `embedded PostgreSQL ${keeper.server.version} on 127.0.0.1:${keeper.server.port}, data in ${dataDir}`,
   );
-  return { url: server.url(DATABASE), embedded: true, stop: server.stop };
+  return {
+    url: keeper.url(DATABASE),
+    embedded: true,
+    async stop() {
+      await keeper.stop();
+      await states.settled();
+      await clearDatastoreState(options.home);
+    },
+  };
 }

@@ -42,8 +42,27 @@ export function startLoop(
   let delivering: Promise<unknown> = Promise.resolve();
   const leader = leadership(db, LEADER_ROLE);
 
-  const deliver = () => {
-    if (!leader.leading) return Promise.resolve();
+  let wasLeading: boolean | null = null;
+  let unreachable = false;
+  const lead = async () => {
+    const now = await leader.check().catch((err: unknown) => {
+      if (!unreachable) opts.log(`cannot reach the datastore for leadership (${String(err)})`);
+      unreachable = true;
+      return null;
+    });
+    // unreachable: whether we lead is unknown, and a leader keeps trying to take it back
+    if (now === null) return false;
+    unreachable = false;
+    if (now !== wasLeading) opts.log(now ? 'leading: evaluating and delivering' : 'standing by');
+    wasLeading = now;
+    return now;
+  };
+
+  const deliver = async () => {
+    // A leader whose session died with the datastore asks for the lock again at once,
+    // not at the next evaluation (up to ALERTER_INTERVAL_SECONDS later).
+    if (!leader.leading && wasLeading) await lead();
+    if (!leader.leading) return;
     delivering = deliverDue(db, box, () => new Date(), {
       leaseSeconds: opts.leaseSeconds,
       batch: opts.deliveryBatch,
@@ -52,17 +71,6 @@ export function startLoop(
       smtpUrl: opts.smtpUrl,
     }).catch((err: unknown) => opts.log(`delivery failed: ${String(err)}`));
     return delivering;
-  };
-
-  let wasLeading: boolean | null = null;
-  const lead = async () => {
-    const now = await leader.check().catch((err: unknown) => {
-      opts.log(`cannot reach the datastore for leadership (${String(err)})`);
-      return false;
-    });
-    if (now !== wasLeading) opts.log(now ? 'leading: evaluating and delivering' : 'standing by');
-    wasLeading = now;
-    return now;
   };
 
   const evaluate = () => {

@@ -1,8 +1,9 @@
-import { registerMetricTable, UnavailableError, type Db, type SecretBox } from '@pgvigil/db';
+import { isTransientError, registerMetricTable, type Db, type SecretBox } from '@pgvigil/db';
 import {
   ensureMetricTable,
   listProbeSettingRows,
   missingQueryIds,
+  pruneIngestLedger,
   readLastSnapshot,
   recordServerStatus,
   refreshRollup,
@@ -24,6 +25,10 @@ import {
 import { SampleBuffer } from './sample-buffer';
 import { ServerWorker } from './server-worker';
 import { CollectorStats } from './stats';
+
+const LEDGER_PRUNE_EVERY_MS = 3_600_000;
+// A failed write is retried within the buffer's life; two days is far beyond it.
+const LEDGER_KEEP_MS = 2 * 86_400_000;
 
 export interface CollectorOptions {
   db: Db;
@@ -60,14 +65,17 @@ export class Collector {
   private readonly retention = new Map<string, number>();
   private flushing: Promise<void> | null = null;
   private nextFlush: Promise<void> | null = null;
+  private ledgerPrunedAt = 0;
+  /** since when samples wait for a datastore that refuses them (null: written as they come) */
+  private keptSince: number | null = null;
   private readonly probes: readonly ProbeDefinition[];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
   constructor(private readonly o: CollectorOptions) {
     this.probes = o.probes ?? PROBES;
-    this.buffer = new SampleBuffer(o.bufferRows ?? 500_000);
     this.now = o.now ?? Date.now;
+    this.buffer = new SampleBuffer(o.bufferRows ?? 500_000, this.now);
     this.log = o.log ?? (() => undefined);
   }
 
@@ -111,7 +119,11 @@ export class Collector {
       servers: this.workers.size,
       serversDown: [...this.workers.values()].filter((w) => w.worker.isDown).length,
       bufferedRows: this.buffer.rows,
+      bufferLimitRows: this.buffer.maxRows,
+      oldestBufferedAt: this.buffer.oldestAt?.toISOString() ?? null,
       droppedRows: this.buffer.dropped,
+      firstDropAt: this.buffer.firstDropAt?.toISOString() ?? null,
+      lastDropAt: this.buffer.lastDropAt?.toISOString() ?? null,
       ...this.stats.summary(),
     };
   }
@@ -146,9 +158,10 @@ export class Collector {
         this.workers.set(h.serverId, { worker, updatedAt: h.updatedAt.getTime() });
         worker.start();
       }
+      if (this.buffer.rows === 0) this.stats.datastoreOk();
     } catch (err) {
       // Datastore away: keep watching the servers already held; leases resume later.
-      this.stats.datastoreError(err);
+      this.stats.datastoreError(err, new Date(this.now()));
     }
   }
 
@@ -204,7 +217,7 @@ export class Collector {
             collectorId: this.o.collectorId,
             at: new Date(this.now()),
             ...s,
-          }).catch((err: unknown) => this.stats.datastoreError(err)),
+          }).catch((err: unknown) => this.stats.datastoreError(err, new Date(this.now()))),
         missingQueryIds: (ids) => missingQueryIds(db, serverId, ids),
         saveQueryTexts: (texts) => saveQueryTexts(db, serverId, texts, new Date(this.now())),
         lastSnapshot: async (probe, database) =>
@@ -235,25 +248,48 @@ export class Collector {
   }
 
   private async flushOnce(): Promise<void> {
-    const batches = this.buffer.drain();
-    if (batches.length === 0) return;
+    const write = this.buffer.drain();
+    if (!write) return;
     try {
-      await writeSamples(this.o.db, batches);
-      this.stats.written(batches.reduce((n, b) => n + b.samples.length, 0));
+      await writeSamples(this.o.db, write.batches, { writeId: write.id });
+      this.stats.written(write.batches.reduce((n, b) => n + b.samples.length, 0));
+      if (this.keptSince !== null) {
+        const rows = write.batches.reduce(
+          (n, b) => n + b.samples.reduce((m, s) => m + s.rows.length, 0),
+          0,
+        );
+        this.log(
+          `the datastore takes samples again: wrote ${rows} rows kept since ${new Date(this.keptSince).toISOString()} (${this.buffer.dropped} dropped in all)`,
+        );
+        this.keptSince = null;
+      }
     } catch (err) {
-      this.stats.datastoreError(err);
-      if (err instanceof UnavailableError) {
-        this.buffer.restore(batches);
+      this.stats.datastoreError(err, new Date(this.now()));
+      if (isTransientError(err)) {
+        // away, full or busy: keep the samples (bounded) and retry this write as it is
+        this.buffer.restore(write);
+        if (this.keptSince === null) {
+          this.keptSince = this.now();
+          this.log(
+            `cannot write samples (${err instanceof Error ? err.message : String(err)}); keeping them in memory, up to ${this.buffer.maxRows} rows`,
+          );
+        }
         return;
       }
       // The datastore is up but refused something: write table by table and drop
       // (counted) only what it keeps refusing, instead of retrying it forever.
-      for (const batch of batches) {
+      for (const [i, batch] of write.batches.entries()) {
+        const part = { id: `${write.id}:${batch.spec.name}`, batches: [batch] };
         try {
-          await writeSamples(this.o.db, [batch]);
+          await writeSamples(this.o.db, part.batches, { writeId: part.id });
         } catch (e) {
-          if (e instanceof UnavailableError) this.buffer.restore([batch]);
-          else this.buffer.dropped += batch.samples.reduce((n, s) => n + s.rows.length, 0);
+          if (!isTransientError(e)) {
+            this.buffer.drop(batch.samples.reduce((n, s) => n + s.rows.length, 0));
+            continue;
+          }
+          this.buffer.restore(part);
+          this.buffer.requeue(write.batches.slice(i + 1)); // not tried: no ledger row
+          return;
         }
       }
     }
@@ -261,6 +297,10 @@ export class Collector {
 
   async refreshRollups(): Promise<void> {
     const at = new Date(this.now());
+    if (at.getTime() - this.ledgerPrunedAt >= LEDGER_PRUNE_EVERY_MS) {
+      await pruneIngestLedger(this.o.db, new Date(at.getTime() - LEDGER_KEEP_MS));
+      this.ledgerPrunedAt = at.getTime();
+    }
     for (const p of this.probes) {
       for (const level of rollupLevels(p)) {
         await refreshRollup(this.o.db, p, level, rollupWindow(level, at, level === '5m' ? 3 : 2));

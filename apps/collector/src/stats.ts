@@ -1,3 +1,4 @@
+import { sqlState, UnavailableError } from '@pgvigil/db';
 import type { ProbeResult } from '@pgvigil/probes';
 
 /** Counters for the heartbeat: probe outcomes, schedule lateness, datastore errors. */
@@ -9,6 +10,8 @@ export class CollectorStats {
   private lateness: number[] = [];
   private startLateness: number[] = [];
   private lastDatastoreError: string | null = null;
+  private lastDatastoreErrorCode: string | null = null;
+  private lastDatastoreErrorAt: Date | null = null;
   private lastFailure: string | null = null;
 
   record(result: ProbeResult, latenessMs: number, first = false, database?: string): void {
@@ -27,11 +30,21 @@ export class CollectorStats {
 
   written(samples: number): void {
     this.samplesWritten += samples;
-    this.lastDatastoreError = null;
+    this.datastoreOk();
   }
 
-  datastoreError(err: unknown): void {
+  datastoreOk(): void {
+    this.lastDatastoreError = null;
+    this.lastDatastoreErrorCode = null;
+    this.lastDatastoreErrorAt = null;
+  }
+
+  /** The SQLSTATE says what kind (53100: disk full); the first error of a run says since when. */
+  datastoreError(err: unknown, at = new Date()): void {
     this.lastDatastoreError = err instanceof Error ? err.message : String(err);
+    this.lastDatastoreErrorCode =
+      err instanceof UnavailableError ? 'unreachable' : (sqlState(err) ?? null);
+    this.lastDatastoreErrorAt ??= at;
   }
 
   /** p99 of how late probes started against their schedule, over recent runs after the first. */
@@ -51,6 +64,8 @@ export class CollectorStats {
       firstRunLatenessP99Ms: Math.round(this.latenessP99(this.startLateness)),
       lastProbeFailure: this.lastFailure,
       lastDatastoreError: this.lastDatastoreError,
+      lastDatastoreErrorCode: this.lastDatastoreErrorCode,
+      datastoreErrorSince: this.lastDatastoreErrorAt?.toISOString() ?? null,
     };
   }
 }

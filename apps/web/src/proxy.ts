@@ -1,3 +1,4 @@
+import { isTransientError } from '@pgvigil/db';
 import { NextResponse, type NextRequest } from 'next/server';
 import { authenticate } from '@/server/auth/authenticate';
 import { pageAccess } from '@/server/auth/page-access';
@@ -11,6 +12,7 @@ import {
   newNonce,
   securityHeaders,
 } from '@/server/security-headers';
+import { DATASTORE_AWAY_HEADER } from '@/server/self-health';
 
 /**
  * The one guard in front of every page and route:
@@ -18,7 +20,10 @@ import {
  * - every response gets the security headers and a CSP with a fresh nonce;
  * - a page needs a session that is valid in the datastore (not expired, user
  *   enabled) and the page's role, checked here before anything renders: no session
- *   goes to /login with nothing of the page in the body, a role too low goes home.
+ *   goes to /login with nothing of the page in the body, a role too low goes home;
+ * - when the datastore cannot answer, no session can be checked: the page is
+ *   replaced by /unavailable (what is wrong, nothing of the page), at the same
+ *   address, so it loads for real once the datastore is back. The session is kept.
  * API routes check their callers themselves (withAuth), with 401/403.
  */
 export async function proxy(request: NextRequest) {
@@ -44,14 +49,31 @@ export async function proxy(request: NextRequest) {
     return res;
   };
 
+  const forwarded = new Headers(request.headers);
+  // Next.js reads the nonce from the request's CSP and puts it on its scripts
+  forwarded.set('content-security-policy', csp);
+  forwarded.set('x-nonce', nonce);
+  forwarded.delete(DATASTORE_AWAY_HEADER);
+
   const { pathname, search } = request.nextUrl;
   const access = pageAccess(pathname);
   if (access !== 'api' && access !== 'public') {
+    let datastoreAway = false;
     const ctx = await authenticate(
       db(),
       { authorization: null, sessionSecret: request.cookies.get(SESSION_COOKIE)?.value },
       new Date(),
-    ).catch(() => null);
+    ).catch((err: unknown) => {
+      datastoreAway = isTransientError(err);
+      return null;
+    });
+    if (datastoreAway) {
+      forwarded.set(DATASTORE_AWAY_HEADER, '1');
+      const url = request.nextUrl.clone();
+      url.pathname = '/unavailable';
+      url.search = '';
+      return finish(NextResponse.rewrite(url, { request: { headers: forwarded } }));
+    }
     if (!ctx) {
       const url = request.nextUrl.clone();
       url.pathname = '/login';
@@ -65,10 +87,6 @@ export async function proxy(request: NextRequest) {
       return finish(NextResponse.redirect(url));
     }
   }
-  const forwarded = new Headers(request.headers);
-  // Next.js reads the nonce from the request's CSP and puts it on its scripts
-  forwarded.set('content-security-policy', csp);
-  forwarded.set('x-nonce', nonce);
   return finish(NextResponse.next({ request: { headers: forwarded } }));
 }
 

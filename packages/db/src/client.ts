@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { mapPgError } from './errors';
+import { mapClientError, mapPgError, sqlState, UnavailableError } from './errors';
+import { hostOf, splitHosts } from './hosts';
 
 // int8 and numeric as JS numbers: counters stay far below 2^53 in practice, and the
 // apps do arithmetic on them. Timestamps stay Date objects.
@@ -13,18 +14,26 @@ export interface Queryable {
 }
 
 export interface Db extends Queryable {
+  /** the pool of the server in use (with several hosts, the primary last found) */
   readonly pool: pg.Pool;
+  /** A session of its own on the server in use, for session state (locks); release it. */
+  connect(): Promise<pg.PoolClient>;
   /** Runs fn in one transaction on one connection; rolls back when it throws. */
   tx<T>(fn: (q: Queryable & { client: pg.PoolClient }) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export interface DbOptions {
+  /** one host, or several (`host1:5432,host2:5432`): then the primary among them */
   url: string;
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
+  /** told when the primary moved to another of the URL's hosts */
+  onSwitch?: (host: string) => void;
 }
+
+const ignore = () => undefined;
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -33,15 +42,15 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
         const result = await client.query(text, values);
         return result.rows as T[];
       } catch (err) {
-        throw mapPgError(err);
+        throw mapClientError(err);
       }
     },
   };
 }
 
-export function createDb(options: DbOptions): Db {
+function newPool(url: string, options: DbOptions): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: url,
     application_name: options.applicationName,
     max: options.max ?? 5,
     connectionTimeoutMillis: 10_000,
@@ -50,35 +59,137 @@ export function createDb(options: DbOptions): Db {
     options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
   });
   // A dropped idle connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
-  const base = wrap(pool);
-  return {
-    pool,
-    query: base.query,
-    async tx(fn) {
-      const client = await pool.connect().catch((err: unknown) => {
-        throw mapPgError(err);
-      });
-      // pg-pool listens for errors on idle clients only: a server that goes away while this
-      // one is checked out (between two statements, or during a COPY) would otherwise be an
-      // uncaught 'error' event. The statement in flight fails on its own; the client is discarded.
-      let lost: Error | undefined;
-      const onError = (err: Error) => (lost = err);
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
-        const result = await fn({ ...wrap(client), client });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw mapPgError(err);
-      } finally {
-        client.removeListener('error', onError);
-        client.release(lost);
+  pool.on('error', ignore);
+  return pool;
+}
+
+async function isPrimary(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', ignore);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ standby: boolean }>(
+      'SELECT pg_is_in_recovery() AS standby',
+    );
+    return rows[0]?.standby === false;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(ignore);
+  }
+}
+
+interface PoolSource {
+  current(): pg.Pool;
+  /** the pool to use now (with several hosts: after finding the primary, when in doubt) */
+  ready(): Promise<pg.Pool>;
+  /** a query failed: with several hosts, the next use looks for the primary again */
+  failed(err: unknown): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Several hosts: the first that is not in recovery is used until a query fails for
+ * want of it (unreachable, or read-only after a failover), then they are asked again.
+ */
+function primaryOf(urls: string[], options: DbOptions): PoolSource {
+  let url = urls[0]!;
+  let pool = newPool(url, options);
+  let checked = false;
+  let finding: Promise<pg.Pool> | null = null;
+  const find = async () => {
+    for (const candidate of urls) {
+      if (!(await isPrimary(candidate))) continue;
+      if (candidate !== url) {
+        const old = pool;
+        url = candidate;
+        pool = newPool(url, options);
+        void old.end().catch(ignore);
+        options.onSwitch?.(hostOf(url));
       }
+      checked = true;
+      return pool;
+    }
+    throw new UnavailableError(
+      `No primary among the datastore's hosts (${urls.map(hostOf).join(', ')})`,
+      'One of them must be up and not in recovery; after a failover, promote the standby.',
+    );
+  };
+  return {
+    current: () => pool,
+    ready: () =>
+      checked ? Promise.resolve(pool) : (finding ??= find().finally(() => (finding = null))),
+    failed(err) {
+      if (err instanceof UnavailableError || sqlState(err) === '25006') checked = false;
     },
     close: () => pool.end(),
+  };
+}
+
+export function createDb(options: DbOptions): Db {
+  const urls = splitHosts(options.url);
+  const source: PoolSource =
+    urls.length > 1
+      ? primaryOf(urls, options)
+      : (() => {
+          const pool = newPool(options.url, options);
+          return {
+            current: () => pool,
+            ready: () => Promise.resolve(pool),
+            failed: ignore,
+            close: () => pool.end(),
+          };
+        })();
+  const watch = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      source.failed(err);
+      throw err;
+    }
+  };
+  const connect = () =>
+    watch(async () => {
+      const pool = await source.ready();
+      return pool.connect().catch((err: unknown) => {
+        throw mapClientError(err);
+      });
+    });
+  return {
+    get pool() {
+      return source.current();
+    },
+    connect,
+    query: <T extends Row>(text: string, values?: unknown[]) =>
+      watch(async () => wrap(await source.ready()).query<T>(text, values)),
+    tx: (fn) =>
+      watch(async () => {
+        const client = await connect();
+        // A session that drops while checked out says so by an 'error' event: unheard,
+        // it would end the process. Its queries fail (and are mapped) all the same, and
+        // the broken session is dropped, not returned to the pool.
+        let broken = false;
+        const onError = () => {
+          broken = true;
+        };
+        client.on('error', onError);
+        const q = wrap(client);
+        try {
+          await q.query('BEGIN');
+          const result = await fn({ ...q, client });
+          await q.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => (broken = true));
+          // BEGIN, COMMIT and fn's queries are mapped already; fn's own errors pass as they are
+          throw mapPgError(err);
+        } finally {
+          client.removeListener('error', onError);
+          // a session that cannot even roll back is dropped, not returned to the pool
+          client.release(broken || undefined);
+        }
+      }),
+    close: () => source.close(),
   };
 }
 

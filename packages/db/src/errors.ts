@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { ErrorCode } from '@pgvigil/schema';
 
 /**
@@ -47,6 +48,54 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 
 export function sqlState(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null ? (err as PgLikeError).code : undefined;
+}
+
+/**
+ * A failure of the driver rather than of a statement: the connection was cut
+ * ("Connection terminated unexpectedly"), a connect timed out, the pool could not
+ * open a session. The driver gives these no code; what is not a server's
+ * DatabaseError, not a programming error and not ours is the connection's.
+ */
+function isDriverConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof pg.DatabaseError || err instanceof AppError) {
+    return false;
+  }
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError) {
+    return false;
+  }
+  return sqlState(err) === undefined;
+}
+
+/**
+ * For errors straight from the driver (a query, a connect, BEGIN or COMMIT, a COPY
+ * stream): like mapPgError, and a lost connection is an UnavailableError too.
+ */
+export function mapClientError(err: unknown): unknown {
+  if (isDriverConnectionError(err)) {
+    return new UnavailableError(
+      'The connection to the datastore was lost',
+      'Check DATABASE_URL and that the server is running.',
+    );
+  }
+  return mapPgError(err);
+}
+
+/**
+ * Worth retrying as it is: the datastore is away, or up but short of a resource
+ * (53: disk full, out of memory, too many connections; 58: I/O error), busy
+ * (40001, 40P01, 55P03), cancelled by a timeout (57014) or read-only (25006: a
+ * standby, after a failover the primary is looked for again). Anything else (a
+ * value the table refuses) would fail the same way again.
+ */
+export function isTransientError(err: unknown): boolean {
+  if (err instanceof UnavailableError) return true;
+  const code = sqlState(err);
+  if (!code) return false;
+  return (
+    code.startsWith('53') ||
+    code.startsWith('58') ||
+    ['25006', '40001', '40P01', '55P03', '57014'].includes(code)
+  );
 }
 
 /** Turns a pg error into a typed AppError; anything unknown is returned unchanged. */

@@ -13,9 +13,23 @@ export * from './partitions';
 export { scheduleMaintenance, type MaintenanceJob } from './maintenance';
 export * from './secret-box';
 export * from './heartbeats';
-export { getHealth, STALE_AFTER_MS, type Health, type ComponentHealth } from './health';
+export {
+  getHealth,
+  STALE_AFTER_MS,
+  type Health,
+  type HealthContext,
+  type ComponentHealth,
+} from './health';
+export { selfProblems, LAG_AFTER_MS, type HealthFacts } from './self-problems';
 export { parseEnv, envVars, datastoreEnv, EnvError } from './env';
 export { leadership, type Leadership } from './leadership';
+export {
+  readDatastoreState,
+  writeDatastoreState,
+  clearDatastoreState,
+  DATASTORE_STATE_FILE,
+  type DatastoreState,
+} from './datastore-state';
 export {
   ensureSetupToken,
   readSetupToken,

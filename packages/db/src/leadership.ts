@@ -47,7 +47,8 @@ export function leadership(db: Db, role: string): Leadership {
       }
       if (held) drop();
       lost = false;
-      const client = await db.pool.connect();
+      const client = await db.connect();
+      client.on('error', onError); // a session dropping mid-check must not end the process
       try {
         const { rows } = await client.query<{ ok: boolean }>(
           'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok',
@@ -55,11 +56,12 @@ export function leadership(db: Db, role: string): Leadership {
         );
         if (rows[0]?.ok) {
           held = client;
-          client.on('error', onError);
           return true;
         }
+        client.removeListener('error', onError);
         client.release();
       } catch {
+        client.removeListener('error', onError);
         client.release(true);
       }
       return false;

@@ -54,7 +54,7 @@ export interface MigrateResult {
  */
 export async function migrate(db: Db, migrations?: Migration[]): Promise<MigrateResult> {
   const all = migrations ?? (await loadMigrations());
-  const client = await db.pool.connect();
+  const client = await db.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS pgvigil_migrations (

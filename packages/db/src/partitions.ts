@@ -157,6 +157,53 @@ export async function listMetricTables(db: Queryable): Promise<MetricTable[]> {
   );
 }
 
+/**
+ * The end of the unbroken run of daily partitions from the one holding `at`: samples
+ * stamped before it have a partition. Null when none holds `at` (they are refused now).
+ */
+export function coveredUntil(partitions: readonly DailyPartition[], at: Date): Date | null {
+  const byStart = new Map(partitions.map((p) => [p.from.getTime(), p]));
+  let current = byStart.get(utcMidnight(at).getTime());
+  if (!current) return null;
+  for (let next = byStart.get(current.to.getTime()); next; next = byStart.get(next.to.getTime())) {
+    current = next;
+  }
+  return current.to;
+}
+
+export interface PartitionCoverage {
+  table: string;
+  /** how long samples stamped from `at` on still have a partition (0: none now) */
+  secondsAhead: number;
+}
+
+/** For every registered metrics table, how far ahead of `at` its partitions reach. */
+export async function partitionCoverage(db: Queryable, at: Date): Promise<PartitionCoverage[]> {
+  const rows = await db.query<{ parent: string; name: string }>(
+    `SELECT m.table_name AS parent, c.relname AS name
+       FROM metric_tables m
+       JOIN pg_namespace n ON n.nspname = 'metrics'
+       JOIN pg_class p ON p.relnamespace = n.oid AND p.relname = m.table_name
+       LEFT JOIN pg_inherits i ON i.inhparent = p.oid
+       LEFT JOIN pg_class c ON c.oid = i.inhrelid
+      ORDER BY 1`,
+  );
+  const byTable = new Map<string, DailyPartition[]>();
+  for (const r of rows) {
+    const list = byTable.get(r.parent) ?? [];
+    const partition = r.name ? parsePartitionName(r.parent, r.name) : null;
+    if (partition) list.push(partition);
+    byTable.set(r.parent, list);
+  }
+  return [...byTable].map(([table, partitions]) => {
+    const until = coveredUntil(partitions, at);
+    return {
+      table,
+      secondsAhead: until ? Math.max(0, Math.round((until.getTime() - at.getTime()) / 1000)) : 0,
+    };
+  });
+}
+
 export interface MaintenanceReport {
   created: string[];
   dropped: string[];

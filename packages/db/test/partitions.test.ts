@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyRetention,
+  coveredUntil,
   dailyPartition,
   ensurePartitions,
   expiredPartitions,
@@ -45,6 +46,15 @@ describe('daily partitions (pure)', () => {
       'settings_p20260301',
       'settings_p20260303',
     ]);
+  });
+
+  it('knows how far ahead the partitions reach without a hole, from the one holding now', () => {
+    const days = (...d: number[]) =>
+      d.map((n) => dailyPartition('t', new Date(Date.UTC(2026, 2, n))));
+    expect(coveredUntil(days(9, 10, 11, 12), at)).toEqual(new Date('2026-03-13T00:00:00Z'));
+    // a missing day ends the run: samples of the 12th would have nowhere to go
+    expect(coveredUntil(days(10, 11, 13), at)).toEqual(new Date('2026-03-12T00:00:00Z'));
+    expect(coveredUntil(days(11, 12), at)).toBeNull();
   });
 });
 

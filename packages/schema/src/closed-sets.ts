@@ -5,8 +5,11 @@
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What an API token may do: anything its owner may, or only read (GET). */
-export const TOKEN_SCOPES = ['full', 'read'] as const;
+/**
+ * What an API token may do: anything its owner may, only read (GET), or only scrape
+ * GET /metrics (with the probe series, for a Prometheus).
+ */
+export const TOKEN_SCOPES = ['full', 'read', 'metrics'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

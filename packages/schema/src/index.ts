@@ -5,3 +5,4 @@ export * from './channels';
 export * from './metric-spec';
 export * from './units';
 export * from './charts';
+export * from './self-health';

@@ -1,4 +1,4 @@
-import type { Db } from '@pgvigil/db';
+import { partitionCoverage, type Db } from '@pgvigil/db';
 import {
   heartbeatAges,
   listAlertTargets,
@@ -188,6 +188,13 @@ async function readGroup(
       ];
   } else if (probe === '$staleness') {
     rows = stalenessRows(c.latest, c.intervals, c.at);
+  } else if (probe === '$partitions') {
+    rows = (await partitionCoverage(c.db, c.at)).map((p) => ({
+      server_id: null,
+      database_name: null,
+      collected_at: c.at,
+      values: { table: p.table, seconds_ahead: p.secondsAhead },
+    }));
   } else if (c.serverIds.length && custom && readsRollups(custom.def.windowSeconds)) {
     // a window over 6 hours reads 5-minute buckets, never days of raw samples
     const keys = custom.def.source.objectKeys ?? [];

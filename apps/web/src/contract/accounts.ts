@@ -200,7 +200,7 @@ export const createToken = endpoint({
   tag: 'users and tokens',
   summary: 'Creates a token for the caller: the only answer that shows its value',
   description:
-    "The token acts with its owner's current role, never more (only GET with scope `read`). It expires: by default in 90 days, at most PGVIGIL_TOKEN_MAX_DAYS, and never after the token that creates it. A password change, reset or disabled account revokes it.",
+    "The token acts with its owner's current role, never more (only GET with scope `read`; only GET /metrics with scope `metrics`). It expires: by default in 90 days, at most PGVIGIL_TOKEN_MAX_DAYS, and never after the token that creates it. A password change, reset or disabled account revokes it.",
   body: z.strictObject({
     name: z.string().trim().min(1).max(100),
     /** absent or null: the default lifetime */

@@ -10,6 +10,7 @@ import {
   INDEX_ISSUES,
   LAG_LEVELS,
   SCHEMA_CHANGES,
+  SELF_PROBLEM_CODES,
   SEVERITIES,
   TABLE_SORTS,
   TOP_QUERY_SORTS,
@@ -685,13 +686,43 @@ export const getQueryHistory = endpoint({
   response: queryHistory,
 });
 
+const isoTime = z.iso.datetime({ offset: true });
 const componentHealth = z.object({
   status: z.enum(['up', 'stale', 'never_seen']),
-  lastSeenAt: z.iso.datetime({ offset: true }).nullable(),
+  lastSeenAt: isoTime.nullable(),
   instances: z.number().int(),
-  /** what the component reported of itself (version, pid...) */
+  /** what the component reported of itself (version, pid, rows buffered and dropped...) */
   info: dataMap(z.unknown()).nullable(),
 });
+const supervisorView = z
+  .object({
+    state: z.enum(['up', 'restarting', 'gave_up', 'stopped']),
+    downSince: isoTime.nullable(),
+    attempt: z.number().int(),
+    restarts: z.number().int(),
+    lastExit: z
+      .object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: isoTime })
+      .nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: isoTime.nullable(),
+    advice: z.string().nullable(),
+  })
+  .meta({
+    id: 'DatastoreSupervisor',
+    description: 'what `npm start` does about its embedded datastore; null for an external one',
+  });
+export const selfProblem = z
+  .object({
+    code: z.enum(SELF_PROBLEM_CODES),
+    severity: z.enum(['warning', 'critical']),
+    what: z.string(),
+    since: isoTime.nullable(),
+    doing: z.string().nullable(),
+  })
+  .meta({
+    id: 'SelfProblem',
+    description: 'What is wrong with pgvigil itself, in plain words: the notice every page shows',
+  });
 export const health = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']),
@@ -699,6 +730,8 @@ export const health = z
       reachable: z.boolean(),
       latencyMs: z.number().nullable(),
       error: z.string().optional(),
+      unreachableSince: isoTime.nullable(),
+      supervisor: supervisorView.nullable(),
     }),
     migrationVersion: z.number().int().nullable(),
     components: z.object({
@@ -706,6 +739,7 @@ export const health = z
       alerter: componentHealth.optional(),
       web: componentHealth.optional(),
     }),
+    problems: z.array(selfProblem),
   })
   .meta({ id: 'Health' });
 
@@ -714,7 +748,9 @@ export const getHealth = endpoint({
   path: '/health',
   access: 'public',
   tag: 'health',
-  summary: 'Datastore reachability, schema version and the heartbeats of collector and alerter',
-  description: '503 when the datastore is unreachable.',
+  summary:
+    "pgvigil's own health: the datastore, the collector's and alerter's heartbeats, problems in plain words",
+  description:
+    '503 when the datastore is unreachable. `status` is `degraded` when `problems` is not empty. `datastore.supervisor` says what `npm start` does about its embedded datastore (restarting, attempt, last error). `problems` are the sentences every page shows, as data.',
   response: health,
 });

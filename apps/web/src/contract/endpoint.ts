@@ -26,6 +26,8 @@ export interface Endpoint {
   params?: Record<string, string>;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** what the response body is, when not JSON (the schema then describes the text) */
+  contentType?: string;
   /** 200 unless said; a null response is 204 No Content */
   status?: 200 | 201;
   response: z.ZodType | null;

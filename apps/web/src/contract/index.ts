@@ -27,6 +27,18 @@ export const getOpenApi = endpoint({
   response: z.record(z.string(), z.unknown()),
 });
 
+export const getMetrics = endpoint({
+  method: 'GET',
+  path: '/metrics',
+  access: 'viewer',
+  tag: 'health',
+  summary: 'OpenMetrics text for a Prometheus scrape (also served at /metrics)',
+  description:
+    "pgvigil's own health for any caller; a token of the `metrics` scope also gets the latest value of every numeric probe column of every server, at most `PGVIGIL_METRICS_MAX_SERIES` series. See docs/prometheus.md.",
+  contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+  response: z.string(),
+});
+
 const isEndpoint = (v: unknown): v is Endpoint =>
   typeof v === 'object' && v !== null && 'method' in v && 'path' in v && 'response' in v;
 
@@ -38,6 +50,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,
+  getMetrics,
 ].sort(
   (a, b) =>
     a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),

@@ -104,7 +104,7 @@ export function openApiDocument(endpoints: readonly Endpoint[]): Json {
             ? { description: 'Done; no body' }
             : {
                 description: 'OK',
-                content: { 'application/json': { schema: schema(`r${i}`) } },
+                content: { [e.contentType ?? 'application/json']: { schema: schema(`r${i}`) } },
               },
         '4XX': {
           description: `An error: ${errors.map((c) => `${c} (${ERROR_STATUS[c]})`).join(', ')}`,

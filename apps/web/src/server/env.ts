@@ -15,6 +15,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // the longest an API token may live; new tokens default to 90 days (or this, if shorter)
   PGVIGIL_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  // the most probe series one GET /metrics returns; the rest are counted as left out
+  PGVIGIL_METRICS_MAX_SERIES: z.coerce.number().int().min(1).max(5_000_000).default(50_000),
 });
 
 export type WebEnv = z.infer<typeof schema>;

@@ -368,4 +368,24 @@ export const STORAGE_RULES: RuleDefinition[] = [
       'No collector heartbeat for 2 minutes. While it lasts, rules on that data report no_data instead of resolving.',
     runbook: 'Check the collector process (npm start supervises it) and its log.',
   }),
+  define({
+    key: 'partitions_ahead',
+    name: 'Partitions not created ahead',
+    category: 'pgvigil',
+    source: {
+      probe: '$partitions',
+      columns: ['seconds_ahead'],
+      objectKeys: ['table'],
+      derive: column('seconds_ahead'),
+    },
+    operator: '<',
+    warning: 48 * 3600,
+    critical: 12 * 3600,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      "How long pgvigil's own metrics table still has daily partitions ahead. The collector creates them 3 days ahead, every 15 minutes; under 2 days means that upkeep has failed for a day, and when the last partition ends, new samples of that table have nowhere to go and are lost.",
+    runbook:
+      'Read the collector\'s log for "partition maintenance failed": a full disk on the datastore (SQLSTATE 53100) or missing privileges. Fix the cause; the next upkeep, within 15 minutes, creates what is missing (docs/operations.md).',
+  }),
 ];

@@ -9,3 +9,18 @@ export {
   type EmbeddedServer,
 } from './server';
 export { serverOsUser, unreachableAncestor } from './os-user';
+export {
+  keepEmbedded,
+  type DatastoreKeeper,
+  type KeeperOptions,
+  type KeeperStatus,
+} from './keeper';
+export {
+  classifyStartFailure,
+  decideAfterFailure,
+  restartDelayMs,
+  DEFAULT_RESTART_POLICY,
+  type RestartPolicy,
+  type StartFailure,
+  type StartFailureKind,
+} from './restart-policy';

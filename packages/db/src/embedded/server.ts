@@ -18,6 +18,8 @@ export interface EmbeddedOptions {
   startTimeoutMs?: number;
   /** initdb --data-checksums (the default from PostgreSQL 18 on); only when the folder is new */
   dataChecksums?: boolean;
+  /** false: the folder must hold data already (a restart never initialises an emptied one) */
+  initialise?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -28,12 +30,16 @@ export interface EmbeddedServer {
   /** connection string for `database` as the superuser */
   url(database?: string): string;
   stop(): Promise<void>;
+  /** settles when the postmaster exits, whoever made it */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export class EmbeddedStartError extends Error {
   constructor(
     message: string,
     readonly log: string,
+    /** set when the folder itself is the problem, whatever the log says */
+    readonly damaged = false,
   ) {
     super(message);
     this.name = 'EmbeddedStartError';
@@ -133,7 +139,8 @@ async function waitUntilReady(
 ) {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
-  child.once('exit', () => (exited = true));
+  // 'close', not 'exit': by then the last log lines (the reason) have been read
+  child.once('close', () => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new EmbeddedStartError('PostgreSQL exited during start-up', log());
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -166,6 +173,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   await prepareDataDir(dataDir, osUser);
 
   const existing = await dataDirMajor(dataDir);
+  if (existing === null && options.initialise === false) {
+    throw new EmbeddedStartError(
+      `The data folder ${dataDir} holds no PostgreSQL data any more (PG_VERSION is missing).`,
+      '',
+      true,
+    );
+  }
   if (existing === null) {
     await initdb(
       binaries.initdb,
@@ -211,12 +225,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const url = (database = 'postgres') =>
     `postgresql://${SUPERUSER}:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exitPromise;
+    await exited;
     clearTimeout(timer);
   };
 
@@ -226,7 +242,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     await stop();
     throw err;
   }
-  return { major, version: binaries.version, port, pid: child.pid ?? -1, url, stop };
+  return { major, version: binaries.version, port, pid: child.pid ?? -1, url, stop, exited };
 }
 
 /** True when the data folder's postmaster.pid names a live process. */

@@ -1,7 +1,14 @@
 // Metric storage: typed tables per probe, COPY ingest, latest/series reads, rollups.
 export * from '@pgvigil/schema/metric-spec';
 export { ensureMetricTable } from './ensure-metric-table';
-export { writeSamples, copyLines, copyValue, type Sample, type SampleBatch } from './write-samples';
+export {
+  writeSamples,
+  pruneIngestLedger,
+  copyLines,
+  copyValue,
+  type Sample,
+  type SampleBatch,
+} from './write-samples';
 export { getMetricCatalog, listMetricCatalog, type CatalogEntry } from './catalog';
 export { counterRate } from './rates';
 export { readLatest, type ReadLatestInput, type LatestRow } from './read-latest';

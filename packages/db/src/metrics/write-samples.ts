@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../client';
 import { ident } from '../client';
-import { mapPgError } from '../errors';
+import { mapClientError } from '../errors';
 import { tableColumns, type MetricSpec } from '@pgvigil/schema/metric-spec';
 
 /** One probe run's rows for one server (and database, for database-scope probes). */
@@ -53,11 +53,24 @@ export function copyLines(batch: SampleBatch): string[] {
 /**
  * Writes every batch with one COPY per table, all in one transaction, so a
  * datastore failure leaves nothing half-written and the caller can retry the lot.
- * Returns the number of rows written.
+ * With a `writeId`, the write is recorded in the same transaction and a retry with
+ * that id writes nothing when the first attempt did commit (its answer lost with
+ * the connection). Returns the number of rows written.
  */
-export async function writeSamples(db: Db, batches: readonly SampleBatch[]): Promise<number> {
+export async function writeSamples(
+  db: Db,
+  batches: readonly SampleBatch[],
+  options: { writeId?: string } = {},
+): Promise<number> {
   let written = 0;
-  await db.tx(async ({ client }) => {
+  await db.tx(async ({ client, query }) => {
+    if (options.writeId) {
+      const fresh = await query(
+        `INSERT INTO ingest_ledger (write_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
+        [options.writeId],
+      );
+      if (fresh.length === 0) return;
+    }
     for (const batch of batches) {
       const lines = copyLines(batch);
       if (lines.length === 0) continue;
@@ -68,10 +81,18 @@ export async function writeSamples(db: Db, batches: readonly SampleBatch[]): Pro
       try {
         await pipeline(Readable.from(lines), stream);
       } catch (err) {
-        throw mapPgError(err);
+        throw mapClientError(err);
       }
       written += lines.length;
     }
   });
   return written;
+}
+
+/** Forgets ledger rows older than `before`: a retry comes long before that. */
+export async function pruneIngestLedger(db: Db, before: Date): Promise<number> {
+  const rows = await db.query('DELETE FROM ingest_ledger WHERE written_at < $1 RETURNING 1', [
+    before,
+  ]);
+  return rows.length;
 }

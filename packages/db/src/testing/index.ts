@@ -12,6 +12,7 @@ export {
   testMajorsFromEnv,
   TEST_PASSWORD,
   TEST_SERVER_SETTINGS,
+  type TestCluster,
 } from './servers';
 export {
   spockStandIn,
@@ -21,6 +22,13 @@ export {
   type HostStandIn,
 } from './extension-stand-ins';
 export { startStandby } from './standby';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export {
+  mountSmallFilesystem,
+  smallFilesystemUnavailable,
+  tablespaceOn,
+  type SmallFilesystem,
+} from './small-filesystem';
 
 /** The majors the integration suites run on (PGVIGIL_TEST_MAJORS, default 14 and 18), for `describe.each`. */
 export function testMajors(): Major[] {

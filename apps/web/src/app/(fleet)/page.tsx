@@ -1,4 +1,3 @@
-import { getHealth } from '@pgvigil/db';
 import { listActiveAlerts, listClusterSummaries } from '@pgvigil/db/dashboard';
 import Link from 'next/link';
 import { AlertList } from '@/components/dashboard/alert-list';
@@ -6,6 +5,7 @@ import { FleetTable } from '@/components/dashboard/fleet-table';
 import { PageHeader } from '@/components/shell/page-header';
 import { parseTimeWindow, windowQuery } from '@/components/shell/time-range';
 import { db } from '@/server/db';
+import { selfHealth } from '@/server/self-health';
 
 export const metadata = { title: 'Fleet' };
 
@@ -20,7 +20,7 @@ export default async function FleetPage({
   const [alerts, clusters, health] = await Promise.all([
     listActiveAlerts({ db: db(), input: { limit: 20 } }),
     listClusterSummaries({ db: db() }),
-    getHealth(db()),
+    selfHealth(),
   ]);
   const q = windowQuery(w);
   const suffix = q ? `?${q}` : '';

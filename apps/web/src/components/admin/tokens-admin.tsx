@@ -1,5 +1,6 @@
 'use client';
 
+import { TOKEN_SCOPES, type TokenScope } from '@pgvigil/schema';
 import type { ApiToken } from '@/contract';
 import { useState, type FormEvent } from 'react';
 import styles from './admin.module.css';
@@ -7,13 +8,19 @@ import { DataTable, RowActions, RowButton } from './data-table';
 import { Field, FormPanel } from './field';
 import { useApiMutation } from './use-api-mutation';
 
+const SCOPE_LABELS: Record<TokenScope, string> = {
+  full: 'full (what you may do)',
+  read: 'read-only',
+  metrics: 'metrics (a Prometheus scrape of /metrics only)',
+};
+
 const fmt = (d: Date | string | null) =>
   d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
 
 export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
-  const [scope, setScope] = useState<'full' | 'read'>('full');
+  const [scope, setScope] = useState<TokenScope>('full');
   const [created, setCreated] = useState<string | null>(null);
   const { error, mutate, remove } = useApiMutation();
 
@@ -35,8 +42,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
       <h1>API tokens</h1>
       <p className={styles.hint}>
         Send a token as <code>Authorization: Bearer &lt;token&gt;</code>. It acts with your role,
-        never more (read-only: it may only read). Every token expires; changing your password
-        revokes them all.
+        never more (read-only: it may only read; metrics: it may only scrape <code>/metrics</code>).
+        Every token expires; changing your password revokes them all.
       </p>
       {created ? (
         <div className={styles.success} role="status">
@@ -59,9 +66,12 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
           <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
         </Field>
         <Field label="Scope" error={error?.fields?.scope}>
-          <select value={scope} onChange={(e) => setScope(e.target.value as 'full' | 'read')}>
-            <option value="full">full (what you may do)</option>
-            <option value="read">read-only</option>
+          <select value={scope} onChange={(e) => setScope(e.target.value as TokenScope)}>
+            {TOKEN_SCOPES.map((s) => (
+              <option key={s} value={s}>
+                {SCOPE_LABELS[s]}
+              </option>
+            ))}
           </select>
         </Field>
       </FormPanel>
@@ -76,7 +86,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiToken[] }) {
             <td>
               <code>{t.prefix}…</code>
             </td>
-            <td>{t.scope === 'read' ? 'read-only' : 'full'}</td>
+            <td>{SCOPE_LABELS[t.scope].split(' (')[0]}</td>
             <td>{fmt(t.createdAt)}</td>
             <td>{fmt(t.expiresAt)}</td>
             <td>{fmt(t.lastUsedAt)}</td>

@@ -2,22 +2,31 @@ import type { Role } from '@pgvigil/db';
 import type { ReactNode } from 'react';
 import { NAV_ITEMS } from '@/components/nav-items';
 import { visibleNavItems } from './nav-visibility';
+import { SelfHealthBanner, type SelfHealthView } from './self-health-banner';
 import { Sidebar } from './sidebar';
 import { ThemeToggle } from './theme-toggle';
 
-/** The frame around every page: navigation on the left, a slim top bar, the content. */
+/**
+ * The frame around every page: navigation on the left, a slim top bar, pgvigil's
+ * own health when something is wrong with it, the content.
+ */
 export function AppShell({
   user,
+  health,
   children,
 }: {
   user: { username: string; role: Role } | null;
+  health: SelfHealthView;
   children: ReactNode;
 }) {
   if (!user) {
     return (
-      <main id="main" className="content content-bare">
-        {children}
-      </main>
+      <>
+        <SelfHealthBanner initial={health} />
+        <main id="main" className="content content-bare">
+          {children}
+        </main>
+      </>
     );
   }
   return (
@@ -36,6 +45,7 @@ export function AppShell({
             <ThemeToggle />
           </div>
         </div>
+        <SelfHealthBanner initial={health} />
         <main id="main" className="content" tabIndex={-1}>
           {children}
         </main>

@@ -10,7 +10,7 @@ const under = (pathname: string, prefix: string) =>
 
 /**
  * Who may open a URL, decided in one place (proxy.ts) before any page renders:
- * `api` routes check their own callers (withAuth), `public` pages need no session,
+ * `api` routes (and GET /metrics) check their own callers (withAuth), `public` pages need no session,
  * every other page needs a valid session of at least the role returned.
  */
 export function pageAccess(rawPathname: string): 'api' | 'public' | Role {
@@ -21,7 +21,8 @@ export function pageAccess(rawPathname: string): 'api' | 'public' | Role {
   } catch {
     return 'viewer';
   }
-  if (under(pathname, '/api')) return 'api';
+  // the Prometheus scrape answers 401/403 itself, like the API
+  if (under(pathname, '/api') || pathname === '/metrics') return 'api';
   if (PUBLIC_PAGES.some((p) => under(pathname, p))) return 'public';
   if (ADMIN_PAGES.some((p) => under(pathname, p))) return 'admin';
   return 'viewer';

@@ -25,6 +25,8 @@ export type AuthedRequest<P> = AuthContext & {
 };
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** what a `metrics` token may call: the scrape, at its own address or the API's */
+const METRICS_PATHS = new Set(['/metrics', '/api/v1/metrics']);
 
 /** The caller's address for rate limits and the audit log, under PGVIGIL_TRUST_PROXY. */
 export function requestIp(request: Request): string {
@@ -51,6 +53,12 @@ export async function requireUser(
     throw new ForbiddenError(
       'This token is read-only.',
       'Create a token with full scope for changes, or use the web UI.',
+    );
+  }
+  if (ctx.tokenScope === 'metrics' && !METRICS_PATHS.has(new URL(request.url).pathname)) {
+    throw new ForbiddenError(
+      'This token may only scrape /metrics.',
+      'Create a token with read or full scope for the API.',
     );
   }
   if (!hasRole(ctx.user.role, minRole)) {
