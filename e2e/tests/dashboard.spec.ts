@@ -433,6 +433,54 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expect(page).toHaveURL(/forbidden=1/);
 });
 
+test("an alert's investigation names the blocker and its evidence opens the chart over the window", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const ds = await datastore();
+  let alertId = 0;
+  try {
+    const [row] = (
+      await ds.query<{ id: number }>(`SELECT id FROM alerts WHERE fingerprint = $1`, [
+        `e2e-dashboard-${serverId}`,
+      ])
+    ).rows;
+    alertId = row!.id;
+  } finally {
+    await ds.end();
+  }
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByLabel('User name').fill(VIEWER.username);
+  await page.getByLabel('Password').fill(VIEWER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // the same answer as the API, drawn as the panel
+  const res = await page.request.get(`${baseUrl()}/api/v1/alerts/${alertId}/investigation`);
+  expect(res.status()).toBe(200);
+  const { investigation } = (await res.json()) as {
+    investigation: { window: { from: string }; causes: { detector: string }[] };
+  };
+  expect(investigation.causes[0]?.detector).toBe('lockPileUp');
+
+  await page.goto(`${baseUrl()}/alerts/${alertId}`);
+  const panel = page.getByRole('region', { name: 'Investigation' });
+  const top = panel.getByTestId('causes').locator('li[data-detector]').first();
+  await expect(top).toHaveAttribute('data-detector', 'lockPileUp');
+  await expect(top).toContainText(`lock pile-up behind pid ${holderPid}`);
+  await expect(panel.locator('tr[data-kind="start"]')).toHaveCount(1);
+  await shot(page, 'investigation');
+
+  await top.locator('a[data-evidence="chart"]').first().click();
+  await expect(page).toHaveURL(
+    new RegExp(`/servers/${serverId}\\?from=.*&to=.*#chart-wait_events$`),
+  );
+  const url = new URL(page.url());
+  expect(url.searchParams.get('from')).toBe(investigation.window.from);
+  await expect(page.locator('#chart-wait_events')).toBeVisible();
+  await expectChartDrawn(page, 'wait_events');
+});
+
 test('a Prometheus scrape of /metrics with a metrics token holds the monitored server’s series', async () => {
   const made = await json<{ token: string }>(
     await api!.post('/api/v1/tokens', { data: { name: 'e2e prometheus', scope: 'metrics' } }),

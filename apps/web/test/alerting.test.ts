@@ -6,6 +6,8 @@ import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import * as ack from '@/app/api/v1/alerts/[id]/ack/route';
 import * as alertById from '@/app/api/v1/alerts/[id]/route';
 import * as alerts from '@/app/api/v1/alerts/route';
+import * as investigation from '@/app/api/v1/alerts/[id]/investigation/route';
+import * as events from '@/app/api/v1/events/route';
 import * as blackouts from '@/app/api/v1/blackouts/route';
 import * as channelTest from '@/app/api/v1/channels/[id]/test/route';
 import * as channels from '@/app/api/v1/channels/route';
@@ -134,6 +136,45 @@ describe(`alerting API on PostgreSQL ${major}`, () => {
     };
     expect(alert).toMatchObject({ state: 'acknowledged', ackComment: 'looking' });
     expect(alert.events.map((e) => e.toState)).toEqual(['firing', 'acknowledged']);
+  });
+
+  it('records deploy markers (editors) and shows them on the investigation timeline', async () => {
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    const marker = { title: 'deploy web v1.4.2', serverId, at };
+    expect(
+      (await call(h(events.POST), { method: 'POST', token: token.viewer, body: marker })).status,
+    ).toBe(403);
+    const unknown = await call(h(events.POST), {
+      method: 'POST',
+      token: token.editor,
+      body: { ...marker, serverId: 999_999 },
+    });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.json)).toContain('serverId');
+    const made = await call(h(events.POST), { method: 'POST', token: token.editor, body: marker });
+    expect(made.status).toBe(201);
+    expect(made.json.event).toMatchObject({ kind: 'deploy', title: 'deploy web v1.4.2', serverId });
+    const res = await call(h(investigation.GET), {
+      token: token.viewer,
+      params: { id: String(alertId) },
+    });
+    expect(res.status).toBe(200);
+    const inv = res.json.investigation as {
+      timeline: { kind: string; text: string }[];
+      causes: { detector: string; evidence: unknown[] }[];
+      href: string;
+    };
+    expect(inv.href).toBe(`/alerts/${alertId}#investigation`);
+    expect(inv.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'event', text: 'deploy: deploy web v1.4.2' }),
+    );
+    // no samples on this server: the marker is the only lead
+    expect(inv.causes.map((c) => c.detector)).toEqual(['deployMarker']);
+    const missing = await call(h(investigation.GET), {
+      token: token.viewer,
+      params: { id: '999999' },
+    });
+    expect(missing.status).toBe(404);
   });
 
   it('tunes a rule globally and per scope, and shows where each effective value comes from', async () => {

@@ -249,6 +249,8 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
       alert: { id: ids.alert, ruleKey: 'connections_used' },
       rule: { key: 'connections_used', runbook: expect.any(String) },
       server: { name: 'orders-primary' },
+      // the root-cause investigation rides along, with its ranked causes
+      investigation: { alert: { id: ids.alert }, causes: expect.any(Array) },
     });
     expect(out.list_metrics).toMatchObject({ probes: [{ probe: 'tables' }] });
     const series = out.metric_series as {

@@ -18,3 +18,4 @@ export * from './verbs/preview-custom-rule';
 export * from './verbs/read-expected-band';
 export * from './verbs/with-alert-units';
 export * from './cycle/long-window';
+export * from './investigate';

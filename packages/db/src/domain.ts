@@ -6,6 +6,7 @@ import {
   CHANNEL_TYPES,
   COMPONENTS,
   ENVIRONMENTS,
+  EVENT_KINDS,
   OUTBOX_STATUSES,
   OVERRIDE_SCOPES,
   PROBE_SETTING_SCOPES,
@@ -38,4 +39,5 @@ export const CHECKED_COLUMNS = {
   'alert_events.to_state': ALERT_STATES,
   'notification_outbox.status': OUTBOX_STATUSES,
   'heartbeats.component': COMPONENTS,
+  'events.kind': EVENT_KINDS,
 } as const satisfies Record<string, readonly string[]>;

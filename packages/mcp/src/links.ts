@@ -9,6 +9,8 @@ export interface Links {
   index(serverId: number, database: string, schema: string, index: string): string;
   query(serverId: number, queryid: string, window?: { from: Date; to: Date }): string;
   alerts(serverId?: number | null): string;
+  /** an alert's page, at its investigation panel */
+  alert(alertId: number): string;
   cluster(clusterId: number): string;
 }
 
@@ -26,6 +28,7 @@ export function dashboardLinks(baseUrl: string): Links {
     index: (id, d, s, i) => `${db(id, d)}/indexes/${enc(s)}/${enc(i)}`,
     query: (id, q, w) => `${base}/servers/${id}/queries/${enc(q)}${range(w)}`,
     alerts: (serverId) => `${base}/alerts${serverId ? `?server=${serverId}` : ''}`,
+    alert: (id) => `${base}/alerts/${id}#investigation`,
     cluster: (id) => `${base}/clusters/${id}`,
   };
 }

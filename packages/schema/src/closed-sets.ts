@@ -51,6 +51,10 @@ export type BlackoutScope = (typeof BLACKOUT_SCOPES)[number];
 export const PROBE_SETTING_SCOPES = ['global', 'cluster', 'server'] as const;
 export type ProbeSettingScope = (typeof PROBE_SETTING_SCOPES)[number];
 
+/** Markers posted with POST /api/v1/events: a deploy, a migration, a maintenance step... */
+export const EVENT_KINDS = ['deploy', 'migration', 'maintenance', 'config', 'other'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 

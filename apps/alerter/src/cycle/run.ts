@@ -1,7 +1,12 @@
-import type { Db } from '@pgvigil/db';
+import type { Db, Queryable } from '@pgvigil/db';
 import { enqueueNotifications, recordRuleOutcomes, saveAlertChanges } from '@pgvigil/db/alerting';
 import { loadCycle, type LoadOptions } from './load';
-import { planCycle } from '@pgvigil/alerting';
+import {
+  investigateAlert,
+  likelyLine,
+  planCycle,
+  type NotificationPayload,
+} from '@pgvigil/alerting';
 
 export interface CycleResult {
   evaluated: number;
@@ -36,6 +41,15 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
+    const likely = await likelyCauses(
+      q,
+      plan.notifications
+        .filter((n) => n.kind === 'firing' || n.kind === 'escalated')
+        .map((n) => saved.get(n.itemFingerprints[0]!)?.alertId)
+        .filter((id): id is number => id !== undefined),
+      at,
+      opts,
+    );
     return enqueueNotifications(
       q,
       plan.notifications.map((n) => {
@@ -48,6 +62,10 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
           alertEventId: first?.eventId ?? null,
           payload: {
             ...n.payload,
+            likely:
+              n.kind === 'firing' || n.kind === 'escalated'
+                ? (likely.get(first?.alertId ?? 0) ?? null)
+                : null,
             items: n.payload.items.map((item, i) => ({
               ...item,
               alertId: saved.get(n.itemFingerprints[i]!)?.alertId ?? null,
@@ -65,4 +83,33 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     failed,
     ms: ms(performance.now()),
   };
+}
+
+/**
+ * The top cause of each alert's investigation, for its message: one investigation
+ * per alert (a burst of channels shares it). An investigation that fails costs the
+ * line, never the message.
+ */
+async function likelyCauses(
+  q: Queryable,
+  alertIds: number[],
+  at: Date,
+  opts: LoadOptions,
+): Promise<Map<number, NotificationPayload['likely']>> {
+  const out = new Map<number, NotificationPayload['likely']>();
+  const base = opts.baseUrl.replace(/\/$/, '');
+  for (const id of new Set(alertIds)) {
+    // a savepoint: a failed read must not abort the cycle's transaction
+    await q.query('SAVEPOINT investigation');
+    try {
+      const inv = await investigateAlert(q, id, at);
+      const text = likelyLine(inv);
+      if (text) out.set(id, { text, href: `${base}${inv.href}` });
+      await q.query('RELEASE SAVEPOINT investigation');
+    } catch (err) {
+      await q.query('ROLLBACK TO SAVEPOINT investigation');
+      opts.log?.(`investigation of alert ${id} failed: ${String(err)}`);
+    }
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import * as accounts from './accounts';
 import * as alerting from './alerting';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
+import * as investigation from './investigation';
 import * as mcp from './mcp';
 import * as probeSettings from './probe-settings';
 import * as registry from './registry';
@@ -14,6 +15,7 @@ export * from './endpoint';
 export * from './accounts';
 export * from './alerting';
 export * from './dashboard';
+export * from './investigation';
 export * from './mcp';
 export * from './probe-settings';
 export * from './registry';
@@ -46,7 +48,7 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, dashboard, mcp].flatMap((m) =>
+  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, mcp].flatMap((m) =>
     Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,

@@ -23,6 +23,8 @@ export const notificationPayload = z.object({
     }),
   ),
   link: z.string(),
+  /** the investigation's top cause ("Likely: ...") and its panel, on firing and escalated messages */
+  likely: z.object({ text: z.string(), href: z.string() }).nullable().optional(),
   at: z.string(),
 });
 export type NotificationPayload = z.infer<typeof notificationPayload>;
@@ -58,8 +60,18 @@ function duration(sinceIso: string | null, atIso: string): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-/** One line per alert in the message: where, value vs threshold, for how long. */
+/**
+ * The lines of a message's body, in every channel: the likely cause first (when the
+ * investigation found one; its text may quote a monitored database, so it is
+ * escaped, the link is pgvigil's own), then one line per alert: where, value vs
+ * threshold, for how long.
+ */
 export function itemLines(p: NotificationPayload, m: Markup = PLAIN): string[] {
+  const likely = p.likely ? [`${m.text(p.likely.text)} — ${p.likely.href}`] : [];
+  return [...likely, ...alertLines(p, m)];
+}
+
+function alertLines(p: NotificationPayload, m: Markup): string[] {
   return p.items.map((i) => {
     const where = [i.database, i.object]
       .filter((n): n is string => !!n)

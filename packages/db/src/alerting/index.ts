@@ -10,3 +10,5 @@ export * from './ack-alert';
 export * from './outbox';
 export * from './read-rule-rows';
 export * from './targets';
+export * from './events';
+export * from './investigation-reads';

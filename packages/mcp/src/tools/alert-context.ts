@@ -1,6 +1,6 @@
-// What investigate_alert answers today: the alert, its rule, its server and the
-// rule's metric around the start. One function, so the root-cause investigation
-// (packages/alerting) can replace it without touching the tool.
+// The context investigate_alert gives beside the root-cause investigation
+// (packages/alerting): the alert, its rule, its server and the rule's metric
+// around the start.
 import type { Db } from '@pgvigil/db';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { getAlert, getRule } from '@pgvigil/db/alerting';

@@ -1,6 +1,6 @@
 import { ALERT_STATES, SEVERITIES } from '@pgvigil/schema';
 import { listAlerts as readAlerts } from '@pgvigil/db/alerting';
-import { withAlertUnits } from '@pgvigil/alerting';
+import { investigateAlert as investigate, withAlertUnits } from '@pgvigil/alerting';
 import { z } from 'zod';
 import { defineTool } from '../tool';
 import { alertContext } from './alert-context';
@@ -43,7 +43,7 @@ export const investigateAlert = defineTool({
   name: 'investigate_alert',
   title: 'Investigate an alert',
   description:
-    "Why an alert fired: the alert and its transitions, the rule (what it measures, its runbook), the server's state, and the rule's metric from an hour before the start.",
+    "Why an alert fired: the alert and its transitions, the rule (what it measures, its runbook), the server's state, the rule's metric from an hour before the start, and the root-cause investigation (timeline, metric shifts, statements, blocking, ranked likely causes with evidence; no LLM).",
   minRole: 'viewer',
   access: 'read',
   input: z.object({
@@ -51,12 +51,17 @@ export const investigateAlert = defineTool({
   }),
   example: { alertId: 42 },
   async run({ db, at, links }, i) {
-    const c = await alertContext(db, i.alertId, at);
+    const [c, investigation] = await Promise.all([
+      alertContext(db, i.alertId, at),
+      investigate(db, i.alertId, at),
+    ]);
     const a = c.alert;
+    const top = investigation.causes[0];
     return {
-      summary: `${a.ruleName} on ${a.serverName ?? 'no server'}: ${a.state}${a.severity ? ` (${a.severity})` : ''} since ${a.startedAt.toISOString()}. ${a.message}`,
-      data: c,
+      summary: `${a.ruleName} on ${a.serverName ?? 'no server'}: ${a.state}${a.severity ? ` (${a.severity})` : ''} since ${a.startedAt.toISOString()}. ${a.message}${top ? ` Likely: ${top.summary}` : ''}`,
+      data: { ...c, investigation },
       links: [
+        { label: 'Investigation', url: links.alert(a.id) },
         { label: 'Alerts', url: links.alerts(a.serverId) },
         ...(a.serverId
           ? [

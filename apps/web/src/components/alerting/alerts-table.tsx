@@ -61,6 +61,9 @@ export function AlertsTable({
                   : ago(a.startedAt, now)}
               </td>
               <td>
+                <a href={`/alerts/${a.id}#investigation`} className="btn btn-ghost">
+                  Why?
+                </a>{' '}
                 {canAck && (a.state === 'firing' || a.state === 'silenced') ? (
                   <AckButton alertId={a.id} />
                 ) : null}
