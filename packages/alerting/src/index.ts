@@ -14,6 +14,7 @@ export * from './cycle/plan';
 export * from './cycle/preview';
 export * from './from-rows';
 export { syncCatalog } from './sync-catalog';
+export * from './verbs/alert-view';
 export * from './verbs/preview-custom-rule';
 export * from './verbs/read-expected-band';
 export * from './verbs/with-alert-units';

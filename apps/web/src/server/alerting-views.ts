@@ -1,6 +1,6 @@
 // Alerting rows (snake_case, as stored) -> the API's camelCase objects: each
 // resource mapped once, here, for the routes and the pages alike.
-import { overrideOf } from '@pgvigil/alerting';
+import { alertView as sharedAlertView, overrideOf } from '@pgvigil/alerting';
 import type {
   AlertEventRow,
   AlertListItem,
@@ -12,34 +12,8 @@ import type {
 } from '@pgvigil/db/alerting';
 import type { Alert, AlertEvent, Blackout, Channel, Delivery, Override, Rule } from '@/contract';
 
-export const alertView = (a: AlertListItem): Alert => ({
-  id: a.id,
-  ruleId: a.rule_id,
-  ruleKey: a.rule_key,
-  ruleName: a.rule_name,
-  serverId: a.server_id,
-  serverName: a.server_name,
-  databaseName: a.database_name,
-  objectKey: a.object_key,
-  fingerprint: a.fingerprint,
-  state: a.state,
-  severity: a.severity,
-  value: a.value,
-  threshold: a.threshold,
-  unit: a.unit,
-  message: a.message,
-  startedAt: a.started_at,
-  firedAt: a.fired_at,
-  resolvedAt: a.resolved_at,
-  acknowledgedAt: a.acknowledged_at,
-  acknowledgedBy: a.acknowledged_by,
-  ackComment: a.ack_comment,
-  notified: a.notified,
-  lastNotifiedAt: a.last_notified_at,
-  details: a.details,
-  lastEvaluatedAt: a.last_evaluated_at,
-  updatedAt: a.updated_at,
-});
+/** The shared camelCase alert (@pgvigil/alerting), as the contract's Alert. */
+export const alertView = (a: AlertListItem): Alert => sharedAlertView(a);
 
 export const alertEventView = (e: AlertEventRow): AlertEvent => ({
   id: e.id,

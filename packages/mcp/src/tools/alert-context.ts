@@ -6,8 +6,7 @@ import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { getAlert, getRule } from '@pgvigil/db/alerting';
 import { getServerOverview } from '@pgvigil/db/dashboard';
 import { readSeries } from '@pgvigil/db/metrics';
-import { BUILTIN_BY_KEY, customDefinitionOf, withAlertUnits } from '@pgvigil/alerting';
-import { alertView } from './alert-view';
+import { alertView, BUILTIN_BY_KEY, customDefinitionOf, withAlertUnits } from '@pgvigil/alerting';
 
 const HOUR = 3_600_000;
 /** points per series: enough to see the shape of the hour before and after */

@@ -1,10 +1,9 @@
 import { ALERT_STATES, SEVERITIES } from '@pgvigil/schema';
 import { listAlerts as readAlerts } from '@pgvigil/db/alerting';
-import { investigateAlert as investigate, withAlertUnits } from '@pgvigil/alerting';
+import { alertView, investigateAlert as investigate, withAlertUnits } from '@pgvigil/alerting';
 import { z } from 'zod';
 import { defineTool } from '../tool';
 import { alertContext } from './alert-context';
-import { alertView } from './alert-view';
 
 export const listAlerts = defineTool({
   name: 'list_alerts',
