@@ -12,7 +12,7 @@ import {
 import type { Major } from '@pgvigil/db/embedded';
 import { runCycle } from '../src/cycle/run';
 import { syncCatalog } from '@pgvigil/alerting';
-import { addServer, collect } from './fixtures';
+import { addServer, collect, until } from './fixtures';
 
 /**
  * The fire-and-clear harness for rules a database of the shared test server can
@@ -58,6 +58,25 @@ export interface Ctx {
   /** a second session, kept open by the case */
   open(): Promise<pg.Client>;
   probeValue(column: string): Promise<number>;
+}
+
+/**
+ * Spills a sort to disk (work_mem 64kB) and waits until the database's statistics
+ * count it in `counter`: what the temp_bytes and temp_files rules watch.
+ */
+export async function spillSortToDisk(c: Ctx, counter: 'temp_files' | 'temp_bytes') {
+  const s = await c.open();
+  await s.query(`SET work_mem = '64kB'`);
+  await s.query(
+    'SELECT count(*) FROM (SELECT g FROM generate_series(1, 200000) g ORDER BY g DESC) s',
+  );
+  await s.end();
+  await until(`${counter} counted`, async () => {
+    const [r] = (await c.sql(
+      `SELECT ${counter} AS n FROM pg_stat_database WHERE datname = current_database()`,
+    )) as { n: string }[];
+    return Number(r!.n) > 0;
+  });
 }
 
 export function fireAndClear(title: string, cases: readonly Case[]) {

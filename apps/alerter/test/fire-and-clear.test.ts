@@ -1,4 +1,4 @@
-import { fireAndClear, type Case } from './fire-and-clear-harness';
+import { fireAndClear, spillSortToDisk, type Case } from './fire-and-clear-harness';
 import { until } from './fixtures';
 
 const CASES: Case[] = [
@@ -222,20 +222,7 @@ const CASES: Case[] = [
     baseline: true,
     clearAfterSeconds: 1000,
     object: (db) => db,
-    async fire(c) {
-      const s = await c.open();
-      await s.query(`SET work_mem = '64kB'`);
-      await s.query(
-        'SELECT count(*) FROM (SELECT g FROM generate_series(1, 200000) g ORDER BY g DESC) s',
-      );
-      await s.end();
-      await until('temp bytes counted', async () => {
-        const [r] = (await c.sql(
-          'SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()',
-        )) as { temp_bytes: string }[];
-        return Number(r!.temp_bytes) > 0;
-      });
-    },
+    fire: (c) => spillSortToDisk(c, 'temp_bytes'),
     async clear() {},
   },
   {
