@@ -77,6 +77,14 @@ const indexBloatSql = (helper: boolean) => `WITH i AS (
 // reltuples and average row width (pg_stats), against the pages actually used.
 // Without readable pg_stats rows (no SELECT on the table) the estimate is NULL,
 // never a guess from a zero width.
+/** A bloat estimate's SQL without and with the statistics helper (used when installed). */
+const withStatsHelper = (sqlOf: (helper: boolean) => string) =>
+  [false, true].map((helper) => ({
+    minVersion: V14,
+    ...(helper ? { whenHas: 'stats_helper' as const } : {}),
+    sql: sqlOf(helper),
+  }));
+
 export const tableBloat = defineProbe({
   name: 'table_bloat',
   title: 'Table bloat estimate',
@@ -95,11 +103,7 @@ export const tableBloat = defineProbe({
     { name: 'bloat_pct', type: 'double', unit: 'percent' },
     STATS_SKIPPED,
   ],
-  sql: [false, true].map((helper) => ({
-    minVersion: V14,
-    ...(helper ? { whenHas: 'stats_helper' as const } : {}),
-    sql: tableBloatSql(helper),
-  })),
+  sql: withStatsHelper(tableBloatSql),
 });
 
 export const indexBloat = defineProbe({
@@ -121,11 +125,7 @@ export const indexBloat = defineProbe({
     { name: 'bloat_pct', type: 'double', unit: 'percent' },
     STATS_SKIPPED,
   ],
-  sql: [false, true].map((helper) => ({
-    minVersion: V14,
-    ...(helper ? { whenHas: 'stats_helper' as const } : {}),
-    sql: indexBloatSql(helper),
-  })),
+  sql: withStatsHelper(indexBloatSql),
 });
 
 export const functions = defineProbe({
