@@ -21,6 +21,11 @@ export interface SchemaSnapshot {
 const USER = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'`;
 const NOT_EXT = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 const QNAME = `quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
+/** Column names of an attnum array of relation `rel`, in order; 0 (an expression) as "expr". */
+const cols = (attnums: string, rel: string) =>
+  `(SELECT string_agg(coalesce(quote_ident(ca.attname), 'expr'), ', ' ORDER BY u.ord)
+      FROM unnest(${attnums}) WITH ORDINALITY u(attnum, ord)
+      LEFT JOIN pg_attribute ca ON ca.attrelid = ${rel} AND ca.attnum = u.attnum)`;
 const CURRENT_LSN = `CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END`;
 
 export async function readSchemaSnapshot(
@@ -42,17 +47,33 @@ export async function readSchemaSnapshot(
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
        AND ${USER} AND ${NOT_EXT} ORDER BY 1, a.attnum`);
-  // the definition without the index's own name, so a rename shows as a rename only
+  // Definitions from catalog rows, not pg_get_indexdef() / pg_get_constraintdef() /
+  // pg_get_expr(): each locks the table. Columns by name, so OIDs never differ; an
+  // expression or predicate is only said to be there (its stored tree varies by major).
   const indexes = await q(`
     SELECT ${QNAME} AS table, quote_ident(ic.relname) AS name,
-           regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON (ONLY )?\\S+ ', 'CREATE \\1INDEX ON ') AS definition
-      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
+           concat_ws(' ', CASE WHEN i.indisprimary THEN 'PRIMARY KEY' WHEN i.indisunique THEN 'UNIQUE' END,
+                     am.amname, '(' || ${cols('i.indkey::int2[]', 'i.indrelid')} || ')',
+                     CASE WHEN i.indexprs IS NOT NULL THEN 'with expressions' END,
+                     CASE WHEN i.indpred IS NOT NULL THEN 'partial' END)
+             AS definition
+      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND ${USER} AND ${NOT_EXT} ORDER BY 1, 2`);
+  // NOT NULL is a column's property here (18 also records it as a constraint)
   const constraints = await q(`
-    SELECT ${QNAME} AS table, quote_ident(k.conname) AS name, pg_get_constraintdef(k.oid) AS definition
+    SELECT ${QNAME} AS table, quote_ident(k.conname) AS name,
+           concat_ws(' ', CASE k.contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE'
+                                         WHEN 'f' THEN 'FOREIGN KEY' WHEN 'c' THEN 'CHECK'
+                                         WHEN 'x' THEN 'EXCLUDE' ELSE k.contype::text END,
+                     '(' || ${cols('k.conkey', 'k.conrelid')} || ')',
+                     CASE WHEN k.contype = 'f' THEN 'REFERENCES ' || k.confrelid::regclass::text
+                          || ' (' || ${cols('k.confkey', 'k.confrelid')} || ')' END,
+                                          CASE WHEN k.condeferrable THEN 'DEFERRABLE' END,
+                     CASE WHEN NOT k.convalidated THEN 'NOT VALID' END) AS definition
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND ${USER} AND ${NOT_EXT} ORDER BY 1, 2`);
+     WHERE k.contype <> 'n' AND c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
+       AND ${USER} AND ${NOT_EXT} ORDER BY 1, 2`);
   const sequences = await q(`
     SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) AS name,
            last_value::text AS last_value, data_type::text AS type
