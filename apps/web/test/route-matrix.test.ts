@@ -7,7 +7,7 @@ import { createApiToken, createUser } from '@pgvigil/db/accounts';
 import { createBlackout, createChannel, setOverride } from '@pgvigil/db/alerting';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { createCluster, createServer } from '@pgvigil/db/registry';
-import { serverUrl, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { serverUrl, testMajors, TEST_PASSWORD, type TestDatastore } from '@pgvigil/db/testing';
 import { getProbe } from '@pgvigil/probes';
 import { syncCatalog } from '@pgvigil/alerting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,7 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
       host: target.hostname,
       port: Number(target.port),
       username: 'postgres',
+      password: TEST_PASSWORD,
       clusterId: cluster.id,
       sslmode: 'disable',
     });
@@ -287,6 +288,9 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
       from: new Date(now - 3_600_000).toISOString(),
       to: new Date(now).toISOString(),
       serverId: shared.server!,
+      // readiness and compare: live on the matrix server, against itself
+      database: 'postgres',
+      with: shared.server!,
     };
     const q = new URLSearchParams();
     for (const [name, schema] of Object.entries(e.query?.shape ?? {}))

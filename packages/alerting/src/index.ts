@@ -20,3 +20,4 @@ export * from './verbs/read-expected-band';
 export * from './verbs/with-alert-units';
 export * from './cycle/long-window';
 export * from './investigate';
+export * from './verbs/readiness';

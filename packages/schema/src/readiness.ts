@@ -40,3 +40,14 @@ export function readinessVerdict(statuses: readonly ReadinessStatus[]): Readines
   if (statuses.includes('warning')) return 'ready_with_warnings';
   return 'ready';
 }
+
+/** What the compare of two databases finds differing. */
+export const COMPARE_KINDS = [
+  'table',
+  'column',
+  'index',
+  'constraint',
+  'sequence',
+  'extension',
+] as const;
+export type CompareKind = (typeof COMPARE_KINDS)[number];

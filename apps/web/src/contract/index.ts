@@ -8,6 +8,7 @@ import * as dashboard from './dashboard';
 import * as investigation from './investigation';
 import * as mcp from './mcp';
 import * as probeSettings from './probe-settings';
+import * as readiness from './readiness';
 import * as registry from './registry';
 
 export * from './common';
@@ -18,6 +19,7 @@ export * from './dashboard';
 export * from './investigation';
 export * from './mcp';
 export * from './probe-settings';
+export * from './readiness';
 export * from './registry';
 
 export const getOpenApi = endpoint({
@@ -48,7 +50,7 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, mcp].flatMap((m) =>
+  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, readiness, mcp].flatMap((m) =>
     Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,

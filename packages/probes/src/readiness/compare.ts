@@ -1,15 +1,6 @@
 // Source against target: pure, over two schema snapshots (and exact counts when asked).
+import type { CompareKind } from '@pgvigil/schema';
 import type { SchemaSnapshot } from './schema-snapshot';
-
-export const COMPARE_KINDS = [
-  'table',
-  'column',
-  'index',
-  'constraint',
-  'sequence',
-  'extension',
-] as const;
-export type CompareKind = (typeof COMPARE_KINDS)[number];
 
 export interface SchemaDifference {
   kind: CompareKind;
