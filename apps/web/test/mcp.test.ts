@@ -187,7 +187,8 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
 
   it('lists the tools each role and scope may use, at least 15', async () => {
     const all = TOOLS.map((t) => t.name);
-    const reads = all.filter((n) => n !== 'explain_query');
+    const reads = TOOLS.filter((t) => t.access === 'read').map((t) => t.name);
+    expect(all.filter((n) => !reads.includes(n))).toEqual(['explain_query', 'readiness']);
     expect(all.length).toBeGreaterThanOrEqual(15);
     expect(await names(await connect((await token('viewer')).token))).toEqual(reads);
     expect(await names(await connect((await token('editor')).token))).toEqual(all);
@@ -223,6 +224,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
       live_sessions: { serverId: server },
       replication_status: { serverId: server },
       explain_query: { serverId: server, statement: 'SELECT * FROM orders WHERE id = 7' },
+      readiness: { serverId: server, database: app.name, for: 'migration' },
     };
     // a new tool fails here until it is called too
     expect(Object.keys(args).sort()).toEqual(TOOLS.map((t) => t.name).sort());
@@ -283,6 +285,14 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
     expect(out.replication_status).toMatchObject({
       standby: false,
       topology: { nodes: expect.any(Array) },
+    });
+    expect(out.readiness).toMatchObject({
+      purpose: 'migration',
+      database: app.name,
+      verdict: expect.stringMatching(/^(ready|ready_with_warnings|blocked)$/),
+      checks: expect.arrayContaining([
+        expect.objectContaining({ key: 'replica_identity', status: 'ok' }),
+      ]),
     });
     expect(out.explain_query).toMatchObject({
       genericPlan: false,

@@ -10,6 +10,7 @@ import { fleetStatus, listServers, serverOverview } from './tools/fleet';
 import { listMetrics, metricSeries } from './tools/metrics';
 import { indexHealth, tableHealth } from './tools/objects';
 import { queryHistory, topQueries } from './tools/queries';
+import { readiness } from './tools/readiness';
 import { replicationStatus } from './tools/replication';
 
 export const TOOLS: readonly ToolDef[] = [
@@ -30,6 +31,7 @@ export const TOOLS: readonly ToolDef[] = [
   liveSessions,
   replicationStatus,
   explainQuery,
+  readiness,
 ];
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };

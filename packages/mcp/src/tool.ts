@@ -30,7 +30,7 @@ export interface ToolContext {
   /** the call's time: the one clock read, passed down */
   at: Date;
   links: Links;
-  /** opens stored server secrets; only explain_query asks for it */
+  /** opens stored server secrets; only the `act` tools ask for it */
   secretBox: () => Promise<SecretBox>;
 }
 

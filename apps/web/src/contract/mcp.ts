@@ -27,7 +27,7 @@ export const postMcp = endpoint({
   access: 'viewer',
   tag: 'MCP',
   summary:
-    'The MCP server (Streamable HTTP, stateless, JSON answers) for AI clients, with an API token. tools/list shows the tools the token may use: read-only tokens and viewers see the read tools, editors and admins with a full token also explain_query. Every tools/call is audited as mcp.call with the tool name. See docs/mcp.md.',
+    'The MCP server (Streamable HTTP, stateless, JSON answers) for AI clients, with an API token. tools/list shows the tools the token may use: read-only tokens and viewers see the read tools, editors and admins with a full token also explain_query and readiness. Every tools/call is audited as mcp.call with the tool name. See docs/mcp.md.',
   body: jsonRpcMessage,
   response: z.record(z.string(), z.unknown()),
 });
