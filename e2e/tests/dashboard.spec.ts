@@ -481,6 +481,48 @@ test("an alert's investigation names the blocker and its evidence opens the char
   await expectChartDrawn(page, 'wait_events');
 });
 
+test('an admin reads the readiness of a database, exports it as Markdown and compares it with a server', async ({
+  page,
+}) => {
+  await page.goto(`${baseUrl()}/login`);
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(`${baseUrl()}/servers/${serverId}/databases/shop`);
+  const tabs = page.getByRole('navigation', { name: 'Database views' });
+  await tabs.getByRole('link', { name: 'Readiness' }).click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${serverId}/databases/shop/readiness$`));
+  // read live as the pg_monitor role: wal_level is replica there, audit_log has no key
+  await expect(page.getByRole('heading', { name: /Verdict/ })).toContainText('Blocked');
+  const identity = page.locator('tr[data-check="replica_identity"]');
+  await expect(identity).toContainText('blocker');
+  await expect(identity).toContainText('public.audit_log');
+  await expect(page.locator('tr[data-check="server_settings"]')).toContainText('wal_level');
+  await page
+    .getByRole('navigation', { name: 'Ready for' })
+    .getByRole('link', { name: 'Migration' })
+    .click();
+  await expect(page).toHaveURL(/for=migration/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export Markdown' }).click(),
+  ]);
+  const markdown = await readFile(await download.path(), 'utf8');
+  expect(markdown).toContain('# Readiness of shop on ');
+  expect(markdown).toContain('ALTER TABLE public.audit_log ADD PRIMARY KEY');
+  await shot(page, 'readiness');
+
+  await tabs.getByRole('link', { name: 'Compare', exact: true }).click();
+  await page.getByLabel('Target server').selectOption(String(serverId));
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/databases/shop/compare\\?with=${serverId}`));
+  await expect(page.getByText('The schemas match')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Rows per table' })).toContainText(
+    'public.accounts',
+  );
+});
+
 test('a Prometheus scrape of /metrics with a metrics token holds the monitored server’s series', async () => {
   const made = await json<{ token: string }>(
     await api!.post('/api/v1/tokens', { data: { name: 'e2e prometheus', scope: 'metrics' } }),

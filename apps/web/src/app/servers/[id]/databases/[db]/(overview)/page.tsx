@@ -6,6 +6,7 @@ import {
   listDatabaseTables,
   listSchemaChanges,
 } from '@pgvigil/db/dashboard';
+import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { NoPkList, SequenceList } from '@/components/dashboard/findings';
 import { IndexList } from '@/components/dashboard/index-list';
 import { databaseHref, indexHref, tableHref, withQuery } from '@/components/dashboard/links';
@@ -68,6 +69,7 @@ export default async function DatabasePage({
         subtitle={`Database on ${server.name}`}
         query={query}
       />
+      <DatabaseTabs serverId={server.id} database={name} current="overview" />
       <section className="panel" aria-labelledby="db-alerts">
         <h2 id="db-alerts">Active alerts</h2>
         <AlertList alerts={alerts} now={now} emptyText="No alert is firing for this database." />
