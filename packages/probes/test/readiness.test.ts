@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -234,5 +235,25 @@ describe('readiness on servers of its own', () => {
     } finally {
       await sql(url, `SELECT pg_drop_replication_slot('idle'); DROP ROLE plain;`);
     }
+  });
+});
+
+describe('readiness of a server that cannot be reached', () => {
+  it('is a value with the classified cause and fix, never a hang', async () => {
+    // a port that was just free: nothing listens there
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const r = await readReadiness(
+      connectionSettingsSchema.parse({ host: '127.0.0.1', port, user: 'x', sslmode: 'disable' }),
+      { purpose: 'logical', copyBytesPerSecond: 1, recentDdl: null, at },
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      failure: { code: 'connection_refused', cause: expect.any(String), fix: expect.any(String) },
+    });
   });
 });

@@ -113,7 +113,7 @@ export const compareServersEndpoint = endpoint({
   tag: 'readiness',
   summary: 'A database of this server (the source) against the same database of another',
   description:
-    'Schema differences (tables, columns and types, indexes, constraints, sequences, extensions and versions), row estimates per table, sequences behind on the target, and the lag of a subscription linking them. `exact=true` also counts rows, each table within `countMs` (5000; null when it ran out), at most 200 tables a side. `targetDatabase` when the name differs there.',
+    'Schema differences (tables, columns and types, indexes, constraints, sequences, extensions and versions), row estimates per table, sequences behind on the target, and the lag of a subscription linking them. `exact=true` also counts rows, each table within `countMs` (5000; null when it ran out), at most 200 tables and 60 s a side. `targetDatabase` when the name differs there.',
   params: { id: 'the source server id' },
   query: z.object({
     with: z.coerce.number().int().positive().meta({ description: 'the target server id' }),

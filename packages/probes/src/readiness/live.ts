@@ -20,13 +20,16 @@ export type Live<T> = { ok: true; value: T } | { ok: false; failure: ConnectionF
 /** One session to `settings`, handed to `fn` and always closed; a failed connect is a value. */
 export async function withTargetSession<T>(
   settings: ConnectionSettings,
-  applicationName: string,
+  session: { applicationName: string; longestStatementMs?: number },
   fn: (client: ProbeClient, serverVersion: number) => Promise<T>,
 ): Promise<Live<T>> {
+  const longest = Math.max(READINESS_LIMITS.statementTimeoutMs, session.longestStatementMs ?? 0);
   const connected = await connectTarget(settings, {
-    applicationName,
+    applicationName: session.applicationName,
     statementTimeoutMs: READINESS_LIMITS.statementTimeoutMs,
     timeoutMs: CONNECT_TIMEOUT_MS,
+    // a peer gone silent fails the read instead of hanging it
+    queryTimeoutMs: longest + 5_000,
   });
   if (!connected.ok) return connected;
   const { client, serverVersionNum } = connected.connection;
@@ -55,18 +58,24 @@ export function readReadiness(
   settings: ConnectionSettings,
   input: ReadinessInput,
 ): Promise<Live<ReadinessReport>> {
-  return withTargetSession(settings, 'pgvigil readiness', async (client, serverVersion) => {
-    const facts = await inReadOnly(client, READINESS_LIMITS, () =>
-      gatherReadinessFacts(client, {
-        serverVersion,
-        ...(input.replicationRole !== undefined ? { replicationRole: input.replicationRole } : {}),
-      }),
-    );
-    return assessReadiness(
-      { ...facts, recentDdl: input.recentDdl },
-      { purpose: input.purpose, copyBytesPerSecond: input.copyBytesPerSecond, at: input.at },
-    );
-  });
+  return withTargetSession(
+    settings,
+    { applicationName: 'pgvigil readiness' },
+    async (client, serverVersion) => {
+      const facts = await inReadOnly(client, READINESS_LIMITS, () =>
+        gatherReadinessFacts(client, {
+          serverVersion,
+          ...(input.replicationRole !== undefined
+            ? { replicationRole: input.replicationRole }
+            : {}),
+        }),
+      );
+      return assessReadiness(
+        { ...facts, recentDdl: input.recentDdl },
+        { purpose: input.purpose, copyBytesPerSecond: input.copyBytesPerSecond, at: input.at },
+      );
+    },
+  );
 }
 
 export interface CompareInput {
@@ -89,19 +98,26 @@ export async function compareServers(
   input: CompareInput,
 ): Promise<Live<LiveComparison> & { side?: 'source' | 'target' }> {
   const read = (settings: ConnectionSettings) =>
-    withTargetSession(settings, 'pgvigil compare', async (client, serverVersion) => {
-      const snapshot = await inReadOnly(client, READINESS_LIMITS, () =>
-        readSchemaSnapshot(client, serverVersion),
-      );
-      const counts = input.exact
-        ? await countRows(
-            client,
-            snapshot.tables.slice(0, input.exact.maxTables).map((t) => t.name),
-            input.exact.perTableMs,
-          )
-        : undefined;
-      return { snapshot, counts };
-    });
+    withTargetSession(
+      settings,
+      {
+        applicationName: 'pgvigil compare',
+        ...(input.exact ? { longestStatementMs: input.exact.perTableMs } : {}),
+      },
+      async (client, serverVersion) => {
+        const snapshot = await inReadOnly(client, READINESS_LIMITS, () =>
+          readSchemaSnapshot(client, serverVersion),
+        );
+        const counts = input.exact
+          ? await countRows(
+              client,
+              snapshot.tables.slice(0, input.exact.maxTables).map((t) => t.name),
+              input.exact.perTableMs,
+            )
+          : undefined;
+        return { snapshot, counts };
+      },
+    );
   const [s, t] = await Promise.all([read(source), read(target)]);
   if (!s.ok) return { ...s, side: 'source' };
   if (!t.ok) return { ...t, side: 'target' };

@@ -142,15 +142,22 @@ export async function readSchemaSnapshot(
 
 /**
  * Exact row counts, each in its own short read-only transaction (its lock is held only
- * while it counts) with its own time limit; a table that takes longer is null.
+ * while it counts) with its own time limit; a table that takes longer is null, and so
+ * is every table left when `totalMs` is spent.
  */
 export async function countRows(
   client: ProbeClient,
   tables: readonly string[],
   perTableMs: number,
+  totalMs = 60_000,
 ): Promise<Map<string, number | null>> {
   const counts = new Map<string, number | null>();
+  const deadline = Date.now() + totalMs;
   for (const table of tables) {
+    if (Date.now() >= deadline) {
+      counts.set(table, null);
+      continue;
+    }
     await client.query('BEGIN TRANSACTION READ ONLY');
     try {
       await client.query(`SET LOCAL statement_timeout = ${Math.floor(perTableMs)}`);
