@@ -101,7 +101,7 @@ export function monitoringRole(f: ReadinessFacts): Body {
   const r = f.currentRole;
   if (r.superuser || r.monitor)
     return ok(
-      `pgvigil reads as ${r.name}${r.superuser ? ' (superuser)' : ', a member of pg_monitor'}; wide columns and sequence values show only for tables it may read.`,
+      `pgvigil reads as ${r.name}${r.superuser ? ' (superuser)' : ', a member of pg_monitor'}; sequence values show only where it may read the sequence.`,
     );
   return {
     status: 'warning',

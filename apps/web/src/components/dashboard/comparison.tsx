@@ -118,7 +118,7 @@ export function Comparison({
                 ))}
               </tbody>
             </table>
-            <pre>
+            <pre className="fix-sql">
               <code>{behindSql}</code>
             </pre>
             <CopyButton text={behindSql} label="Copy setval SQL (run on the target)" />

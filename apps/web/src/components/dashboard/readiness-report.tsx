@@ -52,48 +52,52 @@ export function ReadinessReport({
         </div>
       </section>
       <section className="panel section" aria-label="Checks">
-        <table className="data" aria-label="Readiness checks">
-          <thead>
-            <tr>
-              <th>Check</th>
-              <th>Status</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.checks.map((c) => (
-              <tr key={c.key} data-check={c.key}>
-                <td>{c.title}</td>
-                <td>
-                  <span className={`badge ${BADGE[c.status]}`}>{STATUS[c.status]}</span>
-                </td>
-                <td>
-                  <p>{c.detail}</p>
-                  {c.objects?.length ? (
-                    <details>
-                      <summary>{c.objects.length} objects</summary>
-                      <ul>
-                        {c.objects.map((o, i) => (
-                          <li key={`${o.name}-${i}`}>
-                            <code>{o.name}</code> {objectFacts(o)}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  ) : null}
-                  {c.fix ? (
-                    <div>
-                      <pre>
-                        <code>{c.fix}</code>
-                      </pre>
-                      <CopyButton text={c.fix} label="Copy fix SQL" />
-                    </div>
-                  ) : null}
-                </td>
+        <div className="table-wrap">
+          <table className="data readiness" aria-label="Readiness checks">
+            <thead>
+              <tr>
+                <th>Check</th>
+                <th>Status</th>
+                <th>Detail</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.checks.map((c) => (
+                <tr key={c.key} data-check={c.key}>
+                  <td>{c.title}</td>
+                  <td>
+                    <span className={`badge ${BADGE[c.status]}`}>{STATUS[c.status]}</span>
+                  </td>
+                  <td>
+                    <p>{c.detail}</p>
+                    {c.objects?.length ? (
+                      <details>
+                        <summary>
+                          {c.objects.length} {c.objects.length === 1 ? 'object' : 'objects'}
+                        </summary>
+                        <ul>
+                          {c.objects.map((o, i) => (
+                            <li key={`${o.name}-${i}`}>
+                              <code>{o.name}</code> {objectFacts(o)}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    ) : null}
+                    {c.fix ? (
+                      <div>
+                        <pre className="fix-sql">
+                          <code>{c.fix}</code>
+                        </pre>
+                        <CopyButton text={c.fix} label="Copy fix SQL" />
+                      </div>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );
