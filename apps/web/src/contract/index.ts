@@ -50,9 +50,16 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, readiness, mcp].flatMap((m) =>
-    Object.values(m).filter(isEndpoint),
-  ),
+  ...[
+    accounts,
+    registry,
+    probeSettings,
+    alerting,
+    investigation,
+    dashboard,
+    readiness,
+    mcp,
+  ].flatMap((m) => Object.values(m).filter(isEndpoint)),
   getOpenApi,
   getMetrics,
 ].sort(
