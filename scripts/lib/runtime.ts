@@ -3,7 +3,7 @@
 // long-lived process). esbuild bundles pgvigil's own code (apps and workspace
 // packages) and leaves every npm dependency to node_modules. It takes a few seconds,
 // so it runs on every start instead of being cached.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { RUNTIME_DIR, RUNTIME_ENTRIES } from './runtime-files';
@@ -42,7 +42,8 @@ const ownCodeOnly: Plugin = {
 
 /** Compiles the runtime into dist/runtime; throws with esbuild's messages on an error. */
 export async function buildRuntime(): Promise<void> {
-  await build({
+  const result = await build({
+    write: false,
     absWorkingDir: root,
     entryPoints: RUNTIME_ENTRIES,
     outdir: RUNTIME_DIR,
@@ -56,4 +57,14 @@ export async function buildRuntime(): Promise<void> {
     plugins: [ownCodeOnly],
     logLevel: 'warning',
   });
+  // Another pgvigil on this clone may be restarting an app from these files right now:
+  // each changed file is replaced whole (rename), an unchanged one is left alone.
+  await mkdir(RUNTIME_DIR, { recursive: true });
+  for (const file of result.outputFiles) {
+    const current = await readFile(file.path).catch(() => null);
+    if (current?.equals(file.contents)) continue;
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    await writeFile(temporary, file.contents);
+    await rename(temporary, file.path);
+  }
 }
