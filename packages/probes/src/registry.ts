@@ -47,6 +47,7 @@ import {
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { tables, indexes, indexHealth } from './probes/tables';
+import { tableIo, indexIo, sequenceIo } from './probes/statio';
 import {
   tableBloat,
   indexBloat,
@@ -106,6 +107,9 @@ export const PROBES: readonly ProbeDefinition[] = [
   tables,
   indexes,
   indexHealth,
+  tableIo,
+  indexIo,
+  sequenceIo,
   tableBloat,
   indexBloat,
   sequences,
