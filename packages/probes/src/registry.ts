@@ -2,6 +2,7 @@ import { connectivity, serverInfo, settings, hbaRules, extensions } from './prob
 import {
   activitySummary,
   activityExtremes,
+  connectionLimits,
   sessions,
   locks,
   lockTable,
@@ -68,6 +69,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   extensions,
   activitySummary,
   activityExtremes,
+  connectionLimits,
   sessions,
   locks,
   lockTable,
