@@ -10,6 +10,7 @@ import {
   preparedXacts,
 } from './probes/activity';
 import {
+  autovacuumWorkers,
   progressVacuum,
   progressAnalyze,
   progressCreateIndex,
@@ -75,6 +76,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   lockTable,
   blocking,
   preparedXacts,
+  autovacuumWorkers,
   progressVacuum,
   progressAnalyze,
   progressCreateIndex,

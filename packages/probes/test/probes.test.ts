@@ -167,6 +167,9 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
       start_time: expect.any(Date),
     });
     expect(rows('connectivity')[0]).toMatchObject({ up: true, rtt_ms: expect.any(Number) });
+    const workers = rows('autovacuum_workers')[0];
+    expect(workers).toMatchObject({ workers_running: expect.any(Number), autovacuum_on: true });
+    expect(workers?.max_workers as number).toBeGreaterThan(0);
     const db = rows('database_stats').find((r) => r.datname === target.name);
     expect(db?.xact_commit).toEqual(expect.any(Number));
     const orders = rows('tables').find((r) => r.relname === 'orders');
