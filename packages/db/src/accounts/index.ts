@@ -5,3 +5,5 @@ export * from './tokens';
 export * from './audit';
 export * from './login-attempts';
 export * from './llm-usage';
+export * from './external-users';
+export * from './oidc-flows';
