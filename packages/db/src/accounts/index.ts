@@ -1,4 +1,4 @@
-// Users, sessions, API tokens, login attempts and the audit log; re-exported as @pgvigil/db/accounts.
+// Users, passwords, sessions, API tokens, single sign-on, login attempts and the audit log; re-exported as @pgvigil/db/accounts.
 export * from './users';
 export * from './sessions';
 export * from './tokens';
@@ -7,3 +7,4 @@ export * from './login-attempts';
 export * from './llm-usage';
 export * from './external-users';
 export * from './oidc-flows';
+export * from './password';
