@@ -11,6 +11,7 @@ import {
 } from '@/server/auth/oidc';
 import { refusedRedirect } from '@/server/auth/sso-session';
 import { db } from '@/server/db';
+import { env } from '@/server/env';
 import { publicRoute } from '@/server/http';
 import { NotFoundError } from '@pgvigil/db';
 
@@ -28,6 +29,17 @@ export const GET = publicRoute(
       throw new NotFoundError('Single sign-on', 'Set PGVIGIL_OIDC_ISSUER to turn it on.');
     const at = new Date();
     const next = safeNext(new URL(request.url).searchParams.get('next'));
+    // The provider returns to the base URL: start there, so the state cookie is on that host.
+    const base = new URL(env().PGVIGIL_BASE_URL);
+    if (request.headers.get('host') !== base.host) {
+      return new Response(null, {
+        status: 303,
+        headers: {
+          location: `${base.origin}${OIDC_BASE_PATH}/login?next=${encodeURIComponent(next)}`,
+          'cache-control': 'no-store',
+        },
+      });
+    }
     let flow;
     try {
       flow = await startOidcFlow(settings);
