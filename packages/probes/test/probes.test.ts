@@ -175,6 +175,12 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
     const orders = rows('tables').find((r) => r.relname === 'orders');
     expect(orders).toMatchObject({ schemaname: 'public', n_dead_tup: expect.any(Number) });
     expect((orders?.heap_bytes as number) > 0).toBe(true);
+    // 16+: the last sequential scan and updates that moved rows to a new page;
+    // 18+: time spent vacuuming and analyzing (the fixture's ANALYZE)
+    if (major >= 16) expect(orders?.last_seq_scan).toEqual(expect.any(Date));
+    else expect(orders).toMatchObject({ last_seq_scan: null, n_tup_newpage_upd: null });
+    if (major >= 18) expect(orders?.total_analyze_time as number).toBeGreaterThan(0);
+    else expect(orders?.total_analyze_time).toBeNull();
     const events = rows('tables').find((r) => r.relname === 'events');
     expect(events).toMatchObject({ partitions: 3, n_tup_ins: 2000 });
     expect(rows('tables').some((r) => r.relname === 'events_2026')).toBe(false);
