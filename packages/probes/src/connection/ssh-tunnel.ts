@@ -164,7 +164,11 @@ function openTunnel(s: SshSettings, timeoutMs: number, resolve: Resolver | undef
         settle(new SshTunnelError('ssh_timeout', base, `no SSH session within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    if (!s.privateKey || !describePrivateKey(s.privateKey, s.passphrase)) {
+    if (!s.privateKey) {
+      // no uploaded key and no installation key made yet: the bastion cannot know one
+      return settle(new SshTunnelError('ssh_auth_refused', base, 'no private key to offer'));
+    }
+    if (!describePrivateKey(s.privateKey, s.passphrase)) {
       return settle(new SshTunnelError('ssh_key_unusable', base, 'the private key does not parse'));
     }
     client.on('ready', () => settle());
