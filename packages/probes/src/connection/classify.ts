@@ -1,4 +1,4 @@
-import { authorizedKeysCommand } from './ssh-key';
+import { authorizedKeysCommand } from '@pgvigil/schema';
 import { SSH_ERROR_CODES, type SshErrorCode, type SshFacts } from './ssh-tunnel';
 
 /**

@@ -40,9 +40,3 @@ export function describePrivateKey(privateKey: string, passphrase?: string): Par
     authorizedKeysLine: `${key.type} ${blob.toString('base64')} pgvigil`,
   };
 }
-
-/** The shell line a bastion admin runs, as the user pgvigil logs in as, to let the key in. */
-export function authorizedKeysCommand(publicKeyLine: string): string {
-  const quoted = `'${publicKeyLine.replace(/'/g, `'\\''`)}'`;
-  return `mkdir -p ~/.ssh && chmod 700 ~/.ssh && echo ${quoted} >> ~/.ssh/authorized_keys && chmod 600 ~/.ssh/authorized_keys`;
-}
