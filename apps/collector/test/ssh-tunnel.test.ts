@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getServerOverview } from '@pgvigil/db/dashboard';
 import { createServer, ensureInstallationSshKey, getServer } from '@pgvigil/db/registry';
 import {
   freshDatastore,
@@ -67,6 +68,12 @@ describe(`collecting through an SSH bastion on PostgreSQL ${major}`, () => {
       via: `ssh ${sshd.username}@127.0.0.1:${sshd.port}`,
     });
     expect((await getServer(ds.db, serverId)).ssh?.hostKey).toBe(sshd.hostKey);
+    const overview = await getServerOverview({
+      db: ds.db,
+      input: { id: serverId },
+      at: new Date(),
+    });
+    expect(overview.via).toBe(`ssh ${sshd.username}@127.0.0.1:${sshd.port}`);
     expect(collector.sessionsInUse().get(serverId)).toBeLessThanOrEqual(2);
   });
 
