@@ -102,8 +102,20 @@ function tunnelKey(s: SshSettings): string {
   return [s.host.toLowerCase(), s.port, s.username, keyHash, s.hostKey ?? ''].join('|');
 }
 
+// Parsing an encrypted OpenSSH key runs its KDF (bcrypt, tens of ms): once per key.
+const described = new Map<string, ReturnType<typeof describePrivateKey>>();
+function describe(s: SshSettings) {
+  if (!s.privateKey) return null;
+  const key = tunnelKey({ ...s, host: '', port: 0, username: '', hostKey: undefined });
+  if (!described.has(key)) {
+    if (described.size >= 100) described.clear();
+    described.set(key, describePrivateKey(s.privateKey, s.passphrase));
+  }
+  return described.get(key) ?? null;
+}
+
 function facts(s: SshSettings): SshFacts {
-  const described = s.privateKey ? describePrivateKey(s.privateKey, s.passphrase) : null;
+  const described = describe(s);
   return {
     bastion: bastionOf(s),
     username: s.username,
@@ -168,7 +180,7 @@ function openTunnel(s: SshSettings, timeoutMs: number, resolve: Resolver | undef
       // no uploaded key and no installation key made yet: the bastion cannot know one
       return settle(new SshTunnelError('ssh_auth_refused', base, 'no private key to offer'));
     }
-    if (!describePrivateKey(s.privateKey, s.passphrase)) {
+    if (!describe(s)) {
       return settle(new SshTunnelError('ssh_key_unusable', base, 'the private key does not parse'));
     }
     client.on('ready', () => settle());
@@ -238,6 +250,8 @@ function openTunnel(s: SshSettings, timeoutMs: number, resolve: Resolver | undef
 
 /** Node's net.Socket surface that `pg` calls on its stream, on top of an SSH channel. */
 function asSocket(channel: Duplex): Duplex {
+  // pg listens for errors while the session lives; this one covers the time after it.
+  channel.on('error', () => undefined);
   return Object.assign(channel, {
     setNoDelay: () => channel,
     setKeepAlive: () => channel,
@@ -268,7 +282,12 @@ export async function openTunnelStream(
   const release = () => {
     tunnel.channels -= 1;
     if (tunnel.channels === 0 && !tunnel.closed) {
-      tunnel.idle = setTimeout(() => tunnel.client.end(), IDLE_MS);
+      tunnel.idle = setTimeout(() => {
+        // out of the pool first: a session opened now gets a new tunnel, not this ending one
+        tunnel.closed = true;
+        if (tunnels.get(tunnel.key) === tunnel) tunnels.delete(tunnel.key);
+        tunnel.client.end();
+      }, IDLE_MS);
       tunnel.idle.unref();
     }
   };
