@@ -172,7 +172,8 @@ test('a server behind an SSH bastion: pgvigil shows its key, tests through a rea
     });
     await form.getByRole('button', { name: 'Save server' }).click();
     const table = page.getByRole('table', { name: 'Servers' });
-    await expect(table).toContainText('e2e-behind-bastion');
+    await expect(table).toContainText(`e2e-behind-bastion`);
+    await expect(table).toContainText(`via ssh ${sshd.username}@127.0.0.1:${sshd.port}`);
     // the edit form shows the bastion again
     const row = table.getByRole('row').filter({ hasText: 'e2e-behind-bastion' });
     await row.getByRole('button', { name: 'Edit' }).click();
