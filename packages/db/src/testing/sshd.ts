@@ -1,7 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../embedded/index';
@@ -54,10 +53,10 @@ export async function startSshd(): Promise<TestSshd> {
   if (!existsSync(SSHD))
     throw new Error(`${SSHD} is missing: install openssh-server (npm test installs it as root)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'pgvigil-sshd-'));
-  const port = await freePort();
   const username = userInfo().username;
   // privilege separation directory sshd insists on when run as root
   if (userInfo().uid === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  let port = await freePort();
   let forwarding = true;
   let child: ChildProcess | null = null;
   let hostKey = '';
@@ -86,30 +85,30 @@ export async function startSshd(): Promise<TestSshd> {
         'PermitRootLogin prohibit-password',
         `AllowTcpForwarding ${forwarding ? 'yes' : 'no'}`,
         'MaxStartups 100',
-        'LogLevel ERROR',
+        'LogLevel INFO',
         '',
       ].join('\n'),
     );
+  // Ready when sshd itself says it listens (-e logs to stderr): a port that merely
+  // accepts could belong to another test's sshd that took it first.
   const start = async () => {
     await writeConfig();
     const proc = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child = proc;
-    // ready once the port accepts connections
-    for (let i = 0; i < 200; i++) {
-      if (proc.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
-      const up = await new Promise<boolean>((resolve) => {
-        const s = connect(port, '127.0.0.1');
-        s.once('connect', () => (s.destroy(), resolve(true)));
-        s.once('error', () => resolve(false));
-      });
-      if (up) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`sshd did not listen on ${port}: ${stderr}`);
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        stderr += d.toString();
+        if (!stderr.includes(`Server listening on 127.0.0.1 port ${port}`)) return;
+        proc.stderr?.off('data', onData);
+        proc.stderr?.resume();
+        resolve();
+      };
+      proc.stderr?.on('data', onData);
+      proc.once('exit', () => reject(new Error(`sshd exited: ${stderr}`)));
+    });
   };
   const kill = async () => {
     const proc = child;
@@ -128,9 +127,20 @@ export async function startSshd(): Promise<TestSshd> {
   };
   await newHostKey();
   await writeFile(path.join(dir, 'authorized_keys'), '');
-  await start();
+  // another process may take the free port first: try a few
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      port = await freePort();
+    }
+  }
   return {
-    port,
+    get port() {
+      return port;
+    },
     username,
     get hostKey() {
       return hostKey;
