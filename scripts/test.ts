@@ -98,6 +98,12 @@ const SYSTEM_PACKAGES = [
     path: '/usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py',
     why: "the OpenMetrics parser the GET /metrics test checks pgvigil's output with",
   },
+  {
+    stage: 'unit',
+    pkg: 'openssh-server',
+    path: '/usr/sbin/sshd',
+    why: 'the SSH tunnel tests (a real sshd on a loopback port as the bastion)',
+  },
 ];
 
 function ensureSystemPackages(stage: string): boolean {

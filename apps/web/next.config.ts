@@ -13,7 +13,7 @@ const config: NextConfig = {
     '@pgvigil/alerting',
     '@pgvigil/mcp',
   ],
-  serverExternalPackages: ['pg', 'pg-copy-streams', 'node-cron', 'nodemailer'],
+  serverExternalPackages: ['pg', 'pg-copy-streams', 'node-cron', 'nodemailer', 'ssh2'],
   outputFileTracingRoot: root,
   turbopack: { root },
   poweredByHeader: false,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
+import { startSshd } from '@pgvigil/db/testing/sshd';
 
 const baseUrl = () => process.env.PGVIGIL_E2E_BASE_URL ?? '';
 const ADMIN = { username: 'admin', password: 'violet-harbour-42' };
@@ -125,4 +126,60 @@ test('first run: setup, sign out, sign in, add a server by URL, test, save; a wr
   await expect(page.getByRole('status')).toContainText('1 server(s) created');
   await expect(table).toContainText('e2e-imported');
   await expect(table).toContainText('imported-cluster');
+});
+
+test('a server behind an SSH bastion: pgvigil shows its key, tests through a real sshd, saves', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const sshd = await startSshd();
+  try {
+    await page.goto(`${baseUrl()}/admin/servers`);
+    await page.getByLabel('User name').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/admin\/servers$/);
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const form = page.getByRole('form', { name: 'Add a server' });
+    await form.getByLabel('Name').fill('e2e-behind-bastion');
+    await form.getByLabel('Connection string').fill(monitorUrl(MONITOR_PASSWORD));
+    await form.getByText('SSH tunnel through a bastion').click();
+    await form.getByLabel(/Connect through an SSH bastion/).check();
+    await form.getByLabel('Bastion host').fill('127.0.0.1');
+    await form.getByLabel('Bastion SSH port').fill(String(sshd.port));
+    await form.getByLabel('Bastion user').fill(sshd.username);
+    const key = form.getByTestId('ssh-public-key');
+    await expect(key).toContainText('ssh-ed25519 ');
+    await expect(key).toContainText('>> ~/.ssh/authorized_keys');
+    await expect(key.getByRole('button', { name: 'Copy command' })).toBeVisible();
+    const publicKey = (await key.locator('pre').first().textContent()) ?? '';
+    // before the bastion knows the key: refused, with the line to add
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect(form.getByTestId('test-result')).toContainText(
+      'Connection failed (ssh_auth_refused)',
+    );
+    await sshd.authorize([publicKey]);
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect(form.getByTestId('test-result')).toContainText(
+      new RegExp(
+        `Connected: PostgreSQL 18[.\\d]* without SSL through ${sshd.username}@127\\.0\\.0\\.1:${sshd.port}`,
+      ),
+    );
+    await expect(form.getByTestId('test-host-key')).toContainText(sshd.hostKey);
+    await page.screenshot({
+      path: path.join(import.meta.dirname, '..', 'artifacts', 'admin-ssh-tunnel.png'),
+      fullPage: true,
+    });
+    await form.getByRole('button', { name: 'Save server' }).click();
+    const table = page.getByRole('table', { name: 'Servers' });
+    await expect(table).toContainText(`e2e-behind-bastion`);
+    await expect(table).toContainText(`via ssh ${sshd.username}@127.0.0.1:${sshd.port}`);
+    // the edit form shows the bastion again
+    const row = table.getByRole('row').filter({ hasText: 'e2e-behind-bastion' });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit e2e-behind-bastion' });
+    await expect(edit.getByLabel(/Connect through an SSH bastion/)).toBeChecked();
+  } finally {
+    await sshd.stop();
+  }
 });

@@ -15,7 +15,7 @@ import {
   writeSamples,
   type ProbeSettingRow,
 } from '@pgvigil/db/metrics';
-import { getServerConnection } from '@pgvigil/db/registry';
+import { getServerConnection, pinSshHostKey } from '@pgvigil/db/registry';
 import {
   connectTarget,
   connectionSettingsSchema,
@@ -204,15 +204,24 @@ export class Collector {
         probes: this.probes,
         settings: () => this.settings,
         connect: async (dbname) => {
+          const saved = await settingsOf();
           const settings = connectionSettingsSchema.parse({
-            ...(await settingsOf()),
+            ...saved,
             ...(dbname ? { dbname } : {}),
           });
-          return connectTarget(settings, {
+          const result = await connectTarget(settings, {
             applicationName: 'pgvigil',
             timeoutMs: this.o.connectTimeoutMs ?? 10_000,
             ...(this.o.queryTimeoutMs ? { queryTimeoutMs: this.o.queryTimeoutMs } : {}),
           });
+          const tunnel = result.ok ? result.connection.tunnel : undefined;
+          if (tunnel && !tunnel.pinned && saved.ssh) {
+            // First use of this bastion: pin its host key; later sessions must match it.
+            const pinned = await pinSshHostKey(db, serverId, tunnel.hostKey).catch(() => null);
+            if (pinned)
+              stored = Promise.resolve({ ...saved, ssh: { ...saved.ssh, hostKey: pinned } });
+          }
+          return result;
         },
         sink: (probe, sample) => {
           for (const s of sparse.filter(probe, sample)) this.buffer.add(probe, s);

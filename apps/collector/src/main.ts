@@ -6,6 +6,7 @@ import {
   scheduleMaintenance,
   startHeartbeat,
 } from '@pgvigil/db';
+import { closeTunnels } from '@pgvigil/probes';
 import { Collector } from './collector';
 import { loadEnv } from './env';
 
@@ -48,6 +49,7 @@ async function main() {
     heartbeat.stop();
     maintenance.stop();
     await collector.stop().catch(() => undefined);
+    closeTunnels();
     await db.close();
     process.exit(0);
   };

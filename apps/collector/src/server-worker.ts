@@ -33,6 +33,8 @@ export interface WorkerDeps {
     errorCode?: string;
     errorMessage?: string;
     serverVersionNum?: number;
+    /** `ssh user@bastion:port` when the session goes through a tunnel */
+    via?: string;
   }): void;
   missingQueryIds(ids: string[]): Promise<string[]>;
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
@@ -197,7 +199,12 @@ export class ServerWorker {
     }
     this.failures = 0;
     this.instance = opened;
-    this.deps.status({ state: 'up', serverVersionNum: opened.conn.serverVersionNum });
+    const tunnel = opened.conn.tunnel;
+    this.deps.status({
+      state: 'up',
+      serverVersionNum: opened.conn.serverVersionNum,
+      ...(tunnel ? { via: `ssh ${tunnel.bastion}` } : {}),
+    });
     return opened;
   }
 

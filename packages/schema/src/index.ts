@@ -7,3 +7,4 @@ export * from './units';
 export * from './charts';
 export * from './self-health';
 export * from './readiness';
+export * from './ssh';

@@ -186,6 +186,9 @@ export const serverOverview = z
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
     serverVersionNum: z.number().int().nullable(),
+    via: z.string().nullable().meta({
+      description: 'the SSH bastion the server is reached through (ssh user@host:port), or null',
+    }),
     health: z.enum(HEALTH_STATES),
     alerts: z.array(activeAlert),
     /** plain sentences: what is wrong, since when */

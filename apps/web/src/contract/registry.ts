@@ -20,6 +20,21 @@ export const cluster = z
   .meta({ id: 'Cluster' });
 export type Cluster = z.output<typeof cluster>;
 
+/** The SSH bastion a server is reached through, as the API shows it. */
+export const serverSsh = z
+  .object({
+    host: z.string(),
+    port: z.number().int(),
+    username: z.string(),
+    hasPrivateKey: z
+      .boolean()
+      .meta({ description: "false: pgvigil's installation key is used (GET /ssh/public-key)" }),
+    hostKey: z.string().nullable().meta({
+      description: "the bastion's host key fingerprint (SHA256:...), pinned on first success",
+    }),
+  })
+  .meta({ id: 'ServerSsh' });
+
 /** A server as the API shows it: secrets only as "is set". */
 export const server = z
   .object({
@@ -40,6 +55,7 @@ export const server = z
     sslCert: z.string().nullable(),
     hasPassword: z.boolean(),
     hasSslKey: z.boolean(),
+    ssh: serverSsh.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -84,6 +100,20 @@ export const serverBody = z
     sslRootCert: z.string().max(64_000).nullable().optional(),
     sslCert: z.string().max(64_000).nullable().optional(),
     sslKey: z.string().max(64_000).nullable().optional(),
+    /** reach the server through an SSH bastion; null: directly */
+    ssh: z
+      .strictObject({
+        host: z.string().max(255),
+        port: z.number().int().optional(),
+        username: z.string().max(100),
+        privateKey: z.string().max(64_000).nullable().optional().meta({
+          description:
+            'OpenSSH or PEM private key; sealed, never returned. Absent keeps the stored one, null drops it (the installation key is used)',
+        }),
+        passphrase: z.string().max(1024).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'ServerBody' });
 export type ServerBody = z.output<typeof serverBody>;
@@ -94,6 +124,13 @@ export const connectionTest = z
     serverVersion: z.string().optional(),
     serverVersionNum: z.number().int().optional(),
     ssl: z.boolean().optional(),
+    tunnel: z
+      .object({
+        bastion: z.string(),
+        hostKey: z.string().meta({ description: "the bastion's host key fingerprint" }),
+        pinned: z.boolean().meta({ description: 'false: first use; a saved server pins it now' }),
+      })
+      .optional(),
     checks: z.array(
       z.object({
         key: z.string(),
@@ -111,6 +148,16 @@ export const connectionTest = z
         fix: z.string(),
         rawCode: z.string().optional(),
         serverMessage: z.string().optional(),
+        ssh: z
+          .object({
+            bastion: z.string(),
+            username: z.string(),
+            keyFingerprint: z.string().optional(),
+            authorizedKeysLine: z.string().optional(),
+            expectedHostKey: z.string().optional(),
+            presentedHostKey: z.string().optional(),
+          })
+          .optional(),
       })
       .optional(),
   })
@@ -133,6 +180,16 @@ const exportedServer = z.object({
   sslRootCert: z.string().max(64_000).nullable().optional(),
   sslCert: z.string().max(64_000).nullable().optional(),
   sslKey: z.string().max(64_000).nullable().optional(),
+  ssh: z
+    .object({
+      host: z.string().trim().min(1).max(255),
+      port: z.number().int().min(1).max(65535).optional(),
+      username: z.string().min(1).max(100),
+      privateKey: z.string().max(64_000).nullable().optional(),
+      passphrase: z.string().max(1024).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 /** The export format; an import may add passwords and keys. Clusters by name. */
 export const registryDocument = z
@@ -208,6 +265,30 @@ export const testServer = endpoint({
     'With `serverId` the stored secrets of that server are used, with the edits of the body applied.',
   body: serverBody.extend({ serverId: id.optional() }),
   response: connectionTest,
+});
+
+export const clearSshHostKey = endpoint({
+  method: 'DELETE',
+  path: '/servers/{id}/ssh-host-key',
+  access: 'admin',
+  tag: 'servers',
+  summary: "Forgets the bastion's pinned host key; the next successful connection pins the new one",
+  params: serverParams,
+  response: null,
+});
+
+export const sshPublicKey = endpoint({
+  method: 'GET',
+  path: '/ssh/public-key',
+  access: 'admin',
+  tag: 'servers',
+  summary:
+    "pgvigil's own SSH public key (Ed25519, made once), to add to authorized_keys on a bastion",
+  response: z.object({
+    publicKey: z
+      .string()
+      .meta({ description: 'one authorized_keys line: ssh-ed25519 AAAA... pgvigil' }),
+  }),
 });
 
 export const exportRegistry = endpoint({

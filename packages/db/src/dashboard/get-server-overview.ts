@@ -26,6 +26,8 @@ export type ServerOverview = {
   errorCode: string | null;
   errorMessage: string | null;
   serverVersionNum: number | null;
+  /** the SSH bastion the server is reached through (`ssh user@host:port`), null when direct */
+  via: string | null;
   health: HealthState;
   alerts: ActiveAlert[];
   /** plain-words summary: what is wrong, since when, what to look at */
@@ -85,7 +87,9 @@ export async function getServerOverview({
     `SELECT s.id, s.name, s.description, s.host, s.port, s.dbname, s.environment, s.tags, s.enabled,
             s.cluster_id AS "clusterId", c.name AS "clusterName", s.created_at AS "createdAt",
             st.state AS reachability, st.since AS "reachabilitySince", st.error_code AS "errorCode",
-            st.error_message AS "errorMessage", st.server_version_num AS "serverVersionNum"
+            st.error_message AS "errorMessage", st.server_version_num AS "serverVersionNum",
+            CASE WHEN s.ssh_host IS NOT NULL THEN coalesce(st.via,
+              'ssh ' || s.ssh_username || '@' || s.ssh_host || ':' || s.ssh_port) END AS via
        FROM servers s LEFT JOIN clusters c ON c.id = s.cluster_id
        LEFT JOIN server_status st ON st.server_id = s.id
       WHERE s.id = $1`,

@@ -9,6 +9,8 @@ export interface ServerStatusInput {
   errorCode?: string | null;
   errorMessage?: string | null;
   serverVersionNum?: number | null;
+  /** how the server was reached when not directly: `ssh user@bastion:22` */
+  via?: string | null;
   collectorId: string;
   at: Date;
 }
@@ -16,13 +18,14 @@ export interface ServerStatusInput {
 /** Records reachability; `since` moves only when the state changes. */
 export async function recordServerStatus(q: Queryable, s: ServerStatusInput): Promise<void> {
   await q.query(
-    `INSERT INTO server_status (server_id, state, error_code, error_message, server_version_num, since, checked_at, collector_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+    `INSERT INTO server_status (server_id, state, error_code, error_message, server_version_num, since, checked_at, collector_id, via)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
      ON CONFLICT (server_id) DO UPDATE SET
        since = CASE WHEN server_status.state = EXCLUDED.state THEN server_status.since ELSE EXCLUDED.since END,
        state = EXCLUDED.state, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
        server_version_num = coalesce(EXCLUDED.server_version_num, server_status.server_version_num),
-       checked_at = EXCLUDED.checked_at, collector_id = EXCLUDED.collector_id`,
+       checked_at = EXCLUDED.checked_at, collector_id = EXCLUDED.collector_id,
+       via = CASE WHEN EXCLUDED.state = 'up' THEN EXCLUDED.via ELSE server_status.via END`,
     [
       s.serverId,
       s.state,
@@ -31,6 +34,7 @@ export async function recordServerStatus(q: Queryable, s: ServerStatusInput): Pr
       s.serverVersionNum ?? null,
       s.at,
       s.collectorId,
+      s.via ?? null,
     ],
   );
 }
@@ -44,6 +48,7 @@ export interface ServerStatus {
   since: Date;
   checkedAt: Date;
   collectorId: string;
+  via: string | null;
 }
 
 /** Reachability of every server the collectors have checked. */
@@ -51,7 +56,7 @@ export async function listServerStatus(q: Queryable): Promise<ServerStatus[]> {
   return q.query<ServerStatus & Record<string, unknown>>(
     `SELECT server_id AS "serverId", state, error_code AS "errorCode", error_message AS "errorMessage",
             server_version_num AS "serverVersionNum", since, checked_at AS "checkedAt",
-            collector_id AS "collectorId"
+            collector_id AS "collectorId", via
        FROM server_status ORDER BY server_id`,
   );
 }

@@ -4,3 +4,4 @@ export * from './servers';
 export * from './delete-server';
 export * from './registry-io';
 export * from './scoped-settings';
+export * from './ssh-key';

@@ -40,6 +40,7 @@ export async function exportRegistry(db: Db): Promise<RegistryDocument> {
       sslmode: s.sslmode,
       sslRootCert: s.sslRootCert,
       sslCert: s.sslCert,
+      ssh: s.ssh ? { host: s.ssh.host, port: s.ssh.port, username: s.ssh.username } : null,
     })),
   };
 }

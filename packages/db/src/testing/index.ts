@@ -23,6 +23,7 @@ export {
 } from './extension-stand-ins';
 export { startStandby } from './standby';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { startSshd, type TestSshd } from './sshd';
 export {
   mountSmallFilesystem,
   smallFilesystemUnavailable,

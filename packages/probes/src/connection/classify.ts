@@ -1,3 +1,6 @@
+import { authorizedKeysCommand } from '@pgvigil/schema';
+import { SSH_ERROR_CODES, type SshErrorCode, type SshFacts } from './ssh-tunnel';
+
 /**
  * Turns a failed connection attempt into a stable code, a plain cause and the fix.
  * Decisions use SQLSTATE, Node/OpenSSL error codes and the server's reporting
@@ -28,6 +31,7 @@ export const CONNECTION_ERROR_CODES = [
   'server_shutting_down',
   'insufficient_privilege',
   'invalid_parameter',
+  ...SSH_ERROR_CODES,
   'unknown',
 ] as const;
 export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
@@ -40,6 +44,8 @@ export interface ConnectionFailure {
   rawCode?: string;
   /** the server's own words, where it sent any (never contains the password) */
   serverMessage?: string;
+  /** through a bastion: which one, the key offered and the host keys seen */
+  ssh?: Omit<SshFacts, 'socketCode'>;
 }
 
 export interface AttemptContext {
@@ -56,6 +62,8 @@ export interface AttemptContext {
   hbaAcceptsSsl?: boolean;
   /** pgvigil's own address as the server saw it, for the pg_hba.conf line */
   localAddress?: string;
+  /** set when the attempt goes through an SSH bastion */
+  ssh?: SshFacts;
 }
 
 interface ErrorFields {
@@ -81,13 +89,62 @@ const TLS_EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 function hbaLine(ctx: AttemptContext, ssl: boolean): string {
   const address = ctx.localAddress
     ? `${ctx.localAddress}/${ctx.localAddress.includes(':') ? 128 : 32}`
-    : '<pgvigil address>/32';
+    : ctx.ssh
+      ? '<bastion address as the database sees it>/32'
+      : '<pgvigil address>/32';
   return `${ssl ? 'hostssl' : 'host   '} ${ctx.dbname} ${ctx.user} ${address} scram-sha-256`;
 }
 
 type Rule = (ctx: AttemptContext) => Omit<ConnectionFailure, 'code' | 'rawCode' | 'serverMessage'>;
 
+const bastion = (c: AttemptContext) => c.ssh?.bastion ?? 'the bastion';
+const addKey = (c: AttemptContext) =>
+  c.ssh?.authorizedKeysLine
+    ? `Add pgvigil's key (${c.ssh.keyFingerprint}) for user "${c.ssh.username}" on the bastion:\n${authorizedKeysCommand(c.ssh.authorizedKeysLine)}`
+    : `Add pgvigil's public key to ~/.ssh/authorized_keys of user "${c.ssh?.username ?? ''}" on the bastion.`;
+
+const SSH_EXPLAIN: Record<SshErrorCode, Rule> = {
+  ssh_bastion_unreachable: (c) => ({
+    cause: `The bastion ${bastion(c)} cannot be reached from pgvigil${c.ssh?.socketCode ? ` (${c.ssh.socketCode})` : ''}.`,
+    fix: 'Check the bastion host name or address, and the network or firewall between pgvigil and the bastion.',
+  }),
+  ssh_connection_refused: (c) => ({
+    cause: `Nothing accepts SSH connections on ${bastion(c)}.`,
+    fix: 'Check the SSH port of the bastion and that sshd is running there.',
+  }),
+  ssh_auth_refused: (c) => ({
+    cause: `The bastion ${bastion(c)} refused pgvigil's key${c.ssh?.keyFingerprint ? ` (${c.ssh.keyFingerprint})` : ''} for user "${c.ssh?.username ?? ''}".`,
+    fix: addKey(c),
+  }),
+  ssh_key_unusable: () => ({
+    cause:
+      'The SSH private key does not parse: it is not an OpenSSH or PEM private key, or it is encrypted and the passphrase is missing or wrong.',
+    fix: "Paste the whole private key (-----BEGIN ... PRIVATE KEY-----) and its passphrase, or leave the key empty to use pgvigil's own key.",
+  }),
+  ssh_host_key_mismatch: (c) => ({
+    cause: `The bastion ${bastion(c)} presented host key ${c.ssh?.presentedHostKey ?? '(unknown)'}, but ${c.ssh?.expectedHostKey ?? '(none)'} is pinned. pgvigil stopped before authenticating: nothing was sent.`,
+    fix: 'If the bastion was rebuilt or its host key rotated on purpose, check the new fingerprint on the bastion (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and clear the pinned key of this server; otherwise treat it as an attack.',
+  }),
+  ssh_forwarding_refused: (c) => ({
+    cause: `The bastion ${bastion(c)} accepted the login but refuses to forward connections.`,
+    fix: `Set AllowTcpForwarding yes (or local) for user "${c.ssh?.username ?? ''}" in the bastion's sshd_config (and allow ${c.host}:${c.port} if PermitOpen is set), then reload sshd.`,
+  }),
+  ssh_database_unreachable: (c) => ({
+    cause: `The bastion ${bastion(c)} could not open a connection to ${c.host}:${c.port}.`,
+    fix: `Check that PostgreSQL listens on ${c.host}:${c.port} as seen from the bastion (listen_addresses, port), and the firewall between the bastion and the database.`,
+  }),
+  ssh_timeout: (c) => ({
+    cause: `The bastion ${bastion(c)} did not complete the SSH session in time.`,
+    fix: 'A firewall may be dropping packets to the bastion, or the bastion is overloaded.',
+  }),
+  ssh_tunnel_lost: (c) => ({
+    cause: `The SSH connection to ${bastion(c)} was closed.`,
+    fix: 'pgvigil reopens the tunnel on the next attempt; if it keeps dropping, check the bastion (sshd log, MaxSessions, network).',
+  }),
+};
+
 const EXPLAIN: Record<ConnectionErrorCode, Rule> = {
+  ...SSH_EXPLAIN,
   dns_not_found: (c) => ({
     cause: `The host name "${c.host}" does not resolve to any address.`,
     fix: 'Check the spelling of the host, or use its IP address. pgvigil resolves names with the DNS of the machine it runs on.',
@@ -214,6 +271,7 @@ function codeFor(err: ErrorFields, ctx: AttemptContext): ConnectionErrorCode {
     if (code.startsWith('08')) return 'connection_reset';
     return 'unknown';
   }
+  if (code === 'PGVIGIL_SSH') return (err as { sshCode: SshErrorCode }).sshCode;
   if (code === 'ENOTFOUND') return 'dns_not_found';
   if (code === 'EAI_AGAIN') return 'dns_temporary_failure';
   if (code === 'PGVIGIL_ADDRESS_REFUSED') return 'address_refused';
@@ -234,8 +292,13 @@ function codeFor(err: ErrorFields, ctx: AttemptContext): ConnectionErrorCode {
   return 'unknown';
 }
 
+function sshPart({ socketCode: _s, ...rest }: SshFacts): Omit<SshFacts, 'socketCode'> {
+  return rest;
+}
+
 export function classifyConnectionError(err: unknown, ctx: AttemptContext): ConnectionFailure {
   const fields: ErrorFields = typeof err === 'object' && err !== null ? (err as ErrorFields) : {};
+  if (fields.code === 'PGVIGIL_SSH') ctx = { ...ctx, ssh: (err as { facts: SshFacts }).facts };
   const code = codeFor(fields, ctx);
   const isServerError = typeof fields.severity === 'string';
   return {
@@ -245,5 +308,6 @@ export function classifyConnectionError(err: unknown, ctx: AttemptContext): Conn
     ...(isServerError && typeof fields.message === 'string'
       ? { serverMessage: fields.message }
       : {}),
+    ...(ctx.ssh ? { ssh: sshPart(ctx.ssh) } : {}),
   };
 }

@@ -1,10 +1,12 @@
 import { Socket, type LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { pinnedLookup, resolveOutbound, type Resolver } from '../outbound';
 import { classifyConnectionError, type AttemptContext, type ConnectionFailure } from './classify';
 import { sslRequired, toClientConfig } from './client-config';
 import type { ConnectionSettings } from './settings';
-import { askSsl, ProbeTimeoutError } from './ssl-probe';
+import { askSsl, askSslOnStream, ProbeTimeoutError } from './ssl-probe';
+import { openTunnelStream, type TunnelStream } from './ssh-tunnel';
 
 export interface ConnectOptions {
   /** bound on the whole attempt (TCP, TLS, authentication) */
@@ -22,6 +24,8 @@ export interface TargetConnection {
   serverVersionNum: number;
   serverVersion: string;
   ssl: boolean;
+  /** set when the session goes through an SSH bastion */
+  tunnel?: { bastion: string; hostKey: string; pinned: boolean };
 }
 
 export type ConnectResult =
@@ -48,6 +52,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
   });
 }
 
+/**
+ * How a session reaches the server: a socket to the checked addresses (TLS still names
+ * the host), or a channel through a bastion to the checked address.
+ */
+type Route =
+  | { kind: 'direct'; lookup: LookupFunction | undefined }
+  | { kind: 'ssh'; open: (timeoutMs: number) => Promise<TunnelStream> };
+
 /** A socket for `pg` that connects to the checked addresses only (TLS still names the host). */
 function pinnedStream(lookup: LookupFunction | undefined) {
   if (!lookup) return undefined;
@@ -65,9 +77,15 @@ async function open(
   useSsl: boolean,
   options: ConnectOptions,
   deadline: number,
-  lookup: LookupFunction | undefined,
+  route: Route,
 ): Promise<TargetConnection> {
-  const stream = pinnedStream(lookup);
+  let tunnel: TunnelStream | undefined;
+  let stream: (() => Socket | Duplex) | undefined;
+  if (route.kind === 'ssh') {
+    const opened = await route.open(Math.max(1, deadline - Date.now()));
+    tunnel = opened;
+    stream = () => opened.stream;
+  } else stream = pinnedStream(route.lookup);
   const client = new pg.Client({
     ...toClientConfig(settings, {
       useSsl,
@@ -75,7 +93,7 @@ async function open(
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     }),
-    ...(stream ? { stream } : {}),
+    ...(stream ? { stream: stream as () => Socket } : {}),
   });
   // A server that drops the session later must not crash the process.
   client.on('error', () => undefined);
@@ -95,9 +113,15 @@ async function open(
       serverVersionNum: Number(row?.num),
       serverVersion: row?.version ?? '',
       ssl: useSsl,
+      ...(tunnel
+        ? {
+            tunnel: { bastion: tunnel.bastion, hostKey: tunnel.hostKey, pinned: tunnel.pinned },
+          }
+        : {}),
     };
   } catch (err) {
     await client.end().catch(() => undefined);
+    tunnel?.stream.destroy();
     throw err;
   }
 }
@@ -120,13 +144,38 @@ export async function connectTarget(
     passwordGiven: !!settings.password,
     usedSsl: false,
   };
-  let lookup: LookupFunction | undefined;
+  let route: Route = { kind: 'direct', lookup: undefined };
   try {
-    if (!isSocketPath(settings.host)) {
+    const ssh = settings.ssh;
+    if (ssh) {
+      ctx.ssh = { bastion: `${ssh.username}@${ssh.host}:${ssh.port}`, username: ssh.username };
+      if (isSocketPath(settings.host))
+        throw Object.assign(new Error('a socket path cannot be forwarded'), { code: 'ENOTFOUND' });
+      // The forward target passes the outbound policy here, before any socket exists,
+      // and the bastion is asked for the checked address, never for a name it resolves.
+      const [target] = await withTimeout(
+        resolveOutbound(settings.host, options.resolve),
+        timeoutMs,
+        () => {},
+      );
+      const to = { address: target!.address, port: settings.port };
+      route = {
+        kind: 'ssh',
+        open: (ms) =>
+          openTunnelStream(ssh, to, {
+            timeoutMs: ms,
+            ...(options.resolve ? { resolve: options.resolve } : {}),
+          }),
+      };
+      const first = await route.open(timeoutMs);
+      const probe = await askSslOnStream(first.stream, Math.max(1, deadline - Date.now()));
+      ctx.serverOffersSsl = probe.answer === 'S';
+    } else if (!isSocketPath(settings.host)) {
       // refused (link-local, metadata) before any socket is opened
-      lookup = pinnedLookup(
+      const lookup = pinnedLookup(
         await withTimeout(resolveOutbound(settings.host, options.resolve), timeoutMs, () => {}),
       );
+      route = { kind: 'direct', lookup };
       const probe = await askSsl(settings.host, settings.port, timeoutMs, lookup);
       ctx.serverOffersSsl = probe.answer === 'S';
       if (probe.localAddress) ctx.localAddress = probe.localAddress;
@@ -139,7 +188,7 @@ export async function connectTarget(
     try {
       return {
         ok: true,
-        connection: await open(settings, ctx.usedSsl, options, deadline, lookup),
+        connection: await open(settings, ctx.usedSsl, options, deadline, route),
       };
     } catch (err) {
       const failure = classifyConnectionError(err, ctx);
@@ -150,7 +199,7 @@ export async function connectTarget(
           true,
           options,
           deadline,
-          lookup,
+          route,
         ).then(
           (connection) => ({ connection, failure: undefined }),
           (sslErr: unknown) => ({
@@ -170,7 +219,7 @@ export async function connectTarget(
       // prefer: libpq falls back to a plain session only when TLS itself failed.
       if (mode === 'prefer' && ctx.usedSsl && failure.code.startsWith('ssl_')) {
         ctx.usedSsl = false;
-        return { ok: true, connection: await open(settings, false, options, deadline, lookup) };
+        return { ok: true, connection: await open(settings, false, options, deadline, route) };
       }
       throw err;
     }

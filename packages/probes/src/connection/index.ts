@@ -6,3 +6,14 @@ export * from './connect';
 export * from './prerequisites';
 export * from './test-connection';
 export { askSsl, type SslAnswer } from './ssl-probe';
+export * from './ssh-key';
+export {
+  closeTunnels,
+  openTunnels,
+  SSH_ERROR_CODES,
+  sshSettingsSchema,
+  SshTunnelError,
+  type SshErrorCode,
+  type SshFacts,
+  type SshSettings,
+} from './ssh-tunnel';

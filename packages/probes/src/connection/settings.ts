@@ -1,5 +1,6 @@
 import { SSL_MODES } from '@pgvigil/schema';
 import { z } from 'zod';
+import { sshSettingsSchema } from './ssh-tunnel';
 
 const pem = (label: string) =>
   z
@@ -28,6 +29,8 @@ export const connectionSettingsSchema = z.object({
   sslRootCert: pem('CA certificate').optional(),
   sslCert: pem('Client certificate').optional(),
   sslKey: pem('Client key').optional(),
+  /** reach the server through this SSH bastion; host and port are then as the bastion sees them */
+  ssh: sshSettingsSchema.optional(),
 });
 
 export type ConnectionSettings = z.output<typeof connectionSettingsSchema>;

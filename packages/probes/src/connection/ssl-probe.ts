@@ -1,4 +1,5 @@
 import { connect, type LookupFunction, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** What a server answered to an SSLRequest: 'S' (TLS on offer) or 'N' (no TLS). */
 export type SslAnswer = 'S' | 'N';
@@ -58,5 +59,37 @@ export function askSsl(
         reject(Object.assign(new Error('Closed before answering'), { code: 'ECONNRESET' })),
       ),
     );
+  });
+}
+
+/** The same question over a stream already open to the server (an SSH channel). */
+export function askSslOnStream(stream: Duplex, timeoutMs: number): Promise<{ answer: SslAnswer }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(() => reject(new ProbeTimeoutError(timeoutMs))),
+      timeoutMs,
+    );
+    function finish(fn: () => void) {
+      clearTimeout(timer);
+      stream.destroy();
+      fn();
+    }
+    stream.once('data', (chunk: Buffer) => {
+      const byte = String.fromCharCode(chunk[0] ?? 0);
+      if (byte === 'S' || byte === 'N') finish(() => resolve({ answer: byte }));
+      else
+        finish(() =>
+          reject(
+            Object.assign(new Error('Not a PostgreSQL server'), { code: 'PGVIGIL_NOT_POSTGRES' }),
+          ),
+        );
+    });
+    stream.once('error', (err: Error) => finish(() => reject(err)));
+    stream.once('end', () =>
+      finish(() =>
+        reject(Object.assign(new Error('Closed before answering'), { code: 'ECONNRESET' })),
+      ),
+    );
+    stream.write(SSL_REQUEST);
   });
 }

@@ -8,6 +8,8 @@ export interface TestConnectionResult {
   serverVersion?: string;
   serverVersionNum?: number;
   ssl?: boolean;
+  /** through a bastion: its host key fingerprint, and whether it matched a pinned one */
+  tunnel?: { bastion: string; hostKey: string; pinned: boolean };
   checks: PrerequisiteCheck[];
   error?: ConnectionFailure;
 }
@@ -23,9 +25,10 @@ export async function testConnection(
   });
   if (!result.ok) return { ok: false, checks: [], error: result.failure };
   const { client, serverVersion, serverVersionNum, ssl } = result.connection;
+  const tunnel = result.connection.tunnel ? { tunnel: result.connection.tunnel } : {};
   try {
     const checks = await checkPrerequisites(client, serverVersionNum, settings.dbname);
-    return { ok: true, serverVersion, serverVersionNum, ssl, checks };
+    return { ok: true, serverVersion, serverVersionNum, ssl, ...tunnel, checks };
   } catch (err) {
     const code =
       typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
@@ -34,6 +37,7 @@ export async function testConnection(
       serverVersion,
       serverVersionNum,
       ssl,
+      ...tunnel,
       checks: [
         {
           key: 'catalog_read',

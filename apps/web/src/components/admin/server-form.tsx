@@ -9,6 +9,7 @@ import { ConnectionStringInput } from './connection-string-input';
 import { MASK } from './conninfo-mask';
 import { OptionsSelect } from './data-table';
 import { ApiErrorBanner, Field } from './field';
+import { initialSsh, sshBody, SshFields, type SshState } from './ssh-fields';
 import { TestResult } from './test-result';
 
 type State = Record<
@@ -51,8 +52,14 @@ function initial(server: Server | null): State {
 }
 
 /** The request body: the pasted URL, or the fields; blank secrets are left out so stored ones stay. */
-function toBody(s: State, mode: 'url' | 'fields', editing: boolean): Record<string, unknown> {
+function toBody(
+  s: State,
+  ssh: SshState,
+  mode: 'url' | 'fields',
+  editing: boolean,
+): Record<string, unknown> {
   const meta = {
+    ...sshBody(ssh, editing),
     name: s.name,
     description: s.description,
     environment: s.environment,
@@ -87,6 +94,7 @@ export function ServerForm({
   onDone: () => void;
 }) {
   const [s, setS] = useState<State>(initial(server));
+  const [ssh, setSsh] = useState<SshState>(initialSsh(server));
   const [mode, setMode] = useState<'url' | 'fields'>(server ? 'fields' : 'url');
   const [error, setError] = useState<ApiError | null>(null);
   const [test, setTest] = useState<ConnectionTest | null>(null);
@@ -99,7 +107,7 @@ export function ServerForm({
     setBusy('test');
     setError(null);
     setTest(null);
-    const body = { ...toBody(s, mode, !!server), ...(server ? { serverId: server.id } : {}) };
+    const body = { ...toBody(s, ssh, mode, !!server), ...(server ? { serverId: server.id } : {}) };
     const result = await api<ConnectionTest>('POST', '/servers/test', body);
     setBusy(null);
     if (result.ok) setTest(result.data);
@@ -110,7 +118,7 @@ export function ServerForm({
     event.preventDefault();
     setBusy('save');
     setError(null);
-    const body = toBody(s, mode, !!server);
+    const body = toBody(s, ssh, mode, !!server);
     const result = server
       ? await api('PATCH', `/servers/${server.id}`, body)
       : await api('POST', '/servers', body);
@@ -227,6 +235,7 @@ export function ServerForm({
           </details>
         </>
       )}
+      <SshFields value={ssh} onChange={setSsh} server={server} errors={f} />
       {input('description', 'Description')}
       <ApiErrorBanner error={error} />
       {test ? <TestResult result={test} /> : null}

@@ -95,6 +95,7 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
             <td>{s.environment}</td>
             <td>
               {s.username}@{s.host}:{s.port}/{s.dbname}
+              {s.ssh ? ` via ssh ${s.ssh.username}@${s.ssh.host}:${s.ssh.port}` : ''}
             </td>
             <td>{s.sslmode}</td>
             <RowActions>

@@ -16,6 +16,17 @@ export function TestResult({ result }: { result: ConnectionTest }) {
               <pre className={styles.code}>{e.fix}</pre>
             </div>
             {e.serverMessage ? <p className={styles.hint}>Server said: {e.serverMessage}</p> : null}
+            {e.ssh?.presentedHostKey ? (
+              <p className={styles.hint}>
+                Bastion {e.ssh.bastion} presented host key <code>{e.ssh.presentedHostKey}</code>
+                {e.ssh.expectedHostKey ? (
+                  <>
+                    {' '}
+                    (pinned: <code>{e.ssh.expectedHostKey}</code>)
+                  </>
+                ) : null}
+              </p>
+            ) : null}
           </>
         ) : null}
       </div>
@@ -26,7 +37,16 @@ export function TestResult({ result }: { result: ConnectionTest }) {
       <strong>
         Connected: PostgreSQL {result.serverVersion}
         {result.ssl ? ' over SSL' : ' without SSL'}
+        {result.tunnel ? ` through ${result.tunnel.bastion}` : ''}
       </strong>
+      {result.tunnel ? (
+        <p className={styles.hint} data-testid="test-host-key">
+          Bastion host key <code>{result.tunnel.hostKey}</code>:{' '}
+          {result.tunnel.pinned
+            ? 'pinned; a different key later is refused.'
+            : 'pinned by the first successful connection of the saved server.'}
+        </p>
+      ) : null}
       <table className={styles.table}>
         <thead>
           <tr>

@@ -32,6 +32,14 @@ export function toPatch(body: ServerBody): ServerPatch {
   const explicit = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   // An empty secret field in a form means "keep": only null clears.
   for (const key of ['password', 'sslKey'] as const) if (explicit[key] === '') delete explicit[key];
+  if (body.ssh) {
+    const { privateKey, passphrase, ...ssh } = body.ssh;
+    explicit.ssh = {
+      ...ssh,
+      ...(privateKey !== undefined && privateKey !== '' ? { privateKey } : {}),
+      ...(passphrase !== undefined && passphrase !== '' ? { passphrase } : {}),
+    };
+  }
   return {
     ...fromUrl,
     ...(user !== undefined ? { username: user } : {}),

@@ -84,7 +84,7 @@ export default async function ServerPage({
         crumbs={crumbs}
         title={server.name}
         badge={<StatusBadge state={server.health} />}
-        subtitle={`${server.host}:${server.port} · ${server.environment}${server.description ? ` · ${server.description}` : ''}`}
+        subtitle={`${server.host}:${server.port}${server.via ? ` via ${server.via}` : ''} · ${server.environment}${server.description ? ` · ${server.description}` : ''}`}
         query={query}
       />
       <section className="panel" aria-labelledby="summary-title">
