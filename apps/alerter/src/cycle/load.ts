@@ -4,6 +4,7 @@ import {
   listAlertTargets,
   listBlackouts,
   listChannels,
+  listRoutes,
   listOpenAlerts,
   listOverrides,
   listRules,
@@ -94,7 +95,7 @@ function readMode(r: PlanRule): 'trend' | 'newest' | 'window' {
 /** Everything one cycle needs, read from the datastore as of `at`. */
 export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<PlanInput> {
   const log = opts.log ?? (() => undefined);
-  const [ruleRows, overrides, targets, openAlerts, blackouts, channels, intervals] =
+  const [ruleRows, overrides, targets, openAlerts, blackouts, channels, intervals, routes] =
     await Promise.all([
       listRules(db),
       listOverrides(db),
@@ -103,6 +104,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
       listBlackouts(db),
       listChannels(db),
       probeIntervals(db),
+      listRoutes(db),
     ]);
   const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
@@ -178,12 +180,19 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     servers: new Map(
       targets.map((t) => [
         t.id,
-        { id: t.id, name: t.name, clusterId: t.cluster_id, environment: t.environment },
+        {
+          id: t.id,
+          name: t.name,
+          clusterId: t.cluster_id,
+          environment: t.environment,
+          tags: t.tags,
+        },
       ]),
     ),
     openAlerts,
     blackouts: scopedBlackouts(blackouts),
     channels,
+    routes,
     staleSeconds,
     baseUrl: opts.baseUrl,
     reminderSeconds: opts.reminderSeconds,

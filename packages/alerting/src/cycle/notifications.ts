@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '@pgvigil/schema';
-import type { ChannelRow, NotificationKind } from '@pgvigil/db/alerting';
-import { atLeast, severityRank, type NotifyKind } from '../core';
+import type { ChannelRow, NotificationKind, RouteRow } from '@pgvigil/db/alerting';
+import { severityRank, type NotifyKind } from '../core';
+import { routeAlert } from './routing';
 import type { NotificationPayload } from '../notify/payload';
-import type { RuleUnit } from '@pgvigil/schema';
+import type { RuleKind, RuleUnit } from '@pgvigil/schema';
 
 export interface NotifyItem {
   kind: NotifyKind;
   fingerprint: string;
   severity: Severity;
   rule: { key: string; name: string; runbook: string };
-  server: { id: number; name: string; clusterId: number | null; environment: string } | null;
+  /** what routes match on besides the rule's key (absent: builtin) */
+  ruleKind?: RuleKind;
+  server: {
+    id: number;
+    name: string;
+    clusterId: number | null;
+    environment: string;
+    tags?: readonly string[];
+  } | null;
   database: string | null;
   object: string | null;
   value: number | null;
@@ -39,13 +48,15 @@ const TITLES: Record<NotifyKind, string> = {
 
 /**
  * A burst (50 tables crossing one rule on one server in one cycle) becomes one
- * message per channel listing them all: grouped by kind, rule and server.
+ * message per channel listing them all: grouped by kind, rule and server. Each group
+ * goes to the channels of the routes it takes (routing.ts).
  */
 export function buildNotifications(
   items: readonly NotifyItem[],
   channels: readonly ChannelRow[],
   at: Date,
   baseUrl: string,
+  routes: readonly RouteRow[] = [],
 ): PendingNotification[] {
   const groups = new Map<string, NotifyItem[]>();
   for (const i of items) {
@@ -85,13 +96,15 @@ export function buildNotifications(
       at: at.toISOString(),
     };
     const digest = createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
-    for (const c of channels) {
-      if (!c.enabled || !atLeast(severity, c.min_severity)) continue;
-      const s = first.server;
-      const clusters = c.filters.clusterIds ?? [];
-      const envs = c.filters.environments ?? [];
-      if (clusters.length && !(s?.clusterId != null && clusters.includes(s.clusterId))) continue;
-      if (envs.length && !(s && envs.includes(s.environment))) continue;
+    const routing = routeAlert(routes, channels, {
+      severity,
+      rule: first.rule.key,
+      ruleKind: first.ruleKind ?? 'builtin',
+      environment: first.server?.environment ?? null,
+      clusterId: first.server?.clusterId ?? null,
+      serverTags: first.server?.tags ?? [],
+    });
+    for (const c of routing.channels) {
       out.push({
         channelId: c.id,
         dedupeKey: `${first.kind}:${c.id}:${digest}:${at.toISOString()}`,

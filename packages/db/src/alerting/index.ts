@@ -12,3 +12,4 @@ export * from './read-rule-rows';
 export * from './targets';
 export * from './events';
 export * from './investigation-reads';
+export * from './routes';
