@@ -9,6 +9,7 @@ import * as investigation from './investigation';
 import * as mcp from './mcp';
 import * as probeSettings from './probe-settings';
 import * as registry from './registry';
+import * as routing from './routing';
 
 export * from './common';
 export * from './endpoint';
@@ -19,6 +20,7 @@ export * from './investigation';
 export * from './mcp';
 export * from './probe-settings';
 export * from './registry';
+export * from './routing';
 
 export const getOpenApi = endpoint({
   method: 'GET',
@@ -48,7 +50,7 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, mcp].flatMap((m) =>
+  ...[accounts, registry, probeSettings, alerting, routing, investigation, dashboard, mcp].flatMap((m) =>
     Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,

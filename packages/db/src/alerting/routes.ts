@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { ENVIRONMENTS, RULE_KINDS, SEVERITIES } from '../domain';
+import { ValidationError } from '../errors';
 
 /** What a route matches; every list given must contain the alert's value (AND across lists). */
 export const routeMatch = z.strictObject({
@@ -51,6 +52,15 @@ export type CreateRouteInput = z.input<typeof input>;
 /** Adds a route; the routes at and after `position` move down one. */
 export async function createRoute(db: Queryable, raw: CreateRouteInput): Promise<RouteRow> {
   const r = input.parse(raw);
+  const known = await db.query<{ id: number }>(`SELECT id FROM channels WHERE id = ANY($1)`, [
+    r.channelIds,
+  ]);
+  const missing = r.channelIds.filter((id) => !known.some((k) => k.id === id));
+  if (missing.length) {
+    throw new ValidationError(`No channel ${missing.join(', ')}`, {
+      channelIds: 'every channel must exist',
+    });
+  }
   const [{ n }] = (await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM notification_routes`,
   )) as [{ n: number }];
