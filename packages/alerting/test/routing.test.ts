@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelRow, RouteRow } from '@pgvigil/db/alerting';
 import { buildNotifications, type NotifyItem } from '../src/cycle/notifications';
+import {
+  firstEscalation,
+  nextEscalation,
+  reachedChannels,
+  type EscalationPolicy,
+} from '../src/cycle/escalation';
 import { routeAlert, type AlertLabels } from '../src/cycle/routing';
 
 const at = new Date('2026-03-10T12:00:00Z');
@@ -23,6 +29,7 @@ const route = (id: number, over: Partial<RouteRow>): RouteRow => ({
   channel_ids: [],
   continue: false,
   enabled: true,
+  escalation_id: null,
   created_at: at,
   ...over,
 });
@@ -98,5 +105,76 @@ describe('notification routes', () => {
     const routes = [route(1, { match: { serverTags: ['payments'] }, channel_ids: [2, 4] })];
     const out = buildNotifications([item], channels, at, 'http://pg.test', routes);
     expect(out.map((n) => n.channelId)).toEqual([2, 4]);
+  });
+});
+
+describe('escalation policies', () => {
+  const policy = (repeat: boolean): EscalationPolicy => ({
+    id: 1,
+    name: 'on-call',
+    steps: [
+      { channelIds: [1], waitMinutes: 5 },
+      { channelIds: [2, 3], waitMinutes: 10 },
+    ],
+    repeat,
+  });
+  const later = (m: number) => new Date(at.getTime() + m * 60_000);
+
+  it('notifies step 1 with the firing message, then step 2 after its wait, then ends', () => {
+    const p = policy(false);
+    expect(firstEscalation(p, at)).toEqual({ step: 0, channelIds: [1], nextAt: later(5) });
+    expect(nextEscalation(p, 0, later(5))).toEqual({
+      step: 1,
+      channelIds: [2, 3],
+      nextAt: null,
+    });
+    expect(nextEscalation(p, 1, later(15))).toBeNull();
+    expect(reachedChannels(p, 0)).toEqual([1]);
+    expect(reachedChannels(p, 1)).toEqual([1, 2, 3]);
+  });
+
+  it('starts over after the last step when it repeats', () => {
+    const p = policy(true);
+    expect(nextEscalation(p, 0, at)?.nextAt).toEqual(later(10));
+    expect(nextEscalation(p, 1, at)).toEqual({ step: 2, channelIds: [1], nextAt: later(5) });
+    expect(reachedChannels(p, 5)).toEqual([1, 2, 3]);
+  });
+
+  it('adds the first step to a firing message on its route and says so', () => {
+    const routes = [route(1, { channel_ids: [4], escalation_id: 1 })];
+    const item: NotifyItem = {
+      kind: 'firing',
+      fingerprint: 'connections_used|1||',
+      severity: 'warning',
+      rule: { key: 'connections_used', name: 'Connections used', runbook: '' },
+      server: null,
+      database: null,
+      object: null,
+      value: 85,
+      threshold: 80,
+      unit: 'percent',
+      message: 'Connections used: 85 %',
+      since: at,
+    };
+    const out = buildNotifications(
+      [item],
+      channels,
+      at,
+      'x',
+      routes,
+      new Map([[1, policy(false)]]),
+    );
+    expect(out.map((n) => n.channelId).sort()).toEqual([1, 4]);
+    expect(out[0]!.escalation).toMatchObject({ policyId: 1, nextAt: later(5) });
+    // a resolve reaches every channel the escalation notified
+    const resolved = buildNotifications(
+      [{ ...item, kind: 'resolved', escalationStep: 1 }],
+      channels,
+      at,
+      'x',
+      routes,
+      new Map([[1, policy(false)]]),
+    );
+    expect(resolved.map((n) => n.channelId).sort()).toEqual([1, 2, 3, 4]);
   });
 });

@@ -5,6 +5,7 @@ import {
   listBlackouts,
   listChannels,
   listRoutes,
+  listEscalationPolicies,
   listOpenAlerts,
   listOverrides,
   listRules,
@@ -95,17 +96,27 @@ function readMode(r: PlanRule): 'trend' | 'newest' | 'window' {
 /** Everything one cycle needs, read from the datastore as of `at`. */
 export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<PlanInput> {
   const log = opts.log ?? (() => undefined);
-  const [ruleRows, overrides, targets, openAlerts, blackouts, channels, intervals, routes] =
-    await Promise.all([
-      listRules(db),
-      listOverrides(db),
-      listAlertTargets(db),
-      listOpenAlerts(db),
-      listBlackouts(db),
-      listChannels(db),
-      probeIntervals(db),
-      listRoutes(db),
-    ]);
+  const [
+    ruleRows,
+    overrides,
+    targets,
+    openAlerts,
+    blackouts,
+    channels,
+    intervals,
+    routes,
+    policies,
+  ] = await Promise.all([
+    listRules(db),
+    listOverrides(db),
+    listAlertTargets(db),
+    listOpenAlerts(db),
+    listBlackouts(db),
+    listChannels(db),
+    probeIntervals(db),
+    listRoutes(db),
+    listEscalationPolicies(db),
+  ]);
   const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
   const rules: PlanRule[] = [];
@@ -193,6 +204,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     blackouts: scopedBlackouts(blackouts),
     channels,
     routes,
+    escalations: new Map(policies.map((p) => [p.id, p])),
     staleSeconds,
     baseUrl: opts.baseUrl,
     reminderSeconds: opts.reminderSeconds,

@@ -1,5 +1,11 @@
 import type { Db, Queryable } from '@pgvigil/db';
-import { enqueueNotifications, recordRuleOutcomes, saveAlertChanges } from '@pgvigil/db/alerting';
+import {
+  enqueueNotifications,
+  recordRuleOutcomes,
+  saveAlertChanges,
+  startEscalations,
+} from '@pgvigil/db/alerting';
+import { runEscalations } from './escalate';
 import { loadCycle, type LoadOptions } from './load';
 import {
   investigateAlert,
@@ -37,10 +43,34 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     unavailable: plan.unavailable,
   });
   const failed = plan.failures.length;
+  // acknowledgements that ran out and escalation steps due: alerts that did not change
+  const escalated = await runEscalations(db, at, opts);
   if (plan.changes.length === 0)
-    return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };
+    return {
+      evaluated: plan.evaluated,
+      changes: 0,
+      queued: escalated,
+      failed,
+      ms: ms(performance.now()),
+    };
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
+    await startEscalations(
+      q,
+      plan.notifications.flatMap((n) =>
+        n.escalation
+          ? [
+              {
+                ...n.escalation,
+                alertIds: n.itemFingerprints
+                  .map((f) => saved.get(f)?.alertId)
+                  .filter((id): id is number => id !== undefined),
+                at,
+              },
+            ]
+          : [],
+      ),
+    );
     const likely = await likelyCauses(
       q,
       plan.notifications
@@ -79,7 +109,7 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
   return {
     evaluated: plan.evaluated,
     changes: plan.changes.length,
-    queued,
+    queued: queued + escalated,
     failed,
     ms: ms(performance.now()),
   };

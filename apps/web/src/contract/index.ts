@@ -50,8 +50,8 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, routing, investigation, dashboard, mcp].flatMap((m) =>
-    Object.values(m).filter(isEndpoint),
+  ...[accounts, registry, probeSettings, alerting, routing, investigation, dashboard, mcp].flatMap(
+    (m) => Object.values(m).filter(isEndpoint),
   ),
   getOpenApi,
   getMetrics,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '@pgvigil/schema';
 import type { ChannelRow, NotificationKind, RouteRow } from '@pgvigil/db/alerting';
 import { severityRank, type NotifyKind } from '../core';
+import { firstEscalation, reachedChannels, stepLabel, type EscalationPolicy } from './escalation';
 import { routeAlert } from './routing';
 import type { NotificationPayload } from '../notify/payload';
 import type { RuleKind, RuleUnit } from '@pgvigil/schema';
@@ -13,6 +14,8 @@ export interface NotifyItem {
   rule: { key: string; name: string; runbook: string };
   /** what routes match on besides the rule's key (absent: builtin) */
   ruleKind?: RuleKind;
+  /** the escalation step the alert reached (a resolve goes to every channel notified) */
+  escalationStep?: number | null;
   server: {
     id: number;
     name: string;
@@ -37,6 +40,8 @@ export interface PendingNotification {
   /** fingerprint of each payload item, in order */
   itemFingerprints: string[];
   payload: NotificationPayload;
+  /** a firing message on a route with an escalation policy: its alerts start the policy */
+  escalation?: { policyId: number; nextAt: Date | null; reason: string };
 }
 
 const TITLES: Record<NotifyKind, string> = {
@@ -57,6 +62,7 @@ export function buildNotifications(
   at: Date,
   baseUrl: string,
   routes: readonly RouteRow[] = [],
+  policies: ReadonlyMap<number, EscalationPolicy> = new Map(),
 ): PendingNotification[] {
   const groups = new Map<string, NotifyItem[]>();
   for (const i of items) {
@@ -104,7 +110,23 @@ export function buildNotifications(
       clusterId: first.server?.clusterId ?? null,
       serverTags: first.server?.tags ?? [],
     });
-    for (const c of routing.channels) {
+    const policy = routing.escalationId === null ? undefined : policies.get(routing.escalationId);
+    const targets = new Set(routing.channels);
+    let escalation: PendingNotification['escalation'];
+    const add = (ids: readonly number[]) =>
+      channels.filter((c) => c.enabled && ids.includes(c.id)).forEach((c) => targets.add(c));
+    if (policy && first.kind === 'firing') {
+      const move = firstEscalation(policy, at);
+      add(move.channelIds);
+      escalation = {
+        policyId: policy.id,
+        nextAt: move.nextAt,
+        reason: `escalation "${policy.name}" ${stepLabel(policy, 0)}: notified with the firing message`,
+      };
+    }
+    const reached = Math.max(-1, ...group.map((i) => i.escalationStep ?? -1));
+    if (policy && first.kind === 'resolved' && reached >= 0) add(reachedChannels(policy, reached));
+    for (const c of targets) {
       out.push({
         channelId: c.id,
         dedupeKey: `${first.kind}:${c.id}:${digest}:${at.toISOString()}`,
@@ -112,6 +134,7 @@ export function buildNotifications(
         fingerprints,
         itemFingerprints: group.map((i) => i.fingerprint),
         payload,
+        ...(escalation ? { escalation } : {}),
       });
     }
   }

@@ -22,6 +22,7 @@ import {
 } from '../rules';
 import { formatValue } from '@pgvigil/schema';
 import { alertMessage } from './message';
+import type { EscalationPolicy } from './escalation';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
 import { observe, type Series } from './observe';
@@ -65,6 +66,8 @@ export interface PlanInput {
   channels: ChannelRow[];
   /** notification policies, in order (none: the default route) */
   routes?: readonly RouteRow[];
+  /** escalation policies by id, for the routes that name one */
+  escalations?: ReadonlyMap<number, EscalationPolicy>;
   /** per probe: seconds after which its newest sample counts as missing */
   staleSeconds: Map<string, number>;
   baseUrl: string;
@@ -261,6 +264,7 @@ function planRule(
         severity: next.severity,
         rule: { key: def.key, name: def.name, runbook: def.runbook },
         ruleKind: def.kind,
+        escalationStep: alert?.escalation_step ?? null,
         server: server
           ? {
               id: server.id,
@@ -387,6 +391,7 @@ export function planCycle(input: PlanInput): Plan {
         severity: next.severity,
         rule: { key: rule.def.key, name: rule.def.name, runbook: rule.def.runbook },
         ruleKind: rule.def.kind,
+        escalationStep: alert.escalation_step ?? null,
         server: server
           ? {
               id: server.id,
@@ -414,6 +419,7 @@ export function planCycle(input: PlanInput): Plan {
       input.at,
       input.baseUrl,
       input.routes ?? [],
+      input.escalations,
     ),
     evaluated,
     failures,

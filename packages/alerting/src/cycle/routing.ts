@@ -12,7 +12,10 @@ export interface AlertLabels {
   serverTags: readonly string[];
 }
 
-type Route = Pick<RouteRow, 'id' | 'name' | 'match' | 'channel_ids' | 'continue' | 'enabled'>;
+type Route = Pick<
+  RouteRow,
+  'id' | 'name' | 'match' | 'channel_ids' | 'continue' | 'enabled' | 'escalation_id'
+>;
 
 const within = <T>(list: readonly T[] | undefined, v: T | null) =>
   !list?.length || (v !== null && list.includes(v));
@@ -34,6 +37,8 @@ export interface Routing {
   /** the routes taken, in order; empty: the default route */
   routes: Route[];
   channels: ChannelRow[];
+  /** the escalation policy of the first route taken that names one */
+  escalationId: number | null;
 }
 
 /**
@@ -54,10 +59,18 @@ export function routeAlert(
     if (!r.continue) break;
   }
   if (taken.length === 0) {
-    return { routes: [], channels: channels.filter((c) => defaultAccepts(c, l)) };
+    return {
+      routes: [],
+      channels: channels.filter((c) => defaultAccepts(c, l)),
+      escalationId: null,
+    };
   }
   const ids = new Set(taken.flatMap((r) => r.channel_ids));
-  return { routes: taken, channels: channels.filter((c) => c.enabled && ids.has(c.id)) };
+  return {
+    routes: taken,
+    channels: channels.filter((c) => c.enabled && ids.has(c.id)),
+    escalationId: taken.find((r) => r.escalation_id !== null)?.escalation_id ?? null,
+  };
 }
 
 function defaultAccepts(c: ChannelRow, l: AlertLabels): boolean {

@@ -13,3 +13,4 @@ export * from './targets';
 export * from './events';
 export * from './investigation-reads';
 export * from './routes';
+export * from './escalations';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
 import { ENVIRONMENTS, RULE_KINDS, SEVERITIES } from '../domain';
-import { ValidationError } from '../errors';
+import { requireChannels, requirePolicy } from './escalations';
 
 /** What a route matches; every list given must contain the alert's value (AND across lists). */
 export const routeMatch = z.strictObject({
@@ -24,10 +24,13 @@ export interface RouteRow {
   channel_ids: number[];
   continue: boolean;
   enabled: boolean;
+  /** the escalation policy its alerts follow while firing */
+  escalation_id: number | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, position, match, channel_ids, continue, enabled, created_at';
+const COLUMNS =
+  'id, name, position, match, channel_ids, continue, enabled, escalation_id, created_at';
 
 /** Routes in the order they are tried. */
 export async function listRoutes(db: Queryable): Promise<RouteRow[]> {
@@ -44,6 +47,7 @@ const input = z.object({
   channelIds: z.array(z.number().int().positive()).min(1),
   continue: z.boolean().default(false),
   enabled: z.boolean().default(true),
+  escalationId: z.number().int().positive().nullable().default(null),
   /** where to insert it (0 = first); default last */
   position: z.number().int().min(0).optional(),
 });
@@ -52,15 +56,8 @@ export type CreateRouteInput = z.input<typeof input>;
 /** Adds a route; the routes at and after `position` move down one. */
 export async function createRoute(db: Queryable, raw: CreateRouteInput): Promise<RouteRow> {
   const r = input.parse(raw);
-  const known = await db.query<{ id: number }>(`SELECT id FROM channels WHERE id = ANY($1)`, [
-    r.channelIds,
-  ]);
-  const missing = r.channelIds.filter((id) => !known.some((k) => k.id === id));
-  if (missing.length) {
-    throw new ValidationError(`No channel ${missing.join(', ')}`, {
-      channelIds: 'every channel must exist',
-    });
-  }
+  await requireChannels(db, r.channelIds, 'channelIds');
+  if (r.escalationId !== null) await requirePolicy(db, r.escalationId);
   const [{ n }] = (await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM notification_routes`,
   )) as [{ n: number }];
@@ -69,9 +66,18 @@ export async function createRoute(db: Queryable, raw: CreateRouteInput): Promise
     position,
   ]);
   const [row] = await db.query<RouteRow & Record<string, unknown>>(
-    `INSERT INTO notification_routes (name, position, match, channel_ids, continue, enabled)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [r.name, position, JSON.stringify(r.match), r.channelIds, r.continue, r.enabled],
+    `INSERT INTO notification_routes (name, position, match, channel_ids, continue, enabled,
+                                      escalation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [
+      r.name,
+      position,
+      JSON.stringify(r.match),
+      r.channelIds,
+      r.continue,
+      r.enabled,
+      r.escalationId,
+    ],
   );
   return { ...row!, channel_ids: row!.channel_ids.map(Number) };
 }
