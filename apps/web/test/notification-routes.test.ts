@@ -3,6 +3,7 @@ import type { Role } from '@pgvigil/db';
 import { createApiToken, createUser } from '@pgvigil/db/accounts';
 import { createChannel } from '@pgvigil/db/alerting';
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import * as escalations from '@/app/api/v1/escalations/route';
 import * as routes from '@/app/api/v1/routes/route';
 import * as routeTest from '@/app/api/v1/routes/test/route';
 import { digest, newApiToken } from '@/server/auth';
@@ -136,5 +137,41 @@ describe(`notification routes API on PostgreSQL ${major}`, () => {
     });
     expect(staging.defaultRoute).toBe(true);
     expect(staging.channels.map((c) => c.name).sort()).toEqual(['dba-mail', 'pager', 'team-chat']);
+  });
+
+  it('creates escalation policies (admin only) that a route names', async () => {
+    const body = {
+      name: 'dba on-call',
+      steps: [
+        { channelIds: [channel['team-chat']!], waitMinutes: 5 },
+        { channelIds: [channel.pager!], waitMinutes: 15 },
+      ],
+      repeat: true,
+    };
+    expect(
+      (await call(h(escalations.POST), { method: 'POST', token: token.viewer, body })).status,
+    ).toBe(403);
+    const created = await call(h(escalations.POST), { method: 'POST', token: token.admin, body });
+    expect(created.status).toBe(201);
+    const policy = created.json.escalation as { id: number };
+    const again = await call(h(escalations.POST), { method: 'POST', token: token.admin, body });
+    expect(again.status).toBe(400);
+    const listed = await call(h(escalations.GET), { token: token.viewer });
+    expect(listed.json.escalations).toEqual([
+      expect.objectContaining({ name: 'dba on-call', repeat: true, steps: body.steps }),
+    ]);
+    const withPolicy = await call(h(routes.POST), {
+      method: 'POST',
+      token: token.admin,
+      body: { name: 'all to on-call', channelIds: [channel.pager!], escalationId: policy.id },
+    });
+    expect(withPolicy.status).toBe(201);
+    expect(withPolicy.json.route).toMatchObject({ escalationId: policy.id });
+    const noPolicy = await call(h(routes.POST), {
+      method: 'POST',
+      token: token.admin,
+      body: { name: 'nowhere', channelIds: [channel.pager!], escalationId: 999_999 },
+    });
+    expect(noPolicy.status).toBe(400);
   });
 });

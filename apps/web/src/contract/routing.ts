@@ -30,6 +30,8 @@ export const route = z
     channelIds: z.array(id),
     continue: z.boolean(),
     enabled: z.boolean(),
+    /** the escalation policy its alerts follow while firing */
+    escalationId: id.nullable(),
     createdAt: timestamp,
   })
   .meta({ id: 'Route' });
@@ -59,6 +61,7 @@ export const createRoute = endpoint({
     continue: z.boolean().optional(),
     enabled: z.boolean().optional(),
     position: z.number().int().min(0).optional(),
+    escalationId: id.nullable().optional(),
   }),
   status: 201,
   response: z.object({ route }),
@@ -88,4 +91,53 @@ export const testRoutes = endpoint({
     defaultRoute: z.boolean(),
     channels: z.array(z.object({ id, name: z.string() })),
   }),
+});
+
+// ---- escalation policies ----------------------------------------------------
+
+export const escalationStep = z.strictObject({
+  channelIds: z.array(id).min(1),
+  waitMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .meta({ description: 'minutes to wait for an acknowledgement before the next step' }),
+});
+
+export const escalationPolicy = z
+  .object({
+    id,
+    name: z.string(),
+    steps: z.array(escalationStep),
+    repeat: z.boolean(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'EscalationPolicy' });
+export type EscalationPolicy = z.output<typeof escalationPolicy>;
+
+export const listEscalations = endpoint({
+  method: 'GET',
+  path: '/escalations',
+  access: 'viewer',
+  tag: 'routes',
+  summary: 'Escalation policies, by name',
+  response: z.object({ escalations: z.array(escalationPolicy) }),
+});
+
+export const createEscalation = endpoint({
+  method: 'POST',
+  path: '/escalations',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Adds an escalation policy; a route names it with `escalationId`',
+  description:
+    'The first step goes out with the firing message; each later step when the one before waited `waitMinutes` without an acknowledgement. `repeat` starts over after the last step.',
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(100),
+    steps: z.array(escalationStep).min(1).max(20),
+    repeat: z.boolean().optional(),
+  }),
+  status: 201,
+  response: z.object({ escalation: escalationPolicy }),
 });
