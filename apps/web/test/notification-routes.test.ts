@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@pgvigil/db';
 import { createApiToken, createUser } from '@pgvigil/db/accounts';
-import { createChannel } from '@pgvigil/db/alerting';
+import { createChannel, saveAlertChanges, syncBuiltinRules } from '@pgvigil/db/alerting';
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import * as ack from '@/app/api/v1/alerts/[id]/ack/route';
+import * as alertById from '@/app/api/v1/alerts/[id]/route';
 import * as escalations from '@/app/api/v1/escalations/route';
 import * as routes from '@/app/api/v1/routes/route';
 import * as routeTest from '@/app/api/v1/routes/test/route';
@@ -173,5 +175,71 @@ describe(`notification routes API on PostgreSQL ${major}`, () => {
       body: { name: 'nowhere', channelIds: [channel.pager!], escalationId: 999_999 },
     });
     expect(noPolicy.status).toBe(400);
+  });
+
+  it('acknowledges for a while, naming the owner, on the timeline', async () => {
+    await syncBuiltinRules(ds.db, [
+      {
+        key: 'connections_used',
+        name: 'Connections used',
+        kind: 'builtin',
+        probe: 'activity',
+        definition: { unit: 'percent' },
+        defaultSeverity: 'warning',
+        warning: 80,
+        critical: 90,
+        forSeconds: 300,
+        enabled: true,
+      },
+    ]);
+    const [rule] = await ds.db.query<{ id: number }>(`SELECT id FROM rules`);
+    const [server] = await ds.db.query<{ id: number }>(
+      `INSERT INTO servers (name, host, username) VALUES ('pg1', '127.0.0.1', 'm') RETURNING id`,
+    );
+    const at = new Date();
+    const [saved] = await saveAlertChanges(ds.db, [
+      {
+        id: null,
+        ruleId: rule!.id,
+        serverId: server!.id,
+        databaseName: null,
+        objectKey: null,
+        fingerprint: `connections_used|${server!.id}||`,
+        state: 'firing',
+        severity: 'warning',
+        value: 85,
+        threshold: 80,
+        message: 'Connections used: 85 %',
+        startedAt: at,
+        firedAt: at,
+        notified: true,
+        lastNotifiedAt: at,
+        at,
+        event: { from: 'pending', to: 'firing', reason: 'held' },
+      },
+    ]);
+    const params = { id: String(saved!.alertId) };
+    const acked = await call(h(ack.POST), {
+      method: 'POST',
+      token: token.admin,
+      params,
+      body: { comment: 'taking it', forMinutes: 120 },
+    });
+    expect(acked.status).toBe(204);
+    const detail = await call(h(alertById.GET), { token: token.viewer, params });
+    const a = detail.json.alert as {
+      acknowledgedAt: string;
+      ackUntil: string;
+      ownerId: number;
+      events: { reason: string }[];
+    };
+    expect(Date.parse(a.ackUntil) - Date.parse(a.acknowledgedAt)).toBe(120 * 60_000);
+    const [admin] = await ds.db.query<{ id: number }>(
+      `SELECT id FROM users WHERE username = 'u-admin'`,
+    );
+    expect(a.ownerId).toBe(admin!.id);
+    expect(a.events.at(-1)!.reason).toMatch(
+      /^acknowledged until \S+ \(owner u-admin\): taking it$/,
+    );
   });
 });
