@@ -260,7 +260,7 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     await collectAndEvaluate(minute(105));
     expect(paths(before)).toEqual(['/first firing', '/second escalated']);
 
-    const [alert] = await listAlerts(ds.db, { serverId, ruleId: rule.id, state: 'firing' });
+    const [alert] = await listAlerts(ds.db, { serverId, ruleId: rule.id, states: ['firing'] });
     await ackAlert(ds.db, { alertId: alert!.id, userId: null, forMinutes: 10, at: minute(106) });
     for (const m of [110, 115]) await collectAndEvaluate(minute(m));
     expect(await state()).toBe('acknowledged');

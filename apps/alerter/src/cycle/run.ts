@@ -43,9 +43,11 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     unavailable: plan.unavailable,
   });
   const failed = plan.failures.length;
-  // acknowledgements that ran out and escalation steps due: alerts that did not change
-  const escalated = await runEscalations(db, at, opts);
-  if (plan.changes.length === 0)
+  // after the plan's writes, which were decided on the states read before: acknowledgements
+  // that ran out and escalation steps that are due
+  const escalate = () => runEscalations(db, at, opts);
+  if (plan.changes.length === 0) {
+    const escalated = await escalate();
     return {
       evaluated: plan.evaluated,
       changes: 0,
@@ -53,6 +55,7 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       failed,
       ms: ms(performance.now()),
     };
+  }
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
     await startEscalations(
@@ -106,6 +109,7 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       }),
     );
   });
+  const escalated = await escalate();
   return {
     evaluated: plan.evaluated,
     changes: plan.changes.length,
