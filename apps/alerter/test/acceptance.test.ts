@@ -224,6 +224,9 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
   // Done-when of issue 16: nobody acknowledges, so the second step is notified; an
   // acknowledgement for a while stops it, and when it runs out the policy starts over.
   it('routes to an escalation policy that reaches its second step unacknowledged', async () => {
+    // the blackout case left the alert firing: let it resolve before the new episode
+    await collectAndEvaluate(minute(95));
+    expect(['resolved', 'none']).toContain(await state());
     const first = await addChannel(ds.db, 'webhook', 'first-line', { url: `${sink.url}/first` });
     const second = await addChannel(ds.db, 'webhook', 'second-line', {
       url: `${sink.url}/second`,
