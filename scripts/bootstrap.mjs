@@ -17,6 +17,7 @@ const commands = {
   bench: 'scripts/bench.ts',
   probe: 'apps/collector/src/cli/probe.ts',
   migrate: 'scripts/migrate.ts',
+  pgvigil: 'scripts/pgvigil.ts',
 };
 
 function installed() {
