@@ -24,7 +24,7 @@ async function signIn(page: Page) {
   await expect(page).not.toHaveURL(/\/login/);
 }
 
-test('alerting pages: a webhook channel receives a test message; a blackout shows its next windows; the rule catalog is listed', async ({
+test('alerting pages: a webhook channel receives a test message; a route sends a rule to it; a blackout shows its next windows; the rule catalog is listed', async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -54,6 +54,22 @@ test('alerting pages: a webhook channel receives a test message; a blackout show
     await row.getByRole('button', { name: 'Send test' }).click();
     await expect(row.getByRole('status')).toHaveText(/delivered/);
     expect(JSON.parse(received[0] ?? '{}')).toMatchObject({ kind: 'test' });
+
+    // a route for a rule no other spec fires (the others keep the default route), then the tester
+    await page.goto(`${baseUrl()}/routes`);
+    const route = page.getByRole('form', { name: 'New route' });
+    await route.getByLabel('Name').fill('e2e route');
+    await route.getByLabel('Rules').fill('e2e_only_rule');
+    await route.getByRole('checkbox', { name: 'e2e hook' }).check();
+    await route.getByRole('button', { name: 'Add route' }).click();
+    await expect(page.getByRole('row', { name: /e2e route/ })).toContainText('e2e hook');
+    const tester = page.getByRole('form', { name: 'Route tester' });
+    await tester.getByLabel('Rule key').fill('e2e_only_rule');
+    await tester.getByRole('button', { name: 'Test' }).click();
+    await expect(tester.getByRole('status')).toHaveText('Takes "e2e route": sent to e2e hook.');
+    await tester.getByLabel('Rule key').fill('connections_used');
+    await tester.getByRole('button', { name: 'Test' }).click();
+    await expect(tester.getByRole('status')).toContainText('Takes the default route');
 
     await page.goto(`${baseUrl()}/blackouts`);
     const b = page.getByRole('form', { name: 'New blackout' });

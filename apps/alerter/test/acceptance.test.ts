@@ -1,10 +1,23 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBlackout, getAlert, listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
+import {
+  ackAlert,
+  createBlackout,
+  createEscalationPolicy,
+  createRoute,
+  getAlert,
+  listAlerts,
+  listRules,
+  updateRule,
+} from '@pgvigil/db/alerting';
+import path from 'node:path';
+import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
 import {
   freshDatastore,
   startTestServers,
   testMajors,
+  TEST_PASSWORD,
+  TEST_SERVER_SETTINGS,
   type TestDatastore,
 } from '@pgvigil/db/testing';
 import { runCycle } from '../src/cycle/run';
@@ -30,6 +43,7 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
   let sink: Awaited<ReturnType<typeof startHttpSink>>;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   const clients: pg.Client[] = [];
+  let restarted: EmbeddedServer | undefined;
 
   beforeAll(async () => {
     cluster = await startTestServers([major], {
@@ -50,6 +64,7 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     await sink?.close();
     await smtp?.close();
     await ds?.drop();
+    await restarted?.stop();
     await cluster?.stop();
   });
 
@@ -169,28 +184,107 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
     expect(await prepState()).toBe('resolved');
   });
 
-  it('server restarted fires on a freshly started server, clears once uptime passes the threshold', async () => {
+  // Found on main: registering a server started minutes earlier fired "Server restarted" at
+  // its first sample. A restart is a change of start_time observed between two samples.
+  it('server restarted stays quiet on a first sample, fires on an observed restart, then clears', async () => {
     const rule = (await listRules(ds.db)).find((r) => r.key === 'server_restarted')!;
     const restartState = async () =>
       (await listAlerts(ds.db, { serverId, ruleId: rule.id }))[0]?.state ?? 'none';
-    // this server was started by beforeAll seconds ago: uptime < 5 min
-    let at = minute(70);
-    await collect(ds.db, serverId, monitoredUrl, 'server_info', at);
-    await runCycle(ds.db, at, {
-      baseUrl: 'http://pgvigil.test',
-      reminderSeconds: 0,
-      includeTrends: false,
+    const step = async (at: Date) => {
+      await collect(ds.db, serverId, monitoredUrl, 'server_info', at);
+      await runCycle(ds.db, at, {
+        baseUrl: 'http://pgvigil.test',
+        reminderSeconds: 0,
+        includeTrends: false,
+      });
+    };
+    // this server was started by beforeAll seconds ago: uptime < 5 min, yet nothing observed
+    await step(minute(70));
+    expect(await restartState()).toBe('none');
+    await step(minute(75));
+    expect(await restartState()).toBe('none');
+
+    await closeConnections();
+    const before = cluster.servers.get(major)!;
+    await before.stop();
+    restarted = await startEmbedded({
+      dataDir: path.join(cluster.root, `pg${major}`),
+      major,
+      port: before.port,
+      superuserPassword: TEST_PASSWORD,
+      settings: { ...TEST_SERVER_SETTINGS, max_connections: 20, max_prepared_transactions: 5 },
     });
+    await step(minute(80));
     expect(await restartState()).toBe('firing');
-    // a threshold below the real uptime stands in for waiting five minutes
-    await updateRule(ds.db, { id: rule.id, warning: 1 });
-    at = minute(71);
-    await collect(ds.db, serverId, monitoredUrl, 'server_info', at);
-    await runCycle(ds.db, at, {
-      baseUrl: 'http://pgvigil.test',
-      reminderSeconds: 0,
-      includeTrends: false,
-    });
+    // the same postmaster five minutes later: no change observed, the alert clears
+    await step(minute(85));
     expect(await restartState()).toBe('resolved');
+  });
+
+  // Done-when of issue 16: nobody acknowledges, so the second step is notified; an
+  // acknowledgement for a while stops it, and when it runs out the policy starts over.
+  it('routes to an escalation policy that reaches its second step unacknowledged', async () => {
+    // the blackout case left the alert firing: let it resolve before the new episode
+    await collectAndEvaluate(minute(95));
+    expect(['resolved', 'none']).toContain(await state());
+    const first = await addChannel(ds.db, 'webhook', 'first-line', { url: `${sink.url}/first` });
+    const second = await addChannel(ds.db, 'webhook', 'second-line', {
+      url: `${sink.url}/second`,
+    });
+    const policy = await createEscalationPolicy(ds.db, {
+      name: 'dba on-call',
+      steps: [
+        { channelIds: [first.id], waitMinutes: 5 },
+        { channelIds: [second.id], waitMinutes: 5 },
+      ],
+    });
+    await createRoute(ds.db, {
+      name: 'connections to the on-call',
+      match: { rules: ['connections_used'] },
+      channelIds: [first.id],
+      escalationId: policy.id,
+    });
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'connections_used')!;
+    await updateRule(ds.db, { id: rule.id, forSeconds: 0 });
+    // other rules' messages (the restart above) still take the default route
+    const paths = (from: number) =>
+      sink.requests
+        .slice(from)
+        .filter((r) => (r.body.rule as { key?: string } | null)?.key === 'connections_used')
+        .map((r) => `${r.path} ${String(r.body.kind)}`);
+    const before = sink.requests.length;
+    await openConnections(14);
+    await collectAndEvaluate(minute(100));
+    expect(await state()).toBe('firing');
+    // routed: the on-call channel, not the default route's webhook
+    expect(paths(before)).toEqual(['/first firing']);
+    await collectAndEvaluate(minute(104));
+    expect(paths(before)).toEqual(['/first firing']);
+    await collectAndEvaluate(minute(105));
+    expect(paths(before)).toEqual(['/first firing', '/second escalated']);
+
+    const [alert] = await listAlerts(ds.db, { serverId, ruleId: rule.id, states: ['firing'] });
+    await ackAlert(ds.db, { alertId: alert!.id, userId: null, forMinutes: 10, at: minute(106) });
+    for (const m of [110, 115]) await collectAndEvaluate(minute(m));
+    expect(await state()).toBe('acknowledged');
+    expect(paths(before)).toHaveLength(2);
+    // the acknowledgement ran out: firing again, and the policy starts from its first step
+    await collectAndEvaluate(minute(116));
+    expect(await state()).toBe('firing');
+    expect(paths(before).slice(2)).toEqual(['/first escalated']);
+
+    await closeConnections();
+    await collectAndEvaluate(minute(117));
+    expect(await state()).toBe('resolved');
+    expect(paths(before).slice(3)).toEqual(['/first resolved']);
+    const timeline = (await getAlert(ds.db, alert!.id)).events.map((e) => e.reason);
+    expect(timeline).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('escalation "dba on-call" step 1 of 2'),
+        expect.stringContaining('escalation "dba on-call" step 2 of 2'),
+        expect.stringMatching(/^acknowledged until /),
+        'acknowledgement expired',
+      ]),
+    );
   });
 });

@@ -13,6 +13,7 @@ const SIGNAL_HEADINGS: Record<Signal, string> = {
   clear: 'clear',
   missing: 'missing',
   ack: 'ack',
+  ack_expired: 'ack expired',
 };
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {

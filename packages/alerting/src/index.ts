@@ -11,6 +11,8 @@ export * from './cycle/message';
 export * from './cycle/notifications';
 export * from './cycle/observe';
 export * from './cycle/plan';
+export * from './cycle/routing';
+export * from './cycle/escalation';
 export * from './cycle/preview';
 export * from './from-rows';
 export { syncCatalog } from './sync-catalog';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growthWithin, shareWithin } from '../src/rules/derive';
+import { changed, growthWithin, shareWithin } from '../src/rules/derive';
 
 const t0 = new Date('2026-03-10T12:00:00Z').getTime();
 const rows = (values: Record<string, number>[], everySeconds = 60) =>
@@ -40,5 +40,24 @@ describe('shareWithin (requested checkpoints)', () => {
   it('skips an interval whose counters were reset', () => {
     const s = share(rows([r(10, 10), r(0, 0), r(0, 4)]), {});
     expect(s[2]!.value).toBe(0);
+  });
+});
+
+describe('changed (server restarted)', () => {
+  const started = (iso: string, minute: number) => ({
+    at: new Date(Date.UTC(2026, 0, 1, 0, minute)),
+    values: { start_time: iso },
+  });
+  it("gives no sample for a series' first row, however recent its start", () => {
+    expect(changed('start_time')([started('2026-01-01T00:00:00Z', 2)], {})).toEqual([]);
+  });
+  it('is 1 only at the sample whose start time differs from the one before', () => {
+    const rows = [
+      started('2025-12-31T00:00:00Z', 0),
+      started('2025-12-31T00:00:00Z', 5),
+      started('2026-01-01T00:08:00Z', 10),
+      started('2026-01-01T00:08:00Z', 15),
+    ];
+    expect(changed('start_time')(rows, {}).map((s) => s.value)).toEqual([0, 1, 0]);
   });
 });

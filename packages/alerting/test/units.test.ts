@@ -49,9 +49,9 @@ describe('every built-in rule shows its value with its unit', () => {
     expect(message).toContain(shown);
   });
 
-  it('formats the server restarted uptime as minutes, not a bare number', () => {
-    const def = BUILTIN_RULES.find((r) => r.key === 'server_restarted')!;
-    expect(alertMessage(def, 456.6, {})).toBe('Server restarted: 7.61 min');
+  it('formats a delay in seconds as minutes, not a bare number', () => {
+    const def = BUILTIN_RULES.find((r) => r.key === 'standby_replay_delay')!;
+    expect(alertMessage(def, 456.6, {})).toBe('Standby replay behind (standby view): 7.61 min');
   });
 
   it('scales bytes, durations and rates', () => {

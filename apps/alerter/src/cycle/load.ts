@@ -4,6 +4,8 @@ import {
   listAlertTargets,
   listBlackouts,
   listChannels,
+  listRoutes,
+  listEscalationPolicies,
   listOpenAlerts,
   listOverrides,
   listRules,
@@ -94,16 +96,27 @@ function readMode(r: PlanRule): 'trend' | 'newest' | 'window' {
 /** Everything one cycle needs, read from the datastore as of `at`. */
 export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<PlanInput> {
   const log = opts.log ?? (() => undefined);
-  const [ruleRows, overrides, targets, openAlerts, blackouts, channels, intervals] =
-    await Promise.all([
-      listRules(db),
-      listOverrides(db),
-      listAlertTargets(db),
-      listOpenAlerts(db),
-      listBlackouts(db),
-      listChannels(db),
-      probeIntervals(db),
-    ]);
+  const [
+    ruleRows,
+    overrides,
+    targets,
+    openAlerts,
+    blackouts,
+    channels,
+    intervals,
+    routes,
+    policies,
+  ] = await Promise.all([
+    listRules(db),
+    listOverrides(db),
+    listAlertTargets(db),
+    listOpenAlerts(db),
+    listBlackouts(db),
+    listChannels(db),
+    probeIntervals(db),
+    listRoutes(db),
+    listEscalationPolicies(db),
+  ]);
   const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
   const rules: PlanRule[] = [];
@@ -178,12 +191,20 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     servers: new Map(
       targets.map((t) => [
         t.id,
-        { id: t.id, name: t.name, clusterId: t.cluster_id, environment: t.environment },
+        {
+          id: t.id,
+          name: t.name,
+          clusterId: t.cluster_id,
+          environment: t.environment,
+          tags: t.tags,
+        },
       ]),
     ),
     openAlerts,
     blackouts: scopedBlackouts(blackouts),
     channels,
+    routes,
+    escalations: new Map(policies.map((p) => [p.id, p])),
     staleSeconds,
     baseUrl: opts.baseUrl,
     reminderSeconds: opts.reminderSeconds,

@@ -1,5 +1,11 @@
 import type { Db, Queryable } from '@pgvigil/db';
-import { enqueueNotifications, recordRuleOutcomes, saveAlertChanges } from '@pgvigil/db/alerting';
+import {
+  enqueueNotifications,
+  recordRuleOutcomes,
+  saveAlertChanges,
+  startEscalations,
+} from '@pgvigil/db/alerting';
+import { runEscalations } from './escalate';
 import { loadCycle, type LoadOptions } from './load';
 import {
   investigateAlert,
@@ -37,10 +43,37 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     unavailable: plan.unavailable,
   });
   const failed = plan.failures.length;
-  if (plan.changes.length === 0)
-    return { evaluated: plan.evaluated, changes: 0, queued: 0, failed, ms: ms(performance.now()) };
+  // after the plan's writes, which were decided on the states read before: acknowledgements
+  // that ran out and escalation steps that are due
+  const escalate = () => runEscalations(db, at, opts);
+  if (plan.changes.length === 0) {
+    const escalated = await escalate();
+    return {
+      evaluated: plan.evaluated,
+      changes: 0,
+      queued: escalated,
+      failed,
+      ms: ms(performance.now()),
+    };
+  }
   const queued = await db.tx(async (q) => {
     const saved = new Map((await saveAlertChanges(q, plan.changes)).map((s) => [s.fingerprint, s]));
+    await startEscalations(
+      q,
+      plan.notifications.flatMap((n) =>
+        n.escalation
+          ? [
+              {
+                ...n.escalation,
+                alertIds: n.itemFingerprints
+                  .map((f) => saved.get(f)?.alertId)
+                  .filter((id): id is number => id !== undefined),
+                at,
+              },
+            ]
+          : [],
+      ),
+    );
     const likely = await likelyCauses(
       q,
       plan.notifications
@@ -76,10 +109,11 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       }),
     );
   });
+  const escalated = await escalate();
   return {
     evaluated: plan.evaluated,
     changes: plan.changes.length,
-    queued,
+    queued: queued + escalated,
     failed,
     ms: ms(performance.now()),
   };

@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/rules', label: 'Rules', minRole: 'viewer', group: 'alerting' },
   { href: '/blackouts', label: 'Blackouts', minRole: 'viewer', group: 'alerting' },
   { href: '/channels', label: 'Channels', minRole: 'admin', group: 'alerting' },
+  { href: '/routes', label: 'Routes', minRole: 'viewer', group: 'alerting' },
   { href: '/admin/servers', label: 'Servers', minRole: 'admin', group: 'admin' },
   { href: '/admin/clusters', label: 'Clusters', minRole: 'admin', group: 'admin' },
   { href: '/admin/probes', label: 'Probes', minRole: 'admin', group: 'admin' },

@@ -43,6 +43,12 @@ export const alert = z
     acknowledgedAt: timestamp.nullable(),
     acknowledgedBy: id.nullable(),
     ackComment: z.string().nullable(),
+    /** an acknowledgement with an expiry returns the alert to firing then */
+    ackUntil: timestamp.nullable(),
+    ownerId: id.nullable(),
+    /** the escalation policy followed and the last step notified (counting on when it repeats) */
+    escalationId: id.nullable(),
+    escalationStep: z.number().int().nullable(),
     notified: z.boolean(),
     lastNotifiedAt: timestamp.nullable(),
     details: dataMap(z.unknown()),
@@ -106,9 +112,25 @@ export const ackAlert = endpoint({
   path: '/alerts/{id}/ack',
   access: 'editor',
   tag: 'alerts',
-  summary: 'Acknowledges a firing or silenced alert: reminders stop until its severity rises',
+  summary:
+    'Acknowledges a firing or silenced alert: reminders and escalation stop until its severity rises or the acknowledgement runs out',
   params: alertParams,
-  body: z.strictObject({ comment: z.string().trim().max(2000).optional() }).optional(),
+  body: z
+    .strictObject({
+      comment: z.string().trim().max(2000).optional(),
+      forMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_080)
+        .optional()
+        .meta({ description: '"ack for 2 h" = 120: back to firing after this long' }),
+      ownerId: id
+        .nullable()
+        .optional()
+        .meta({ description: 'who owns the alert from now on; absent: whoever acknowledges' }),
+    })
+    .optional(),
   response: null,
 });
 

@@ -10,6 +10,7 @@ import * as mcp from './mcp';
 import * as probeSettings from './probe-settings';
 import * as readiness from './readiness';
 import * as registry from './registry';
+import * as routing from './routing';
 
 export * from './common';
 export * from './endpoint';
@@ -21,6 +22,7 @@ export * from './mcp';
 export * from './probe-settings';
 export * from './readiness';
 export * from './registry';
+export * from './routing';
 
 export const getOpenApi = endpoint({
   method: 'GET',
@@ -55,6 +57,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     registry,
     probeSettings,
     alerting,
+    routing,
     investigation,
     dashboard,
     readiness,

@@ -12,6 +12,7 @@ export const SIGNALS = [
   'clear', // condition false (past hysteresis)
   'missing', // no data
   'ack', // a person acknowledged
+  'ack_expired', // an acknowledgement given for a while ("ack for 2 h") ran out
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -24,6 +25,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'ok',
     missing: 'ok',
     ack: 'ok',
+    ack_expired: 'ok',
   },
   pending: {
     breach: 'pending',
@@ -34,6 +36,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     // an unconfirmed condition without data is dropped, not kept as no_data
     missing: 'ok',
     ack: 'pending',
+    ack_expired: 'pending',
   },
   firing: {
     breach: 'firing',
@@ -43,6 +46,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'resolved',
     missing: 'no_data',
     ack: 'acknowledged',
+    ack_expired: 'firing',
   },
   acknowledged: {
     breach: 'acknowledged',
@@ -53,6 +57,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'resolved',
     missing: 'no_data',
     ack: 'acknowledged',
+    ack_expired: 'firing',
   },
   silenced: {
     breach: 'silenced',
@@ -63,6 +68,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'resolved',
     missing: 'no_data',
     ack: 'acknowledged',
+    ack_expired: 'silenced',
   },
   no_data: {
     breach: 'firing',
@@ -73,6 +79,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'resolved',
     missing: 'no_data',
     ack: 'no_data',
+    ack_expired: 'no_data',
   },
   resolved: {
     breach: 'pending',
@@ -82,6 +89,7 @@ export const TRANSITIONS: Record<AlertState, Record<Signal, AlertState>> = {
     clear: 'resolved',
     missing: 'resolved',
     ack: 'resolved',
+    ack_expired: 'resolved',
   },
 };
 

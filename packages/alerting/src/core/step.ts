@@ -43,6 +43,8 @@ function reasonOf(signal: Signal, obs: Observation, forSeconds: number): string 
       return 'no data for this rule';
     case 'ack':
       return 'acknowledged';
+    case 'ack_expired':
+      return 'acknowledgement expired';
   }
 }
 
@@ -95,3 +97,6 @@ export function acknowledge(status: AlertStatus): AlertStatus | null {
   const to = TRANSITIONS[status.state].ack;
   return to === status.state ? null : { ...status, state: to };
 }
+
+/** An acknowledgement with an expiry ran out: where the table sends the alert. */
+export const ackExpired = (state: AlertState): AlertState => TRANSITIONS[state].ack_expired;

@@ -1,16 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '@pgvigil/schema';
-import type { ChannelRow, NotificationKind } from '@pgvigil/db/alerting';
-import { atLeast, severityRank, type NotifyKind } from '../core';
+import type { ChannelRow, NotificationKind, RouteRow } from '@pgvigil/db/alerting';
+import { severityRank, type NotifyKind } from '../core';
+import { firstEscalation, reachedChannels, stepLabel, type EscalationPolicy } from './escalation';
+import { routeAlert } from './routing';
 import type { NotificationPayload } from '../notify/payload';
-import type { RuleUnit } from '@pgvigil/schema';
+import type { RuleKind, RuleUnit } from '@pgvigil/schema';
 
 export interface NotifyItem {
   kind: NotifyKind;
   fingerprint: string;
   severity: Severity;
   rule: { key: string; name: string; runbook: string };
-  server: { id: number; name: string; clusterId: number | null; environment: string } | null;
+  /** what routes match on besides the rule's key (absent: builtin) */
+  ruleKind?: RuleKind;
+  /** the escalation step the alert reached (a resolve goes to every channel notified) */
+  escalationStep?: number | null;
+  server: {
+    id: number;
+    name: string;
+    clusterId: number | null;
+    environment: string;
+    tags?: readonly string[];
+  } | null;
   database: string | null;
   object: string | null;
   value: number | null;
@@ -28,6 +40,8 @@ export interface PendingNotification {
   /** fingerprint of each payload item, in order */
   itemFingerprints: string[];
   payload: NotificationPayload;
+  /** a firing message on a route with an escalation policy: its alerts start the policy */
+  escalation?: { policyId: number; nextAt: Date | null; reason: string };
 }
 
 const TITLES: Record<NotifyKind, string> = {
@@ -39,13 +53,16 @@ const TITLES: Record<NotifyKind, string> = {
 
 /**
  * A burst (50 tables crossing one rule on one server in one cycle) becomes one
- * message per channel listing them all: grouped by kind, rule and server.
+ * message per channel listing them all: grouped by kind, rule and server. Each group
+ * goes to the channels of the routes it takes (routing.ts).
  */
 export function buildNotifications(
   items: readonly NotifyItem[],
   channels: readonly ChannelRow[],
   at: Date,
   baseUrl: string,
+  routes: readonly RouteRow[] = [],
+  policies: ReadonlyMap<number, EscalationPolicy> = new Map(),
 ): PendingNotification[] {
   const groups = new Map<string, NotifyItem[]>();
   for (const i of items) {
@@ -85,13 +102,31 @@ export function buildNotifications(
       at: at.toISOString(),
     };
     const digest = createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
-    for (const c of channels) {
-      if (!c.enabled || !atLeast(severity, c.min_severity)) continue;
-      const s = first.server;
-      const clusters = c.filters.clusterIds ?? [];
-      const envs = c.filters.environments ?? [];
-      if (clusters.length && !(s?.clusterId != null && clusters.includes(s.clusterId))) continue;
-      if (envs.length && !(s && envs.includes(s.environment))) continue;
+    const routing = routeAlert(routes, channels, {
+      severity,
+      rule: first.rule.key,
+      ruleKind: first.ruleKind ?? 'builtin',
+      environment: first.server?.environment ?? null,
+      clusterId: first.server?.clusterId ?? null,
+      serverTags: first.server?.tags ?? [],
+    });
+    const policy = routing.escalationId === null ? undefined : policies.get(routing.escalationId);
+    const targets = new Set(routing.channels);
+    let escalation: PendingNotification['escalation'];
+    const add = (ids: readonly number[]) =>
+      channels.filter((c) => c.enabled && ids.includes(c.id)).forEach((c) => targets.add(c));
+    if (policy && first.kind === 'firing') {
+      const move = firstEscalation(policy, at);
+      add(move.channelIds);
+      escalation = {
+        policyId: policy.id,
+        nextAt: move.nextAt,
+        reason: `escalation "${policy.name}" ${stepLabel(policy, 0)}: notified with the firing message`,
+      };
+    }
+    const reached = Math.max(-1, ...group.map((i) => i.escalationStep ?? -1));
+    if (policy && first.kind === 'resolved' && reached >= 0) add(reachedChannels(policy, reached));
+    for (const c of targets) {
       out.push({
         channelId: c.id,
         dedupeKey: `${first.kind}:${c.id}:${digest}:${at.toISOString()}`,
@@ -99,6 +134,7 @@ export function buildNotifications(
         fingerprints,
         itemFingerprints: group.map((i) => i.fingerprint),
         payload,
+        ...(escalation ? { escalation } : {}),
       });
     }
   }

@@ -1,5 +1,5 @@
 import type { Environment } from '@pgvigil/schema';
-import type { AlertChange, AlertRow, ChannelRow } from '@pgvigil/db/alerting';
+import type { AlertChange, AlertRow, ChannelRow, RouteRow } from '@pgvigil/db/alerting';
 import {
   INITIAL_STATUS,
   inBlackout,
@@ -22,6 +22,7 @@ import {
 } from '../rules';
 import { formatValue } from '@pgvigil/schema';
 import { alertMessage } from './message';
+import type { EscalationPolicy } from './escalation';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
 import { observe, type Series } from './observe';
@@ -46,6 +47,7 @@ export interface PlanServer {
   name: string;
   clusterId: number | null;
   environment: Environment;
+  tags?: readonly string[];
 }
 export interface ScopedBlackout {
   window: BlackoutWindow;
@@ -62,6 +64,10 @@ export interface PlanInput {
   openAlerts: AlertRow[];
   blackouts: ScopedBlackout[];
   channels: ChannelRow[];
+  /** notification policies, in order (none: the default route) */
+  routes?: readonly RouteRow[];
+  /** escalation policies by id, for the routes that name one */
+  escalations?: ReadonlyMap<number, EscalationPolicy>;
   /** per probe: seconds after which its newest sample counts as missing */
   staleSeconds: Map<string, number>;
   baseUrl: string;
@@ -257,12 +263,15 @@ function planRule(
         fingerprint,
         severity: next.severity,
         rule: { key: def.key, name: def.name, runbook: def.runbook },
+        ruleKind: def.kind,
+        escalationStep: alert?.escalation_step ?? null,
         server: server
           ? {
               id: server.id,
               name: server.name,
               clusterId: server.clusterId,
               environment: server.environment,
+              tags: server.tags ?? [],
             }
           : null,
         database: series.database,
@@ -381,12 +390,15 @@ export function planCycle(input: PlanInput): Plan {
         fingerprint: alert.fingerprint,
         severity: next.severity,
         rule: { key: rule.def.key, name: rule.def.name, runbook: rule.def.runbook },
+        ruleKind: rule.def.kind,
+        escalationStep: alert.escalation_step ?? null,
         server: server
           ? {
               id: server.id,
               name: server.name,
               clusterId: server.clusterId,
               environment: server.environment,
+              tags: server.tags ?? [],
             }
           : null,
         database: alert.database_name,
@@ -401,7 +413,14 @@ export function planCycle(input: PlanInput): Plan {
   }
   return {
     changes,
-    notifications: buildNotifications(notify, input.channels, input.at, input.baseUrl),
+    notifications: buildNotifications(
+      notify,
+      input.channels,
+      input.at,
+      input.baseUrl,
+      input.routes ?? [],
+      input.escalations,
+    ),
     evaluated,
     failures,
     okRuleIds,

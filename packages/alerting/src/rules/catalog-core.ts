@@ -1,4 +1,4 @@
-import { column, expr, maxPerSample, pct, ratioOfIncreases } from './derive';
+import { changed, column, expr, maxPerSample, pct, ratioOfIncreases } from './derive';
 import type { RuleDefinition } from './types';
 
 type Input = Omit<
@@ -43,14 +43,16 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'server_restarted',
     name: 'Server restarted',
     category: 'availability',
-    source: { probe: 'server_info', columns: ['uptime_seconds'], derive: column('uptime_seconds') },
-    operator: '<',
-    warning: 300,
+    source: { probe: 'server_info', columns: ['start_time'], derive: changed('start_time') },
+    warning: 0,
     critical: null,
     forSeconds: 0,
-    unit: 'seconds',
+    // server_info runs every 5 minutes: an outage of up to an hour still has the
+    // sample before the restart in the window to compare with
+    windowSeconds: 3600,
+    unit: 'bool',
     explanation:
-      'pg_postmaster_start_time() is less than 5 minutes ago: the server restarted, crashed and recovered, or failed over.',
+      "pg_postmaster_start_time() changed between two samples: the server restarted, crashed and recovered, or failed over. A server's first sample never fires: an uptime alone does not say pgvigil saw it restart.",
     runbook:
       'Look in the server log for "database system was interrupted" or "terminated by signal". An unplanned restart after an OOM kill needs memory settings reviewed.',
   }),

@@ -48,6 +48,20 @@ function deltas(prev: SourceRow, cur: SourceRow, cols: readonly string[]): numbe
 }
 
 /**
+ * 1 when `name` differs from the sample before (a new postmaster start time), else 0.
+ * A series' first row has nothing before it: it gives no sample, so a rule of this kind
+ * can only fire on a change pgvigil observed, never on what it found when it started.
+ */
+export const changed =
+  (name: string): Derive =>
+  (rows) =>
+    rows.slice(1).map((r, i) => {
+      const before = num(rows[i]!.values[name]);
+      const now = num(r.values[name]);
+      return { at: r.at, value: before === null || now === null ? null : now !== before ? 1 : 0 };
+    });
+
+/**
  * Per interval, 100 * increase(num) / increase(den) of counters: rollback ratio,
  * cache hit ratio, requested checkpoints. An interval with no activity gives null.
  */

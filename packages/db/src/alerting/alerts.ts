@@ -25,11 +25,18 @@ export interface AlertRow {
   details: Record<string, unknown>;
   last_evaluated_at: Date;
   updated_at: Date;
+  /** escalation: the policy followed and the last step notified (null: none) */
+  escalation_id?: number | null;
+  escalation_step?: number | null;
+  /** an acknowledgement with an expiry returns to firing then */
+  ack_until?: Date | null;
+  owner_id?: number | null;
 }
 
 export const ALERT_COLUMNS = `id, rule_id, server_id, database_name, object_key, fingerprint, state,
   severity, value, threshold, message, started_at, fired_at, resolved_at, acknowledged_at,
-  acknowledged_by, ack_comment, notified, last_notified_at, details, last_evaluated_at, updated_at`;
+  acknowledged_by, ack_comment, notified, last_notified_at, details, last_evaluated_at, updated_at,
+  escalation_id, escalation_step, ack_until, owner_id`;
 
 /** Every open alert (one per fingerprint): the loop's memory between cycles. */
 export async function listOpenAlerts(db: Queryable): Promise<AlertRow[]> {
@@ -95,7 +102,11 @@ export async function saveAlertChanges(db: Queryable, raw: AlertChange[]): Promi
       await db.query(
         `UPDATE alerts SET state = $2, severity = $3, value = $4, threshold = $5, message = $6,
                 started_at = $7, fired_at = $8, resolved_at = $9, notified = $10,
-                last_notified_at = $11, details = $12, last_evaluated_at = $13, updated_at = $13
+                last_notified_at = $11, details = $12, last_evaluated_at = $13, updated_at = $13,
+                -- a closed alert escalates no further and has nothing left to acknowledge
+                escalation_next_at = CASE WHEN $2 IN ('resolved', 'ok') THEN NULL
+                                          ELSE escalation_next_at END,
+                ack_until = CASE WHEN $2 IN ('resolved', 'ok') THEN NULL ELSE ack_until END
           WHERE id = $1`,
         [c.id, ...values],
       );

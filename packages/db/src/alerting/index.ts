@@ -12,3 +12,5 @@ export * from './read-rule-rows';
 export * from './targets';
 export * from './events';
 export * from './investigation-reads';
+export * from './routes';
+export * from './escalations';

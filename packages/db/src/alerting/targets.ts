@@ -7,12 +7,13 @@ export interface AlertTarget {
   cluster_id: number | null;
   cluster_name: string | null;
   environment: Environment;
+  tags: string[];
 }
 
-/** Enabled servers with what scoping needs (cluster, environment). */
+/** Enabled servers with what scoping and routing need (cluster, environment, tags). */
 export async function listAlertTargets(db: Queryable): Promise<AlertTarget[]> {
   return db.query<AlertTarget & Record<string, unknown>>(
-    `SELECT s.id, s.name, s.cluster_id, c.name AS cluster_name, s.environment
+    `SELECT s.id, s.name, s.cluster_id, c.name AS cluster_name, s.environment, s.tags
        FROM servers s LEFT JOIN clusters c ON c.id = s.cluster_id
       WHERE s.enabled ORDER BY s.id`,
   );

@@ -68,6 +68,12 @@ export function AlertsTable({
                   <AckButton alertId={a.id} />
                 ) : null}
                 {a.ackComment ? <span className="muted">“{a.ackComment}”</span> : null}
+                {a.state === 'acknowledged' && a.ackUntil ? (
+                  <span className="muted">
+                    {' '}
+                    acknowledged until {a.ackUntil.toISOString().slice(11, 16)} UTC
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}

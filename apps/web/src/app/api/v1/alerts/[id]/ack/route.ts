@@ -7,14 +7,27 @@ import { idParam } from '@/server/validate';
 
 export const dynamic = 'force-dynamic';
 
-/** Acknowledge a firing or silenced alert: reminders stop until its severity rises. */
+/** Acknowledge a firing or silenced alert, for a while or until it clears, optionally naming its owner. */
 export const POST = withAuth<{ id: string }>(
   'editor',
   async ({ request, params, user, at, audit }) => {
     const alertId = idParam(params.id, 'Alert');
-    const comment = (await readBody(request, ackAlert))?.comment ?? '';
-    await db().tx((q) => saveAck(q, { alertId, userId: user.id, comment, at }));
-    await audit('alert.ack', 'alert', alertId, { comment });
+    const b = (await readBody(request, ackAlert)) ?? {};
+    const comment = b.comment ?? '';
+    await db().tx((q) =>
+      saveAck(q, {
+        alertId,
+        userId: user.id,
+        comment,
+        at,
+        ...(b.forMinutes ? { forMinutes: b.forMinutes } : {}),
+        ...(b.ownerId !== undefined ? { ownerId: b.ownerId } : {}),
+      }),
+    );
+    await audit('alert.ack', 'alert', alertId, {
+      comment,
+      ...(b.forMinutes ? { forMinutes: b.forMinutes } : {}),
+    });
     return noContent();
   },
 );
