@@ -9,6 +9,7 @@ import {
   EVENT_KINDS,
   OUTBOX_STATUSES,
   OVERRIDE_SCOPES,
+  PLAN_SOURCES,
   PROBE_SETTING_SCOPES,
   ROLES,
   RULE_KINDS,
@@ -40,4 +41,5 @@ export const CHECKED_COLUMNS = {
   'notification_outbox.status': OUTBOX_STATUSES,
   'heartbeats.component': COMPONENTS,
   'events.kind': EVENT_KINDS,
+  'query_plans.source': PLAN_SOURCES,
 } as const satisfies Record<string, readonly string[]>;

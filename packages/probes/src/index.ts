@@ -25,3 +25,4 @@ export {
   STATS_HELPER,
   type ProbePrivilege,
 } from './privileges';
+export * from './plans/index';

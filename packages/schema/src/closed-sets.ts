@@ -55,6 +55,10 @@ export type ProbeSettingScope = (typeof PROBE_SETTING_SCOPES)[number];
 export const EVENT_KINDS = ['deploy', 'migration', 'maintenance', 'config', 'other'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/** Where a stored plan came from: EXPLAIN with GENERIC_PLAN, plain EXPLAIN, or auto_explain's log. */
+export const PLAN_SOURCES = ['generic', 'explain', 'auto_explain'] as const;
+export type PlanSource = (typeof PLAN_SOURCES)[number];
+
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 

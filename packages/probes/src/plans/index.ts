@@ -1,0 +1,11 @@
+export { planFingerprint, planShape, type PlanNode } from './fingerprint';
+export {
+  PLAN_RECAPTURE_MS,
+  PLAN_STATEMENT_TIMEOUT_MS,
+  PLAN_TOP_N,
+  explainPlan,
+  pickPlanCandidates,
+  planRefusal,
+  type PlanCandidate,
+  type PlanCapture,
+} from './capture';
