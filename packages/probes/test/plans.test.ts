@@ -7,8 +7,8 @@ import {
   planFingerprint,
   planRefusal,
   PLAN_RECAPTURE_MS,
-  type PlanNode,
 } from '../src/index';
+import { diffLines, planShape, type PlanNode } from '@pgvigil/schema';
 
 const SETUP = `
   CREATE TABLE orders (id serial PRIMARY KEY, customer int, note text);
@@ -115,6 +115,19 @@ describe.each([14, 16] as const)('plan capture on PostgreSQL %i', (major) => {
     expect(again.fingerprint).toBe(before.fingerprint);
     expect(flipped.fingerprint).not.toBe(before.fingerprint);
     expect(JSON.stringify(flipped.plan)).toContain('Seq Scan');
+    const diff = diffLines(planShape(before.plan), planShape(flipped.plan));
+    expect(
+      diff
+        .filter((d) => d.op === 'removed')
+        .map((d) => d.line)
+        .join(),
+    ).toContain('orders_customer_idx');
+    expect(
+      diff
+        .filter((d) => d.op === 'added')
+        .map((d) => d.line)
+        .join(),
+    ).toContain('Seq Scan');
   });
 });
 

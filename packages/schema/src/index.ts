@@ -6,3 +6,4 @@ export * from './metric-spec';
 export * from './units';
 export * from './charts';
 export * from './self-health';
+export * from './plans';

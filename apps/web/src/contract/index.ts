@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as accounts from './accounts';
 import * as alerting from './alerting';
+import * as analytics from './analytics';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
 import * as investigation from './investigation';
@@ -14,6 +15,7 @@ export * from './common';
 export * from './endpoint';
 export * from './accounts';
 export * from './alerting';
+export * from './analytics';
 export * from './dashboard';
 export * from './investigation';
 export * from './mcp';
@@ -48,9 +50,16 @@ const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Every endpoint of the contract, by path, then method. */
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...[accounts, registry, probeSettings, alerting, investigation, dashboard, mcp].flatMap((m) =>
-    Object.values(m).filter(isEndpoint),
-  ),
+  ...[
+    accounts,
+    registry,
+    probeSettings,
+    alerting,
+    investigation,
+    dashboard,
+    analytics,
+    mcp,
+  ].flatMap((m) => Object.values(m).filter(isEndpoint)),
   getOpenApi,
   getMetrics,
 ].sort(

@@ -2,7 +2,8 @@ import type { PlanSource } from '@pgvigil/schema';
 import type { ProbeClient } from '../run-probe';
 import { isConnectionLoss } from '../run-probe';
 import { DEFAULT_LOCK_TIMEOUT_MS, RELATION_LOCK_BUDGET } from '../types';
-import { planFingerprint, type PlanNode } from './fingerprint';
+import type { PlanNode } from '@pgvigil/schema';
+import { planFingerprint } from './fingerprint';
 
 /** Statements planned per server and window, by execution time in the window (default). */
 export const PLAN_TOP_N = 50;

@@ -1,4 +1,4 @@
-export { planFingerprint, planShape, type PlanNode } from './fingerprint';
+export { planFingerprint } from './fingerprint';
 export {
   PLAN_RECAPTURE_MS,
   PLAN_STATEMENT_TIMEOUT_MS,
