@@ -31,6 +31,8 @@ export class PlanCapture {
   private readonly pending = new Map<string, Pending[]>();
   /** the last reason a statement was not explained, for `npm run probe` and tests */
   readonly skipped = new Map<string, string>();
+  /** queryid -> fingerprint of its newest captured plan */
+  readonly fingerprints = new Map<string, string>();
 
   constructor(private readonly deps: PlanCaptureDeps) {}
 
@@ -95,6 +97,7 @@ export class PlanCapture {
           plan: r.plan,
         });
         this.skipped.delete(p.queryid);
+        this.fingerprints.set(p.queryid, r.fingerprint);
       } else {
         this.skipped.set(p.queryid, r.reason);
         if (r.connectionLost) {

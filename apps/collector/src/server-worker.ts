@@ -6,6 +6,7 @@ import {
   fetchQueryTexts,
   loadProbeContext,
   runProbe,
+  withPlanFingerprints,
   type ConnectResult,
   type DeltaSnapshot,
   type ProbeContext,
@@ -339,7 +340,10 @@ export class ServerWorker {
       this.deltas.set(key, diff.snapshot);
       rows = diff.rows;
       await this.storeNewTexts(session, rows);
-      if (probe.name === 'statements') await this.queuePlans(session, rows);
+      if (probe.name === 'statements') {
+        await this.queuePlans(session, rows);
+        rows = withPlanFingerprints(rows, this.plans.fingerprints);
+      }
     } else if (probe.changeTracked && !(await this.changes.changed(probe, database, rows))) {
       return false;
     }

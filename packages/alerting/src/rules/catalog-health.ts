@@ -45,6 +45,44 @@ const meanWithCalls: Derive = (rows, params) =>
     return { at: r.at, value: calls >= params.min_calls! && calls > 0 ? total / calls : 0 };
   });
 
+/**
+ * After the newest plan change of a statement in the window: its mean time per call
+ * under the new plan over its mean under the plan before (the delta rows carry the
+ * fingerprint of the plan captured when they were written). 0 with no change, or with
+ * fewer than `min_calls` calls on either side: not judged.
+ */
+const planSlowdown: Derive = (rows, params) => {
+  const fp = (j: number) => {
+    const v = rows[j]!.values.plan_fingerprint;
+    return typeof v === 'string' ? v : null;
+  };
+  const min = Math.max(1, params.min_calls!);
+  return rows.map((r, i) => {
+    const current = fp(i);
+    if (current === null) return { at: r.at, value: 0 };
+    // back from this row: the run of the current plan, then the run of the plan before it
+    // (rows without a fingerprint, before the first capture, are skipped)
+    const sum = (plan: string, from: number) => {
+      let calls = 0;
+      let ms = 0;
+      let j = from;
+      for (; j >= 0; j--) {
+        const f = fp(j);
+        if (f === null) continue;
+        if (f !== plan) break;
+        calls += num(rows[j]!.values.calls) ?? 0;
+        ms += num(rows[j]!.values.total_exec_time) ?? 0;
+      }
+      return { calls, ms, next: j };
+    };
+    const after = sum(current, i);
+    if (after.next < 0) return { at: r.at, value: 0 };
+    const before = sum(fp(after.next)!, after.next);
+    if (after.calls < min || before.calls < min || before.ms <= 0) return { at: r.at, value: 0 };
+    return { at: r.at, value: after.ms / after.calls / (before.ms / before.calls) };
+  });
+};
+
 /** Role changes, node health, locks, statements and settings worth a look. */
 export const HEALTH_RULES: RuleDefinition[] = [
   define({
@@ -124,6 +162,34 @@ export const HEALTH_RULES: RuleDefinition[] = [
       'Mean execution time of one statement (pg_stat_statements) over the last interval, judged only when it ran at least min_calls times in it: a query that got slow, not a one-off report.',
     runbook:
       'Open the statement on the query page: compare its plan (EXPLAIN (ANALYZE, BUFFERS)) with its usual time; look for a missing index, stale statistics (ANALYZE) or a changed parameter.',
+  }),
+  define({
+    key: 'plan_regression',
+    name: 'Plan changed and got slower',
+    category: 'queries',
+    source: {
+      probe: 'statements',
+      columns: ['calls', 'total_exec_time', 'plan_fingerprint'],
+      objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
+      derive: planSlowdown,
+    },
+    params: {
+      min_calls: { label: 'Minimum calls on each side', default: 20, unit: 'count', min: 1 },
+    },
+    windowSeconds: 7200,
+    warning: 2,
+    critical: null,
+    unit: 'ratio',
+    link: ({ serverId, object }) => {
+      const queryid = object?.split('.')[0];
+      return queryid
+        ? `/servers/${serverId}/queries/${encodeURIComponent(queryid)}#plan-diff`
+        : null;
+    },
+    explanation:
+      "A statement's plan changed (the collector explains the top statements hourly and compares their structure), and its mean time per call under the new plan is this many times its mean under the plan before, with at least min_calls calls under each, within the last two hours.",
+    runbook:
+      'Open the plan diff from the notification: a dropped or invalid index, stale statistics (ANALYZE the tables), a changed setting or a generic plan chosen for skewed data. Restore the index or statistics; as a stopgap, pin the plan with the setting that produced it for that role.',
   }),
   define({
     key: 'temp_files',

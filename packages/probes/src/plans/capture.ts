@@ -104,6 +104,20 @@ function parseExplain(value: unknown): PlanNode | null {
   return top?.Plan ?? null;
 }
 
+/**
+ * Marks each delta row of the statements probe with the fingerprint of its statement's
+ * newest captured plan, so the rows before and after a plan change tell which plan ran.
+ */
+export function withPlanFingerprints(
+  rows: readonly Record<string, unknown>[],
+  fingerprints: ReadonlyMap<string, string>,
+): Record<string, unknown>[] {
+  return rows.map((r) => ({
+    ...r,
+    plan_fingerprint: r.queryid == null ? null : (fingerprints.get(String(r.queryid)) ?? null),
+  }));
+}
+
 export interface PlanCandidate {
   queryid: string;
   /** the database it spent the most time in during the window */

@@ -6,6 +6,7 @@ export {
   explainPlan,
   pickPlanCandidates,
   planRefusal,
+  withPlanFingerprints,
   type PlanCandidate,
   type PlanCapture,
 } from './capture';
