@@ -99,6 +99,29 @@ describe.each([14, 16] as const)('plan capture on PostgreSQL %i', (major) => {
     });
   });
 
+  it('plans SELECTs with pg_monitor + pg_read_all_data; DML needs a write grant it lacks', async () => {
+    const role = `plans_${major}_${Date.now()}`;
+    await client.query(
+      `CREATE ROLE ${role} LOGIN PASSWORD 'pw'; GRANT pg_monitor, pg_read_all_data TO ${role}`,
+    );
+    const url = new URL(database.url);
+    url.username = role;
+    url.password = 'pw';
+    const monitor = new pg.Client({ connectionString: url.toString() });
+    await monitor.connect();
+    try {
+      expect(
+        await explainPlan(monitor, 'SELECT id FROM orders WHERE note IS NULL', version),
+      ).toMatchObject({ status: 'ok' });
+      expect(
+        await explainPlan(monitor, 'DELETE FROM orders WHERE note IS NULL', version),
+      ).toMatchObject({ status: 'skipped', sqlState: '42501', connectionLost: false });
+    } finally {
+      await monitor.end();
+      await client.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
+
   it('fingerprints the structure: estimates do not change it, a dropped index does', async () => {
     const sql = 'SELECT id FROM orders WHERE customer = 7';
     const before = await explainPlan(client, sql, version);
