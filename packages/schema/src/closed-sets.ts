@@ -109,6 +109,10 @@ export type TableSort = (typeof TABLE_SORTS)[number];
 export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
 export const INDEX_ISSUES = ['unused', 'duplicate', 'invalid'] as const;
 export type IndexIssue = (typeof INDEX_ISSUES)[number];
+
+/** What the index advisor proposes: drop (unused, duplicate, invalid), rebuild (bloated) or create (missing). */
+export const INDEX_ADVICE_KINDS = ['unused', 'duplicate', 'invalid', 'bloated', 'missing'] as const;
+export type IndexAdviceKind = (typeof INDEX_ADVICE_KINDS)[number];
 export const SCHEMA_CHANGES = ['created', 'dropped', 'altered'] as const;
 export const LAG_LEVELS = ['ok', 'warning', 'critical', 'unknown'] as const;
 export type LagLevel = (typeof LAG_LEVELS)[number];

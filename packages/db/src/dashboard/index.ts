@@ -22,3 +22,4 @@ export * from './get-cluster-topology';
 export * from './get-query-history';
 export * from './object-seen';
 export * from './list-query-plans';
+export * from './get-index-advice';
