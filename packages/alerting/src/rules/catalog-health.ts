@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { column, expr, num, pct } from './derive';
 import { define } from './catalog-core';
 import type { Derive, RuleDefinition } from './types';
@@ -47,8 +48,10 @@ const meanWithCalls: Derive = (rows, params) =>
 
 /**
  * After the newest plan change of a statement in the window: its mean time per call
- * under the new plan over its mean under the plan before (the delta rows carry the
- * fingerprint of the plan captured when they were written). 0 with no change, or with
+ * under the new plan over its usual time under the plan before. Rows carry the plan
+ * captured when they were written, and plans are captured hourly, so the last rows of
+ * the old plan may already have run the new one: "usual" is the median of the old
+ * plan's per-interval means, not their sum. 0 with no change in the window, or with
  * fewer than `min_calls` calls on either side: not judged.
  */
 const planSlowdown: Derive = (rows, params) => {
@@ -62,7 +65,8 @@ const planSlowdown: Derive = (rows, params) => {
     if (current === null) return { at: r.at, value: 0 };
     // back from this row: the run of the current plan, then the run of the plan before it
     // (rows without a fingerprint, before the first capture, are skipped)
-    const sum = (plan: string, from: number) => {
+    const run = (plan: string, from: number) => {
+      const means: number[] = [];
       let calls = 0;
       let ms = 0;
       let j = from;
@@ -70,16 +74,20 @@ const planSlowdown: Derive = (rows, params) => {
         const f = fp(j);
         if (f === null) continue;
         if (f !== plan) break;
-        calls += num(rows[j]!.values.calls) ?? 0;
-        ms += num(rows[j]!.values.total_exec_time) ?? 0;
+        const c = num(rows[j]!.values.calls) ?? 0;
+        const t = num(rows[j]!.values.total_exec_time) ?? 0;
+        calls += c;
+        ms += t;
+        if (c > 0) means.push(t / c);
       }
-      return { calls, ms, next: j };
+      return { calls, ms, means, next: j };
     };
-    const after = sum(current, i);
+    const after = run(current, i);
     if (after.next < 0) return { at: r.at, value: 0 };
-    const before = sum(fp(after.next)!, after.next);
-    if (after.calls < min || before.calls < min || before.ms <= 0) return { at: r.at, value: 0 };
-    return { at: r.at, value: after.ms / after.calls / (before.ms / before.calls) };
+    const before = run(fp(after.next)!, after.next);
+    const usual = before.means.length ? median(before.means) : 0;
+    if (after.calls < min || before.calls < min || usual <= 0) return { at: r.at, value: 0 };
+    return { at: r.at, value: after.ms / after.calls / usual };
   });
 };
 
