@@ -59,6 +59,7 @@ export default tseslint.config(
       '**/.next/**',
       '**/.next-*/**',
       '**/.turbo/**',
+      'dist/**',
       '.pgvigil/**',
       '**/next-env.d.ts',
       'e2e/artifacts/**',

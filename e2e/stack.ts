@@ -23,11 +23,13 @@ export async function startStack(
     env?: Record<string, string>;
     /** every line the platform prints is also appended here (for tests in other processes) */
     logFile?: string;
+    /** the web port, when something must know it before the start (an OpenID provider) */
+    port?: number;
   } = {},
 ): Promise<Stack> {
   const home = options.home ?? (await mkdtemp(path.join(tmpdir(), 'pgvigil-e2e-')));
   await chmod(home, 0o755);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
     cwd: repoRoot,

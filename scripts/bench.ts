@@ -1,4 +1,7 @@
 // `npm run bench`: benchmarks print ratios against a reference measured in the same run.
+// The processes it starts run compiled, as `npm start` runs them.
+const { buildRuntime } = await import('./lib/runtime');
+await buildRuntime();
 // Dashboard reads: in process, over HTTP and in Chromium (figures in docs/performance.md).
 const { benchDashboard } = await import('./bench/dashboard');
 await benchDashboard();
@@ -24,6 +27,9 @@ const { spawnSync } = await import('node:child_process');
 spawnSync(process.execPath, ['--import', 'tsx', 'apps/collector/src/cli/buffer-memory.ts'], {
   stdio: 'inherit',
 });
+// The platform's idle memory per process (figures in docs/performance.md).
+const { benchFootprint } = await import('./bench/footprint');
+await benchFootprint();
 // pgvigil's own faults (figures in docs/performance.md): apps killed with -9 in a loop,
 // then the soak (shortened by default; PGVIGIL_SOAK_MINUTES=120 for the full one).
 const { benchKillLoop } = await import('./bench/kill-loop');

@@ -12,11 +12,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // package-lock.json (a fresh clone, or a pull that changed dependencies) we install.
 const hiddenLock = path.join(root, 'node_modules', '.package-lock.json');
 const commands = {
-  start: 'scripts/start.ts',
+  start: 'scripts/build-runtime.ts', // then dist/runtime/start.mjs in this process
   test: 'scripts/test.ts',
   bench: 'scripts/bench.ts',
   probe: 'apps/collector/src/cli/probe.ts',
   migrate: 'scripts/migrate.ts',
+  pgvigil: 'scripts/pgvigil.ts',
 };
 
 function installed() {
@@ -48,12 +49,28 @@ if (!script) {
 }
 ensureInstalled();
 const tsx = pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-const child = spawn(process.execPath, ['--import', tsx, path.join(root, script), ...rest], {
-  cwd: root,
-  stdio: 'inherit',
-});
-// Pass signals on; the command shuts down in order and we exit with its status.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => child.kill(signal));
+
+if (command === 'start') {
+  // The platform runs compiled: build the runtime (a few seconds), then this very
+  // process becomes the supervisor; no tsx loader stays in memory.
+  const built = spawnSync(process.execPath, ['--import', tsx, path.join(root, script)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) {
+    console.error('pgvigil: the runtime failed to compile; see the output above.');
+    process.exit(built.status ?? 1);
+  }
+  process.argv.splice(2, 1);
+  await import(pathToFileURL(path.join(root, 'dist', 'runtime', 'start.mjs')).href);
+} else {
+  const child = spawn(process.execPath, ['--import', tsx, path.join(root, script), ...rest], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  // Pass signals on; the command shuts down in order and we exit with its status.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -18,7 +18,8 @@ import { openDatastore, type Datastore } from './lib/datastore';
 import { loadPlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
-import { buildWeb, waitForWeb, webCommand } from './lib/web';
+import { runtimeFile } from './lib/runtime-files';
+import { buildWeb, waitForWeb } from './lib/web';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const color = Boolean(process.stdout.isTTY);
@@ -96,25 +97,15 @@ async function main() {
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
       NEXT_TELEMETRY_DISABLED: '1',
     };
-    const tsx = ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];
+    const app = (name: 'collector' | 'alerter' | 'web', extra: Record<string, string> = {}) => ({
+      name,
+      command: process.execPath,
+      args: [runtimeFile(name)],
+      env: { ...childEnv, ...extra },
+      cwd: root,
+    });
     services = supervise(
-      [
-        {
-          name: 'collector',
-          command: process.execPath,
-          args: [...tsx, 'apps/collector/src/main.ts'],
-          env: childEnv,
-          cwd: root,
-        },
-        {
-          name: 'alerter',
-          command: process.execPath,
-          args: [...tsx, 'apps/alerter/src/main.ts'],
-          env: childEnv,
-          cwd: root,
-        },
-        { name: 'web', ...webCommand(), env: { ...childEnv, PORT: String(env.PORT) } },
-      ],
+      [app('collector'), app('alerter'), app('web', { PORT: String(env.PORT) })],
       color,
     );
     if (await waitForWeb(env.PORT, 60_000))

@@ -195,11 +195,12 @@ test('kill -9 of the embedded datastore heals without a person; nothing promised
   await expect(page.getByTestId('self-health')).toHaveCount(0, { timeout: 30_000 });
   const firstHealedAfter = Date.now() - killedAt;
 
-  // 2. A plain kill: healthy again without a person within 30 s.
+  // 2. A plain kill: healthy again without a person (about 5 s on a quiet machine; the
+  //    bound is generous because a loaded machine is slower, and time is not the claim).
   const secondKill = Date.now();
   await killDatastore(stack.home);
   await expect
-    .poll(async () => (await health(base))?.body.status ?? 'none', { timeout: 30_000 })
+    .poll(async () => (await health(base))?.body.status ?? 'none', { timeout: 90_000 })
     .toBe('ok');
   const secondHealedAfter = Date.now() - secondKill;
 

@@ -31,6 +31,7 @@ import {
   type ProbeDefinition,
 } from '@pgvigil/probes';
 import { benchServer, fmt } from './lib';
+import { runtimeFile } from '../lib/runtime-files';
 
 const EXPORTER = '/usr/bin/prometheus-postgres-exporter';
 const EXPORTER_QUERIES = '/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml';
@@ -266,7 +267,7 @@ async function collectorPass(
     sslmode: 'disable',
   });
   const home = await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-big-'));
-  const collector = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/main.ts'], {
+  const collector = spawn(process.execPath, [runtimeFile('collector')], {
     cwd: path.join(import.meta.dirname, '..', '..'),
     env: {
       PATH: process.env.PATH,

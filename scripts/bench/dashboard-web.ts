@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chromium';
 import { freePort } from '@pgvigil/db/embedded';
+import { buildRuntime } from '../lib/runtime';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
 import type { BenchStore } from './dashboard-store';
 import { fmt, fmtMs, percentiles, summarize } from './lib';
@@ -135,6 +136,7 @@ export async function withWebApp(
   const env = { ...process.env, PGVIGIL_NEXT_DIST_DIR: distDir };
   console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
   buildWeb(env);
+  await buildRuntime();
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
   const web = webCommand();
   const child = spawn(web.command, web.args, {

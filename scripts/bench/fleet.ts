@@ -20,6 +20,7 @@ import { createDb, createSecretBox, migrate, type Db } from '@pgvigil/db';
 import type { EmbeddedServer } from '@pgvigil/db/embedded';
 import { createServer } from '@pgvigil/db/registry';
 import { benchServer, fmt, postmasterPid, serverCpuMs } from './lib';
+import { runtimeFile } from '../lib/runtime-files';
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in these
 const SECONDS = Number(process.env.BENCH_FLEET_SECONDS ?? 600);
@@ -80,7 +81,7 @@ class Watched {
 }
 
 function spawnCollector(id: string, url: string, home: string, key: Buffer): Watched {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/main.ts'], {
+  const child = spawn(process.execPath, [runtimeFile('collector')], {
     cwd: path.join(import.meta.dirname, '..', '..'),
     env: {
       PATH: process.env.PATH,

@@ -13,9 +13,9 @@ const root = path.join(import.meta.dirname, '..', '..');
 
 export type AppName = 'collector' | 'alerter' | 'web' | 'datastore';
 const MARKS: Record<AppName, RegExp> = {
-  collector: /apps\/collector\/src\/main\.ts/,
-  alerter: /apps\/alerter\/src\/main\.ts/,
-  web: /apps\/web\/server\/main\.ts|next\/dist\/bin\/next\0start|next-server/,
+  collector: /dist\/runtime\/collector\.mjs/,
+  alerter: /dist\/runtime\/alerter\.mjs/,
+  web: /dist\/runtime\/web\.mjs|next\/dist\/bin\/next\0start|next-server/,
   datastore: /bin\/postgres\0-D/,
 };
 
@@ -46,7 +46,7 @@ export interface Platform {
   baseUrl: string;
   home: string;
   cookie: string;
-  /** the supervisor (scripts/start.ts) */
+  /** the supervisor: the bootstrap process, running dist/runtime/start.mjs */
   supervisorPid: number;
   /** the current pid of each supervised app and of the datastore's postmaster */
   pids(): Promise<Partial<Record<AppName, number>>>;
@@ -97,10 +97,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     body: JSON.stringify({ username: 'admin', password: 'violet-harbour-42-bench' }),
   });
   const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const all = await processes();
-  const supervisorPid = all.find(
-    (p) => p.ppid === child.pid && /scripts\/start\.ts/.test(p.cmd),
-  )?.pid;
+  // the bootstrap becomes the supervisor (dist/runtime/start.mjs runs in it)
+  const supervisorPid = child.pid;
   if (!supervisorPid) throw new Error('cannot find the supervisor process');
   return {
     baseUrl,

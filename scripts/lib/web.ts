@@ -3,6 +3,7 @@
 // each caller's real address.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { runtimeFile } from './runtime-files';
 
 const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
 
@@ -21,16 +22,11 @@ export function buildWeb(env: Record<string, string | undefined> = process.env):
 }
 
 /**
- * Command and arguments that serve the built web app (run from the repo root); the
- * port comes from the PORT variable of its environment.
+ * Command and arguments that serve the built web app (compiled: run `buildRuntime()`
+ * first); the port comes from the PORT variable of its environment.
  */
 export function webCommand(): { command: string; args: string[]; cwd: string } {
-  const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-  return {
-    command: process.execPath,
-    args: ['--import', tsx, 'apps/web/server/main.ts'],
-    cwd: root,
-  };
+  return { command: process.execPath, args: [runtimeFile('web')], cwd: root };
 }
 
 /** True once the web app answers its health endpoint on `port`, false after `timeoutMs`. */

@@ -81,6 +81,33 @@ const CASES: Case[] = [
     },
   },
   {
+    rule: 'connection_limit_used',
+    title: 'connection_limit_used: 7 sessions of a database limited to 10, then 6 of them gone',
+    probe: 'connection_limits',
+    tune: { warning: 60, critical: null },
+    object: (db) => `database.${db}`,
+    async setup(c) {
+      // the test's role is a superuser: the database limit still counts its sessions
+      await c.sql(`DO $$ BEGIN
+                     EXECUTE format('ALTER DATABASE %I CONNECTION LIMIT 10', current_database());
+                   END $$`);
+    },
+    async fire(c) {
+      for (let i = 0; i < 6; i++) await c.open();
+    },
+    async clear(c) {
+      await c.sql(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fire-and-clear' AND datname = current_database()`,
+      );
+      await until('sessions gone', async () => {
+        const [r] = (await c.sql(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'fire-and-clear' AND datname = current_database()`,
+        )) as { n: number }[];
+        return r!.n === 0;
+      });
+    },
+  },
+  {
     rule: 'autovacuum_overdue',
     title:
       "autovacuum_overdue: 500 dead rows, under the default threshold but over the table's own (reloptions), then VACUUM",

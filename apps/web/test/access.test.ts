@@ -13,6 +13,11 @@ describe('route discovery', () => {
     ).toEqual([]);
     const open = routes.filter((r) => r.access?.kind === 'public');
     expect(open.map((r) => `${r.method} ${r.urlPattern}`).sort()).toEqual([
+      // single sign-on: the start and the provider's return come before any session, and the
+      // proxy sign-in believes its header only from PGVIGIL_AUTH_PROXY_ADDRESSES
+      'GET /api/v1/auth/oidc/callback',
+      'GET /api/v1/auth/oidc/login',
+      'GET /api/v1/auth/proxy',
       'GET /api/v1/health',
       'GET /api/v1/setup',
       'POST /api/v1/auth/login',

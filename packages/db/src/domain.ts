@@ -2,6 +2,7 @@
 // (and rewrites that CHECK on migrate when the set changes: closed-set-checks.ts).
 import {
   ALERT_STATES,
+  AUTH_SOURCES,
   BLACKOUT_SCOPES,
   CHANNEL_TYPES,
   COMPONENTS,
@@ -24,6 +25,8 @@ export { CHANNEL_TYPES, type ChannelType } from '@pgvigil/schema/channels';
 /** Which CHECK constraint carries which closed set: `table.column` -> values. */
 export const CHECKED_COLUMNS = {
   'users.role': ROLES,
+  'users.auth_source': AUTH_SOURCES,
+  'sessions.auth_source': AUTH_SOURCES,
   'api_tokens.scope': TOKEN_SCOPES,
   'servers.environment': ENVIRONMENTS,
   'clusters.environment': ENVIRONMENTS,

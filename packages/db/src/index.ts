@@ -20,6 +20,7 @@ export {
 export * from './partitions';
 export { scheduleMaintenance, type MaintenanceJob } from './maintenance';
 export * from './secret-box';
+export * from './secret-rotation';
 export * from './heartbeats';
 export {
   getHealth,

@@ -2,6 +2,7 @@ import { connectivity, serverInfo, settings, hbaRules, extensions } from './prob
 import {
   activitySummary,
   activityExtremes,
+  connectionLimits,
   sessions,
   locks,
   lockTable,
@@ -9,6 +10,7 @@ import {
   preparedXacts,
 } from './probes/activity';
 import {
+  autovacuumWorkers,
   progressVacuum,
   progressAnalyze,
   progressCreateIndex,
@@ -47,6 +49,7 @@ import {
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { tables, indexes, indexHealth } from './probes/tables';
+import { tableIo, indexIo, sequenceIo } from './probes/statio';
 import {
   tableBloat,
   indexBloat,
@@ -67,11 +70,13 @@ export const PROBES: readonly ProbeDefinition[] = [
   extensions,
   activitySummary,
   activityExtremes,
+  connectionLimits,
   sessions,
   locks,
   lockTable,
   blocking,
   preparedXacts,
+  autovacuumWorkers,
   progressVacuum,
   progressAnalyze,
   progressCreateIndex,
@@ -106,6 +111,9 @@ export const PROBES: readonly ProbeDefinition[] = [
   tables,
   indexes,
   indexHealth,
+  tableIo,
+  indexIo,
+  sequenceIo,
   tableBloat,
   indexBloat,
   sequences,

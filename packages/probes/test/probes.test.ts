@@ -167,14 +167,34 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
       start_time: expect.any(Date),
     });
     expect(rows('connectivity')[0]).toMatchObject({ up: true, rtt_ms: expect.any(Number) });
+    const workers = rows('autovacuum_workers')[0];
+    expect(workers).toMatchObject({ workers_running: expect.any(Number), autovacuum_on: true });
+    expect(workers?.max_workers as number).toBeGreaterThan(0);
     const db = rows('database_stats').find((r) => r.datname === target.name);
     expect(db?.xact_commit).toEqual(expect.any(Number));
     const orders = rows('tables').find((r) => r.relname === 'orders');
     expect(orders).toMatchObject({ schemaname: 'public', n_dead_tup: expect.any(Number) });
     expect((orders?.heap_bytes as number) > 0).toBe(true);
+    // 16+: the last sequential scan and updates that moved rows to a new page;
+    // 18+: time spent vacuuming and analyzing (the fixture's ANALYZE)
+    if (major >= 16) expect(orders?.last_seq_scan).toEqual(expect.any(Date));
+    else expect(orders).toMatchObject({ last_seq_scan: null, n_tup_newpage_upd: null });
+    if (major >= 18) expect(orders?.total_analyze_time as number).toBeGreaterThan(0);
+    else expect(orders?.total_analyze_time).toBeNull();
     const events = rows('tables').find((r) => r.relname === 'events');
     expect(events).toMatchObject({ partitions: 3, n_tup_ins: 2000 });
     expect(rows('tables').some((r) => r.relname === 'events_2026')).toBe(false);
+    // block I/O: the fixture's inserts went through shared buffers (hits), partitions summed
+    const ordersIo = rows('table_io').find((r) => r.relname === 'orders');
+    expect(ordersIo?.heap_blks_hit as number).toBeGreaterThan(0);
+    expect(ordersIo?.idx_blks_hit as number).toBeGreaterThan(0);
+    expect(rows('table_io').find((r) => r.relname === 'events')?.heap_blks_hit).toBeGreaterThan(0);
+    expect(rows('table_io').some((r) => r.relname === 'events_2026')).toBe(false);
+    const idxIo = rows('index_io').find((r) => r.indexrelname === 'orders_customer_idx');
+    expect(idxIo).toMatchObject({ relname: 'orders' });
+    expect(idxIo?.idx_blks_hit as number).toBeGreaterThan(0);
+    const seqIo = rows('sequence_io').find((r) => r.relname === 'orders_id_seq');
+    expect((seqIo?.blks_hit as number) + (seqIo?.blks_read as number)).toBeGreaterThan(0);
     expect(rows('index_health')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ indexrelname: 'orders_customer_dup_idx', issue: 'duplicate' }),

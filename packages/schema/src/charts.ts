@@ -64,8 +64,10 @@ export const CHART_IDS = [
   'table_rows',
   'table_dead',
   'table_maintenance',
+  'table_io',
   'index_scans',
   'index_size',
+  'index_io',
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
@@ -86,6 +88,14 @@ const index = {
   emptyHint:
     'Nothing in this window yet: indexes are sampled every 15 minutes, and a rate needs two samples.',
 } as const;
+const ioHint = (what: string, minutes: number) =>
+  ({
+    combine: 'sum',
+    unavailableHint: `No block I/O statistics for ${what} yet: the collector samples them every ${minutes} minutes.`,
+    emptyHint: `Nothing in this window yet: ${what} block I/O is sampled every ${minutes} minutes, and a rate needs two samples.`,
+  }) as const;
+const tableIo = { probe: 'table_io', objectKey: 'relname', ...ioHint('tables', 10) } as const;
+const indexIo = { probe: 'index_io', objectKey: 'indexrelname', ...ioHint('indexes', 15) } as const;
 const sessions =
   'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
 
@@ -258,6 +268,20 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     },
     unit: 'per_second',
   },
+  table_io: {
+    id: 'table_io',
+    title: 'Blocks read from outside shared buffers',
+    ...tableIo,
+    columns: ['heap_blks_read', 'idx_blks_read', 'toast_blks_read', 'tidx_blks_read'],
+    labels: {
+      heap_blks_read: 'heap blocks/s',
+      idx_blks_read: 'index blocks/s',
+      toast_blks_read: 'TOAST blocks/s',
+      tidx_blks_read: 'TOAST index blocks/s',
+    },
+    unit: 'per_second',
+    stacked: true,
+  },
   index_scans: {
     id: 'index_scans',
     title: 'Index scans and tuples',
@@ -277,5 +301,13 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     columns: ['size_bytes'],
     labels: { size_bytes: 'size' },
     unit: 'bytes',
+  },
+  index_io: {
+    id: 'index_io',
+    title: 'Index blocks: read and found in shared buffers',
+    ...indexIo,
+    columns: ['idx_blks_read', 'idx_blks_hit'],
+    labels: { idx_blks_read: 'read/s', idx_blks_hit: 'hit/s' },
+    unit: 'per_second',
   },
 };

@@ -12,6 +12,13 @@ export type Role = (typeof ROLES)[number];
 export const TOKEN_SCOPES = ['full', 'read', 'metrics'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
+/**
+ * How a user proves who they are: a pgvigil password, an OpenID Connect provider, or
+ * an authenticating reverse proxy's header. Sessions record the same set.
+ */
+export const AUTH_SOURCES = ['local', 'oidc', 'proxy'] as const;
+export type AuthSource = (typeof AUTH_SOURCES)[number];
+
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

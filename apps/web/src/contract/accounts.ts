@@ -101,6 +101,56 @@ export const logout = endpoint({
   access: 'viewer',
   tag: 'setup and sessions',
   summary: 'Ends the current session (a token is revoked under /tokens instead)',
+  description:
+    "For a session started by single sign-on, `endSessionUrl` is the provider's sign-out page (when it has one): the browser goes there to end the provider's session too.",
+  response: z.object({ endSessionUrl: z.string().nullable() }),
+});
+
+const nextQuery = z.object({
+  /** where to land after signing in: a path of this site (anything else lands on /) */
+  next: z.string().max(2000).optional(),
+});
+
+export const oidcLogin = endpoint({
+  method: 'GET',
+  path: '/auth/oidc/login',
+  access: 'public',
+  tag: 'setup and sessions',
+  summary: 'Starts single sign-on: redirects the browser to the OpenID provider',
+  description:
+    'With PGVIGIL_OIDC_ISSUER set (404 otherwise). Authorization code with PKCE; state and nonce are checked on return.',
+  query: nextQuery,
+  status: 303,
+  response: null,
+});
+
+export const oidcCallback = endpoint({
+  method: 'GET',
+  path: '/auth/oidc/callback',
+  access: 'public',
+  tag: 'setup and sessions',
+  summary: "The OpenID provider's return: signs in and redirects to `next`",
+  description:
+    'Register `<PGVIGIL_BASE_URL>/api/v1/auth/oidc/callback` as the redirect URI. A refused sign-in redirects to `/login?sso=<reason>`.',
+  query: z.object({
+    code: z.string().optional(),
+    state: z.string().optional(),
+    error: z.string().optional(),
+  }),
+  status: 303,
+  response: null,
+});
+
+export const proxyLogin = endpoint({
+  method: 'GET',
+  path: '/auth/proxy',
+  access: 'public',
+  tag: 'setup and sessions',
+  summary: 'Signs in the user an authenticating proxy names in PGVIGIL_AUTH_PROXY_HEADER',
+  description:
+    'Believed only from PGVIGIL_AUTH_PROXY_ADDRESSES (401 from anywhere else, 404 when not configured).',
+  query: nextQuery,
+  status: 303,
   response: null,
 });
 

@@ -28,8 +28,8 @@ export interface Endpoint {
   body?: z.ZodType;
   /** what the response body is, when not JSON (the schema then describes the text) */
   contentType?: string;
-  /** 200 unless said; a null response is 204 No Content */
-  status?: 200 | 201;
+  /** 200 unless said; a null response is 204 No Content, or 303 for a browser redirect */
+  status?: 200 | 201 | 303;
   response: z.ZodType | null;
 }
 

@@ -80,7 +80,7 @@ export function openApiDocument(endpoints: readonly Endpoint[]): Json {
         });
       }
     }
-    const status = e.response === null ? 204 : (e.status ?? 200);
+    const status = e.status ?? (e.response === null ? 204 : 200);
     const errors = ERROR_CODES.filter((c) => ERROR_STATUS[c] < 500);
     const operation: Json = {
       operationId: operationId(e),
@@ -101,7 +101,7 @@ export function openApiDocument(endpoints: readonly Endpoint[]): Json {
       responses: {
         [String(status)]:
           e.response === null
-            ? { description: 'Done; no body' }
+            ? { description: status === 303 ? 'Redirects the browser (Location)' : 'Done; no body' }
             : {
                 description: 'OK',
                 content: { [e.contentType ?? 'application/json']: { schema: schema(`r${i}`) } },

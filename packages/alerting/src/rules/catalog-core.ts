@@ -76,6 +76,24 @@ export const SERVER_RULES: RuleDefinition[] = [
       'Find who holds the connections (pg_stat_activity grouped by usename, application_name, state). Idle connections point at a pool sized too large; use a pooler (PgBouncer) rather than raising max_connections.',
   }),
   define({
+    key: 'connection_limit_used',
+    name: 'Connection limit of a database or role',
+    category: 'connections',
+    source: {
+      probe: 'connection_limits',
+      columns: ['used_pct'],
+      objectKeys: ['kind', 'name'],
+      derive: column('used_pct'),
+    },
+    warning: 80,
+    critical: 95,
+    unit: 'percent',
+    explanation:
+      'Client sessions of a database or a login role as a percentage of its own CONNECTION LIMIT. At 100 % its next login fails with "too many connections for database" (or role), even while max_connections has room.',
+    runbook:
+      'See who holds the sessions (pg_stat_activity for that database or role, by application_name and state); shrink the pool or raise the limit with ALTER DATABASE / ALTER ROLE ... CONNECTION LIMIT.',
+  }),
+  define({
     key: 'idle_in_transaction',
     name: 'Idle in transaction',
     category: 'connections',

@@ -74,3 +74,10 @@ export async function countFailedLogins(
 export async function deleteOldLoginAttempts(q: Queryable, before: Date): Promise<void> {
   await q.query('DELETE FROM login_attempts WHERE at < $1', [before]);
 }
+
+/** Forgets an account's failed sign-ins (a password reset by the admin CLI lifts the lockout). */
+export async function clearFailedLogins(q: Queryable, username: string): Promise<void> {
+  await q.query('DELETE FROM login_attempts WHERE username = $1 AND NOT succeeded', [
+    username.slice(0, 200).toLowerCase(),
+  ]);
+}

@@ -1,4 +1,5 @@
 import type { Queryable } from '../client';
+import type { AuthSource } from '../domain';
 import { USER_COLUMNS, type User } from './users';
 
 export type SessionWithUser = {
@@ -6,10 +7,18 @@ export type SessionWithUser = {
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
+  /** how the session was started */
+  source: AuthSource;
   user: User;
 };
 
-type SessionRow = User & { sid: string; sCreated: Date; sSeen: Date; sExpires: Date };
+type SessionRow = User & {
+  sid: string;
+  sCreated: Date;
+  sSeen: Date;
+  sExpires: Date;
+  sSource: AuthSource;
+};
 
 /** `idHash` is the sha256 of the cookie value: a datastore leak yields no usable cookie. */
 export async function createSession(
@@ -21,12 +30,21 @@ export async function createSession(
     expiresAt: Date;
     ip: string | null;
     userAgent: string | null;
+    source?: AuthSource;
   },
 ): Promise<void> {
   await q.query(
-    `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-     VALUES ($1, $2, $3, $3, $4, $5, $6)`,
-    [s.idHash, s.userId, s.at, s.expiresAt, s.ip, s.userAgent?.slice(0, 500) ?? null],
+    `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent, auth_source)
+     VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
+    [
+      s.idHash,
+      s.userId,
+      s.at,
+      s.expiresAt,
+      s.ip,
+      s.userAgent?.slice(0, 500) ?? null,
+      s.source ?? 'local',
+    ],
   );
 }
 
@@ -37,7 +55,8 @@ export async function findSession(
   at: Date,
 ): Promise<SessionWithUser | null> {
   const rows = await q.query<SessionRow>(
-    `SELECT s.id AS sid, s.created_at AS "sCreated", s.last_seen_at AS "sSeen", s.expires_at AS "sExpires", ${USER_COLUMNS}
+    `SELECT s.id AS sid, s.created_at AS "sCreated", s.last_seen_at AS "sSeen", s.expires_at AS "sExpires",
+            s.auth_source AS "sSource", ${USER_COLUMNS}
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = $1 AND s.expires_at > $2 AND NOT u.disabled`,
     [idHash, at],
@@ -49,11 +68,13 @@ export async function findSession(
     createdAt: r.sCreated,
     lastSeenAt: r.sSeen,
     expiresAt: r.sExpires,
+    source: r.sSource,
     user: {
       id: r.id,
       username: r.username,
       role: r.role,
       disabled: r.disabled,
+      authSource: r.authSource,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     },
@@ -73,8 +94,13 @@ export async function touchSession(
   ]);
 }
 
-export async function deleteSession(q: Queryable, idHash: string): Promise<void> {
-  await q.query('DELETE FROM sessions WHERE id = $1', [idHash]);
+/** Ends a session; answers how it had been started, or null if there was none. */
+export async function deleteSession(q: Queryable, idHash: string): Promise<AuthSource | null> {
+  const rows = await q.query<{ source: AuthSource }>(
+    'DELETE FROM sessions WHERE id = $1 RETURNING auth_source AS source',
+    [idHash],
+  );
+  return rows[0]?.source ?? null;
 }
 
 export async function deleteUserSessions(q: Queryable, userId: number): Promise<void> {

@@ -63,6 +63,16 @@ export async function revokeApiToken(
   return rows[0];
 }
 
+/** Revokes any user's token by id (the admin CLI); an unknown id is "not found". */
+export async function revokeTokenById(q: Queryable, id: number, at: Date): Promise<ApiToken> {
+  const rows = await q.query<ApiToken>(
+    `UPDATE api_tokens t SET revoked_at = coalesce(revoked_at, $2) WHERE t.id = $1 RETURNING ${TOKEN_COLUMNS}`,
+    [id, at],
+  );
+  if (!rows[0]) throw new NotFoundError(`Token ${id}`);
+  return rows[0];
+}
+
 /** Revokes every live token of a user (password changed or reset, account disabled). */
 export async function revokeUserTokens(q: Queryable, userId: number, at: Date): Promise<number> {
   const rows = await q.query(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
-import { ROLES, type Role } from '../domain';
+import { ROLES, type AuthSource, type Role } from '../domain';
 import { ConflictError, NotFoundError } from '../errors';
 
 export const usernameSchema = z
@@ -14,12 +14,15 @@ export type User = {
   username: string;
   role: Role;
   disabled: boolean;
+  /** where the user signs in: a pgvigil password, the OpenID provider, or the proxy */
+  authSource: AuthSource;
   createdAt: Date;
   updatedAt: Date;
 };
-export type UserWithHash = User & { passwordHash: string };
+/** `passwordHash` is null for single-sign-on users: no password verifies. */
+export type UserWithHash = User & { passwordHash: string | null };
 
-export const USER_COLUMNS = `u.id, u.username, u.role, u.disabled, u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+export const USER_COLUMNS = `u.id, u.username, u.role, u.disabled, u.auth_source AS "authSource", u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 const createSchema = z.object({
   username: usernameSchema,

@@ -27,6 +27,48 @@ export const activitySummary = defineProbe({
   ],
 });
 
+export const connectionLimits = defineProbe({
+  name: 'connection_limits',
+  needs: ['pg_read_all_stats'],
+  title: 'Connection limits per database and role',
+  description:
+    'Each database and each login role with its own connection limit (CONNECTION LIMIT, datconnlimit / rolconnlimit), with the client sessions counted against it. Superusers are not held to a role limit; their sessions still count against a database limit.',
+  sources: ['pg_database', 'pg_roles', 'pg_stat_activity'],
+  scope: 'instance',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'kind', type: 'text', key: true, description: 'database or role' },
+    { name: 'name', type: 'text', key: true },
+    { name: 'conn_limit', type: 'int', unit: 'count' },
+    { name: 'sessions', type: 'int', unit: 'count' },
+    {
+      name: 'used_pct',
+      type: 'double',
+      unit: 'percent',
+      description: 'sessions as a share of the limit; 100 when the limit is 0 (no login allowed)',
+    },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `WITH a AS (
+              SELECT datid, usesysid FROM pg_stat_activity WHERE backend_type = 'client backend'
+            ), l AS (
+              SELECT 'database' AS kind, d.datname::text AS name, d.datconnlimit AS conn_limit,
+                     (SELECT count(*) FROM a WHERE a.datid = d.oid)::int AS sessions
+                FROM pg_database d WHERE d.datconnlimit >= 0 AND d.datallowconn
+              UNION ALL
+              SELECT 'role', r.rolname::text, r.rolconnlimit,
+                     (SELECT count(*) FROM a WHERE a.usesysid = r.oid)::int
+                FROM pg_roles r WHERE r.rolconnlimit >= 0 AND r.rolcanlogin AND NOT r.rolsuper
+            )
+            SELECT kind, name, conn_limit, sessions,
+                   CASE WHEN conn_limit = 0 THEN 100 ELSE 100.0 * sessions / conn_limit END::double precision AS used_pct
+              FROM l`,
+    },
+  ],
+});
+
 export const activityExtremes = defineProbe({
   name: 'activity_extremes',
   needs: ['pg_read_all_stats'],

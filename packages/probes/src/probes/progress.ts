@@ -14,6 +14,44 @@ const pct = (done: string, total: string) =>
   `CASE WHEN ${total} > 0 THEN 100.0 * ${done} / ${total} END::double precision AS done_pct`;
 const base = { scope: 'instance', intervalSeconds: 30, retentionDays: 7 } as const;
 
+export const autovacuumWorkers = defineProbe({
+  name: 'autovacuum_workers',
+  needs: ['pg_read_all_stats'],
+  title: 'Autovacuum workers',
+  description:
+    'Autovacuum workers running against autovacuum_max_workers, the longest-running one and its job, and how many vacuum to prevent wraparound. All workers busy for long means tables wait their turn.',
+  sources: ['pg_stat_activity'],
+  scope: 'instance',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'workers_running', type: 'int', unit: 'count' },
+    { name: 'max_workers', type: 'int', unit: 'count' },
+    { name: 'workers_used_pct', type: 'double', unit: 'percent' },
+    { name: 'longest_seconds', type: 'double', unit: 'seconds' },
+    {
+      name: 'longest_job',
+      type: 'text',
+      description: 'what the longest-running worker does, e.g. VACUUM public.orders',
+    },
+    { name: 'wraparound_workers', type: 'int', unit: 'count' },
+    { name: 'autovacuum_on', type: 'boolean' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT count(*)::int AS workers_running,
+                   current_setting('autovacuum_max_workers')::int AS max_workers,
+                   (100.0 * count(*) / current_setting('autovacuum_max_workers')::int)::double precision
+                     AS workers_used_pct,
+                   coalesce(max(extract(epoch FROM now() - xact_start)), 0)::double precision AS longest_seconds,
+                   (array_agg(regexp_replace(query, '^autovacuum: ', '') ORDER BY xact_start))[1] AS longest_job,
+                   (count(*) FILTER (WHERE query LIKE '%(to prevent wraparound)%'))::int AS wraparound_workers,
+                   current_setting('autovacuum')::bool AS autovacuum_on
+              FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    },
+  ],
+});
+
 export const progressVacuum = defineProbe({
   ...base,
   name: 'progress_vacuum',

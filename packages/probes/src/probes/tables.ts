@@ -1,5 +1,5 @@
 import type { ColumnDef } from '../types';
-import { LOCKED_CTE, V14, V16, defineProbe } from './define';
+import { LOCKED_CTE, V14, V16, V18, defineProbe } from './define';
 
 const TABLE_COUNTERS = [
   'seq_scan',
@@ -14,6 +14,14 @@ const TABLE_COUNTERS = [
   'autovacuum_count',
   'analyze_count',
   'autoanalyze_count',
+  'n_tup_newpage_upd', // 16+
+] as const;
+/** milliseconds spent vacuuming and analyzing the table (18+) */
+const TABLE_TIMINGS = [
+  'total_vacuum_time',
+  'total_autovacuum_time',
+  'total_analyze_time',
+  'total_autoanalyze_time',
 ] as const;
 const TABLE_GAUGES = [
   'n_live_tup',
@@ -22,16 +30,34 @@ const TABLE_GAUGES = [
   'n_ins_since_vacuum',
   'vacuum_threshold',
 ] as const;
-const TABLE_TIMES = ['last_vacuum', 'last_autovacuum', 'last_analyze', 'last_autoanalyze'] as const;
+const TABLE_TIMES = [
+  'last_vacuum',
+  'last_autovacuum',
+  'last_analyze',
+  'last_autoanalyze',
+  'last_seq_scan', // 16+
+] as const;
 const SIZES = ['heap_bytes', 'toast_bytes', 'index_bytes'] as const;
 
 const BLOCK = `current_setting('block_size')::int`;
 const sumAll = (cols: readonly string[]) => cols.map((c) => `sum(${c})::bigint AS ${c}`).join(', ');
+const sumTimings = TABLE_TIMINGS.map((c) => `sum(${c})::double precision AS ${c}`).join(', ');
+/** Columns pg_stat_user_tables lacks before a major, as NULLs (not tracked: no delta, not 0). */
+const missingBefore = (major: number) =>
+  [
+    ...(major < V16
+      ? ['NULL::bigint AS n_tup_newpage_upd', 'NULL::timestamptz AS last_seq_scan']
+      : []),
+    ...(major < V18 ? TABLE_TIMINGS.map((c) => `NULL::double precision AS ${c}`) : []),
+  ]
+    .map((c) => `${c}, `)
+    .join('');
 // the column order of g below: sums, then maxima
 const COLS = [
   ...TABLE_COUNTERS,
   ...TABLE_GAUGES,
   ...SIZES,
+  ...TABLE_TIMINGS,
   ...TABLE_TIMES,
   'freeze_age',
   'autovacuum_enabled',
@@ -64,7 +90,7 @@ export const tables = defineProbe({
   name: 'tables',
   title: 'Tables',
   description:
-    'Per table: scans, tuples, live/dead, modifications since analyze, inserts since vacuum, the dead rows at which autovacuum vacuums it (its own reloptions, else the settings) and whether autovacuum may, last (auto)vacuum/analyze and counts, heap/toast/index sizes and freeze age. Partitions are summed into their root table; only the largest N tables (by their pg_class size estimate) are kept, with exact sizes, plus one "(others)" row with the rest (sizes from pg_class).',
+    'Per table: scans, tuples, live/dead, modifications since analyze, inserts since vacuum, the dead rows at which autovacuum vacuums it (its own reloptions, else the settings) and whether autovacuum may, last (auto)vacuum/analyze and counts, the last sequential scan and updates that moved a row to a new page (16+), time spent in (auto)vacuum and (auto)analyze (18+), heap/toast/index sizes and freeze age. Partitions are summed into their root table; only the largest N tables (by their pg_class size estimate) are kept, with exact sizes, plus one "(others)" row with the rest (sizes from pg_class).',
   sources: ['pg_stat_user_tables', 'pg_class', 'pg_partition_root()'],
   scope: 'database',
   // 10 minutes: 200 wide rows per database is the largest regular write after statements
@@ -83,6 +109,7 @@ export const tables = defineProbe({
     { name: 'dead_pct', type: 'double', unit: 'percent' },
     ...TABLE_TIMES.map((name): ColumnDef => ({ name, type: 'timestamptz' })),
     ...SIZES.map((name): ColumnDef => ({ name, type: 'bigint', unit: 'bytes' })),
+    ...TABLE_TIMINGS.map((name): ColumnDef => ({ name, type: 'double', counter: true })),
     // grows with every transaction on the server, whether this table moved or not
     { name: 'freeze_age', type: 'bigint', unit: 'xid', drifting: true },
     {
@@ -92,14 +119,13 @@ export const tables = defineProbe({
     },
     SKIPPED_COLUMN,
   ],
-  sql: [
-    {
-      minVersion: V14,
-      // Tables are ranked by their pg_class estimate (no lock, no file opened); only the top N
-      // get exact sizes, which lock each relation for an instant (pg_relation_size opens it):
-      // 50,000 tables cost 8 s and a relcache entry each when all were measured. A table under
-      // ACCESS EXCLUSIVE (or its toast table or an index of it) keeps its estimate, and says so.
-      sql: `WITH ${LOCKED_CTE}, blocked AS (
+  sql: [V14, V16, V18].map((minVersion) => ({
+    minVersion,
+    // Tables are ranked by their pg_class estimate (no lock, no file opened); only the top N
+    // get exact sizes, which lock each relation for an instant (pg_relation_size opens it):
+    // 50,000 tables cost 8 s and a relcache entry each when all were measured. A table under
+    // ACCESS EXCLUSIVE (or its toast table or an index of it) keeps its estimate, and says so.
+    sql: `WITH ${LOCKED_CTE}, blocked AS (
               SELECT c.oid AS relid, l.reason FROM pg_class c JOIN locked l ON l.oid IN (c.oid, c.reltoastrelid)
               UNION ALL
               SELECT x.indrelid, l.reason FROM pg_index x JOIN locked l ON l.oid = x.indexrelid
@@ -110,7 +136,7 @@ export const tables = defineProbe({
               SELECT x.indrelid, sum(ic.relpages)::bigint AS pages
                 FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid GROUP BY x.indrelid
             ), e AS (
-              SELECT t.*, coalesce(pg_partition_root(t.relid), t.relid) AS root, c.reltoastrelid, c.relfrozenxid,
+              SELECT t.*, ${missingBefore(minVersion)}coalesce(pg_partition_root(t.relid), t.relid) AS root, c.reltoastrelid, c.relfrozenxid,
                      c.relpages::bigint * ${BLOCK} AS heap_est,
                      (coalesce(tc.relpages, 0) + coalesce(ti.pages, 0)) * ${BLOCK} AS toast_est,
                      coalesce(ix.pages, 0) * ${BLOCK} AS index_est,
@@ -137,7 +163,7 @@ export const tables = defineProbe({
                 FROM s
             ), g AS (
               SELECT root, min(rn) AS rn, count(*)::int AS partitions,
-                     ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
+                     ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])}, ${sumTimings},
                      ${maxAll(TABLE_TIMES)}, max(freeze_age)::bigint AS freeze_age,
                      bool_and(autovacuum_enabled) AS autovacuum_enabled, ${firstSkipped} AS skipped
                 FROM sized GROUP BY root
@@ -149,7 +175,7 @@ export const tables = defineProbe({
                WHERE rn <= $1
               UNION ALL
               SELECT '(others)', '(others)', sum(partitions)::int,
-                     ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])},
+                     ${sumAll([...TABLE_COUNTERS, ...TABLE_GAUGES, ...SIZES])}, ${sumTimings},
                      ${maxAll(TABLE_TIMES)}, max(freeze_age), bool_and(autovacuum_enabled), ${firstSkipped}
                 FROM r WHERE rn > $1 HAVING count(*) > 0
             )
@@ -157,8 +183,7 @@ export const tables = defineProbe({
                    CASE WHEN n_live_tup + n_dead_tup > 0
                         THEN 100.0 * n_dead_tup / (n_live_tup + n_dead_tup) END::double precision AS dead_pct
               FROM top`,
-    },
-  ],
+  })),
 });
 
 const INDEX_COUNTERS = ['idx_scan', 'idx_tup_read', 'idx_tup_fetch'] as const;

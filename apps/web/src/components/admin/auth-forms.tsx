@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import styles from './admin.module.css';
 import { safeNext } from '../shell/safe-next';
 import { api, type ApiError } from './api';
@@ -15,6 +15,8 @@ function CredentialsForm({
   next,
   newPassword,
   askSetupToken = false,
+  children,
+  passwordForm = true,
 }: {
   title: string;
   intro: string;
@@ -23,6 +25,9 @@ function CredentialsForm({
   next: string;
   newPassword: boolean;
   askSetupToken?: boolean;
+  /** shown above the form: single sign-on, and why it was refused */
+  children?: ReactNode;
+  passwordForm?: boolean;
 }) {
   const router = useRouter();
   const [username, setUsername] = useState('');
@@ -50,50 +55,53 @@ function CredentialsForm({
     <div className={`${styles.panel} ${styles.narrow}`}>
       <h1>{title}</h1>
       <p className={styles.hint}>{intro}</p>
-      <form className={styles.form} onSubmit={(e) => void submit(e)}>
-        <Field label="User name" error={error?.fields?.username}>
-          <input
-            name="username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </Field>
-        <Field
-          label="Password"
-          error={error?.fields?.password}
-          {...(newPassword ? { hint: 'At least 12 characters; not a common password.' } : {})}
-        >
-          <input
-            name="password"
-            type="password"
-            autoComplete={newPassword ? 'new-password' : 'current-password'}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </Field>
-        {askSetupToken ? (
-          <Field
-            label="Setup token"
-            error={error?.fields?.setupToken}
-            hint="From another machine, setup needs the token npm start printed (also in $PGVIGIL_HOME/setup.token)."
-          >
+      {children}
+      {passwordForm ? (
+        <form className={styles.form} onSubmit={(e) => void submit(e)}>
+          <Field label="User name" error={error?.fields?.username}>
             <input
-              name="setupToken"
-              autoComplete="off"
-              value={setupToken}
-              onChange={(e) => setSetupToken(e.target.value)}
+              name="username"
+              autoComplete="username"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
               required
             />
           </Field>
-        ) : null}
-        {error && !error.fields ? <ErrorBox message={error.message} hint={error.hint} /> : null}
-        <button className={styles.button} type="submit" disabled={busy}>
-          {busy ? 'Please wait…' : submitLabel}
-        </button>
-      </form>
+          <Field
+            label="Password"
+            error={error?.fields?.password}
+            {...(newPassword ? { hint: 'At least 12 characters; not a common password.' } : {})}
+          >
+            <input
+              name="password"
+              type="password"
+              autoComplete={newPassword ? 'new-password' : 'current-password'}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          </Field>
+          {askSetupToken ? (
+            <Field
+              label="Setup token"
+              error={error?.fields?.setupToken}
+              hint="From another machine, setup needs the token npm start printed (also in $PGVIGIL_HOME/setup.token)."
+            >
+              <input
+                name="setupToken"
+                autoComplete="off"
+                value={setupToken}
+                onChange={(e) => setSetupToken(e.target.value)}
+                required
+              />
+            </Field>
+          ) : null}
+          {error && !error.fields ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+          <button className={styles.button} type="submit" disabled={busy}>
+            {busy ? 'Please wait…' : submitLabel}
+          </button>
+        </form>
+      ) : null}
     </div>
   );
 }
@@ -112,7 +120,15 @@ export function SetupForm({ askSetupToken }: { askSetupToken: boolean }) {
   );
 }
 
-export function LoginForm({ next }: { next: string }) {
+export function LoginForm({
+  next,
+  children,
+  passwordForm = true,
+}: {
+  next: string;
+  children?: ReactNode;
+  passwordForm?: boolean;
+}) {
   return (
     <CredentialsForm
       title="Sign in"
@@ -121,7 +137,10 @@ export function LoginForm({ next }: { next: string }) {
       path="/auth/login"
       next={next}
       newPassword={false}
-    />
+      passwordForm={passwordForm}
+    >
+      {children}
+    </CredentialsForm>
   );
 }
 
@@ -133,7 +152,13 @@ export function LogoutButton() {
       type="button"
       onClick={() =>
         void (async () => {
-          await api('POST', '/auth/logout');
+          const done = await api<{ endSessionUrl: string | null }>('POST', '/auth/logout');
+          // a single sign-on session also ends at the provider, which returns to /login
+          const idp = done.ok ? done.data.endSessionUrl : null;
+          if (idp && /^https?:\/\//.test(idp)) {
+            window.location.assign(idp);
+            return;
+          }
           router.replace('/login');
           router.refresh();
         })()

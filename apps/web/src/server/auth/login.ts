@@ -8,7 +8,8 @@ import {
 import { db } from '@/server/db';
 import { DIRECT_CLIENT } from './authenticate';
 import { pruneAccounts } from './housekeeping';
-import { RateLimitedError, UnauthorizedError } from './errors';
+import { passwordLoginAllowed } from './sso';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from './errors';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import {
   LOGIN_WINDOW_MS,
@@ -42,7 +43,14 @@ export async function checkLogin(input: {
   if (!gate.allowed) throw new RateLimitedError('Too many failed sign-in attempts.');
   const found = await findUserByUsername(db(), username);
   const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
-  if (!ok || !found || found.disabled) throw new UnauthorizedError('Wrong user name or password.');
+  if (!ok || !found?.passwordHash || found.disabled)
+    throw new UnauthorizedError('Wrong user name or password.');
+  if (!passwordLoginAllowed(found.username)) {
+    throw new ForbiddenError(
+      'Password sign-in is turned off.',
+      'Sign in with single sign-on; only the break-glass admin may use a password.',
+    );
+  }
   await markLoginSucceeded(db(), gate.attemptId);
   if (needsRehash(found.passwordHash)) {
     await updateUser(db(), found.id, { passwordHash: await hashPassword(password) });

@@ -1,3 +1,4 @@
+import type { AuthSource } from '@pgvigil/db';
 import { createSession } from '@pgvigil/db/accounts';
 import { db } from '@/server/db';
 import { env } from '@/server/env';
@@ -29,6 +30,7 @@ export async function startSession(
   userId: number,
   at: Date,
   ip: string,
+  source: AuthSource = 'local',
 ): Promise<string> {
   const secret = newSessionSecret();
   await createSession(db(), {
@@ -38,6 +40,7 @@ export async function startSession(
     expiresAt: sessionExpiry(at, at),
     ip,
     userAgent: request.headers.get('user-agent'),
+    source,
   });
   return cookie(secret, Math.floor(ABSOLUTE_TIMEOUT_MS / 1000), isHttps());
 }

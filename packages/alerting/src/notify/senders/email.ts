@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import { OutboundRefusedError, resolveOutbound, type Resolver } from '@pgvigil/probes';
 import { headline, itemLines, plainText, type NotificationPayload } from '../payload';
 import { DeliveryError, type Sender } from '../sender';
@@ -37,6 +36,8 @@ export const sendEmail: Sender = async (channel, payload, ctx) => {
     throw new DeliveryError("no SMTP server: set SMTP_URL or the channel's smtpUrl", false);
   const to = channel.config.to as string[] | undefined;
   if (!to?.length) throw new DeliveryError('channel has no recipients', false);
+  // loaded on the first email: an alerter without an email channel saves ~12 MB
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(
     await smtpOptions(smtpUrl, ctx.timeoutMs, ctx.resolve),
   );

@@ -20,7 +20,10 @@ export const dynamic = 'force-dynamic';
 export const POST = withAuth('viewer', async ({ request, user, at, ip, audit }) => {
   const input = await readBody(request, changePassword);
   const stored = await findUserByUsername(db(), user.username);
-  if (!stored || !(await verifyPassword(input.currentPassword, stored.passwordHash))) {
+  if (
+    !stored?.passwordHash ||
+    !(await verifyPassword(input.currentPassword, stored.passwordHash))
+  ) {
     throw new ValidationError('The current password is wrong', { currentPassword: 'is wrong' });
   }
   const problem = passwordProblem(input.newPassword, user.username);

@@ -11,7 +11,7 @@ import { loadObjectPage } from '@/components/dashboard/object-page';
 import type { SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 
-const INDEX_CHARTS = [CHARTS.index_scans, CHARTS.index_size].map((c) => ({
+const INDEX_CHARTS = [CHARTS.index_scans, CHARTS.index_size, CHARTS.index_io].map((c) => ({
   id: c.id,
   title: c.title,
 }));

@@ -17,6 +17,7 @@ const TABLE_CHARTS = [
   CHARTS.table_rows,
   CHARTS.table_dead,
   CHARTS.table_maintenance,
+  CHARTS.table_io,
 ].map((c) => ({ id: c.id, title: c.title }));
 
 export default async function TablePage({
