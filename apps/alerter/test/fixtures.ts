@@ -62,7 +62,11 @@ export async function collect(
   monitoredUrl: string,
   probeName: string,
   at: Date,
-  opts: { extensions?: Record<string, string> } = {},
+  opts: {
+    extensions?: Record<string, string>;
+    /** what the collector adds to the rows before writing them (plan fingerprints) */
+    annotate?: (rows: Record<string, unknown>[]) => Record<string, unknown>[];
+  } = {},
 ) {
   const probe = getProbe(probeName);
   if (!probe) throw new Error(`no probe ${probeName}`);
@@ -85,6 +89,7 @@ export async function collect(
       snapshots.set(key, diff.snapshot);
       rows = diff.rows;
     }
+    if (opts.annotate) rows = opts.annotate(rows);
     const database =
       probe.scope === 'database' ? new URL(monitoredUrl).pathname.slice(1) : undefined;
     await writeSamples(db, [

@@ -11,6 +11,8 @@ import {
   rollupLevels,
   rollupWindow,
   saveQueryTexts,
+  saveQueryPlans,
+  getQueryTexts,
   syncLeases,
   writeSamples,
   type ProbeSettingRow,
@@ -19,6 +21,7 @@ import { getServerConnection, pinSshHostKey } from '@pgvigil/db/registry';
 import {
   connectTarget,
   connectionSettingsSchema,
+  PLAN_TOP_N,
   PROBES,
   type ProbeDefinition,
 } from '@pgvigil/probes';
@@ -38,6 +41,8 @@ export interface CollectorOptions {
   collectorId: string;
   probes?: readonly ProbeDefinition[];
   bufferRows?: number;
+  /** statements whose plan is captured per server and window (default PLAN_TOP_N; 0: off) */
+  planTopN?: number;
   leaseTtlSeconds?: number;
   /** collectors with a heartbeat this recent share the servers */
   leaseLiveSeconds?: number;
@@ -235,6 +240,12 @@ export class Collector {
           }).catch((err: unknown) => this.stats.datastoreError(err, new Date(this.now()))),
         missingQueryIds: (ids) => missingQueryIds(db, serverId, ids),
         saveQueryTexts: (texts) => saveQueryTexts(db, serverId, texts, new Date(this.now())),
+        plans: {
+          topN: this.o.planTopN ?? PLAN_TOP_N,
+          queryTexts: (ids) => getQueryTexts(db, serverId, ids),
+          savePlans: (plans) =>
+            saveQueryPlans(db, serverId, plans, new Date(this.now())).then(() => undefined),
+        },
         lastSnapshot: async (probe, database) =>
           (await readLastSnapshot(db, probe, serverId, database))?.rows ?? null,
         onResult: (result, lateness, first, database) =>

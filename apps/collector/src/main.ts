@@ -34,6 +34,7 @@ async function main() {
     box,
     collectorId: instanceId,
     bufferRows: env.PGVIGIL_COLLECTOR_BUFFER_ROWS,
+    planTopN: env.PGVIGIL_PLANS_TOP_N,
     log,
   });
   // Beat first: creating every probe's tables on a new datastore takes a few seconds.

@@ -6,6 +6,7 @@ import {
   fetchQueryTexts,
   loadProbeContext,
   runProbe,
+  withPlanFingerprints,
   type ConnectResult,
   type DeltaSnapshot,
   type ProbeContext,
@@ -14,6 +15,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
+import { PlanCapture, type PlanCaptureDeps } from './plan-capture';
 import { SessionSlots } from './session-slots';
 import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
 
@@ -38,6 +40,8 @@ export interface WorkerDeps {
   }): void;
   missingQueryIds(ids: string[]): Promise<string[]>;
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
+  /** plans of the top statements (off without it) */
+  plans?: Omit<PlanCaptureDeps, 'now'>;
   /** the latest stored snapshot of a change-tracked probe (null: none yet) */
   lastSnapshot: StoredSnapshot;
   /** `first`: the probe's first run on this server since the worker started (a spread start, not a schedule) */
@@ -78,12 +82,20 @@ export class ServerWorker {
   /** `probe:database` -> when to try again a probe that was unavailable there */
   private readonly skipUntil = new Map<string, number>();
   private knownDatabases: string[] | null = null;
+  readonly plans: PlanCapture;
 
   constructor(
     readonly server: ServerRef,
     private readonly deps: WorkerDeps,
   ) {
     this.changes = new ChangeFilter(deps.lastSnapshot);
+    this.plans = new PlanCapture({
+      topN: 0,
+      queryTexts: () => Promise.resolve(new Map()),
+      savePlans: () => Promise.resolve(),
+      ...deps.plans,
+      now: () => deps.now(),
+    });
   }
 
   start(): void {
@@ -236,7 +248,8 @@ export class ServerWorker {
   private async databaseLoop(): Promise<void> {
     while (this.running) {
       const due = this.instance ? this.dueProbes('database', this.deps.now()) : [];
-      if (due.length === 0) {
+      const plansFor = this.plans.databases;
+      if (due.length === 0 && plansFor.size === 0) {
         await this.sleep(this.untilNextDue('database'));
         continue;
       }
@@ -245,7 +258,7 @@ export class ServerWorker {
       // minute would open 1,000 sessions a minute to learn nothing.
       const now = this.deps.now();
       const todo = (dbname: string) => due.filter((p) => !this.skipped(p, dbname, now));
-      if (this.knownDatabases?.every((d) => todo(d).length === 0)) {
+      if (plansFor.size === 0 && this.knownDatabases?.every((d) => todo(d).length === 0)) {
         for (const probe of due) this.scheduleNext(probe, this.due.get(probe.name) ?? 0);
         continue;
       }
@@ -259,6 +272,7 @@ export class ServerWorker {
         first.ctx.database,
       ]);
       this.knownDatabases = databases;
+      this.plans.forget(databases);
       // The discovery session's own database first, then closed: one database session at a time.
       const order = [
         first.ctx.database,
@@ -268,7 +282,7 @@ export class ServerWorker {
       for (const dbname of order) {
         if (!this.running) break;
         const probes = todo(dbname);
-        if (probes.length === 0) continue;
+        if (probes.length === 0 && !plansFor.has(dbname)) continue;
         if (current?.ctx.database !== dbname) {
           if (current) await this.close(current);
           const opened = await this.open(dbname);
@@ -280,6 +294,12 @@ export class ServerWorker {
             await this.close(current, true);
             current = null;
             break;
+          }
+        }
+        if (current && plansFor.has(dbname)) {
+          if (await this.plans.capture(current.conn.client, dbname, current.ctx.serverVersion)) {
+            await this.close(current, true);
+            current = null;
           }
         }
       }
@@ -327,6 +347,10 @@ export class ServerWorker {
       this.deltas.set(key, diff.snapshot);
       rows = diff.rows;
       await this.storeNewTexts(session, rows);
+      if (probe.name === 'statements') {
+        await this.queuePlans(session, rows);
+        rows = withPlanFingerprints(rows, this.plans.fingerprints);
+      }
     } else if (probe.changeTracked && !(await this.changes.changed(probe, database, rows))) {
       return false;
     }
@@ -337,6 +361,15 @@ export class ServerWorker {
       rows,
     });
     return false;
+  }
+
+  private async queuePlans(session: Session, rows: Record<string, unknown>[]): Promise<void> {
+    try {
+      await this.plans.queue(session.conn.client, rows, session.ctx.serverVersion);
+      if (this.plans.databases.size > 0) this.wake?.();
+    } catch {
+      // Datastore or server busy: the next run queues them.
+    }
   }
 
   private async storeNewTexts(session: Session, rows: Record<string, unknown>[]): Promise<void> {

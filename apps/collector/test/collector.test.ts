@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHeartbeat } from '@pgvigil/db';
+import { listQueryPlans } from '@pgvigil/db/dashboard';
 import { readLatest } from '@pgvigil/db/metrics';
 import { updateServer } from '@pgvigil/db/registry';
 import {
@@ -97,6 +98,19 @@ describe(`collector on PostgreSQL ${major}`, () => {
           WHERE q.query LIKE '%FROM t WHERE id = $1%' AND s.calls > 0`,
       ).then((n) => n > 0);
     }, 'a delta row and the text of the statement that ran');
+    // the statement is among the top ones: its generic plan is captured (18 here; 14 in probes' tests)
+    const plans = await waitFor(async () => {
+      await c.query('SELECT count(*) FROM t WHERE id = $1', [1]);
+      const rows = await ds.db.query<{ queryid: string; serverId: number }>(
+        `SELECT p.queryid::text AS queryid, p.server_id::int AS "serverId" FROM query_plans p
+           JOIN query_texts q USING (server_id, queryid)
+          WHERE q.query LIKE '%FROM t WHERE id = $1%' AND p.source = 'generic'`,
+      );
+      return rows[0] ? listQueryPlans({ db: ds.db, input: rows[0] }) : null;
+    }, 'the generic plan of the statement that ran');
+    expect(plans.plans).toHaveLength(1);
+    expect(plans.plans[0]).toMatchObject({ source: 'generic', database: target.name });
+    expect(JSON.stringify(plans.plans[0]!.plan)).toContain('t_pkey');
     await c.end();
     const dupes = await count(
       ds.db,

@@ -218,6 +218,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
       query_history: { serverId: server, queryid: '42', last: '1h' },
       table_health: { serverId: server, sort: 'size' },
       index_health: { serverId: server, table: 'orders' },
+      index_advice: { serverId: server },
       settings_changes: { serverId: server },
       schema_changes: { serverId: server },
       blocking_now: { serverId: server },
@@ -277,6 +278,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
         expect.objectContaining({ indexrelname: 'orders_customer' }),
       ]),
     });
+    expect(out.index_advice).toMatchObject({ database: app.name, advice: expect.any(Array) });
     expect((out.settings_changes as { nonDefault: unknown[] }).nonDefault.length).toBeGreaterThan(
       0,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changed, growthWithin, shareWithin } from '../src/rules/derive';
+import { BUILTIN_RULES } from '../src/rules/catalog';
 
 const t0 = new Date('2026-03-10T12:00:00Z').getTime();
 const rows = (values: Record<string, number>[], everySeconds = 60) =>
@@ -40,6 +41,53 @@ describe('shareWithin (requested checkpoints)', () => {
   it('skips an interval whose counters were reset', () => {
     const s = share(rows([r(10, 10), r(0, 0), r(0, 4)]), {});
     expect(s[2]!.value).toBe(0);
+  });
+});
+
+describe('plan_regression (plan changed and got slower)', () => {
+  const rule = BUILTIN_RULES.find((r) => r.key === 'plan_regression')!;
+  const run = (spec: [fp: string | null, calls: number, msPerCall: number][]) =>
+    rule.source
+      .derive(
+        spec.map(([fp, calls, ms], i) => ({
+          at: new Date(t0 + i * 60_000),
+          values: { plan_fingerprint: fp, calls, total_exec_time: calls * ms },
+        })),
+        { min_calls: 20 },
+      )
+      .map((s) => s.value);
+
+  it('is the new plan over the usual time of the old one, even when the change predates the capture', () => {
+    // 40 intervals at 1 ms, then 20 that already ran the new plan before it was captured
+    const before: [string, number, number][] = [
+      ...Array.from({ length: 40 }, (): [string, number, number] => ['a', 10, 1]),
+      ...Array.from({ length: 20 }, (): [string, number, number] => ['a', 10, 3]),
+    ];
+    const values = run([...before, ['b', 30, 3]]);
+    expect(values.at(-1)).toBeCloseTo(3);
+    expect(values.slice(0, -1).every((v) => v === 0)).toBe(true);
+  });
+
+  it('does not judge too few calls, rows without a plan, or a return to the old plan', () => {
+    expect(
+      run([
+        ['a', 30, 1],
+        ['b', 10, 9],
+      ]).at(-1),
+    ).toBe(0);
+    expect(
+      run([
+        [null, 30, 1],
+        ['b', 30, 9],
+      ]).at(-1),
+    ).toBe(0);
+    expect(
+      run([
+        ['a', 30, 1],
+        ['b', 30, 9],
+        ['a', 30, 1],
+      ]).at(-1),
+    ).toBeCloseTo(1 / 9);
   });
 });
 

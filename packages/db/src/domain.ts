@@ -10,6 +10,7 @@ import {
   EVENT_KINDS,
   OUTBOX_STATUSES,
   OVERRIDE_SCOPES,
+  PLAN_SOURCES,
   PROBE_SETTING_SCOPES,
   ROLES,
   RULE_KINDS,
@@ -43,4 +44,5 @@ export const CHECKED_COLUMNS = {
   'notification_outbox.status': OUTBOX_STATUSES,
   'heartbeats.component': COMPONENTS,
   'events.kind': EVENT_KINDS,
+  'query_plans.source': PLAN_SOURCES,
 } as const satisfies Record<string, readonly string[]>;

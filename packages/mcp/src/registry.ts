@@ -3,6 +3,7 @@
 import type { Role } from '@pgvigil/schema';
 import type { McpCaller, ToolDef } from './tool';
 import { blockingNow, liveSessions } from './tools/activity';
+import { indexAdvice } from './tools/advice';
 import { investigateAlert, listAlerts } from './tools/alerts';
 import { schemaChanges, settingsChanges } from './tools/changes';
 import { explainQuery } from './tools/explain';
@@ -25,6 +26,7 @@ export const TOOLS: readonly ToolDef[] = [
   queryHistory,
   tableHealth,
   indexHealth,
+  indexAdvice,
   settingsChanges,
   schemaChanges,
   blockingNow,

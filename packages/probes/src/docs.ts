@@ -114,6 +114,33 @@ the COPY into it and the reads below all derive from it.
 - \`npm run probe -- --url <conninfo> [--json]\` runs every probe once against one server and prints
   rows and milliseconds, or why a probe is unavailable; nothing is stored.
 
+## Plans of the top statements
+
+- **What**: after each run of the \`statements\` probe the collector takes the window's top
+  statements by execution time (\`PGVIGIL_PLANS_TOP_N\`, default 50; 0 turns capture off), each at
+  most once an hour, and explains each in the database it spent the most time in, on the session the
+  database lane already holds there (no extra session). Texts come from \`query_texts\`.
+- **How**: \`EXPLAIN (FORMAT JSON)\`, never \`ANALYZE\`, so nothing runs; \`GENERIC_PLAN\` on
+  PostgreSQL 16+ for texts with \`$n\` parameters, plain \`EXPLAIN\` for texts without; a parameterised
+  statement on 14 and 15 is skipped with that reason. One statement per read-only transaction with
+  \`statement_timeout\` 2 s and the probes' \`lock_timeout\` (100 ms); a plan that took more than the
+  probes' relation lock budget (100) is dropped and not retried within the hour. Only SELECT, INSERT,
+  UPDATE, DELETE, MERGE (and WITH / VALUES / TABLE) are explained; pgvigil's own statements and texts
+  with \`;\` are not. A failure (a dropped table, a timeout, a missing privilege) skips that statement.
+- **Stored**: \`query_plans\`, change-tracked per (server, queryid): a row when the plan's structural
+  fingerprint (node types, relations, indexes, join order, CTE and subplan names; not costs, row
+  estimates or filters) differs from the newest stored one, so each row's \`captured_at\` is when the
+  plan changed; \`last_seen\` moves on each capture of the same plan. Each \`statements\` delta row
+  carries the fingerprint of its statement's newest plan (\`plan_fingerprint\`), which the
+  \`plan_regression\` rule compares across a change. Read with
+  \`GET /api/v1/servers/{id}/queries/{queryid}/plans\`; the query page draws the tree, the history
+  and a diff of two plans.
+- **Grants**: PostgreSQL checks privileges when it plans, so \`pg_monitor\` alone plans nothing that
+  reads application tables. \`GRANT pg_read_all_data TO pgvigil;\` (14+) or \`GRANT SELECT\` on the
+  tables lets it explain SELECTs; explaining INSERT / UPDATE / DELETE / MERGE would need the write
+  privilege, which pgvigil does not ask for: those statements are then skipped (permission denied).
+- **Not yet**: actual plans from \`auto_explain\` logs (\`source: "auto_explain"\`) are not collected.
+
 ## Reading samples (\`@pgvigil/db/metrics\`)
 
 The dashboard and the alerter read through these functions; they look the probe up in

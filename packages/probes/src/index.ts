@@ -26,3 +26,4 @@ export {
   type ProbePrivilege,
 } from './privileges';
 export * from './readiness/index';
+export * from './plans/index';

@@ -62,6 +62,10 @@ export type ProbeSettingScope = (typeof PROBE_SETTING_SCOPES)[number];
 export const EVENT_KINDS = ['deploy', 'migration', 'maintenance', 'config', 'other'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/** Where a stored plan came from: EXPLAIN with GENERIC_PLAN, plain EXPLAIN, or auto_explain's log. */
+export const PLAN_SOURCES = ['generic', 'explain', 'auto_explain'] as const;
+export type PlanSource = (typeof PLAN_SOURCES)[number];
+
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
@@ -112,6 +116,10 @@ export type TableSort = (typeof TABLE_SORTS)[number];
 export const TOP_QUERY_SORTS = ['total_time', 'mean_time', 'calls', 'rows', 'io', 'temp'] as const;
 export const INDEX_ISSUES = ['unused', 'duplicate', 'invalid'] as const;
 export type IndexIssue = (typeof INDEX_ISSUES)[number];
+
+/** What the index advisor proposes: drop (unused, duplicate, invalid), rebuild (bloated) or create (missing). */
+export const INDEX_ADVICE_KINDS = ['unused', 'duplicate', 'invalid', 'bloated', 'missing'] as const;
+export type IndexAdviceKind = (typeof INDEX_ADVICE_KINDS)[number];
 export const SCHEMA_CHANGES = ['created', 'dropped', 'altered'] as const;
 export const LAG_LEVELS = ['ok', 'warning', 'critical', 'unknown'] as const;
 export type LagLevel = (typeof LAG_LEVELS)[number];

@@ -8,3 +8,4 @@ export * from './charts';
 export * from './self-health';
 export * from './readiness';
 export * from './ssh';
+export * from './plans';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as accounts from './accounts';
 import * as alerting from './alerting';
+import * as analytics from './analytics';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
 import * as investigation from './investigation';
@@ -16,6 +17,7 @@ export * from './common';
 export * from './endpoint';
 export * from './accounts';
 export * from './alerting';
+export * from './analytics';
 export * from './dashboard';
 export * from './investigation';
 export * from './mcp';
@@ -61,6 +63,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     investigation,
     dashboard,
     readiness,
+    analytics,
     mcp,
   ].flatMap((m) => Object.values(m).filter(isEndpoint)),
   getOpenApi,

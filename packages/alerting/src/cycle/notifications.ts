@@ -30,6 +30,8 @@ export interface NotifyItem {
   unit: RuleUnit;
   message: string;
   since: Date | null;
+  /** the rule's own page for this alert (a path), used when a message is about it alone */
+  href?: string | null;
 }
 
 export interface PendingNotification {
@@ -98,7 +100,10 @@ export function buildNotifications(
         message: i.message,
         since: i.since?.toISOString() ?? null,
       })),
-      link: `${base}/alerts?${query.toString()}`,
+      link:
+        group.length === 1 && first.href
+          ? `${base}${first.href}`
+          : `${base}/alerts?${query.toString()}`,
       at: at.toISOString(),
     };
     const digest = createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);

@@ -281,6 +281,7 @@ function planRule(
         unit: def.unit,
         message,
         since: next.since,
+        href: server && def.link ? def.link({ serverId: server.id, object: series.object }) : null,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { column, expr, num, pct } from './derive';
 import { define } from './catalog-core';
 import type { Derive, RuleDefinition } from './types';
@@ -44,6 +45,51 @@ const meanWithCalls: Derive = (rows, params) =>
     if (r.values.queryid === '(others)' || total === null) return { at: r.at, value: null };
     return { at: r.at, value: calls >= params.min_calls! && calls > 0 ? total / calls : 0 };
   });
+
+/**
+ * After the newest plan change of a statement in the window: its mean time per call
+ * under the new plan over its usual time under the plan before. Rows carry the plan
+ * captured when they were written, and plans are captured hourly, so the last rows of
+ * the old plan may already have run the new one: "usual" is the median of the old
+ * plan's per-interval means, not their sum. 0 with no change in the window, or with
+ * fewer than `min_calls` calls on either side: not judged.
+ */
+const planSlowdown: Derive = (rows, params) => {
+  const fp = (j: number) => {
+    const v = rows[j]!.values.plan_fingerprint;
+    return typeof v === 'string' ? v : null;
+  };
+  const min = Math.max(1, params.min_calls!);
+  return rows.map((r, i) => {
+    const current = fp(i);
+    if (current === null) return { at: r.at, value: 0 };
+    // back from this row: the run of the current plan, then the run of the plan before it
+    // (rows without a fingerprint, before the first capture, are skipped)
+    const run = (plan: string, from: number) => {
+      const means: number[] = [];
+      let calls = 0;
+      let ms = 0;
+      let j = from;
+      for (; j >= 0; j--) {
+        const f = fp(j);
+        if (f === null) continue;
+        if (f !== plan) break;
+        const c = num(rows[j]!.values.calls) ?? 0;
+        const t = num(rows[j]!.values.total_exec_time) ?? 0;
+        calls += c;
+        ms += t;
+        if (c > 0) means.push(t / c);
+      }
+      return { calls, ms, means, next: j };
+    };
+    const after = run(current, i);
+    if (after.next < 0) return { at: r.at, value: 0 };
+    const before = run(fp(after.next)!, after.next);
+    const usual = before.means.length ? median(before.means) : 0;
+    if (after.calls < min || before.calls < min || usual <= 0) return { at: r.at, value: 0 };
+    return { at: r.at, value: after.ms / after.calls / usual };
+  });
+};
 
 /** Role changes, node health, locks, statements and settings worth a look. */
 export const HEALTH_RULES: RuleDefinition[] = [
@@ -124,6 +170,34 @@ export const HEALTH_RULES: RuleDefinition[] = [
       'Mean execution time of one statement (pg_stat_statements) over the last interval, judged only when it ran at least min_calls times in it: a query that got slow, not a one-off report.',
     runbook:
       'Open the statement on the query page: compare its plan (EXPLAIN (ANALYZE, BUFFERS)) with its usual time; look for a missing index, stale statistics (ANALYZE) or a changed parameter.',
+  }),
+  define({
+    key: 'plan_regression',
+    name: 'Plan changed and got slower',
+    category: 'queries',
+    source: {
+      probe: 'statements',
+      columns: ['calls', 'total_exec_time', 'plan_fingerprint'],
+      objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
+      derive: planSlowdown,
+    },
+    params: {
+      min_calls: { label: 'Minimum calls on each side', default: 20, unit: 'count', min: 1 },
+    },
+    windowSeconds: 7200,
+    warning: 2,
+    critical: null,
+    unit: 'ratio',
+    link: ({ serverId, object }) => {
+      const queryid = object?.split('.')[0];
+      return queryid
+        ? `/servers/${serverId}/queries/${encodeURIComponent(queryid)}#plan-diff`
+        : null;
+    },
+    explanation:
+      "A statement's plan changed (the collector explains the top statements hourly and compares their structure), and its mean time per call under the new plan is this many times its mean under the plan before, with at least min_calls calls under each, within the last two hours.",
+    runbook:
+      'Open the plan diff from the notification: a dropped or invalid index, stale statistics (ANALYZE the tables), a changed setting or a generic plan chosen for skewed data. Restore the index or statistics; as a stopgap, pin the plan with the setting that produced it for that role.',
   }),
   define({
     key: 'temp_files',

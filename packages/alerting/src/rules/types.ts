@@ -104,6 +104,11 @@ export interface RuleDefinition {
     /** smallest spread in the metric's unit (a standby a few KB behind is no anomaly) */
     floor?: number;
   };
+  /**
+   * The page that shows what fired better than the alerts list (a plan diff), as a path
+   * from the series' server and object; notifications about one alert link there.
+   */
+  link?: (where: { serverId: number; object: string | null }) => string | null;
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
   defaultSeverity?: Severity;

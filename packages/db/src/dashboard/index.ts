@@ -21,3 +21,5 @@ export * from './topology';
 export * from './get-cluster-topology';
 export * from './get-query-history';
 export * from './object-seen';
+export * from './list-query-plans';
+export * from './get-index-advice';

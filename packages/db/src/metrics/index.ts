@@ -40,3 +40,4 @@ export {
   type EffectiveProbeSetting,
   type ProbeSettingTarget,
 } from './probe-settings';
+export { saveQueryPlans, type CapturedPlan } from './query-plans';

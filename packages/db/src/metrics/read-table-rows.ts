@@ -19,6 +19,11 @@ export async function metricTableColumns(db: Queryable, table: string): Promise<
   return new Set(present.map((p) => p.attname));
 }
 
+// 64-bit hashes (pg_stat_statements' queryid) go past what a JSON number parses to
+// exactly: as text they stay the statement's id in alert objects and links.
+const EXACT_TEXT_COLUMNS = new Set(['queryid']);
+const jsonValue = (c: string) => (EXACT_TEXT_COLUMNS.has(c) ? `${ident(c)}::text` : ident(c));
+
 /**
  * Rows of `metrics.<table>` for some servers in a window, oldest first, with only
  * `columns` (plus database_name when the table has it). A table that does not exist
@@ -52,7 +57,7 @@ export async function readTableRows(
     v: Record<string, unknown>;
   }>(
     `SELECT server_id, (extract(epoch FROM collected_at) * 1000)::float8 AS t, ${dbCol} AS database_name,
-            jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
+            jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${jsonValue(c)}`).join(', ')}) AS v
        FROM metrics.${ident(table)}
       WHERE server_id = ANY($1) AND ${bounds}
       ORDER BY collected_at${limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`}`,
@@ -94,7 +99,7 @@ export async function readNewestRows(
     v: Record<string, unknown>;
   }>(
     `SELECT DISTINCT ON (${series}) server_id, collected_at, ${dbCol} AS database_name,
-              jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${ident(c)}`).join(', ')}) AS v
+              jsonb_build_object(${wanted.map((c, i) => `$${i + 4}::text, ${jsonValue(c)}`).join(', ')}) AS v
          FROM metrics.${ident(table)}
         WHERE server_id = ANY($1) AND collected_at > $2 AND collected_at <= $3
         ORDER BY ${series}, collected_at DESC`,
@@ -171,7 +176,11 @@ export async function readBucketedRows(
     .concat(keys.filter((k) => have.has(k)))
     .map(ident);
   const value = (c: string) =>
-    keys.includes(c) ? ident(c) : numeric.has(c) ? `avg(${ident(c)})` : `min(${ident(c)}::text)`;
+    keys.includes(c)
+      ? jsonValue(c)
+      : numeric.has(c)
+        ? `avg(${ident(c)})`
+        : `min(${ident(c)}::text)`;
   const rows = await db.query<{
     server_id: number;
     collected_at: Date;

@@ -33,7 +33,8 @@ const select = (readTime: string, writeTime: string) =>
           temp_blks_read, temp_blks_written, wal_bytes::bigint AS wal_bytes, total_exec_time,
           CASE WHEN ${PLANNING} THEN total_plan_time END AS total_plan_time,
           CASE WHEN ${IO_TIMING} THEN ${readTime} END AS blk_read_time,
-          CASE WHEN ${IO_TIMING} THEN ${writeTime} END AS blk_write_time
+          CASE WHEN ${IO_TIMING} THEN ${writeTime} END AS blk_write_time,
+          NULL::text AS plan_fingerprint
      FROM pg_stat_statements(false)
     WHERE queryid IS NOT NULL`;
 
@@ -74,6 +75,12 @@ export const statements = defineProbe({
       type: 'double',
       unit: 'seconds',
       description: 'time the deltas cover',
+    },
+    {
+      name: 'plan_fingerprint',
+      type: 'text',
+      description:
+        "the structural fingerprint of the statement's newest captured plan (NULL: none yet); filled in by the collector",
     },
   ],
   sql: [

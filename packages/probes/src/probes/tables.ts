@@ -247,7 +247,7 @@ export const indexHealth = defineProbe({
   name: 'index_health',
   title: 'Index health',
   description:
-    'Indexes worth a look: unused (never scanned, not backing a constraint), duplicates (same table, columns, opclasses, expression and predicate) and invalid ones (a failed CREATE INDEX CONCURRENTLY).',
+    'Indexes worth a look: unused (never scanned, not backing a constraint), duplicates (same table, columns, opclasses, expression and predicate, or a plain index whose columns lead another one) and invalid ones (a failed CREATE INDEX CONCURRENTLY).',
   sources: ['pg_index', 'pg_stat_user_indexes', 'pg_constraint'],
   scope: 'database',
   intervalSeconds: 3600,
@@ -287,8 +287,19 @@ export const indexHealth = defineProbe({
                    = coalesce(regexp_replace(b.indexprs::text, ':location -?\\d+', '', 'g'), '')
                  AND coalesce(regexp_replace(a.indpred::text, ':location -?\\d+', '', 'g'), '')
                    = coalesce(regexp_replace(b.indpred::text, ':location -?\\d+', '', 'g'), '')
+              UNION ALL
+              -- a plain non-unique index whose columns (and opclasses) lead another index
+              SELECT a.indexrelid, a.schemaname, a.indexrelname, 'duplicate', a.relname, a.size_bytes, 'columns are a prefix of ' || b.indexrelname
+                FROM i a JOIN i b ON a.indrelid = b.indrelid AND a.indexrelid <> b.indexrelid
+                 AND NOT a.indisunique AND a.indnatts < b.indnatts AND b.indisvalid
+                 AND a.indexprs IS NULL AND b.indexprs IS NULL AND a.indpred IS NULL AND b.indpred IS NULL
+                 AND b.indkey::text || ' ' LIKE a.indkey::text || ' %'
+                 AND b.indclass::text || ' ' LIKE a.indclass::text || ' %'
             )
-            , top AS (SELECT * FROM issues ORDER BY size_bytes DESC LIMIT $1)
+            , top AS (
+              SELECT * FROM (SELECT DISTINCT ON (indexrelid, issue) * FROM issues ORDER BY indexrelid, issue) d
+               ORDER BY size_bytes DESC LIMIT $1
+            )
             SELECT schemaname, indexrelname, issue, relname,
                    CASE WHEN indexrelid IN (SELECT oid FROM locked) THEN size_bytes
                         ELSE pg_relation_size(indexrelid) END AS size_bytes, detail

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@pgvigil/db';
-import { OTHERS_QUERYID, getQueryHistory } from '@pgvigil/db/dashboard';
+import { OTHERS_QUERYID, getQueryHistory, listQueryPlans } from '@pgvigil/db/dashboard';
 import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
+import { QueryPlans } from '@/components/dashboard/query-plans';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -29,6 +30,11 @@ export default async function QueryPage({
     throw err;
   });
   const others = queryid === OTHERS_QUERYID;
+  const plans = others
+    ? null
+    : await listQueryPlans({ db: db(), input: { serverId: server.id, queryid } });
+  const sp = await searchParams;
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const crumbs = [
     { label: 'Fleet', href: '/' },
     ...(server.clusterId
@@ -98,6 +104,16 @@ export default async function QueryPage({
       {history ? (
         <section className="section" aria-label="Charts">
           <QueryCharts serverId={server.id} history={history} window={window} />
+        </section>
+      ) : null}
+      {plans ? (
+        <section className="section panel" aria-labelledby="plans-title" id="plans">
+          <h2 id="plans-title">Plans</h2>
+          <QueryPlans
+            plans={plans.plans}
+            selected={{ a: one(sp.planA), b: one(sp.planB) }}
+            keep={query}
+          />
         </section>
       ) : null}
     </>

@@ -107,6 +107,10 @@ export default async function DatabasePage({
       </section>
       <section className="section panel" aria-labelledby="indexes-title">
         <h2 id="indexes-title">Indexes</h2>
+        <p>
+          <a href={withQuery(`${here}/advice`, query)}>Index advice</a>: what to drop or rebuild,
+          with the statement.
+        </p>
         {indexes.length === 0 ? (
           <EmptyState title="No index statistics collected for this database yet">
             The collector samples indexes every 15 minutes and checks them for unused, duplicate and
