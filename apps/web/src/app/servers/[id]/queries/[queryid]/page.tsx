@@ -3,7 +3,7 @@ import { OTHERS_QUERYID, getQueryHistory, listQueryPlans } from '@pgvigil/db/das
 import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
 import { QueryPlans } from '@/components/dashboard/query-plans';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
-import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { pageWindow, searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
@@ -34,7 +34,6 @@ export default async function QueryPage({
     ? null
     : await listQueryPlans({ db: db(), input: { serverId: server.id, queryid } });
   const sp = await searchParams;
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const crumbs = [
     { label: 'Fleet', href: '/' },
     ...(server.clusterId
@@ -111,7 +110,7 @@ export default async function QueryPage({
           <h2 id="plans-title">Plans</h2>
           <QueryPlans
             plans={plans.plans}
-            selected={{ a: one(sp.planA), b: one(sp.planB) }}
+            selected={{ a: searchParam(sp.planA), b: searchParam(sp.planB) }}
             keep={query}
           />
         </section>

@@ -5,7 +5,7 @@ import { Comparison } from '@/components/dashboard/comparison';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { databaseHref } from '@/components/dashboard/links';
-import type { SearchParams } from '@/components/dashboard/window';
+import { searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState, ErrorState } from '@/components/shell/states';
 import { requirePageUser } from '@/server/auth';
@@ -13,8 +13,6 @@ import { db } from '@/server/db';
 import { secretBox } from '@/server/secret-box';
 
 export const dynamic = 'force-dynamic';
-
-const one = (v: string | string[] | undefined) => (typeof v === 'string' && v ? v : undefined);
 
 /** This database (the source) against a database of another registered server, read live. */
 export default async function ComparePage({
@@ -31,9 +29,9 @@ export default async function ComparePage({
   await requirePageUser('editor', here);
   const sp = await searchParams;
   const servers = await listServers(db());
-  const withId = Number(one(sp.with));
+  const withId = Number(searchParam(sp.with));
   const target = servers.find((s) => s.id === withId);
-  const targetDatabase = one(sp.targetDatabase);
+  const targetDatabase = searchParam(sp.targetDatabase);
   const exact = sp.exact === '1';
   let comparison: Awaited<ReturnType<typeof compareServerDatabases>> | undefined;
   let failure: AppError | undefined;

@@ -4,7 +4,7 @@ import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { databaseHref } from '@/components/dashboard/links';
 import { ReadinessReport } from '@/components/dashboard/readiness-report';
-import type { SearchParams } from '@/components/dashboard/window';
+import { searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { ErrorState } from '@/components/shell/states';
 import { requirePageUser } from '@/server/auth';
@@ -12,8 +12,6 @@ import { db } from '@/server/db';
 import { secretBox } from '@/server/secret-box';
 
 export const dynamic = 'force-dynamic';
-
-const one = (v: string | string[] | undefined) => (typeof v === 'string' && v ? v : undefined);
 
 /** Whether the database is ready for logical replication or a migration, read live. */
 export default async function ReadinessPage({
@@ -30,7 +28,7 @@ export default async function ReadinessPage({
   await requirePageUser('editor', here);
   const sp = await searchParams;
   const purpose = sp.for === 'migration' ? 'migration' : 'logical';
-  const role = one(sp.role);
+  const role = searchParam(sp.role);
   const at = new Date();
   let report: Awaited<ReturnType<typeof readServerReadiness>> | undefined;
   let failure: AppError | undefined;
