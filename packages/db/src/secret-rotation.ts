@@ -8,9 +8,23 @@ import type { SecretBox } from './secret-box';
  * column cannot be forgotten by key rotation.
  */
 export const SEALED_COLUMNS = [
-  { table: 'servers', column: 'password_enc', context: 'servers.password' },
-  { table: 'servers', column: 'ssl_key_enc', context: 'servers.ssl_key' },
-  { table: 'channels', column: 'secret_enc', context: 'channels.secret' },
+  { table: 'servers', key: 'id', column: 'password_enc', context: 'servers.password' },
+  { table: 'servers', key: 'id', column: 'ssl_key_enc', context: 'servers.ssl_key' },
+  {
+    table: 'servers',
+    key: 'id',
+    column: 'ssh_private_key_enc',
+    context: 'servers.ssh_private_key',
+  },
+  { table: 'servers', key: 'id', column: 'ssh_passphrase_enc', context: 'servers.ssh_passphrase' },
+  { table: 'channels', key: 'id', column: 'secret_enc', context: 'channels.secret' },
+  // one row: pgvigil's own SSH key pair
+  {
+    table: 'ssh_installation_key',
+    key: 'singleton',
+    column: 'private_key_enc',
+    context: 'ssh_installation_key.private_key',
+  },
 ] as const;
 
 export type SealedCounts = Record<string, { total: number; resealed: number }>;
@@ -30,9 +44,10 @@ export async function resealSecrets(
 ): Promise<SealedCounts> {
   return db.tx(async (q) => {
     const counts: SealedCounts = {};
-    for (const { table, column, context } of SEALED_COLUMNS) {
-      const rows = await q.query<{ id: number; sealed: string }>(
-        `SELECT id, ${ident(column)} AS sealed FROM ${ident(table)} WHERE ${ident(column)} IS NOT NULL ORDER BY id FOR UPDATE`,
+    for (const { table, key, column, context } of SEALED_COLUMNS) {
+      const rows = await q.query<{ id: number | boolean; sealed: string }>(
+        `SELECT ${ident(key)} AS id, ${ident(column)} AS sealed FROM ${ident(table)}
+          WHERE ${ident(column)} IS NOT NULL ORDER BY 1 FOR UPDATE`,
       );
       let resealed = 0;
       for (const row of rows) {
@@ -42,10 +57,10 @@ export async function resealSecrets(
           plain = box.open(row.sealed, context);
         } catch (err) {
           throw new Error(
-            `${table}.${column} of row ${row.id} cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
+            `${table}.${column} of row ${String(row.id)} cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
           );
         }
-        await q.query(`UPDATE ${ident(table)} SET ${ident(column)} = $2 WHERE id = $1`, [
+        await q.query(`UPDATE ${ident(table)} SET ${ident(column)} = $2 WHERE ${ident(key)} = $1`, [
           row.id,
           box.seal(plain, context),
         ]);

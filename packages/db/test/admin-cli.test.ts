@@ -14,7 +14,12 @@ import {
   verifyPassword,
 } from '@pgvigil/db/accounts';
 import { createChannel, getChannelWithSecret } from '@pgvigil/db/alerting';
-import { createServer, getServerConnection } from '@pgvigil/db/registry';
+import {
+  createServer,
+  ensureInstallationSshKey,
+  getServerConnection,
+  readInstallationSshKey,
+} from '@pgvigil/db/registry';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -141,6 +146,24 @@ describe(`the admin CLI on PostgreSQL ${major}`, () => {
         'channels.secret',
       ),
     });
+    // behind a bastion: an uploaded key with its passphrase, and pgvigil's own key pair
+    const bastioned = await createServer(ds.db, before, {
+      name: 'billing',
+      host: '10.0.0.5',
+      port: 5432,
+      dbname: 'billing',
+      username: 'monitor',
+      ssh: {
+        host: 'bastion.internal',
+        username: 'jump',
+        privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----',
+        passphrase: 'ssh-passphrase-1',
+      },
+    });
+    await ensureInstallationSshKey(ds.db, before, () => ({
+      privateKey: 'installation-private-key',
+      publicKey: 'ssh-ed25519 AAAA pgvigil',
+    }));
     // the running apps were restarted with the new key and the old one as previous
     const running = createSecretBox(newKey, [oldKey]);
     const run = await pgvigil(['key', 'rotate'], {
@@ -156,6 +179,10 @@ describe(`the admin CLI on PostgreSQL ${major}`, () => {
       const conn = await getServerConnection(ds.db, box, server.id);
       expect(conn.password).toBe('server-password-1');
       expect(conn.sslKey).toContain('abc');
+      const viaSsh = await getServerConnection(ds.db, box, bastioned.id);
+      expect(viaSsh.ssh).toMatchObject({ passphrase: 'ssh-passphrase-1' });
+      expect(viaSsh.ssh?.privateKey).toContain('xyz');
+      expect(await readInstallationSshKey(ds.db, box)).toBe('installation-private-key');
       const c = await getChannelWithSecret(ds.db, channel.id);
       expect(JSON.parse(box.open(c.secret_enc!, 'channels.secret'))).toEqual({
         url: 'https://hooks.example/secret',
