@@ -15,3 +15,14 @@ export const withQuery = (href: string, query: string) => (query ? `${href}?${qu
 
 export const formatTime = (d: Date | null) =>
   d ? d.toISOString().slice(0, 16).replace('T', ' ') : 'never';
+
+/** The breadcrumbs above every page of a server: the fleet, then its cluster when it has one. */
+export const serverTrail = (server: {
+  clusterId: number | null;
+  clusterName: string | null;
+}): { label: string; href: string }[] => [
+  { label: 'Fleet', href: '/' },
+  ...(server.clusterId
+    ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
+    : []),
+];

@@ -23,6 +23,7 @@ import { AskPanel } from '@/components/ask/ask-panel';
 import { db } from '@/server/db';
 import { llmConfig } from '@/server/env';
 import { loadServer, prefetchCharts } from '@/components/dashboard/load';
+import { serverTrail } from '@/components/dashboard/links';
 
 const SERVER_CHARTS = [
   CHARTS.tps,
@@ -71,13 +72,7 @@ export default async function ServerPage({
     return `/servers/${server.id}?${q}#top-queries`;
   };
   const suffix = query ? `?${query}` : '';
-  const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
-    { label: server.name },
-  ];
+  const crumbs = [...serverTrail(server), { label: server.name }];
   return (
     <>
       <PageHeader

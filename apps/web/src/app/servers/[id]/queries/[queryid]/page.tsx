@@ -7,6 +7,7 @@ import { pageWindow, searchParam, type SearchParams } from '@/components/dashboa
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
+import { serverTrail } from '@/components/dashboard/links';
 
 export default async function QueryPage({
   params,
@@ -35,10 +36,7 @@ export default async function QueryPage({
     : await listQueryPlans({ db: db(), input: { serverId: server.id, queryid } });
   const sp = await searchParams;
   const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
+    ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
     { label: others ? 'Other statements' : `Query ${queryid}` },
   ];

@@ -9,7 +9,13 @@ import {
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { NoPkList, SequenceList } from '@/components/dashboard/findings';
 import { IndexList } from '@/components/dashboard/index-list';
-import { databaseHref, indexHref, tableHref, withQuery } from '@/components/dashboard/links';
+import {
+  databaseHref,
+  indexHref,
+  serverTrail,
+  tableHref,
+  withQuery,
+} from '@/components/dashboard/links';
 import { SchemaChanges } from '@/components/dashboard/schema-changes';
 import { TableList, tableSortFrom } from '@/components/dashboard/table-list';
 import { ChartGrid } from '@/components/charts/chart-grid';
@@ -54,10 +60,7 @@ export default async function DatabasePage({
   const here = databaseHref(server.id, name);
   const keep = Object.fromEntries(new URLSearchParams(query));
   const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
+    ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
     { label: name },
   ];

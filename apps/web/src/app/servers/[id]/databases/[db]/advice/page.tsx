@@ -1,6 +1,6 @@
 import { getIndexAdvice } from '@pgvigil/db/dashboard';
 import { formatValue } from '@pgvigil/schema';
-import { databaseHref, withQuery } from '@/components/dashboard/links';
+import { databaseHref, serverTrail, withQuery } from '@/components/dashboard/links';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -25,10 +25,7 @@ export default async function AdvicePage({
     at: now,
   });
   const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
+    ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
     { label: name, href: withQuery(databaseHref(server.id, name), query) },
     { label: 'Advice' },

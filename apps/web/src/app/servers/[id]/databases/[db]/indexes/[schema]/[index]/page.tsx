@@ -5,7 +5,13 @@ import { Facts } from '@/components/dashboard/facts';
 import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexFlags } from '@/components/dashboard/index-list';
-import { databaseHref, formatTime, tableHref, withQuery } from '@/components/dashboard/links';
+import {
+  databaseHref,
+  formatTime,
+  serverTrail,
+  tableHref,
+  withQuery,
+} from '@/components/dashboard/links';
 import { loadIndex } from '@/components/dashboard/load';
 import { loadObjectPage } from '@/components/dashboard/object-page';
 import type { SearchParams } from '@/components/dashboard/window';
@@ -46,10 +52,7 @@ export default async function IndexPage({
     ['Primary key', yesNo(i.isPrimary)],
   ];
   const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
+    ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
     { label: database, href: databaseHref(server.id, database) },
     ...(i.relname

@@ -3,7 +3,13 @@ import { Facts } from '@/components/dashboard/facts';
 import { ObjectAlertsAndCharts } from '@/components/dashboard/object-sections';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { IndexList } from '@/components/dashboard/index-list';
-import { databaseHref, formatTime, indexHref, withQuery } from '@/components/dashboard/links';
+import {
+  databaseHref,
+  formatTime,
+  indexHref,
+  serverTrail,
+  withQuery,
+} from '@/components/dashboard/links';
 import { loadTable } from '@/components/dashboard/load';
 import { loadObjectPage } from '@/components/dashboard/object-page';
 import { SchemaChanges } from '@/components/dashboard/schema-changes';
@@ -53,10 +59,7 @@ export default async function TablePage({
       : []),
   ];
   const crumbs = [
-    { label: 'Fleet', href: '/' },
-    ...(server.clusterId
-      ? [{ label: server.clusterName ?? 'cluster', href: `/clusters/${server.clusterId}` }]
-      : []),
+    ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
     { label: database, href: databaseHref(server.id, database) },
     { label: `${schema}.${name}` },
