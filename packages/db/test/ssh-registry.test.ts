@@ -140,4 +140,31 @@ describe('SSH bastions in the server registry', () => {
     const direct = await updateServer(ds.db, box, s.id, { password: 'secret', ssh: null });
     expect(direct.ssh).toBeNull();
   });
+
+  it('replaces a stored installation key that does not parse, once', async () => {
+    const fresh = {
+      privateKey: PAIR.privateKey.replace('aW5zdGFsbGF0aW9u', 'cmVwYWlyZWQ='),
+      publicKey: 'ssh-ed25519 AAAArepaired pgvigil',
+    };
+    const usable = (key: string) => key !== PAIR.privateKey;
+    const [a, b] = await Promise.all([
+      ensureInstallationSshKey(ds.db, box, () => fresh, usable),
+      ensureInstallationSshKey(ds.db, box, () => fresh, usable),
+    ]);
+    expect([a, b]).toEqual([fresh.publicKey, fresh.publicKey]);
+    const [via] = await ds.db.query<{ id: number }>(
+      "SELECT id FROM servers WHERE name = 'via-installation-key'",
+    );
+    expect((await getServerConnection(ds.db, box, via!.id)).ssh?.privateKey).toBe(fresh.privateKey);
+    expect(
+      await ensureInstallationSshKey(
+        ds.db,
+        box,
+        () => {
+          throw new Error('made again');
+        },
+        usable,
+      ),
+    ).toBe(fresh.publicKey);
+  });
 });
