@@ -1,6 +1,7 @@
 import { partitionCoverage, type Db } from '@pgvigil/db';
 import {
   heartbeatAges,
+  knownPrimaries,
   listAlertTargets,
   listBlackouts,
   listChannels,
@@ -184,6 +185,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 
   const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
+  const primaries = await knownPrimaries(db, serverIds, at);
   return {
     at,
     rules,
@@ -210,6 +212,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
     failedRules,
+    primaries,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,
     collection: {
