@@ -17,14 +17,21 @@ export async function knownPrimaries(
   at: Date,
 ): Promise<Set<number>> {
   if (serverIds.length === 0) return new Set();
-  try {
-    const rows = await readLatest(db, {
+  const read = (ids: number[], maxAgeSeconds?: number) =>
+    readLatest(db, {
       probe: 'wal_receiver',
-      serverIds,
+      serverIds: ids,
       at,
       columns: ['in_recovery'],
-      maxAgeSeconds: REMEMBER_SECONDS,
+      ...(maxAgeSeconds ? { maxAgeSeconds } : {}),
     });
+  try {
+    // the recent samples first; a day back only for servers without one (down ones),
+    // so a fleet's cycle does not rank a day of samples of every server
+    const rows = await read(serverIds);
+    const seen = new Set(rows.map((r) => r.serverId));
+    const missing = serverIds.filter((id) => !seen.has(id));
+    if (missing.length) rows.push(...(await read(missing, REMEMBER_SECONDS)));
     return new Set(rows.filter((r) => r.values.in_recovery === false).map((r) => r.serverId));
   } catch (err) {
     // no wal_receiver table yet (nothing collected): no primary known
