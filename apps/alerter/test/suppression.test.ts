@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAlert, listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
+import {
+  createEscalationPolicy,
+  createRoute,
+  getAlert,
+  listAlerts,
+  listRules,
+  updateRule,
+} from '@pgvigil/db/alerting';
 import type { EmbeddedServer } from '@pgvigil/db/embedded';
 import {
   freshDatastore,
@@ -48,7 +55,21 @@ describe(`a primary taken down on PostgreSQL ${major}`, () => {
       [[primaryId, standbyId]],
     );
     sink = await startHttpSink();
-    await addChannel(ds.db, 'webhook', 'on-call', { url: `${sink.url}/hook` });
+    const onCall = await addChannel(ds.db, 'webhook', 'on-call', { url: `${sink.url}/hook` });
+    // the primary's alert escalates after a minute unless acknowledged: not while held
+    const policy = await createEscalationPolicy(ds.db, {
+      name: 'dba',
+      steps: [
+        { channelIds: [onCall.id], waitMinutes: 1 },
+        { channelIds: [onCall.id], waitMinutes: 1 },
+      ],
+    });
+    await createRoute(ds.db, {
+      name: 'connections escalate',
+      match: { rules: ['connections_used'] },
+      channelIds: [onCall.id],
+      escalationId: policy.id,
+    });
     const rules = await listRules(ds.db);
     const tune = (key: string, t: { warning?: number | null; critical?: number | null }) =>
       updateRule(ds.db, { id: rules.find((r) => r.key === key)!.id, forSeconds: 0, ...t });
