@@ -10,6 +10,8 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_BASE_URL: envVars.url.optional(),
   SMTP_URL: z.string().optional(),
+  /** seals and opens the secrets of `pgvigil config export --with-secrets` */
+  PGVIGIL_EXPORT_PASSPHRASE: z.string().optional(),
   PGVIGIL_TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 
