@@ -1,6 +1,7 @@
 // `npm run pgvigil -- <command>` (or the `pgvigil` bin): the admin CLI.
 import { parseArgs } from 'node:util';
 import { loadSecretBox } from '@pgvigil/db';
+import { datastoreCommand } from './cli/backup';
 import { configCommand } from './cli/config';
 import { doctorCommand } from './cli/doctor';
 import { openCliDatastore } from './cli/datastore';
@@ -17,6 +18,8 @@ const USAGE = `usage: pgvigil <command>
   key rotate
   config export [file] [--with-secrets]
   config import <file> [--check] [--without-secrets]
+  datastore backup <file>
+  datastore restore <file>     (pgvigil stopped; the previous data is kept aside)
   doctor
 Without --password-stdin a strong password is generated and printed once.
 Secrets are sealed to a passphrase: PGVIGIL_EXPORT_PASSPHRASE, else asked on the terminal.
@@ -37,7 +40,11 @@ async function main() {
     },
   });
   const [command, verb, arg] = positionals;
-  if (values.help || !command || !['user', 'token', 'key', 'config', 'doctor'].includes(command)) {
+  if (
+    values.help ||
+    !command ||
+    !['user', 'token', 'key', 'config', 'datastore', 'doctor'].includes(command)
+  ) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -60,6 +67,8 @@ async function main() {
     else if (command === 'token') await tokenCommand(ctx, verb, arg);
     else if (command === 'key') await keyCommand(ctx, verb);
     else if (command === 'config') await configCommand(ctx, verb, arg);
+    else if (command === 'datastore')
+      await datastoreCommand({ ...ctx, url: datastore.url, inUse: datastore.inUse }, verb, arg);
     else await doctorCommand(ctx);
   } finally {
     await datastore.close();
