@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,32 +28,8 @@ import { syncCatalog } from '../src';
 import { configCommand } from '../../../scripts/cli/config';
 import type { PlatformEnv } from '../../../scripts/lib/env';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const major = testMajors()[0] ?? 14;
 const PASSPHRASE = 'harbour-lantern-quiet-77';
-
-/** The admin CLI as an operator runs it: `npm run pgvigil -- <args>`. */
-function pgvigil(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'scripts', 'bootstrap.mjs'), 'pgvigil', ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe(`pgvigil config export|import on PostgreSQL ${major}`, () => {
   let source: TestDatastore;
@@ -62,13 +37,7 @@ describe(`pgvigil config export|import on PostgreSQL ${major}`, () => {
   let dir: string;
   const sourceKey = randomBytes(32);
   const targetKey = randomBytes(32);
-  const envOf = (ds: TestDatastore, key: Buffer, extra: Record<string, string> = {}) => ({
-    DATABASE_URL: ds.url,
-    PGVIGIL_HOME: path.join(dir, 'home'),
-    PGVIGIL_SECRET_KEY: key.toString('hex'),
-    ...extra,
-  });
-  /** The same command in this process (a spawn costs seconds on a loaded machine). */
+  /** `pgvigil config ...` in this process (datastore-backup.test.ts spawns the CLI itself). */
   const run = async (
     ds: TestDatastore,
     key: Buffer,
@@ -194,10 +163,7 @@ describe(`pgvigil config export|import on PostgreSQL ${major}`, () => {
     );
 
     const file = path.join(dir, 'config.json');
-    const exported = await pgvigil(
-      ['config', 'export', file, '--with-secrets'],
-      envOf(source, sourceKey, { PGVIGIL_EXPORT_PASSPHRASE: PASSPHRASE }),
-    );
+    const exported = await run(source, sourceKey, ['export', file, '--with-secrets'], PASSPHRASE);
     expect(exported.out).toContain('secrets sealed to the passphrase');
     expect(exported.code).toBe(0);
     const text = await readFile(file, 'utf8');
