@@ -91,6 +91,27 @@ describe('adviseMissingIndexes on Debian PostgreSQL 15 with hypopg', () => {
     expect(left.rows[0]).toEqual({ hypo: 0, prepared: 0 });
   });
 
+  test('under least privilege: pg_read_all_data proves it, pg_monitor alone is refused', async () => {
+    await client.query(`CREATE ROLE mon LOGIN PASSWORD 'mon' IN ROLE pg_monitor;
+      CREATE ROLE reader LOGIN PASSWORD 'reader' IN ROLE pg_monitor, pg_read_all_data`);
+    const as = async (role: string) => {
+      const url = new URL(pg15.server.url());
+      url.username = role;
+      url.password = role;
+      const c = new pg.Client(url.toString());
+      await c.connect();
+      try {
+        return await adviseMissingIndexes(c, [{ queryid, text }]);
+      } finally {
+        await c.end();
+      }
+    };
+    expect((await as('reader')).candidates).toMatchObject([{ verified: true }]);
+    const refused = await as('mon');
+    expect(refused.candidates).toEqual([]);
+    expect(refused.skipped.get(queryid)).toMatch(/permission denied/);
+  });
+
   test('without hypopg the candidate is unverified; with a real index there is none', async () => {
     await client.query('DROP EXTENSION hypopg');
     const r = await adviseMissingIndexes(client, [{ queryid, text }]);
