@@ -284,12 +284,15 @@ export const HEALTH_RULES: RuleDefinition[] = [
     },
     // the day of rows the baseline needs (statements keep 7 days of raw rows, no rollups)
     windowSeconds: 25 * 3600 + STATEMENT_BASELINE_WINDOW_S,
+    // off until enabled: every cycle reads a day of raw statements rows for every server
+    // (statements have no rollups yet), which a large fleet's datastore should not pay unasked
+    enabledByDefault: false,
     aggregation: 'latest',
     warning: 3,
     critical: null,
     unit: 'sigma',
     explanation:
-      "A statement's mean time per call in the last 15 minutes against its own baseline: the hourly means per call of the day before, through the alerter's seasonal baseline (same hour of the week, else of the day, else overall; median and MAD), in robust standard deviations above the median. Only statements with min_calls calls in the window and at least min_share_pct % of the server's execution time are judged; silent until warmup_hours of history. Catches a slowdown without a plan change (plan_regression covers plan changes).",
+      "A statement's mean time per call in the last 15 minutes against its own baseline: the hourly means per call of the day before, through the alerter's seasonal baseline (same hour of the week, else of the day, else overall; median and MAD), in robust standard deviations above the median. Only statements with min_calls calls in the window and at least min_share_pct % of the server's execution time are judged; silent until warmup_hours of history. Catches a slowdown without a plan change (plan_regression covers plan changes). Off by default: each cycle reads a day of raw statements rows per server.",
     runbook:
       'Open the statement on the query page: if the plan is unchanged, look at what it waits on and spills (temp_blks_written: a lowered work_mem), at cache misses (shared_blks_read), locks, or more rows matched than before; check recent setting changes.',
   }),
