@@ -1,3 +1,4 @@
+import { NEVER_SECONDS } from '@pgvigil/schema';
 import { column, expr, num, pct, perRow } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { Derive, RuleDefinition, RuleParam } from './types';
@@ -37,7 +38,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
         const live = num(r.values.n_live_tup) ?? 0;
         if (dead <= (num(r.values.vacuum_threshold) ?? 50 + 0.2 * live)) return 0;
         const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
-        return last === 0 ? 1e9 : r.at.getTime() / 1000 - last;
+        return last === 0 ? NEVER_SECONDS : r.at.getTime() / 1000 - last;
       }),
     },
     warning: 3600,
