@@ -37,9 +37,11 @@ const threshold = (r: RuleDefinition, v: number | null) =>
   v === null ? '—' : formatValue(v, r.unit);
 
 const reads = (r: RuleDefinition) =>
-  r.source.probe.startsWith('$')
-    ? `(pgvigil's own ${r.source.probe.slice(1)})`
-    : `\`${r.source.probe}\`: ${r.source.columns.join(', ')}`;
+  r.source.probe === '$clusters'
+    ? "(per cluster: its members' `server_info`, `connectivity`)"
+    : r.source.probe.startsWith('$')
+      ? `(pgvigil's own ${r.source.probe.slice(1)})`
+      : `\`${r.source.probe}\`: ${r.source.columns.join(', ')}`;
 
 const aggregation = (r: RuleDefinition) =>
   r.aggregation === 'latest' ? 'latest' : `${r.aggregation} / ${formatSeconds(r.windowSeconds)}`;

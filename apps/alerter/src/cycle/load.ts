@@ -18,6 +18,7 @@ import {
   attachHistory,
   BASELINE_DAYS,
   bucketsAsSamples,
+  clusterRows,
   counterColumns,
   customDefinition,
   groupSeries,
@@ -161,6 +162,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
   const read: ReadContext = {
     db,
     at,
+    targets,
     serverIds,
     latest,
     intervals,
@@ -223,6 +225,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 interface ReadContext {
   db: Db;
   at: Date;
+  targets: Awaited<ReturnType<typeof listAlertTargets>>;
   serverIds: number[];
   latest: Awaited<ReturnType<typeof latestSamples>>;
   intervals: Awaited<ReturnType<typeof probeIntervals>>;
@@ -341,6 +344,34 @@ async function readTrend(
   return rows;
 }
 
+/** One row per cluster: its members, how many answered, how many are primaries. */
+async function readClusters(c: ReadContext) {
+  const members = c.targets.filter((t) => t.cluster_id !== null);
+  if (!members.length) return [];
+  const stale = (probe: string) =>
+    staleAfterSeconds(c.intervals.get(probe) ?? { intervalSeconds: 300, changeTracked: false });
+  const newest = (probe: string, column: string) =>
+    readRuleWindow(c.db, {
+      probe,
+      columns: [column],
+      serverIds: members.map((m) => m.id),
+      level: 'raw',
+      from: new Date(c.at.getTime() - stale(probe) * 1000),
+      to: c.at,
+      newest: true,
+      objectKeys: [],
+      timeoutMs: c.timeoutMs,
+    });
+  const [info, up] = await Promise.all([
+    newest('server_info', 'in_recovery'),
+    newest('connectivity', 'up'),
+  ]);
+  return clusterRows(members, info, up, c.at, {
+    info: stale('server_info'),
+    connectivity: stale('connectivity'),
+  });
+}
+
 /**
  * The series of each rule of a group (same probe, same way of reading it: one custom
  * rule, or built-in rules), read under the rule budget.
@@ -391,6 +422,8 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
       collected_at: c.at,
       values: { table: p.table, seconds_ahead: p.secondsAhead },
     }));
+  } else if (probe === '$clusters') {
+    rows = await readClusters(c);
   } else if (c.serverIds.length && custom && readsRollups(custom.def.windowSeconds)) {
     // a window over 6 hours reads 5-minute buckets, never days of raw samples
     const buckets = await readRuleWindow(c.db, {
@@ -439,6 +472,8 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
   }
   // the rules of one read share their objects: one grouping serves them all
   const grouped = groupSeries(rows, keys);
+  for (const s of grouped)
+    if (probe === '$clusters') s.clusterId = Number(s.rows[0]!.values.cluster_id);
   if (anomalies.length) attachHistory(grouped, history, keys);
   for (const r of list) out.set(r.def.key, grouped);
   return out;

@@ -51,6 +51,25 @@ export const STORAGE_RULES: RuleDefinition[] = [
       'Check pg_stat_progress_vacuum and autovacuum workers; a worker may be blocked on a lock or throttled by autovacuum_vacuum_cost_limit.',
   }),
   define({
+    key: 'autovacuum_saturated',
+    name: 'Autovacuum workers all busy',
+    category: 'vacuum',
+    source: {
+      probe: 'autovacuum_workers',
+      columns: ['workers_used_pct'],
+      derive: column('workers_used_pct'),
+    },
+    operator: '>=',
+    warning: 100,
+    critical: null,
+    forSeconds: 1800,
+    unit: 'percent',
+    explanation:
+      'Autovacuum workers running as a percentage of autovacuum_max_workers, held at 100 % for half an hour: every worker is busy, so other tables wait their turn while their dead rows and transaction ages grow.',
+    runbook:
+      "See what the workers do (the probe's longest job, pg_stat_progress_vacuum): one huge table or wraparound vacuums hold them. Raise autovacuum_vacuum_cost_limit (or lower the cost delay) so they finish sooner, or autovacuum_max_workers (a restart before 18).",
+  }),
+  define({
     key: 'dead_tuples',
     name: 'Dead tuples',
     category: 'vacuum',
