@@ -1,4 +1,5 @@
 import { partitionCoverage, type Db } from '@pgvigil/db';
+import { configDriftByServer } from '@pgvigil/db/dashboard';
 import {
   heartbeatAges,
   listAlertTargets,
@@ -421,6 +422,13 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
       database_name: null,
       collected_at: c.at,
       values: { table: p.table, seconds_ahead: p.secondsAhead },
+    }));
+  } else if (probe === '$config_drift') {
+    rows = (await configDriftByServer(c.db, c.serverIds)).map((d) => ({
+      server_id: d.serverId,
+      database_name: null,
+      collected_at: c.at,
+      values: { settings: d.settings, hba: d.hba, changed: d.changed },
     }));
   } else if (probe === '$clusters') {
     rows = await readClusters(c);

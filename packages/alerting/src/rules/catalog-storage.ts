@@ -194,6 +194,25 @@ export const STORAGE_RULES: RuleDefinition[] = [
     runbook: 'DROP INDEX CONCURRENTLY it and create it again.',
   }),
   define({
+    key: 'config_drift',
+    name: 'Configuration changed since marked known-good',
+    category: 'schema',
+    source: {
+      // per marked server, built by the alerter: the newest snapshots against the mark
+      probe: '$config_drift',
+      columns: ['settings', 'hba', 'changed'],
+      derive: expr((v) => (v('settings') ?? 0) + (v('hba') ?? 0)),
+    },
+    warning: 0,
+    critical: null,
+    forSeconds: 0,
+    unit: 'count',
+    explanation:
+      "Settings (pg_settings values) or pg_hba.conf lines that differ from the configuration an admin marked as known-good on the server's page (or POST /api/v1/servers/{id}/config-baseline). Servers never marked are not judged. It clears when the change is reverted or the new configuration is marked.",
+    runbook:
+      "Open the server's page: the Configuration drift section lists each setting's marked and current value and the pg_hba.conf lines added or removed. Revert what was not intended; mark the configuration again when the change was.",
+  }),
+  define({
     key: 'pending_restart',
     name: 'Settings pending restart',
     windowSeconds: 30 * 86_400,

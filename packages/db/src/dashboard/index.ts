@@ -17,6 +17,7 @@ export * from './list-schema-changes';
 export * from './get-object-detail';
 export * from './live-activity';
 export * from './list-setting-changes';
+export * from './config-baseline';
 export * from './topology';
 export * from './get-cluster-topology';
 export * from './get-query-history';
