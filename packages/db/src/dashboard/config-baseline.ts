@@ -206,3 +206,27 @@ export async function configDriftByServer(
     };
   });
 }
+
+/** A server's mark and what differs from it now (none when nothing was marked). */
+export async function getConfigDriftView({
+  db,
+  input,
+}: {
+  db: Queryable;
+  input: z.input<typeof serverInput>;
+}): Promise<{
+  baseline: ConfigBaseline | null;
+  differences: Omit<ConfigDifference, 'serverId'>[];
+}> {
+  const i = parseInput(serverInput, input);
+  const baseline = await getConfigBaseline({ db, input: i });
+  const differences = baseline
+    ? (await listConfigDrift(db, [i.serverId])).map(({ kind, name, before, after }) => ({
+        kind,
+        name,
+        before,
+        after,
+      }))
+    : [];
+  return { baseline, differences };
+}
