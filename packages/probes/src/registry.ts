@@ -48,6 +48,7 @@ import {
   spockResolutions,
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
+import { statementsDetail } from './probes/statements-detail';
 import { tables, indexes, indexHealth } from './probes/tables';
 import { tableIo, indexIo, sequenceIo } from './probes/statio';
 import {
@@ -108,6 +109,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   spockResolutions,
   statements,
   statementsInfo,
+  statementsDetail,
   tables,
   indexes,
   indexHealth,

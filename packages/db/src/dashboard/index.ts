@@ -21,6 +21,7 @@ export * from './config-baseline';
 export * from './topology';
 export * from './get-cluster-topology';
 export * from './get-query-history';
+export * from './get-statement-detail';
 export * from './object-seen';
 export * from './list-query-plans';
 export * from './get-index-advice';
