@@ -9,6 +9,7 @@ import * as me from '@/app/api/v1/auth/me/route';
 import * as password from '@/app/api/v1/auth/password/route';
 import * as clusters from '@/app/api/v1/clusters/route';
 import * as configBaseline from '@/app/api/v1/servers/[id]/config-baseline/route';
+import * as lintFindings from '@/app/api/v1/servers/[id]/lint-findings/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
 import * as exportRoute from '@/app/api/v1/servers/export/route';
 import * as importRoute from '@/app/api/v1/servers/import/route';
@@ -286,6 +287,48 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     const now = await call(h(configBaseline.GET), { token: tokenOf.viewer ?? '', params });
     expect(now.json.differences).toEqual([
       { kind: 'setting', name: 'work_mem', before: '4096', after: '8192' },
+    ]);
+  });
+
+  it('lists configuration and security findings per server and database, with why and fix', async () => {
+    const lint = getProbe('config_lint')!;
+    const at = new Date();
+    await ensureMetricTable(ds.db, lint, at);
+    const finding = (check: string, object: string) => ({ check, object, detail: null });
+    await writeSamples(ds.db, [
+      {
+        spec: lint,
+        samples: [
+          {
+            collectedAt: at,
+            serverId,
+            database: 'app',
+            rows: [finding('disabled_trigger', 'public.t.audit')],
+          },
+          {
+            collectedAt: at,
+            serverId,
+            database: 'crm',
+            rows: [finding('login_superuser', 'postgres')],
+          },
+        ],
+      },
+    ]);
+    const get = (query: string) =>
+      call(h(lintFindings.GET), {
+        path: `/api/v1/servers/${serverId}/lint-findings${query}`,
+        token: tokenOf.viewer ?? '',
+        params: { id: String(serverId) },
+      });
+    const all = (await get('')).json.findings as { database: string; check: string; fix: string }[];
+    expect(all.map((f) => [f.database, f.check]).sort()).toEqual([
+      ['app', 'disabled_trigger'],
+      ['crm', 'login_superuser'],
+    ]);
+    expect(all.every((f) => f.fix.length > 0)).toBe(true);
+    const app = (await get('?database=app')).json.findings as { check: string; why: string }[];
+    expect(app).toEqual([
+      expect.objectContaining({ check: 'disabled_trigger', why: expect.stringMatching(/trigger/) }),
     ]);
   });
 

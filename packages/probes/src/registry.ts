@@ -49,6 +49,7 @@ import {
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { statementsDetail } from './probes/statements-detail';
+import { configLint } from './probes/config-lint';
 import { tables, indexes, indexHealth } from './probes/tables';
 import { tableIo, indexIo, sequenceIo } from './probes/statio';
 import {
@@ -121,6 +122,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   sequences,
   functions,
   tablesWithoutPk,
+  configLint,
   schemaSnapshot,
   osLoad,
   osMemory,

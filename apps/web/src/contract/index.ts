@@ -5,6 +5,7 @@ import * as accounts from './accounts';
 import * as alerting from './alerting';
 import * as analytics from './analytics';
 import * as configBaseline from './config-baseline';
+import * as lint from './lint';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
 import * as investigation from './investigation';
@@ -20,6 +21,7 @@ export * from './accounts';
 export * from './alerting';
 export * from './analytics';
 export * from './config-baseline';
+export * from './lint';
 export * from './dashboard';
 export * from './investigation';
 export * from './mcp';
@@ -65,6 +67,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     investigation,
     dashboard,
     configBaseline,
+    lint,
     readiness,
     analytics,
     mcp,

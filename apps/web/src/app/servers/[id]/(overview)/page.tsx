@@ -5,6 +5,7 @@ import {
   getConfigDriftView,
   getLiveActivity,
   listChangedSettings,
+  listLintFindings,
   listServerDatabases,
   listSettingChanges,
   listTopQueries,
@@ -16,6 +17,7 @@ import { formatNumber } from '@/components/dashboard/format';
 import { StatusBadge } from '@/components/dashboard/health-badge';
 import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
 import { ConfigDrift } from '@/components/dashboard/config-drift';
+import { LintFindings } from '@/components/dashboard/lint-findings';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
@@ -58,8 +60,8 @@ export default async function ServerPage({
     ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
     : 'total_time';
   const { w, query, window, compare } = await pageWindow(searchParams, now);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user] = await Promise.all(
-    [
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
+    await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
       listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
       listTopQueries({
@@ -71,8 +73,8 @@ export default async function ServerPage({
       listChangedSettings({ db: db(), input: { serverId: server.id } }),
       getConfigDriftView({ db: db(), input: { serverId: server.id } }),
       currentUser(),
-    ],
-  );
+      listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+    ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
     q.set('qsort', s);
@@ -171,6 +173,10 @@ export default async function ServerPage({
       <section className="section panel" aria-labelledby="settings-title">
         <h2 id="settings-title">Settings changes</h2>
         <SettingsChanges changes={settingChanges} current={nonDefault} />
+      </section>
+      <section className="section panel" aria-labelledby="lint-title">
+        <h2 id="lint-title">Configuration and security findings</h2>
+        <LintFindings findings={lint} showDatabase />
       </section>
       <section className="section panel" aria-labelledby="drift-title">
         <h2 id="drift-title">Configuration drift</h2>
