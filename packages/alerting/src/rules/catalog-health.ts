@@ -169,6 +169,26 @@ export const HEALTH_RULES: RuleDefinition[] = [
       'Check that the failover was intended and that exactly one primary remains in the cluster; repoint clients and the other standbys (primary_conninfo, replication slots) at the new primary.',
   }),
   define({
+    key: 'no_primary',
+    name: 'No primary in the cluster',
+    category: 'availability',
+    source: {
+      // one row per cluster, built by the alerter from its members' newest samples
+      probe: '$clusters',
+      columns: ['members', 'reachable', 'primaries'],
+      objectKeys: ['cluster'],
+      derive: expr((v) => ((v('members') ?? 0) > 0 ? (v('primaries') === 0 ? 1 : 0) : null)),
+    },
+    warning: null,
+    critical: 0,
+    forSeconds: 60,
+    unit: 'bool',
+    explanation:
+      "None of the cluster's members, reachable or not, is a primary: every member that answers is in recovery, and the others cannot be reached. Writes fail everywhere until one is promoted. A member counts as a primary when its newest identity sample (server_info, every 5 minutes) says it is not in recovery and no newer connectivity sample says it is down.",
+    runbook:
+      'Find out why the primary is gone (crash, network, a failover that did not complete); promote the most advanced standby (pg_promote()) if the old primary will not come back soon, then repoint clients and the other standbys.',
+  }),
+  define({
     key: 'standby_replay_delay',
     name: 'Standby replay behind (standby view)',
     category: 'replication',
