@@ -104,6 +104,18 @@ const SYSTEM_PACKAGES = [
     path: '/usr/sbin/sshd',
     why: 'the SSH tunnel tests (a real sshd on a loopback port as the bastion)',
   },
+  {
+    stage: 'unit',
+    pkg: 'patroni',
+    path: '/usr/bin/patroni',
+    why: "the Patroni tests (a real Patroni over etcd, with Debian's PostgreSQL 15)",
+  },
+  {
+    stage: 'unit',
+    pkg: 'etcd-server',
+    path: '/usr/bin/etcd',
+    why: "the Patroni tests' DCS (a one-node etcd on loopback)",
+  },
 ];
 
 function ensureSystemPackages(stage: string): boolean {

@@ -27,3 +27,5 @@ export {
 } from './privileges';
 export * from './readiness/index';
 export * from './plans/index';
+export * from './patroni/rest';
+export * from './patroni/model';

@@ -1,0 +1,136 @@
+import { patroniUnavailable, startPatroni, type TestPatroni } from '@pgvigil/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  matchMembers,
+  patroniEvents,
+  patroniRows,
+  PatroniReadError,
+  readPatroni,
+  type PatroniView,
+} from '../src/index';
+
+const skip = patroniUnavailable();
+
+describe.skipIf(skip !== null)('Patroni discovery from its REST API (a real Patroni)', () => {
+  let cluster: TestPatroni;
+  beforeAll(async () => {
+    cluster = await startPatroni(1);
+  });
+  afterAll(() => cluster?.stop());
+
+  const patch = (body: unknown) =>
+    fetch(`${cluster.api}/config`, { method: 'PATCH', body: JSON.stringify(body) });
+
+  it('reads members, roles, state, timeline, the DCS settings and the history', async () => {
+    const view = await readPatroni(cluster.api);
+    expect(view.scope).toBe(cluster.scope);
+    expect(view.leader).toBe('m1');
+    expect(view.timeline).toBe(1);
+    expect(view.paused).toBe(false);
+    expect(view.synchronousMode).toBe(false);
+    expect(view.maximumLagOnFailover).toBe(1048576);
+    expect(view.history).toEqual([]);
+    expect(view.members).toEqual([
+      expect.objectContaining({
+        name: 'm1',
+        role: 'leader',
+        state: 'running',
+        host: '127.0.0.1',
+        port: cluster.members[0]!.pgPort,
+        timeline: 1,
+        pendingRestart: false,
+      }),
+    ]);
+  });
+
+  it('sees a paused cluster and synchronous mode, and their end', async () => {
+    await patch({ pause: true, synchronous_mode: true });
+    const paused = await readPatroni(cluster.api);
+    expect([paused.paused, paused.synchronousMode]).toEqual([true, true]);
+    const rows = patroniRows(
+      paused,
+      matchMembers(paused, [{ serverId: 7, host: '127.0.0.1', port: cluster.members[0]!.pgPort }]),
+    );
+    expect(rows).toEqual([
+      {
+        serverId: 7,
+        row: expect.objectContaining({ paused: 1, synchronous_mode: 1, has_leader: 1, running: 1 }),
+      },
+    ]);
+    await patch({ pause: false, synchronous_mode: false });
+    const resumed = await readPatroni(cluster.api);
+    expect([resumed.paused, resumed.synchronousMode]).toEqual([false, false]);
+  });
+
+  it('refuses a metadata address before any socket, and says when nothing answers', async () => {
+    const refused = await readPatroni('http://169.254.169.254:8008').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PatroniReadError);
+    expect((refused as PatroniReadError).refused).toBe(true);
+    const dead = await readPatroni('http://127.0.0.1:1', { timeoutMs: 2_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(dead).toBeInstanceOf(PatroniReadError);
+    expect((dead as PatroniReadError).refused).toBe(false);
+  });
+});
+
+describe('failover and switchover from two polls', () => {
+  const member = (name: string, role: string, state = 'running') => ({
+    name,
+    role,
+    state,
+    host: '127.0.0.1',
+    port: 5432,
+    timeline: 2,
+    lagBytes: 0,
+    tags: {},
+    pendingRestart: false,
+  });
+  const view = (members: PatroniView['members'], history: PatroniView['history'] = []) =>
+    ({
+      scope: 'demo',
+      version: '3.0.2',
+      members,
+      leader: members.find((m) => m.role === 'leader')?.name ?? null,
+      timeline: 2,
+      paused: false,
+      synchronousMode: false,
+      maximumLagOnFailover: 1048576,
+      scheduledSwitchover: null,
+      history,
+    }) satisfies PatroniView;
+  const at = new Date('2026-12-06T22:00:00Z');
+
+  it('a demoted leader that still runs is a switchover, at the time Patroni recorded', () => {
+    const now = view(
+      [member('m1', 'replica'), member('m2', 'leader')],
+      [
+        {
+          timeline: 1,
+          lsn: 100,
+          reason: 'no recovery target specified',
+          at: '2026-12-06T21:59:50+00:00',
+          newLeader: 'm2',
+        },
+      ],
+    );
+    const [event] = patroniEvents({ leader: 'm1', timeline: 1 }, now, at);
+    expect(event).toMatchObject({ kind: 'switchover', from: 'm1', to: 'm2' });
+    expect(event!.at.toISOString()).toBe('2026-12-06T21:59:50.000Z');
+  });
+
+  it('a leader that is gone or stopped is a failover; no change is no event', () => {
+    const gone = view([member('m2', 'leader')]);
+    expect(patroniEvents({ leader: 'm1', timeline: 1 }, gone, at)[0]).toMatchObject({
+      kind: 'failover',
+      at,
+    });
+    const stopped = view([member('m1', 'replica', 'stopped'), member('m2', 'leader')]);
+    expect(patroniEvents({ leader: 'm1', timeline: 1 }, stopped, at)[0]!.kind).toBe('failover');
+    expect(patroniEvents({ leader: 'm2', timeline: 2 }, stopped, at)).toEqual([]);
+    expect(patroniEvents(null, stopped, at)).toEqual([]);
+    expect(
+      patroniEvents({ leader: 'm1', timeline: 1 }, view([member('m1', 'replica')]), at),
+    ).toEqual([]);
+  });
+});
