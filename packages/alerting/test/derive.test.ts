@@ -109,3 +109,21 @@ describe('changed (server restarted)', () => {
     expect(changed('start_time')(rows, {}).map((s) => s.value)).toEqual([0, 1, 0]);
   });
 });
+
+describe('server_restarted across a switchover', () => {
+  const restarted = BUILTIN_RULES.find((r) => r.key === 'server_restarted')!.source.derive;
+  const info = (start: number, inRecovery: boolean) => ({
+    start_time: start,
+    in_recovery: inRecovery,
+  });
+
+  it('is not a restart when the postmaster came back in the other role (a demoted primary)', () => {
+    const s = restarted(rows([info(100, false), info(200, true)] as never), {});
+    expect(s.map((x) => x.value)).toEqual([0]);
+  });
+
+  it('is a restart when the role stayed', () => {
+    const s = restarted(rows([info(100, true), info(200, true), info(300, true)] as never), {});
+    expect(s.map((x) => x.value)).toEqual([1, 1]);
+  });
+});
