@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ export interface PatroniMember {
   /** REST API base, http://127.0.0.1:<port> */
   api: string;
   pgPort: number;
+  dataDir: string;
   running: boolean;
 }
 
@@ -36,6 +37,11 @@ export interface TestPatroni {
   url(member: PatroniMember): string;
   /** resolves once `member` is the leader and every other running member streams */
   settled(leader?: string): Promise<void>;
+  /**
+   * pg_ctl stop or start of one member's PostgreSQL behind Patroni's back (what an
+   * operator does in maintenance mode: Patroni then leaves it as it is).
+   */
+  pgCtl(member: PatroniMember, action: 'stop' | 'start'): void;
   /** SIGKILL of one member's Patroni and its postmaster: a crashed host */
   kill(member: PatroniMember): Promise<void>;
   stop(): Promise<void>;
@@ -134,6 +140,7 @@ export async function startPatroni(size = 1, options: { ttl?: number } = {}): Pr
     await writeFile(config, JSON.stringify(body, null, 1));
     members.push({
       name,
+      dataDir: path.join(dir, name),
       api: `http://127.0.0.1:${apiPort}`,
       pgPort,
       running: false,
@@ -170,9 +177,43 @@ export async function startPatroni(size = 1, options: { ttl?: number } = {}): Pr
     if (proc?.pid && proc.exitCode === null) proc.kill(signal);
   };
 
+  const kill = async (member: PatroniMember) => {
+    const m = members.find((x) => x.name === member.name)!;
+    const postmaster = path.join(dir, m.name, 'postmaster.pid');
+    const pid = Number((await readFile(postmaster, 'utf8').catch(() => '')).split('\n')[0]);
+    killTree(m.proc, 'SIGKILL');
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    m.running = false;
+  };
+
+  // The first member bootstraps; the others start once it holds the DCS's initialize
+  // key (so none of them races it for the bootstrap), wait for a leader, then clone it.
+  const initialized = async () => {
+    const key = Buffer.from(`/service/${scope}/initialize`).toString('base64');
+    for (let i = 0; i < 600; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${clientPort}/v3/kv/range`, {
+          method: 'POST',
+          body: JSON.stringify({ key }),
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (res.ok && ((await res.json()) as { count?: string }).count === '1') return;
+      } catch {
+        // etcd not up yet
+      }
+      await pause(100);
+    }
+    throw new Error('the first Patroni member did not take the initialize key');
+  };
   try {
     startMember(members[0]!);
-    await settled('m1');
+    if (members.length > 1) await initialized();
     for (const m of members.slice(1)) startMember(m);
     await settled('m1');
   } catch (err) {
@@ -186,30 +227,28 @@ export async function startPatroni(size = 1, options: { ttl?: number } = {}): Pr
     api: members[0]!.api,
     url: (m) => `postgres://postgres:${PATRONI_SUPERUSER_PASSWORD}@127.0.0.1:${m.pgPort}/postgres`,
     settled,
-    kill: async (member) => {
-      const m = members.find((x) => x.name === member.name)!;
-      const postmaster = path.join(dir, m.name, 'postmaster.pid');
-      const pid = Number((await readFile(postmaster, 'utf8').catch(() => '')).split('\n')[0]);
-      killTree(m.proc, 'SIGKILL');
-      if (pid > 0) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-      m.running = false;
+    pgCtl: (member, action) => {
+      const args = [
+        '-D',
+        member.dataDir,
+        '-w',
+        '-t',
+        '60',
+        action,
+        ...(action === 'stop' ? ['-m', 'fast'] : []),
+      ];
+      execFileSync(path.join(PATRONI_PG_BIN, 'pg_ctl'), args, {
+        stdio: 'ignore',
+        ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+      });
     },
+    kill,
+    // The test is over: no graceful shutdown to wait for, the folder goes with it.
     stop: async () => {
-      const exits = members
-        .filter((m) => m.proc && m.proc.exitCode === null)
-        .map((m) => new Promise((r) => m.proc!.once('exit', r)));
-      for (const m of members) killTree(m.proc, 'SIGTERM');
-      await Promise.race([Promise.all(exits), pause(15_000)]);
-      for (const m of members) killTree(m.proc, 'SIGKILL');
+      for (const m of members) if (m.running) await kill(m);
       const etcdExit = new Promise((r) => etcd.once('exit', r));
-      killTree(etcd, 'SIGTERM');
-      await Promise.race([etcdExit, pause(5_000)]);
+      killTree(etcd, 'SIGKILL');
+      if (etcd.exitCode === null) await etcdExit;
       await rm(dir, { recursive: true, force: true });
     },
   };

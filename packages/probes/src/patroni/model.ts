@@ -148,3 +148,6 @@ export function patroniEvents(
     },
   ];
 }
+
+/** Metric tables the collector fills from outside SQL probes (rules and charts may name them). */
+export const EXTERNAL_METRICS: readonly MetricSpec[] = [PATRONI_METRIC];
