@@ -156,7 +156,8 @@ export class Collector {
     const db = this.o.db;
     try {
       if (!this.tablesReady) {
-        for (const p of this.probes) await ensureMetricTable(db, p, new Date(this.now()));
+        for (const p of [...this.probes, PATRONI_METRIC])
+          await ensureMetricTable(db, p, new Date(this.now()));
         this.tablesReady = true;
       }
       this.settings = await listProbeSettingRows(db);

@@ -3,6 +3,7 @@ import { ensureMetricTable, type Sample } from '@pgvigil/db/metrics';
 import { listPatroniClusters, recordPatroniPoll, type PatroniCluster } from '@pgvigil/db/registry';
 import {
   matchMembers,
+  memberAnswers,
   PATRONI_METRIC,
   patroniEvents,
   patroniRows,
@@ -33,6 +34,13 @@ export class PatroniPoller {
 
   constructor(private readonly deps: PatroniPollerDeps) {}
 
+  private options() {
+    return {
+      timeoutMs: this.deps.timeoutMs ?? 5_000,
+      ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
+    };
+  }
+
   async pollAll(): Promise<void> {
     const { db } = this.deps;
     if (!this.tableReady) {
@@ -51,10 +59,7 @@ export class PatroniPoller {
     const at = new Date(this.deps.now());
     let view;
     try {
-      view = await readPatroni(cluster.url, {
-        timeoutMs: this.deps.timeoutMs ?? 5_000,
-        ...(this.deps.resolve ? { resolve: this.deps.resolve } : {}),
-      });
+      view = await readPatroni(cluster.url, this.options());
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       await recordPatroniPoll(this.deps.db, cluster.clusterId, at, { ok: false, error });
@@ -64,7 +69,13 @@ export class PatroniPoller {
     const ids = matchMembers(view, cluster.servers);
     for (const { serverId, row } of patroniRows(view, ids))
       this.deps.sink({ collectedAt: at, serverId, rows: [row] });
-    const events = patroniEvents(cluster, view, at).map((e) => ({
+    // a new leader: does the old one's Patroni still answer (switchover) or not (failover)?
+    const old =
+      cluster.leader !== view.leader
+        ? view.members.find((m) => m.name === cluster.leader)
+        : undefined;
+    const oldAnswers = old?.apiUrl ? await memberAnswers(old.apiUrl, this.options()) : false;
+    const events = patroniEvents(cluster, view, at, oldAnswers).map((e) => ({
       kind: e.kind,
       at: e.at,
       title: e.title,

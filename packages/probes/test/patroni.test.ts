@@ -22,6 +22,7 @@ describe('the outbound policy of Patroni reads', () => {
   it('takes only an http(s) origin without credentials', () => {
     expect(patroniUrlSchema.parse('http://10.0.0.5:8008/cluster')).toBe('http://10.0.0.5:8008');
     expect(patroniUrlSchema.safeParse('ftp://10.0.0.5').success).toBe(false);
+    expect(patroniUrlSchema.safeParse('postgresql://u:p@h:notaport/db').success).toBe(false);
     expect(patroniUrlSchema.safeParse('http://u:p@10.0.0.5:8008').success).toBe(false);
   });
 });
@@ -35,6 +36,7 @@ describe('failover and switchover from two polls', () => {
     port: 5432,
     timeline: 2,
     lagBytes: 0,
+    apiUrl: null,
     tags: {},
     pendingRestart: false,
   });
@@ -53,7 +55,7 @@ describe('failover and switchover from two polls', () => {
     }) satisfies PatroniView;
   const at = new Date('2026-12-06T22:00:00Z');
 
-  it('a demoted leader that still runs is a switchover, at the time Patroni recorded', () => {
+  it('a demoted leader whose Patroni answers is a switchover, at the time Patroni recorded', () => {
     const now = view(
       [member('m1', 'replica'), member('m2', 'leader')],
       [
@@ -66,12 +68,12 @@ describe('failover and switchover from two polls', () => {
         },
       ],
     );
-    const [event] = patroniEvents({ leader: 'm1', timeline: 1 }, now, at);
+    const [event] = patroniEvents({ leader: 'm1', timeline: 1 }, now, at, true);
     expect(event).toMatchObject({ kind: 'switchover', from: 'm1', to: 'm2' });
     expect(event!.at.toISOString()).toBe('2026-12-06T21:59:50.000Z');
   });
 
-  it('a leader that is gone or stopped is a failover; no change is no event', () => {
+  it('a leader whose Patroni is gone is a failover; no change is no event', () => {
     const gone = view([member('m2', 'leader')]);
     expect(patroniEvents({ leader: 'm1', timeline: 1 }, gone, at)[0]).toMatchObject({
       kind: 'failover',
@@ -81,6 +83,8 @@ describe('failover and switchover from two polls', () => {
     expect(patroniEvents({ leader: 'm1', timeline: 1 }, stopped, at)[0]!.kind).toBe('failover');
     expect(patroniEvents({ leader: 'm2', timeline: 2 }, stopped, at)).toEqual([]);
     expect(patroniEvents(null, stopped, at)).toEqual([]);
+    // the new leader's timeline showing a poll later is the same move
+    expect(patroniEvents({ leader: 'm2', timeline: 1 }, stopped, at)).toEqual([]);
     expect(
       patroniEvents({ leader: 'm1', timeline: 1 }, view([member('m1', 'replica')]), at),
     ).toEqual([]);

@@ -114,7 +114,11 @@ export async function recordPatroniPoll(
       `INSERT INTO patroni_state (cluster_id, read_at, leader, timeline, view)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (cluster_id) DO UPDATE
-         SET read_at = $2, leader = $3, timeline = $4, view = $5, error = NULL, error_at = NULL`,
+         SET read_at = $2, view = $5, error = NULL, error_at = NULL,
+             -- a poll between the old leader's loss and the new one's promotion has no
+             -- leader: keep the last one, so the next poll still sees the move
+             leader = coalesce($3, patroni_state.leader),
+             timeline = greatest($4, patroni_state.timeline)`,
       [clusterId, at, poll.leader, poll.timeline, JSON.stringify(poll.view)],
     );
     for (const e of poll.events)
@@ -188,4 +192,29 @@ export async function registerPatroniMembers(
     }
     return created;
   });
+}
+
+/** The cluster's newest switchover and failover events, newest first. */
+export async function listPatroniEvents(
+  q: Queryable,
+  clusterId: number,
+  limit = 50,
+): Promise<{ id: number; at: Date; kind: string; title: string; details: string | null }[]> {
+  return q.query(
+    `SELECT id, at, kind, title, details FROM events
+      WHERE cluster_id = $1 AND kind IN ('switchover', 'failover')
+      ORDER BY at DESC, id DESC LIMIT $2`,
+    [clusterId, limit],
+  );
+}
+
+/** The cluster's servers by host and port, to tell which members are registered. */
+export async function listClusterServerAddresses(
+  q: Queryable,
+  clusterId: number,
+): Promise<{ serverId: number; host: string; port: number }[]> {
+  return q.query(
+    'SELECT id AS "serverId", host, port FROM servers WHERE cluster_id = $1 ORDER BY id',
+    [clusterId],
+  );
 }

@@ -112,7 +112,8 @@ export async function startPatroni(size = 1, options: { ttl?: number } = {}): Pr
         dcs: {
           ttl: options.ttl ?? 20,
           loop_wait: 1,
-          retry_timeout: 5,
+          // Patroni wants loop_wait + 2 * retry_timeout <= ttl
+          retry_timeout: Math.min(5, Math.floor(((options.ttl ?? 20) - 1) / 2)),
           maximum_lag_on_failover: 1048576,
           postgresql: { use_pg_rewind: true, parameters: { wal_log_hints: 'on' } },
         },

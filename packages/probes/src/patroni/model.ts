@@ -103,35 +103,33 @@ export interface PatroniEvent {
   at: Date;
   title: string;
   details: string;
-  from: string | null;
+  from: string;
   to: string;
 }
 
 /**
- * A new leader since the last poll is a switchover when the old leader is still a
- * running member (it was demoted on purpose) and a failover when it is gone or down.
- * The time is Patroni's history entry for the new timeline when it has one, else `at`.
+ * A new leader since the last poll is a switchover when the old leader's Patroni still
+ * answers (`oldLeaderAnswers`: it was demoted on purpose, and may be restarting as a
+ * replica) and a failover when it does not (its host or Patroni was lost). The leader
+ * decides, not the timeline: the new leader reports its new timeline a poll or two
+ * after it took the lock, and that is the same move. The time is Patroni's history
+ * entry for the new leader when it has one, else `at`.
  */
 export function patroniEvents(
   seen: PatroniSeen | null,
   view: PatroniView,
   at: Date,
+  oldLeaderAnswers = false,
 ): PatroniEvent[] {
-  if (!seen || !view.leader) return [];
-  const moved = seen.leader !== null && seen.leader !== view.leader;
-  const newTimeline =
-    seen.timeline !== null && view.timeline !== null && view.timeline > seen.timeline;
-  if (!moved && !newTimeline) return [];
-  if (!moved && seen.leader === null) return [];
-  const old = seen.leader ? view.members.find((m) => m.name === seen.leader) : undefined;
-  const kind: PatroniEventKind = old && RUNNING.has(old.state) ? 'switchover' : 'failover';
+  if (!seen?.leader || !view.leader || seen.leader === view.leader) return [];
+  const kind: PatroniEventKind = oldLeaderAnswers ? 'switchover' : 'failover';
   const entry = [...view.history].reverse().find((h) => h.newLeader === view.leader);
   const when = entry?.at ? new Date(entry.at) : at;
-  const from = moved ? seen.leader : null;
+  const from = seen.leader;
   const title =
     kind === 'switchover'
-      ? `Switchover: ${from ?? 'the old leader'} → ${view.leader}`
-      : `Failover: ${view.leader} promoted${from ? ` (${from} lost)` : ''}`;
+      ? `Switchover: ${from} → ${view.leader}`
+      : `Failover: ${view.leader} promoted (${from} lost)`;
   const details = [
     `Patroni cluster ${view.scope}`,
     `timeline ${seen.timeline ?? '?'} → ${view.timeline ?? '?'}`,

@@ -55,6 +55,8 @@ export interface PatroniMemberView {
   state: string;
   host: string | null;
   port: number | null;
+  /** the member's own REST API (GET /patroni) */
+  apiUrl: string | null;
   timeline: number | null;
   /** bytes behind the leader; null when Patroni says "unknown" or for the leader */
   lagBytes: number | null;
@@ -76,7 +78,7 @@ export interface PatroniView {
   version: string;
   members: PatroniMemberView[];
   leader: string | null;
-  /** the leader's timeline, else the highest a member reports */
+  /** the highest timeline a member reports (timelines only grow; a promotion may not show yet) */
   timeline: number | null;
   paused: boolean;
   synchronousMode: boolean;
@@ -103,15 +105,22 @@ export interface PatroniReadOptions {
   resolve?: Resolver;
 }
 
+const asUrl = (u: string): URL | null => {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+};
+
 /** A Patroni URL as pgvigil stores it: http(s), no credentials, no path beyond '/'. */
 export const patroniUrlSchema = z
   .string()
   .trim()
   .max(500)
-  .url()
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL')
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL')
-  .transform((u) => new URL(u).origin);
+  .refine((u) => /^https?:$/.test(asUrl(u)?.protocol ?? ''), 'an http:// or https:// URL')
+  .refine((u) => !asUrl(u)?.username && !asUrl(u)?.password, 'no credentials in the URL')
+  .transform((u) => asUrl(u)!.origin);
 
 async function getJson(base: string, route: string, o: PatroniReadOptions): Promise<unknown> {
   const target = new URL(route, base);
@@ -201,6 +210,7 @@ export async function readPatroni(
     state: m.state,
     host: m.host ?? null,
     port: m.port ?? null,
+    apiUrl: m.api_url ?? null,
     timeline: m.timeline ?? null,
     lagBytes: typeof m.lag === 'number' ? m.lag : null,
     tags: m.tags ?? {},
@@ -213,7 +223,7 @@ export async function readPatroni(
     version: patroni.patroni.version,
     members,
     leader: leader?.name ?? null,
-    timeline: leader?.timeline ?? (timelines.length ? Math.max(...timelines) : null),
+    timeline: timelines.length ? Math.max(...timelines) : null,
     paused: cluster.pause ?? config.pause ?? false,
     synchronousMode: config.synchronous_mode ?? false,
     maximumLagOnFailover: config.maximum_lag_on_failover ?? DEFAULT_MAXIMUM_LAG_ON_FAILOVER,
@@ -232,4 +242,21 @@ export async function readPatroni(
       newLeader: typeof h[4] === 'string' ? h[4] : null,
     })),
   };
+}
+
+/**
+ * Whether a member's own Patroni answers (any HTTP status of GET /patroni): after a
+ * leader change, an old leader that answers was demoted on purpose (a switchover); one
+ * that does not was lost (a failover). Same outbound policy as readPatroni.
+ */
+export async function memberAnswers(
+  apiUrl: string,
+  options: PatroniReadOptions = {},
+): Promise<boolean> {
+  try {
+    await getJson(patroniUrlSchema.parse(apiUrl), '/patroni', options);
+    return true;
+  } catch (err) {
+    return err instanceof PatroniReadError && /HTTP \d+, not JSON/.test(err.message);
+  }
 }
