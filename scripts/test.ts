@@ -117,6 +117,18 @@ const SYSTEM_PACKAGES = [
     path: `/usr/lib/postgresql/15/lib/${lib}.so`,
     why: "the optional-extension tests (Debian's PostgreSQL 15 with its real extensions)",
   })),
+  {
+    stage: 'unit',
+    pkg: 'patroni',
+    path: '/usr/bin/patroni',
+    why: "the Patroni tests (a real Patroni over etcd, with Debian's PostgreSQL 15)",
+  },
+  {
+    stage: 'unit',
+    pkg: 'etcd-server',
+    path: '/usr/bin/etcd',
+    why: "the Patroni tests' DCS (a one-node etcd on loopback)",
+  },
 ];
 
 function ensureSystemPackages(stage: string): boolean {

@@ -22,10 +22,12 @@ import { getServerConnection, pinSshHostKey } from '@pgvigil/db/registry';
 import {
   connectTarget,
   connectionSettingsSchema,
+  PATRONI_METRIC,
   PLAN_TOP_N,
   PROBES,
   type ProbeDefinition,
 } from '@pgvigil/probes';
+import { PatroniPoller } from './patroni-poller';
 import { SampleBuffer } from './sample-buffer';
 import { ServerWorker } from './server-worker';
 import { SparseFilter } from './sparse-filter';
@@ -52,6 +54,8 @@ export interface CollectorOptions {
   flushEveryMs?: number;
   rollupEveryMs?: number;
   connectTimeoutMs?: number;
+  /** how often Patroni clusters are read through their REST API (default: every 15 s) */
+  patroniEveryMs?: number;
   /** client-side bound on one query to a monitored server (default: statement timeout + 5 s, 15 s) */
   queryTimeoutMs?: number;
   log?: (message: string) => void;
@@ -66,6 +70,7 @@ export interface CollectorOptions {
 export class Collector {
   readonly buffer: SampleBuffer;
   readonly stats = new CollectorStats();
+  readonly patroni: PatroniPoller;
   private readonly workers = new Map<number, { worker: ServerWorker; updatedAt: number }>();
   private settings: readonly ProbeSettingRow[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -86,6 +91,13 @@ export class Collector {
     this.now = o.now ?? Date.now;
     this.buffer = new SampleBuffer(o.bufferRows ?? 500_000, this.now);
     this.log = o.log ?? (() => undefined);
+    this.patroni = new PatroniPoller({
+      db: o.db,
+      held: () => this.serverIds,
+      sink: (sample) => this.buffer.add(PATRONI_METRIC, sample),
+      now: this.now,
+      log: this.log,
+    });
   }
 
   get serverIds(): number[] {
@@ -101,6 +113,9 @@ export class Collector {
     every(this.o.leaseEveryMs ?? 5_000, () => this.tick());
     every(this.o.flushEveryMs ?? 2_000, () => this.flush());
     every(this.o.rollupEveryMs ?? 60_000, () => this.refreshRollups());
+    every(this.o.patroniEveryMs ?? PATRONI_METRIC.intervalSeconds * 1000, () =>
+      this.patroni.pollAll(),
+    );
   }
 
   async stop(): Promise<void> {
@@ -142,7 +157,8 @@ export class Collector {
     const db = this.o.db;
     try {
       if (!this.tablesReady) {
-        for (const p of this.probes) await ensureMetricTable(db, p, new Date(this.now()));
+        for (const p of [...this.probes, PATRONI_METRIC])
+          await ensureMetricTable(db, p, new Date(this.now()));
         this.tablesReady = true;
       }
       this.settings = await listProbeSettingRows(db);

@@ -142,3 +142,21 @@ describe('statement_vs_baseline (slower than its own baseline)', () => {
     expect(value(rows(50, 30, 50), { ...params, warmup_hours: 48 })).toBe(0);
   });
 });
+
+describe('server_restarted across a switchover', () => {
+  const restarted = BUILTIN_RULES.find((r) => r.key === 'server_restarted')!.source.derive;
+  const info = (start: number, inRecovery: boolean) => ({
+    start_time: start,
+    in_recovery: inRecovery,
+  });
+
+  it('is not a restart when the postmaster came back in the other role (a demoted primary)', () => {
+    const s = restarted(rows([info(100, false), info(200, true)] as never), {});
+    expect(s.map((x) => x.value)).toEqual([0]);
+  });
+
+  it('is a restart when the role stayed', () => {
+    const s = restarted(rows([info(100, true), info(200, true), info(300, true)] as never), {});
+    expect(s.map((x) => x.value)).toEqual([1, 1]);
+  });
+});

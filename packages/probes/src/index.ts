@@ -1,6 +1,6 @@
 export * from './types';
 export * from './connection/index';
-export { PROBES, PROBE_NAMES, getProbe } from './registry';
+export { PROBES, PROBE_NAMES, getProbe, getMetricSpec } from './registry';
 export { selectSql, compareVersions } from './select-sql';
 export {
   runProbe,
@@ -28,3 +28,5 @@ export {
 export * from './readiness/index';
 export * from './plans/index';
 export * from './advice/index';
+export * from './patroni/rest';
+export * from './patroni/model';

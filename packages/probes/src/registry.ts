@@ -1,3 +1,5 @@
+import type { MetricSpec } from '@pgvigil/schema';
+import { EXTERNAL_METRICS } from './patroni/model';
 import { connectivity, serverInfo, settings, hbaRules, extensions } from './probes/availability';
 import {
   activitySummary,
@@ -135,4 +137,9 @@ export const PROBE_NAMES: readonly string[] = PROBES.map((p) => p.name);
 
 export function getProbe(name: string): ProbeDefinition | undefined {
   return PROBES.find((p) => p.name === name);
+}
+
+/** A SQL probe's or an external metric's table shape (metrics.<name>), by name. */
+export function getMetricSpec(name: string): MetricSpec | undefined {
+  return getProbe(name) ?? EXTERNAL_METRICS.find((m) => m.name === name);
 }

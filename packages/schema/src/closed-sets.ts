@@ -59,7 +59,16 @@ export const PROBE_SETTING_SCOPES = ['global', 'cluster', 'server'] as const;
 export type ProbeSettingScope = (typeof PROBE_SETTING_SCOPES)[number];
 
 /** Markers posted with POST /api/v1/events: a deploy, a migration, a maintenance step... */
-export const EVENT_KINDS = ['deploy', 'migration', 'maintenance', 'config', 'other'] as const;
+export const EVENT_KINDS = [
+  'deploy',
+  'migration',
+  'maintenance',
+  'config',
+  'other',
+  // recorded by the collector from a Patroni cluster's REST API
+  'switchover',
+  'failover',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Where a stored plan came from: EXPLAIN with GENERIC_PLAN, plain EXPLAIN, or auto_explain's log. */

@@ -373,3 +373,88 @@ export const deleteCluster = endpoint({
   params: clusterParams,
   response: null,
 });
+
+const patroniMember = z.object({
+  name: z.string(),
+  role: z.string(),
+  state: z.string(),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  timeline: z.number().int().nullable(),
+  lagBytes: z.number().nullable(),
+  pendingRestart: z.boolean(),
+  tags: z.record(z.string(), z.unknown()),
+  /** the server this member is registered as, if it is */
+  serverId: id.nullable(),
+});
+
+export const patroniCluster = z
+  .object({
+    url: z.string().nullable(),
+    readAt: timestamp.nullable(),
+    error: z.string().nullable(),
+    errorAt: timestamp.nullable(),
+    leader: z.string().nullable(),
+    timeline: z.number().int().nullable(),
+    paused: z.boolean(),
+    synchronousMode: z.boolean(),
+    maximumLagOnFailover: z.number().nullable(),
+    scheduledSwitchover: z
+      .object({ at: z.string(), from: z.string().nullable(), to: z.string().nullable() })
+      .nullable(),
+    members: z.array(patroniMember),
+    events: z.array(
+      z.object({
+        id,
+        at: timestamp,
+        kind: z.string(),
+        title: z.string(),
+        details: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'PatroniCluster' });
+export type PatroniClusterView = z.output<typeof patroniCluster>;
+
+export const getClusterPatroni = endpoint({
+  method: 'GET',
+  path: '/clusters/{id}/patroni',
+  access: 'viewer',
+  tag: 'clusters',
+  summary: "The cluster's Patroni view as the collector last read it, with its failovers",
+  description:
+    'Members with roles, state, lag, timeline, tags and pending restart; pause, synchronous mode and maximum_lag_on_failover; the last 50 switchover and failover events.',
+  params: clusterParams,
+  response: z.object({ patroni: patroniCluster }),
+});
+
+export const setClusterPatroni = endpoint({
+  method: 'PUT',
+  path: '/clusters/{id}/patroni',
+  access: 'admin',
+  tag: 'clusters',
+  summary: "Sets the cluster's Patroni REST URL (one member's); null stops following it",
+  description:
+    'The URL is read once first (GET /cluster, /patroni, /history, /config) under the outbound policy; a URL that does not answer as Patroni is a 422.',
+  params: clusterParams,
+  body: z.strictObject({ url: z.string().max(500).nullable() }),
+  response: z.object({ patroni: patroniCluster }),
+});
+
+export const registerClusterPatroniMembers = endpoint({
+  method: 'POST',
+  path: '/clusters/{id}/patroni/members',
+  access: 'admin',
+  tag: 'clusters',
+  summary: 'Registers the Patroni members not yet servers of the cluster',
+  description:
+    "Named `<cluster>-<member>`, with the given login or, without one, that of the cluster's first server.",
+  params: clusterParams,
+  body: z.strictObject({
+    username: z.string().min(1).max(63).optional(),
+    password: z.string().max(1024).optional(),
+    dbname: z.string().min(1).max(63).optional(),
+  }),
+  response: z.object({ servers: z.array(server) }),
+  status: 201,
+});

@@ -1,5 +1,5 @@
 import { changed, column, expr, maxPerSample, pct, ratioOfIncreases } from './derive';
-import type { RuleDefinition } from './types';
+import type { Derive, RuleDefinition } from './types';
 
 type Input = Omit<
   RuleDefinition,
@@ -17,6 +17,20 @@ export const define = (r: Input): RuleDefinition => ({
   forSeconds: 300,
   ...r,
 });
+
+/**
+ * A new postmaster start time, unless the role changed with it: a switchover restarts the
+ * old primary as a standby (Patroni's demotion), which role_changed reports; the same
+ * move counted as a restart would be a second alert about one event.
+ */
+const restartedInRole: Derive = (rows) => {
+  const started = changed('start_time')(rows, {});
+  return started.map((s, i) =>
+    s.value === 1 && rows[i]!.values.in_recovery !== rows[i + 1]!.values.in_recovery
+      ? { ...s, value: 0 }
+      : s,
+  );
+};
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -43,7 +57,11 @@ export const SERVER_RULES: RuleDefinition[] = [
     key: 'server_restarted',
     name: 'Server restarted',
     category: 'availability',
-    source: { probe: 'server_info', columns: ['start_time'], derive: changed('start_time') },
+    source: {
+      probe: 'server_info',
+      columns: ['start_time', 'in_recovery'],
+      derive: restartedInRole,
+    },
     warning: 0,
     critical: null,
     forSeconds: 0,
@@ -52,7 +70,7 @@ export const SERVER_RULES: RuleDefinition[] = [
     windowSeconds: 3600,
     unit: 'bool',
     explanation:
-      "pg_postmaster_start_time() changed between two samples: the server restarted, crashed and recovered, or failed over. A server's first sample never fires: an uptime alone does not say pgvigil saw it restart.",
+      "pg_postmaster_start_time() changed between two samples: the server restarted, or crashed and recovered. A server's first sample never fires: an uptime alone does not say pgvigil saw it restart. A restart that changed the role (a primary demoted to a standby in a switchover) is role_changed's, not this rule's.",
     runbook:
       'Look in the server log for "database system was interrupted" or "terminated by signal". An unplanned restart after an OOM kill needs memory settings reviewed.',
   }),

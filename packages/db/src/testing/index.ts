@@ -25,6 +25,13 @@ export { startStandby } from './standby';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startSshd, type TestSshd } from './sshd';
 export {
+  startPatroni,
+  patroniUnavailable,
+  PATRONI_SUPERUSER_PASSWORD,
+  type TestPatroni,
+  type PatroniMember,
+} from './patroni';
+export {
   mountSmallFilesystem,
   smallFilesystemUnavailable,
   tablespaceOn,

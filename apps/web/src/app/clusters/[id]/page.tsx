@@ -2,7 +2,9 @@ import Link from 'next/link';
 import { getClusterTopology } from '@pgvigil/db/dashboard';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
+import { PatroniPanel } from '@/components/dashboard/patroni-panel';
 import { TopologyGraph } from '@/components/dashboard/topology-graph';
+import { loadPatroni } from '@/server/patroni';
 import { db } from '@/server/db';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { StatusBadge } from '@/components/dashboard/health-badge';
@@ -21,9 +23,10 @@ export default async function ClusterPage({
   const now = new Date();
   const { id } = await params;
   const cluster = await loadCluster(id);
-  const [{ query, window, compare }, topology] = await Promise.all([
+  const [{ query, window, compare }, topology, patroni] = await Promise.all([
     pageWindow(searchParams, now),
     getClusterTopology({ db: db(), members: cluster.members, at: now }),
+    loadPatroni(cluster.id),
   ]);
   const label = new Map(topology.nodes.map((n) => [n.key, n.label]));
   const suffix = query ? `?${query}` : '';
@@ -80,6 +83,7 @@ export default async function ClusterPage({
           </div>
         )}
       </section>
+      <PatroniPanel clusterId={cluster.id} patroni={patroni} suffix={suffix} />
       {cluster.members.length > 0 ? (
         <section className="section panel" aria-labelledby="topology-title">
           <h2 id="topology-title">Replication topology</h2>
