@@ -25,6 +25,12 @@ export { startStandby } from './standby';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startSshd, type TestSshd } from './sshd';
 export {
+  startPgbouncer,
+  PGBOUNCER_USERS,
+  type PgbouncerOptions,
+  type TestPgbouncer,
+} from './pgbouncer';
+export {
   mountSmallFilesystem,
   smallFilesystemUnavailable,
   tablespaceOn,
