@@ -5,3 +5,4 @@ export * from './delete-server';
 export * from './registry-io';
 export * from './scoped-settings';
 export * from './ssh-key';
+export * from './poolers';
