@@ -1,4 +1,4 @@
-import { getProbe } from '@pgvigil/probes';
+import { getMetricSpec } from '@pgvigil/probes';
 import { CHART_IDS, CHARTS } from '@pgvigil/schema';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES } from '../src/rules';
@@ -7,7 +7,7 @@ import { BUILTIN_RULES } from '../src/rules';
 // removed column fails, instead of a chart going blank or a rule never firing.
 // Probes prefixed with '$' are the alerter's own sources (heartbeat, staleness).
 const columnsOf = (probe: string) => {
-  const def = getProbe(probe);
+  const def = getMetricSpec(probe);
   return def ? new Set(def.columns.map((c) => c.name)) : null;
 };
 

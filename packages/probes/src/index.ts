@@ -1,6 +1,6 @@
 export * from './types';
 export * from './connection/index';
-export { PROBES, PROBE_NAMES, getProbe } from './registry';
+export { PROBES, PROBE_NAMES, getProbe, getMetricSpec } from './registry';
 export { selectSql, compareVersions } from './select-sql';
 export {
   runProbe,

@@ -59,6 +59,8 @@ import {
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { POOLER_PROBES } from './pooler/probes';
+import type { PoolerProbeDefinition } from './pooler/define';
 import type { ProbeDefinition } from './types';
 
 /** Every probe pgvigil runs, in display order (docs, CLI, UI pickers). */
@@ -131,4 +133,12 @@ export const PROBE_NAMES: readonly string[] = PROBES.map((p) => p.name);
 
 export function getProbe(name: string): ProbeDefinition | undefined {
   return PROBES.find((p) => p.name === name);
+}
+
+/**
+ * Any metrics table's spec by probe name: PostgreSQL's probes and the pooler's. For
+ * readers of stored samples (rules, charts), which do not care what produced them.
+ */
+export function getMetricSpec(name: string): ProbeDefinition | PoolerProbeDefinition | undefined {
+  return getProbe(name) ?? POOLER_PROBES.find((p) => p.name === name);
 }

@@ -1,5 +1,6 @@
 import { SERVER_RULES } from './catalog-core';
 import { HEALTH_RULES } from './catalog-health';
+import { PGBOUNCER_RULES } from './catalog-pgbouncer';
 import { REPLICATION_RULES } from './catalog-replication';
 import { STORAGE_RULES } from './catalog-storage';
 import { TREND_RULES } from './catalog-trends';
@@ -12,6 +13,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   ...STORAGE_RULES,
   ...TREND_RULES,
   ...HEALTH_RULES,
+  ...PGBOUNCER_RULES,
 ];
 
 export const BUILTIN_BY_KEY: ReadonlyMap<string, RuleDefinition> = new Map(

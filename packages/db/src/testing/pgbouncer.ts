@@ -30,6 +30,10 @@ export interface TestPgbouncer {
   adminUrl(who?: keyof typeof PGBOUNCER_USERS): string;
   /** connection string of a pooled database as the plain client */
   clientUrl(database?: string): string;
+  /** Kills it, as a crashed pooler: every client and server connection drops. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +95,14 @@ export async function startPgbouncer(options: PgbouncerOptions): Promise<TestPgb
     });
   };
 
+  const kill = async () => {
+    const proc = child;
+    child = null;
+    if (!proc?.pid || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
   let port = 0;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
@@ -112,14 +124,10 @@ export async function startPgbouncer(options: PgbouncerOptions): Promise<TestPgb
       url(PGBOUNCER_USERS[who].user, PGBOUNCER_USERS[who].password, 'pgbouncer'),
     clientUrl: (database = Object.keys(databases)[0] ?? 'app') =>
       url(PGBOUNCER_USERS.client.user, PGBOUNCER_USERS.client.password, database),
+    kill,
+    start: () => start(port),
     stop: async () => {
-      const proc = child;
-      child = null;
-      if (proc?.pid && proc.exitCode === null) {
-        const exited = new Promise((resolve) => proc.once('exit', resolve));
-        proc.kill('SIGKILL');
-        await exited;
-      }
+      await kill();
       await rm(dir, { recursive: true, force: true });
     },
   };
