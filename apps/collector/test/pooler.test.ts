@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readChart } from '@pgvigil/db/dashboard';
 import { createServer } from '@pgvigil/db/registry';
 import {
   freshDatastore,
@@ -71,6 +72,17 @@ describe('collector and a PgBouncer', () => {
       [pooler.id],
     );
     expect(pool[0]).toMatchObject({ pool_db: 'app', cl_active: 1 });
+    // the pooler page's chart reads them back
+    const chart = await readChart({
+      db: ds.db,
+      input: {
+        serverId: pooler.id,
+        chart: 'pgbouncer_clients',
+        from: new Date(Date.now() - 600_000),
+        to: new Date(Date.now() + 60_000),
+      },
+    });
+    expect(chart.available).toBe(true);
     await client.end();
 
     await bouncer.stop();
