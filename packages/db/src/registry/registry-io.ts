@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../client';
+import type { Db, Queryable } from '../client';
 import type { SecretBox } from '../secret-box';
 import { clusterInputSchema, createCluster, listClusters, updateCluster } from './clusters';
 import { setPoolerTargets } from './poolers';
@@ -19,7 +19,7 @@ export const registryDocumentSchema = z.object({
 export type RegistryDocument = z.output<typeof registryDocumentSchema>;
 
 /** The registry as JSON; clusters by name, no secret of any kind. */
-export async function exportRegistry(db: Db): Promise<RegistryDocument> {
+export async function exportRegistry(db: Queryable): Promise<RegistryDocument> {
   const [clusters, servers] = await Promise.all([listClusters(db), listServers(db)]);
   return {
     version: 1,
@@ -67,53 +67,60 @@ export async function importRegistry(
   input: unknown,
 ): Promise<ImportReport> {
   const doc = registryDocumentSchema.parse(input);
-  return db.tx(async (q) => {
-    const report: ImportReport = {
-      clustersCreated: 0,
-      clustersUpdated: 0,
-      serversCreated: 0,
-      serversUpdated: 0,
-    };
-    const clusterIds = new Map((await listClusters(q)).map((c) => [c.name.toLowerCase(), c.id]));
-    for (const c of doc.clusters) {
-      const id = clusterIds.get(c.name.toLowerCase());
-      if (id) {
-        await updateCluster(q, id, c);
-        report.clustersUpdated++;
-      } else {
-        clusterIds.set(c.name.toLowerCase(), (await createCluster(q, c)).id);
+  return db.tx((q) => applyRegistry(q, box, doc));
+}
+
+/** importRegistry inside the caller's transaction (the CLI's config import). */
+export async function applyRegistry(
+  q: Queryable,
+  box: SecretBox,
+  doc: RegistryDocument,
+): Promise<ImportReport> {
+  const report: ImportReport = {
+    clustersCreated: 0,
+    clustersUpdated: 0,
+    serversCreated: 0,
+    serversUpdated: 0,
+  };
+  const clusterIds = new Map((await listClusters(q)).map((c) => [c.name.toLowerCase(), c.id]));
+  for (const c of doc.clusters) {
+    const id = clusterIds.get(c.name.toLowerCase());
+    if (id) {
+      await updateCluster(q, id, c);
+      report.clustersUpdated++;
+    } else {
+      clusterIds.set(c.name.toLowerCase(), (await createCluster(q, c)).id);
+      report.clustersCreated++;
+    }
+  }
+  const serverIds = new Map((await listServers(q)).map((s) => [s.name.toLowerCase(), s.id]));
+  const links: [number, string[]][] = [];
+  for (const { cluster, fronts, ...s } of doc.servers) {
+    let clusterId: number | null = null;
+    if (cluster) {
+      clusterId = clusterIds.get(cluster.toLowerCase()) ?? null;
+      if (!clusterId) {
+        clusterId = (await createCluster(q, { name: cluster })).id;
+        clusterIds.set(cluster.toLowerCase(), clusterId);
         report.clustersCreated++;
       }
     }
-    const serverIds = new Map((await listServers(q)).map((s) => [s.name.toLowerCase(), s.id]));
-    const links: [number, string[]][] = [];
-    for (const { cluster, fronts, ...s } of doc.servers) {
-      let clusterId: number | null = null;
-      if (cluster) {
-        clusterId = clusterIds.get(cluster.toLowerCase()) ?? null;
-        if (!clusterId) {
-          clusterId = (await createCluster(q, { name: cluster })).id;
-          clusterIds.set(cluster.toLowerCase(), clusterId);
-          report.clustersCreated++;
-        }
-      }
-      let id = serverIds.get(s.name.toLowerCase());
-      if (id) {
-        const { kind: _kind, ...patch } = s; // a registered target keeps its kind
-        await updateServer(q, box, id, { ...patch, clusterId });
-        report.serversUpdated++;
-      } else {
-        id = (await createServer(q, box, { ...s, clusterId })).id;
-        serverIds.set(s.name.toLowerCase(), id);
-        report.serversCreated++;
-      }
-      if (s.kind === 'pgbouncer') links.push([id, fronts]);
+    let id = serverIds.get(s.name.toLowerCase());
+    if (id) {
+      const { kind: _kind, ...patch } = s; // a registered target keeps its kind
+      await updateServer(q, box, id, { ...patch, clusterId });
+      report.serversUpdated++;
+    } else {
+      id = (await createServer(q, box, { ...s, clusterId })).id;
+      serverIds.set(s.name.toLowerCase(), id);
+      report.serversCreated++;
     }
-    // after every server exists: a pooler may be listed before the servers it fronts
-    for (const [poolerId, names] of links) {
-      const ids = names.map((n) => serverIds.get(n.toLowerCase()) ?? -1);
-      await setPoolerTargets(q, poolerId, ids);
-    }
-    return report;
-  });
+    if (s.kind === 'pgbouncer') links.push([id, fronts]);
+  }
+  // after every server exists: a pooler may be listed before the servers it fronts
+  for (const [poolerId, names] of links) {
+    const ids = names.map((n) => serverIds.get(n.toLowerCase()) ?? -1);
+    await setPoolerTargets(q, poolerId, ids);
+  }
+  return report;
 }
