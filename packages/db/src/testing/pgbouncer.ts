@@ -40,9 +40,9 @@ export interface TestPgbouncer {
 /**
  * A real PgBouncer (Debian's package) on a free loopback port in front of the run's
  * PostgreSQL, with its own ini and auth_file (plain passwords, which both md5 and SCRAM
- * accept) in a world-readable folder. PgBouncer refuses to run as root: as root it is
- * told `user = postgres` (the embedded servers' OS user). Foreground, logging to stderr;
- * stopped by stop() or with the test process.
+ * accept) in a world-readable folder. PgBouncer refuses to run as root: as root it runs
+ * as postgres (the embedded servers' OS user) through setpriv. Foreground, logging to
+ * stderr; stopped by stop(), or killed with the test process (parent-death signal).
  */
 export async function startPgbouncer(options: PgbouncerOptions): Promise<TestPgbouncer> {
   if (!existsSync(PGBOUNCER))
@@ -71,12 +71,16 @@ export async function startPgbouncer(options: PgbouncerOptions): Promise<TestPgb
       `auth_type = ${options.authType ?? 'scram-sha-256'}`,
       `auth_file = ${path.join(dir, 'users.txt')}`,
       `stats_users = ${PGBOUNCER_USERS.stats.user}`,
-      ...(userInfo().uid === 0 ? ['user = postgres'] : []),
       ...Object.entries(options.settings ?? {}).map(([k, v]) => `${k} = ${v}`),
       '',
     ].join('\n');
     await writeFile(path.join(dir, 'pgbouncer.ini'), ini, { mode: 0o644 });
-    const proc = spawn(PGBOUNCER, [path.join(dir, 'pgbouncer.ini')], {
+    // setpriv (util-linux): the parent-death signal ends PgBouncer with the test process,
+    // which it would otherwise outlive; as root it also drops to postgres before exec
+    const asPostgres =
+      userInfo().uid === 0 ? ['--reuid=postgres', '--regid=postgres', '--init-groups'] : [];
+    const args = [...asPostgres, '--pdeathsig', 'SIGKILL', '--', PGBOUNCER];
+    const proc = spawn('setpriv', [...args, path.join(dir, 'pgbouncer.ini')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = proc;
