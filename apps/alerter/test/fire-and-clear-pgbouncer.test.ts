@@ -211,6 +211,13 @@ describe('PgBouncer rules fire and clear', () => {
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${POOLED_DB}'`,
       );
     });
+    // the pool sees its server connection gone before the client asks again (else the
+    // client could be handed the dying connection and get its FATAL instead of waiting)
+    await until('the pool without a server connection', async () => {
+      const p = await pool('other');
+      const open = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested'];
+      return open.reduce((n, c) => n + Number(p?.[c] ?? 0), 0) === 0;
+    });
     const query = client!.query('SELECT 1');
     await until('a client waiting on a pool without a server', async () => {
       const p = await pool('other');
