@@ -110,6 +110,19 @@ const SYSTEM_PACKAGES = [
     path: '/usr/sbin/pgbouncer',
     why: 'the pooler tests (a real PgBouncer on a loopback port in front of the test server)',
   },
+  ...(
+    [
+      ['postgresql-15-hypopg', 'hypopg'],
+      ['postgresql-15-pg-stat-kcache', 'pg_stat_kcache'],
+      ['postgresql-15-pg-wait-sampling', 'pg_wait_sampling'],
+      ['postgresql-15-pg-qualstats', 'pg_qualstats'],
+    ] as const
+  ).map(([pkg, lib]) => ({
+    stage: 'unit',
+    pkg,
+    path: `/usr/lib/postgresql/15/lib/${lib}.so`,
+    why: "the optional-extension tests (Debian's PostgreSQL 15 with its real extensions)",
+  })),
 ];
 
 function ensureSystemPackages(stage: string): boolean {

@@ -28,3 +28,4 @@ export {
 export * from './readiness/index';
 export * from './plans/index';
 export * from './pooler/index';
+export * from './advice/index';
