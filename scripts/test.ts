@@ -104,6 +104,12 @@ const SYSTEM_PACKAGES = [
     path: '/usr/sbin/sshd',
     why: 'the SSH tunnel tests (a real sshd on a loopback port as the bastion)',
   },
+  {
+    stage: 'unit',
+    pkg: 'pgbouncer',
+    path: '/usr/sbin/pgbouncer',
+    why: 'the pooler tests (a real PgBouncer on a loopback port in front of the test server)',
+  },
   ...(
     [
       ['postgresql-15-hypopg', 'hypopg'],

@@ -1,7 +1,10 @@
 import { snapshotHash, type ProbeDefinition } from '@pgvigil/probes';
 
+/** What a change-tracked probe is to the filter: PostgreSQL's and the pooler's alike. */
+export type TrackedProbe = Pick<ProbeDefinition, 'name' | 'scope' | 'columns'>;
+
 export type StoredSnapshot = (
-  probe: ProbeDefinition,
+  probe: TrackedProbe,
   database: string | undefined,
 ) => Promise<readonly Record<string, unknown>[] | null>;
 
@@ -17,7 +20,7 @@ export class ChangeFilter {
   constructor(private readonly stored: StoredSnapshot) {}
 
   async changed(
-    probe: ProbeDefinition,
+    probe: TrackedProbe,
     database: string | undefined,
     rows: readonly Record<string, unknown>[],
   ): Promise<boolean> {

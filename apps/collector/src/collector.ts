@@ -24,10 +24,14 @@ import {
   connectionSettingsSchema,
   PATRONI_METRIC,
   PLAN_TOP_N,
+  POOLER_PROBES,
   PROBES,
+  type PoolerProbeDefinition,
   type ProbeDefinition,
 } from '@pgvigil/probes';
+import type { MetricSpec } from '@pgvigil/schema';
 import { PatroniPoller } from './patroni-poller';
+import { PoolerWorker } from './pooler-worker';
 import { SampleBuffer } from './sample-buffer';
 import { ServerWorker } from './server-worker';
 import { SparseFilter } from './sparse-filter';
@@ -43,6 +47,8 @@ export interface CollectorOptions {
   box: SecretBox;
   collectorId: string;
   probes?: readonly ProbeDefinition[];
+  /** what runs on poolers (kind pgbouncer); PostgreSQL probes never do */
+  poolerProbes?: readonly PoolerProbeDefinition[];
   bufferRows?: number;
   /** statements whose plan is captured per server and window (default PLAN_TOP_N; 0: off) */
   planTopN?: number;
@@ -71,7 +77,10 @@ export class Collector {
   readonly buffer: SampleBuffer;
   readonly stats = new CollectorStats();
   readonly patroni: PatroniPoller;
-  private readonly workers = new Map<number, { worker: ServerWorker; updatedAt: number }>();
+  private readonly workers = new Map<
+    number,
+    { worker: ServerWorker | PoolerWorker; updatedAt: number }
+  >();
   private settings: readonly ProbeSettingRow[] = [];
   private timers: NodeJS.Timeout[] = [];
   private tablesReady = false;
@@ -83,11 +92,13 @@ export class Collector {
   /** since when samples wait for a datastore that refuses them (null: written as they come) */
   private keptSince: number | null = null;
   private readonly probes: readonly ProbeDefinition[];
+  private readonly poolerProbes: readonly PoolerProbeDefinition[];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
   constructor(private readonly o: CollectorOptions) {
     this.probes = o.probes ?? PROBES;
+    this.poolerProbes = o.poolerProbes ?? POOLER_PROBES;
     this.now = o.now ?? Date.now;
     this.buffer = new SampleBuffer(o.bufferRows ?? 500_000, this.now);
     this.log = o.log ?? (() => undefined);
@@ -157,8 +168,7 @@ export class Collector {
     const db = this.o.db;
     try {
       if (!this.tablesReady) {
-        for (const p of [...this.probes, PATRONI_METRIC])
-          await ensureMetricTable(db, p, new Date(this.now()));
+        for (const p of this.tables) await ensureMetricTable(db, p, new Date(this.now()));
         this.tablesReady = true;
       }
       this.settings = await listProbeSettingRows(db);
@@ -179,7 +189,10 @@ export class Collector {
       }
       for (const h of held) {
         if (this.workers.has(h.serverId)) continue;
-        const worker = this.createWorker(h.serverId, h.clusterId);
+        const worker =
+          h.kind === 'pgbouncer'
+            ? this.createPoolerWorker(h.serverId, h.clusterId)
+            : this.createWorker(h.serverId, h.clusterId);
         this.workers.set(h.serverId, { worker, updatedAt: h.updatedAt.getTime() });
         worker.start();
       }
@@ -192,7 +205,7 @@ export class Collector {
 
   /** Retention is per probe table: a global probe setting overrides the probe's default. */
   private async applyRetention(): Promise<void> {
-    for (const p of this.probes) {
+    for (const p of this.tables) {
       const override = this.settings.find(
         (r) => r.probe === p.name && r.scopeType === 'global' && r.retentionDays !== null,
       );
@@ -205,6 +218,49 @@ export class Collector {
       });
       this.retention.set(p.name, days);
     }
+  }
+
+  /** Every metrics table this collector writes: PostgreSQL's probes, the pooler's and Patroni's. */
+  private get tables(): readonly MetricSpec[] {
+    return [...this.probes, ...this.poolerProbes, PATRONI_METRIC];
+  }
+
+  /** A pooler: its admin console only, through the same stored settings and bastion. */
+  private createPoolerWorker(serverId: number, clusterId: number | null): PoolerWorker {
+    const { db, box } = this.o;
+    return new PoolerWorker(
+      { id: serverId, clusterId },
+      {
+        probes: this.poolerProbes,
+        settings: () => this.settings,
+        connect: async () => {
+          const saved = await getServerConnection(db, box, serverId);
+          const result = await connectTarget(connectionSettingsSchema.parse(saved), {
+            applicationName: 'pgvigil',
+            pooler: true,
+            timeoutMs: this.o.connectTimeoutMs ?? 10_000,
+            ...(this.o.queryTimeoutMs ? { queryTimeoutMs: this.o.queryTimeoutMs } : {}),
+          });
+          // first use of a bastion pins its host key, as for a server (read back next connect)
+          const tunnel = result.ok ? result.connection.tunnel : undefined;
+          if (tunnel && !tunnel.pinned && saved.ssh)
+            await pinSshHostKey(db, serverId, tunnel.hostKey).catch(() => null);
+          return result;
+        },
+        sink: (probe, sample) => this.buffer.add(probe, sample),
+        status: (s) =>
+          void recordServerStatus(db, {
+            serverId,
+            collectorId: this.o.collectorId,
+            at: new Date(this.now()),
+            ...s,
+          }).catch((err: unknown) => this.stats.datastoreError(err, new Date(this.now()))),
+        lastSnapshot: async (probe) => (await readLastSnapshot(db, probe, serverId))?.rows ?? null,
+        onResult: (result, lateness, first) => this.stats.record(result, lateness, first),
+        now: this.now,
+        random: Math.random,
+      },
+    );
   }
 
   private createWorker(serverId: number, clusterId: number | null): ServerWorker {
@@ -356,7 +412,7 @@ export class Collector {
     const hourly =
       at.getTime() - this.lastHourly >= HOURLY_EVERY_MS ||
       Math.floor(at.getTime() / 3_600_000) !== Math.floor(this.lastHourly / 3_600_000);
-    for (const p of this.probes) {
+    for (const p of this.tables) {
       for (const level of rollupLevels(p)) {
         if (level === '1h' && !hourly) continue;
         const window = rollupWindow(level, at, level === '5m' ? 3 : 2);

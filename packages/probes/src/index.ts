@@ -27,6 +27,7 @@ export {
 } from './privileges';
 export * from './readiness/index';
 export * from './plans/index';
+export * from './pooler/index';
 export * from './advice/index';
 export * from './patroni/rest';
 export * from './patroni/model';

@@ -63,6 +63,7 @@ import {
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { POOLER_PROBES } from './pooler/probes';
 import type { ProbeDefinition } from './types';
 
 /** Every probe pgvigil runs, in display order (docs, CLI, UI pickers). */
@@ -139,7 +140,15 @@ export function getProbe(name: string): ProbeDefinition | undefined {
   return PROBES.find((p) => p.name === name);
 }
 
-/** A SQL probe's or an external metric's table shape (metrics.<name>), by name. */
+/**
+ * Any metrics table's spec by name: PostgreSQL's probes, the pooler's and the external
+ * metrics (Patroni). For readers of stored samples (rules, charts), which do not care
+ * what produced them.
+ */
 export function getMetricSpec(name: string): MetricSpec | undefined {
-  return getProbe(name) ?? EXTERNAL_METRICS.find((m) => m.name === name);
+  return (
+    getProbe(name) ??
+    POOLER_PROBES.find((p) => p.name === name) ??
+    EXTERNAL_METRICS.find((m) => m.name === name)
+  );
 }

@@ -68,6 +68,11 @@ export const CHART_IDS = [
   'index_scans',
   'index_size',
   'index_io',
+  'pgbouncer_clients',
+  'pgbouncer_servers',
+  'pgbouncer_utilisation',
+  'pgbouncer_traffic',
+  'pgbouncer_bytes',
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
@@ -96,6 +101,17 @@ const ioHint = (what: string, minutes: number) =>
   }) as const;
 const tableIo = { probe: 'table_io', objectKey: 'relname', ...ioHint('tables', 10) } as const;
 const indexIo = { probe: 'index_io', objectKey: 'indexrelname', ...ioHint('indexes', 15) } as const;
+const pools = {
+  probe: 'pgbouncer_pools',
+  combine: 'sum',
+  unavailableHint: 'No pool samples yet: check the pooler is enabled and its console answers.',
+} as const;
+const poolerStats = {
+  probe: 'pgbouncer_stats',
+  combine: 'sum',
+  unavailableHint: 'No traffic samples yet: check the pooler is enabled and its console answers.',
+  emptyHint: 'Nothing in this window yet: a rate needs two samples.',
+} as const;
 const sessions =
   'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
 
@@ -216,6 +232,55 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     combine: 'sum',
     unavailableHint: 'No standby is streaming from this server.',
     emptyHint: 'No standby streamed from this server in this window.',
+  },
+  pgbouncer_clients: {
+    id: 'pgbouncer_clients',
+    title: 'Pooler clients',
+    ...pools,
+    columns: ['cl_active', 'cl_waiting'],
+    labels: { cl_active: 'active', cl_waiting: 'waiting for a server' },
+    unit: 'count',
+    stacked: true,
+  },
+  pgbouncer_servers: {
+    id: 'pgbouncer_servers',
+    title: 'Server connections by state',
+    ...pools,
+    columns: ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'],
+    labels: {
+      sv_active: 'active',
+      sv_idle: 'idle',
+      sv_used: 'used',
+      sv_tested: 'tested',
+      sv_login: 'logging in',
+    },
+    unit: 'count',
+    stacked: true,
+  },
+  pgbouncer_utilisation: {
+    id: 'pgbouncer_utilisation',
+    title: 'Pool utilisation (server connections / pool size)',
+    ...pools,
+    columns: ['utilisation_pct'],
+    labels: { utilisation_pct: 'utilisation' },
+    unit: 'percent',
+    combine: 'avg',
+  },
+  pgbouncer_traffic: {
+    id: 'pgbouncer_traffic',
+    title: 'Transactions and queries through the pooler',
+    ...poolerStats,
+    columns: ['xact_count', 'query_count'],
+    labels: { xact_count: 'transactions/s', query_count: 'queries/s' },
+    unit: 'per_second',
+  },
+  pgbouncer_bytes: {
+    id: 'pgbouncer_bytes',
+    title: 'Bytes through the pooler',
+    ...poolerStats,
+    columns: ['bytes_received', 'bytes_sent'],
+    labels: { bytes_received: 'bytes from clients/s', bytes_sent: 'bytes to clients/s' },
+    unit: 'bytes_per_second',
   },
   table_size: {
     id: 'table_size',

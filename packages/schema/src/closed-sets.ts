@@ -36,6 +36,10 @@ export type AlertState = (typeof ALERT_STATES)[number];
 export const ENVIRONMENTS = ['production', 'staging', 'development', 'custom'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/** What a registered target is: a PostgreSQL server, or a PgBouncer read through its admin console. */
+export const SERVER_KINDS = ['postgres', 'pgbouncer'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
 export const SSL_MODES = [
   'disable',
   'allow',

@@ -1,5 +1,5 @@
 // The server registry: clusters, servers, connection tests, export and import.
-import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/schema';
+import { ENVIRONMENTS, SERVER_KINDS, SSL_MODES } from '@pgvigil/schema';
 import { z } from 'zod';
 import { id, nextCursor, pageQuery, timestamp } from './common';
 import { endpoint } from './endpoint';
@@ -39,6 +39,8 @@ export const serverSsh = z
 export const server = z
   .object({
     id,
+    kind: z.enum(SERVER_KINDS).meta({ description: 'postgres, or pgbouncer for a pooler' }),
+    fronts: z.array(id).meta({ description: 'a pooler: the servers it fronts' }),
     name: z.string(),
     description: z.string(),
     environment: z.enum(ENVIRONMENTS),
@@ -83,6 +85,15 @@ const clusterBody = z.strictObject({
 export const serverBody = z
   .strictObject({
     url: z.string().max(8192).optional(),
+    kind: z.enum(SERVER_KINDS).optional().meta({
+      description:
+        'on creation only (default postgres); pgbouncer: the admin console of a pooler, database pgbouncer on port 6432 unless given',
+    }),
+    fronts: z
+      .array(id)
+      .max(100)
+      .optional()
+      .meta({ description: 'a pooler: the servers it fronts (replaces the list)' }),
     name: z.string().max(200).optional(),
     description: z.string().max(2000).optional(),
     environment: z.enum(ENVIRONMENTS).optional(),
@@ -165,6 +176,9 @@ export const connectionTest = z
 export type ConnectionTest = z.output<typeof connectionTest>;
 
 const exportedServer = z.object({
+  kind: z.enum(SERVER_KINDS).optional(),
+  /** a pooler: the servers it fronts, by name */
+  fronts: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   name: z.string().trim().min(1).max(100),
   description: z.string().max(2000).optional(),
   environment: z.enum(ENVIRONMENTS).optional(),

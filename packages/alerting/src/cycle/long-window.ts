@@ -1,4 +1,4 @@
-import { getProbe } from '@pgvigil/probes';
+import { getMetricSpec } from '@pgvigil/probes';
 import { ROLLUP_SECONDS, rollupLevels, rollupValueColumns } from '@pgvigil/schema/metric-spec';
 import type { Aggregation } from '@pgvigil/schema';
 import type { Series } from './observe';
@@ -28,7 +28,7 @@ export function longWindowProblem(d: {
   windowSeconds: number;
 }): string | null {
   if (!readsRollups(d.windowSeconds)) return null;
-  const probe = getProbe(d.probe);
+  const probe = getMetricSpec(d.probe);
   if (!probe) return null;
   if (!rollupLevels(probe).includes(LONG_WINDOW_LEVEL))
     return `${d.probe} keeps no rollups: a window over 6 hours is not possible on it`;
@@ -65,5 +65,5 @@ export function bucketsAsSamples(series: Series[], counters: ReadonlySet<string>
 
 /** Counter columns of a probe, by name. */
 export function counterColumns(probe: string): Set<string> {
-  return new Set((getProbe(probe)?.columns ?? []).filter((c) => c.counter).map((c) => c.name));
+  return new Set((getMetricSpec(probe)?.columns ?? []).filter((c) => c.counter).map((c) => c.name));
 }

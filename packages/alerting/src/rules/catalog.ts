@@ -1,6 +1,7 @@
 import { SERVER_RULES } from './catalog-core';
 import { HEALTH_RULES } from './catalog-health';
 import { PATRONI_RULES } from './catalog-patroni';
+import { PGBOUNCER_RULES } from './catalog-pgbouncer';
 import { REPLICATION_RULES } from './catalog-replication';
 import { STORAGE_RULES } from './catalog-storage';
 import { TREND_RULES } from './catalog-trends';
@@ -14,6 +15,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   ...TREND_RULES,
   ...HEALTH_RULES,
   ...PATRONI_RULES,
+  ...PGBOUNCER_RULES,
 ];
 
 export const BUILTIN_BY_KEY: ReadonlyMap<string, RuleDefinition> = new Map(

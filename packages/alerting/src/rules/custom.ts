@@ -1,5 +1,5 @@
 import type { MetricColumn } from '@pgvigil/schema';
-import { getProbe } from '@pgvigil/probes';
+import { getMetricSpec } from '@pgvigil/probes';
 import { z } from 'zod';
 import type { Aggregation } from '../core';
 import { column } from './derive';
@@ -68,7 +68,7 @@ export function customRule(stored: StoredRule): RuleDefinition & { custom: Custo
     critical: stored.critical,
     forSeconds: stored.forSeconds,
     unit: customUnit(
-      getProbe(def.probe)?.columns.find((c) => c.name === def.column),
+      getMetricSpec(def.probe)?.columns.find((c) => c.name === def.column),
       def.aggregation,
     ),
     explanation: `Custom rule: ${def.aggregation} of ${def.probe}.${def.column} over ${def.windowSeconds}s ${def.operator} threshold.`,

@@ -1,3 +1,4 @@
+import type { ServerKind } from '@pgvigil/schema';
 import type { Db } from '../client';
 
 export interface LeaseOptions {
@@ -13,6 +14,8 @@ export interface LeaseOptions {
 export interface LeasedServer {
   serverId: number;
   clusterId: number | null;
+  /** a PostgreSQL server or a pooler: which probes its worker runs */
+  kind: ServerKind;
   /** servers.updated_at: a change means the worker must reload its settings */
   updatedAt: Date;
 }
@@ -73,7 +76,7 @@ export async function syncLeases(db: Db, options: LeaseOptions): Promise<LeasedS
       );
     }
     return q.query<LeasedServer & Record<string, unknown>>(
-      `SELECT l.server_id AS "serverId", s.cluster_id AS "clusterId", s.updated_at AS "updatedAt"
+      `SELECT l.server_id AS "serverId", s.cluster_id AS "clusterId", s.kind, s.updated_at AS "updatedAt"
          FROM collector_leases l JOIN servers s ON s.id = l.server_id
         WHERE l.collector_id = $1 ORDER BY l.server_id`,
       [collectorId],

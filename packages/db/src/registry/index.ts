@@ -6,3 +6,4 @@ export * from './registry-io';
 export * from './scoped-settings';
 export * from './ssh-key';
 export * from './patroni';
+export * from './poolers';

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { Db, Queryable } from '../client';
 import type { SecretBox } from '../secret-box';
 import { clusterInputSchema, createCluster, listClusters, updateCluster } from './clusters';
+import { setPoolerTargets } from './poolers';
 import { createServer, listServers, serverInputSchema, updateServer } from './servers';
 
-const exportedServer = serverInputSchema
-  .omit({ clusterId: true })
-  .extend({ cluster: z.string().trim().min(1).max(100).nullable().default(null) });
+const exportedServer = serverInputSchema.omit({ clusterId: true, fronts: true }).extend({
+  cluster: z.string().trim().min(1).max(100).nullable().default(null),
+  /** a pooler: the servers it fronts, by name */
+  fronts: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+});
 
 export const registryDocumentSchema = z.object({
   version: z.literal(1),
@@ -27,6 +30,8 @@ export async function exportRegistry(db: Queryable): Promise<RegistryDocument> {
       tags,
     })),
     servers: servers.map((s) => ({
+      kind: s.kind,
+      fronts: s.fronts.map((id) => servers.find((t) => t.id === id)?.name ?? String(id)),
       name: s.name,
       description: s.description,
       environment: s.environment,
@@ -89,7 +94,8 @@ export async function applyRegistry(
     }
   }
   const serverIds = new Map((await listServers(q)).map((s) => [s.name.toLowerCase(), s.id]));
-  for (const { cluster, ...s } of doc.servers) {
+  const links: [number, string[]][] = [];
+  for (const { cluster, fronts, ...s } of doc.servers) {
     let clusterId: number | null = null;
     if (cluster) {
       clusterId = clusterIds.get(cluster.toLowerCase()) ?? null;
@@ -99,14 +105,22 @@ export async function applyRegistry(
         report.clustersCreated++;
       }
     }
-    const id = serverIds.get(s.name.toLowerCase());
+    let id = serverIds.get(s.name.toLowerCase());
     if (id) {
-      await updateServer(q, box, id, { ...s, clusterId });
+      const { kind: _kind, ...patch } = s; // a registered target keeps its kind
+      await updateServer(q, box, id, { ...patch, clusterId });
       report.serversUpdated++;
     } else {
-      serverIds.set(s.name.toLowerCase(), (await createServer(q, box, { ...s, clusterId })).id);
+      id = (await createServer(q, box, { ...s, clusterId })).id;
+      serverIds.set(s.name.toLowerCase(), id);
       report.serversCreated++;
     }
+    if (s.kind === 'pgbouncer') links.push([id, fronts]);
+  }
+  // after every server exists: a pooler may be listed before the servers it fronts
+  for (const [poolerId, names] of links) {
+    const ids = names.map((n) => serverIds.get(n.toLowerCase()) ?? -1);
+    await setPoolerTargets(q, poolerId, ids);
   }
   return report;
 }

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import type { Queryable } from '../client';
-import { ENVIRONMENTS, SSL_MODES, type Environment, type SslMode } from '../domain';
+import {
+  ENVIRONMENTS,
+  SERVER_KINDS,
+  SSL_MODES,
+  type Environment,
+  type ServerKind,
+  type SslMode,
+} from '../domain';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { SecretBox } from '../secret-box';
 import { tagsSchema } from './clusters';
+import { setPoolerTargets } from './poolers';
 import { readInstallationSshKey } from './ssh-key';
 
 const PASSWORD_CONTEXT = 'servers.password';
@@ -75,9 +83,14 @@ const serverFields = {
   sslKey: pem.nullable().optional(),
   /** null: connect directly; absent in a patch: keep */
   ssh: sshInputSchema.nullable().optional(),
+  /** a pooler only: the servers it sends connections to (replaces the list) */
+  fronts: z.array(z.number().int().positive()).max(100),
 };
 export const serverInputSchema = z.object({
   ...serverFields,
+  /** fixed once registered: a pooler and a server have different probes and history */
+  kind: z.enum(SERVER_KINDS).default('postgres'),
+  fronts: serverFields.fronts.default([]),
   description: serverFields.description.default(''),
   environment: serverFields.environment.default('production'),
   tags: serverFields.tags.default([]),
@@ -97,6 +110,9 @@ export type ServerPatch = z.input<typeof serverPatchSchema>;
 /** A server as the API shows it: secrets only as "is set". */
 export type Server = {
   id: number;
+  kind: ServerKind;
+  /** a pooler: the ids of the servers it fronts (empty for a server) */
+  fronts: number[];
   name: string;
   description: string;
   environment: Environment;
@@ -118,7 +134,9 @@ export type Server = {
   updatedAt: Date;
 };
 
-const SELECT = `SELECT s.id, s.name, s.description, s.environment, s.tags, s.cluster_id AS "clusterId",
+const SELECT = `SELECT s.id, s.kind,
+  ARRAY(SELECT t.server_id FROM pooler_targets t WHERE t.pooler_id = s.id ORDER BY 1)::int[] AS fronts,
+  s.name, s.description, s.environment, s.tags, s.cluster_id AS "clusterId",
   c.name AS "clusterName", s.enabled, s.host, s.port, s.dbname, s.username, s.sslmode,
   s.ssl_root_cert AS "sslRootCert", s.ssl_cert AS "sslCert",
   s.password_enc IS NOT NULL AS "hasPassword", s.ssl_key_enc IS NOT NULL AS "hasSslKey",
@@ -159,14 +177,20 @@ export async function createServer(
   box: SecretBox,
   input: ServerInput,
 ): Promise<Server> {
-  const v = serverInputSchema.parse(input);
+  const v = serverInputSchema.parse({
+    // a pooler is read through its admin console, on PgBouncer's port by default
+    ...(input.kind === 'pgbouncer' ? { dbname: 'pgbouncer', port: 6432 } : {}),
+    ...input,
+  });
   await assertCluster(q, v.clusterId);
+  if (v.kind !== 'pgbouncer' && v.fronts.length)
+    throw new ValidationError('Only a pooler fronts servers', { fronts: 'a pooler only' });
   const rows = await q
     .query<{ id: number }>(
       `INSERT INTO servers (name, description, environment, tags, cluster_id, enabled, host, port, dbname,
                             username, password_enc, sslmode, ssl_root_cert, ssl_cert, ssl_key_enc,
-                            ssh_host, ssh_port, ssh_username, ssh_private_key_enc, ssh_passphrase_enc)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                            ssh_host, ssh_port, ssh_username, ssh_private_key_enc, ssh_passphrase_enc, kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
        RETURNING id`,
       [
         v.name,
@@ -189,10 +213,13 @@ export async function createServer(
         v.ssh?.username ?? null,
         v.ssh?.privateKey ? box.seal(v.ssh.privateKey, SSH_KEY_CONTEXT) : null,
         v.ssh?.passphrase ? box.seal(v.ssh.passphrase, SSH_PASSPHRASE_CONTEXT) : null,
+        v.kind,
       ],
     )
     .catch((err: unknown) => explain(err, v.name));
-  return getServer(q, rows[0]?.id ?? 0);
+  const id = rows[0]?.id ?? 0;
+  if (v.fronts.length) await setPoolerTargets(q, id, v.fronts);
+  return getServer(q, id);
 }
 
 /** Where a server's stored secrets may go, and which secrets it has. */
@@ -292,6 +319,11 @@ export async function updateServer(
   if (v.sslKey !== undefined)
     set('ssl_key_enc', v.sslKey ? box.seal(v.sslKey, SSL_KEY_CONTEXT) : null);
   if (v.ssh !== undefined) setSsh(set, box, current.ssh, v.ssh);
+  if (v.fronts !== undefined) {
+    if (current.kind !== 'pgbouncer' && v.fronts.length)
+      throw new ValidationError('Only a pooler fronts servers', { fronts: 'a pooler only' });
+    await setPoolerTargets(q, id, v.fronts);
+  }
   if (sets.length) {
     await q
       .query(`UPDATE servers SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values)

@@ -32,6 +32,12 @@ export {
   type PatroniMember,
 } from './patroni';
 export {
+  startPgbouncer,
+  PGBOUNCER_USERS,
+  type PgbouncerOptions,
+  type TestPgbouncer,
+} from './pgbouncer';
+export {
   mountSmallFilesystem,
   smallFilesystemUnavailable,
   tablespaceOn,

@@ -31,6 +31,9 @@ export const CONNECTION_ERROR_CODES = [
   'server_shutting_down',
   'insufficient_privilege',
   'invalid_parameter',
+  'pooler_not_allowed',
+  'pooler_wrong_database',
+  'pooler_startup_parameter',
   ...SSH_ERROR_CODES,
   'unknown',
 ] as const;
@@ -64,6 +67,8 @@ export interface AttemptContext {
   localAddress?: string;
   /** set when the attempt goes through an SSH bastion */
   ssh?: SshFacts;
+  /** the target is a PgBouncer admin console */
+  pooler?: boolean;
 }
 
 interface ErrorFields {
@@ -245,14 +250,56 @@ const EXPLAIN: Record<ConnectionErrorCode, Rule> = {
     cause: 'The server rejected a connection parameter.',
     fix: 'Check the database and user names for typing errors.',
   }),
+  pooler_not_allowed: (c) => ({
+    cause: `PgBouncer let "${c.user}" log in, but not into its admin console: the user is in neither stats_users nor admin_users.`,
+    fix: `Add the user to stats_users in pgbouncer.ini (stats_users = ${c.user}; SHOW commands are all pgvigil runs, admin_users is not needed), then reload PgBouncer (RELOAD; on the console, or SIGHUP).`,
+  }),
+  pooler_wrong_database: (c) => ({
+    cause: `PgBouncer has no database "${c.dbname}"; pgvigil reads a pooler through its admin console, the virtual database "pgbouncer".`,
+    fix: 'Set the database to pgbouncer. The pooled databases are discovered from the console (SHOW DATABASES).',
+  }),
+  pooler_startup_parameter: () => ({
+    cause:
+      'PgBouncer refused a startup parameter it does not track. pgvigil sends none beyond user, database and application_name to a pooler; a proxy or connection option in between added one.',
+    fix: 'Add the parameter to ignore_startup_parameters in pgbouncer.ini (JDBC and some drivers need extra_float_digits there too), then reload PgBouncer.',
+  }),
   unknown: () => ({
     cause: 'The connection failed for a reason pgvigil does not recognise.',
     fix: 'See the server message below and the server log.',
   }),
 };
 
+/**
+ * PgBouncer answers every refusal with SQLSTATE 08P01 and no routine; only its message,
+ * which it never translates, tells them apart. Matched for poolers only.
+ */
+function poolerCodeFor(err: ErrorFields): ConnectionErrorCode | null {
+  if (typeof err.severity !== 'string' || typeof err.message !== 'string') return null;
+  const message = err.message;
+  if (message === 'not allowed') return 'pooler_not_allowed';
+  if (message.startsWith('no such database')) return 'pooler_wrong_database';
+  if (message.startsWith('unsupported startup parameter')) return 'pooler_startup_parameter';
+  if (/authentication failed$/.test(message) || message === 'no such user')
+    return 'password_failed';
+  return null;
+}
+
+/** How a refusal reads when the target is a pooler: the fix is in pgbouncer.ini, not PostgreSQL. */
+const POOLER_EXPLAIN: Partial<Record<ConnectionErrorCode, Rule>> = {
+  password_failed: (c) => ({
+    cause: `PgBouncer rejected the password for "${c.user}" (or its auth_file / auth_query does not know the user).`,
+    fix: `Check the user's line in PgBouncer's auth_file ("${c.user}" "<password or SCRAM secret>") and the password entered here; auth_type md5 and scram-sha-256 both accept a plain password there.`,
+  }),
+  connection_refused: (c) => ({
+    cause: `Nothing accepts connections on ${c.host}:${c.port}: PgBouncer is down or listens elsewhere.`,
+    fix: 'Check that PgBouncer runs and that listen_addr and listen_port in pgbouncer.ini match this host and port (6432 by default).',
+  }),
+};
+
 function codeFor(err: ErrorFields, ctx: AttemptContext): ConnectionErrorCode {
   const code = typeof err.code === 'string' ? err.code : '';
+  const pooler = ctx.pooler ? poolerCodeFor(err) : null;
+  if (pooler) return pooler;
   const routine = typeof err.routine === 'string' ? err.routine : '';
   if (/^[0-9A-Z]{5}$/.test(code) && typeof err.severity === 'string') {
     if (code === '28P01') return 'password_failed';
@@ -303,7 +350,7 @@ export function classifyConnectionError(err: unknown, ctx: AttemptContext): Conn
   const isServerError = typeof fields.severity === 'string';
   return {
     code,
-    ...EXPLAIN[code](ctx),
+    ...(ctx.pooler ? (POOLER_EXPLAIN[code] ?? EXPLAIN[code]) : EXPLAIN[code])(ctx),
     ...(typeof fields.code === 'string' ? { rawCode: fields.code } : {}),
     ...(isServerError && typeof fields.message === 'string'
       ? { serverMessage: fields.message }

@@ -13,6 +13,11 @@ export interface ClientOptions {
   queryTimeoutMs?: number;
   /** whether to negotiate TLS; for prefer/allow the caller decides from the server's answer */
   useSsl?: boolean;
+  /**
+   * A PgBouncer admin console: it refuses startup parameters outside its short list
+   * (ignore_startup_parameters), so only user, database and application_name are sent.
+   */
+  pooler?: boolean;
 }
 
 /** Whether settings ask for TLS outright (prefer and allow depend on what the server offers). */
@@ -49,12 +54,16 @@ export function toClientConfig(s: ConnectionSettings, options: ClientOptions = {
     ...(s.password !== undefined ? { password: s.password } : {}),
     ssl: useSsl ? sslConfig(s) : false,
     application_name: options.applicationName ?? 'pgvigil',
-    statement_timeout: statementTimeout,
-    // Monitoring must never wait on a lock held by the workload it watches.
-    lock_timeout: Math.min(statementTimeout, 2_000),
+    ...(options.pooler
+      ? {}
+      : {
+          statement_timeout: statementTimeout,
+          // Monitoring must never wait on a lock held by the workload it watches.
+          lock_timeout: Math.min(statementTimeout, 2_000),
+          // A session left in a transaction by a lost client ends on the server by itself.
+          idle_in_transaction_session_timeout: 60_000,
+        }),
     query_timeout: options.queryTimeoutMs ?? statementTimeout + 5_000,
-    // A session left in a transaction by a lost client ends on the server by itself.
-    idle_in_transaction_session_timeout: 60_000,
     // TCP keepalive finds a peer that vanished while the session was idle.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,

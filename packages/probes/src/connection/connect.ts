@@ -17,6 +17,8 @@ export interface ConnectOptions {
   resolve?: Resolver;
   /** client-side bound on each query (see ClientOptions.queryTimeoutMs) */
   queryTimeoutMs?: number;
+  /** the target is a PgBouncer admin console (database `pgbouncer`), not PostgreSQL */
+  pooler?: boolean;
 }
 
 export interface TargetConnection {
@@ -32,6 +34,12 @@ export type ConnectResult =
   { ok: true; connection: TargetConnection } | { ok: false; failure: ConnectionFailure };
 
 const isSocketPath = (host: string) => host.startsWith('/');
+
+/** `PgBouncer 1.18.0` -> 11800 (major * 10000 + minor * 100 + patch), 0 when unreadable. */
+export function poolerVersionNum(version: string): number {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3] ?? 0) : 0;
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -92,6 +100,7 @@ async function open(
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
       ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       ...(options.queryTimeoutMs ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
+      ...(options.pooler ? { pooler: true } : {}),
     }),
     ...(stream ? { stream: stream as () => Socket } : {}),
   });
@@ -101,9 +110,13 @@ async function open(
   try {
     await withTimeout(client.connect(), ms, () => void client.end().catch(() => undefined));
     const rows = await withTimeout(
-      client.query<{ num: string; version: string }>(
-        "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
-      ),
+      options.pooler
+        ? client.query<{ version: string }>('SHOW VERSION').then((r) => ({
+            rows: r.rows.map((v) => ({ num: String(poolerVersionNum(v.version)), ...v })),
+          }))
+        : client.query<{ num: string; version: string }>(
+            "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+          ),
       Math.max(1, deadline - Date.now()),
       () => void client.end().catch(() => undefined),
     );
@@ -143,6 +156,7 @@ export async function connectTarget(
     user: settings.user,
     passwordGiven: !!settings.password,
     usedSsl: false,
+    ...(options.pooler ? { pooler: true } : {}),
   };
   let route: Route = { kind: 'direct', lookup: undefined };
   try {

@@ -1,6 +1,6 @@
 'use client';
 
-import { ENVIRONMENTS, SSL_MODES } from '@pgvigil/schema';
+import { ENVIRONMENTS, SERVER_KINDS, SSL_MODES, type ServerKind } from '@pgvigil/schema';
 import type { Cluster, ConnectionTest, Server } from '@/contract';
 import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import styles from './admin.module.css';
@@ -57,9 +57,13 @@ function toBody(
   ssh: SshState,
   mode: 'url' | 'fields',
   editing: boolean,
+  pooler: { kind: ServerKind; fronts: number[] },
 ): Record<string, unknown> {
   const meta = {
     ...sshBody(ssh, editing),
+    // the kind is chosen once, on creation; a pooler lists the servers it fronts
+    ...(editing ? {} : { kind: pooler.kind }),
+    ...(pooler.kind === 'pgbouncer' ? { fronts: pooler.fronts } : {}),
     name: s.name,
     description: s.description,
     environment: s.environment,
@@ -87,13 +91,32 @@ function toBody(
 export function ServerForm({
   server,
   clusters,
+  servers = [],
   onDone,
 }: {
   server: Server | null;
   clusters: Cluster[];
+  /** the registered servers a pooler may front */
+  servers?: Server[];
   onDone: () => void;
 }) {
   const [s, setS] = useState<State>(initial(server));
+  const [kind, setKind] = useState<ServerKind>(server?.kind ?? 'postgres');
+  const [fronts, setFronts] = useState<number[]>(server?.fronts ?? []);
+  const pooler = { kind, fronts };
+  const chooseKind = (next: ServerKind) => {
+    setKind(next);
+    // the admin console of a pooler, on PgBouncer's port, unless already edited
+    const defaults =
+      next === 'pgbouncer'
+        ? { port: '6432', dbname: 'pgbouncer', from: { port: '5432', dbname: 'postgres' } }
+        : { port: '5432', dbname: 'postgres', from: { port: '6432', dbname: 'pgbouncer' } };
+    setS({
+      ...s,
+      port: s.port === defaults.from.port ? defaults.port : s.port,
+      dbname: s.dbname === defaults.from.dbname ? defaults.dbname : s.dbname,
+    });
+  };
   const [ssh, setSsh] = useState<SshState>(initialSsh(server));
   const [mode, setMode] = useState<'url' | 'fields'>(server ? 'fields' : 'url');
   const [error, setError] = useState<ApiError | null>(null);
@@ -107,7 +130,10 @@ export function ServerForm({
     setBusy('test');
     setError(null);
     setTest(null);
-    const body = { ...toBody(s, ssh, mode, !!server), ...(server ? { serverId: server.id } : {}) };
+    const body = {
+      ...toBody(s, ssh, mode, !!server, pooler),
+      ...(server ? { serverId: server.id } : {}),
+    };
     const result = await api<ConnectionTest>('POST', '/servers/test', body);
     setBusy(null);
     if (result.ok) setTest(result.data);
@@ -118,7 +144,7 @@ export function ServerForm({
     event.preventDefault();
     setBusy('save');
     setError(null);
-    const body = toBody(s, ssh, mode, !!server);
+    const body = toBody(s, ssh, mode, !!server, pooler);
     const result = server
       ? await api('PATCH', `/servers/${server.id}`, body)
       : await api('POST', '/servers', body);
@@ -197,6 +223,44 @@ export function ServerForm({
         </Field>
         {choice('environment', 'Environment', ENVIRONMENTS)}
         {input('tags', 'Tags', {}, 'Comma-separated')}
+        <Field
+          label="Kind"
+          error={f.kind}
+          hint={
+            server
+              ? 'Fixed once registered.'
+              : 'pgbouncer: the admin console of a pooler (database pgbouncer, a stats_users role).'
+          }
+        >
+          {server ? (
+            <input name="kind" value={kind} readOnly />
+          ) : (
+            <OptionsSelect
+              name="kind"
+              options={SERVER_KINDS}
+              value={kind}
+              onChange={(value) => chooseKind(value as ServerKind)}
+            />
+          )}
+        </Field>
+        {kind === 'pgbouncer' ? (
+          <Field label="Fronts" error={f.fronts} hint="The servers this pooler connects to.">
+            <select
+              name="fronts"
+              multiple
+              value={fronts.map(String)}
+              onChange={(e) => setFronts([...e.target.selectedOptions].map((o) => Number(o.value)))}
+            >
+              {servers
+                .filter((x) => x.kind === 'postgres')
+                .map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+            </select>
+          </Field>
+        ) : null}
       </div>
       {mode === 'url' ? (
         <Field

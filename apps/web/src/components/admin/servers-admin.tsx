@@ -74,6 +74,7 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
           key={editing === 'new' ? 'new' : editing.id}
           server={editing === 'new' ? null : editing}
           clusters={clusters}
+          servers={servers}
           onDone={done}
         />
       ) : null}
@@ -92,7 +93,10 @@ export function ServersAdmin({ servers, clusters }: { servers: Server[]; cluster
               {s.description ? <div className={styles.hint}>{s.description}</div> : null}
             </td>
             <td>{s.clusterName ?? '—'}</td>
-            <td>{s.environment}</td>
+            <td>
+              {s.environment}
+              {s.kind === 'pgbouncer' ? <div className={styles.hint}>pooler</div> : null}
+            </td>
             <td>
               {s.username}@{s.host}:{s.port}/{s.dbname}
               {s.ssh ? ` via ssh ${s.ssh.username}@${s.ssh.host}:${s.ssh.port}` : ''}

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { getClusterTopology } from '@pgvigil/db/dashboard';
+import { listPoolerLinks } from '@pgvigil/db/registry';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { formatBytes, formatNumber } from '@/components/dashboard/format';
 import { PatroniPanel } from '@/components/dashboard/patroni-panel';
@@ -23,11 +24,21 @@ export default async function ClusterPage({
   const now = new Date();
   const { id } = await params;
   const cluster = await loadCluster(id);
-  const [{ query, window, compare }, topology, patroni] = await Promise.all([
+  const [{ query, window, compare }, topology, patroni, poolerLinks] = await Promise.all([
     pageWindow(searchParams, now),
     getClusterTopology({ db: db(), members: cluster.members, at: now }),
     loadPatroni(cluster.id),
+    listPoolerLinks(
+      db(),
+      cluster.members.map((m) => m.id),
+    ),
   ]);
+  // each pooler in front of the cluster, with the members it fronts
+  const poolers = [...new Set(poolerLinks.map((l) => l.poolerId))].map((poolerId) => ({
+    poolerId,
+    name: poolerLinks.find((l) => l.poolerId === poolerId)!.poolerName,
+    fronts: poolerLinks.filter((l) => l.poolerId === poolerId).map((l) => l.serverId),
+  }));
   const label = new Map(topology.nodes.map((n) => [n.key, n.label]));
   const suffix = query ? `?${query}` : '';
   return (
@@ -99,6 +110,18 @@ export default async function ClusterPage({
               Lag over time per link: the replication lag charts below, one series per WAL sender.
             </span>
           </p>
+          {poolers.length > 0 ? (
+            <ul className="summary-list" aria-label="Poolers in front">
+              {poolers.map((p) => (
+                <li key={p.poolerId}>
+                  Pooler <Link href={`/servers/${p.poolerId}${suffix}`}>{p.name}</Link> in front of{' '}
+                  {p.fronts
+                    .map((id) => cluster.members.find((m) => m.id === id)?.name ?? `#${id}`)
+                    .join(', ')}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {topology.edges.length === 0 ? (
             <p className="muted">
               No replication link seen: no member streams WAL to another or to an unregistered

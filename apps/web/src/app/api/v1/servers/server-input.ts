@@ -48,7 +48,9 @@ export function toPatch(body: ServerBody): ServerPatch {
 }
 
 export function toCreateInput(body: ServerBody) {
-  return parseOr400(serverInputSchema, toPatch(body));
+  // a pooler is read through its admin console, on PgBouncer's port, unless told otherwise
+  const poolerDefaults = body.kind === 'pgbouncer' ? { dbname: 'pgbouncer', port: 6432 } : {};
+  return parseOr400(serverInputSchema, { ...poolerDefaults, ...toPatch(body) });
 }
 
 export function toUpdateInput(body: ServerBody) {

@@ -29,6 +29,8 @@ import { db } from '@/server/db';
 import { llmConfig } from '@/server/env';
 import { loadServer, prefetchCharts } from '@/components/dashboard/load';
 import { serverTrail } from '@/components/dashboard/links';
+import { POOLER_CHARTS, PoolerOverview } from '@/components/dashboard/pooler-overview';
+import { getServer, listPoolerLinks, listServers } from '@pgvigil/db/registry';
 
 const SERVER_CHARTS = [
   CHARTS.tps,
@@ -60,6 +62,23 @@ export default async function ServerPage({
     ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
     : 'total_time';
   const { w, query, window, compare } = await pageWindow(searchParams, now);
+  const registered = await getServer(db(), server.id);
+  if (registered.kind === 'pgbouncer') {
+    const all = await listServers(db());
+    return (
+      <PoolerOverview
+        server={server}
+        fronts={all.filter((s) => registered.fronts.includes(s.id))}
+        crumbs={[...serverTrail(server), { label: server.name }]}
+        query={query}
+        now={now}
+        window={window}
+        compare={compare}
+        charts={await prefetchCharts(server.id, POOLER_CHARTS, window)}
+      />
+    );
+  }
+  const poolers = await listPoolerLinks(db(), [server.id]);
   const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
     await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
@@ -98,6 +117,17 @@ export default async function ServerPage({
             <li key={line}>{line}</li>
           ))}
         </ul>
+        {poolers.length > 0 ? (
+          <p>
+            Poolers in front:{' '}
+            {poolers.map((p, i) => (
+              <span key={p.poolerId}>
+                {i > 0 ? ', ' : ''}
+                <Link href={`/servers/${p.poolerId}`}>{p.poolerName}</Link>
+              </span>
+            ))}
+          </p>
+        ) : null}
         {server.alerts.length > 0 ? (
           <div className="section">
             <AlertList alerts={server.alerts} now={now} />

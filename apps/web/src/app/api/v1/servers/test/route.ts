@@ -68,7 +68,9 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
   const { serverId, ...rest } = await readBody(request, testServer);
   const patch = toPatch(rest);
   const stored = serverId ? await getServerConnection(db(), await secretBox(), serverId) : null;
-  const storedSsh = serverId ? (await getServer(db(), serverId)).ssh : null;
+  const storedServer = serverId ? await getServer(db(), serverId) : null;
+  const storedSsh = storedServer?.ssh ?? null;
+  const pooler = (storedServer?.kind ?? rest.kind) === 'pgbouncer';
   // a stored secret goes only where it was saved; null drops it for this test
   if (stored) {
     assertSecretsStay(
@@ -84,6 +86,8 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
     ...(stored?.sslKey && patch.sslKey !== null ? { sslKey: stored.sslKey } : {}),
   };
   const settings = parseOr400(connectionSettingsSchema, {
+    // an unsaved pooler: its admin console on PgBouncer's port unless given
+    ...(pooler && !stored ? { dbname: 'pgbouncer', port: 6432 } : {}),
     ...saved,
     ...(patch.host !== undefined ? { host: patch.host } : {}),
     ...(patch.port !== undefined ? { port: patch.port } : {}),
@@ -96,7 +100,7 @@ export const POST = withAuth('admin', async ({ request, audit }) => {
     ...(patch.sslKey != null ? { sslKey: patch.sslKey } : {}),
     ...(ssh ? { ssh } : {}),
   });
-  const result = await testConnection(settings, { timeoutMs: TEST_TIMEOUT_MS });
+  const result = await testConnection(settings, { timeoutMs: TEST_TIMEOUT_MS, pooler });
   // The first successful test of a saved server through its bastion pins the host key.
   if (serverId && result.ok && result.tunnel && !result.tunnel.pinned && storedSsh) {
     if (sameBastion(storedSsh, settings.ssh!)) {

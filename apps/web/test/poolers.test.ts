@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PGBOUNCER_USERS,
+  serverUrl,
+  startPgbouncer,
+  testMajors,
+  type TestDatastore,
+  type TestPgbouncer,
+} from '@pgvigil/db/testing';
+import * as setup from '@/app/api/v1/setup/route';
+import * as servers from '@/app/api/v1/servers/route';
+import * as testRoute from '@/app/api/v1/servers/test/route';
+import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+
+const major = testMajors()[testMajors().length - 1] ?? 18;
+const h = (fn: unknown) => fn as Handler;
+
+/** A pooler registered and tested through the API, against a real PgBouncer. */
+describe('poolers through the API', () => {
+  let ds: TestDatastore;
+  let bouncer: TestPgbouncer;
+  let cookie = '';
+
+  beforeAll(async () => {
+    [ds, bouncer] = await Promise.all([
+      webDatastore(major),
+      startPgbouncer({ serverUrl: serverUrl(major) }),
+    ]);
+    cookie = sessionCookie(
+      (
+        await call(h(setup.POST), {
+          method: 'POST',
+          body: { username: 'admin', password: 'violet-harbour-42' },
+        })
+      ).headers,
+    );
+  });
+  afterAll(async () => {
+    await bouncer?.stop();
+    await ds?.drop();
+  });
+
+  it('registers a pooler by connection string, linked to its server, and tests it', async () => {
+    const pg = await call(h(servers.POST), {
+      method: 'POST',
+      cookie,
+      body: { name: 'pg', url: `${serverUrl(major)}?sslmode=disable` },
+    });
+    expect(pg.status).toBe(201);
+    const serverId = (pg.json.server as { id: number }).id;
+    const { user, password } = PGBOUNCER_USERS.stats;
+    const created = await call(h(servers.POST), {
+      method: 'POST',
+      cookie,
+      body: {
+        name: 'bouncer',
+        kind: 'pgbouncer',
+        url: `postgres://${user}:${password}@127.0.0.1:${bouncer.port}/pgbouncer?sslmode=disable`,
+        fronts: [serverId],
+      },
+    });
+    expect(created.status).toBe(201);
+    const pooler = created.json.server as { id: number };
+    expect(created.json.server).toMatchObject({
+      kind: 'pgbouncer',
+      fronts: [serverId],
+      dbname: 'pgbouncer',
+    });
+    const tested = await call(h(testRoute.POST), {
+      method: 'POST',
+      cookie,
+      body: { serverId: pooler.id },
+    });
+    expect(tested.json).toMatchObject({
+      ok: true,
+      serverVersion: expect.stringMatching(/^PgBouncer/),
+    });
+    // an unsaved pooler with a user outside stats_users: the cause and the fix
+    const refused = await call(h(testRoute.POST), {
+      method: 'POST',
+      cookie,
+      body: {
+        kind: 'pgbouncer',
+        host: '127.0.0.1',
+        port: bouncer.port,
+        username: PGBOUNCER_USERS.client.user,
+        password: PGBOUNCER_USERS.client.password,
+        sslmode: 'disable',
+      },
+    });
+    expect(refused.json).toMatchObject({
+      ok: false,
+      error: { code: 'pooler_not_allowed', fix: expect.stringContaining('stats_users') },
+    });
+  });
+});

@@ -1,0 +1,7 @@
+export {
+  definePoolerProbe,
+  runPoolerProbe,
+  type PoolerProbeDefinition,
+  type ShowRows,
+} from './define';
+export * from './probes';
