@@ -175,6 +175,14 @@ describe('PgBouncer rules fire and clear', () => {
     await admin.connect();
     try {
       const load = [a!, b!].map((x) => x.query(SLEEP).catch(() => undefined));
+      // both sleepers on the server first: a quick query must not take a connection before them
+      await until('two sleepers running on the server', async () => {
+        const { rows } = await admin.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1',
+          [SLEEP],
+        );
+        return rows[0]!.n >= 2;
+      });
       const queued = [c!, d!].map((x) => x.query('SELECT 1'));
       await until('two clients queued behind two sleepers', async () => {
         const p = await pool('app');

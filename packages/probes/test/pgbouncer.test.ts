@@ -134,10 +134,22 @@ describe('pooler probes', () => {
     const clients = Array.from({ length: 4 }, () => new pg.Client(bouncer.clientUrl()));
     try {
       await Promise.all(clients.map((c) => c.connect()));
-      // Two sleepers hold both server connections; two more queue behind them.
-      const running = clients.map((c, i) =>
-        c.query(i < 2 ? 'SELECT pg_sleep(30)' : 'SELECT 1').catch((e: unknown) => e),
-      );
+      // Two sleepers hold both server connections (seen running on the server first, so a
+      // quick query cannot take a server connection before them); two more queue behind them.
+      const sleepers = clients
+        .slice(0, 2)
+        .map((c) => c.query('SELECT pg_sleep(30)').catch((e: unknown) => e));
+      for (let i = 0; i < 400; i++) {
+        const { rows } = await direct.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'",
+        );
+        if (rows[0]!.n >= 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const running = [
+        ...sleepers,
+        ...clients.slice(2).map((c) => c.query('SELECT 1').catch((e: unknown) => e)),
+      ];
       let pool: Record<string, unknown> | undefined;
       for (let i = 0; i < 200; i++) {
         const r = await runPoolerProbe(admin, pgbouncerPools);
