@@ -112,7 +112,8 @@ function statusOf(a: AlertRow | undefined): AlertStatus {
   };
 }
 
-function blackedOut(
+/** Whether a series of `server` (and `database`) is inside any blackout that applies to it at `at`. */
+export function blackedOut(
   list: readonly ScopedBlackout[],
   server: PlanServer | undefined,
   database: string | null,
