@@ -42,6 +42,11 @@ export interface BacktestSegment {
   to: Date;
   stepSeconds: number;
   staleSeconds: number;
+  /**
+   * rollups: a bucket's value stands for the whole bucket, so the condition it shows
+   * has held for this long when the bucket is first seen (counted towards `for`)
+   */
+  heldSeconds?: number;
   /** rows of this stretch per series, as the rule's derive expects them */
   series: readonly Series[];
 }
@@ -147,7 +152,7 @@ function replaySeries(
           : seen;
       const r = step(status, obs, {
         at,
-        forSeconds: tuning.forSeconds,
+        forSeconds: Math.max(0, tuning.forSeconds - (seg.heldSeconds ?? 0)),
         silenced: blackedOut(o.blackouts, server, s.database, at),
         reminderSeconds: 0,
       });

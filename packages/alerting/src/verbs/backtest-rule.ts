@@ -9,15 +9,13 @@ import {
   RuleReadError,
 } from '@pgvigil/db/alerting';
 import { getProbe } from '@pgvigil/probes';
-import { rollupLevels } from '@pgvigil/schema/metric-spec';
+import { ROLLUP_SECONDS, rollupLevels, type RollupLevel } from '@pgvigil/schema/metric-spec';
 import { z } from 'zod';
 import { backtest, type Backtest, type BacktestSegment } from '../cycle/backtest';
 import {
   bucketsAsSamples,
   counterColumns,
-  LONG_WINDOW_BUCKET_SECONDS,
   LONG_WINDOW_EXTRA_STALE_SECONDS,
-  LONG_WINDOW_LEVEL,
   RAW_WINDOW_LIMIT_SECONDS,
   readsRollups,
 } from '../cycle/long-window';
@@ -28,8 +26,13 @@ import { planRuleOf, scopedBlackouts, staleAfterSeconds } from '../from-rows';
 const DAY_MS = 86_400_000;
 /** The loop evaluates every minute: a replay of raw samples steps as often. */
 export const BACKTEST_RAW_STEP_SECONDS = 60;
-/** Beyond this, history is replayed from 5-minute rollups, one step per bucket. */
+/**
+ * How old history is replayed: raw samples for the newest 6 hours, 5-minute rollups
+ * back to 2 days, hourly rollups beyond (one step per bucket). A month of a fleet at
+ * 5-minute resolution is too many rows to answer in seconds.
+ */
 export const BACKTEST_RAW_SPAN_SECONDS = RAW_WINDOW_LIMIT_SECONDS;
+export const BACKTEST_5M_SPAN_SECONDS = 2 * 86_400;
 /** Each read is bounded like a cycle's rule, but a month of a fleet is many rows. */
 export const BACKTEST_TIMEOUT_MS = 20_000;
 export const BACKTEST_MAX_ROWS = 5_000_000;
@@ -90,10 +93,43 @@ async function ruleToReplay(db: Db, ruleId: number, input: BacktestRuleInput): P
 }
 
 /**
+ * The stretches of [from, at], oldest first, each read from the finest level kept
+ * for it: a rule whose own window is read from rollups (over 6 hours) is replayed
+ * from them throughout, as the loop judges it.
+ */
+function stretches(
+  at: Date,
+  from: Date,
+  levels: readonly RollupLevel[],
+  longWindow: boolean,
+): { level: 'raw' | RollupLevel; from: Date; to: Date }[] {
+  const t = at.getTime();
+  const cuts: { level: 'raw' | RollupLevel; since: number }[] = [];
+  if (levels.includes('1h')) cuts.push({ level: '1h', since: -Infinity });
+  if (levels.includes('5m'))
+    cuts.push({
+      level: '5m',
+      since: levels.includes('1h') ? t - BACKTEST_5M_SPAN_SECONDS * 1000 : -Infinity,
+    });
+  if (!longWindow || cuts.length === 0)
+    cuts.push({
+      level: 'raw',
+      since: cuts.length ? t - BACKTEST_RAW_SPAN_SECONDS * 1000 : -Infinity,
+    });
+  const out: { level: 'raw' | RollupLevel; from: Date; to: Date }[] = [];
+  cuts.forEach((c, i) => {
+    const a = Math.max(from.getTime(), c.since);
+    const b = i + 1 < cuts.length ? Math.max(from.getTime(), cuts[i + 1]!.since) : t;
+    if (b > a) out.push({ level: c.level, from: new Date(a), to: new Date(b) });
+  });
+  return out;
+}
+
+/**
  * What a rule (built-in or custom, with its overrides and the blackouts as they are
  * now) would have fired over the last `days` before `at`: the loop's own condition
  * and lifecycle (`backtest`), the newest 6 hours from raw samples every minute, older
- * history from 5-minute rollups every bucket. Reads are bounded in time and rows.
+ * history from rollups (`stretches`). Reads are bounded in time and rows.
  */
 export async function backtestRule({
   db,
@@ -121,15 +157,8 @@ export async function backtestRule({
   const from = new Date(at.getTime() - q.days * DAY_MS);
   const keys = def.source.objectKeys ?? [];
   const stale = staleAfterSeconds(probe);
-  const hasRollups = spec !== undefined && rollupLevels(spec).includes(LONG_WINDOW_LEVEL);
-  const longWindow = readsRollups(def.windowSeconds);
-  // a window over 6 hours is judged on rollups by the loop too: all of it from them
-  const boundary = !hasRollups
-    ? from
-    : longWindow
-      ? at
-      : new Date(Math.max(from.getTime(), at.getTime() - BACKTEST_RAW_SPAN_SECONDS * 1000));
-  const read = async (level: 'raw' | typeof LONG_WINDOW_LEVEL, f: Date, t: Date) =>
+  const levels = spec ? rollupLevels(spec) : [];
+  const read = async (level: 'raw' | RollupLevel, f: Date, t: Date) =>
     targets.length === 0
       ? []
       : readRuleWindow(db, {
@@ -146,34 +175,28 @@ export async function backtestRule({
             throw new ValidationError(`The backtest ${err.message}`, { days: err.message });
           throw err;
         });
-  const lead = (seconds: number) => (def.windowSeconds + seconds) * 1000;
   const segments: BacktestSegment[] = [];
-  if (boundary > from) {
-    const rows = await read(
-      LONG_WINDOW_LEVEL,
-      new Date(from.getTime() - lead(LONG_WINDOW_BUCKET_SECONDS)),
-      boundary,
-    );
+  for (const stretch of stretches(at, from, levels, readsRollups(def.windowSeconds))) {
+    const { level } = stretch;
+    const step = level === 'raw' ? Math.max(1, probe.intervalSeconds) : ROLLUP_SECONDS[level];
+    // the window before the stretch's first step, and a row before it for rates
+    const lead = (def.windowSeconds + 2 * step) * 1000;
+    const rows = await read(level, new Date(stretch.from.getTime() - lead), stretch.to);
+    const grouped = groupSeries(rows, keys);
     segments.push({
-      from,
-      to: boundary,
-      stepSeconds: LONG_WINDOW_BUCKET_SECONDS,
-      staleSeconds: stale + LONG_WINDOW_EXTRA_STALE_SECONDS,
-      series: bucketsAsSamples(groupSeries(rows, keys), counterColumns(def.source.probe)),
-    });
-  }
-  if (at > boundary) {
-    const rows = await read(
-      'raw',
-      new Date(boundary.getTime() - lead(2 * probe.intervalSeconds)),
-      at,
-    );
-    segments.push({
-      from: boundary,
-      to: at,
-      stepSeconds: BACKTEST_RAW_STEP_SECONDS,
-      staleSeconds: stale,
-      series: groupSeries(rows, keys),
+      from: stretch.from,
+      to: stretch.to,
+      stepSeconds: level === 'raw' ? BACKTEST_RAW_STEP_SECONDS : step,
+      ...(level === 'raw' ? {} : { heldSeconds: step }),
+      staleSeconds:
+        level === 'raw'
+          ? stale
+          : // a bucket is stamped at its end: as late as a bucket, plus the loop's margin
+            stale + step + LONG_WINDOW_EXTRA_STALE_SECONDS,
+      series:
+        level === 'raw'
+          ? grouped
+          : bucketsAsSamples(grouped, counterColumns(def.source.probe), step),
     });
   }
   const result = backtest(rule, {
