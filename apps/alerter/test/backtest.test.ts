@@ -5,7 +5,7 @@ import { freshDatastore, serverUrl, testMajors, type TestDatastore } from '@pgvi
 import { backtestRule, syncCatalog } from '@pgvigil/alerting';
 import { getProbe } from '@pgvigil/probes';
 import { runCycle } from '../src/cycle/run';
-import { addServer } from './fixtures';
+import { addChannel, addServer } from './fixtures';
 
 const major = testMajors()[testMajors().length - 1]!;
 const MINUTES = 56;
@@ -28,6 +28,9 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
   const pctA = (m: number) =>
     m >= 10 && m < 17 ? 85 : m >= 25 && m < 32 ? 95 : m >= 40 && m < 50 ? 85 : 50;
   const pctB = (m: number) => (m >= 20 && m < 30 ? 75 : 40);
+  /** c flaps: saturated every other minute */
+  const pctC = (m: number) => (m % 2 === 0 ? 95 : 50);
+  let c = 0;
 
   beforeAll(async () => {
     ds = await freshDatastore(major);
@@ -36,6 +39,9 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
     await ds.db.query(`DELETE FROM rules WHERE key <> 'connections_used'`);
     a = await addServer(ds.db, 'bt-a', serverUrl(major));
     b = await addServer(ds.db, 'bt-b', serverUrl(major));
+    c = await addServer(ds.db, 'bt-c', serverUrl(major));
+    // no delivery runs here: the outbox shows what would have been sent
+    await addChannel(ds.db, 'webhook', 'hook', { url: 'http://127.0.0.1:9/hook' });
     const spec = getProbe('activity_extremes')!;
     await ensureMetricTable(ds.db, spec, start);
     await ensureMetricTable(ds.db, spec, end);
@@ -45,7 +51,7 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
               (collected_at, server_id, total_sessions, max_connections, reserved_connections)
        SELECT $1::timestamptz + make_interval(mins => m), s.id, s.pct[m + 1], 103, 3
          FROM generate_series(0, $2 - 1) m,
-              (VALUES ($3::bigint, $4::int[]), ($5::bigint, $6::int[])) s(id, pct)`,
+              (VALUES ($3::bigint, $4::int[]), ($5::bigint, $6::int[]), ($7::bigint, $8::int[])) s(id, pct)`,
       [
         start,
         MINUTES,
@@ -53,12 +59,15 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
         Array.from({ length: MINUTES }, (_, m) => pctA(m)),
         b,
         Array.from({ length: MINUTES }, (_, m) => pctB(m)),
+        c,
+        Array.from({ length: MINUTES }, (_, m) => pctC(m)),
       ],
     );
     ruleId = (await listRules(ds.db)).find((r) => r.key === 'connections_used')!.id;
     // `for` of 2 minutes rather than 5: the same lifecycle in fewer cycles
     await updateRule(ds.db, { id: ruleId, forSeconds: 120 });
     await setOverride(ds.db, { ruleId, scopeType: 'server', scopeId: b, warning: 70 });
+    await setOverride(ds.db, { ruleId, scopeType: 'server', scopeId: c, forSeconds: 0 });
     await createBlackout(ds.db, {
       name: 'maintenance of a',
       scopeType: 'server',
@@ -93,17 +102,20 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
       resolved_at: e.end,
       severity: e.severity,
     }));
-    expect(live.length).toBe(4);
+    // c fired every other minute: 28 episodes, as the loop kept them
+    expect(live.length).toBe(4 + 28);
     expect(replayed).toEqual(live);
     // the blackout held the third of a's episodes until its end; b fired on its override
-    expect(live.map((e) => [e.server_id === a ? 'a' : 'b', e.fired_at])).toEqual([
+    const ab = live.filter((e) => e.server_id !== c);
+    expect(ab.map((e) => [e.server_id === a ? 'a' : 'b', e.fired_at])).toEqual([
       ['a', minute(12)],
       ['b', minute(22)],
       ['a', minute(27)],
       ['a', minute(42)],
     ]);
-    expect(backtest.episodes.map((e) => e.peak)).toEqual([85, 75, 95, 85]);
-    expect(backtest.perDay.reduce((n, d) => n + d.count, 0)).toBe(4);
+    const peaks = backtest.episodes.filter((e) => e.serverId !== c).map((e) => e.peak);
+    expect(peaks).toEqual([85, 75, 95, 85]);
+    expect(backtest.perDay.reduce((n, d) => n + d.count, 0)).toBe(32);
   });
 
   it('replays other levels than the stored ones without changing them', async () => {
@@ -114,9 +126,35 @@ describe(`backtest against the live cycle on PostgreSQL ${major}`, () => {
       at: end,
     });
     // a's warnings fall below 90; b keeps its own override of 70
-    expect(backtest.episodes.map((e) => [e.serverId, e.start, e.severity])).toEqual([
+    const ab = backtest.episodes.filter((e) => e.serverId !== c);
+    expect(ab.map((e) => [e.serverId, e.start, e.severity])).toEqual([
       [b, minute(20), 'warning'],
       [a, minute(25), 'critical'],
     ]);
+  });
+
+  it('a flapping series is announced once with its pattern, then not sent per flap', async () => {
+    const sent = await ds.db.query<{ kind: string; fired_at: Date; text: string }>(
+      `SELECT o.kind, a.fired_at, o.payload::text AS text
+         FROM notification_outbox o JOIN alerts a ON a.id = o.alert_id
+        WHERE a.server_id = $1 ORDER BY o.id`,
+      [c],
+    );
+    // four firings and their resolves as usual, then the fifth in the hour: flapping
+    expect(sent.map((n) => n.kind)).toEqual([
+      ...['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved'],
+      'firing',
+    ]);
+    expect(sent[8]!.fired_at).toEqual(minute(8));
+    expect(sent[8]!.text).toContain('Flapping: fired 5 times in 60 min, every ~2 min');
+    // the later flaps are on the alerts' timelines, marked in their details
+    const [later] = await ds.db.query<{ reason: string; flapping: unknown }>(
+      `SELECT e.reason, a.details->'flapping' AS flapping
+         FROM alerts a JOIN alert_events e ON e.alert_id = a.id
+        WHERE a.server_id = $1 AND a.fired_at = $2 AND e.to_state = 'firing'`,
+      [c, minute(40)],
+    );
+    expect(later!.reason).toMatch(/flapping: fired \d+ times in 60 min/);
+    expect(later!.flapping).toMatchObject({ announced: false });
   });
 });

@@ -12,6 +12,7 @@ import {
   latestSamples,
   probeIntervals,
   readRuleWindow,
+  recentFirings,
 } from '@pgvigil/db/alerting';
 import type { RollupRow } from '@pgvigil/db/metrics';
 import {
@@ -106,6 +107,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     intervals,
     routes,
     policies,
+    firings,
   ] = await Promise.all([
     listRules(db),
     listOverrides(db),
@@ -116,6 +118,8 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     probeIntervals(db),
     listRoutes(db),
     listEscalationPolicies(db),
+    // flap detection judges a firing against the two hours before it
+    recentFirings(db, new Date(at.getTime() - 2 * HOUR_MS)),
   ]);
   const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
@@ -210,6 +214,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
     failedRules,
+    recentFirings: firings,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,
     collection: {
