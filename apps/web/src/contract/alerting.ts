@@ -157,6 +157,8 @@ export const rule = z
     lastErrorAt: timestamp.nullable(),
     /** objects the rule could not see in its last cycle and what shows them ("unavailable for ..."), else null */
     unavailable: z.string().nullable(),
+    /** a series firing more than this many times in an hour is flapping; null = the default (4), 0 = off */
+    flapLimit: z.number().int().nullable(),
     updatedAt: timestamp,
   })
   .meta({ id: 'Rule' });
@@ -245,6 +247,8 @@ export const updateRule = endpoint({
     forSeconds: forSeconds.optional(),
     /** rule parameters; null resets one to the catalog default */
     params: dataMap(z.number().nullable()).optional(),
+    /** firings in an hour past which a series is flapping; null = the default (4), 0 = off */
+    flapLimit: z.number().int().min(0).max(60).nullable().optional(),
   }),
   response: z.object({ rule }),
 });
