@@ -27,6 +27,7 @@ import { alertMessage } from './message';
 import type { EscalationPolicy } from './escalation';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
+import { applyHolds } from './dependency';
 import { observe, type Series } from './observe';
 
 export interface PlanRule {
@@ -86,6 +87,8 @@ export interface PlanInput {
   failedRules?: readonly RuleFailure[];
   /** per fingerprint, when it fired in the last two hours (flap detection) */
   recentFirings?: ReadonlyMap<string, readonly Date[]>;
+  /** servers last seen as primaries: while one is down, its cluster's standby link alerts are held */
+  primaries?: ReadonlySet<number>;
 }
 export interface Plan {
   changes: AlertChange[];
@@ -471,10 +474,25 @@ export function planCycle(input: PlanInput): Plan {
       });
     }
   }
-  return {
+  // suppression by dependency: what a down server (or a down primary) causes is held
+  const held = applyHolds({
+    at: input.at,
     changes,
+    notify,
+    openAlerts: input.openAlerts,
+    servers: input.servers,
+    primaries: input.primaries ?? new Set(),
+    rules: new Map(
+      input.rules.map((r) => [
+        r.def.key,
+        { name: r.def.name, followsUpstream: r.def.followsUpstream === true },
+      ]),
+    ),
+  });
+  return {
+    changes: held.changes,
     notifications: buildNotifications(
-      notify,
+      held.notify,
       input.channels,
       input.at,
       input.baseUrl,

@@ -54,6 +54,12 @@ export function AlertsTable({
                     </span>
                   </>
                 ) : null}
+                {a.heldBy ? (
+                  <span className="muted" title="Not sent while the server it depends on is down">
+                    {' '}
+                    held: {a.heldBy.serverName ?? `server ${a.heldBy.serverId}`} down
+                  </span>
+                ) : null}
               </td>
               <td>
                 {a.severity ? (
