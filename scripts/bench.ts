@@ -21,6 +21,9 @@ const { benchBigServer } = await import('./bench/big-server');
 await benchBigServer();
 // Alerter benchmarks (figures in docs/alerting.md); the module runs when imported.
 await import('./bench/alerter');
+// Backtest of one rule over 100 servers and 30 days (figures in docs/alerting.md).
+const { benchBacktest } = await import('./bench/backtest');
+await benchBacktest();
 // The collector's buffer: memory per buffered row (figures in docs/operations.md).
 // (in the collector's own tree: apps meet only in the datastore, scripts run them)
 const { spawnSync } = await import('node:child_process');

@@ -95,6 +95,9 @@ test('alerting pages: a webhook channel receives a test message; a route sends a
     await expect(overrideRow).toContainText('70');
     await overrideRow.getByRole('button', { name: 'Delete' }).click();
     await expect(rule.getByText('No overrides')).toBeVisible();
+    // a backtest of the levels in the row's inputs, answered as a timeline
+    await rule.getByRole('button', { name: 'Backtest' }).click();
+    await expect(rule.getByTestId('backtest-result')).toContainText(/series/);
     // a rule parameter (the bloat minimum): set globally, kept after a reload, overridden
     const bloat = page.getByTestId('rule-table_bloat');
     await bloat.locator('summary').click();

@@ -71,11 +71,18 @@ export function planRuleOf(row: RuleRow, overrides: readonly OverrideRow[] = [])
       overrides: own,
       scope: def.custom.scope,
       template: def.custom.message,
+      ...(row.flap_limit !== null ? { flapLimit: row.flap_limit } : {}),
     };
   }
   const def = BUILTIN_BY_KEY.get(row.key);
   return def
-    ? { id: row.id, def, tuning: { ...ruleTuning(row), params: row.params }, overrides: own }
+    ? {
+        id: row.id,
+        def,
+        tuning: { ...ruleTuning(row), params: row.params },
+        overrides: own,
+        ...(row.flap_limit !== null ? { flapLimit: row.flap_limit } : {}),
+      }
     : null;
 }
 

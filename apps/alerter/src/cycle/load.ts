@@ -15,6 +15,7 @@ import {
   latestSamples,
   probeIntervals,
   readRuleWindow,
+  recentFirings,
 } from '@pgvigil/db/alerting';
 import type { RollupRow } from '@pgvigil/db/metrics';
 import {
@@ -110,6 +111,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     intervals,
     routes,
     policies,
+    firings,
   ] = await Promise.all([
     listRules(db),
     listOverrides(db),
@@ -120,6 +122,8 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     probeIntervals(db),
     listRoutes(db),
     listEscalationPolicies(db),
+    // flap detection judges a firing against the two hours before it
+    recentFirings(db, new Date(at.getTime() - 2 * HOUR_MS)),
   ]);
   const latest = await latestSamples(db, at);
   const deferred = new Set<number>();
@@ -216,6 +220,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
     failedRules,
+    recentFirings: firings,
     primaries,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,

@@ -159,6 +159,8 @@ export const rule = z
     lastErrorAt: timestamp.nullable(),
     /** objects the rule could not see in its last cycle and what shows them ("unavailable for ..."), else null */
     unavailable: z.string().nullable(),
+    /** a series firing more than this many times in an hour is flapping; null = the default (4), 0 = off */
+    flapLimit: z.number().int().nullable(),
     updatedAt: timestamp,
   })
   .meta({ id: 'Rule' });
@@ -247,6 +249,8 @@ export const updateRule = endpoint({
     forSeconds: forSeconds.optional(),
     /** rule parameters; null resets one to the catalog default */
     params: dataMap(z.number().nullable()).optional(),
+    /** firings in an hour past which a series is flapping; null = the default (4), 0 = off */
+    flapLimit: z.number().int().min(0).max(60).nullable().optional(),
   }),
   response: z.object({ rule }),
 });
@@ -292,6 +296,51 @@ export const previewRule = endpoint({
           ),
         }),
       ),
+    }),
+    /** server id -> name */
+    serverNames: dataMap(z.string()),
+  }),
+});
+
+export const backtestRule = endpoint({
+  method: 'POST',
+  path: '/rules/{id}/backtest',
+  access: 'editor',
+  tag: 'rules',
+  summary:
+    'Replays a rule over stored history: each episode it would have fired, and the count per day',
+  description:
+    "Built-in or custom, with its current overrides and blackouts and the loop's own lifecycle; the levels, `for` and parameters given replace the rule's global ones for this replay only. The newest 6 hours are replayed from raw samples every minute, older days from 5-minute rollups. Forecast and anomaly rules, and rules on pgvigil's own state, answer 400. At most 1,000 episodes are listed (the newest); `episodeCount` and `perDay` count them all.",
+  params: ruleParams,
+  body: z.strictObject({
+    days: z.number().int().min(1).max(30),
+    ...thresholds,
+    forSeconds: forSeconds.optional(),
+    params: dataMap(z.number()).optional(),
+  }),
+  response: z.object({
+    backtest: z.object({
+      from: timestamp,
+      to: timestamp,
+      /** series evaluated */
+      instances: z.number().int(),
+      episodeCount: z.number().int(),
+      episodes: z.array(
+        z.object({
+          serverId: id.nullable(),
+          database: z.string().nullable(),
+          object: z.string().nullable(),
+          start: timestamp,
+          /** null: still open at the end */
+          end: timestamp.nullable(),
+          peak: z.number().nullable(),
+          severity: z.enum(SEVERITIES),
+          /** held in a blackout the whole time: never sent */
+          silenced: z.boolean(),
+        }),
+      ),
+      /** UTC day (YYYY-MM-DD) -> episodes started that day, silenced ones left out */
+      perDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
     }),
     /** server id -> name */
     serverNames: dataMap(z.string()),

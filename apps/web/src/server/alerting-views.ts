@@ -41,6 +41,7 @@ export const ruleView = (r: RuleRow): Rule => ({
   lastError: r.last_error,
   lastErrorAt: r.last_error_at,
   unavailable: r.unavailable,
+  flapLimit: r.flap_limit,
   updatedAt: r.updated_at,
 });
 

@@ -5,3 +5,4 @@ export * from './baseline';
 export * from './forecast';
 export * from './blackout';
 export * from './overrides';
+export * from './flapping';

@@ -44,8 +44,12 @@ export function longWindowProblem(d: {
  * gauges as their bucket average, counters (rates in the rollup) summed back into a
  * running total, so `rate` and `delta` aggregate them as they would raw samples.
  */
-export function bucketsAsSamples(series: Series[], counters: ReadonlySet<string>): Series[] {
-  const ms = LONG_WINDOW_BUCKET_SECONDS * 1000;
+export function bucketsAsSamples(
+  series: Series[],
+  counters: ReadonlySet<string>,
+  bucketSeconds: number = LONG_WINDOW_BUCKET_SECONDS,
+): Series[] {
+  const ms = bucketSeconds * 1000;
   return series.map((s) => {
     const total = new Map<string, number>();
     const rows = s.rows.map((r) => {
@@ -53,7 +57,7 @@ export function bucketsAsSamples(series: Series[], counters: ReadonlySet<string>
       for (const c of counters) {
         const rate = Number(r.values[c]);
         if (r.values[c] === null || r.values[c] === undefined || !Number.isFinite(rate)) continue;
-        const next = (total.get(c) ?? 0) + rate * LONG_WINDOW_BUCKET_SECONDS;
+        const next = (total.get(c) ?? 0) + rate * bucketSeconds;
         total.set(c, next);
         values[c] = next;
       }

@@ -1,6 +1,8 @@
 import type { Environment } from '@pgvigil/schema';
 import type { AlertChange, AlertRow, ChannelRow, RouteRow } from '@pgvigil/db/alerting';
 import {
+  DEFAULT_FLAP_LIMIT,
+  flapVerdict,
   INITIAL_STATUS,
   inBlackout,
   isOpen,
@@ -37,6 +39,8 @@ export interface PlanRule {
   template?: string;
   /** seconds its samples may lag beyond the probe's staleness (rollup-read windows) */
   extraStaleSeconds?: number;
+  /** firings in an hour past which a series is flapping (default DEFAULT_FLAP_LIMIT, 0 = off) */
+  flapLimit?: number;
 }
 /** A rule that could not be evaluated this cycle, and why (kept on the rule, shown in the UI). */
 export interface RuleFailure {
@@ -81,6 +85,8 @@ export interface PlanInput {
   collection?: Collection;
   /** rules whose rows could not be read (budget, error): skipped, their alerts kept as they are */
   failedRules?: readonly RuleFailure[];
+  /** per fingerprint, when it fired in the last two hours (flap detection) */
+  recentFirings?: ReadonlyMap<string, readonly Date[]>;
   /** servers last seen as primaries: while one is down, its cluster's standby link alerts are held */
   primaries?: ReadonlySet<number>;
 }
@@ -115,7 +121,8 @@ function statusOf(a: AlertRow | undefined): AlertStatus {
   };
 }
 
-function blackedOut(
+/** Whether a series of `server` (and `database`) is inside any blackout that applies to it at `at`. */
+export function blackedOut(
   list: readonly ScopedBlackout[],
   server: PlanServer | undefined,
   clusterId: number | null,
@@ -157,6 +164,56 @@ function blindReason(def: RuleDefinition, series: Series, params: Record<string,
 function unavailableNote(blind: RuleOutcome['blind']): string {
   const first = blind[0]!;
   return `unavailable for ${blind.length} object(s), e.g. ${first.where}: ${first.reason}`;
+}
+
+/** What an alert's details say about its flapping (set by `flapping`). */
+export interface Flapping {
+  firings: number;
+  pattern: string;
+  /** this episode's firing was the one sent, with the pattern */
+  announced: boolean;
+}
+const flappingOf = (alert: AlertRow | undefined): Flapping | null => {
+  const f = alert?.details.flapping as Flapping | undefined;
+  return f && typeof f.pattern === 'string' ? f : null;
+};
+
+/**
+ * A new firing of a series that fired more than the rule's flap limit in the last
+ * hour: the first such firing is sent once with its pattern; later flaps of the same
+ * spell are recorded on the alert's timeline but not sent, nor is any resolve of the
+ * spell. The
+ * step result is changed in place; the flapping note is returned for the alert.
+ */
+function flapping(
+  rule: PlanRule,
+  input: PlanInput,
+  fingerprint: string,
+  result: ReturnType<typeof step>,
+  alert: AlertRow | undefined,
+): Flapping | null {
+  if (result.notify !== 'firing') return null;
+  const suppress = () => {
+    delete result.notify;
+    result.status = { ...result.status, notified: false, lastNotifiedAt: null };
+  };
+  const before = flappingOf(alert);
+  if (!result.transition) {
+    // a flapping alert is never sent again while it stays open
+    if (before) suppress();
+    return before;
+  }
+  const v = flapVerdict(
+    input.recentFirings?.get(fingerprint) ?? [],
+    input.at,
+    rule.flapLimit ?? DEFAULT_FLAP_LIMIT,
+  );
+  if (!v.flapping) return null;
+  result.transition.reason += `; flapping: ${v.pattern}`;
+  if (!v.announce) suppress();
+  // nor its resolve: "resolved" in the middle of a flapping spell would mislead
+  else result.status = { ...result.status, notified: false };
+  return { firings: v.firings, pattern: v.pattern, announced: v.announce };
 }
 
 /** One rule on every series read for it: the alert rows it changes and the messages it causes. */
@@ -211,7 +268,6 @@ function planRule(
     const observed = eff.enabled.value
       ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
       : { obs: { kind: 'clear' as const, value: null }, details: {} };
-    const details = observed.details;
     const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
     const obs: Observation =
       observed.obs.kind === 'missing' &&
@@ -225,7 +281,9 @@ function planRule(
       silenced: blackedOut(input.blackouts, server, clusterId, series.database, input.at),
       reminderSeconds: input.reminderSeconds,
     });
+    const flap = flapping(rule, input, fingerprint, result, alert) ?? flappingOf(alert);
     const next = result.status;
+    const details = flap ? { ...observed.details, flapping: flap } : observed.details;
     const valueChanged =
       alert !== undefined && obs.kind !== 'missing' && next.value !== alert.value;
     if (!result.transition && !result.notify && !valueChanged) continue;
@@ -240,9 +298,10 @@ function planRule(
       object: series.object,
       column: def.source.columns[0] ?? null,
     };
-    const message = rule.template
+    const plain = rule.template
       ? renderTemplate(rule.template, vars)
       : alertMessage(def, value, details);
+    const message = flap?.announced ? `Flapping: ${flap.pattern}. ${plain}` : plain;
     ruleChanges.push({
       id: alert?.id ?? null,
       ruleId: rule.id,

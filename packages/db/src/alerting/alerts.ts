@@ -47,6 +47,20 @@ export async function listOpenAlerts(db: Queryable): Promise<AlertRow[]> {
   );
 }
 
+/**
+ * When each series (fingerprint) fired since `since`, oldest first: what flap
+ * detection judges a new firing against.
+ */
+export async function recentFirings(db: Queryable, since: Date): Promise<Map<string, Date[]>> {
+  const rows = await db.query<{ fingerprint: string; fired_at: Date }>(
+    `SELECT fingerprint, fired_at FROM alerts WHERE fired_at > $1 ORDER BY fired_at`,
+    [since],
+  );
+  const out = new Map<string, Date[]>();
+  for (const r of rows) out.set(r.fingerprint, [...(out.get(r.fingerprint) ?? []), r.fired_at]);
+  return out;
+}
+
 const change = z.object({
   id: z.number().int().positive().nullable(),
   ruleId: z.number().int().positive(),

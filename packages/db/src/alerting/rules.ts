@@ -23,6 +23,8 @@ export interface RuleRow {
   last_error_at: Date | null;
   /** objects the rule could not see in its last cycle, and what shows them; null when none */
   unavailable: string | null;
+  /** firings in an hour past which a series is flapping; null = the default, 0 = off */
+  flap_limit: number | null;
 }
 
 const builtin = z.object({
@@ -65,7 +67,7 @@ export async function listRules(db: Queryable): Promise<RuleRow[]> {
   return db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
             critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at,
-            unavailable
+            unavailable, flap_limit
        FROM rules ORDER BY kind, key`,
   );
 }
@@ -74,7 +76,7 @@ export async function getRule(db: Queryable, id: number): Promise<RuleRow> {
   const [row] = await db.query<RuleRow & Record<string, unknown>>(
     `SELECT id, key, name, kind, probe, definition, default_severity, warning_threshold,
             critical_threshold, for_seconds, enabled, params, updated_at, last_error, last_error_at,
-            unavailable
+            unavailable, flap_limit
        FROM rules WHERE id = $1`,
     [id],
   );

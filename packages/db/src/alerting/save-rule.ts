@@ -57,6 +57,8 @@ const update = z.object({
     .min(0)
     .max(7 * 86_400)
     .optional(),
+  /** firings in an hour past which a series is flapping; null = the default, 0 = off */
+  flapLimit: z.number().int().min(0).max(60).nullable().optional(),
   /** parameters to set; a null removes one (back to the catalog default); others stay */
   params: z.record(z.string().min(1).max(100), z.number().finite().nullable()).optional(),
 });
@@ -72,6 +74,7 @@ export async function updateRule(db: Queryable, input: UpdateRuleInput): Promise
         critical_threshold = CASE WHEN $6 THEN $7 ELSE critical_threshold END,
         for_seconds = CASE WHEN $8 THEN $9 ELSE for_seconds END,
         params = jsonb_strip_nulls(params || $10::jsonb),
+        flap_limit = CASE WHEN $11 THEN $12 ELSE flap_limit END,
         updated_at = now()
       WHERE id = $1 RETURNING id`,
     [
@@ -85,6 +88,8 @@ export async function updateRule(db: Queryable, input: UpdateRuleInput): Promise
       u.forSeconds !== undefined,
       u.forSeconds ?? null,
       JSON.stringify(u.params ?? {}),
+      u.flapLimit !== undefined,
+      u.flapLimit ?? null,
     ],
   );
   if (rows.length === 0) throw new NotFoundError(`Rule ${u.id}`);

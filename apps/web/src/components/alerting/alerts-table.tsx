@@ -4,6 +4,12 @@ import { EmptyState } from '@/components/shell/states';
 import { AckButton } from './ack-button';
 import { ago, num, SEVERITY_BADGE, STATE_BADGE, withUnit } from './format';
 
+/** The pattern of a flapping alert (set by the alerter in its details), else null. */
+function flapPattern(a: Alert): string | null {
+  const f = a.details.flapping as { pattern?: unknown } | undefined;
+  return typeof f?.pattern === 'string' ? f.pattern : null;
+}
+
 export function AlertsTable({
   alerts,
   now,
@@ -40,6 +46,14 @@ export function AlertsTable({
             <tr key={a.id} data-testid={`alert-${a.id}`}>
               <td>
                 <span className={STATE_BADGE[a.state]}>{a.state.replace('_', ' ')}</span>
+                {flapPattern(a) ? (
+                  <>
+                    {' '}
+                    <span className="badge badge-warning" title={flapPattern(a) ?? undefined}>
+                      flapping
+                    </span>
+                  </>
+                ) : null}
                 {a.heldBy ? (
                   <span className="muted" title="Not sent while the server it depends on is down">
                     {' '}

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '@/components/admin/api';
 import { duration, withUnit } from './format';
+import { RuleBacktest } from './rule-backtest';
 import { RuleOverrides, type OverrideTarget, type ParamView } from './rule-overrides';
 
 export interface RuleView {
@@ -120,6 +121,17 @@ export function RuleRow({
                 </button>
               ) : null}
             </div>
+          ) : null}
+          {open && canEdit && rule.kind !== 'forecast' && rule.kind !== 'anomaly' ? (
+            <RuleBacktest
+              ruleId={rule.id}
+              unit={rule.unit}
+              levels={{
+                warning: parse(warning),
+                critical: parse(critical),
+                forSeconds: Number(forSeconds),
+              }}
+            />
           ) : null}
           {open ? (
             <RuleOverrides
