@@ -207,8 +207,11 @@ export async function withWebApp(
 ): Promise<void> {
   const distDir = process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-bench';
   const env = { ...process.env, PGVIGIL_NEXT_DIST_DIR: distDir };
-  console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
-  buildWeb(env);
+  // BENCH_WEB_BUILD=0: serve the build already in distDir (e.g. one made before a change)
+  if (process.env.BENCH_WEB_BUILD !== '0') {
+    console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
+    buildWeb(env);
+  }
   await buildRuntime();
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
   const web = webCommand();
