@@ -1,6 +1,8 @@
 // `npm run pgvigil -- <command>` (or the `pgvigil` bin): the admin CLI.
 import { parseArgs } from 'node:util';
 import { loadSecretBox } from '@pgvigil/db';
+import { datastoreCommand } from './cli/backup';
+import { configCommand } from './cli/config';
 import { doctorCommand } from './cli/doctor';
 import { openCliDatastore } from './cli/datastore';
 import { keyCommand } from './cli/key';
@@ -14,8 +16,13 @@ const USAGE = `usage: pgvigil <command>
   user disable <name>
   token revoke <id>
   key rotate
+  config export [file] [--with-secrets]
+  config import <file> [--check] [--without-secrets]
+  datastore backup <file>
+  datastore restore <file>     (pgvigil stopped; the previous data is kept aside)
   doctor
 Without --password-stdin a strong password is generated and printed once.
+Secrets are sealed to a passphrase: PGVIGIL_EXPORT_PASSPHRASE, else asked on the terminal.
 The datastore: DATABASE_URL, else the running pgvigil's embedded one under PGVIGIL_HOME.`;
 
 async function main() {
@@ -26,11 +33,18 @@ async function main() {
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       enable: { type: 'boolean' },
+      'with-secrets': { type: 'boolean' },
+      'without-secrets': { type: 'boolean' },
+      check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, verb, arg] = positionals;
-  if (values.help || !command || !['user', 'token', 'key', 'doctor'].includes(command)) {
+  if (
+    values.help ||
+    !command ||
+    !['user', 'token', 'key', 'config', 'datastore', 'doctor'].includes(command)
+  ) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -52,6 +66,9 @@ async function main() {
     if (command === 'user') await userCommand(ctx, verb, arg);
     else if (command === 'token') await tokenCommand(ctx, verb, arg);
     else if (command === 'key') await keyCommand(ctx, verb);
+    else if (command === 'config') await configCommand(ctx, verb, arg);
+    else if (command === 'datastore')
+      await datastoreCommand({ ...ctx, url: datastore.url, inUse: datastore.inUse }, verb, arg);
     else await doctorCommand(ctx);
   } finally {
     await datastore.close();

@@ -17,6 +17,7 @@ import { EmbeddedStartError } from '@pgvigil/db/embedded';
 import { openDatastore, type Datastore } from './lib/datastore';
 import { loadPlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
+import { configureLog, onSighup } from './lib/log';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
 import { runtimeFile } from './lib/runtime-files';
 import { buildWeb, waitForWeb } from './lib/web';
@@ -35,6 +36,7 @@ function portFree(port: number): Promise<boolean> {
 
 async function main() {
   const env = loadPlatformEnv();
+  configureLog({ format: env.PGVIGIL_LOG_FORMAT, file: env.PGVIGIL_LOG_FILE });
   const lock: HomeLock = await lockHome(env.home);
   let datastore: Datastore | undefined;
   let services: Supervisor | undefined;
@@ -51,7 +53,8 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  process.on('SIGHUP', () => void shutdown(0));
+  // SIGHUP reopens PGVIGIL_LOG_FILE (log rotation); only a closed terminal still stops us
+  onSighup({ terminal: Boolean(process.stdout.isTTY), stop: () => void shutdown(0), log: say });
 
   try {
     if (!(await portFree(env.PORT))) {
@@ -114,7 +117,7 @@ async function main() {
   } catch (err) {
     const known =
       err instanceof EnvError || err instanceof HomeInUseError || err instanceof EmbeddedStartError;
-    say(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    say(`cannot start: ${err instanceof Error ? err.message : String(err)}`, 'error');
     if (err instanceof EmbeddedStartError && err.log)
       say(err.log.trim().split('\n').slice(-10).join('\n'));
     if (!known && err instanceof Error && err.stack) console.error(err.stack);

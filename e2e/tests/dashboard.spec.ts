@@ -7,8 +7,8 @@ import pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '@pgvigil/db/embedded';
 
 // The DBA's drill-down against the real stack monitoring a real PostgreSQL under a
-// bounded pgbench-like workload. The collector writes a sample a minute, so the
-// test waits for three samples (two rates, a line) before it opens the browser.
+// bounded pgbench-like workload. The cluster's probes run every 10 s, and the test
+// waits for three samples (two rates, a line) before it opens the browser.
 
 const baseUrl = () => process.env.PGVIGIL_E2E_BASE_URL ?? '';
 const artifacts = path.join(import.meta.dirname, '..', 'artifacts');
@@ -139,6 +139,18 @@ test.beforeAll(async () => {
     await api.post('/api/v1/clusters', { data: { name: 'e2e-shop', environment: 'production' } }),
   );
   clusterId = cluster.cluster.id;
+  // Every probe of the cluster every 10 s rather than every 1-60 min (an admin's cluster
+  // override, as the Probes page sets it): the rates the pages draw need two samples.
+  const { probes } = await json<{
+    probes: { probe: string; intervalSeconds: { value: number } }[];
+  }>(await api.get(`/api/v1/probe-settings?clusterId=${clusterId}&limit=500`));
+  for (const p of probes.filter((p) => p.intervalSeconds.value > 10)) {
+    await json(
+      await api.put(`/api/v1/probe-settings/${p.probe}?clusterId=${clusterId}`, {
+        data: { intervalSeconds: 10 },
+      }),
+    );
+  }
   const server = await json<{ server: { id: number } }>(
     await api.post('/api/v1/servers', {
       data: {
@@ -163,7 +175,7 @@ test.beforeAll(async () => {
         );
         return chart.rows.filter((r) => (r.xact_commit ?? 0) > 1).length >= 2;
       },
-      { timeout: 240_000, intervals: [5_000] },
+      { timeout: 240_000, intervals: [2_000] },
     )
     .toBe(true);
 

@@ -13,6 +13,10 @@ export interface CliDatastore {
   db: Db;
   /** where it is, for messages: never the password */
   where: string;
+  /** its address (for the datastore verbs, which need sessions of their own) */
+  url: string;
+  /** a running pgvigil serves from it (the embedded one, found through postmaster.pid) */
+  inUse: boolean;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,13 @@ export async function openCliDatastore(env: PlatformEnv): Promise<CliDatastore> 
   const connect = (url: string) => createDb({ url, applicationName: 'pgvigil-cli', max: 2 });
   if (env.DATABASE_URL) {
     const db = connect(env.DATABASE_URL);
-    return { db, where: 'DATABASE_URL', close: () => db.close() };
+    return {
+      db,
+      where: 'DATABASE_URL',
+      url: env.DATABASE_URL,
+      inUse: false,
+      close: () => db.close(),
+    };
   }
   let lock;
   try {
@@ -47,7 +57,13 @@ export async function openCliDatastore(env: PlatformEnv): Promise<CliDatastore> 
     const url = await runningEmbeddedUrl(env.home);
     if (!url) throw new Error(`${err.message} Its datastore is not accepting connections yet.`);
     const db = connect(url);
-    return { db, where: `the running pgvigil's datastore (${env.home})`, close: () => db.close() };
+    return {
+      db,
+      where: `the running pgvigil's datastore (${env.home})`,
+      url,
+      inUse: true,
+      close: () => db.close(),
+    };
   }
   const datastore = await openDatastore({
     databaseUrl: undefined,
@@ -62,6 +78,8 @@ export async function openCliDatastore(env: PlatformEnv): Promise<CliDatastore> 
   return {
     db,
     where: `the embedded datastore in ${env.home}`,
+    url: datastore.url,
+    inUse: false,
     close: async () => {
       await db.close();
       await datastore.stop();

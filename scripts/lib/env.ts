@@ -10,6 +10,11 @@ const schema = z.object({
   PGVIGIL_SECRET_KEY_PREVIOUS: envVars.optionalSecret,
   PGVIGIL_BASE_URL: envVars.url.optional(),
   SMTP_URL: z.string().optional(),
+  /** seals and opens the secrets of `pgvigil config export --with-secrets` */
+  PGVIGIL_EXPORT_PASSPHRASE: z.string().optional(),
+  PGVIGIL_LOG_FORMAT: z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),
+  /** append the log here instead of stdout; SIGHUP reopens it (log rotation) */
+  PGVIGIL_LOG_FILE: z.string().min(1).optional(),
   PGVIGIL_TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 

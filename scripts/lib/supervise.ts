@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { prefixer } from './log';
+
+export { prefixer };
 
 export interface ServiceSpec {
   name: string;
@@ -9,16 +12,9 @@ export interface ServiceSpec {
   cwd: string;
 }
 
-const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
-const RESET = '\x1b[0m';
 const MAX_BACKOFF_MS = 30_000;
 /** A child that ran this long is considered healthy again: its backoff resets. */
 const STABLE_AFTER_MS = 60_000;
-
-export function prefixer(name: string, index: number, color: boolean) {
-  const tag = color ? `${COLORS[index % COLORS.length]}[${name}]${RESET}` : `[${name}]`;
-  return (line: string) => process.stdout.write(`${tag} ${line}\n`);
-}
 
 export interface Supervisor {
   stop(): Promise<void>;
@@ -40,14 +36,14 @@ export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
     });
     running.set(spec.name, child);
     createInterface({ input: child.stdout! }).on('line', print);
-    createInterface({ input: child.stderr! }).on('line', print);
-    child.on('error', (err) => print(`could not start: ${err.message}`));
+    createInterface({ input: child.stderr! }).on('line', (line) => print(line, 'error'));
+    child.on('error', (err) => print(`could not start: ${err.message}`, 'error'));
     child.on('exit', (code, signal) => {
       running.delete(spec.name);
       if (stopping) return;
       const nextBackoff =
         Date.now() - startedAt > STABLE_AFTER_MS ? 1000 : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-      print(`exited (${signal ?? `code ${code}`}); restarting in ${nextBackoff / 1000}s`);
+      print(`exited (${signal ?? `code ${code}`}); restarting in ${nextBackoff / 1000}s`, 'warn');
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopping) launch(spec, index, nextBackoff);

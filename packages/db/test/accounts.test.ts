@@ -12,6 +12,7 @@ import {
   recordAudit,
   recordLoginAttempt,
   revokeApiToken,
+  signInExternalUser,
   updateUser,
   redeemApiToken,
 } from '@pgvigil/db/accounts';
@@ -54,6 +55,24 @@ describe.each(testMajors())('accounts on PostgreSQL %i', (major) => {
     await expect(updateUser(ds.db, second.id, { disabled: true })).rejects.toBeInstanceOf(
       ConflictError,
     );
+  });
+
+  it('gives no password to a single-sign-on user (found on main: an admin could)', async () => {
+    const { user } = await signInExternalUser(ds.db, {
+      source: 'oidc',
+      externalId: 'sub-sso-1',
+      username: 'sso-reader',
+      role: 'viewer',
+    });
+    await expect(updateUser(ds.db, user.id, { passwordHash: 'h' })).rejects.toThrow(
+      /signs in through single sign-on/,
+    );
+    const [row] = await ds.db.query<{ hash: string | null }>(
+      'SELECT password_hash AS hash FROM users WHERE id = $1',
+      [user.id],
+    );
+    expect(row?.hash).toBeNull();
+    expect((await updateUser(ds.db, user.id, { disabled: true })).disabled).toBe(true);
   });
 
   it('sessions expire at their time and stop working when the user is disabled', async () => {

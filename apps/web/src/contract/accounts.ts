@@ -1,5 +1,5 @@
 // First run, sign-in, users, API tokens and the audit log.
-import { ROLES, TOKEN_SCOPES } from '@pgvigil/schema';
+import { AUTH_SOURCES, ROLES, TOKEN_SCOPES } from '@pgvigil/schema';
 import { z } from 'zod';
 import { dataMap, id, nextCursor, pageQuery, timestamp } from './common';
 import { endpoint } from './endpoint';
@@ -16,6 +16,8 @@ export const user = z
     username: z.string(),
     role: z.enum(ROLES),
     disabled: z.boolean(),
+    /** how the user signs in: a pgvigil password, OpenID Connect, or the authenticating proxy */
+    authSource: z.enum(AUTH_SOURCES),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -94,7 +94,7 @@ const updateSchema = z.object({
   passwordHash: z.string().min(1).optional(),
 });
 
-/** Refuses any change that would leave no enabled admin. */
+/** Refuses any change that would leave no enabled admin, and a password for a single-sign-on user. */
 export async function updateUser(
   db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> },
   id: number,
@@ -109,6 +109,13 @@ export async function updateUser(
       !current.disabled &&
       ((v.role && v.role !== 'admin') || v.disabled === true);
     if (losesAdmin) await assertAnotherAdmin(q, id);
+    if (v.passwordHash && current.authSource !== 'local') {
+      // a password would open a second way in that the identity provider cannot revoke
+      throw new ConflictError(
+        `${current.username} signs in through ${current.authSource === 'oidc' ? 'single sign-on' : 'the authenticating proxy'}; pgvigil keeps no password for them`,
+        'Reset the password at the identity provider, or disable the account in pgvigil.',
+      );
+    }
     const rows = await q.query<User>(
       `UPDATE users u SET role = coalesce($2, role), disabled = coalesce($3, disabled),
               password_hash = coalesce($4, password_hash), updated_at = now()

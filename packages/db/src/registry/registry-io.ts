@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../client';
+import type { Db, Queryable } from '../client';
 import type { SecretBox } from '../secret-box';
 import { clusterInputSchema, createCluster, listClusters, updateCluster } from './clusters';
 import { createServer, listServers, serverInputSchema, updateServer } from './servers';
@@ -16,7 +16,7 @@ export const registryDocumentSchema = z.object({
 export type RegistryDocument = z.output<typeof registryDocumentSchema>;
 
 /** The registry as JSON; clusters by name, no secret of any kind. */
-export async function exportRegistry(db: Db): Promise<RegistryDocument> {
+export async function exportRegistry(db: Queryable): Promise<RegistryDocument> {
   const [clusters, servers] = await Promise.all([listClusters(db), listServers(db)]);
   return {
     version: 1,
@@ -62,44 +62,51 @@ export async function importRegistry(
   input: unknown,
 ): Promise<ImportReport> {
   const doc = registryDocumentSchema.parse(input);
-  return db.tx(async (q) => {
-    const report: ImportReport = {
-      clustersCreated: 0,
-      clustersUpdated: 0,
-      serversCreated: 0,
-      serversUpdated: 0,
-    };
-    const clusterIds = new Map((await listClusters(q)).map((c) => [c.name.toLowerCase(), c.id]));
-    for (const c of doc.clusters) {
-      const id = clusterIds.get(c.name.toLowerCase());
-      if (id) {
-        await updateCluster(q, id, c);
-        report.clustersUpdated++;
-      } else {
-        clusterIds.set(c.name.toLowerCase(), (await createCluster(q, c)).id);
+  return db.tx((q) => applyRegistry(q, box, doc));
+}
+
+/** importRegistry inside the caller's transaction (the CLI's config import). */
+export async function applyRegistry(
+  q: Queryable,
+  box: SecretBox,
+  doc: RegistryDocument,
+): Promise<ImportReport> {
+  const report: ImportReport = {
+    clustersCreated: 0,
+    clustersUpdated: 0,
+    serversCreated: 0,
+    serversUpdated: 0,
+  };
+  const clusterIds = new Map((await listClusters(q)).map((c) => [c.name.toLowerCase(), c.id]));
+  for (const c of doc.clusters) {
+    const id = clusterIds.get(c.name.toLowerCase());
+    if (id) {
+      await updateCluster(q, id, c);
+      report.clustersUpdated++;
+    } else {
+      clusterIds.set(c.name.toLowerCase(), (await createCluster(q, c)).id);
+      report.clustersCreated++;
+    }
+  }
+  const serverIds = new Map((await listServers(q)).map((s) => [s.name.toLowerCase(), s.id]));
+  for (const { cluster, ...s } of doc.servers) {
+    let clusterId: number | null = null;
+    if (cluster) {
+      clusterId = clusterIds.get(cluster.toLowerCase()) ?? null;
+      if (!clusterId) {
+        clusterId = (await createCluster(q, { name: cluster })).id;
+        clusterIds.set(cluster.toLowerCase(), clusterId);
         report.clustersCreated++;
       }
     }
-    const serverIds = new Map((await listServers(q)).map((s) => [s.name.toLowerCase(), s.id]));
-    for (const { cluster, ...s } of doc.servers) {
-      let clusterId: number | null = null;
-      if (cluster) {
-        clusterId = clusterIds.get(cluster.toLowerCase()) ?? null;
-        if (!clusterId) {
-          clusterId = (await createCluster(q, { name: cluster })).id;
-          clusterIds.set(cluster.toLowerCase(), clusterId);
-          report.clustersCreated++;
-        }
-      }
-      const id = serverIds.get(s.name.toLowerCase());
-      if (id) {
-        await updateServer(q, box, id, { ...s, clusterId });
-        report.serversUpdated++;
-      } else {
-        serverIds.set(s.name.toLowerCase(), (await createServer(q, box, { ...s, clusterId })).id);
-        report.serversCreated++;
-      }
+    const id = serverIds.get(s.name.toLowerCase());
+    if (id) {
+      await updateServer(q, box, id, { ...s, clusterId });
+      report.serversUpdated++;
+    } else {
+      serverIds.set(s.name.toLowerCase(), (await createServer(q, box, { ...s, clusterId })).id);
+      report.serversCreated++;
     }
-    return report;
-  });
+  }
+  return report;
 }

@@ -10,6 +10,11 @@ import { Field, FormPanel } from './field';
 import { useApiMutation } from './use-api-mutation';
 
 const EMPTY = { username: '', password: '', role: 'viewer' };
+const SIGN_IN: Record<User['authSource'], string> = {
+  local: 'password',
+  oidc: 'single sign-on',
+  proxy: 'proxy header',
+};
 
 export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
   const [form, setForm] = useState(EMPTY);
@@ -63,7 +68,7 @@ export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
           />
         </Field>
       </FormPanel>
-      <DataTable label="Users" headings={['User', 'Role', 'Status', '']}>
+      <DataTable label="Users" headings={['User', 'Role', 'Sign-in', 'Status', '']}>
         {users.map((u) => (
           <tr key={u.id}>
             <td>
@@ -78,19 +83,29 @@ export function UsersAdmin({ users, me }: { users: User[]; me: number }) {
                 onChange={(role) => void patch(u, { role })}
               />
             </td>
+            <td>
+              {SIGN_IN[u.authSource]}
+              {u.authSource === 'local' ? null : (
+                <span className={styles.hint}> (role follows the provider at each sign-in)</span>
+              )}
+            </td>
             <td>{u.disabled ? 'disabled' : 'active'}</td>
             <RowActions>
               {u.id === me ? (
                 // Disabling or deleting yourself locks you out; your own password needs the current one.
-                <Link className={styles.hint} href="/settings/tokens">
-                  Change your password
-                </Link>
+                u.authSource === 'local' ? (
+                  <Link className={styles.hint} href="/settings/tokens">
+                    Change your password
+                  </Link>
+                ) : null
               ) : (
                 <>
                   <RowButton onClick={() => patch(u, { disabled: !u.disabled })}>
                     {u.disabled ? 'Enable' : 'Disable'}
                   </RowButton>
-                  <RowButton onClick={() => resetPassword(u)}>Reset password</RowButton>
+                  {u.authSource === 'local' ? (
+                    <RowButton onClick={() => resetPassword(u)}>Reset password</RowButton>
+                  ) : null}
                   <RowButton
                     kind="danger"
                     onClick={() => remove(`/users/${u.id}`, `Delete user ${u.username}?`)}

@@ -4,7 +4,7 @@ import { listServers } from '@pgvigil/db/registry';
 import { Comparison } from '@/components/dashboard/comparison';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
-import { databaseHref } from '@/components/dashboard/links';
+import { databaseHref, serverTrail } from '@/components/dashboard/links';
 import { searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState, ErrorState } from '@/components/shell/states';
@@ -57,7 +57,7 @@ export default async function ComparePage({
     <>
       <PageHeader
         crumbs={[
-          { label: 'Fleet', href: '/' },
+          ...serverTrail(server),
           { label: server.name, href: `/servers/${server.id}` },
           { label: name, href: databaseHref(server.id, name) },
           { label: 'Compare' },

@@ -2,7 +2,7 @@ import { readServerReadiness } from '@pgvigil/alerting';
 import { AppError } from '@pgvigil/db';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
-import { databaseHref } from '@/components/dashboard/links';
+import { databaseHref, serverTrail } from '@/components/dashboard/links';
 import { ReadinessReport } from '@/components/dashboard/readiness-report';
 import { searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -54,7 +54,7 @@ export default async function ReadinessPage({
     <>
       <PageHeader
         crumbs={[
-          { label: 'Fleet', href: '/' },
+          ...serverTrail(server),
           { label: server.name, href: `/servers/${server.id}` },
           { label: name, href: databaseHref(server.id, name) },
           { label: 'Readiness' },
