@@ -146,7 +146,14 @@ async function profilePage(page: Page, url: string, rows = 0): Promise<void> {
       .slice(0, k)
       .map(([name, t]) => `    ${t.toFixed(1).padStart(7)} ms  ${name}`)
       .join('\n');
-  console.log(`  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled`);
+  const dom = await page.evaluate(() => ({
+    charts: document.querySelectorAll('[data-chart]').length,
+    drawn: document.querySelectorAll('[data-chart] svg.recharts-surface').length,
+    nodes: document.querySelectorAll('[data-chart] svg *').length,
+  }));
+  console.log(
+    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements`,
+  );
   console.log(`  by script (self time):\n${top(byScript, 8)}`);
   console.log(`  by function (self time):\n${top(self, 25)}`);
   await cdp.detach();
