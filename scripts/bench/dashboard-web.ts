@@ -148,7 +148,7 @@ async function profilePage(page: Page, url: string, rows = 0): Promise<void> {
       .join('\n');
   const dom = await page.evaluate(() => ({
     charts: document.querySelectorAll('[data-chart]').length,
-    drawn: document.querySelectorAll('[data-chart] svg.recharts-surface').length,
+    drawn: document.querySelectorAll('[data-chart] .recharts-wrapper').length,
     nodes: document.querySelectorAll('[data-chart] svg *').length,
   }));
   console.log(
