@@ -308,7 +308,18 @@ function Plot({
   const format = (v: unknown) =>
     formatChartValue(d.chart.unit, typeof v === 'number' ? v : null, per);
   const tick = spanDays > 2 ? DAY_TICK.format : TIME_TICK.format;
-  const xTicks = Math.max(2, Math.min(X_TICKS, Math.floor((width - AXIS_WIDTH) / 90)));
+  // Time ticks spread evenly over the rows' span: a time axis would otherwise tick (and
+  // with interval 0 label) every row.
+  const count = Math.max(2, Math.min(X_TICKS, Math.floor((width - AXIS_WIDTH) / 90)));
+  const first = Number(rows[0]?.t ?? 0);
+  const last = Number(rows.at(-1)?.t ?? 0);
+  const xTicks =
+    rows.length > 1 && last > first
+      ? Array.from(
+          { length: count },
+          (_, i) => Math.round((first + ((last - first) * i) / (count - 1)) / 60_000) * 60_000,
+        )
+      : undefined;
   return (
     <ComposedChart
       width={width}
@@ -323,7 +334,7 @@ function Plot({
         scale="time"
         domain={['dataMin', 'dataMax']}
         tickFormatter={tick}
-        tickCount={xTicks}
+        ticks={xTicks}
         interval={0}
         stroke="var(--muted)"
         fontSize={11}
