@@ -7,6 +7,19 @@ const { benchDashboard } = await import('./bench/dashboard');
 await benchDashboard();
 const { benchDashboardFleet } = await import('./bench/dashboard-fleet');
 await benchDashboardFleet();
+// The JavaScript each page ships, from the build the dashboard benchmarks served.
+const { spawnSync: spawnBundle } = await import('node:child_process');
+spawnBundle(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'apps/web/scripts/bundle.ts',
+    process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-bench',
+    '--check',
+  ],
+  { stdio: 'inherit' },
+);
 // Collector benchmarks (figures in docs/performance.md).
 const { benchIngest } = await import('./bench/ingest');
 await benchIngest();

@@ -202,11 +202,19 @@ const stages: Record<string, () => boolean | Promise<boolean>> = {
   e2e: async () => {
     if (!ensureSystemPackages('e2e')) return false;
     if (webBuild && !(await webBuild())) return false;
-    const ok = run('e2e (Playwright, Chromium, the real stack)', bin('playwright'), [
+    const e2eOk = run('e2e (Playwright, Chromium, the real stack)', bin('playwright'), [
       'test',
       '-c',
       'e2e/playwright.config.ts',
     ]);
+    // The JavaScript each page ships, from the build e2e just served (no second build).
+    const budgetOk = run('web bundle budget (first-load JS per page)', bin('tsx'), [
+      'apps/web/scripts/bundle.ts',
+      process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-e2e',
+      '--check',
+    ]);
+    totals[budgetOk ? 'passed' : 'failed'] += 1;
+    const ok = e2eOk && budgetOk;
     const json = readJson<{
       stats: { expected: number; unexpected: number; skipped: number; flaky: number };
     }>(path.join(root, 'e2e', 'artifacts', 'report.json'));

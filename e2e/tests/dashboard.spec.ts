@@ -216,9 +216,13 @@ test.afterAll(async () => {
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(artifacts, `dashboard-${name}.png`), fullPage: true });
 
-/** A chart has drawn real data: an SVG area series, not the empty, error or loading state. */
+/**
+ * A chart has drawn real data: an SVG area series, not the empty, error or loading state.
+ * Scrolled to first, as a reader would: a chart below the fold is drawn when it nears the view.
+ */
 async function expectChartDrawn(page: Page, chart: string) {
   const panel = page.locator(`[data-chart="${chart}"]`).first();
+  await panel.scrollIntoViewIfNeeded();
   await expect(panel.locator('svg .recharts-area').first()).toBeAttached();
   await expect(panel).not.toContainText('No data');
 }

@@ -9,16 +9,15 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chromium';
+import { chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chromium';
 import { syncCatalog } from '@pgvigil/alerting';
 import { createDb, ident, migrate, type Db } from '@pgvigil/db';
 import { listFleet } from '@pgvigil/db/dashboard';
 import { startEmbedded } from '@pgvigil/db/embedded';
 import { ensureMetricTable, tableColumns, writeSamples } from '@pgvigil/db/metrics';
 import { getProbe } from '@pgvigil/probes';
-import { ADMIN, withWebApp } from './dashboard-web';
-import { fmt, fmtMs, percentiles, summarize } from './lib';
+import { renderPages, withWebApp } from './dashboard-web';
+import { fmt, fmtMs, percentiles } from './lib';
 
 const SERVERS = Number(process.env.BENCH_FLEET_SERVERS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -116,17 +115,6 @@ async function seed(db: Db): Promise<void> {
   await db.query('VACUUM ANALYZE');
 }
 
-/** Milliseconds from navigation until the fleet table shows its first page of servers. */
-async function drawn(page: Page, url: string): Promise<number> {
-  await page.goto(url, { waitUntil: 'commit' });
-  const done = await page.waitForFunction(
-    () => document.querySelectorAll('table.data tbody tr a').length >= 50 && performance.now(),
-    null,
-    { polling: 'raf', timeout: 60_000 },
-  );
-  return (await done.jsonValue()) as number;
-}
-
 export async function benchDashboardFleet(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-fleet-view-'));
   await chmod(dir, 0o755);
@@ -180,23 +168,16 @@ export async function benchDashboardFleet(): Promise<void> {
         console.log(`in Chromium: skipped, no browser at ${chromiumPath()} (set PGVIGIL_CHROMIUM)`);
         return;
       }
-      const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-        await page.goto(`${base}/login`);
-        await page.getByLabel('User name').fill(ADMIN.username);
-        await page.getByLabel('Password').fill(ADMIN.password);
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-        await drawn(page, `${base}/`); // warm-up
-        const ms: number[] = [];
-        for (let i = 0; i < RENDER_RUNS; i++) ms.push(await drawn(page, `${base}/`));
-        console.log(
-          `in Chromium: fleet page, first 50 of ${fmt(SERVERS)} servers drawn: ${fmtMs(summarize(ms))} (target < 2000 ms)`,
-        );
-      } finally {
-        await browser.close();
-      }
+      console.log(`in Chromium (navigation to the page drawn, ${RENDER_RUNS} runs each):`);
+      await renderPages(base, [
+        {
+          name: `fleet (first 50 of ${fmt(SERVERS)} servers)`,
+          path: '/',
+          rows: 50,
+          unranged: true,
+        },
+        { name: 'alerts', path: '/alerts', unranged: true },
+      ]);
     });
   } finally {
     await db.close();

@@ -9,7 +9,7 @@ import { freePort } from '@pgvigil/db/embedded';
 import { buildRuntime } from '../lib/runtime';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
 import type { BenchStore } from './dashboard-store';
-import { fmt, fmtMs, percentiles, summarize } from './lib';
+import { fmtMs, percentiles, summarize } from './lib';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 10);
@@ -62,42 +62,115 @@ async function http(base: string, token: string, store: BenchStore, end: Date): 
   }
 }
 
-interface RenderTimes {
-  /** every chart drawn */
-  drawn: number;
-  /** the server-rendered document fully received */
-  document: number;
-  /** the last chart API response fully received (the document, when the page carried the data) */
-  charts: number;
+/** One dashboard page to time: its path and what "drawn" waits for beyond the charts. */
+export interface PageSpec {
+  name: string;
+  path: string;
+  /** at least this many links in a data table's body (the fleet's first page of servers) */
+  rows?: number;
+  /** the page has no time range: timed once, not at each range */
+  unranged?: boolean;
 }
 
 /**
- * Milliseconds from the start of navigation (the page's time origin) until every chart
- * panel shows a drawn Recharts area, measured in the page, with the two waits behind it.
+ * Milliseconds from the start of navigation (the page's time origin) until the page is
+ * drawn as a reader sees it: its heading is there, no loading skeleton is left in the
+ * viewport, every chart panel in the viewport shows a drawn Recharts area (or its empty
+ * state), and, for a list, its first rows are there. Charts below the fold are not waited
+ * for: a reader sees them only after scrolling (and lazy charts draw only then).
  */
-async function renderTimes(page: Page, url: string): Promise<RenderTimes> {
+export async function pageDrawn(page: Page, url: string, rows = 0): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
+  // No named inner functions: tsx would wrap them in a helper the page does not have.
   const done = await page.waitForFunction(
-    () => {
-      const panels = [...document.querySelectorAll('[data-chart]')];
-      const drawn = panels.filter((p) => p.querySelector('svg .recharts-area path'));
-      if (panels.length === 0 || drawn.length < panels.length) return false;
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const api = performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('/metrics/'))
-        .map((e) => (e as PerformanceResourceTiming).responseEnd);
-      // charts read while the page rendered arrive with the document
-      const charts = api.length ? Math.max(...api) : nav.responseEnd;
-      return { drawn: performance.now(), document: nav.responseEnd, charts };
+    (minRows: number) => {
+      if (!document.querySelector('main h1')) return false;
+      const height = window.innerHeight;
+      const visible = [...document.querySelectorAll('.skeleton, .skeleton-page, [data-chart]')]
+        .map((el) => ({ el, r: el.getBoundingClientRect() }))
+        .filter(({ r }) => r.bottom > 0 && r.top < height && r.height > 0)
+        .map(({ el }) => el);
+      if (visible.some((el) => !el.hasAttribute('data-chart'))) return false; // a skeleton
+      const undrawn = visible.some(
+        (p) => !p.querySelector('svg .recharts-area path, svg .recharts-line path, .empty-state'),
+      );
+      if (undrawn) return false;
+      if (document.querySelectorAll('table.data tbody tr a').length < minRows) return false;
+      return performance.now();
     },
-    null,
+    rows,
     { polling: 'raf', timeout: 60_000 },
   );
-  return (await done.jsonValue()) as RenderTimes;
+  return (await done.jsonValue()) as number;
 }
 
-async function render(base: string, serverId: number): Promise<void> {
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/**
+ * BENCH_PROFILE=<page>[,<range>]: one load of that page under Chromium's CPU profiler; prints
+ * where the main thread's time went, by function (self time) and by script.
+ */
+async function profilePage(page: Page, url: string, rows = 0): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const ms = await pageDrawn(page, url, rows);
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: {
+      nodes: ProfileNode[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const byScript = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)!;
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += dt;
+    const file = n.callFrame.url.split('/').pop() || '(native)';
+    const name = `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    byScript.set(file, (byScript.get(file) ?? 0) + dt);
+  });
+  const top = (m: Map<string, number>, k: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, t]) => `    ${t.toFixed(1).padStart(7)} ms  ${name}`)
+      .join('\n');
+  const dom = await page.evaluate(() => ({
+    charts: document.querySelectorAll('[data-chart]').length,
+    drawn: document.querySelectorAll('[data-chart] .recharts-wrapper').length,
+    nodes: document.querySelectorAll('[data-chart] svg *').length,
+  }));
+  console.log(
+    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements`,
+  );
+  console.log(`  by script (self time):\n${top(byScript, 8)}`);
+  console.log(`  by function (self time):\n${top(self, 25)}`);
+  await cdp.detach();
+}
+
+export const RANGES = [
+  ['1 h', ''],
+  ['7 d', 'range=7d'],
+  ['30 d', 'range=30d'],
+] as const;
+
+/** Signs in through the login page, then times each page at each range: p50 / p95 printed. */
+export async function renderPages(
+  base: string,
+  pages: PageSpec[],
+  ranges: readonly (readonly [string, string])[] = RANGES,
+): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -106,20 +179,27 @@ async function render(base: string, serverId: number): Promise<void> {
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    for (const [label, query] of [
-      ['default range (1 hour, raw rows)', ''],
-      ['7 days (5-minute rollups)', '?range=7d'],
-      ['30 days (hourly rollups)', '?range=30d'],
-    ] as const) {
-      const url = `${base}/servers/${serverId}${query}`;
-      await renderTimes(page, url); // warm-up: fills the datastore's and the server's caches
-      const runs: RenderTimes[] = [];
-      for (let i = 0; i < RENDER_RUNS; i++) runs.push(await renderTimes(page, url));
-      const charts = await page.locator('[data-chart]').count();
-      const p50 = (k: keyof RenderTimes) => fmt(summarize(runs.map((r) => r[k])).p50);
-      console.log(
-        `  server page, ${label}, ${charts} charts drawn: ${fmtMs(summarize(runs.map((r) => r.drawn)))} (p50: document received at ${p50('document')} ms, last chart data at ${p50('charts')} ms)`,
-      );
+    const profile = process.env.BENCH_PROFILE?.split(',');
+    if (profile) {
+      const spec = pages.find((p) => p.name === profile[0]);
+      const range = ranges.find(([label]) => label === profile[1]) ?? ranges[0]!;
+      if (!spec) throw new Error(`BENCH_PROFILE: no page ${profile[0]}`);
+      const url = `${base}${spec.path}${range[1] ? `?${range[1]}` : ''}`;
+      await pageDrawn(page, url, spec.rows);
+      await profilePage(page, url, spec.rows);
+      return;
+    }
+    for (const spec of pages) {
+      for (const [label, query] of spec.unranged ? [['', ''] as const] : ranges) {
+        const url = `${base}${spec.path}${query ? (spec.path.includes('?') ? '&' : '?') + query : ''}`;
+        await pageDrawn(page, url, spec.rows); // warm-up: fills the datastore's and the server's caches
+        const ms: number[] = [];
+        for (let i = 0; i < RENDER_RUNS; i++) ms.push(await pageDrawn(page, url, spec.rows));
+        const charts = await page.locator('[data-chart]').count();
+        console.log(
+          `  ${spec.name} page${label ? `, ${label}` : ''}${charts ? ` (${charts} charts)` : ''}: ${fmtMs(summarize(ms))} (target p95 < 1000 ms)`,
+        );
+      }
     }
   } finally {
     await browser.close();
@@ -134,8 +214,11 @@ export async function withWebApp(
 ): Promise<void> {
   const distDir = process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-bench';
   const env = { ...process.env, PGVIGIL_NEXT_DIST_DIR: distDir };
-  console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
-  buildWeb(env);
+  // BENCH_WEB_BUILD=0: serve the build already in distDir (e.g. one made before a change)
+  if (process.env.BENCH_WEB_BUILD !== '0') {
+    console.log(`building the web app into apps/web/${distDir} (cached after the first time)...`);
+    buildWeb(env);
+  }
   await buildRuntime();
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
   const web = webCommand();
@@ -161,15 +244,40 @@ export async function withWebApp(
   }
 }
 
+/** Every dashboard page of the seeded datastore, on its focus server where it has one. */
+async function dashboardPages(store: BenchStore): Promise<PageSpec[]> {
+  const id = store.ids[0]!;
+  const [c] = await store.db.query<{ cluster_id: number }>(
+    'SELECT cluster_id FROM servers WHERE id = $1',
+    [id],
+  );
+  const db = `/servers/${id}/databases/app`;
+  const only = process.env.BENCH_PAGES?.split(',');
+  return (
+    [
+      { name: 'fleet', path: '/', rows: Math.min(50, store.ids.length), unranged: true },
+      { name: 'cluster', path: `/clusters/${c!.cluster_id}` },
+      { name: 'server', path: `/servers/${id}` },
+      { name: 'database', path: db },
+      { name: 'table', path: `${db}/tables/public/t0001` },
+      { name: 'index', path: `${db}/indexes/public/t0001_pkey` },
+    ] satisfies PageSpec[]
+  ).filter((p) => !only || only.includes(p.name));
+}
+
 export async function benchDashboardWeb(store: BenchStore): Promise<void> {
   await withWebApp(store.url, store.dir, async (base, token) => {
     const end = await store.topUp();
-    console.log(`over HTTP (next start, API token):`);
-    await http(base, token, store, end);
+    if (process.env.BENCH_HTTP !== '0') {
+      console.log(`over HTTP (next start, API token):`);
+      await http(base, token, store, end);
+    }
     await store.topUp();
     if (chromiumAvailable()) {
-      console.log(`in Chromium (navigation to every chart drawn, ${RENDER_RUNS} runs each):`);
-      await render(base, store.ids[0]!);
+      console.log(
+        `in Chromium (navigation to the page drawn in the viewport, ${RENDER_RUNS} runs each):`,
+      );
+      await renderPages(base, await dashboardPages(store));
     } else {
       console.log(`in Chromium: skipped, no browser at ${chromiumPath()} (set PGVIGIL_CHROMIUM)`);
     }

@@ -6,7 +6,9 @@
 //   npx tsx scripts/bench/dashboard.ts
 // BENCH_SERVERS (100), BENCH_DAYS (30), BENCH_RUNS (20), BENCH_RAW_RUNS (5),
 // BENCH_RENDER_RUNS (10), BENCH_KEEP=<dir> (keep the seeded datastore for the next run),
-// BENCH_WEB=0 (skip HTTP and Chromium).
+// BENCH_WEB=0 (skip HTTP and Chromium), BENCH_IN_PROCESS=0 and BENCH_HTTP=0 (skip those),
+// BENCH_PAGES=server,table (only those pages in Chromium), BENCH_PROFILE=server,7 d (a CPU
+// profile of one load instead), BENCH_WEB_BUILD=0 (serve the web build already there).
 import type { Db } from '@pgvigil/db';
 import {
   CHARTS,
@@ -87,8 +89,10 @@ export async function benchDashboard(): Promise<void> {
       `dashboard: ${s.servers} servers x ${s.days} days, ${fmt(s.rows)} rows written, seeded in ${fmt(s.seedSeconds)} s`,
     );
     const end = await store.topUp();
-    console.log('in process (the functions the /api/v1 routes call):');
-    await inProcess(store.db, store.ids, end);
+    if (process.env.BENCH_IN_PROCESS !== '0') {
+      console.log('in process (the functions the /api/v1 routes call):');
+      await inProcess(store.db, store.ids, end);
+    }
     if (process.env.BENCH_WEB !== '0') await benchDashboardWeb(store);
   } finally {
     await store.done();

@@ -1,6 +1,7 @@
 import { CHARTS } from '@pgvigil/schema/charts';
 import { describe, expect, it } from 'vitest';
 import {
+  boundRows,
   displayRows,
   formatChartValue,
   orderSeries,
@@ -38,5 +39,36 @@ describe('chart series as drawn', () => {
     ]);
     expect(formatChartValue('ms', 0.03)).toBe('30 µs');
     expect(formatChartValue('ms', 12)).toBe('12 ms');
+  });
+});
+
+describe('points bounded by the chart width', () => {
+  const rows = Array.from({ length: 1000 }, (_, i) => ({
+    t: i * 60_000,
+    a: i === 517 ? 900 : i === 733 ? -50 : 10 + (i % 7),
+    b: i >= 200 && i < 300 ? null : i,
+  }));
+
+  it('keeps at most one row per pixel and every peak and dip of each series', () => {
+    const out = boundRows(rows, ['a', 'b'], 300);
+    expect(out.length).toBeLessThanOrEqual(300);
+    expect(out.length).toBeGreaterThan(250);
+    const a = out.map((r) => r.a);
+    expect(Math.max(...a)).toBe(900); // a single sample's spike survives
+    expect(Math.min(...a)).toBe(-50);
+    // times stay in order, inside the original span
+    for (let i = 1; i < out.length; i++) expect(out[i]!.t).toBeGreaterThan(out[i - 1]!.t);
+    expect(out[0]!.t).toBe(0);
+    expect(out.at(-1)!.t).toBe(999 * 60_000);
+    // a run with no value stays a gap; a rising series keeps its ends
+    expect(
+      out.filter((r) => r.t >= 200 * 60_000 && r.t < 300 * 60_000).every((r) => r.b === null),
+    ).toBe(true);
+    expect(out.at(-1)!.b).toBe(999);
+  });
+
+  it('returns rows within the bound as they are', () => {
+    const few = rows.slice(0, 100);
+    expect(boundRows(few, ['a', 'b'], 300)).toEqual(few);
   });
 });

@@ -3,21 +3,13 @@
 import { seriesLabel, type ChartDef } from '@pgvigil/schema/charts';
 import type { ChartData } from '@/contract';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
 import { CHART_BANDS } from './chart-bands';
 import { bandDrawn, EXPECTED, useExpectedBand, withBand } from './expected-band';
 import {
+  boundRows,
   displayRows,
   formatChartValue,
   maxValue,
@@ -49,6 +41,50 @@ const TOOLTIP_TIME = new Intl.DateTimeFormat(undefined, {
   timeStyle: 'medium',
 });
 
+/** Left of the plot: the Y axis' width (its labels) plus the chart's margins. */
+const AXIS_WIDTH = 72;
+const MARGIN = { top: 4, right: 8, bottom: 0, left: 0 };
+/** Ticks per axis: a fixed count drawn as is, so Recharts measures no label text to thin them. */
+const X_TICKS = 6;
+const Y_TICKS = 5;
+
+/**
+ * The chart box's width in pixels once it has come within 200 px of the viewport (0
+ * before): a chart below the fold is drawn when the reader scrolls toward it, and its
+ * box keeps its height meanwhile, so nothing moves. Printing draws every chart.
+ */
+function useDrawWidth(ref: RefObject<HTMLDivElement | null>, boxShown: boolean): number {
+  const [near, setNear] = useState(false);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const show = () => setNear(true);
+    const sized = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+      setWidth((prev) => (prev === w ? prev : w));
+    });
+    sized.observe(el);
+    const seen = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          show();
+          seen.disconnect();
+        }
+      },
+      { rootMargin: '200px 0px' },
+    );
+    seen.observe(el);
+    window.addEventListener('beforeprint', show);
+    return () => {
+      sized.disconnect();
+      seen.disconnect();
+      window.removeEventListener('beforeprint', show);
+    };
+  }, [ref, boxShown]);
+  return near ? width : 0;
+}
+
 async function fetchChart(url: string): Promise<ChartData> {
   const res = await fetch(url);
   const body = await res.json();
@@ -67,7 +103,7 @@ export interface ChartWindow {
  * With `expected`, a chart whose series an anomaly rule judges shades the rule's
  * expected band behind it.
  */
-export function MetricChart({
+export const MetricChart = memo(function MetricChart({
   serverId,
   chart,
   title,
@@ -126,31 +162,19 @@ export function MetricChart({
     window,
     database,
   });
-  let warming = false;
-  let body;
-  if (!data && current.isError)
-    body = <ErrorState title="Chart unavailable" message={current.error.message} />;
-  else if (!currentData) body = <LoadingBlock height={height} label={`Loading ${title}`} />;
-  else if (!currentData.available)
-    body = <EmptyState title="No data">{currentData.reason}</EmptyState>;
-  else {
+  const before = compare && !data && earlier.data?.available ? earlier.data : null;
+  const shift = compare ? Date.parse(window.from) - Date.parse(compare.from) : 0;
+  // The rows as drawn, made again only when the data changes (not on every render).
+  const shaped = useMemo(() => {
+    if (!currentData?.available) return null;
     const d = currentData;
-    const shift = compare ? Date.parse(window.from) - Date.parse(compare.from) : 0;
-    const before = compare && earlier.data?.available ? earlier.data : null;
     const series = orderSeries(d.chart, d.series);
     const per = ratePer(
       d.chart.unit,
       Math.max(maxValue(d.rows, series), before ? maxValue(before.rows, before.series) : 0),
     );
-    const label = (s: string) => perLabel(seriesLabel(d.chart, s), per);
-    // legend and tooltip in the chart's series order (Recharts sorts by name otherwise)
-    const rank = (item: { dataKey?: unknown }) => {
-      const key = String(item.dataKey ?? '');
-      if (key === EXPECTED) return 2 * series.length;
-      const base = key.replace(/ \(earlier\)$/, '');
-      return series.indexOf(base) + (base === key ? 0 : series.length);
-    };
     const rows = displayRows(d.chart, d.rows, series, per);
+    const earlierSeries = before ? orderSeries(d.chart, before.series) : [];
     if (before) {
       // Align earlier buckets onto the current ones by position after shifting.
       const byT = new Map(rows.map((r) => [r.t, r]));
@@ -163,99 +187,54 @@ export function MetricChart({
           rows.push(target);
         }
       }
-      rows.sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+      rows.sort((x, y) => (x.t ?? 0) - (y.t ?? 0));
     }
-    const bandFor = CHART_BANDS[chart];
-    // the band describes one series: a split chart's only one, or the named column
-    const fits = bandFor?.series ? series.includes(bandFor.series) : series.length === 1;
-    const shaded = band && fits && bandDrawn(band) ? band : null;
-    warming = Boolean(band && fits && !shaded);
-    const drawn = shaded ? withBand(rows, shaded, PER_FACTOR[per]) : rows;
-    const format = (v: unknown) =>
-      formatChartValue(d.chart.unit, typeof v === 'number' ? v : null, per);
-    const spanDays = (Date.parse(window.to) - Date.parse(window.from)) / 86400_000;
-    const tick = spanDays > 2 ? DAY_TICK.format : TIME_TICK.format;
+    const keys = [...series, ...earlierSeries.map((s) => `${s} (earlier)`)];
+    return { d, series, earlierSeries, per, rows, keys };
+  }, [currentData, before, shift]);
+  const box = useRef<HTMLDivElement>(null);
+  const width = useDrawWidth(box, Boolean(shaped));
+  const plotWidth = Math.max(0, width - AXIS_WIDTH - MARGIN.left - MARGIN.right);
+  // no more points than the plot has pixels (peaks kept: lowest and highest per run)
+  const plotted = useMemo(
+    () => (shaped && plotWidth > 0 ? boundRows(shaped.rows, shaped.keys, plotWidth) : null),
+    [shaped, plotWidth],
+  );
+  const bandFor = CHART_BANDS[chart];
+  // the band describes one series: a split chart's only one, or the named column
+  const fits = shaped
+    ? bandFor?.series
+      ? shaped.series.includes(bandFor.series)
+      : shaped.series.length === 1
+    : false;
+  const shaded = band && fits && bandDrawn(band) ? band : null;
+  const warming = Boolean(band && fits && !shaded);
+  const drawn = useMemo(
+    () =>
+      plotted && shaded && shaped ? withBand(plotted, shaded, PER_FACTOR[shaped.per]) : plotted,
+    [plotted, shaded, shaped],
+  );
+  let body;
+  if (!data && current.isError)
+    body = <ErrorState title="Chart unavailable" message={current.error.message} />;
+  else if (!currentData) body = <LoadingBlock height={height} label={`Loading ${title}`} />;
+  else if (!currentData.available)
+    body = <EmptyState title="No data">{currentData.reason}</EmptyState>;
+  else {
     body = (
-      <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={drawn} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            tickFormatter={tick}
-            stroke="var(--muted)"
-            fontSize={11}
+      <div ref={box} className="chart-box" style={{ height }}>
+        {shaped && drawn && width > 0 ? (
+          <Plot
+            shaped={shaped}
+            rows={drawn}
+            width={width}
+            height={height}
+            shaded={Boolean(shaded)}
+            compare={Boolean(compare)}
+            spanDays={(Date.parse(window.to) - Date.parse(window.from)) / 86400_000}
           />
-          <YAxis
-            tickFormatter={(v: number) => formatChartValue(d.chart.unit, v, per)}
-            allowDecimals={d.chart.unit !== 'count'}
-            stroke="var(--muted)"
-            fontSize={11}
-            width={72}
-          />
-          <Tooltip
-            labelFormatter={(t) => TOOLTIP_TIME.format(Number(t))}
-            formatter={(v) => (Array.isArray(v) ? `${format(v[0])} – ${format(v[1])}` : format(v))}
-            itemSorter={rank}
-            contentStyle={{
-              background: 'var(--panel)',
-              border: '1px solid var(--border)',
-              color: 'var(--text)',
-            }}
-          />
-          {series.length > 1 || compare || shaded ? (
-            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={rank} />
-          ) : null}
-          {shaded ? (
-            <Area
-              key={EXPECTED}
-              type="stepAfter"
-              dataKey={EXPECTED}
-              name="expected"
-              stroke="none"
-              fill="var(--muted)"
-              fillOpacity={0.22}
-              isAnimationActive={false}
-              activeDot={false}
-              legendType="rect"
-            />
-          ) : null}
-          {series.map((s, n) => (
-            <Area
-              key={s}
-              type={curve(d.chart)}
-              dataKey={s}
-              name={label(s)}
-              stackId={d.chart.stacked ? 'a' : undefined}
-              stroke={COLORS[n % COLORS.length]}
-              fill={COLORS[n % COLORS.length]}
-              fillOpacity={d.chart.stacked ? 0.35 : 0.12}
-              strokeWidth={1.6}
-              isAnimationActive={false}
-              connectNulls={false}
-              // a lone point has no area to draw: show it as a dot
-              dot={rows.length < 3}
-            />
-          ))}
-          {before
-            ? orderSeries(d.chart, before.series).map((s, n) => (
-                <Line
-                  key={`${s}-earlier`}
-                  type={curve(d.chart)}
-                  dataKey={`${s} (earlier)`}
-                  name={`${label(s)} (earlier)`}
-                  stroke={COLORS[n % COLORS.length]}
-                  strokeDasharray="4 3"
-                  dot={false}
-                  strokeWidth={1.2}
-                  isAnimationActive={false}
-                />
-              ))
-            : null}
-        </ComposedChart>
-      </ResponsiveContainer>
+        ) : null}
+      </div>
     );
   }
   return (
@@ -287,5 +266,145 @@ export function MetricChart({
       </h2>
       {body}
     </section>
+  );
+});
+
+interface Shaped {
+  d: ChartData;
+  series: string[];
+  earlierSeries: string[];
+  per: ReturnType<typeof ratePer>;
+  rows: Array<Record<string, number | null>>;
+  keys: string[];
+}
+
+/** The Recharts drawing of a chart's rows, at a known size (no measuring pass). */
+function Plot({
+  shaped,
+  rows,
+  width,
+  height,
+  shaded,
+  compare,
+  spanDays,
+}: {
+  shaped: Shaped;
+  rows: ReadonlyArray<Record<string, unknown>>;
+  width: number;
+  height: number;
+  shaded: boolean;
+  compare: boolean;
+  spanDays: number;
+}) {
+  const { d, series, earlierSeries, per } = shaped;
+  const label = (s: string) => perLabel(seriesLabel(d.chart, s), per);
+  // legend and tooltip in the chart's series order (Recharts sorts by name otherwise)
+  const rank = (item: { dataKey?: unknown }) => {
+    const key = String(item.dataKey ?? '');
+    if (key === EXPECTED) return 2 * series.length;
+    const base = key.replace(/ \(earlier\)$/, '');
+    return series.indexOf(base) + (base === key ? 0 : series.length);
+  };
+  const format = (v: unknown) =>
+    formatChartValue(d.chart.unit, typeof v === 'number' ? v : null, per);
+  const tick = spanDays > 2 ? DAY_TICK.format : TIME_TICK.format;
+  // Time ticks spread evenly over the rows' span: a time axis would otherwise tick (and
+  // with interval 0 label) every row.
+  const count = Math.max(2, Math.min(X_TICKS, Math.floor((width - AXIS_WIDTH) / 90)));
+  const first = Number(rows[0]?.t ?? 0);
+  const last = Number(rows.at(-1)?.t ?? 0);
+  const xTicks =
+    rows.length > 1 && last > first
+      ? Array.from(
+          { length: count },
+          (_, i) => Math.round((first + ((last - first) * i) / (count - 1)) / 60_000) * 60_000,
+        )
+      : undefined;
+  return (
+    <ComposedChart
+      width={width}
+      height={height}
+      data={rows as Array<Record<string, number | null>>}
+      margin={MARGIN}
+    >
+      <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+      <XAxis
+        dataKey="t"
+        type="number"
+        scale="time"
+        domain={['dataMin', 'dataMax']}
+        tickFormatter={tick}
+        ticks={xTicks}
+        interval={0}
+        stroke="var(--muted)"
+        fontSize={11}
+      />
+      <YAxis
+        tickFormatter={(v: number) => formatChartValue(d.chart.unit, v, per)}
+        allowDecimals={d.chart.unit !== 'count'}
+        tickCount={Y_TICKS}
+        interval={0}
+        stroke="var(--muted)"
+        fontSize={11}
+        width={AXIS_WIDTH}
+      />
+      <Tooltip
+        labelFormatter={(t) => TOOLTIP_TIME.format(Number(t))}
+        formatter={(v) => (Array.isArray(v) ? `${format(v[0])} – ${format(v[1])}` : format(v))}
+        itemSorter={rank}
+        contentStyle={{
+          background: 'var(--panel)',
+          border: '1px solid var(--border)',
+          color: 'var(--text)',
+        }}
+      />
+      {series.length > 1 || compare || shaded ? (
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={rank} />
+      ) : null}
+      {shaded ? (
+        <Area
+          key={EXPECTED}
+          type="stepAfter"
+          dataKey={EXPECTED}
+          name="expected"
+          stroke="none"
+          fill="var(--muted)"
+          fillOpacity={0.22}
+          isAnimationActive={false}
+          activeDot={false}
+          legendType="rect"
+        />
+      ) : null}
+      {series.map((s, n) => (
+        <Area
+          key={s}
+          type={curve(d.chart)}
+          dataKey={s}
+          name={label(s)}
+          stackId={d.chart.stacked ? 'a' : undefined}
+          stroke={COLORS[n % COLORS.length]}
+          fill={COLORS[n % COLORS.length]}
+          fillOpacity={d.chart.stacked ? 0.35 : 0.12}
+          strokeWidth={1.6}
+          isAnimationActive={false}
+          connectNulls={false}
+          // a lone point has no area to draw: show it as a dot
+          dot={rows.length < 3}
+        />
+      ))}
+      {earlierSeries.map((s, n) => (
+        <Line
+          key={`${s}-earlier`}
+          type={curve(d.chart)}
+          dataKey={`${s} (earlier)`}
+          name={`${label(s)} (earlier)`}
+          stroke={COLORS[n % COLORS.length]}
+          strokeDasharray="4 3"
+          dot={false}
+          strokeWidth={1.2}
+          isAnimationActive={false}
+        />
+      ))}
+    </ComposedChart>
   );
 }

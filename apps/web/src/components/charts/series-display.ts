@@ -72,3 +72,47 @@ export function maxValue(
   for (const r of rows) for (const s of series) max = Math.max(max, Math.abs(r[s] ?? 0));
   return max;
 }
+
+/**
+ * At most `maxRows` rows, for a chart `maxRows` pixels wide: more points than pixels
+ * draw nothing more but cost layout and DOM. The rows are cut into `maxRows / 2` runs
+ * of equal length; each run keeps two rows, at its first and last time, holding between
+ * them each series' lowest and highest value of the run (the one that came first at
+ * the first time), so a peak or a dip of a single sample survives. Rows already within
+ * the bound are returned as they are.
+ */
+export function boundRows<R extends { t?: number | null } & Record<string, unknown>>(
+  rows: readonly R[],
+  series: readonly string[],
+  maxRows: number,
+): R[] {
+  const runs = Math.floor(maxRows / 2);
+  if (runs < 1 || rows.length <= maxRows) return [...rows];
+  const out: R[] = [];
+  for (let k = 0; k < runs; k++) {
+    const start = Math.floor((k * rows.length) / runs);
+    const end = Math.floor(((k + 1) * rows.length) / runs);
+    if (end <= start) continue;
+    const first: Record<string, unknown> = { ...rows[start]! };
+    const last: Record<string, unknown> = { ...rows[end - 1]! };
+    for (const s of series) {
+      let lo: number | null = null;
+      let hi: number | null = null;
+      let loAt = 0;
+      let hiAt = 0;
+      for (let i = start; i < end; i++) {
+        const v = rows[i]![s];
+        if (typeof v !== 'number') continue;
+        if (lo === null || v < lo) [lo, loAt] = [v, i];
+        if (hi === null || v > hi) [hi, hiAt] = [v, i];
+      }
+      if (lo === null) continue; // a gap stays a gap
+      const [a, b] = loAt <= hiAt ? [lo, hi] : [hi, lo];
+      first[s] = a;
+      last[s] = b;
+    }
+    out.push(first as R);
+    if (end - 1 > start) out.push(last as R);
+  }
+  return out;
+}
