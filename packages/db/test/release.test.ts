@@ -2,6 +2,7 @@
 // production build, so it runs only where one exists: `npm test` sets
 // PGVIGIL_RELEASE_TEST=1 for the e2e stage's build (.next-e2e); by hand:
 //   PGVIGIL_RELEASE_TEST=1 PGVIGIL_NEXT_DIST_DIR=.next-e2e npx vitest run packages/db/test/release.test.ts
+// (alone: with PGVIGIL_RELEASE_TEST=1 vitest starts no PostgreSQL test servers)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
