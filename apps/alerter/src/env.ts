@@ -12,6 +12,8 @@ const schema = z.object({
   ALERTER_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALERTER_DELIVERY_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   ALERTER_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(240),
+  /** the dead-man's switch: called every minute while pgvigil is healthy */
+  PGVIGIL_HEARTBEAT_URL: envVars.url.optional(),
 });
 
 export type AlerterEnv = z.infer<typeof schema>;

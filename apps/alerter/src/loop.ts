@@ -1,5 +1,6 @@
 import { deliverDue } from '@pgvigil/alerting';
 import { leadership, type Db, type SecretBox } from '@pgvigil/db';
+import { beatOnce } from './heartbeat';
 import { newTrendCaches } from './cycle/load';
 import { runCycle } from './cycle/run';
 
@@ -12,8 +13,13 @@ export interface LoopOptions {
   reminderSeconds: number;
   baseUrl: string;
   smtpUrl: string | undefined;
+  /** the dead-man's switch: called every minute while pgvigil is healthy (PGVIGIL_HEARTBEAT_URL) */
+  heartbeatUrl?: string | undefined;
   log: (message: string) => void;
 }
+
+/** how often the heartbeat URL is called */
+export const HEARTBEAT_EVERY_MS = 60_000;
 
 /** Where a loop stands: whether it leads, how many cycles it has evaluated, the last one. */
 export interface LoopStatus {
@@ -121,6 +127,21 @@ export function startLoop(
     return evaluating;
   };
 
+  // the leader beats (one beat per datastore, however many alerters); a change of
+  // outcome is logged, not every minute of it
+  let beating: Promise<unknown> = Promise.resolve();
+  let lastBeat: string | null = null;
+  const beat = () => {
+    const url = opts.heartbeatUrl;
+    if (!url || !leader.leading) return Promise.resolve();
+    beating = beatOnce(db, url, new Date()).then((r) => {
+      const line = r.sent ? 'heartbeat sent' : `heartbeat ${r.why}`;
+      if (line !== lastBeat) opts.log(line);
+      lastBeat = line;
+    });
+    return beating;
+  };
+
   const schedule = (fn: () => Promise<unknown>, everyMs: number) => {
     const tick = async () => {
       if (stopped) return;
@@ -131,11 +152,12 @@ export function startLoop(
   };
   schedule(evaluate, opts.intervalSeconds * 1000);
   schedule(deliver, opts.deliveryEveryMs);
+  if (opts.heartbeatUrl) schedule(beat, HEARTBEAT_EVERY_MS);
 
   return {
     async stop() {
       stopped = true;
-      await Promise.all([evaluating, delivering]);
+      await Promise.all([evaluating, delivering, beating]);
       await leader.release();
     },
     status: () => ({ leading: leader.leading, cycles, lastCycle }),

@@ -33,6 +33,7 @@ async function main() {
     reminderSeconds: env.ALERTER_REMINDER_MINUTES * 60,
     baseUrl: env.PGVIGIL_BASE_URL,
     smtpUrl: env.SMTP_URL,
+    heartbeatUrl: env.PGVIGIL_HEARTBEAT_URL,
     log,
   });
   // the heartbeat says which instance leads, so the UI and a peer can tell, and how

@@ -13,6 +13,7 @@ export * from './cycle/observe';
 export * from './cycle/plan';
 export * from './cycle/routing';
 export * from './cycle/escalation';
+export * from './cycle/dependency';
 export * from './cycle/preview';
 export * from './from-rows';
 export { syncCatalog } from './sync-catalog';

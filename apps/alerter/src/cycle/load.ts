@@ -1,6 +1,8 @@
 import { partitionCoverage, type Db } from '@pgvigil/db';
 import {
   heartbeatAges,
+  knownPrimaries,
+  selfLag,
   listAlertTargets,
   listBlackouts,
   listChannels,
@@ -184,6 +186,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 
   const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
+  const primaries = await knownPrimaries(db, serverIds, at);
   return {
     at,
     rules,
@@ -210,6 +213,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     reminderSeconds: opts.reminderSeconds,
     deferredRuleIds: deferred,
     failedRules,
+    primaries,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,
     collection: {
@@ -373,13 +377,19 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
   const keys = first.def.source.objectKeys ?? [];
   if (probe === '$heartbeat') {
     const age = (await heartbeatAges(c.db, c.at)).collector;
+    const lag = await selfLag(c.db, c.at);
     if (age !== undefined)
       rows = [
         {
           server_id: null,
           database_name: null,
           collected_at: c.at,
-          values: { seconds_since: age },
+          values: {
+            seconds_since: age,
+            // a silent collector's last word is stale: collector_down says it
+            collector_lag_seconds: age < 120 ? lag.collectorLagSeconds : null,
+            outbox_wait_seconds: lag.outboxWaitSeconds,
+          },
         },
       ];
   } else if (probe === '$staleness') {

@@ -49,6 +49,8 @@ export const alert = z
     /** the escalation policy followed and the last step notified (counting on when it repeats) */
     escalationId: id.nullable(),
     escalationStep: z.number().int().nullable(),
+    /** held, not sent, while this server is down (suppression by dependency); null: not held */
+    heldBy: z.object({ serverId: id, serverName: z.string().nullable() }).nullable(),
     notified: z.boolean(),
     lastNotifiedAt: timestamp.nullable(),
     details: dataMap(z.unknown()),

@@ -25,6 +25,7 @@ import { alertMessage } from './message';
 import type { EscalationPolicy } from './escalation';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
+import { applyHolds } from './dependency';
 import { observe, type Series } from './observe';
 
 export interface PlanRule {
@@ -80,6 +81,8 @@ export interface PlanInput {
   collection?: Collection;
   /** rules whose rows could not be read (budget, error): skipped, their alerts kept as they are */
   failedRules?: readonly RuleFailure[];
+  /** servers last seen as primaries: while one is down, its cluster's standby link alerts are held */
+  primaries?: ReadonlySet<number>;
 }
 export interface Plan {
   changes: AlertChange[];
@@ -412,10 +415,25 @@ export function planCycle(input: PlanInput): Plan {
       });
     }
   }
-  return {
+  // suppression by dependency: what a down server (or a down primary) causes is held
+  const held = applyHolds({
+    at: input.at,
     changes,
+    notify,
+    openAlerts: input.openAlerts,
+    servers: input.servers,
+    primaries: input.primaries ?? new Set(),
+    rules: new Map(
+      input.rules.map((r) => [
+        r.def.key,
+        { name: r.def.name, followsUpstream: r.def.followsUpstream === true },
+      ]),
+    ),
+  });
+  return {
+    changes: held.changes,
     notifications: buildNotifications(
-      notify,
+      held.notify,
       input.channels,
       input.at,
       input.baseUrl,

@@ -5,3 +5,4 @@ export * from './registry';
 export * from './deliver';
 export * from './markup';
 export * from './redact';
+export * from './heartbeat';

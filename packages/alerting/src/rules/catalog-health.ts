@@ -115,6 +115,7 @@ export const HEALTH_RULES: RuleDefinition[] = [
     key: 'standby_replay_delay',
     name: 'Standby replay behind (standby view)',
     category: 'replication',
+    followsUpstream: true,
     source: {
       probe: 'wal_receiver',
       columns: ['in_recovery', 'receive_replay_lag_bytes', 'replay_delay_seconds'],

@@ -49,6 +49,7 @@ export const REPLICATION_RULES: RuleDefinition[] = [
     key: 'standby_disconnected',
     name: 'Standby not streaming',
     category: 'replication',
+    followsUpstream: true,
     source: {
       probe: 'wal_receiver',
       columns: ['in_recovery', 'status'],

@@ -368,6 +368,42 @@ export const STORAGE_RULES: RuleDefinition[] = [
     runbook: 'Check the collector process (npm start supervises it) and its log.',
   }),
   define({
+    key: 'collector_behind',
+    name: 'Collector falling behind',
+    category: 'pgvigil',
+    source: {
+      probe: '$heartbeat',
+      columns: ['collector_lag_seconds'],
+      derive: column('collector_lag_seconds'),
+    },
+    warning: 120,
+    critical: 600,
+    forSeconds: 60,
+    unit: 'seconds',
+    explanation:
+      'How far the running collector is behind, from its heartbeat: the age of the oldest sample still waiting in its buffer for the datastore, or how late its probes start (p99), whichever is more. Samples arrive late, so every rule judges old data; when the buffer fills, the oldest samples are dropped.',
+    runbook:
+      'Samples waiting: the datastore is slow or refusing writes (its disk, its connections; /api/v1/health says which). Probes late: the collector is short of CPU or monitored servers answer slowly; run several collectors (docs/scale-out.md).',
+  }),
+  define({
+    key: 'alerter_behind',
+    name: 'Notifications waiting',
+    category: 'pgvigil',
+    source: {
+      probe: '$heartbeat',
+      columns: ['outbox_wait_seconds'],
+      derive: column('outbox_wait_seconds'),
+    },
+    warning: 300,
+    critical: 900,
+    forSeconds: 0,
+    unit: 'seconds',
+    explanation:
+      'How long the oldest notification due in the outbox has waited to be delivered. The alerter delivers every second; a wait of minutes means deliveries fail and are retried, or the alerter is overloaded. This message goes through the same outbox: it reaches the channels that still work, and the alerts page in any case.',
+    runbook:
+      'Open Channels: the deliveries list shows the error of each failed attempt. A receiver that times out slows every delivery of a batch; fix or disable that channel.',
+  }),
+  define({
     key: 'partitions_ahead',
     name: 'Partitions not created ahead',
     category: 'pgvigil',

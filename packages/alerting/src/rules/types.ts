@@ -111,5 +111,10 @@ export interface RuleDefinition {
   link?: (where: { serverId: number; object: string | null }) => string | null;
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
+  /**
+   * A standby's rule about its link to its primary: held, not sent, while a primary of
+   * its cluster is down (suppression by dependency, cycle/dependency.ts).
+   */
+  followsUpstream?: true;
   defaultSeverity?: Severity;
 }

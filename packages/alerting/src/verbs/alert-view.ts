@@ -27,6 +27,10 @@ export const alertView = (a: AlertListItem) => ({
   ownerId: a.owner_id ?? null,
   escalationId: a.escalation_id ?? null,
   escalationStep: a.escalation_step ?? null,
+  heldBy:
+    a.held_by_server_id != null
+      ? { serverId: a.held_by_server_id, serverName: a.held_by_server_name ?? null }
+      : null,
   notified: a.notified,
   lastNotifiedAt: a.last_notified_at,
   details: a.details,

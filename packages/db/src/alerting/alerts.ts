@@ -31,12 +31,14 @@ export interface AlertRow {
   /** an acknowledgement with an expiry returns to firing then */
   ack_until?: Date | null;
   owner_id?: number | null;
+  /** the server whose outage holds this alert's messages (suppression by dependency) */
+  held_by_server_id?: number | null;
 }
 
 export const ALERT_COLUMNS = `id, rule_id, server_id, database_name, object_key, fingerprint, state,
   severity, value, threshold, message, started_at, fired_at, resolved_at, acknowledged_at,
   acknowledged_by, ack_comment, notified, last_notified_at, details, last_evaluated_at, updated_at,
-  escalation_id, escalation_step, ack_until, owner_id`;
+  escalation_id, escalation_step, ack_until, owner_id, held_by_server_id`;
 
 /** Every open alert (one per fingerprint): the loop's memory between cycles. */
 export async function listOpenAlerts(db: Queryable): Promise<AlertRow[]> {
@@ -66,6 +68,8 @@ const change = z.object({
   event: z
     .object({ from: z.enum(ALERT_STATES), to: z.enum(ALERT_STATES), reason: z.string() })
     .nullable(),
+  /** the server whose outage holds it (null: released); absent: left as it is */
+  heldBy: z.number().int().positive().nullable().optional(),
 });
 export type AlertChange = z.input<typeof change>;
 export interface SavedAlert {
@@ -96,6 +100,8 @@ export async function saveAlertChanges(db: Queryable, raw: AlertChange[]): Promi
       c.lastNotifiedAt,
       JSON.stringify(c.details),
       c.at,
+      closed ? null : (c.heldBy ?? null),
+      closed || c.heldBy !== undefined,
     ];
     let alertId: number;
     if (c.id !== null) {
@@ -106,7 +112,8 @@ export async function saveAlertChanges(db: Queryable, raw: AlertChange[]): Promi
                 -- a closed alert escalates no further and has nothing left to acknowledge
                 escalation_next_at = CASE WHEN $2 IN ('resolved', 'ok') THEN NULL
                                           ELSE escalation_next_at END,
-                ack_until = CASE WHEN $2 IN ('resolved', 'ok') THEN NULL ELSE ack_until END
+                ack_until = CASE WHEN $2 IN ('resolved', 'ok') THEN NULL ELSE ack_until END,
+                held_by_server_id = CASE WHEN $15 THEN $14::bigint ELSE held_by_server_id END
           WHERE id = $1`,
         [c.id, ...values],
       );
@@ -115,10 +122,11 @@ export async function saveAlertChanges(db: Queryable, raw: AlertChange[]): Promi
       const [row] = await db.query<{ id: number }>(
         `INSERT INTO alerts (state, severity, value, threshold, message, started_at, fired_at,
                              resolved_at, notified, last_notified_at, details, last_evaluated_at,
-                             updated_at, rule_id, server_id, database_name, object_key, fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)
+                             updated_at, held_by_server_id, rule_id, server_id, database_name,
+                             object_key, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18)
          RETURNING id`,
-        [...values, c.ruleId, c.serverId, c.databaseName, c.objectKey, c.fingerprint],
+        [...values.slice(0, 13), c.ruleId, c.serverId, c.databaseName, c.objectKey, c.fingerprint],
       );
       alertId = row!.id;
     }

@@ -141,7 +141,8 @@ export async function claimDueEscalations(db: Queryable, at: Date): Promise<DueE
        JOIN escalation_policies p ON p.id = a.escalation_id
        JOIN rules r ON r.id = a.rule_id
        LEFT JOIN servers s ON s.id = a.server_id
-      WHERE a.state = 'firing' AND a.escalation_next_at <= $1
+      -- a held alert (its server down) waits: released, it escalates from where it was
+      WHERE a.state = 'firing' AND a.escalation_next_at <= $1 AND a.held_by_server_id IS NULL
       ORDER BY a.escalation_next_at
       FOR UPDATE OF a SKIP LOCKED`,
     [at],

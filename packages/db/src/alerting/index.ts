@@ -10,6 +10,7 @@ export * from './ack-alert';
 export * from './outbox';
 export * from './read-rule-rows';
 export * from './targets';
+export * from './primaries';
 export * from './events';
 export * from './investigation-reads';
 export * from './routes';

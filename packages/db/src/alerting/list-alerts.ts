@@ -14,6 +14,8 @@ export interface AlertListItem extends AlertRow {
    * their probe column (the web and API fill it in)
    */
   unit: string | null;
+  /** the server whose outage holds this alert (suppression by dependency) */
+  held_by_server_name: string | null;
 }
 
 const filters = z.object({
@@ -29,8 +31,9 @@ export type ListAlertsInput = z.input<typeof filters>;
 const SELECT = `SELECT ${ALERT_COLUMNS.split(',')
   .map((c) => `a.${c.trim()}`)
   .join(', ')}, r.key AS rule_key, r.name AS rule_name, s.name AS server_name,
-  r.definition->>'unit' AS unit
-  FROM alerts a JOIN rules r ON r.id = a.rule_id LEFT JOIN servers s ON s.id = a.server_id`;
+  r.definition->>'unit' AS unit, hs.name AS held_by_server_name
+  FROM alerts a JOIN rules r ON r.id = a.rule_id LEFT JOIN servers s ON s.id = a.server_id
+  LEFT JOIN servers hs ON hs.id = a.held_by_server_id`;
 
 /** Alerts for the UI and API, newest activity first; `ok` rows (unconfirmed) are left out. */
 export async function listAlerts(

@@ -91,3 +91,33 @@ export async function probeIntervals(
     ]),
   );
 }
+
+/**
+ * How far pgvigil itself is behind, as of `at`: the collector's (its oldest sample
+ * still waiting in its buffer, or how late its probes start, p99, from its newest
+ * heartbeat) and the alerter's (how long the oldest message due in the outbox has
+ * waited to be delivered), in seconds; 0 when nothing waits.
+ */
+export async function selfLag(
+  db: Queryable,
+  at: Date,
+): Promise<{ collectorLagSeconds: number | null; outboxWaitSeconds: number }> {
+  const [row] = await db.query<{ info: Record<string, unknown> | null; wait: number | null }>(
+    `SELECT (SELECT info FROM heartbeats WHERE component = 'collector'
+              ORDER BY last_seen_at DESC LIMIT 1) AS info,
+            (SELECT extract(epoch FROM $1::timestamptz - min(next_attempt_at))::float8
+               FROM notification_outbox
+              WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1) AS wait`,
+    [at],
+  );
+  const info = row?.info ?? null;
+  let collectorLagSeconds: number | null = null;
+  if (info) {
+    const oldest =
+      typeof info.oldestBufferedAt === 'string' ? Date.parse(info.oldestBufferedAt) : NaN;
+    const late = typeof info.scheduleLatenessP99Ms === 'number' ? info.scheduleLatenessP99Ms : 0;
+    const buffered = Number.isFinite(oldest) ? Math.max(0, (at.getTime() - oldest) / 1000) : 0;
+    collectorLagSeconds = Math.round(Math.max(buffered, late / 1000));
+  }
+  return { collectorLagSeconds, outboxWaitSeconds: Math.max(0, Math.round(row?.wait ?? 0)) };
+}

@@ -40,6 +40,12 @@ export function AlertsTable({
             <tr key={a.id} data-testid={`alert-${a.id}`}>
               <td>
                 <span className={STATE_BADGE[a.state]}>{a.state.replace('_', ' ')}</span>
+                {a.heldBy ? (
+                  <span className="muted" title="Not sent while the server it depends on is down">
+                    {' '}
+                    held: {a.heldBy.serverName ?? `server ${a.heldBy.serverId}`} down
+                  </span>
+                ) : null}
               </td>
               <td>
                 {a.severity ? (
