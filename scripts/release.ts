@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildRuntime } from './lib/runtime';
 import { RELEASE_MARKER, RUNTIME_DIR } from './lib/runtime-files';
@@ -132,6 +132,11 @@ export async function buildRelease(options: ReleaseOptions): Promise<number> {
     throw new Error(`No web build in ${webBuild}; run without --no-web-build.`);
   await buildRuntime();
 
+  // The folder is replaced whole: only an earlier release (or an empty folder) is removed.
+  if (`${root}${path.sep}`.startsWith(`${out}${path.sep}`))
+    throw new Error(`--out ${out} holds the repository; choose a folder outside it`);
+  if (existsSync(out) && !existsSync(path.join(out, RELEASE_MARKER)) && readdirSync(out).length)
+    throw new Error(`${out} is not empty and holds no release; choose an empty or new folder`);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const copy = (rel: string, filter?: (source: string) => boolean) =>
