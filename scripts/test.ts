@@ -104,6 +104,19 @@ const SYSTEM_PACKAGES = [
     path: '/usr/sbin/sshd',
     why: 'the SSH tunnel tests (a real sshd on a loopback port as the bastion)',
   },
+  ...(
+    [
+      ['postgresql-15-hypopg', 'hypopg'],
+      ['postgresql-15-pg-stat-kcache', 'pg_stat_kcache'],
+      ['postgresql-15-pg-wait-sampling', 'pg_wait_sampling'],
+      ['postgresql-15-pg-qualstats', 'pg_qualstats'],
+    ] as const
+  ).map(([pkg, lib]) => ({
+    stage: 'unit',
+    pkg,
+    path: `/usr/lib/postgresql/15/lib/${lib}.so`,
+    why: "the optional-extension tests (Debian's PostgreSQL 15 with its real extensions)",
+  })),
 ];
 
 function ensureSystemPackages(stage: string): boolean {

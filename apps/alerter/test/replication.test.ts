@@ -27,7 +27,8 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
   let at = new Date();
 
   beforeAll(async () => {
-    cluster = await startTestServers([major]);
+    // one autovacuum worker woken every second: autovacuum_saturated can be reached for real
+    cluster = await startTestServers([major], { autovacuum_max_workers: 1, autovacuum_naptime: 1 });
     const primary = cluster.servers.get(major)!;
     primaryUrl = primary.url('postgres');
     standby = await startStandby(cluster, major, { name: 'standby1' });
@@ -179,6 +180,52 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     await step(60, standbyId, standbyUrl, 'wal_receiver');
     expect(await stateOf('standby_disconnected', standbyId)).toBe('resolved');
   }, 90_000);
+
+  it('autovacuum_saturated: the only worker crawls through a table, then is cancelled', async () => {
+    await tune('autovacuum_saturated', {});
+    // every page costs more than the limit: the worker sleeps 100 ms per page or so
+    await query(
+      primaryUrl,
+      `CREATE TABLE crawl WITH (autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1,
+         autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1)
+         AS SELECT g FROM generate_series(1, 100000) g`,
+    );
+    await query(primaryUrl, 'DELETE FROM crawl');
+    const workers = async () =>
+      (
+        await query<{ n: number }>(
+          primaryUrl,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+        )
+      )[0]!.n;
+    await until('the worker busy', async () => (await workers()) === 1);
+    await step(60, primaryId, primaryUrl, 'autovacuum_workers');
+    expect(await stateOf('autovacuum_saturated', primaryId)).toBe('firing');
+    await query(primaryUrl, 'ALTER TABLE crawl SET (autovacuum_enabled = false)');
+    await query(
+      primaryUrl,
+      `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    );
+    await until('no worker', async () => (await workers()) === 0);
+    await step(60, primaryId, primaryUrl, 'autovacuum_workers');
+    expect(await stateOf('autovacuum_saturated', primaryId)).toBe('resolved');
+  });
+
+  it('no_primary: a cluster whose only member is the standby, until the primary joins it', async () => {
+    await tune('no_primary', {});
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'no_primary')!;
+    const alert = async () => (await listAlerts(ds.db, { ruleId: rule.id }))[0];
+    const [c] = await ds.db.query<{ id: number }>(
+      `INSERT INTO clusters (name) VALUES ('pair') RETURNING id`,
+    );
+    await ds.db.query('UPDATE servers SET cluster_id = $1 WHERE id = $2', [c!.id, standbyId]);
+    await step(60, standbyId, standbyUrl, 'server_info');
+    expect((await alert())?.state).toBe('firing');
+    expect((await alert())?.object_key).toBe('pair');
+    await ds.db.query('UPDATE servers SET cluster_id = $1 WHERE id = $2', [c!.id, primaryId]);
+    await step(60, primaryId, primaryUrl, 'server_info');
+    expect((await alert())?.state).toBe('resolved');
+  });
 
   // last: the standby becomes a primary
   it('role_changed: the standby is promoted (not a restart), then stays a primary', async () => {

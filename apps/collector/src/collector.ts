@@ -12,6 +12,7 @@ import {
   rollupWindow,
   saveQueryTexts,
   saveQueryPlans,
+  saveIndexCandidates,
   getQueryTexts,
   syncLeases,
   writeSamples,
@@ -245,6 +246,8 @@ export class Collector {
           queryTexts: (ids) => getQueryTexts(db, serverId, ids),
           savePlans: (plans) =>
             saveQueryPlans(db, serverId, plans, new Date(this.now())).then(() => undefined),
+          saveIndexCandidates: (database, checked, candidates) =>
+            saveIndexCandidates(db, serverId, database, checked, candidates, new Date(this.now())),
         },
         lastSnapshot: async (probe, database) =>
           (await readLastSnapshot(db, probe, serverId, database))?.rows ?? null,

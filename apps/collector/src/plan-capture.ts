@@ -1,5 +1,6 @@
-import type { CapturedPlan } from '@pgvigil/db/metrics';
+import type { CapturedPlan, IndexCandidate } from '@pgvigil/db/metrics';
 import {
+  adviseMissingIndexes,
   explainPlan,
   pickPlanCandidates,
   planRefusal,
@@ -12,19 +13,29 @@ export interface PlanCaptureDeps {
   topN: number;
   queryTexts(ids: string[]): Promise<Map<string, string>>;
   savePlans(plans: CapturedPlan[]): Promise<void>;
+  /** what a check of a database's statements for missing indexes found (off without it) */
+  saveIndexCandidates?(
+    database: string,
+    checked: string[],
+    candidates: IndexCandidate[],
+  ): Promise<void>;
   now(): number;
 }
 
 interface Pending {
   queryid: string;
   text: string;
+  /** false: only checked for missing indexes (a $n statement before PostgreSQL 16) */
+  explain: boolean;
 }
 
 /**
  * Plans of a server's top statements. After each run of the statements probe the
  * instance lane queues the top N of the window (each at most once an hour) by the
  * database they ran in; the database lane explains them when it holds a session
- * there, so capture opens no session of its own.
+ * there, so capture opens no session of its own. The same statements are then checked
+ * for missing indexes (adviseMissingIndexes), $n ones before 16 included: the advisor
+ * plans those through PREPARE.
  */
 export class PlanCapture {
   private readonly lastTried = new Map<string, number>();
@@ -70,12 +81,12 @@ export class PlanCapture {
       if (text === undefined || dbname === undefined) continue; // text not fetched yet: next run
       this.lastTried.set(c.queryid, now);
       const refused = planRefusal(text, serverVersion);
-      if (refused) {
-        this.skipped.set(c.queryid, refused);
-        continue;
-      }
+      if (refused) this.skipped.set(c.queryid, refused);
+      const advisable =
+        this.deps.saveIndexCandidates !== undefined && planRefusal(text, 160000) === null;
+      if (refused && !advisable) continue;
       const list = this.pending.get(dbname) ?? [];
-      list.push({ queryid: c.queryid, text });
+      list.push({ queryid: c.queryid, text, explain: refused === null });
       this.pending.set(dbname, list);
     }
   }
@@ -87,6 +98,7 @@ export class PlanCapture {
     const plans: CapturedPlan[] = [];
     let lost = false;
     for (const [n, p] of todo.entries()) {
+      if (!p.explain) continue;
       const r = await explainPlan(client, p.text, serverVersion);
       if (r.status === 'ok') {
         plans.push({
@@ -113,6 +125,18 @@ export class PlanCapture {
         // datastore away: these statements are explained again on the next run
         for (const p of plans) this.lastTried.set(p.queryid, this.deps.now() - PLAN_RECAPTURE_MS);
       });
+    }
+    if (!lost && todo.length > 0 && this.deps.saveIndexCandidates) {
+      const advice = await adviseMissingIndexes(client, todo);
+      if (advice.connectionLost) lost = true;
+      else
+        await this.deps
+          .saveIndexCandidates(
+            dbname,
+            todo.map((p) => p.queryid),
+            advice.candidates,
+          )
+          .catch(() => undefined); // datastore away: checked again within the hour
     }
     return lost;
   }

@@ -7,6 +7,7 @@ import {
   loadProbeContext,
   runProbe,
   withPlanFingerprints,
+  withWindowTotals,
   type ConnectResult,
   type DeltaSnapshot,
   type ProbeContext,
@@ -349,7 +350,7 @@ export class ServerWorker {
       await this.storeNewTexts(session, rows);
       if (probe.name === 'statements') {
         await this.queuePlans(session, rows);
-        rows = withPlanFingerprints(rows, this.plans.fingerprints);
+        rows = withWindowTotals(withPlanFingerprints(rows, this.plans.fingerprints));
       }
     } else if (probe.changeTracked && !(await this.changes.changed(probe, database, rows))) {
       return false;

@@ -28,6 +28,10 @@ describe(`collector on PostgreSQL ${major}`, () => {
     const c = new pg.Client({ connectionString: target.url });
     await c.connect();
     await c.query('CREATE EXTENSION pg_stat_statements; CREATE TABLE t (id int PRIMARY KEY)');
+    // a table read by sequential scans, for the missing-index check (stats flush at exit)
+    await c.query(`CREATE TABLE big (id int PRIMARY KEY, k int);
+      INSERT INTO big SELECT g, g % 100 FROM generate_series(1, 3000) g; ANALYZE big`);
+    for (let i = 0; i < 3; i++) await c.query('SELECT * FROM big WHERE k = $1', [i]);
     await c.end();
   });
   afterAll(async () => {
@@ -111,6 +115,20 @@ describe(`collector on PostgreSQL ${major}`, () => {
     expect(plans.plans).toHaveLength(1);
     expect(plans.plans[0]).toMatchObject({ source: 'generic', database: target.name });
     expect(JSON.stringify(plans.plans[0]!.plan)).toContain('t_pkey');
+    // the top statements are checked for missing indexes too (unverified: no hypopg here)
+    const candidate = await waitFor(async () => {
+      await c.query('SELECT * FROM big WHERE k = $1', [1]);
+      const rows = await ds.db.query<{ columns: string[]; verified: boolean; statement: string }>(
+        `SELECT columns, verified, statement FROM index_candidates WHERE database = $1`,
+        [target.name],
+      );
+      return rows[0];
+    }, 'a missing-index candidate for big (k)');
+    expect(candidate).toEqual({
+      columns: ['k'],
+      verified: false,
+      statement: 'CREATE INDEX CONCURRENTLY ON public.big (k);',
+    });
     await c.end();
     const dupes = await count(
       ds.db,

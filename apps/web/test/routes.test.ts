@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverUrl, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
+import { getProbe } from '@pgvigil/probes';
 import * as audit from '@/app/api/v1/audit/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as logout from '@/app/api/v1/auth/logout/route';
 import * as me from '@/app/api/v1/auth/me/route';
 import * as password from '@/app/api/v1/auth/password/route';
 import * as clusters from '@/app/api/v1/clusters/route';
+import * as configBaseline from '@/app/api/v1/servers/[id]/config-baseline/route';
+import * as lintFindings from '@/app/api/v1/servers/[id]/lint-findings/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
 import * as exportRoute from '@/app/api/v1/servers/export/route';
 import * as importRoute from '@/app/api/v1/servers/import/route';
@@ -242,6 +246,90 @@ describe(`API routes on PostgreSQL ${major}`, () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatchObject({ fields: { url: expect.stringMatching(/PEM/) } });
+  });
+
+  it('marks the configuration known-good (admin only) and lists what differs since', async () => {
+    const params = { id: String(serverId) };
+    const mark = (token: string) => call(h(configBaseline.POST), { method: 'POST', token, params });
+    const settings = getProbe('settings')!;
+    const snapshot = async (at: Date, workMem: string) => {
+      await ensureMetricTable(ds.db, settings, at);
+      const row = (name: string, setting: string) => ({
+        name,
+        setting,
+        unit: 'kB',
+        source: 'configuration file',
+        pending_restart: false,
+      });
+      await writeSamples(ds.db, [
+        {
+          spec: settings,
+          samples: [
+            {
+              collectedAt: at,
+              serverId,
+              rows: [row('work_mem', workMem), row('shared_buffers', '16384')],
+            },
+          ],
+        },
+      ]);
+    };
+    expect((await mark(tokenOf.viewer ?? '')).status).toBe(403);
+    expect((await mark(tokenOf.admin ?? '')).status).toBe(409); // nothing collected yet
+    await snapshot(new Date('2026-12-01T00:00:00Z'), '4096');
+    const marked = await mark(tokenOf.admin ?? '');
+    expect(marked.status).toBe(200);
+    expect(marked.json).toMatchObject({
+      baseline: { settings: 2, hbaLines: null },
+      differences: [],
+    });
+    await snapshot(new Date('2026-12-01T00:10:00Z'), '8192');
+    const now = await call(h(configBaseline.GET), { token: tokenOf.viewer ?? '', params });
+    expect(now.json.differences).toEqual([
+      { kind: 'setting', name: 'work_mem', before: '4096', after: '8192' },
+    ]);
+  });
+
+  it('lists configuration and security findings per server and database, with why and fix', async () => {
+    const lint = getProbe('config_lint')!;
+    const at = new Date();
+    await ensureMetricTable(ds.db, lint, at);
+    const finding = (check: string, object: string) => ({ check, object, detail: null });
+    await writeSamples(ds.db, [
+      {
+        spec: lint,
+        samples: [
+          {
+            collectedAt: at,
+            serverId,
+            database: 'app',
+            rows: [finding('disabled_trigger', 'public.t.audit')],
+          },
+          {
+            collectedAt: at,
+            serverId,
+            database: 'crm',
+            rows: [finding('login_superuser', 'postgres')],
+          },
+        ],
+      },
+    ]);
+    const get = (query: string) =>
+      call(h(lintFindings.GET), {
+        path: `/api/v1/servers/${serverId}/lint-findings${query}`,
+        token: tokenOf.viewer ?? '',
+        params: { id: String(serverId) },
+      });
+    const all = (await get('')).json.findings as { database: string; check: string; fix: string }[];
+    expect(all.map((f) => [f.database, f.check]).sort()).toEqual([
+      ['app', 'disabled_trigger'],
+      ['crm', 'login_superuser'],
+    ]);
+    expect(all.every((f) => f.fix.length > 0)).toBe(true);
+    const app = (await get('?database=app')).json.findings as { check: string; why: string }[];
+    expect(app).toEqual([
+      expect.objectContaining({ check: 'disabled_trigger', why: expect.stringMatching(/trigger/) }),
+    ]);
   });
 
   it('export, import round trip, and delete removes the server', async () => {

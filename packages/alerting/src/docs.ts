@@ -36,10 +36,17 @@ export function renderLifecycleTable(): string {
 const threshold = (r: RuleDefinition, v: number | null) =>
   v === null ? '—' : formatValue(v, r.unit);
 
+/** What the alerter's own sources are built from, when that is more than pgvigil itself. */
+const VIRTUAL_SOURCES: Readonly<Record<string, string>> = {
+  $clusters: "(per cluster: its members' `server_info`, `connectivity`)",
+  $config_drift: '(per marked server: `settings`, `hba_rules` against the mark)',
+};
+
 const reads = (r: RuleDefinition) =>
-  r.source.probe.startsWith('$')
+  VIRTUAL_SOURCES[r.source.probe] ??
+  (r.source.probe.startsWith('$')
     ? `(pgvigil's own ${r.source.probe.slice(1)})`
-    : `\`${r.source.probe}\`: ${r.source.columns.join(', ')}`;
+    : `\`${r.source.probe}\`: ${r.source.columns.join(', ')}`);
 
 const aggregation = (r: RuleDefinition) =>
   r.aggregation === 'latest' ? 'latest' : `${r.aggregation} / ${formatSeconds(r.windowSeconds)}`;

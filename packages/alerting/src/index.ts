@@ -24,3 +24,4 @@ export * from './verbs/with-alert-units';
 export * from './cycle/long-window';
 export * from './investigate';
 export * from './verbs/readiness';
+export * from './cycle/clusters';

@@ -109,3 +109,36 @@ describe('changed (server restarted)', () => {
     expect(changed('start_time')(rows, {}).map((s) => s.value)).toEqual([0, 1, 0]);
   });
 });
+
+describe('statement_vs_baseline (slower than its own baseline)', () => {
+  const rule = BUILTIN_RULES.find((r) => r.key === 'statement_vs_baseline')!;
+  const params = { min_calls: 20, min_share_pct: 5, warmup_hours: 24 };
+  const end = Date.UTC(2026, 11, 6, 12);
+  /** 25 hours of rows every 10 minutes at 10 ms per call (+-1) up to 20 minutes before, then the window's row */
+  const rows = (mean: number, calls: number, share: number) => [
+    ...Array.from({ length: 149 }, (_, i) => ({
+      at: new Date(end - 25 * 3_600_000 + i * 600_000),
+      values: { calls: 30, total_exec_time: 30 * (10 + (i % 3) - 1), window_exec_time: 1000 },
+    })),
+    {
+      at: new Date(end),
+      values: {
+        calls,
+        total_exec_time: calls * mean,
+        window_exec_time: (calls * mean * 100) / share,
+      },
+    },
+  ];
+  const value = (r: ReturnType<typeof rows>, p = params) => rule.source.derive(r, p)[0]!.value;
+
+  it('judges the window against the hourly means before it, in robust deviations above', () => {
+    expect(value(rows(10, 30, 50))).toBe(0);
+    expect(value(rows(50, 30, 50))).toBeGreaterThan(3);
+    expect(value(rows(5, 30, 50))).toBe(0); // faster is no alert
+  });
+  it('is silent under min_calls, under the share floor and while warming up', () => {
+    expect(value(rows(50, 10, 50))).toBe(0);
+    expect(value(rows(50, 30, 2))).toBe(0);
+    expect(value(rows(50, 30, 50), { ...params, warmup_hours: 48 })).toBe(0);
+  });
+});

@@ -131,3 +131,17 @@ describe('every built-in rule shows its value with its unit', () => {
     expect(formatValue(2500, 'ms')).toBe('2.5 s');
   });
 });
+
+describe('a table never vacuumed', () => {
+  it('shows "never" in the autovacuum_overdue alert, not a sentinel as thousands of days', () => {
+    const def = BUILTIN_RULES.find((r) => r.key === 'autovacuum_overdue')!;
+    const at = new Date('2026-12-01T00:00:00Z');
+    const [sample] = def.source.derive(
+      [{ at, values: { n_live_tup: 0, n_dead_tup: 1000, vacuum_threshold: 50 } }],
+      {},
+    );
+    expect(sample!.value).toBeGreaterThan(3600);
+    expect(alertMessage(def, sample!.value, {})).toBe('Table not autovacuumed: never');
+    expect(formatValue(sample!.value, def.unit)).toBe('never');
+  });
+});

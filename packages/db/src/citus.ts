@@ -10,7 +10,7 @@ import type { Queryable } from './client';
  */
 export const DISTRIBUTION_COLUMN = 'server_id';
 /** Tables outside schema `metrics` that grow with the fleet's samples. */
-export const PER_SERVER_TABLES = ['query_texts', 'query_plans'] as const;
+export const PER_SERVER_TABLES = ['query_texts', 'query_plans', 'index_candidates'] as const;
 /** Colocated tables are distributed "like" this one. */
 const COLOCATE_WITH = 'public.query_texts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
-import { getQueryHistory } from '@pgvigil/db/dashboard';
+import { getQueryHistory, getStatementDetail } from '@pgvigil/db/dashboard';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { getProbe } from '@pgvigil/probes';
@@ -137,6 +137,47 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
     });
     expect(h.totals).toMatchObject({ calls: 0, meanTimeMs: null });
     expect(h.points.map((p) => p.callsPerSecond)).toEqual([0, 0]);
+  });
+
+  it('statement detail: the newest run, two roles pooled (mean by calls, spread pooled)', async () => {
+    const detail = getProbe('statements_detail')!;
+    await ensureMetricTable(ds.db, detail, t0);
+    const row = (userid: number, calls: number, mean: number, jit: number | null) => ({
+      queryid: BIG,
+      userid,
+      dbid: 5,
+      toplevel: true,
+      calls,
+      min_exec_time: mean,
+      max_exec_time: mean,
+      mean_exec_time: mean,
+      stddev_exec_time: 0,
+      wal_records: 2,
+      wal_fpi: 1,
+      wal_bytes: 100,
+      jit_functions: jit,
+      jit_generation_time: jit,
+    });
+    await writeSamples(ds.db, [
+      {
+        spec: detail,
+        samples: [
+          { collectedAt: at(1), serverId, rows: [row(20, 1, 999, null)] },
+          { collectedAt: at(6), serverId, rows: [row(20, 10, 10, 1), row(21, 10, 20, 2)] },
+        ],
+      },
+    ]);
+    const d = await getStatementDetail({ db: ds.db, input: { serverId, queryid: BIG } });
+    expect(d).toMatchObject({
+      collectedAt: at(6),
+      calls: 20,
+      exec: { min: 10, max: 20, mean: 15, stddev: 5 },
+      plan: null, // track_planning off: not tracked, not 0
+      walRecords: 4,
+      localBlkReadTime: null,
+      jit: { functions: 3, generationTime: 3, deformCount: null },
+    });
+    expect(await getStatementDetail({ db: ds.db, input: { serverId, queryid: '42' } })).toBeNull();
   });
 
   it('rejects an unknown queryid as not found and a malformed one as invalid', async () => {

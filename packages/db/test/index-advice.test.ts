@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIndexAdvice } from '@pgvigil/db/dashboard';
-import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
+import { ensureMetricTable, saveIndexCandidates, writeSamples } from '@pgvigil/db/metrics';
 import {
   freshDatabase,
   freshDatastore,
@@ -120,5 +120,55 @@ describe(`index advice on PostgreSQL ${major}`, () => {
       verified: false,
       detail: expect.stringMatching(/no samples of this database from silent/),
     });
+  });
+
+  it('serves the missing indexes the collector found; a recheck without them removes them', async () => {
+    const server = await addServer(
+      'checked',
+      (
+        await ds.db.query<{ id: number }>(
+          `INSERT INTO clusters (name) VALUES ('m') RETURNING id::int AS id`,
+        )
+      )[0]!.id,
+    );
+    const proposed = {
+      table: 'public.orders',
+      columns: ['customer_id'],
+      statement: 'CREATE INDEX CONCURRENTLY ON public.orders (customer_id);',
+      queryids: ['-42'],
+      verified: true,
+      costBefore: 1000,
+      costAfter: 8.5,
+      detail: 'verified with a hypothetical index (hypopg)',
+    };
+    const earlier = new Date(at.getTime() - 3_600_000);
+    await saveIndexCandidates(ds.db, server, mon.name, ['-42', '7'], [proposed], earlier);
+    const advise = async (when: Date) =>
+      (
+        await getIndexAdvice({
+          db: ds.db,
+          input: { serverId: server, database: mon.name },
+          at: when,
+        })
+      ).advice.filter((a) => a.kind === 'missing');
+    expect(await advise(at)).toEqual([
+      {
+        kind: 'missing',
+        table: 'public.orders',
+        columns: ['customer_id'],
+        statement: proposed.statement,
+        costBefore: 1000,
+        costAfter: 8.5,
+        verified: true,
+        detail: proposed.detail,
+      },
+    ]);
+    // not checked for more than a week: no longer shown
+    expect(await advise(new Date(earlier.getTime() + 8 * 86_400_000))).toEqual([]);
+    // a check of other statements keeps it; a check of its statement without it drops it
+    await saveIndexCandidates(ds.db, server, mon.name, ['7'], [], at);
+    expect(await advise(at)).toHaveLength(1);
+    await saveIndexCandidates(ds.db, server, mon.name, ['-42'], [], at);
+    expect(await advise(at)).toEqual([]);
   });
 });

@@ -141,6 +141,32 @@ the COPY into it and the reads below all derive from it.
   privilege, which pgvigil does not ask for: those statements are then skipped (permission denied).
 - **Not yet**: actual plans from \`auto_explain\` logs (\`source: "auto_explain"\`) are not collected.
 
+## Missing-index candidates
+
+- **What**: after the plans of a database's top statements are captured (same statements, same
+  session, at most once an hour each; on 14 and 15 the \`$n\` statements too), pgvigil looks for
+  indexes they lack. A table qualifies when its sequential scans read many rows
+  (\`pg_stat_user_tables\`: at least 1,000 live rows and 1,000 rows read per scan on average). The
+  statements' texts are parsed with PostgreSQL's own parser (\`libpg-query\`, WebAssembly in the
+  collector; nothing is parsed on the server), and the columns a \`WHERE\` compares with a constant
+  or parameter (\`=\`, \`IN\`, \`IS NULL\` first, then one of \`<\`, \`<=\`, \`>\`, \`>=\`,
+  \`BETWEEN\`; \`OR\` arms and column-to-column joins do not count) make the candidate, unless a
+  valid index already leads with its first column.
+- **Proof with hypopg**: when the database has the \`hypopg\` extension, each candidate is proven:
+  the estimated cost of its statement with and without a hypothetical index
+  (\`hypopg_create_index\`, then \`hypopg_reset()\`), \`EXPLAIN\` only (never \`ANALYZE\`), in a
+  read-only transaction with \`statement_timeout\` 2 s and the probes' \`lock_timeout\`; a \`$n\`
+  statement is planned as a forced generic plan through \`PREPARE\` (\`plan_cache_mode\`), which
+  works on every major. A candidate is kept only if the cost at least halves; it is then
+  \`verified: true\` with \`costBefore\` and \`costAfter\`. Without hypopg candidates are kept
+  \`verified: false\` and their detail says they are unverified.
+- **Stored**: \`index_candidates\`, one row per (server, database, table, columns); a check of the
+  same statements that no longer proposes one deletes it, and one not checked for 7 days is no
+  longer shown. Served as kind \`missing\` by \`GET .../databases/{db}/index-advice\`, the Advice
+  page and the MCP \`index_advice\` tool, with \`CREATE INDEX CONCURRENTLY\`.
+- **Grants**: those of plan capture (SELECT on the tables, for example \`pg_read_all_data\`); hypopg's
+  functions are executable by every role once \`CREATE EXTENSION hypopg\` ran in the database.
+
 ## Reading samples (\`@pgvigil/db/metrics\`)
 
 The dashboard and the alerter read through these functions; they look the probe up in

@@ -27,3 +27,4 @@ export {
 } from './privileges';
 export * from './readiness/index';
 export * from './plans/index';
+export * from './advice/index';

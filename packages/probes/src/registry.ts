@@ -48,6 +48,8 @@ import {
   spockResolutions,
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
+import { statementsDetail } from './probes/statements-detail';
+import { configLint } from './probes/config-lint';
 import { tables, indexes, indexHealth } from './probes/tables';
 import { tableIo, indexIo, sequenceIo } from './probes/statio';
 import {
@@ -108,6 +110,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   spockResolutions,
   statements,
   statementsInfo,
+  statementsDetail,
   tables,
   indexes,
   indexHealth,
@@ -119,6 +122,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   sequences,
   functions,
   tablesWithoutPk,
+  configLint,
   schemaSnapshot,
   osLoad,
   osMemory,

@@ -167,6 +167,20 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
       start_time: expect.any(Date),
     });
     expect(rows('connectivity')[0]).toMatchObject({ up: true, rtt_ms: expect.any(Number) });
+    // pg_stat_statements since its reset: JIT and temp I/O times from 15 (1.10), local
+    // I/O times and JIT deform from 17 (1.11); absent ones NULL, never a wrong 0
+    const detail = rows('statements_detail');
+    expect(detail.length).toBeGreaterThan(0);
+    expect(detail[0]).toMatchObject({
+      calls: expect.any(Number),
+      max_exec_time: expect.any(Number),
+      wal_records: expect.any(Number),
+    });
+    const row0 = detail[0]!;
+    if (major >= 15) expect(row0.jit_functions).toEqual(expect.any(Number));
+    else expect(row0).toMatchObject({ jit_functions: null, temp_blk_read_time: null });
+    if (major >= 17) expect(row0.local_blk_read_time).toEqual(expect.any(Number));
+    else expect(row0).toMatchObject({ local_blk_read_time: null, jit_deform_count: null });
     const workers = rows('autovacuum_workers')[0];
     expect(workers).toMatchObject({ workers_running: expect.any(Number), autovacuum_on: true });
     expect(workers?.max_workers as number).toBeGreaterThan(0);

@@ -9,3 +9,4 @@ export * from './self-health';
 export * from './readiness';
 export * from './ssh';
 export * from './plans';
+export * from './lint';

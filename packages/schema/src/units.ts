@@ -50,8 +50,15 @@ export function formatBytes(n: number): string {
   return `${n < 0 ? '-' : ''}${i === 0 ? String(Math.round(v)) : fmt(v)} ${BYTE_UNITS[i]}`;
 }
 
+/**
+ * "Seconds since" something that never happened (a table never vacuumed): large enough to
+ * cross any threshold, and shown as "never" rather than as thirty years.
+ */
+export const NEVER_SECONDS = 1e9;
+
 /** 7.6 -> "7.6 s", 456 -> "7.6 min", 9000 -> "2.5 h", 400000 -> "4.6 days". */
 export function formatSeconds(s: number): string {
+  if (s >= NEVER_SECONDS) return 'never';
   const a = Math.abs(s);
   if (a < 90) return `${fmt(s)} s`;
   if (a < 90 * 60) return `${fmt(s / 60)} min`;

@@ -1,4 +1,5 @@
 import { partitionCoverage, type Db } from '@pgvigil/db';
+import { configDriftByServer } from '@pgvigil/db/dashboard';
 import {
   heartbeatAges,
   knownPrimaries,
@@ -20,6 +21,7 @@ import {
   attachHistory,
   BASELINE_DAYS,
   bucketsAsSamples,
+  clusterRows,
   counterColumns,
   customDefinition,
   groupSeries,
@@ -163,6 +165,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
   const read: ReadContext = {
     db,
     at,
+    targets,
     serverIds,
     latest,
     intervals,
@@ -227,6 +230,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
 interface ReadContext {
   db: Db;
   at: Date;
+  targets: Awaited<ReturnType<typeof listAlertTargets>>;
   serverIds: number[];
   latest: Awaited<ReturnType<typeof latestSamples>>;
   intervals: Awaited<ReturnType<typeof probeIntervals>>;
@@ -345,6 +349,34 @@ async function readTrend(
   return rows;
 }
 
+/** One row per cluster: its members, how many answered, how many are primaries. */
+async function readClusters(c: ReadContext) {
+  const members = c.targets.filter((t) => t.cluster_id !== null);
+  if (!members.length) return [];
+  const stale = (probe: string) =>
+    staleAfterSeconds(c.intervals.get(probe) ?? { intervalSeconds: 300, changeTracked: false });
+  const newest = (probe: string, column: string) =>
+    readRuleWindow(c.db, {
+      probe,
+      columns: [column],
+      serverIds: members.map((m) => m.id),
+      level: 'raw',
+      from: new Date(c.at.getTime() - stale(probe) * 1000),
+      to: c.at,
+      newest: true,
+      objectKeys: [],
+      timeoutMs: c.timeoutMs,
+    });
+  const [info, up] = await Promise.all([
+    newest('server_info', 'in_recovery'),
+    newest('connectivity', 'up'),
+  ]);
+  return clusterRows(members, info, up, c.at, {
+    info: stale('server_info'),
+    connectivity: stale('connectivity'),
+  });
+}
+
 /**
  * The series of each rule of a group (same probe, same way of reading it: one custom
  * rule, or built-in rules), read under the rule budget.
@@ -401,6 +433,15 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
       collected_at: c.at,
       values: { table: p.table, seconds_ahead: p.secondsAhead },
     }));
+  } else if (probe === '$config_drift') {
+    rows = (await configDriftByServer(c.db, c.serverIds)).map((d) => ({
+      server_id: d.serverId,
+      database_name: null,
+      collected_at: c.at,
+      values: { settings: d.settings, hba: d.hba, changed: d.changed },
+    }));
+  } else if (probe === '$clusters') {
+    rows = await readClusters(c);
   } else if (c.serverIds.length && custom && readsRollups(custom.def.windowSeconds)) {
     // a window over 6 hours reads 5-minute buckets, never days of raw samples
     const buckets = await readRuleWindow(c.db, {
@@ -449,6 +490,8 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
   }
   // the rules of one read share their objects: one grouping serves them all
   const grouped = groupSeries(rows, keys);
+  for (const s of grouped)
+    if (probe === '$clusters') s.clusterId = Number(s.rows[0]!.values.cluster_id);
   if (anomalies.length) attachHistory(grouped, history, keys);
   for (const r of list) out.set(r.def.key, grouped);
   return out;

@@ -56,9 +56,9 @@ export const getIndexAdvice = endpoint({
   path: '/servers/{id}/databases/{db}/index-advice',
   access: 'viewer',
   tag: 'dashboard',
-  summary: 'Index advice for a database: indexes to drop or rebuild, with the statement',
+  summary: 'Index advice for a database: indexes to drop, rebuild or create, with the statement',
   description:
-    'From the newest samples: invalid and duplicate (same definition, or columns leading another index) indexes, unused ones (unscanned on every member of the cluster that reported the database; `verified: false` when a member has no samples of it) with `DROP INDEX CONCURRENTLY` and the size it frees, and bloated ones (at least 30 % and 8 MiB estimated bloat) with `REINDEX INDEX CONCURRENTLY`. Missing-index candidates are not proposed yet.',
+    "From the newest samples: invalid and duplicate (same definition, or columns leading another index) indexes, unused ones (unscanned on every member of the cluster that reported the database; `verified: false` when a member has no samples of it) with `DROP INDEX CONCURRENTLY` and the size it frees, bloated ones (at least 30 % and 8 MiB estimated bloat) with `REINDEX INDEX CONCURRENTLY`, and missing indexes (kind `missing`: the indexable predicates of the top statements over tables read by large sequential scans, parsed with PostgreSQL's parser) with `CREATE INDEX CONCURRENTLY`, `verified: true` with `costBefore` and `costAfter` when a hypothetical index (hypopg on the monitored database) proved the estimated cost falls.",
   params: { id: 'a server id', db: 'a database name (URI-encoded)' },
   response: z.object({ advice: z.array(indexAdvice) }),
 });

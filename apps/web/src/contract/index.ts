@@ -4,6 +4,8 @@ import { z } from 'zod';
 import * as accounts from './accounts';
 import * as alerting from './alerting';
 import * as analytics from './analytics';
+import * as configBaseline from './config-baseline';
+import * as lint from './lint';
 import { endpoint, type Endpoint } from './endpoint';
 import * as dashboard from './dashboard';
 import * as investigation from './investigation';
@@ -18,6 +20,8 @@ export * from './endpoint';
 export * from './accounts';
 export * from './alerting';
 export * from './analytics';
+export * from './config-baseline';
+export * from './lint';
 export * from './dashboard';
 export * from './investigation';
 export * from './mcp';
@@ -62,6 +66,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
     routing,
     investigation,
     dashboard,
+    configBaseline,
+    lint,
     readiness,
     analytics,
     mcp,

@@ -17,6 +17,8 @@ export interface Series {
   serverId: number | null;
   database: string | null;
   object: string | null;
+  /** a cluster-scoped series (probe `$clusters`, no server): the cluster it is about */
+  clusterId?: number | null;
   rows: SourceRow[];
   /**
    * The probe reported for this server and database after this object's last row:

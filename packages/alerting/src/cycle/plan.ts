@@ -118,13 +118,14 @@ function statusOf(a: AlertRow | undefined): AlertStatus {
 function blackedOut(
   list: readonly ScopedBlackout[],
   server: PlanServer | undefined,
+  clusterId: number | null,
   database: string | null,
   at: Date,
 ) {
   const applicable = list.filter(
     (b) =>
       b.scope === 'global' ||
-      (b.scope === 'cluster' && server?.clusterId != null && b.scopeId === server.clusterId) ||
+      (b.scope === 'cluster' && clusterId !== null && b.scopeId === clusterId) ||
       (b.scope === 'server' && b.scopeId === server?.id) ||
       (b.scope === 'database' && b.scopeId === server?.id && b.database === database),
   );
@@ -173,9 +174,11 @@ function planRule(
   for (const series of input.series.get(def.key) ?? []) {
     const server = series.serverId === null ? undefined : input.servers.get(series.serverId);
     if (series.serverId !== null && !server) continue;
+    // a cluster-scoped series has no server: its cluster's overrides and blackouts apply
+    const clusterId = server?.clusterId ?? series.clusterId ?? null;
     const target = {
       environment: server?.environment ?? null,
-      clusterId: server?.clusterId ?? null,
+      clusterId,
       serverId: server?.id ?? null,
       databaseName: series.database,
     };
@@ -219,7 +222,7 @@ function planRule(
     const result = step(status, obs, {
       at: input.at,
       forSeconds: tuning.forSeconds,
-      silenced: blackedOut(input.blackouts, server, series.database, input.at),
+      silenced: blackedOut(input.blackouts, server, clusterId, series.database, input.at),
       reminderSeconds: input.reminderSeconds,
     });
     const next = result.status;

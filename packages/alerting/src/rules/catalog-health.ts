@@ -1,4 +1,5 @@
 import { median } from 'simple-statistics';
+import { baseline, DEFAULT_BASELINE } from '../core/baseline';
 import { column, expr, num, pct } from './derive';
 import { define } from './catalog-core';
 import type { Derive, RuleDefinition } from './types';
@@ -91,6 +92,62 @@ const planSlowdown: Derive = (rows, params) => {
   });
 };
 
+/** The current window of statement_vs_baseline, judged against the hours before it. */
+export const STATEMENT_BASELINE_WINDOW_S = 900;
+const HOUR_MS = 3_600_000;
+
+/**
+ * How far a statement's mean time per call in the last 15 minutes is above its own
+ * baseline, in robust standard deviations (0 when below, not judged or not warmed up):
+ * the hourly means per call of the rows before the window, through the alerter's
+ * baseline (same hour of the week, else of the day, else overall; median and MAD).
+ * Judged only with `min_calls` calls in the window and a share of the server's execution
+ * time (the collector's window_exec_time) of at least `min_share_pct`.
+ */
+const slowerThanBaseline: Derive = (rows, params) => {
+  const last = rows[rows.length - 1];
+  if (!last || last.values.queryid === '(others)') return [];
+  const end = last.at.getTime();
+  const start = end - STATEMENT_BASELINE_WINDOW_S * 1000;
+  let calls = 0;
+  let ms = 0;
+  let serverMs = 0;
+  const hours = new Map<number, { calls: number; ms: number }>();
+  for (const r of rows) {
+    const t = r.at.getTime();
+    const c = num(r.values.calls) ?? 0;
+    const m = num(r.values.total_exec_time) ?? 0;
+    if (t > start) {
+      calls += c;
+      ms += m;
+      serverMs += num(r.values.window_exec_time) ?? 0;
+    } else {
+      const hour = Math.floor(t / HOUR_MS) * HOUR_MS;
+      const h = hours.get(hour) ?? { calls: 0, ms: 0 };
+      h.calls += c;
+      h.ms += m;
+      hours.set(hour, h);
+    }
+  }
+  const judged =
+    calls >= Math.max(1, params.min_calls!) &&
+    serverMs > 0 &&
+    (100 * ms) / serverMs >= params.min_share_pct!;
+  if (!judged) return [{ at: last.at, value: 0 }];
+  const history = [...hours]
+    .filter(([, h]) => h.calls > 0)
+    .map(([hour, h]) => ({ at: new Date(hour), value: h.ms / h.calls }));
+  const band = baseline(history, last.at, {
+    ...DEFAULT_BASELINE,
+    warmupHours: params.warmup_hours!,
+    // hourly means vary less than a 15-minute one
+    spreadFactor: Math.sqrt(3600 / STATEMENT_BASELINE_WINDOW_S),
+  });
+  if (!band.ready) return [{ at: last.at, value: 0 }];
+  const deviation = (ms / calls - band.median) / band.spread;
+  return [{ at: last.at, value: Math.max(0, Math.round(deviation * 100) / 100) }];
+};
+
 /** Role changes, node health, locks, statements and settings worth a look. */
 export const HEALTH_RULES: RuleDefinition[] = [
   define({
@@ -110,6 +167,26 @@ export const HEALTH_RULES: RuleDefinition[] = [
       'pg_is_in_recovery() or the timeline changed since the sample before: a standby was promoted, a primary came back as a standby, or a standby now follows a new timeline. A promotion is not a restart, so server_restarted does not see it.',
     runbook:
       'Check that the failover was intended and that exactly one primary remains in the cluster; repoint clients and the other standbys (primary_conninfo, replication slots) at the new primary.',
+  }),
+  define({
+    key: 'no_primary',
+    name: 'No primary in the cluster',
+    category: 'availability',
+    source: {
+      // one row per cluster, built by the alerter from its members' newest samples
+      probe: '$clusters',
+      columns: ['members', 'reachable', 'primaries'],
+      objectKeys: ['cluster'],
+      derive: expr((v) => ((v('members') ?? 0) > 0 ? (v('primaries') === 0 ? 1 : 0) : null)),
+    },
+    warning: null,
+    critical: 0,
+    forSeconds: 60,
+    unit: 'bool',
+    explanation:
+      "None of the cluster's members, reachable or not, is a primary: every member that answers is in recovery, and the others cannot be reached. Writes fail everywhere until one is promoted. A member counts as a primary when its newest identity sample (server_info, every 5 minutes) says it is not in recovery and no newer connectivity sample says it is down.",
+    runbook:
+      'Find out why the primary is gone (crash, network, a failover that did not complete); promote the most advanced standby (pg_promote()) if the old primary will not come back soon, then repoint clients and the other standbys.',
   }),
   define({
     key: 'standby_replay_delay',
@@ -199,6 +276,45 @@ export const HEALTH_RULES: RuleDefinition[] = [
       "A statement's plan changed (the collector explains the top statements hourly and compares their structure), and its mean time per call under the new plan is this many times its mean under the plan before, with at least min_calls calls under each, within the last two hours.",
     runbook:
       'Open the plan diff from the notification: a dropped or invalid index, stale statistics (ANALYZE the tables), a changed setting or a generic plan chosen for skewed data. Restore the index or statistics; as a stopgap, pin the plan with the setting that produced it for that role.',
+  }),
+  define({
+    key: 'statement_vs_baseline',
+    name: 'Statement slower than its baseline',
+    category: 'queries',
+    source: {
+      probe: 'statements',
+      columns: ['calls', 'total_exec_time', 'window_exec_time'],
+      objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
+      derive: slowerThanBaseline,
+    },
+    params: {
+      min_calls: { label: 'Minimum calls in 15 minutes', default: 20, unit: 'count', min: 1 },
+      min_share_pct: {
+        label: "Minimum share of the server's execution time",
+        default: 5,
+        unit: 'percent',
+        min: 0,
+      },
+      warmup_hours: {
+        label: 'Hours of history before judging',
+        default: 24,
+        unit: 'count',
+        min: 1,
+      },
+    },
+    // the day of rows the baseline needs (statements keep 7 days of raw rows, no rollups)
+    windowSeconds: 25 * 3600 + STATEMENT_BASELINE_WINDOW_S,
+    // off until enabled: every cycle reads a day of raw statements rows for every server
+    // (statements have no rollups yet), which a large fleet's datastore should not pay unasked
+    enabledByDefault: false,
+    aggregation: 'latest',
+    warning: 3,
+    critical: null,
+    unit: 'sigma',
+    explanation:
+      "A statement's mean time per call in the last 15 minutes against its own baseline: the hourly means per call of the day before, through the alerter's seasonal baseline (same hour of the week, else of the day, else overall; median and MAD), in robust standard deviations above the median. Only statements with min_calls calls in the window and at least min_share_pct % of the server's execution time are judged; silent until warmup_hours of history. Catches a slowdown without a plan change (plan_regression covers plan changes). Off by default: each cycle reads a day of raw statements rows per server.",
+    runbook:
+      'Open the statement on the query page: if the plan is unchanged, look at what it waits on and spills (temp_blks_written: a lowered work_mem), at cache misses (shared_blks_read), locks, or more rows matched than before; check recent setting changes.',
   }),
   define({
     key: 'temp_files',

@@ -1,3 +1,4 @@
+import { NEVER_SECONDS } from '@pgvigil/schema';
 import { column, expr, num, pct, perRow } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { Derive, RuleDefinition, RuleParam } from './types';
@@ -37,7 +38,7 @@ export const STORAGE_RULES: RuleDefinition[] = [
         const live = num(r.values.n_live_tup) ?? 0;
         if (dead <= (num(r.values.vacuum_threshold) ?? 50 + 0.2 * live)) return 0;
         const last = Math.max(num(r.values.last_vacuum) ?? 0, num(r.values.last_autovacuum) ?? 0);
-        return last === 0 ? 1e9 : r.at.getTime() / 1000 - last;
+        return last === 0 ? NEVER_SECONDS : r.at.getTime() / 1000 - last;
       }),
     },
     warning: 3600,
@@ -48,6 +49,25 @@ export const STORAGE_RULES: RuleDefinition[] = [
       "Dead tuples are above the table's autovacuum threshold (autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor x rows, from the table's storage parameters when set, else the settings) and no vacuum has run for an hour.",
     runbook:
       'Check pg_stat_progress_vacuum and autovacuum workers; a worker may be blocked on a lock or throttled by autovacuum_vacuum_cost_limit.',
+  }),
+  define({
+    key: 'autovacuum_saturated',
+    name: 'Autovacuum workers all busy',
+    category: 'vacuum',
+    source: {
+      probe: 'autovacuum_workers',
+      columns: ['workers_used_pct'],
+      derive: column('workers_used_pct'),
+    },
+    operator: '>=',
+    warning: 100,
+    critical: null,
+    forSeconds: 1800,
+    unit: 'percent',
+    explanation:
+      'Autovacuum workers running as a percentage of autovacuum_max_workers, held at 100 % for half an hour: every worker is busy, so other tables wait their turn while their dead rows and transaction ages grow.',
+    runbook:
+      "See what the workers do (the probe's longest job, pg_stat_progress_vacuum): one huge table or wraparound vacuums hold them. Raise autovacuum_vacuum_cost_limit (or lower the cost delay) so they finish sooner, or autovacuum_max_workers (a restart before 18).",
   }),
   define({
     key: 'dead_tuples',
@@ -172,6 +192,25 @@ export const STORAGE_RULES: RuleDefinition[] = [
     explanation:
       'indisvalid is false, usually after a failed CREATE INDEX CONCURRENTLY. It is maintained on writes but never used by queries.',
     runbook: 'DROP INDEX CONCURRENTLY it and create it again.',
+  }),
+  define({
+    key: 'config_drift',
+    name: 'Configuration changed since marked known-good',
+    category: 'schema',
+    source: {
+      // per marked server, built by the alerter: the newest snapshots against the mark
+      probe: '$config_drift',
+      columns: ['settings', 'hba', 'changed'],
+      derive: expr((v) => (v('settings') ?? 0) + (v('hba') ?? 0)),
+    },
+    warning: 0,
+    critical: null,
+    forSeconds: 0,
+    unit: 'count',
+    explanation:
+      "Settings (pg_settings values) or pg_hba.conf lines that differ from the configuration an admin marked as known-good on the server's page (or POST /api/v1/servers/{id}/config-baseline). Servers never marked are not judged. It clears when the change is reverted or the new configuration is marked.",
+    runbook:
+      "Open the server's page: the Configuration drift section lists each setting's marked and current value and the pg_hba.conf lines added or removed. Revert what was not intended; mark the configuration again when the change was.",
   }),
   define({
     key: 'pending_restart',

@@ -1,6 +1,7 @@
 import type { IndexAdviceKind } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
+import { listIndexCandidates } from '../metrics/index-candidates';
 import { listDatabaseIndexes, type DatabaseIndex } from './list-database-indexes';
 import { latestRows, objectKey } from './latest-rows';
 import { parseInput } from './parse';
@@ -31,6 +32,8 @@ export type IndexAdvice = {
 /** A bloated index worth a REINDEX: this much of it, and at least this many bytes, is bloat. */
 export const BLOATED_PCT = 30;
 export const BLOATED_MIN_BYTES = 8 * 1024 ** 2;
+/** A missing-index candidate not checked again for this long is no longer shown. */
+export const MISSING_CANDIDATE_TTL_MS = 7 * 86_400_000;
 
 const ident = (s: string) => (/^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`);
 const qualified = (schema: string, name: string) => `${ident(schema)}.${ident(name)}`;
@@ -40,7 +43,9 @@ const qualified = (schema: string, name: string) => `${ident(schema)}.${ident(na
  * unused indexes, REINDEX bloated ones. An index is unused only if no member of the
  * server's cluster (its standbys, its primary) scanned it: a member whose samples of
  * this database show it unscanned agrees, one that shows it scanned vetoes, one
- * without samples of the database leaves the advice unverified.
+ * without samples of the database leaves the advice unverified. Missing indexes come
+ * from the collector's checks of the database's top statements (index_candidates),
+ * verified when hypopg proved them.
  */
 export async function getIndexAdvice({
   db,
@@ -124,6 +129,23 @@ export async function getIndexAdvice({
         detail: `about ${Math.round(ix.bloatPct!)} % bloat, estimated from planner statistics`,
       });
   }
+  const missing = await listIndexCandidates(
+    db,
+    i.serverId,
+    i.database,
+    new Date(at.getTime() - MISSING_CANDIDATE_TTL_MS),
+  );
+  for (const c of missing)
+    advice.push({
+      kind: 'missing',
+      table: c.table,
+      columns: c.columns,
+      statement: c.statement,
+      ...(c.costBefore === undefined ? {} : { costBefore: c.costBefore }),
+      ...(c.costAfter === undefined ? {} : { costAfter: c.costAfter }),
+      verified: c.verified,
+      detail: c.detail,
+    });
   return { advice };
 }
 

@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   dataChecksums?: boolean;
   /** false: the folder must hold data already (a restart never initialises an emptied one) */
   initialise?: boolean;
+  /** another installation's bin/ (say Debian's /usr/lib/postgresql/15/bin), for its extensions */
+  binDir?: string;
 }
 
 export interface EmbeddedServer {
@@ -168,7 +170,13 @@ function settingFlags(settings: Record<string, string | number>): string[] {
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const major = options.major ?? DEFAULT_MAJOR;
   const osUser = serverOsUser();
-  const binaries = await resolveBinaries(major, osUser);
+  const binaries = options.binDir
+    ? {
+        version: `${major} (${options.binDir})`,
+        initdb: path.join(options.binDir, 'initdb'),
+        postgres: path.join(options.binDir, 'postgres'),
+      }
+    : await resolveBinaries(major, osUser);
   const dataDir = path.resolve(options.dataDir);
   await prepareDataDir(dataDir, osUser);
 

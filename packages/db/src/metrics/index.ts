@@ -41,3 +41,4 @@ export {
   type ProbeSettingTarget,
 } from './probe-settings';
 export { saveQueryPlans, type CapturedPlan } from './query-plans';
+export { saveIndexCandidates, listIndexCandidates, type IndexCandidate } from './index-candidates';

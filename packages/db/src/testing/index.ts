@@ -97,3 +97,10 @@ export async function freshDatastore(major: Major): Promise<TestDatastore> {
     },
   };
 }
+export {
+  startDebianPg15,
+  missingDebianPg15,
+  DEBIAN_PG15_BIN,
+  DEBIAN_PG15_EXTENSIONS,
+  type DebianPg15,
+} from './debian-pg15';

@@ -9,7 +9,7 @@ export const indexAdvice = defineTool({
   name: 'index_advice',
   title: 'Index advice',
   description:
-    'What to do with the indexes of a database, from the newest samples: drop invalid, duplicate (same definition or a column prefix of another) and unused indexes (unused on every cluster member that reported; `verified: false` when one did not), REINDEX bloated ones. Each with the statement (DROP INDEX CONCURRENTLY / REINDEX INDEX CONCURRENTLY) and the bytes it frees. Nothing is run.',
+    "What to do with the indexes of a database, from the newest samples: drop invalid, duplicate (same definition or a column prefix of another) and unused indexes (unused on every cluster member that reported; `verified: false` when one did not), REINDEX bloated ones, create missing ones (kind `missing`: from the top statements' predicates over sequentially scanned tables; `verified: true` with costBefore/costAfter when hypopg proved the estimated cost falls). Each with the statement (DROP INDEX CONCURRENTLY / REINDEX INDEX CONCURRENTLY / CREATE INDEX CONCURRENTLY) and the bytes it frees. Nothing is run.",
   minRole: 'viewer',
   access: 'read',
   input: z.object({

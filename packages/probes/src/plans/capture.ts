@@ -118,6 +118,18 @@ export function withPlanFingerprints(
   }));
 }
 
+/**
+ * Gives each delta row of one statements window the window's total execution time (the
+ * sum over its rows, "(others)" included), so a rule can tell a statement's share of the
+ * server's time from its own rows.
+ */
+export function withWindowTotals(
+  rows: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const total = rows.reduce((s, r) => s + (Number(r.total_exec_time) || 0), 0);
+  return rows.map((r) => ({ ...r, window_exec_time: total }));
+}
+
 export interface PlanCandidate {
   queryid: string;
   /** the database it spent the most time in during the window */

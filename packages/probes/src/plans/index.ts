@@ -7,6 +7,7 @@ export {
   pickPlanCandidates,
   planRefusal,
   withPlanFingerprints,
+  withWindowTotals,
   type PlanCandidate,
   type PlanCapture,
 } from './capture';

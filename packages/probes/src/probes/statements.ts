@@ -34,7 +34,8 @@ const select = (readTime: string, writeTime: string) =>
           CASE WHEN ${PLANNING} THEN total_plan_time END AS total_plan_time,
           CASE WHEN ${IO_TIMING} THEN ${readTime} END AS blk_read_time,
           CASE WHEN ${IO_TIMING} THEN ${writeTime} END AS blk_write_time,
-          NULL::text AS plan_fingerprint
+          NULL::text AS plan_fingerprint,
+          NULL::double precision AS window_exec_time
      FROM pg_stat_statements(false)
     WHERE queryid IS NOT NULL`;
 
@@ -81,6 +82,13 @@ export const statements = defineProbe({
       type: 'text',
       description:
         "the structural fingerprint of the statement's newest captured plan (NULL: none yet); filled in by the collector",
+    },
+    {
+      name: 'window_exec_time',
+      type: 'double',
+      unit: 'ms',
+      description:
+        "the server's execution time in the window, all statements and the \"(others)\" row together, the same on each row of a window, so a row's share of it is its share of the server's time; filled in by the collector",
     },
   ],
   sql: [

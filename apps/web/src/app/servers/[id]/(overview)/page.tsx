@@ -2,8 +2,10 @@ import { formatValue } from '@pgvigil/schema';
 import {
   CHARTS,
   TOP_QUERY_SORTS,
+  getConfigDriftView,
   getLiveActivity,
   listChangedSettings,
+  listLintFindings,
   listServerDatabases,
   listSettingChanges,
   listTopQueries,
@@ -14,12 +16,15 @@ import { AlertList } from '@/components/dashboard/alert-list';
 import { formatNumber } from '@/components/dashboard/format';
 import { StatusBadge } from '@/components/dashboard/health-badge';
 import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
+import { ConfigDrift } from '@/components/dashboard/config-drift';
+import { LintFindings } from '@/components/dashboard/lint-findings';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { AskPanel } from '@/components/ask/ask-panel';
+import { currentUser, hasRole } from '@/server/auth';
 import { db } from '@/server/db';
 import { llmConfig } from '@/server/env';
 import { loadServer, prefetchCharts } from '@/components/dashboard/load';
@@ -55,17 +60,21 @@ export default async function ServerPage({
     ? (qsortRaw as (typeof TOP_QUERY_SORTS)[number])
     : 'total_time';
   const { w, query, window, compare } = await pageWindow(searchParams, now);
-  const [charts, databases, top, live, settingChanges, nonDefault] = await Promise.all([
-    prefetchCharts(server.id, SERVER_CHARTS, window),
-    listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
-    listTopQueries({
-      db: db(),
-      input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
-    }),
-    getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
-    listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
-    listChangedSettings({ db: db(), input: { serverId: server.id } }),
-  ]);
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
+    await Promise.all([
+      prefetchCharts(server.id, SERVER_CHARTS, window),
+      listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
+      listTopQueries({
+        db: db(),
+        input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
+      }),
+      getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
+      listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
+      listChangedSettings({ db: db(), input: { serverId: server.id } }),
+      getConfigDriftView({ db: db(), input: { serverId: server.id } }),
+      currentUser(),
+      listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+    ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
     q.set('qsort', s);
@@ -164,6 +173,18 @@ export default async function ServerPage({
       <section className="section panel" aria-labelledby="settings-title">
         <h2 id="settings-title">Settings changes</h2>
         <SettingsChanges changes={settingChanges} current={nonDefault} />
+      </section>
+      <section className="section panel" aria-labelledby="lint-title">
+        <h2 id="lint-title">Configuration and security findings</h2>
+        <LintFindings findings={lint} showDatabase />
+      </section>
+      <section className="section panel" aria-labelledby="drift-title">
+        <h2 id="drift-title">Configuration drift</h2>
+        <ConfigDrift
+          serverId={server.id}
+          view={drift}
+          canMark={user !== null && hasRole(user.role, 'admin')}
+        />
       </section>
     </>
   );

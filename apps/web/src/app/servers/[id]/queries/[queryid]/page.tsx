@@ -1,7 +1,13 @@
 import { NotFoundError } from '@pgvigil/db';
-import { OTHERS_QUERYID, getQueryHistory, listQueryPlans } from '@pgvigil/db/dashboard';
+import {
+  OTHERS_QUERYID,
+  getQueryHistory,
+  getStatementDetail,
+  listQueryPlans,
+} from '@pgvigil/db/dashboard';
 import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
 import { QueryPlans } from '@/components/dashboard/query-plans';
+import { StatementDetailFacts } from '@/components/dashboard/statement-detail';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -31,9 +37,12 @@ export default async function QueryPage({
     throw err;
   });
   const others = queryid === OTHERS_QUERYID;
-  const plans = others
-    ? null
-    : await listQueryPlans({ db: db(), input: { serverId: server.id, queryid } });
+  const [plans, detail] = others
+    ? [null, null]
+    : await Promise.all([
+        listQueryPlans({ db: db(), input: { serverId: server.id, queryid } }),
+        getStatementDetail({ db: db(), input: { serverId: server.id, queryid } }),
+      ]);
   const sp = await searchParams;
   const crumbs = [
     ...serverTrail(server),
@@ -101,6 +110,12 @@ export default async function QueryPage({
       {history ? (
         <section className="section" aria-label="Charts">
           <QueryCharts serverId={server.id} history={history} window={window} />
+        </section>
+      ) : null}
+      {detail ? (
+        <section className="section panel" aria-labelledby="detail-title">
+          <h2 id="detail-title">Since the last reset</h2>
+          <StatementDetailFacts detail={detail} />
         </section>
       ) : null}
       {plans ? (

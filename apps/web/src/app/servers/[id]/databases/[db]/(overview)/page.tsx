@@ -2,12 +2,14 @@ import {
   CHARTS,
   listActiveAlerts,
   listDatabaseFindings,
+  listLintFindings,
   listDatabaseIndexes,
   listDatabaseTables,
   listSchemaChanges,
 } from '@pgvigil/db/dashboard';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { NoPkList, SequenceList } from '@/components/dashboard/findings';
+import { LintFindings } from '@/components/dashboard/lint-findings';
 import { IndexList } from '@/components/dashboard/index-list';
 import {
   databaseHref,
@@ -49,13 +51,14 @@ export default async function DatabasePage({
   const sort = tableSortFrom(sp.tsort);
   const base = { serverId: server.id, database: name };
   const { query, window, compare } = await pageWindow(searchParams, now);
-  const [charts, alerts, tables, indexes, findings, changes] = await Promise.all([
+  const [charts, alerts, tables, indexes, findings, changes, lint] = await Promise.all([
     prefetchCharts(server.id, DATABASE_CHARTS, window, { database: name }),
     listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
     listDatabaseTables({ db: db(), input: { ...base, sort }, at: now }),
     listDatabaseIndexes({ db: db(), input: base, at: now }),
     listDatabaseFindings({ db: db(), input: base, at: now }),
     listSchemaChanges({ db: db(), input: { ...base, limit: 20 } }),
+    listLintFindings({ db: db(), input: base, at: now }),
   ]);
   const here = databaseHref(server.id, name);
   const keep = Object.fromEntries(new URLSearchParams(query));
@@ -138,6 +141,10 @@ export default async function DatabasePage({
           <NoPkList tables={findings.withoutPk} />
         </section>
       </div>
+      <section className="section panel" aria-labelledby="lint-title">
+        <h2 id="lint-title">Configuration and security findings</h2>
+        <LintFindings findings={lint} showDatabase={false} />
+      </section>
       <section className="section panel" aria-labelledby="ddl-title">
         <h2 id="ddl-title">Schema changes</h2>
         <SchemaChanges changes={changes} what={`${name}`} />

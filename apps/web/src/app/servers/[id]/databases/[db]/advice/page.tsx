@@ -40,18 +40,19 @@ export default async function AdvicePage({
         query={query}
       />
       <section className="panel" aria-labelledby="advice-title">
-        <h2 id="advice-title">Indexes to drop or rebuild</h2>
+        <h2 id="advice-title">Indexes to drop, rebuild or create</h2>
         {advice.length === 0 ? (
           <EmptyState title="Nothing to advise">
             No invalid, duplicate, unused or bloated index in the newest samples of this database
-            (index health is checked hourly). Missing-index candidates are not proposed yet.
+            (index health is checked hourly), and no missing index found for its top statements.
           </EmptyState>
         ) : (
           <>
             <p className="muted">
               {advice.length} piece(s) of advice, freeing about {formatValue(total, 'bytes')}.
               Unused means unscanned on every member of the cluster that reported this database
-              since its statistics were reset; nothing here is run by pgvigil.
+              since its statistics were reset; a missing index is checked when hypopg proved that
+              its statement's estimated cost falls. Nothing here is run by pgvigil.
             </p>
             <div className="table-wrap">
               <table data-testid="index-advice">
@@ -61,6 +62,7 @@ export default async function AdvicePage({
                     <th>Index</th>
                     <th>Table</th>
                     <th className="num">Frees</th>
+                    <th className="num">Est. cost</th>
                     <th>Checked</th>
                     <th>Why</th>
                     <th>Statement</th>
@@ -68,14 +70,19 @@ export default async function AdvicePage({
                 </thead>
                 <tbody>
                   {advice.map((a) => (
-                    <tr key={`${a.kind}:${a.index ?? a.table}`}>
+                    <tr key={`${a.kind}:${a.index ?? a.table}:${a.columns?.join(',') ?? ''}`}>
                       <td>{a.kind}</td>
-                      <td>{a.index ?? '—'}</td>
+                      <td>{a.index ?? (a.columns ? `(${a.columns.join(', ')})` : '—')}</td>
                       <td>{a.table}</td>
                       <td className="num">
                         {a.estimatedSavingBytes === undefined
                           ? '—'
                           : formatValue(a.estimatedSavingBytes, 'bytes')}
+                      </td>
+                      <td className="num">
+                        {a.costBefore === undefined || a.costAfter === undefined
+                          ? '—'
+                          : `${formatValue(a.costBefore, 'count')} → ${formatValue(a.costAfter, 'count')}`}
                       </td>
                       <td>{a.verified ? 'yes' : 'unverified'}</td>
                       <td>{a.detail}</td>
