@@ -8,7 +8,9 @@ export default defineConfig({
   },
   test: {
     include: ['{apps,packages}/*/{src,test}/**/*.test.{ts,tsx}'],
-    globalSetup: ['packages/db/src/testing/global-setup.ts'],
+    // The release test (PGVIGIL_RELEASE_TEST=1, run alone by npm test) needs no test servers.
+    globalSetup:
+      process.env.PGVIGIL_RELEASE_TEST === '1' ? [] : ['packages/db/src/testing/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,

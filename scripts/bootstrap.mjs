@@ -18,6 +18,7 @@ const commands = {
   probe: 'apps/collector/src/cli/probe.ts',
   migrate: 'scripts/migrate.ts',
   pgvigil: 'scripts/pgvigil.ts',
+  release: 'scripts/release.ts',
 };
 
 function installed() {

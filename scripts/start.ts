@@ -19,7 +19,7 @@ import { loadPlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { configureLog, onSighup } from './lib/log';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
-import { runtimeFile } from './lib/runtime-files';
+import { isRelease, runtimeFile } from './lib/runtime-files';
 import { buildWeb, waitForWeb } from './lib/web';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -89,8 +89,11 @@ async function main() {
       say(`  (setup from another machine asks for it; it is also in ${setupTokenPath(env.home)})`);
     } else await removeSetupToken(env.home);
     if (shuttingDown) return;
-    say('building the web app (cached after the first time)...');
-    buildWeb();
+    // A release folder ships the web app built (and has no build tools).
+    if (!isRelease()) {
+      say('building the web app (cached after the first time)...');
+      buildWeb();
+    }
     if (shuttingDown) return;
 
     // The apps inherit our environment (keys, SMTP_URL, tuning); these fill in or override it.

@@ -161,6 +161,35 @@ function ensureSystemPackages(stage: string): boolean {
 
 let webBuild: (() => Promise<boolean>) | null = null;
 
+/**
+ * `npm run release` from the e2e stage's web build (no second Next build): the folder
+ * starts with node alone (packages/db/test/release.test.ts; about 30 s).
+ */
+function releaseTest(): boolean {
+  const report = path.join(root, 'node_modules', '.cache', 'pgvigil-vitest-release.json');
+  const ok = run(
+    'release folder (npm run release, started with node alone)',
+    bin('vitest'),
+    [
+      'run',
+      'packages/db/test/release.test.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    {
+      PGVIGIL_RELEASE_TEST: '1',
+      PGVIGIL_NEXT_DIST_DIR: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-e2e',
+    },
+  );
+  const json = readJson<{ numPassedTests: number; numFailedTests: number }>(report);
+  if (json) {
+    totals.passed += json.numPassedTests;
+    totals.failed += json.numFailedTests;
+  }
+  return ok;
+}
+
 const stages: Record<string, () => boolean | Promise<boolean>> = {
   lint: () =>
     run('lint', bin('eslint'), ['.', '--max-warnings', '0']) &&
@@ -223,7 +252,7 @@ const stages: Record<string, () => boolean | Promise<boolean>> = {
       totals.failed += json.stats.unexpected;
       totals.skipped += json.stats.skipped;
     }
-    return ok;
+    return releaseTest() && ok;
   },
 };
 

@@ -1,5 +1,6 @@
 // Where the compiled runtime lives (built by runtime.ts): the supervisor spawns the
 // apps from here. Kept apart from runtime.ts so the supervisor never loads esbuild.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -16,3 +17,10 @@ export const RUNTIME_ENTRIES = {
 /** Where a runtime file is, for `node <file>`. */
 export const runtimeFile = (name: keyof typeof RUNTIME_ENTRIES) =>
   path.join(RUNTIME_DIR, `${name}.mjs`);
+
+/**
+ * A release folder (`npm run release`) carries this file at its root. It holds the
+ * web app already built and no build tools, so the runtime must not try to build.
+ */
+export const RELEASE_MARKER = 'release.json';
+export const isRelease = () => existsSync(path.join(root, RELEASE_MARKER));
