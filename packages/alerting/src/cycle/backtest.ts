@@ -153,7 +153,13 @@ function replaySeries(
       const r = step(status, obs, {
         at,
         forSeconds: Math.max(0, tuning.forSeconds - (seg.heldSeconds ?? 0)),
-        silenced: blackedOut(o.blackouts, server, s.database, at),
+        silenced: blackedOut(
+          o.blackouts,
+          server,
+          server?.clusterId ?? s.clusterId ?? null,
+          s.database,
+          at,
+        ),
         reminderSeconds: 0,
       });
       const next = r.status;
