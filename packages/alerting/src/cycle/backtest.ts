@@ -102,7 +102,10 @@ export function backtest(rule: PlanRule, o: BacktestOptions): Backtest {
     instances++;
     episodes.push(...replaySeries(rule, tuningOf(eff), s, server, o, bySegment));
   }
-  episodes.sort((a, b) => a.start.getTime() - b.start.getTime());
+  // by start, then server: the same order whatever order the series were read in
+  episodes.sort(
+    (a, b) => a.start.getTime() - b.start.getTime() || (a.serverId ?? 0) - (b.serverId ?? 0),
+  );
   const from = o.segments[0]?.from ?? new Date(0);
   const to = o.segments[o.segments.length - 1]?.to ?? from;
   return { from, to, instances, episodes, perDay: perDay(episodes, from, to) };

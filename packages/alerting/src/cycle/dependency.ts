@@ -16,6 +16,8 @@ export interface HoldInput {
   notify: NotifyItem[];
   openAlerts: readonly AlertRow[];
   servers: ReadonlyMap<number, { name: string; clusterId: number | null }>;
+  /** the cluster of each cluster-scoped series (no server), by fingerprint */
+  clusterOf?: ReadonlyMap<string, number>;
   /** servers last seen as primaries (not in recovery) */
   primaries: ReadonlySet<number>;
   /** rule key -> what holding needs to know of it (name; a standby's link to its primary) */
@@ -72,10 +74,14 @@ export function applyHolds(input: HoldInput): { changes: AlertChange[]; notify: 
   );
   const causeOf = (fingerprint: string, serverId: number | null): number | null => {
     const key = keyOf(fingerprint);
-    if (serverId === null || key === DOWN_RULE) return null;
-    if (down.has(serverId)) return serverId;
+    if (key === DOWN_RULE) return null;
+    if (serverId !== null && down.has(serverId)) return serverId;
     if (!input.rules.get(key)?.followsUpstream) return null;
-    const cluster = input.servers.get(serverId)?.clusterId ?? null;
+    // a standby's link rule, or a cluster's own rule (no primary): held by a down primary
+    const cluster =
+      serverId === null
+        ? (input.clusterOf?.get(fingerprint) ?? null)
+        : (input.servers.get(serverId)?.clusterId ?? null);
     if (cluster === null) return null;
     for (const id of down)
       if (input.primaries.has(id) && input.servers.get(id)?.clusterId === cluster) return id;

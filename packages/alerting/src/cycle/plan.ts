@@ -478,7 +478,13 @@ export function planCycle(input: PlanInput): Plan {
     }
   }
   // suppression by dependency: what a down server (or a down primary) causes is held
+  const clusterOf = new Map<string, number>();
+  for (const [key, list] of input.series)
+    for (const s of list)
+      if (s.serverId === null && s.clusterId != null)
+        clusterOf.set(fingerprintOf(key, s), s.clusterId);
   const held = applyHolds({
+    clusterOf,
     at: input.at,
     changes,
     notify,

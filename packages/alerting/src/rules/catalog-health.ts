@@ -172,6 +172,8 @@ export const HEALTH_RULES: RuleDefinition[] = [
     key: 'no_primary',
     name: 'No primary in the cluster',
     category: 'availability',
+    // while the cluster's primary is down, its server_down message carries this one
+    followsUpstream: true,
     source: {
       // one row per cluster, built by the alerter from its members' newest samples
       probe: '$clusters',

@@ -112,8 +112,9 @@ export interface RuleDefinition {
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
   /**
-   * A standby's rule about its link to its primary: held, not sent, while a primary of
-   * its cluster is down (suppression by dependency, cycle/dependency.ts).
+   * A standby's rule about its link to its primary, or a cluster's rule about its
+   * primary: held, not sent, while a primary of its cluster is down (suppression by
+   * dependency, cycle/dependency.ts).
    */
   followsUpstream?: true;
   defaultSeverity?: Severity;
