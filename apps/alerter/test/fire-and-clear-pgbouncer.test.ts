@@ -186,7 +186,10 @@ describe('PgBouncer rules fire and clear', () => {
       const queued = [c!, d!].map((x) => x.query('SELECT 1'));
       await until('two clients queued behind two sleepers', async () => {
         const p = await pool('app');
-        return Number(p?.cl_waiting) >= 2 && Number(p?.sv_active) >= 2;
+        // PgBouncer reads its clock once per event-loop turn: a wait just begun can read 0
+        return (
+          Number(p?.cl_waiting) >= 2 && Number(p?.sv_active) >= 2 && Number(p?.maxwait_seconds) > 0
+        );
       });
       await step();
       expect(await state('pgbouncer_clients_waiting')).toBe('firing');

@@ -8,7 +8,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
-import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
+import { backoffMs, effectiveSettings, nextDue, takeDue } from './schedule';
 import type { ServerRef } from './server-worker';
 
 export interface PoolerWorkerDeps {
@@ -135,14 +135,7 @@ export class PoolerWorker {
     return this.deps.probes.filter((p) => {
       const s = effectiveSettings(p, this.server, settings);
       if (!s.enabled) return false;
-      const intervalMs = s.intervalSeconds * 1000;
-      const pending = this.due.get(p.name);
-      const due =
-        pending === undefined
-          ? firstDue(now, intervalMs, this.deps.random())
-          : dueAfterChange(pending, now, intervalMs, () => this.deps.random());
-      if (due !== pending) this.due.set(p.name, due);
-      return due <= now;
+      return takeDue(this.due, p.name, now, s.intervalSeconds * 1000, () => this.deps.random());
     });
   }
 

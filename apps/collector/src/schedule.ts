@@ -72,6 +72,26 @@ export function dueAfterChange(
   return due - now > intervalMs * 1.05 ? now + random() * intervalMs : due;
 }
 
+/**
+ * Whether a probe runs now, keeping its next due time in `due` (by probe name): the
+ * first run at `firstDue`, later ones moved by `dueAfterChange` when the interval shrank.
+ */
+export function takeDue(
+  due: Map<string, number>,
+  name: string,
+  now: number,
+  intervalMs: number,
+  random: () => number,
+): boolean {
+  const pending = due.get(name);
+  const next =
+    pending === undefined
+      ? firstDue(now, intervalMs, random())
+      : dueAfterChange(pending, now, intervalMs, random);
+  if (next !== pending) due.set(name, next);
+  return next <= now;
+}
+
 /** Backoff for an unreachable server: 5 s doubling up to 5 minutes. */
 export function backoffMs(failures: number): number {
   return Math.min(5_000 * 2 ** Math.max(failures - 1, 0), 300_000);

@@ -18,7 +18,7 @@ import {
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
 import { PlanCapture, type PlanCaptureDeps } from './plan-capture';
 import { SessionSlots } from './session-slots';
-import { backoffMs, dueAfterChange, effectiveSettings, firstDue, nextDue } from './schedule';
+import { backoffMs, effectiveSettings, nextDue, takeDue } from './schedule';
 
 export interface ServerRef {
   id: number;
@@ -154,14 +154,7 @@ export class ServerWorker {
       if (p.scope !== scope) return false;
       const s = effectiveSettings(p, this.server, settings);
       if (!s.enabled) return false;
-      const intervalMs = s.intervalSeconds * 1000;
-      const pending = this.due.get(p.name);
-      const due =
-        pending === undefined
-          ? firstDue(now, intervalMs, this.deps.random())
-          : dueAfterChange(pending, now, intervalMs, () => this.deps.random());
-      if (due !== pending) this.due.set(p.name, due);
-      return due <= now;
+      return takeDue(this.due, p.name, now, s.intervalSeconds * 1000, () => this.deps.random());
     });
   }
 

@@ -154,7 +154,9 @@ describe('pooler probes', () => {
       for (let i = 0; i < 200; i++) {
         const r = await runPoolerProbe(admin, pgbouncerPools);
         pool = r.status === 'ok' ? r.rows.find((x) => x.pool_db === 'app') : undefined;
-        if (Number(pool?.cl_waiting) >= 2 && Number(pool?.sv_active) >= 2) break;
+        // PgBouncer reads its clock once per event-loop turn: a wait just begun can read 0
+        const waited = Number(pool?.maxwait_seconds) > 0;
+        if (Number(pool?.cl_waiting) >= 2 && Number(pool?.sv_active) >= 2 && waited) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(pool).toMatchObject({

@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../embedded/index';
+import { untilListening } from './listening';
 import { TEST_PASSWORD } from './servers';
 
 export const PGBOUNCER = '/usr/sbin/pgbouncer';
@@ -84,19 +85,8 @@ export async function startPgbouncer(options: PgbouncerOptions): Promise<TestPgb
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = proc;
-    let stderr = '';
     // Ready when it says it listens on our port: another process may hold the port.
-    await new Promise<void>((resolve, reject) => {
-      const onData = (d: Buffer) => {
-        stderr += d.toString();
-        if (!stderr.includes(`listening on 127.0.0.1:${port}`)) return;
-        proc.stderr?.off('data', onData);
-        proc.stderr?.resume();
-        resolve();
-      };
-      proc.stderr?.on('data', onData);
-      proc.once('exit', () => reject(new Error(`pgbouncer exited: ${stderr}`)));
-    });
+    await untilListening(proc, `listening on 127.0.0.1:${port}`, 'pgbouncer');
   };
 
   const kill = async () => {

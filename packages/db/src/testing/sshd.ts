@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../embedded/index';
+import { untilListening } from './listening';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -89,26 +90,14 @@ export async function startSshd(): Promise<TestSshd> {
         '',
       ].join('\n'),
     );
-  // Ready when sshd itself says it listens (-e logs to stderr): a port that merely
-  // accepts could belong to another test's sshd that took it first.
+  // Ready when sshd itself says it listens (-e logs to stderr).
   const start = async () => {
     await writeConfig();
     const proc = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = proc;
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const onData = (d: Buffer) => {
-        stderr += d.toString();
-        if (!stderr.includes(`Server listening on 127.0.0.1 port ${port}`)) return;
-        proc.stderr?.off('data', onData);
-        proc.stderr?.resume();
-        resolve();
-      };
-      proc.stderr?.on('data', onData);
-      proc.once('exit', () => reject(new Error(`sshd exited: ${stderr}`)));
-    });
+    await untilListening(proc, `Server listening on 127.0.0.1 port ${port}`, 'sshd');
   };
   const kill = async () => {
     const proc = child;
