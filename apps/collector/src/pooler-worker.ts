@@ -9,7 +9,7 @@ import {
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
 import { backoffMs, effectiveSettings, nextDue, takeDue } from './schedule';
-import type { ServerRef } from './server-worker';
+import type { ServerRef, TargetStatus } from './server-worker';
 
 export interface PoolerWorkerDeps {
   probes: readonly PoolerProbeDefinition[];
@@ -17,13 +17,7 @@ export interface PoolerWorkerDeps {
   /** opens a session to the pooler's admin console */
   connect(): Promise<ConnectResult>;
   sink(probe: PoolerProbeDefinition, sample: Sample): void;
-  status(s: {
-    state: 'up' | 'down';
-    errorCode?: string;
-    errorMessage?: string;
-    serverVersionNum?: number;
-    via?: string;
-  }): void;
+  status(s: TargetStatus): void;
   lastSnapshot: StoredSnapshot;
   onResult(result: ProbeResult, latenessMs: number, first: boolean): void;
   now(): number;

@@ -25,20 +25,23 @@ export interface ServerRef {
   clusterId: number | null;
 }
 
+/** What a worker reports of its target's reachability (the collector writes it down). */
+export interface TargetStatus {
+  state: 'up' | 'down';
+  errorCode?: string;
+  errorMessage?: string;
+  serverVersionNum?: number;
+  /** `ssh user@bastion:port` when the session goes through a tunnel */
+  via?: string;
+}
+
 export interface WorkerDeps {
   probes: readonly ProbeDefinition[];
   settings(): readonly ProbeSettingRow[];
   /** opens a session to the server, to `dbname` or its default database */
   connect(dbname?: string): Promise<ConnectResult>;
   sink(probe: ProbeDefinition, sample: Sample): void;
-  status(s: {
-    state: 'up' | 'down';
-    errorCode?: string;
-    errorMessage?: string;
-    serverVersionNum?: number;
-    /** `ssh user@bastion:port` when the session goes through a tunnel */
-    via?: string;
-  }): void;
+  status(s: TargetStatus): void;
   missingQueryIds(ids: string[]): Promise<string[]>;
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
   /** plans of the top statements (off without it) */
