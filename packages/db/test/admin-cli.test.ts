@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,34 +20,10 @@ import {
   readInstallationSshKey,
 } from '@pgvigil/db/registry';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
+import { pgvigil } from './cli';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const major = testMajors()[0] ?? 14;
-
-/** Runs the admin CLI as an operator would: `npm run pgvigil -- <args>`. */
-function pgvigil(
-  args: string[],
-  env: Record<string, string>,
-  stdin = '',
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'scripts', 'bootstrap.mjs'), 'pgvigil', ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe(`the admin CLI on PostgreSQL ${major}`, () => {
   let ds: TestDatastore;

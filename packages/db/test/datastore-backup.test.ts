@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import { createSecretBox, loadMigrations } from '@pgvigil/db';
 import { freshDatastore, serverUrl, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { datastoreCommand } from '../../../scripts/cli/backup';
 import type { CliContext } from '../../../scripts/cli/context';
+import { pgvigil } from './cli';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const major = testMajors()[0] ?? 14;
 const t0 = new Date();
 
@@ -27,29 +26,6 @@ const spec = {
     { name: 'value', type: 'double' },
   ],
 } as MetricSpec;
-
-/** `npm run pgvigil -- <args>` as an operator runs it. */
-function pgvigil(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'scripts', 'bootstrap.mjs'), 'pgvigil', ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe(`pgvigil datastore backup|restore on PostgreSQL ${major}`, () => {
   let ds: TestDatastore;
