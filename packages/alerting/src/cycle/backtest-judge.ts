@@ -34,7 +34,7 @@ const HOUR_MS = 3_600_000;
  * The loop's judgement of each kind of rule. No look-ahead: an evaluation at `at`
  * sees only samples up to `at`; an anomaly's baseline only the hourly buckets of the
  * BASELINE_DAYS before it, as the loop read them then; a forecast only trend buckets
- * that ended by `at` (its steps fall on bucket boundaries).
+ * that ended by `at` (its steps fall 1 ms before bucket boundaries).
  */
 export function judgeOf(rule: PlanRule, tuning: Tuned, history: readonly SourceRow[]): Judge {
   const { def } = rule;

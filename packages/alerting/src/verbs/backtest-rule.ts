@@ -133,8 +133,8 @@ function stretches(
 /**
  * A forecast's replay: its samples as the loop reads them, bucket averages over the
  * rule's trend window (`trendBucketSeconds`), read once for the whole range; one
- * evaluation per bucket, on the buckets' boundaries, so each sees only whole buckets
- * that ended by then.
+ * evaluation per bucket, just before the buckets' boundaries, so each sees what the
+ * loop read then: whole buckets that ended by then.
  */
 async function forecastSegment(
   rule: PlanRule,
@@ -152,7 +152,8 @@ async function forecastSegment(
     2 * c.probe.intervalSeconds;
   const bucketSeconds = trendBucketSeconds(lookback);
   const ms = bucketSeconds * 1000;
-  const to = new Date(Math.floor(c.at.getTime() / ms) * ms);
+  // 1 ms before each boundary: the bucket that ends there is whole, the next not begun
+  const to = new Date(Math.floor(c.at.getTime() / ms) * ms - 1);
   // raw samples are read in (from, to]: 1 ms before a bucket's start keeps its first sample
   const since = Math.floor((c.from.getTime() - lookback * 1000) / ms) * ms - 1;
   const rows = await c.read('raw', new Date(since), to, bucketSeconds);
