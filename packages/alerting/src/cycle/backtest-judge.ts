@@ -3,13 +3,21 @@ import {
   DEFAULT_BASELINE,
   evaluate,
   tuningOf,
+  type Baseline,
   type Condition,
   type Observation,
   type Sample,
 } from '../core';
-import { num, type SourceRow } from '../rules';
+import type { SourceRow } from '../rules';
 import type { BacktestSegment } from './backtest';
-import { BASELINE_DAYS, forecastWindowDays, judgeAnomaly, judgeForecast } from './observe';
+import {
+  anomalyBand,
+  anomalySamples,
+  BASELINE_DAYS,
+  forecastWindowDays,
+  judgeAnomaly,
+  judgeForecast,
+} from './observe';
 import type { PlanRule } from './plan';
 
 type Tuned = ReturnType<typeof tuningOf>;
@@ -47,7 +55,7 @@ export function judgeOf(rule: PlanRule, tuning: Tuned, history: readonly SourceR
   if (def.kind === 'anomaly') {
     // a rollup step judges the whole newest bucket (stamped at its end), a raw one the window
     const windowOf = (seg: BacktestSegment) => Math.max(def.windowSeconds, seg.stepSeconds);
-    const baselineOf = anomalyHistory(rule, history);
+    const band = anomalyBands(rule, tuning, history);
     return {
       keepMs: (seg) => (windowOf(seg) + seg.staleSeconds) * 1000,
       observe: (seg, condition, samples, at, active) => {
@@ -56,8 +64,7 @@ export function judgeOf(rule: PlanRule, tuning: Tuned, history: readonly SourceR
         const newest = samples[samples.length - 1]?.at.getTime();
         const baselineAt =
           seg.heldSeconds && newest !== undefined ? new Date(newest - 1) : undefined;
-        const history = baselineOf(baselineAt ?? at, windowSeconds);
-        return judgeAnomaly(def, tuning, condition, { samples, history }, at, active, {
+        return judgeAnomaly(def, tuning, condition, { samples, history, band }, at, active, {
           windowSeconds,
           ...(baselineAt ? { baselineAt } : {}),
         }).obs;
@@ -71,37 +78,40 @@ export function judgeOf(rule: PlanRule, tuning: Tuned, history: readonly SourceR
 }
 
 /**
- * The hourly rows an anomaly baseline at `at` reads: those of the BASELINE_DAYS before
- * it that ended before the judged window (the loop's read, then `anomalyBaseline`'s
- * cut). The same rows, the same hour of the week and the same side of the warm-up
- * give the same band: the slice is reused (a month of minutes is a few hundred bands).
+ * An anomaly's baseline at a time, from the hourly rows the loop would have read then:
+ * those of the BASELINE_DAYS before it (`anomalyBaseline` cuts those that had not
+ * ended before the judged window). The same rows, the same hour of the week, the same
+ * side of the warm-up and the same window give the same band: it is computed once
+ * (a month of minutes is a few hundred bands, not tens of thousands).
  */
-function anomalyHistory(rule: PlanRule, rows: readonly SourceRow[]) {
-  const fromRollup = rule.def.anomaly?.fromRollup;
-  // the first row at or after each index with a value: where the warm-up counts from
-  const firstValued: number[] = new Array<number>(rows.length + 1).fill(Infinity);
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const v = fromRollup?.((n) => num(rows[i]!.values[n])) ?? null;
-    firstValued[i] = v !== null && Number.isFinite(v) ? rows[i]!.at.getTime() : firstValued[i + 1]!;
+function anomalyBands(rule: PlanRule, tuning: Tuned, rows: readonly SourceRow[]) {
+  // the metric of each row once, not once per band
+  const samples = anomalySamples(rule.def, rows);
+  // the first sample at or after each index with a value: where the warm-up counts from
+  const firstValued: number[] = new Array<number>(samples.length + 1).fill(Infinity);
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const v = samples[i]!.value;
+    firstValued[i] =
+      v !== null && Number.isFinite(v) ? samples[i]!.at.getTime() : firstValued[i + 1]!;
   }
   let key = '';
-  let slice: readonly SourceRow[] = [];
-  return (at: Date, windowSeconds: number): readonly SourceRow[] => {
+  let band: Baseline = { ready: false, reason: 'no history yet' };
+  return (at: Date, windowSeconds: number): Baseline => {
     const t = at.getTime();
-    const lo = firstAtOrAfter(rows, t - BASELINE_DAYS * DAY_MS);
-    const hi = firstAtOrAfter(rows, t - windowSeconds * 1000 - HOUR_MS + 1);
+    const lo = firstAtOrAfter(samples, t - BASELINE_DAYS * DAY_MS);
+    const hi = firstAtOrAfter(samples, t - windowSeconds * 1000 - HOUR_MS + 1);
     const warm = t - (firstValued[lo] ?? Infinity) >= DEFAULT_BASELINE.warmupHours * HOUR_MS;
-    const next = `${lo}:${hi}:${Math.floor(t / HOUR_MS) % 168}:${warm}`;
+    const next = `${lo}:${hi}:${Math.floor(t / HOUR_MS) % 168}:${warm}:${windowSeconds}`;
     if (next !== key) {
       key = next;
-      slice = rows.slice(lo, hi);
+      band = anomalyBand(rule.def, samples.slice(lo, hi), at, tuning.warning, windowSeconds);
     }
-    return slice;
+    return band;
   };
 }
 
 /** index of the first row at or after `t` (rows oldest first) */
-function firstAtOrAfter(rows: readonly SourceRow[], t: number): number {
+function firstAtOrAfter(rows: readonly { at: Date }[], t: number): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {

@@ -131,19 +131,36 @@ export function anomalyBaseline(
   /** the span the judged value averages (a backtest judges whole rollup buckets) */
   windowSeconds: number = def.windowSeconds,
 ): Baseline {
-  const until = at.getTime() - windowSeconds * 1000 - 3_600_000;
+  return anomalyBand(def, anomalySamples(def, history), at, sensitivity, windowSeconds);
+}
+
+/** An anomaly rule's metric from each of its hourly rollup rows. */
+export function anomalySamples(def: RuleDefinition, history: readonly SourceRow[]): Sample[] {
   const fromRollup = def.anomaly?.fromRollup;
-  const samples = fromRollup
-    ? history
-        .filter((r) => r.at.getTime() <= until)
-        .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
+  return fromRollup
+    ? history.map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
     : [];
-  return baseline(samples, at, {
-    ...DEFAULT_BASELINE,
-    sensitivity: sensitivity ?? def.anomaly?.sensitivity ?? 3,
-    spreadFactor: Math.sqrt(3600 / windowSeconds),
-    floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
-  });
+}
+
+/** `anomalyBaseline` from the metric's hourly samples (`anomalySamples`). */
+export function anomalyBand(
+  def: RuleDefinition,
+  samples: readonly Sample[],
+  at: Date,
+  sensitivity: number | null,
+  windowSeconds: number = def.windowSeconds,
+): Baseline {
+  const until = at.getTime() - windowSeconds * 1000 - 3_600_000;
+  return baseline(
+    samples.filter((s) => s.at.getTime() <= until),
+    at,
+    {
+      ...DEFAULT_BASELINE,
+      sensitivity: sensitivity ?? def.anomaly?.sensitivity ?? 3,
+      spreadFactor: Math.sqrt(3600 / windowSeconds),
+      floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
+    },
+  );
 }
 
 /** The numeric condition of a rule with its effective tuning. */
@@ -222,7 +239,12 @@ export function judgeAnomaly(
   def: RuleDefinition,
   tuning: Tuning,
   condition: Condition,
-  s: { samples: readonly Sample[]; history: readonly SourceRow[] },
+  s: {
+    samples: readonly Sample[];
+    history: readonly SourceRow[];
+    /** `anomalyBaseline` of the history, when the caller keeps it (a backtest) */
+    band?: (at: Date, windowSeconds: number) => Baseline;
+  },
   at: Date,
   active: Severity | null,
   /**
@@ -232,19 +254,16 @@ export function judgeAnomaly(
   judged: { windowSeconds?: number; baselineAt?: Date } = {},
 ): Observed {
   const windowSeconds = judged.windowSeconds ?? def.windowSeconds;
+  const baselineAt = judged.baselineAt ?? at;
   const current = aggregate(
     'avg',
     s.samples.filter((x) => x.at.getTime() > at.getTime() - windowSeconds * 1000),
   );
   if (current === null) return { obs: { kind: 'missing' }, details: {} };
   // hourly buckets that ended before the current window: the spike is not its own baseline
-  const band = anomalyBaseline(
-    def,
-    s.history,
-    judged.baselineAt ?? at,
-    tuning.warning,
-    windowSeconds,
-  );
+  const band = s.band
+    ? s.band(baselineAt, windowSeconds)
+    : anomalyBaseline(def, s.history, baselineAt, tuning.warning, windowSeconds);
   if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
   const deviation = Math.abs(current - band.median) / band.spread;
   const obs = evaluate(

@@ -218,38 +218,50 @@ export async function backtestRule({
             throw new ValidationError(`The backtest ${err.message}`, { days: err.message });
           throw err;
         });
-  const segments: BacktestSegment[] = [];
+  let segments: BacktestSegment[] = [];
   let history: Series[] | undefined;
   if (def.kind === 'forecast') {
-    segments.push(await forecastSegment(rule, { at, from, stale, probe, read, keys }));
-  } else if (def.kind === 'anomaly') {
-    // the baselines of the first evaluations reach BASELINE_DAYS further back
-    const since = new Date(from.getTime() - BASELINE_DAYS * DAY_MS);
-    history = levels.includes('1h') ? groupSeries(await read('1h', since, at), keys) : [];
-  }
-  const replayed = def.kind === 'forecast' ? [] : stretches(at, from, levels, longWindow);
-  for (const stretch of replayed) {
-    const { level } = stretch;
-    const step = level === 'raw' ? Math.max(1, probe.intervalSeconds) : ROLLUP_SECONDS[level];
-    // the window before the stretch's first step, and a row before it for rates
-    const lead = (def.windowSeconds + 2 * step) * 1000;
-    const rows = await read(level, new Date(stretch.from.getTime() - lead), stretch.to);
-    const grouped = groupSeries(rows, keys);
-    segments.push({
-      from: stretch.from,
-      to: stretch.to,
-      stepSeconds: level === 'raw' ? BACKTEST_RAW_STEP_SECONDS : step,
-      ...(level === 'raw' ? {} : { heldSeconds: step }),
-      staleSeconds:
-        level === 'raw'
-          ? stale
-          : // a bucket is stamped at its end: as late as a bucket, plus the loop's margin
-            stale + step + LONG_WINDOW_EXTRA_STALE_SECONDS,
-      series:
-        level === 'raw'
-          ? grouped
-          : bucketsAsSamples(grouped, counterColumns(def.source.probe), step),
-    });
+    segments = [await forecastSegment(rule, { at, from, stale, probe, read, keys })];
+  } else {
+    // an anomaly's baselines read the hourly rollups from BASELINE_DAYS before the first
+    // step; its hourly stretch is a part of that read
+    const hourly =
+      def.kind === 'anomaly' && levels.includes('1h')
+        ? read('1h', new Date(from.getTime() - BASELINE_DAYS * DAY_MS), at)
+        : null;
+    // awaited below; a failure before then is not an unhandled rejection
+    hourly?.catch(() => undefined);
+    const rowsOf = async (level: 'raw' | RollupLevel, f: Date, t: Date) =>
+      level === '1h' && hourly
+        ? (await hourly).filter((r) => r.collected_at >= f && r.collected_at < t)
+        : read(level, f, t);
+    // side by side: each read's wait on the datastore overlaps the others' parsing
+    segments = await Promise.all(
+      stretches(at, from, levels, longWindow).map(async (stretch) => {
+        const { level } = stretch;
+        const step = level === 'raw' ? Math.max(1, probe.intervalSeconds) : ROLLUP_SECONDS[level];
+        // the window before the stretch's first step, and a row before it for rates
+        const lead = (def.windowSeconds + 2 * step) * 1000;
+        const rows = await rowsOf(level, new Date(stretch.from.getTime() - lead), stretch.to);
+        const grouped = groupSeries(rows, keys);
+        return {
+          from: stretch.from,
+          to: stretch.to,
+          stepSeconds: level === 'raw' ? BACKTEST_RAW_STEP_SECONDS : step,
+          ...(level === 'raw' ? {} : { heldSeconds: step }),
+          staleSeconds:
+            level === 'raw'
+              ? stale
+              : // a bucket is stamped at its end: as late as a bucket, plus the loop's margin
+                stale + step + LONG_WINDOW_EXTRA_STALE_SECONDS,
+          series:
+            level === 'raw'
+              ? grouped
+              : bucketsAsSamples(grouped, counterColumns(def.source.probe), step),
+        };
+      }),
+    );
+    if (def.kind === 'anomaly') history = hourly ? groupSeries(await hourly, keys) : [];
   }
   const result = backtest(rule, {
     servers: new Map(
