@@ -122,7 +122,7 @@ export function RuleRow({
               ) : null}
             </div>
           ) : null}
-          {open && canEdit && rule.kind !== 'forecast' && rule.kind !== 'anomaly' ? (
+          {open && canEdit ? (
             <RuleBacktest
               ruleId={rule.id}
               unit={rule.unit}
@@ -130,6 +130,10 @@ export function RuleRow({
                 warning: parse(warning),
                 critical: parse(critical),
                 forSeconds: Number(forSeconds),
+                // a forecast's trend window, as typed: blank is the saved value
+                params: Object.fromEntries(
+                  Object.entries(params).flatMap(([k, v]) => (v.trim() ? [[k, Number(v)]] : [])),
+                ),
               }}
             />
           ) : null}
