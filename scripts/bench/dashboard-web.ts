@@ -264,7 +264,9 @@ export async function withWebApp(
   await buildRuntime();
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
   const web = webCommand();
-  const child = spawn(web.command, web.args, {
+  // BENCH_WEB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p': node options of the web app only
+  const nodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(web.command, [...nodeArgs, ...web.args], {
     cwd: web.cwd,
     env: {
       ...env,
