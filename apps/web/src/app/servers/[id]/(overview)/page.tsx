@@ -4,6 +4,7 @@ import {
   TOP_QUERY_SORTS,
   getConfigDriftView,
   getLiveActivity,
+  getReplicationDetail,
   listChangedSettings,
   listLintFindings,
   listServerDatabases,
@@ -18,6 +19,7 @@ import { StatusBadge } from '@/components/dashboard/health-badge';
 import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
 import { ConfigDrift } from '@/components/dashboard/config-drift';
 import { LintFindings } from '@/components/dashboard/lint-findings';
+import { ReplicationDetail } from '@/components/dashboard/replication-detail';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
@@ -79,7 +81,7 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, replication] =
     await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
       listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
@@ -93,6 +95,7 @@ export default async function ServerPage({
       getConfigDriftView({ db: db(), input: { serverId: server.id } }),
       currentUser(),
       listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+      getReplicationDetail({ db: db(), input: { serverId: server.id }, at: now }),
     ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
@@ -144,6 +147,10 @@ export default async function ServerPage({
           expected
           initial={charts}
         />
+      </section>
+      <section className="section panel" aria-labelledby="replication-title" id="replication">
+        <h2 id="replication-title">Replication</h2>
+        <ReplicationDetail detail={replication} />
       </section>
       <section className="section panel" aria-labelledby="blocking-title">
         <h2 id="blocking-title">Blocking</h2>
