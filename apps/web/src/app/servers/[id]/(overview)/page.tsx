@@ -46,6 +46,9 @@ const SERVER_CHARTS = [
   CHARTS.checkpoints,
   CHARTS.io,
   CHARTS.replication_lag,
+  CHARTS.buffercache_databases,
+  CHARTS.buffercache_dirty,
+  CHARTS.buffercache_usage,
 ].map((c) => ({ id: c.id, title: c.title }));
 
 export default async function ServerPage({
