@@ -67,6 +67,49 @@ export const createRoute = endpoint({
   response: z.object({ route }),
 });
 
+const routeParams = { id: 'a route id' };
+
+export const updateRoute = endpoint({
+  method: 'PATCH',
+  path: '/routes/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Changes what is given of a route; its place in the order stays',
+  description: 'To move a route, `PUT /routes/order`. `escalationId: null` removes its policy.',
+  params: routeParams,
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    match: routeMatch.optional(),
+    channelIds: z.array(id).min(1).optional(),
+    continue: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+    escalationId: id.nullable().optional(),
+  }),
+  response: z.object({ route }),
+});
+
+export const deleteRoute = endpoint({
+  method: 'DELETE',
+  path: '/routes/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Deletes a route; the routes after it move up one',
+  params: routeParams,
+  response: null,
+});
+
+export const reorderRoutes = endpoint({
+  method: 'PUT',
+  path: '/routes/order',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Puts the routes in this order (every route id, once)',
+  description:
+    'The whole order in one request, so that it is applied at once or not at all. An order that does not name every route exactly once (a route was added or deleted meanwhile) answers 409.',
+  body: z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  response: z.object({ routes: z.array(route) }),
+});
+
 export const alertLabels = z
   .strictObject({
     severity: z.enum(SEVERITIES),
@@ -140,4 +183,33 @@ export const createEscalation = endpoint({
   }),
   status: 201,
   response: z.object({ escalation: escalationPolicy }),
+});
+
+const escalationParams = { id: 'an escalation policy id' };
+
+export const updateEscalation = endpoint({
+  method: 'PATCH',
+  path: '/escalations/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Changes what is given of an escalation policy',
+  description:
+    'Alerts already following it continue from their step under the new steps; a step past the new end ends the policy for them.',
+  params: escalationParams,
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    steps: z.array(escalationStep).min(1).max(20).optional(),
+    repeat: z.boolean().optional(),
+  }),
+  response: z.object({ escalation: escalationPolicy }),
+});
+
+export const deleteEscalation = endpoint({
+  method: 'DELETE',
+  path: '/escalations/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Deletes an escalation policy no route names (409 naming the routes otherwise)',
+  params: escalationParams,
+  response: null,
 });

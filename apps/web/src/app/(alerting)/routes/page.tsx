@@ -1,5 +1,7 @@
 import { listChannels, listEscalationPolicies, listRoutes } from '@pgvigil/db/alerting';
-import { EscalationForm, RouteForm, RouteTester } from '@/components/alerting/routing-forms';
+import { EscalationForm } from '@/components/alerting/escalation-form';
+import { PolicyActions, RouteActions } from '@/components/alerting/route-actions';
+import { RouteForm, RouteTester } from '@/components/alerting/routing-forms';
 import { EmptyState } from '@/components/shell/states';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
@@ -12,8 +14,13 @@ const matchText = (m: Record<string, unknown>) =>
     .map(([k, v]) => `${k}: ${([] as unknown[]).concat(v).join(', ')}`)
     .join('; ') || 'every alert';
 
-export default async function RoutesPage() {
+export default async function RoutesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ edit?: string; editPolicy?: string }>;
+}) {
   const user = await requirePageUser('viewer', '/routes');
+  const { edit, editPolicy } = await searchParams;
   const canEdit = hasRole(user.role, 'admin');
   const [routes, policies, channels] = await Promise.all([
     listRoutes(db()),
@@ -24,6 +31,11 @@ export default async function RoutesPage() {
   const names = (ids: readonly number[]) =>
     ids.map((id) => channelName.get(id) ?? `#${id} (deleted)`).join(', ');
   const policyName = new Map(policies.map((p) => [p.id, p.name]));
+  const editing = canEdit ? routes.find((r) => String(r.id) === edit) : undefined;
+  const editingPolicy = canEdit ? policies.find((p) => String(p.id) === editPolicy) : undefined;
+  const order = routes.map((r) => r.id);
+  const namedChannels = channels.map((c) => ({ id: c.id, name: c.name }));
+  const namedPolicies = policies.map((p) => ({ id: p.id, name: p.name }));
   return (
     <>
       <div className="page-header">
@@ -51,6 +63,7 @@ export default async function RoutesPage() {
                   <th>Channels</th>
                   <th>Escalation</th>
                   <th>Continue</th>
+                  {canEdit ? <th>Actions</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -65,6 +78,11 @@ export default async function RoutesPage() {
                     <td>{names(r.channel_ids)}</td>
                     <td>{r.escalation_id === null ? '' : policyName.get(r.escalation_id)}</td>
                     <td>{r.continue ? 'yes' : 'no'}</td>
+                    {canEdit ? (
+                      <td>
+                        <RouteActions id={r.id} name={r.name} order={order} />
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -86,7 +104,8 @@ export default async function RoutesPage() {
                 {p.steps
                   .map((s, i) => `${i + 1}. ${names(s.channelIds)} (wait ${s.waitMinutes} min)`)
                   .join(' → ')}
-                {p.repeat ? ', then again' : ''}
+                {p.repeat ? ', then again' : ''}{' '}
+                {canEdit ? <PolicyActions id={p.id} name={p.name} /> : null}
               </li>
             ))}
           </ul>
@@ -96,10 +115,27 @@ export default async function RoutesPage() {
       {canEdit ? (
         <>
           <RouteForm
-            channels={channels.map((c) => ({ id: c.id, name: c.name }))}
-            escalations={policies.map((p) => ({ id: p.id, name: p.name }))}
+            key={editing?.id ?? 'new'}
+            channels={namedChannels}
+            escalations={namedPolicies}
+            {...(editing
+              ? {
+                  editing: {
+                    id: editing.id,
+                    name: editing.name,
+                    match: editing.match,
+                    channelIds: editing.channel_ids,
+                    continue: editing.continue,
+                    escalationId: editing.escalation_id,
+                  },
+                }
+              : {})}
           />
-          <EscalationForm channels={channels.map((c) => ({ id: c.id, name: c.name }))} />
+          <EscalationForm
+            key={editingPolicy?.id ?? 'new'}
+            channels={namedChannels}
+            {...(editingPolicy ? { editing: editingPolicy } : {})}
+          />
         </>
       ) : null}
     </>
