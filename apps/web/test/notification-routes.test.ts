@@ -191,7 +191,12 @@ describe(`notification routes API on PostgreSQL ${major}`, () => {
     const payments = byName('payments to the pager');
     const params = { id: String(payments.id) };
 
-    const body = { name: 'payments (all severities)', match: { serverTags: ['payments'] } };
+    const body = {
+      name: 'payments (all severities)',
+      match: { serverTags: ['payments'] },
+      groupWaitSeconds: 30,
+      repeatIntervalSeconds: 900,
+    };
     expect(
       (await call(h(routeById.PATCH), { method: 'PATCH', token: token.viewer, params, body }))
         .status,

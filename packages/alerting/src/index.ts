@@ -12,6 +12,7 @@ export * from './cycle/notifications';
 export * from './cycle/observe';
 export * from './cycle/plan';
 export * from './cycle/routing';
+export * from './cycle/timing';
 export * from './cycle/escalation';
 export * from './cycle/dependency';
 export * from './cycle/preview';

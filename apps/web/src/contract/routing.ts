@@ -21,6 +21,27 @@ export const routeMatch = z
       'Every list given must contain the alert’s value; an empty match takes every alert.',
   });
 
+const DAY = 86_400;
+const timing = {
+  groupWaitSeconds: z.number().int().min(0).max(DAY).nullable().meta({
+    description:
+      'how long the first message of a new group (rule and server) waits to collect more alerts; null: none',
+  }),
+  groupIntervalSeconds: z.number().int().min(0).max(DAY).nullable().meta({
+    description: 'how long after a group’s message its next update may go out; null: none',
+  }),
+  repeatIntervalSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * DAY)
+    .nullable()
+    .meta({
+      description:
+        'reminders of a still-firing alert taking this route; 0: none; null: ALERTER_REMINDER_MINUTES',
+    }),
+};
+
 export const route = z
   .object({
     id,
@@ -32,6 +53,7 @@ export const route = z
     enabled: z.boolean(),
     /** the escalation policy its alerts follow while firing */
     escalationId: id.nullable(),
+    ...timing,
     createdAt: timestamp,
   })
   .meta({ id: 'Route' });
@@ -62,6 +84,9 @@ export const createRoute = endpoint({
     enabled: z.boolean().optional(),
     position: z.number().int().min(0).optional(),
     escalationId: id.nullable().optional(),
+    groupWaitSeconds: timing.groupWaitSeconds.optional(),
+    groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
+    repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
   }),
   status: 201,
   response: z.object({ route }),
@@ -84,6 +109,9 @@ export const updateRoute = endpoint({
     continue: z.boolean().optional(),
     enabled: z.boolean().optional(),
     escalationId: id.nullable().optional(),
+    groupWaitSeconds: timing.groupWaitSeconds.optional(),
+    groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
+    repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
   }),
   response: z.object({ route }),
 });

@@ -4,6 +4,7 @@ import type { ChannelRow, NotificationKind, RouteRow } from '@pgvigil/db/alertin
 import { severityRank, type NotifyKind } from '../core';
 import { firstEscalation, reachedChannels, stepLabel, type EscalationPolicy } from './escalation';
 import { routeAlert } from './routing';
+import { groupTiming, type GroupTiming } from './timing';
 import type { NotificationPayload } from '../notify/payload';
 import type { RuleKind, RuleUnit } from '@pgvigil/schema';
 
@@ -44,6 +45,11 @@ export interface PendingNotification {
   payload: NotificationPayload;
   /** a firing message on a route with an escalation policy: its alerts start the policy */
   escalation?: { policyId: number; nextAt: Date | null; reason: string };
+  /**
+   * a firing or resolved message on a route with a group wait or interval: held in the
+   * outbox until due, taking in later messages of its group (rule and server) meanwhile
+   */
+  group?: { key: string; timing: GroupTiming };
 }
 
 const TITLES: Record<NotifyKind, string> = {
@@ -51,6 +57,22 @@ const TITLES: Record<NotifyKind, string> = {
   escalated: 'escalated',
   reminder: 'still firing',
   resolved: 'resolved',
+};
+
+/** "Connections used on pg1 (3) firing": the title of a group's message. */
+export const groupTitle = (
+  kind: NotifyKind,
+  rule: { name: string },
+  server: { name: string } | null,
+  count: number,
+) =>
+  `${rule.name}${server ? ` on ${server.name}` : ''}${count > 1 ? ` (${count})` : ''} ${TITLES[kind]}`;
+
+/** The alerts list of a rule (on a server): where a message about several alerts links. */
+export const groupLink = (baseUrl: string, ruleKey: string, serverId: number | null) => {
+  const query = new URLSearchParams({ rule: ruleKey });
+  if (serverId !== null) query.set('server', String(serverId));
+  return `${baseUrl.replace(/\/$/, '')}/alerts?${query.toString()}`;
 };
 
 /**
@@ -80,16 +102,13 @@ export function buildNotifications(
       'info',
     );
     const fingerprints = group.map((i) => i.fingerprint).sort();
-    const where = first.server ? ` on ${first.server.name}` : '';
-    const count = group.length > 1 ? ` (${group.length})` : '';
-    const query = new URLSearchParams({ rule: first.rule.key });
-    if (first.server) query.set('server', String(first.server.id));
+    const server = first.server;
     const payload: NotificationPayload = {
       kind: first.kind,
-      title: `${first.rule.name}${where}${count} ${TITLES[first.kind]}`,
+      title: groupTitle(first.kind, first.rule, server, group.length),
       severity,
       rule: first.rule,
-      server: first.server ? { id: first.server.id, name: first.server.name } : null,
+      server: server ? { id: server.id, name: server.name } : null,
       items: group.map((i) => ({
         alertId: null,
         database: i.database,
@@ -103,7 +122,7 @@ export function buildNotifications(
       link:
         group.length === 1 && first.href
           ? `${base}${first.href}`
-          : `${base}/alerts?${query.toString()}`,
+          : groupLink(base, first.rule.key, server?.id ?? null),
       at: at.toISOString(),
     };
     const digest = createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
@@ -129,6 +148,16 @@ export function buildNotifications(
         reason: `escalation "${policy.name}" ${stepLabel(policy, 0)}: notified with the firing message`,
       };
     }
+    const timing =
+      first.kind === 'firing' || first.kind === 'resolved' ? groupTiming(routing.routes) : null;
+    const grouped = timing
+      ? {
+          group: {
+            key: `${first.rule.key}|${first.server?.id ?? ''}`,
+            timing,
+          },
+        }
+      : {};
     const reached = Math.max(-1, ...group.map((i) => i.escalationStep ?? -1));
     if (policy && first.kind === 'resolved' && reached >= 0) add(reachedChannels(policy, reached));
     for (const c of targets) {
@@ -140,6 +169,7 @@ export function buildNotifications(
         itemFingerprints: group.map((i) => i.fingerprint),
         payload,
         ...(escalation ? { escalation } : {}),
+        ...grouped,
       });
     }
   }

@@ -27,11 +27,28 @@ export interface RouteRow {
   enabled: boolean;
   /** the escalation policy its alerts follow while firing */
   escalation_id: number | null;
+  /** Alertmanager's group_wait, group_interval, repeat_interval; null: the default */
+  group_wait_seconds: number | null;
+  group_interval_seconds: number | null;
+  repeat_interval_seconds: number | null;
   created_at: Date;
 }
 
-const COLUMNS =
-  'id, name, position, match, channel_ids, continue, enabled, escalation_id, created_at';
+const COLUMNS = `id, name, position, match, channel_ids, continue, enabled, escalation_id,
+  group_wait_seconds, group_interval_seconds, repeat_interval_seconds, created_at`;
+
+const DAY = 86_400;
+/** group wait, group interval, repeat interval (seconds; null: the alerter's default) */
+const timing = {
+  groupWaitSeconds: z.number().int().min(0).max(DAY).nullable(),
+  groupIntervalSeconds: z.number().int().min(0).max(DAY).nullable(),
+  repeatIntervalSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * DAY)
+    .nullable(),
+};
 
 /** Routes in the order they are tried. */
 export async function listRoutes(db: Queryable): Promise<RouteRow[]> {
@@ -51,6 +68,9 @@ const input = z.object({
   escalationId: z.number().int().positive().nullable().default(null),
   /** where to insert it (0 = first); default last */
   position: z.number().int().min(0).optional(),
+  groupWaitSeconds: timing.groupWaitSeconds.default(null),
+  groupIntervalSeconds: timing.groupIntervalSeconds.default(null),
+  repeatIntervalSeconds: timing.repeatIntervalSeconds.default(null),
 });
 export type CreateRouteInput = z.input<typeof input>;
 
@@ -68,8 +88,9 @@ export async function createRoute(db: Queryable, raw: CreateRouteInput): Promise
   ]);
   const [row] = await db.query<RouteRow & Record<string, unknown>>(
     `INSERT INTO notification_routes (name, position, match, channel_ids, continue, enabled,
-                                      escalation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+                                      escalation_id, group_wait_seconds, group_interval_seconds,
+                                      repeat_interval_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
     [
       r.name,
       position,
@@ -78,6 +99,9 @@ export async function createRoute(db: Queryable, raw: CreateRouteInput): Promise
       r.continue,
       r.enabled,
       r.escalationId,
+      r.groupWaitSeconds,
+      r.groupIntervalSeconds,
+      r.repeatIntervalSeconds,
     ],
   );
   return { ...row!, channel_ids: row!.channel_ids.map(Number) };
@@ -90,6 +114,9 @@ const changes = z.object({
   continue: z.boolean().optional(),
   enabled: z.boolean().optional(),
   escalationId: z.number().int().positive().nullable().optional(),
+  groupWaitSeconds: timing.groupWaitSeconds.optional(),
+  groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
+  repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
 });
 export type UpdateRouteInput = z.input<typeof changes>;
 
@@ -110,6 +137,9 @@ export async function updateRoute(
         continue = coalesce($5, continue),
         enabled = coalesce($6, enabled),
         escalation_id = CASE WHEN $7 THEN $8::bigint ELSE escalation_id END,
+        group_wait_seconds = CASE WHEN $9 THEN $10::int ELSE group_wait_seconds END,
+        group_interval_seconds = CASE WHEN $11 THEN $12::int ELSE group_interval_seconds END,
+        repeat_interval_seconds = CASE WHEN $13 THEN $14::int ELSE repeat_interval_seconds END,
         updated_at = now()
       WHERE id = $1 RETURNING ${COLUMNS}`,
     [
@@ -121,6 +151,12 @@ export async function updateRoute(
       r.enabled ?? null,
       r.escalationId !== undefined,
       r.escalationId ?? null,
+      r.groupWaitSeconds !== undefined,
+      r.groupWaitSeconds ?? null,
+      r.groupIntervalSeconds !== undefined,
+      r.groupIntervalSeconds ?? null,
+      r.repeatIntervalSeconds !== undefined,
+      r.repeatIntervalSeconds ?? null,
     ],
   );
   if (!row) throw new NotFoundError(`Route ${id}`);

@@ -78,8 +78,24 @@ export function ChannelChecks({
 
 export type EditedRoute = Pick<
   WireOf<typeof updateRoute>['route'],
-  'id' | 'name' | 'match' | 'channelIds' | 'continue' | 'escalationId'
+  | 'id'
+  | 'name'
+  | 'match'
+  | 'channelIds'
+  | 'continue'
+  | 'escalationId'
+  | 'groupWaitSeconds'
+  | 'groupIntervalSeconds'
+  | 'repeatIntervalSeconds'
 >;
+
+const TIMING = [
+  ['groupWaitSeconds', 'Group wait (s)', 'a new group waits this long to collect more alerts'],
+  ['groupIntervalSeconds', 'Group interval (s)', 'the next update of a group at most this often'],
+  ['repeatIntervalSeconds', 'Repeat interval (s)', 'reminders while firing; 0: none'],
+] as const;
+type TimingKey = (typeof TIMING)[number][0];
+const blank = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 const joined = (v: readonly string[] | undefined) => (v ?? []).join(', ');
 
@@ -107,6 +123,11 @@ export function RouteForm({
   const [channelIds, setChannelIds] = useState<number[]>(editing?.channelIds ?? []);
   const [escalationId, setEscalationId] = useState(String(editing?.escalationId ?? ''));
   const [cont, setCont] = useState(editing?.continue ?? false);
+  const [timing, setTiming] = useState<Record<TimingKey, string>>({
+    groupWaitSeconds: blank(editing?.groupWaitSeconds),
+    groupIntervalSeconds: blank(editing?.groupIntervalSeconds),
+    repeatIntervalSeconds: blank(editing?.repeatIntervalSeconds),
+  });
   const [error, setError] = useState<ApiError | null>(null);
 
   async function submit(event: FormEvent) {
@@ -130,6 +151,10 @@ export function RouteForm({
       channelIds,
       continue: cont,
       escalationId: escalationId ? Number(escalationId) : null,
+      // empty: the alerter's default
+      ...Object.fromEntries(
+        TIMING.map(([k]) => [k, timing[k].trim() === '' ? null : Number(timing[k])]),
+      ),
     };
     const result = editing
       ? await api('PATCH', `/routes/${editing.id}`, body)
@@ -171,6 +196,21 @@ export function RouteForm({
             ))}
           </select>
         </Field>
+        {TIMING.map(([k, label, hint]) => (
+          <Field
+            key={k}
+            label={label}
+            hint={`${hint}; empty: the default`}
+            error={error?.fields?.[k]}
+          >
+            <input
+              type="number"
+              min={0}
+              value={timing[k]}
+              onChange={(e) => setTiming({ ...timing, [k]: e.target.value })}
+            />
+          </Field>
+        ))}
       </div>
       <ChannelChecks
         legend="Channels"

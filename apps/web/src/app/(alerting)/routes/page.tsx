@@ -14,6 +14,19 @@ const matchText = (m: Record<string, unknown>) =>
     .map(([k, v]) => `${k}: ${([] as unknown[]).concat(v).join(', ')}`)
     .join('; ') || 'every alert';
 
+const timingText = (r: {
+  group_wait_seconds: number | null;
+  group_interval_seconds: number | null;
+  repeat_interval_seconds: number | null;
+}) =>
+  [
+    r.group_wait_seconds === null ? '' : `wait ${r.group_wait_seconds}s`,
+    r.group_interval_seconds === null ? '' : `interval ${r.group_interval_seconds}s`,
+    r.repeat_interval_seconds === null ? '' : `repeat ${r.repeat_interval_seconds}s`,
+  ]
+    .filter(Boolean)
+    .join(', ') || 'default';
+
 export default async function RoutesPage({
   searchParams,
 }: {
@@ -63,6 +76,7 @@ export default async function RoutesPage({
                   <th>Channels</th>
                   <th>Escalation</th>
                   <th>Continue</th>
+                  <th>Timing</th>
                   {canEdit ? <th>Actions</th> : null}
                 </tr>
               </thead>
@@ -78,6 +92,7 @@ export default async function RoutesPage({
                     <td>{names(r.channel_ids)}</td>
                     <td>{r.escalation_id === null ? '' : policyName.get(r.escalation_id)}</td>
                     <td>{r.continue ? 'yes' : 'no'}</td>
+                    <td>{timingText(r)}</td>
                     {canEdit ? (
                       <td>
                         <RouteActions id={r.id} name={r.name} order={order} />
@@ -127,6 +142,9 @@ export default async function RoutesPage({
                     channelIds: editing.channel_ids,
                     continue: editing.continue,
                     escalationId: editing.escalation_id,
+                    groupWaitSeconds: editing.group_wait_seconds,
+                    groupIntervalSeconds: editing.group_interval_seconds,
+                    repeatIntervalSeconds: editing.repeat_interval_seconds,
                   },
                 }
               : {})}
