@@ -15,6 +15,7 @@ export * from './cycle/routing';
 export * from './cycle/timing';
 export * from './cycle/escalation';
 export * from './cycle/dependency';
+export * from './cycle/cluster-incident';
 export * from './cycle/preview';
 export * from './cycle/backtest';
 export * from './from-rows';

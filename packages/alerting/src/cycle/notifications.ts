@@ -33,6 +33,8 @@ export interface NotifyItem {
   since: Date | null;
   /** the rule's own page for this alert (a path), used when a message is about it alone */
   href?: string | null;
+  /** a cluster-wide incident (cluster-incident.ts): one message for the cluster, this title */
+  cluster?: { id: number; summary: string };
 }
 
 export interface PendingNotification {
@@ -90,7 +92,8 @@ export function buildNotifications(
 ): PendingNotification[] {
   const groups = new Map<string, NotifyItem[]>();
   for (const i of items) {
-    const key = `${i.kind}\u0000${i.rule.key}\u0000${i.server?.id ?? ''}`;
+    const where = i.cluster ? `c${i.cluster.id}` : (i.server?.id ?? '');
+    const key = `${i.kind}\u0000${i.rule.key}\u0000${where}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
   const out: PendingNotification[] = [];
@@ -102,10 +105,11 @@ export function buildNotifications(
       'info',
     );
     const fingerprints = group.map((i) => i.fingerprint).sort();
-    const server = first.server;
+    // a cluster-wide incident is about several servers: none of them in particular
+    const server = first.server && !first.cluster ? first.server : null;
     const payload: NotificationPayload = {
       kind: first.kind,
-      title: groupTitle(first.kind, first.rule, server, group.length),
+      title: first.cluster?.summary ?? groupTitle(first.kind, first.rule, server, group.length),
       severity,
       rule: first.rule,
       server: server ? { id: server.id, name: server.name } : null,
@@ -153,7 +157,7 @@ export function buildNotifications(
     const grouped = timing
       ? {
           group: {
-            key: `${first.rule.key}|${first.server?.id ?? ''}`,
+            key: `${first.rule.key}|${first.cluster ? `c${first.cluster.id}` : (first.server?.id ?? '')}`,
             timing,
           },
         }

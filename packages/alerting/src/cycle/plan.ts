@@ -53,6 +53,8 @@ export interface PlanServer {
   id: number;
   name: string;
   clusterId: number | null;
+  /** its cluster's name, for a cluster-wide incident's message */
+  clusterName?: string | null;
   environment: Environment;
   tags?: readonly string[];
 }
