@@ -29,7 +29,10 @@ import {
   listRoutes,
   listRules,
   routeMatch,
+  routeTiming,
   setOverride,
+  updateEscalationPolicy,
+  updateRoute,
   updateRule,
 } from '@pgvigil/db/alerting';
 import { listProbeSettingRows } from '@pgvigil/db/metrics';
@@ -128,6 +131,10 @@ const routeSchema = z.strictObject({
   continue: z.boolean(),
   enabled: z.boolean(),
   escalation: z.string().min(1).nullable(),
+  // documents exported before routes had their own timing have none: the defaults
+  groupWaitSeconds: routeTiming.groupWaitSeconds.default(null),
+  groupIntervalSeconds: routeTiming.groupIntervalSeconds.default(null),
+  repeatIntervalSeconds: routeTiming.repeatIntervalSeconds.default(null),
 });
 
 const probeSettingSchema = z.strictObject({
@@ -357,6 +364,9 @@ async function readConfig(q: Queryable): Promise<ConfigDocument> {
         continue: r.continue,
         enabled: r.enabled,
         escalation: nameOf(policyName, r.escalation_id),
+        groupWaitSeconds: r.group_wait_seconds,
+        groupIntervalSeconds: r.group_interval_seconds,
+        repeatIntervalSeconds: r.repeat_interval_seconds,
       };
     }),
     probeSettings: probeRows
@@ -614,12 +624,7 @@ export async function applyConfig(
         key(p.name),
         Number((await createEscalationPolicy(q, { name: p.name, steps, repeat: p.repeat })).id),
       );
-    else
-      await q.query(`UPDATE escalation_policies SET steps = $2, repeat = $3 WHERE id = $1`, [
-        id,
-        JSON.stringify(steps),
-        p.repeat,
-      ]);
+    else await updateEscalationPolicy(q, id, { steps, repeat: p.repeat });
   }
 
   // routes: updated in place by name; new ones go last, in the file's order
@@ -642,22 +647,18 @@ export async function applyConfig(
         );
     }
     const id = routeIds.get(key(r.name));
-    if (id === undefined)
-      await createRoute(q, {
-        name: r.name,
-        match,
-        channelIds: channelIdList,
-        continue: r.continue,
-        enabled: r.enabled,
-        escalationId,
-      });
-    else
-      await q.query(
-        `UPDATE notification_routes SET match = $2, channel_ids = $3, continue = $4, enabled = $5,
-                                        escalation_id = $6
-          WHERE id = $1`,
-        [id, JSON.stringify(match), channelIdList, r.continue, r.enabled, escalationId],
-      );
+    const fields = {
+      match,
+      channelIds: channelIdList,
+      continue: r.continue,
+      enabled: r.enabled,
+      escalationId,
+      groupWaitSeconds: r.groupWaitSeconds,
+      groupIntervalSeconds: r.groupIntervalSeconds,
+      repeatIntervalSeconds: r.repeatIntervalSeconds,
+    };
+    if (id === undefined) await createRoute(q, { name: r.name, ...fields });
+    else await updateRoute(q, id, fields);
   }
 
   // blackouts: by name and scope, updated in place
