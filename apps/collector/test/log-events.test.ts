@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freshDatastore,
+  startTestServers,
+  TEST_PASSWORD,
+  type TestCluster,
+  type TestDatastore,
+} from '@pgvigil/db/testing';
+import type { Collector } from '../src/collector';
+import { count, FAST_PROBES, registerServer, testCollector, waitFor } from './helpers';
+
+/**
+ * Log insights through the collector: a real PostgreSQL 18 writing jsonlog, wrong-password
+ * logins counted once each, across a collector restart (the cursor is in the datastore).
+ */
+describe('the server log through the collector on PostgreSQL 18', () => {
+  let cluster: TestCluster;
+  let ds: TestDatastore;
+  let collector: Collector | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    [cluster, ds] = await Promise.all([
+      startTestServers([18], {
+        logging_collector: 'on',
+        log_destination: 'jsonlog',
+        lc_messages: 'C',
+      }),
+      freshDatastore(18),
+    ]);
+    url = cluster.servers.get(18)!.url('postgres');
+  }, 60_000);
+  afterAll(async () => {
+    await collector?.stop();
+    await ds?.drop();
+    await cluster?.stop();
+  });
+
+  const wrongPassword = async () => {
+    const c = new pg.Client({ connectionString: url.replace(TEST_PASSWORD, 'wrong') });
+    await expect(c.connect()).rejects.toMatchObject({ code: '28P01' });
+  };
+  const failures = () =>
+    count(
+      ds.db,
+      `SELECT coalesce(sum(events), 0)::int AS n FROM metrics.log_events WHERE kind = 'auth_failure'`,
+    );
+  const start = async (id: string) => {
+    collector = testCollector(ds.db, id, {
+      probes: FAST_PROBES.filter((p) => p.name === 'connectivity'),
+      logEvents: true,
+      logEveryMs: 200,
+    });
+    await collector.start();
+  };
+  const cursorMoves = async (serverId: number) => {
+    const at = async () =>
+      (
+        await ds.db.query<{ t: Date }>(
+          `SELECT updated_at AS t FROM log_cursors WHERE server_id = $1`,
+          [serverId],
+        )
+      )[0]?.t.getTime() ?? 0;
+    const before = await at();
+    await waitFor(async () => (await at()) > before, 'another read of the log');
+  };
+
+  it('counts each failed login once, across a collector restart', async () => {
+    const serverId = await registerServer(ds.db, 'logs', url);
+    await start('logs-1');
+    await cursorMoves(serverId); // the first read starts at the end of the log
+    await wrongPassword();
+    await wrongPassword();
+    await waitFor(async () => (await failures()) === 2, 'two failed logins counted');
+    await collector!.stop();
+
+    await wrongPassword();
+    await start('logs-2');
+    await waitFor(async () => (await failures()) === 3, 'the third counted after the restart');
+    await cursorMoves(serverId);
+    await cursorMoves(serverId);
+    expect(await failures()).toBe(3);
+    const [sample] = await ds.db.query<{ s: { message: string; user: string }[] }>(
+      `SELECT samples AS s FROM metrics.log_events WHERE kind = 'auth_failure' AND samples IS NOT NULL LIMIT 1`,
+    );
+    expect(sample!.s[0]).toMatchObject({
+      user: 'postgres',
+      message: expect.stringContaining('password authentication failed') as unknown,
+    });
+  }, 60_000);
+});
