@@ -197,5 +197,7 @@ export function observe(
     );
     return { obs, details: { baseline: band, current } };
   }
-  return { obs: evaluate(condition, samples, at, active), details: {} };
+  const obs = evaluate(condition, samples, at, active);
+  const excerpt = def.excerpt && obs.kind !== 'missing' ? def.excerpt(series.rows) : null;
+  return { obs, details: excerpt ? { excerpt } : {} };
 }

@@ -79,7 +79,7 @@ export const LOG_EVENTS_METRIC: MetricSpec = {
       name: 'samples',
       type: 'jsonb',
       description:
-        'up to a few redacted messages per class and run: time, SQLSTATE, user, message, detail, statement',
+        'up to a few redacted messages per class and run: time, SQLSTATE, user, message, detail, context, statement',
     },
   ],
 };
@@ -129,6 +129,8 @@ export interface LogSample {
   message: string;
   detail: string | null;
   hint: string | null;
+  /** where it happened: "automatic vacuum of table ...", "while updating tuple ..." */
+  context: string | null;
   statement: string | null;
 }
 
@@ -144,6 +146,7 @@ function sampleOf(r: LogRecord): LogSample {
     message: whole(r.message, MESSAGE_CHARS) ?? '',
     detail: whole(r.detail, DETAIL_CHARS),
     hint: whole(r.hint, MESSAGE_CHARS),
+    context: whole(r.context, MESSAGE_CHARS),
     statement: whole(r.statement, STATEMENT_CHARS),
   };
 }
