@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, TEST_PASSWORD, type TestCluster } from '@pgvigil/db/testing';
 import {
+  checkPrerequisites,
   collectLogEvents,
   logEventRows,
   decideLogAccess,
@@ -170,6 +171,11 @@ describe('server log reader on PostgreSQL 18', () => {
     try {
       const refused = await collectLogEvents(watcher, null, { now });
       expect(refused.status).toBe('unavailable');
+      const checks = await checkPrerequisites(watcher, 180000, 'postgres');
+      expect(checks.find((c) => c.key === 'server_log_readable')).toMatchObject({
+        status: 'warning',
+        fix: expect.stringContaining('GRANT pg_read_server_files TO "log_watcher"') as unknown,
+      });
       expect(refused.status === 'unavailable' && refused.reason).toContain(
         'GRANT pg_read_server_files TO "log_watcher"',
       );
@@ -178,6 +184,11 @@ describe('server log reader on PostgreSQL 18', () => {
       );
       const start = await collectLogEvents(watcher, null, { now });
       expect(start.status).toBe('ok');
+      expect(
+        (await checkPrerequisites(watcher, 180000, 'postgres')).find(
+          (c) => c.key === 'server_log_readable',
+        ),
+      ).toMatchObject({ status: 'ok', detail: 'jsonlog files in log' });
       await expect(watcher.query(`SELECT 1/0 /* watcher */`)).rejects.toThrow();
       const cursor = start.status === 'ok' ? start.cursor : null;
       let seen = false;
