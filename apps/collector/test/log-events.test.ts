@@ -7,6 +7,7 @@ import {
   type TestCluster,
   type TestDatastore,
 } from '@pgvigil/db/testing';
+import { getServerLogs } from '@pgvigil/db/dashboard';
 import type { Collector } from '../src/collector';
 import { count, FAST_PROBES, registerServer, testCollector, waitFor } from './helpers';
 
@@ -84,6 +85,23 @@ describe('the server log through the collector on PostgreSQL 18', () => {
     const [sample] = await ds.db.query<{ s: { message: string; user: string }[] }>(
       `SELECT samples AS s FROM metrics.log_events WHERE kind = 'auth_failure' AND samples IS NOT NULL LIMIT 1`,
     );
+    // what the Log page and GET /servers/{id}/logs show of it
+    const logs = await getServerLogs({
+      db: ds.db,
+      input: {
+        serverId,
+        from: new Date(Date.now() - 3_600_000),
+        to: new Date(Date.now() + 120_000),
+      },
+    });
+    expect(
+      logs.counts.filter((c) => c.kind === 'auth_failure').reduce((n, c) => n + c.events, 0),
+    ).toBe(3);
+    expect(logs.samples[0]).toMatchObject({
+      severity: 'FATAL',
+      sqlstate: '28P01',
+      user: 'postgres',
+    });
     expect(sample!.s[0]).toMatchObject({
       user: 'postgres',
       message: expect.stringContaining('password authentication failed') as unknown,
