@@ -22,6 +22,7 @@ import {
 } from '@pgvigil/db/metrics';
 import { getServerConnection, pinSshHostKey } from '@pgvigil/db/registry';
 import {
+  autoExplainPlans,
   connectTarget,
   connectionSettingsSchema,
   LOG_EVENTS_METRIC,
@@ -334,6 +335,12 @@ export class Collector {
                 load: () => readLogCursor(db, serverId),
                 save: (cursor) => saveLogCursor(db, serverId, cursor, new Date(this.now())),
                 sink: (sample) => this.buffer.add(LOG_EVENTS_METRIC, { ...sample, serverId }),
+                // actual plans auto_explain logged, into the plans store next to EXPLAIN's
+                records: async (records) => {
+                  const { plans } = autoExplainPlans(records);
+                  if (plans.length > 0)
+                    await saveQueryPlans(db, serverId, plans, new Date(this.now()));
+                },
                 ...(this.o.logEveryMs ? { everyMs: this.o.logEveryMs } : {}),
               },
             }

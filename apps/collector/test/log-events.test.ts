@@ -7,7 +7,7 @@ import {
   type TestCluster,
   type TestDatastore,
 } from '@pgvigil/db/testing';
-import { getServerLogs } from '@pgvigil/db/dashboard';
+import { getServerLogs, listQueryPlans } from '@pgvigil/db/dashboard';
 import type { Collector } from '../src/collector';
 import { count, FAST_PROBES, registerServer, testCollector, waitFor } from './helpers';
 
@@ -27,6 +27,11 @@ describe('the server log through the collector on PostgreSQL 18', () => {
         logging_collector: 'on',
         log_destination: 'jsonlog',
         lc_messages: 'C',
+        shared_preload_libraries: 'pg_stat_statements,auto_explain',
+        compute_query_id: 'on',
+        'auto_explain.log_min_duration': '50ms',
+        'auto_explain.log_format': 'json',
+        'auto_explain.log_analyze': 'on',
       }),
       freshDatastore(18),
     ]);
@@ -107,4 +112,35 @@ describe('the server log through the collector on PostgreSQL 18', () => {
       message: expect.stringContaining('password authentication failed') as unknown,
     });
   }, 60_000);
+
+  // the collector started by the test above still runs
+  it('stores the actual plans auto_explain logs, under the statement pg_stat_statements names', async () => {
+    const [server] = await ds.db.query<{ id: number }>(
+      `SELECT id FROM servers WHERE name = 'logs'`,
+    );
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await c.query('SELECT count(*) FROM pg_sleep(0.06)');
+      const [stmt] = (
+        await c.query<{ queryid: string }>(
+          `SELECT queryid::text FROM pg_stat_statements WHERE query LIKE '%pg_sleep($1)%'`,
+        )
+      ).rows;
+      const plans = await waitFor(async () => {
+        const { plans } = await listQueryPlans({
+          db: ds.db,
+          input: { serverId: server!.id, queryid: stmt!.queryid },
+        });
+        return plans.length > 0 ? plans : null;
+      }, 'the logged plan stored');
+      expect(plans[0]).toMatchObject({ source: 'auto_explain', database: 'postgres' });
+      expect(plans[0]!.plan['Node Type']).toBe('Aggregate');
+      expect(plans[0]!.plan['Actual Loops']).toBe(1);
+      expect(plans[0]!.plan['Execution Time']).toBeGreaterThanOrEqual(50);
+    } finally {
+      await c.end();
+    }
+  }, 30_000);
 });

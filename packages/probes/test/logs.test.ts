@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, TEST_PASSWORD, type TestCluster } from '@pgvigil/db/testing';
 import {
+  autoExplainPlans,
   checkPrerequisites,
   collectLogEvents,
   logEventRows,
@@ -231,6 +232,21 @@ describe('server log parsing', () => {
       ['LOG', null, null, null],
     ]);
     expect(stderrLinePattern('%m %d %e ').test('x')).toBe(false);
+  });
+
+  it('takes an auto_explain plan with its 64-bit query id from the text, and skips one without', () => {
+    const plan = (id: string) =>
+      `{"timestamp":"2026-12-07 01:02:03.456 UTC","dbname":"shop","error_severity":"LOG","message":"duration: 61.5 ms  plan:\\n{\\"Query Text\\": \\"SELECT 1\\", \\"Plan\\": {\\"Node Type\\": \\"Result\\"}}","query_id":${id}}\n`;
+    const parsed = parseLog('jsonlog', Buffer.from(plan('-7964155720316386306') + plan('0')), now);
+    const { plans, skipped } = autoExplainPlans(parsed.records);
+    expect(plans).toEqual([
+      expect.objectContaining({
+        queryid: '-7964155720316386306',
+        database: 'shop',
+        plan: { 'Node Type': 'Result', 'Execution Time': 61.5 },
+      }),
+    ]);
+    expect(skipped).toBe(1);
   });
 
   it('redacts role passwords and connection-string passwords', () => {

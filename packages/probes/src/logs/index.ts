@@ -23,3 +23,4 @@ export {
   type LogSample,
 } from './events';
 export { collectLogEvents, type LogCollection } from './collect';
+export { autoExplainPlans, type LoggedPlan } from './auto-explain';

@@ -152,7 +152,8 @@ function parseJsonlog(buf: Buffer, now: Date): Parsed {
       statement: str(o.statement),
       application: str(o.application_name),
       backendType: str(o.backend_type),
-      queryId: o.query_id === undefined || o.query_id === 0 ? null : str(o.query_id),
+      // a 64-bit id, past what a JSON number holds exactly: taken from the text
+      queryId: /"query_id":(-?\d+)/.exec(line)?.[1] ?? null,
     });
   }
   return { records, consumed, skipped };
