@@ -42,6 +42,7 @@ import {
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -63,6 +64,7 @@ import {
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { buffercacheDatabases, buffercacheUsage } from './probes/buffercache';
 import { POOLER_PROBES } from './pooler/probes';
 import { LOG_EVENTS_METRIC } from './logs/events';
 import type { ProbeDefinition } from './types';
@@ -106,6 +108,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -121,6 +124,8 @@ export const PROBES: readonly ProbeDefinition[] = [
   tableIo,
   indexIo,
   sequenceIo,
+  buffercacheDatabases,
+  buffercacheUsage,
   tableBloat,
   indexBloat,
   sequences,
