@@ -39,7 +39,7 @@ const COLUMNS = `id, name, position, match, channel_ids, continue, enabled, esca
 
 const DAY = 86_400;
 /** group wait, group interval, repeat interval (seconds; null: the alerter's default) */
-const timing = {
+export const routeTiming = {
   groupWaitSeconds: z.number().int().min(0).max(DAY).nullable(),
   groupIntervalSeconds: z.number().int().min(0).max(DAY).nullable(),
   repeatIntervalSeconds: z
@@ -68,9 +68,9 @@ const input = z.object({
   escalationId: z.number().int().positive().nullable().default(null),
   /** where to insert it (0 = first); default last */
   position: z.number().int().min(0).optional(),
-  groupWaitSeconds: timing.groupWaitSeconds.default(null),
-  groupIntervalSeconds: timing.groupIntervalSeconds.default(null),
-  repeatIntervalSeconds: timing.repeatIntervalSeconds.default(null),
+  groupWaitSeconds: routeTiming.groupWaitSeconds.default(null),
+  groupIntervalSeconds: routeTiming.groupIntervalSeconds.default(null),
+  repeatIntervalSeconds: routeTiming.repeatIntervalSeconds.default(null),
 });
 export type CreateRouteInput = z.input<typeof input>;
 
@@ -114,9 +114,9 @@ const changes = z.object({
   continue: z.boolean().optional(),
   enabled: z.boolean().optional(),
   escalationId: z.number().int().positive().nullable().optional(),
-  groupWaitSeconds: timing.groupWaitSeconds.optional(),
-  groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
-  repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
+  groupWaitSeconds: routeTiming.groupWaitSeconds.optional(),
+  groupIntervalSeconds: routeTiming.groupIntervalSeconds.optional(),
+  repeatIntervalSeconds: routeTiming.repeatIntervalSeconds.optional(),
 });
 export type UpdateRouteInput = z.input<typeof changes>;
 
