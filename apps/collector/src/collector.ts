@@ -14,14 +14,18 @@ import {
   saveQueryPlans,
   saveIndexCandidates,
   getQueryTexts,
+  readLogCursor,
+  saveLogCursor,
   syncLeases,
   writeSamples,
   type ProbeSettingRow,
 } from '@pgvigil/db/metrics';
 import { getServerConnection, pinSshHostKey } from '@pgvigil/db/registry';
 import {
+  autoExplainPlans,
   connectTarget,
   connectionSettingsSchema,
+  LOG_EVENTS_METRIC,
   PATRONI_METRIC,
   PLAN_TOP_N,
   POOLER_PROBES,
@@ -52,6 +56,10 @@ export interface CollectorOptions {
   bufferRows?: number;
   /** statements whose plan is captured per server and window (default PLAN_TOP_N; 0: off) */
   planTopN?: number;
+  /** read each server's own log (log insights); default: on with the full probe set */
+  logEvents?: boolean;
+  /** how often each server's log is read (default: every minute) */
+  logEveryMs?: number;
   leaseTtlSeconds?: number;
   /** collectors with a heartbeat this recent share the servers */
   leaseLiveSeconds?: number;
@@ -220,9 +228,9 @@ export class Collector {
     }
   }
 
-  /** Every metrics table this collector writes: PostgreSQL's probes, the pooler's and Patroni's. */
+  /** Every metrics table this collector writes: PostgreSQL's probes, the pooler's, Patroni's, the log's. */
   private get tables(): readonly MetricSpec[] {
-    return [...this.probes, ...this.poolerProbes, PATRONI_METRIC];
+    return [...this.probes, ...this.poolerProbes, PATRONI_METRIC, LOG_EVENTS_METRIC];
   }
 
   /** A pooler: its admin console only, through the same stored settings and bastion. */
@@ -321,6 +329,22 @@ export class Collector {
           saveIndexCandidates: (database, checked, candidates) =>
             saveIndexCandidates(db, serverId, database, checked, candidates, new Date(this.now())),
         },
+        ...((this.o.logEvents ?? this.o.probes === undefined)
+          ? {
+              logs: {
+                load: () => readLogCursor(db, serverId),
+                save: (cursor) => saveLogCursor(db, serverId, cursor, new Date(this.now())),
+                sink: (sample) => this.buffer.add(LOG_EVENTS_METRIC, { ...sample, serverId }),
+                // actual plans auto_explain logged, into the plans store next to EXPLAIN's
+                records: async (records) => {
+                  const { plans } = autoExplainPlans(records);
+                  if (plans.length > 0)
+                    await saveQueryPlans(db, serverId, plans, new Date(this.now()));
+                },
+                ...(this.o.logEveryMs ? { everyMs: this.o.logEveryMs } : {}),
+              },
+            }
+          : {}),
         lastSnapshot: async (probe, database) =>
           (await readLastSnapshot(db, probe, serverId, database))?.rows ?? null,
         onResult: (result, lateness, first, database) =>

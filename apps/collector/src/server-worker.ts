@@ -16,6 +16,7 @@ import {
   type TargetConnection,
 } from '@pgvigil/probes';
 import { ChangeFilter, type StoredSnapshot } from './change-filter';
+import { LogReader, type LogReaderDeps } from './log-reader';
 import { PlanCapture, type PlanCaptureDeps } from './plan-capture';
 import { SessionSlots } from './session-slots';
 import { backoffMs, effectiveSettings, nextDue, takeDue } from './schedule';
@@ -46,6 +47,8 @@ export interface WorkerDeps {
   saveQueryTexts(texts: { queryid: string; query: string }[]): Promise<void>;
   /** plans of the top statements (off without it) */
   plans?: Omit<PlanCaptureDeps, 'now'>;
+  /** log insights: the server's own log read once a minute (off without it) */
+  logs?: Omit<LogReaderDeps, 'now'>;
   /** the latest stored snapshot of a change-tracked probe (null: none yet) */
   lastSnapshot: StoredSnapshot;
   /** `first`: the probe's first run on this server since the worker started (a spread start, not a schedule) */
@@ -87,6 +90,7 @@ export class ServerWorker {
   private readonly skipUntil = new Map<string, number>();
   private knownDatabases: string[] | null = null;
   readonly plans: PlanCapture;
+  private readonly logs: LogReader | null;
 
   constructor(
     readonly server: ServerRef,
@@ -100,6 +104,7 @@ export class ServerWorker {
       ...deps.plans,
       now: () => deps.now(),
     });
+    this.logs = deps.logs ? new LogReader({ ...deps.logs, now: () => deps.now() }) : null;
   }
 
   start(): void {
@@ -238,6 +243,12 @@ export class ServerWorker {
           break;
         }
       }
+      if (this.instance && this.running && this.logs?.isDue(this.deps.now())) {
+        const { result, lost } = await this.logs.run(session.conn.client);
+        this.deps.onResult(result, 0, !this.ran.has(result.probe));
+        this.ran.add(result.probe);
+        if (lost) await this.dropInstance(true);
+      }
       await this.sleep(this.untilNextDue('instance'));
     }
   }
@@ -314,6 +325,7 @@ export class ServerWorker {
     const times = this.deps.probes
       .filter((p) => p.scope === scope)
       .map((p) => this.due.get(p.name) ?? now);
+    if (scope === 'instance' && this.logs) times.push(this.logs.nextDue);
     // never a busy loop, even when every probe is overdue or disabled
     return Math.max(200, Math.min(...times, now + 1000) - now);
   }

@@ -142,7 +142,16 @@ the COPY into it and the reads below all derive from it.
   reads application tables. \`GRANT pg_read_all_data TO pgvigil;\` (14+) or \`GRANT SELECT\` on the
   tables lets it explain SELECTs; explaining INSERT / UPDATE / DELETE / MERGE would need the write
   privilege, which pgvigil does not ask for: those statements are then skipped (permission denied).
-- **Not yet**: actual plans from \`auto_explain\` logs (\`source: "auto_explain"\`) are not collected.
+- **auto_explain**: where \`auto_explain\` writes JSON plans (\`auto_explain.log_format = json\`)
+  to a log the role may read (log insights, docs/alerting.md and docs/permissions.md, "The server
+  log"), the log reader also stores those actual plans in \`query_plans\` with
+  \`source: "auto_explain"\`, the same change tracking, and the logged duration as the plan's
+  \`Execution Time\` (ms; with \`auto_explain.log_analyze\` the nodes carry their actual times and
+  rows). The statement is matched by the log record's \`query_id\` (PostgreSQL 14+ with
+  \`compute_query_id = on\`, or \`auto\` with pg_stat_statements loaded): the same id as
+  \`pg_stat_statements.queryid\`, not a match on the text; else by the plan's \`Query Identifier\`
+  (\`auto_explain.log_verbose\`). A plan with neither is skipped. Tested with a real PostgreSQL 18
+  (\`apps/collector/test/log-events.test.ts\`).
 
 ## Missing-index candidates
 

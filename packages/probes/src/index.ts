@@ -31,3 +31,4 @@ export * from './pooler/index';
 export * from './advice/index';
 export * from './patroni/rest';
 export * from './patroni/model';
+export * from './logs/index';

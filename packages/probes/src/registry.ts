@@ -66,6 +66,7 @@ import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
 import { buffercacheDatabases, buffercacheUsage } from './probes/buffercache';
 import { POOLER_PROBES } from './pooler/probes';
+import { LOG_EVENTS_METRIC } from './logs/events';
 import type { ProbeDefinition } from './types';
 
 /** Every probe pgvigil runs, in display order (docs, CLI, UI pickers). */
@@ -147,13 +148,14 @@ export function getProbe(name: string): ProbeDefinition | undefined {
 
 /**
  * Any metrics table's spec by name: PostgreSQL's probes, the pooler's and the external
- * metrics (Patroni). For readers of stored samples (rules, charts), which do not care
+ * metrics (Patroni) and the server log's events. For readers of stored samples (rules, charts), which do not care
  * what produced them.
  */
 export function getMetricSpec(name: string): MetricSpec | undefined {
   return (
     getProbe(name) ??
     POOLER_PROBES.find((p) => p.name === name) ??
-    EXTERNAL_METRICS.find((m) => m.name === name)
+    EXTERNAL_METRICS.find((m) => m.name === name) ??
+    (name === LOG_EVENTS_METRIC.name ? LOG_EVENTS_METRIC : undefined)
   );
 }

@@ -14,6 +14,7 @@ import * as probeSettings from './probe-settings';
 import * as readiness from './readiness';
 import * as registry from './registry';
 import * as routing from './routing';
+import * as serverLogs from './server-logs';
 
 export * from './common';
 export * from './endpoint';
@@ -29,6 +30,7 @@ export * from './probe-settings';
 export * from './readiness';
 export * from './registry';
 export * from './routing';
+export * from './server-logs';
 
 export const getOpenApi = endpoint({
   method: 'GET',
@@ -70,6 +72,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     lint,
     readiness,
     analytics,
+    serverLogs,
     mcp,
   ].flatMap((m) => Object.values(m).filter(isEndpoint)),
   getOpenApi,

@@ -39,5 +39,6 @@ export function alertMessage(
       ` (now ${formatValue(trend.current, 'percent')}, ${formatValue(trend.slopePerDay, 'percent')} a day)`
     );
   }
-  return `${def.name}: ${formatValue(value, def.unit)}`;
+  const excerpt = typeof details.excerpt === 'string' ? ` (${details.excerpt})` : '';
+  return `${def.name}: ${formatValue(value, def.unit)}${excerpt}`;
 }

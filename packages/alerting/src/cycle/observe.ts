@@ -200,7 +200,9 @@ export function observe(
       at,
       active,
     );
-  return { obs: evaluate(condition, samples, at, active), details: {} };
+  const obs = evaluate(condition, samples, at, active);
+  const excerpt = def.excerpt && obs.kind !== 'missing' ? def.excerpt(series.rows) : null;
+  return { obs, details: excerpt ? { excerpt } : {} };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SERVER_RULES } from './catalog-core';
 import { HEALTH_RULES } from './catalog-health';
+import { LOG_RULES } from './catalog-logs';
 import { PATRONI_RULES } from './catalog-patroni';
 import { PGBOUNCER_RULES } from './catalog-pgbouncer';
 import { REPLICATION_RULES } from './catalog-replication';
@@ -16,6 +17,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   ...HEALTH_RULES,
   ...PATRONI_RULES,
   ...PGBOUNCER_RULES,
+  ...LOG_RULES,
 ];
 
 export const BUILTIN_BY_KEY: ReadonlyMap<string, RuleDefinition> = new Map(

@@ -109,6 +109,11 @@ export interface RuleDefinition {
    * from the series' server and object; notifications about one alert link there.
    */
   link?: (where: { serverId: number; object: string | null }) => string | null;
+  /**
+   * What the newest rows themselves say, one line for the alert's message (a deadlock's
+   * statements from the server log); null when they say nothing more than the value.
+   */
+  excerpt?: (rows: readonly SourceRow[]) => string | null;
   /** starts disabled (needs an extension or OS metrics, or a site-specific limit) */
   enabledByDefault?: boolean;
   /**

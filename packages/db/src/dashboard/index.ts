@@ -26,4 +26,5 @@ export * from './get-statement-detail';
 export * from './object-seen';
 export * from './list-query-plans';
 export * from './get-index-advice';
+export * from './server-logs';
 export * from './get-replication-detail';

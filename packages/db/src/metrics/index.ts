@@ -42,3 +42,4 @@ export {
 } from './probe-settings';
 export { saveQueryPlans, type CapturedPlan } from './query-plans';
 export { saveIndexCandidates, listIndexCandidates, type IndexCandidate } from './index-candidates';
+export { readLogCursor, saveLogCursor, type StoredLogCursor } from './log-cursors';

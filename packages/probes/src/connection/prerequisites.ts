@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { helperSql, PRIVILEGE_CHECKS, SEQUENCE_HELPER, STATS_HELPER } from '../privileges';
+import { decideLogAccess, LOG_ACCESS_SQL, type LogAccessFacts } from '../logs/access';
 
 export const CHECK_STATUSES = ['ok', 'warning', 'missing'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -272,5 +273,19 @@ export async function checkPrerequisites(
   const result = await client.query<Facts>(FACTS_SQL);
   const facts = result.rows[0];
   if (!facts) throw new Error('current_user has no pg_roles row');
-  return evaluatePrerequisites(facts, versionNum, dbname);
+  const log = await client.query<LogAccessFacts>(LOG_ACCESS_SQL);
+  return [...evaluatePrerequisites(facts, versionNum, dbname), logCheck(log.rows[0]!)];
+}
+
+/** Log insights: the server log listed, readable and in a format pgvigil parses. */
+export function logCheck(facts: LogAccessFacts): PrerequisiteCheck {
+  const access = decideLogAccess(facts);
+  return check(
+    'server_log_readable',
+    'server log readable (optional log insights)',
+    access.ok,
+    access.ok ? `${access.format} files in ${access.directory}` : access.reason,
+    access.ok ? '' : access.fix,
+    'warning',
+  );
 }

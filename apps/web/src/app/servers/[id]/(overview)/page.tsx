@@ -123,6 +123,10 @@ export default async function ServerPage({
             <li key={line}>{line}</li>
           ))}
         </ul>
+        <p>
+          <Link href={`/servers/${server.id}/logs${suffix}`}>Server log</Link>: errors, failed
+          logins, deadlocks and their messages (log insights)
+        </p>
         {poolers.length > 0 ? (
           <p>
             Poolers in front:{' '}
