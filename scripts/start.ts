@@ -1,6 +1,7 @@
 // `npm start`: the whole platform on one port. Datastore first (embedded unless
-// DATABASE_URL is set), migrations, then collector, alerter and web as supervised
-// children; Ctrl-C stops the children and then the datastore.
+// DATABASE_URL is set), migrations, then the engine (collector and alerter in one
+// process, scripts/engine.ts) and web as supervised children; Ctrl-C stops the
+// children and then the datastore.
 import { createServer } from 'node:net';
 import path from 'node:path';
 import {
@@ -103,7 +104,7 @@ async function main() {
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
       NEXT_TELEMETRY_DISABLED: '1',
     };
-    const app = (name: 'collector' | 'alerter' | 'web', extra: Record<string, string> = {}) => ({
+    const app = (name: 'engine' | 'web', extra: Record<string, string> = {}) => ({
       name,
       command: process.execPath,
       args: [runtimeFile(name)],
@@ -111,7 +112,11 @@ async function main() {
       cwd: root,
     });
     services = supervise(
-      [app('collector'), app('alerter'), app('web', { PORT: String(env.PORT) })],
+      [
+        // one process, two apps: its lines are still logged as [collector] and [alerter]
+        { ...app('engine'), apps: ['collector', 'alerter'] },
+        app('web', { PORT: String(env.PORT) }),
+      ],
       color,
     );
     if (await waitForWeb(env.PORT, 60_000))
