@@ -20,7 +20,7 @@ import { loadPlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { configureLog, onSighup } from './lib/log';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
-import { isRelease, runtimeFile } from './lib/runtime-files';
+import { isRelease, runtimeArgs } from './lib/runtime-files';
 import { buildWeb, waitForWeb } from './lib/web';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -107,7 +107,7 @@ async function main() {
     const app = (name: 'engine' | 'web', extra: Record<string, string> = {}) => ({
       name,
       command: process.execPath,
-      args: [runtimeFile(name)],
+      args: runtimeArgs(name),
       env: { ...childEnv, ...extra },
       cwd: root,
     });
