@@ -9,6 +9,8 @@ export const RUNTIME_DIR = path.join(root, 'dist', 'runtime');
 /** Entry points by output name; the supervisor spawns the apps by these names. */
 export const RUNTIME_ENTRIES = {
   start: 'scripts/start.ts',
+  /** the supervisor's short-lived steps (lib/steps.ts) */
+  steps: 'scripts/steps.ts',
   /** the collector and the alerter in one process: what `npm start` runs */
   engine: 'scripts/engine.ts',
   collector: 'apps/collector/src/main.ts',
