@@ -24,6 +24,13 @@ interface MemoryReport {
   packages: string[];
 }
 
+/** Proportional set size: each shared page (the node binary's) split among its users. */
+async function pssMb(pid: number): Promise<number | null> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => null);
+  const kb = rollup ? /^Pss:\s+(\d+)/m.exec(rollup)?.[1] : undefined;
+  return kb ? (Number(kb) * 1024) / 1e6 : null;
+}
+
 async function idleNodeMb(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -76,26 +83,34 @@ export async function benchFootprint(): Promise<void> {
           ['alerter', pids.alerter],
           ['web', pids.web],
         ];
-    const rows: [string, number | null, number | undefined][] = [];
-    for (const [name, pid] of named) rows.push([name, pid ? await rssMb(pid) : null, pid]);
+    const rows: [string, number | null, number | undefined, number | null][] = [];
+    for (const [name, pid] of named)
+      rows.push([name, pid ? await rssMb(pid) : null, pid, pid ? await pssMb(pid) : null]);
     const reports = await memoryReports(
       reportDir,
       rows.flatMap(([, , pid]) => (pid ? [pid] : [])),
     );
     const total = rows.reduce((sum, [, mb]) => sum + (mb ?? 0), 0);
     const reference = await idleNodeMb();
-    for (const [name, mb, pid] of rows) {
+    const pss = rows.reduce((sum, [, , , mb]) => sum + (mb ?? 0), 0);
+    for (const [name, mb, pid, pssOf] of rows) {
       const r = pid ? reports.get(pid) : undefined;
       const held = r
         ? `  (heap ${fmt(r.heapUsed / MB)}/${fmt(r.heapTotal / MB)} MB, external ${fmt(r.external / MB)} MB, code ${fmt(r.codeAndMetadata / MB)} MB; ` +
           `packages: ${r.packages.join(' ')})`
         : '';
-      console.log(`  ${name.padEnd(10)} ${mb === null ? 'not found' : `${fmt(mb)} MB RSS`}${held}`);
+      console.log(
+        `  ${name.padEnd(10)} ${mb === null ? 'not found' : `${fmt(mb)} MB RSS, ${fmt(pssOf ?? 0)} MB PSS`}${held}`,
+      );
     }
     console.log(
-      `  all pgvigil Node processes: ${fmt(total)} MB (target < ${TARGET_MB}); ` +
+      `  all pgvigil Node processes: ${fmt(total)} MB RSS (target < ${TARGET_MB}: ${total < TARGET_MB ? 'met' : 'missed'}); ` +
         `an idle node: ${fmt(reference)} MB, so ${fmt(total / reference, 1)}x an idle node ` +
         `for ${rows.length} processes (datastore not counted: ${pids.datastore ? `${fmt((await rssMb(pids.datastore)) ?? 0)} MB postmaster` : 'external'})`,
+    );
+    // RSS counts the pages of the node binary that every process shares once per process
+    console.log(
+      `  the same in PSS (shared pages split among the processes that map them): ${fmt(pss)} MB`,
     );
   } finally {
     await platform.stop();
