@@ -118,3 +118,6 @@ export async function benchFootprint(): Promise<void> {
     await rm(reportDir, { recursive: true, force: true });
   }
 }
+
+// alone: npx tsx scripts/bench/footprint.ts (npm start compiles the runtime itself)
+if (import.meta.url === `file://${process.argv[1]}`) await benchFootprint();
