@@ -39,6 +39,7 @@ import {
   type PlanInput,
   type PlanRule,
   type RuleFailure,
+  trendBucketSeconds,
   type Series,
 } from '@pgvigil/alerting';
 
@@ -83,8 +84,6 @@ const HISTORY_CHUNK_MS = 7 * 86_400_000;
 const TREND_CHUNK_BUCKETS = 16;
 /** raw samples may arrive this late (the collector's buffer): newer buckets are read again */
 const TREND_SETTLE_MS = 10 * 60_000;
-
-const TREND_POINTS = 64;
 
 /**
  * How a rule's rows are read: a forecast's days as bucket averages; a rule judging
@@ -205,6 +204,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
           id: t.id,
           name: t.name,
           clusterId: t.cluster_id,
+          clusterName: t.cluster_name,
           environment: t.environment,
           tags: t.tags,
         },
@@ -324,7 +324,7 @@ async function readTrend(
   custom: boolean,
 ): Promise<RollupRow[]> {
   const at = c.at.getTime();
-  const bucketSeconds = Math.ceil(lookbackSeconds / TREND_POINTS);
+  const bucketSeconds = trendBucketSeconds(lookbackSeconds);
   const bucket = bucketSeconds * 1000;
   // whole buckets only, so a bucket kept from an earlier cycle is the one read afresh
   const from = Math.floor((at - lookbackSeconds * 1000) / bucket) * bucket;

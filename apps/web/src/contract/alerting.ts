@@ -310,7 +310,7 @@ export const backtestRule = endpoint({
   summary:
     'Replays a rule over stored history: each episode it would have fired, and the count per day',
   description:
-    "Built-in or custom, with its current overrides and blackouts and the loop's own lifecycle; the levels, `for` and parameters given replace the rule's global ones for this replay only. The newest 6 hours are replayed from raw samples every minute, older days from 5-minute rollups. Forecast and anomaly rules, and rules on pgvigil's own state, answer 400. At most 1,000 episodes are listed (the newest); `episodeCount` and `perDay` count them all.",
+    "Built-in or custom, with its current overrides and blackouts and the loop's own lifecycle; the levels, `for` and parameters given replace the rule's global ones for this replay only. The newest 6 hours are replayed from raw samples every minute, older days from 5-minute rollups. Anomaly and forecast rules replay with their baselines and trends as the loop computed them at each step (no look-ahead). Rules on pgvigil's own state answer 400. At most 1,000 episodes are listed (the newest); `episodeCount` and `perDay` count them all.",
   params: ruleParams,
   body: z.strictObject({
     days: z.number().int().min(1).max(30),

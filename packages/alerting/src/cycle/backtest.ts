@@ -1,6 +1,5 @@
 import type { Severity } from '@pgvigil/schema';
 import {
-  evaluate,
   INITIAL_STATUS,
   isOpen,
   resolveOverrides,
@@ -12,6 +11,7 @@ import {
   type Sample,
 } from '../core';
 import { inScope, paramValues } from '../rules';
+import { judgeOf, type Judge } from './backtest-judge';
 import { conditionOf, type Series } from './observe';
 import { blackedOut, type PlanRule, type PlanServer, type ScopedBlackout } from './plan';
 
@@ -56,6 +56,11 @@ export interface BacktestOptions {
   blackouts: readonly ScopedBlackout[];
   /** oldest first, contiguous */
   segments: readonly BacktestSegment[];
+  /**
+   * anomaly rules: each series' hourly rollup rows as stored (stamped at the bucket's
+   * start), oldest first, from BASELINE_DAYS before the first evaluation
+   */
+  history?: readonly Series[];
 }
 
 export interface Backtest {
@@ -78,6 +83,7 @@ const seriesId = (s: Pick<Series, 'serverId' | 'database' | 'object'>) =>
  */
 export function backtest(rule: PlanRule, o: BacktestOptions): Backtest {
   const bySegment = o.segments.map((seg) => new Map(seg.series.map((s) => [seriesId(s), s])));
+  const history = new Map((o.history ?? []).map((s) => [seriesId(s), s.rows]));
   const ids = new Map<string, Series>();
   for (const m of bySegment) for (const [id, s] of m) ids.set(id, s);
   const episodes: BacktestEpisode[] = [];
@@ -100,7 +106,8 @@ export function backtest(rule: PlanRule, o: BacktestOptions): Backtest {
     const eff = resolveOverrides(rule.tuning, rule.overrides, target);
     if (!eff.enabled.value) continue;
     instances++;
-    episodes.push(...replaySeries(rule, tuningOf(eff), s, server, o, bySegment));
+    const judge = judgeOf(rule, tuningOf(eff), history.get(seriesId(s)) ?? []);
+    episodes.push(...replaySeries(rule, tuningOf(eff), judge, s, server, o, bySegment));
   }
   // by start, then server: the same order whatever order the series were read in
   episodes.sort(
@@ -111,9 +118,12 @@ export function backtest(rule: PlanRule, o: BacktestOptions): Backtest {
   return { from, to, instances, episodes, perDay: perDay(episodes, from, to) };
 }
 
+type Tuned = ReturnType<typeof tuningOf>;
+
 function replaySeries(
   rule: PlanRule,
-  tuning: ReturnType<typeof tuningOf>,
+  tuning: Tuned,
+  judge: Judge,
   s: Series,
   server: PlanServer | undefined,
   o: BacktestOptions,
@@ -136,7 +146,7 @@ function replaySeries(
   let hi = 0;
   for (const seg of o.segments) {
     const condition = conditionOf(def, tuning, seg.staleSeconds);
-    const keep = (condition.windowSeconds + seg.staleSeconds) * 1000;
+    const keep = judge.keepMs(seg, condition);
     const stepMs = seg.stepSeconds * 1000;
     // steps are anchored on `to`, so they fall where the loop's cycles did
     const first =
@@ -147,7 +157,7 @@ function replaySeries(
       while (lo < hi && samples[lo]!.at.getTime() <= t - keep) lo++;
       const at = new Date(t);
       const active = isOpen(status.state) && status.state !== 'pending' ? status.severity : null;
-      const seen = evaluate(condition, samples.slice(lo, hi), at, active);
+      const seen = judge.observe(seg, condition, samples.slice(lo, hi), at, active);
       // an event probe writes no row when all is well: as the loop reads it while the collector runs
       const obs: Observation =
         seen.kind === 'missing' && def.source.absentIsClear === true

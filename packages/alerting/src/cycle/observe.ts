@@ -7,6 +7,7 @@ import {
   forecast,
   type Condition,
   type Observation,
+  type Sample,
   type Tuning,
 } from '../core';
 import { num, paramValues, type RuleDefinition, type SourceRow } from '../rules';
@@ -44,6 +45,12 @@ export const forecastWindowDays = (
   def: RuleDefinition,
   params?: Readonly<Record<string, number>>,
 ) => paramValues(def, params).window_days ?? def.forecast?.windowDays ?? 7;
+
+/** A forecast's days are read as at most this many bucket averages per object. */
+export const TREND_POINTS = 64;
+/** The bucket a forecast reading `lookbackSeconds` of samples averages them by. */
+export const trendBucketSeconds = (lookbackSeconds: number) =>
+  Math.ceil(lookbackSeconds / TREND_POINTS);
 
 /**
  * How far back a rule needs raw rows, in seconds, for the largest window any of its
@@ -121,20 +128,39 @@ export function anomalyBaseline(
   history: readonly SourceRow[],
   at: Date,
   sensitivity: number | null,
+  /** the span the judged value averages (a backtest judges whole rollup buckets) */
+  windowSeconds: number = def.windowSeconds,
 ): Baseline {
-  const until = at.getTime() - def.windowSeconds * 1000 - 3_600_000;
+  return anomalyBand(def, anomalySamples(def, history), at, sensitivity, windowSeconds);
+}
+
+/** An anomaly rule's metric from each of its hourly rollup rows. */
+export function anomalySamples(def: RuleDefinition, history: readonly SourceRow[]): Sample[] {
   const fromRollup = def.anomaly?.fromRollup;
-  const samples = fromRollup
-    ? history
-        .filter((r) => r.at.getTime() <= until)
-        .map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
+  return fromRollup
+    ? history.map((r) => ({ at: r.at, value: fromRollup((n) => num(r.values[n])) }))
     : [];
-  return baseline(samples, at, {
-    ...DEFAULT_BASELINE,
-    sensitivity: sensitivity ?? def.anomaly?.sensitivity ?? 3,
-    spreadFactor: Math.sqrt(3600 / def.windowSeconds),
-    floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
-  });
+}
+
+/** `anomalyBaseline` from the metric's hourly samples (`anomalySamples`). */
+export function anomalyBand(
+  def: RuleDefinition,
+  samples: readonly Sample[],
+  at: Date,
+  sensitivity: number | null,
+  windowSeconds: number = def.windowSeconds,
+): Baseline {
+  const until = at.getTime() - windowSeconds * 1000 - 3_600_000;
+  return baseline(
+    samples.filter((s) => s.at.getTime() <= until),
+    at,
+    {
+      ...DEFAULT_BASELINE,
+      sensitivity: sensitivity ?? def.anomaly?.sensitivity ?? 3,
+      spreadFactor: Math.sqrt(3600 / windowSeconds),
+      floorAbsolute: def.anomaly?.floor ?? DEFAULT_BASELINE.floorAbsolute,
+    },
+  );
 }
 
 /** The numeric condition of a rule with its effective tuning. */
@@ -164,38 +190,87 @@ export function observe(
   if (series.vanished) return { obs: { kind: 'clear', value: null }, details: { vanished: true } };
   const samples = def.source.derive(series.rows, paramValues(def, tuning.params));
   const condition = conditionOf(def, tuning, staleSeconds);
-  if (def.kind === 'forecast') {
-    const limit = def.forecast?.limit ?? 100;
-    const f = forecast(samples, limit, at, forecastWindowDays(def, tuning.params));
-    // not enough history to fit a trend is not "no data": the rule just has no opinion
-    if (!f || f.daysUntilLimit === null)
-      return { obs: { kind: 'clear', value: null }, details: { forecast: f } };
-    const days = Math.round(f.daysUntilLimit * 10) / 10;
-    const obs = evaluate(
-      { ...condition, aggregation: 'latest', staleSeconds: Infinity },
-      [{ at, value: days }],
+  if (def.kind === 'forecast') return judgeForecast(def, tuning, condition, samples, at, active);
+  if (def.kind === 'anomaly')
+    return judgeAnomaly(
+      def,
+      tuning,
+      condition,
+      { samples, history: series.history ?? [] },
       at,
       active,
     );
-    return { obs, details: { forecast: f } };
-  }
-  if (def.kind === 'anomaly') {
-    const current = aggregate(
-      'avg',
-      samples.filter((s) => s.at.getTime() > at.getTime() - def.windowSeconds * 1000),
-    );
-    if (current === null) return { obs: { kind: 'missing' }, details: {} };
-    // hourly buckets that ended before the current window: the spike is not its own baseline
-    const band = anomalyBaseline(def, series.history ?? [], at, tuning.warning);
-    if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
-    const deviation = Math.abs(current - band.median) / band.spread;
-    const obs = evaluate(
-      { ...condition, aggregation: 'latest', operator: '>', staleSeconds: Infinity },
-      [{ at, value: Math.round(deviation * 100) / 100 }],
-      at,
-      active,
-    );
-    return { obs, details: { baseline: band, current } };
-  }
   return { obs: evaluate(condition, samples, at, active), details: {} };
+}
+
+/**
+ * A forecast rule's verdict at `at` from its trend's samples (bucket averages): days
+ * until the fitted trend reaches the limit, judged against the levels.
+ */
+export function judgeForecast(
+  def: RuleDefinition,
+  tuning: Tuning,
+  condition: Condition,
+  samples: readonly Sample[],
+  at: Date,
+  active: Severity | null,
+): Observed {
+  const limit = def.forecast?.limit ?? 100;
+  const f = forecast(samples, limit, at, forecastWindowDays(def, tuning.params));
+  // not enough history to fit a trend is not "no data": the rule just has no opinion
+  if (!f || f.daysUntilLimit === null)
+    return { obs: { kind: 'clear', value: null }, details: { forecast: f } };
+  const days = Math.round(f.daysUntilLimit * 10) / 10;
+  const obs = evaluate(
+    { ...condition, aggregation: 'latest', staleSeconds: Infinity },
+    [{ at, value: days }],
+    at,
+    active,
+  );
+  return { obs, details: { forecast: f } };
+}
+
+/**
+ * An anomaly rule's verdict at `at`: the mean of the samples of the rule's window
+ * against the baseline of the hourly rollups that ended before it, in robust
+ * deviations.
+ */
+export function judgeAnomaly(
+  def: RuleDefinition,
+  tuning: Tuning,
+  condition: Condition,
+  s: {
+    samples: readonly Sample[];
+    history: readonly SourceRow[];
+    /** `anomalyBaseline` of the history, when the caller keeps it (a backtest) */
+    band?: (at: Date, windowSeconds: number) => Baseline;
+  },
+  at: Date,
+  active: Severity | null,
+  /**
+   * a backtest of rollups judges whole buckets: the window is a bucket, and the
+   * baseline is the one of the time just before the newest bucket's end (its hour)
+   */
+  judged: { windowSeconds?: number; baselineAt?: Date } = {},
+): Observed {
+  const windowSeconds = judged.windowSeconds ?? def.windowSeconds;
+  const baselineAt = judged.baselineAt ?? at;
+  const current = aggregate(
+    'avg',
+    s.samples.filter((x) => x.at.getTime() > at.getTime() - windowSeconds * 1000),
+  );
+  if (current === null) return { obs: { kind: 'missing' }, details: {} };
+  // hourly buckets that ended before the current window: the spike is not its own baseline
+  const band = s.band
+    ? s.band(baselineAt, windowSeconds)
+    : anomalyBaseline(def, s.history, baselineAt, tuning.warning, windowSeconds);
+  if (!band.ready) return { obs: { kind: 'clear', value: null }, details: { baseline: band } };
+  const deviation = Math.abs(current - band.median) / band.spread;
+  const obs = evaluate(
+    { ...condition, aggregation: 'latest', operator: '>', staleSeconds: Infinity },
+    [{ at, value: Math.round(deviation * 100) / 100 }],
+    at,
+    active,
+  );
+  return { obs, details: { baseline: band, current } };
 }

@@ -7,6 +7,7 @@ import {
   probeIntervals,
   readRuleWindow,
   RuleReadError,
+  type RuleSourceRow,
 } from '@pgvigil/db/alerting';
 import { getProbe } from '@pgvigil/probes';
 import { ROLLUP_SECONDS, rollupLevels, type RollupLevel } from '@pgvigil/schema/metric-spec';
@@ -19,7 +20,13 @@ import {
   RAW_WINDOW_LIMIT_SECONDS,
   readsRollups,
 } from '../cycle/long-window';
-import { groupSeries } from '../cycle/observe';
+import {
+  BASELINE_DAYS,
+  groupSeries,
+  lookbackSeconds,
+  trendBucketSeconds,
+  type Series,
+} from '../cycle/observe';
 import type { PlanRule } from '../cycle/plan';
 import { planRuleOf, scopedBlackouts, staleAfterSeconds } from '../from-rows';
 
@@ -66,11 +73,9 @@ async function ruleToReplay(db: Db, ruleId: number, input: BacktestRuleInput): P
   const rule = planRuleOf(row, await listOverrides(db, ruleId));
   if (!rule) throw new ValidationError('This rule has no valid definition to replay');
   const { def } = rule;
-  if (def.kind === 'forecast' || def.kind === 'anomaly' || def.source.probe.startsWith('$'))
+  if (def.source.probe.startsWith('$'))
     throw new ValidationError(
-      `A backtest replays threshold rules over stored samples; ${def.name} is judged from ${
-        def.source.probe.startsWith('$') ? "pgvigil's own state" : `a ${def.kind}`
-      }`,
+      `A backtest replays rules over stored samples; ${def.name} is judged from pgvigil's own state`,
     );
   const tuning = {
     ...rule.tuning,
@@ -126,6 +131,42 @@ function stretches(
 }
 
 /**
+ * A forecast's replay: its samples as the loop reads them, bucket averages over the
+ * rule's trend window (`trendBucketSeconds`), read once for the whole range; one
+ * evaluation per bucket, just before the buckets' boundaries, so each sees what the
+ * loop read then: whole buckets that ended by then.
+ */
+async function forecastSegment(
+  rule: PlanRule,
+  c: {
+    at: Date;
+    from: Date;
+    stale: number;
+    probe: { intervalSeconds: number };
+    keys: readonly string[];
+    read: (level: 'raw', f: Date, t: Date, bucketSeconds: number) => Promise<RuleSourceRow[]>;
+  },
+): Promise<BacktestSegment> {
+  const lookback =
+    lookbackSeconds(rule.def, [rule.tuning.params, ...rule.overrides.map((o) => o.params)]) +
+    2 * c.probe.intervalSeconds;
+  const bucketSeconds = trendBucketSeconds(lookback);
+  const ms = bucketSeconds * 1000;
+  // 1 ms before each boundary: the bucket that ends there is whole, the next not begun
+  const to = new Date(Math.floor(c.at.getTime() / ms) * ms - 1);
+  // raw samples are read in (from, to]: 1 ms before a bucket's start keeps its first sample
+  const since = Math.floor((c.from.getTime() - lookback * 1000) / ms) * ms - 1;
+  const rows = await c.read('raw', new Date(since), to, bucketSeconds);
+  return {
+    from: c.from,
+    to,
+    stepSeconds: bucketSeconds,
+    staleSeconds: c.stale,
+    series: groupSeries(rows, c.keys),
+  };
+}
+
+/**
  * What a rule (built-in or custom, with its overrides and the blackouts as they are
  * now) would have fired over the last `days` before `at`: the loop's own condition
  * and lifecycle (`backtest`), the newest 6 hours from raw samples every minute, older
@@ -158,7 +199,8 @@ export async function backtestRule({
   const keys = def.source.objectKeys ?? [];
   const stale = staleAfterSeconds(probe);
   const levels = spec ? rollupLevels(spec) : [];
-  const read = async (level: 'raw' | RollupLevel, f: Date, t: Date) =>
+  const longWindow = def.kind !== 'anomaly' && readsRollups(def.windowSeconds);
+  const read = async (level: 'raw' | RollupLevel, f: Date, t: Date, bucketSeconds?: number) =>
     targets.length === 0
       ? []
       : readRuleWindow(db, {
@@ -170,34 +212,56 @@ export async function backtestRule({
           to: t,
           timeoutMs: budget.timeoutMs ?? BACKTEST_TIMEOUT_MS,
           maxRows: budget.maxRows ?? BACKTEST_MAX_ROWS,
+          ...(bucketSeconds ? { bucketSeconds } : {}),
         }).catch((err: unknown) => {
           if (err instanceof RuleReadError)
             throw new ValidationError(`The backtest ${err.message}`, { days: err.message });
           throw err;
         });
-  const segments: BacktestSegment[] = [];
-  for (const stretch of stretches(at, from, levels, readsRollups(def.windowSeconds))) {
-    const { level } = stretch;
-    const step = level === 'raw' ? Math.max(1, probe.intervalSeconds) : ROLLUP_SECONDS[level];
-    // the window before the stretch's first step, and a row before it for rates
-    const lead = (def.windowSeconds + 2 * step) * 1000;
-    const rows = await read(level, new Date(stretch.from.getTime() - lead), stretch.to);
-    const grouped = groupSeries(rows, keys);
-    segments.push({
-      from: stretch.from,
-      to: stretch.to,
-      stepSeconds: level === 'raw' ? BACKTEST_RAW_STEP_SECONDS : step,
-      ...(level === 'raw' ? {} : { heldSeconds: step }),
-      staleSeconds:
-        level === 'raw'
-          ? stale
-          : // a bucket is stamped at its end: as late as a bucket, plus the loop's margin
-            stale + step + LONG_WINDOW_EXTRA_STALE_SECONDS,
-      series:
-        level === 'raw'
-          ? grouped
-          : bucketsAsSamples(grouped, counterColumns(def.source.probe), step),
-    });
+  let segments: BacktestSegment[] = [];
+  let history: Series[] | undefined;
+  if (def.kind === 'forecast') {
+    segments = [await forecastSegment(rule, { at, from, stale, probe, read, keys })];
+  } else {
+    // an anomaly's baselines read the hourly rollups from BASELINE_DAYS before the first
+    // step; its hourly stretch is a part of that read
+    const hourly =
+      def.kind === 'anomaly' && levels.includes('1h')
+        ? read('1h', new Date(from.getTime() - BASELINE_DAYS * DAY_MS), at)
+        : null;
+    // awaited below; a failure before then is not an unhandled rejection
+    hourly?.catch(() => undefined);
+    const rowsOf = async (level: 'raw' | RollupLevel, f: Date, t: Date) =>
+      level === '1h' && hourly
+        ? (await hourly).filter((r) => r.collected_at >= f && r.collected_at < t)
+        : read(level, f, t);
+    // side by side: each read's wait on the datastore overlaps the others' parsing
+    segments = await Promise.all(
+      stretches(at, from, levels, longWindow).map(async (stretch) => {
+        const { level } = stretch;
+        const step = level === 'raw' ? Math.max(1, probe.intervalSeconds) : ROLLUP_SECONDS[level];
+        // the window before the stretch's first step, and a row before it for rates
+        const lead = (def.windowSeconds + 2 * step) * 1000;
+        const rows = await rowsOf(level, new Date(stretch.from.getTime() - lead), stretch.to);
+        const grouped = groupSeries(rows, keys);
+        return {
+          from: stretch.from,
+          to: stretch.to,
+          stepSeconds: level === 'raw' ? BACKTEST_RAW_STEP_SECONDS : step,
+          ...(level === 'raw' ? {} : { heldSeconds: step }),
+          staleSeconds:
+            level === 'raw'
+              ? stale
+              : // a bucket is stamped at its end: as late as a bucket, plus the loop's margin
+                stale + step + LONG_WINDOW_EXTRA_STALE_SECONDS,
+          series:
+            level === 'raw'
+              ? grouped
+              : bucketsAsSamples(grouped, counterColumns(def.source.probe), step),
+        };
+      }),
+    );
+    if (def.kind === 'anomaly') history = hourly ? groupSeries(await hourly, keys) : [];
   }
   const result = backtest(rule, {
     servers: new Map(
@@ -214,6 +278,7 @@ export async function backtestRule({
     ),
     blackouts: scopedBlackouts(blackouts),
     segments,
+    ...(history ? { history } : {}),
   });
   return {
     backtest: {

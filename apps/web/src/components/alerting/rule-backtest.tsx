@@ -39,7 +39,12 @@ export function RuleBacktest({
   ruleId: number;
   unit: string;
   /** the row's inputs: tried without saving */
-  levels: { warning: number | null; critical: number | null; forSeconds: number };
+  levels: {
+    warning: number | null;
+    critical: number | null;
+    forSeconds: number;
+    params?: Record<string, number>;
+  };
 }) {
   const [days, setDays] = useState('7');
   const [busy, setBusy] = useState(false);
