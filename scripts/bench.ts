@@ -29,6 +29,17 @@ const { benchStorage } = await import('./bench/storage');
 await benchStorage();
 const { benchFleet } = await import('./bench/fleet');
 await benchFleet();
+// The collector's memory at 100 databases (issue 22: under 100 MB + 2 MB a database).
+const { spawnSync: spawnFleet } = await import('node:child_process');
+spawnFleet(process.execPath, ['--import', 'tsx', 'scripts/bench/fleet.ts'], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    BENCH_FLEET_SERVERS: '10',
+    BENCH_FLEET_SECONDS: process.env.BENCH_FLEET_SECONDS ?? '480',
+    BENCH_FLEET_SHARED: '0',
+  },
+});
 // Big servers: 1,000 databases; 50,000 tables, 100,000 indexes, 10,000 sequences.
 const { benchBigServer } = await import('./bench/big-server');
 await benchBigServer();

@@ -144,7 +144,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<number> {
   await copy(path.relative(root, RUNTIME_DIR), (source) => !source.endsWith('.tmp'));
   await copy('packages/db/migrations');
   await copy('apps/web/package.json');
-  await copy('apps/web/next.config.ts');
+  await copy('apps/web/next.config.mjs');
   await copy(path.join('apps/web', options.nextDistDir), (source) => {
     const rel = path.relative(webBuild, source);
     return rel !== 'cache' && !rel.startsWith(`cache${path.sep}`);

@@ -1,25 +1,19 @@
 // `npm start`: the whole platform on one port. Datastore first (embedded unless
-// DATABASE_URL is set), migrations, then collector, alerter and web as supervised
-// children; Ctrl-C stops the children and then the datastore.
+// DATABASE_URL is set), migrations, then the engine (collector and alerter in one
+// process, scripts/engine.ts) and web as supervised children; Ctrl-C stops the
+// children and then the datastore. This process lives as long as pgvigil: what needs
+// the PostgreSQL driver or zod (the environment's validation, the secret key, the
+// schema) runs in short-lived steps (lib/steps.ts), so it loads neither.
 import { createServer } from 'node:net';
 import path from 'node:path';
-import {
-  createDb,
-  ensureSetupToken,
-  EnvError,
-  loadSecretBox,
-  migrate,
-  removeSetupToken,
-  setupTokenPath,
-} from '@pgvigil/db';
-import { countUsers } from '@pgvigil/db/accounts';
 import { EmbeddedStartError } from '@pgvigil/db/embedded';
 import { openDatastore, type Datastore } from './lib/datastore';
-import { loadPlatformEnv } from './lib/env';
+import type { PlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { configureLog, onSighup } from './lib/log';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
-import { isRelease, runtimeFile } from './lib/runtime-files';
+import { isRelease, runtimeArgs } from './lib/runtime-files';
+import { runStep, StepError } from './lib/steps';
 import { buildWeb, waitForWeb } from './lib/web';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -35,7 +29,11 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function main() {
-  const env = loadPlatformEnv();
+  const env = (await runStep('env', {}, say).catch((err: unknown) => {
+    // as the validation in this process printed it: before the log is configured
+    if (err instanceof StepError && !err.known && err.detail) console.error(err.detail);
+    throw err;
+  })) as PlatformEnv;
   configureLog({ format: env.PGVIGIL_LOG_FORMAT, file: env.PGVIGIL_LOG_FILE });
   const lock: HomeLock = await lockHome(env.home);
   let datastore: Datastore | undefined;
@@ -62,32 +60,22 @@ async function main() {
         `Port ${env.PORT} is already in use. Stop what uses it, or start pgvigil with PORT=<another port>.`,
       );
     }
-    await loadSecretBox({
-      key: env.PGVIGIL_SECRET_KEY,
-      previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
-      home: env.home,
-    });
+    await runStep('secrets', {}, say);
     datastore = await openDatastore({
       databaseUrl: env.DATABASE_URL,
       home: env.home,
       recoveredStale: lock.recoveredStale,
       log: say,
     });
-    const db = createDb({ url: datastore.url, applicationName: 'pgvigil-migrate', max: 1 });
-    const { result, users } = await migrate(db)
-      .then(async (result) => ({ result, users: await countUsers(db) }))
-      .finally(() => db.close());
-    say(
-      result.applied.length
-        ? `migrated: ${result.applied.join(', ')}`
-        : `schema up to date (version ${result.version})`,
+    await runStep(
+      'schema',
+      {
+        DATABASE_URL: datastore.url,
+        PGVIGIL_HOME: env.home,
+        ...(datastore.adminUrl ? { PGVIGIL_STEP_ADMIN_URL: datastore.adminUrl } : {}),
+      },
+      say,
     );
-    // Until the first admin exists, setup from another machine needs this token.
-    if (users === 0) {
-      const token = await ensureSetupToken(env.home);
-      say(`first-run setup token: ${token}`);
-      say(`  (setup from another machine asks for it; it is also in ${setupTokenPath(env.home)})`);
-    } else await removeSetupToken(env.home);
     if (shuttingDown) return;
     // A release folder ships the web app built (and has no build tools).
     if (!isRelease()) {
@@ -103,15 +91,19 @@ async function main() {
       PGVIGIL_BASE_URL: env.PGVIGIL_BASE_URL ?? `http://localhost:${env.PORT}`,
       NEXT_TELEMETRY_DISABLED: '1',
     };
-    const app = (name: 'collector' | 'alerter' | 'web', extra: Record<string, string> = {}) => ({
+    const app = (name: 'engine' | 'web', extra: Record<string, string> = {}) => ({
       name,
       command: process.execPath,
-      args: [runtimeFile(name)],
+      args: runtimeArgs(name),
       env: { ...childEnv, ...extra },
       cwd: root,
     });
     services = supervise(
-      [app('collector'), app('alerter'), app('web', { PORT: String(env.PORT) })],
+      [
+        // one process, two apps: its lines are still logged as [collector] and [alerter]
+        { ...app('engine'), apps: ['collector', 'alerter'] },
+        app('web', { PORT: String(env.PORT) }),
+      ],
       color,
     );
     if (await waitForWeb(env.PORT, 60_000))
@@ -119,11 +111,14 @@ async function main() {
     else say('the web app has not answered yet; see its log lines above');
   } catch (err) {
     const known =
-      err instanceof EnvError || err instanceof HomeInUseError || err instanceof EmbeddedStartError;
+      (err instanceof StepError && err.known) ||
+      err instanceof HomeInUseError ||
+      err instanceof EmbeddedStartError;
     say(`cannot start: ${err instanceof Error ? err.message : String(err)}`, 'error');
     if (err instanceof EmbeddedStartError && err.log)
       say(err.log.trim().split('\n').slice(-10).join('\n'));
-    if (!known && err instanceof Error && err.stack) console.error(err.stack);
+    const stack = err instanceof StepError ? err.detail : err instanceof Error && err.stack;
+    if (!known && stack) console.error(stack);
     await shutdown(1);
   }
 }

@@ -216,6 +216,12 @@ async function oneCollector(
   console.log(
     `  collector CPU ${fmt(cpuPct, 1)} % of one core (target < 100), peak RSS ${fmt(c.peakRssMb)} MB (target < 500)`,
   );
+  // issue 22: at most 100 MB plus 2 MB per monitored database
+  const databases = SERVERS * DATABASES;
+  const memoryTarget = 100 + 2 * databases;
+  console.log(
+    `  collector RSS for ${fmt(databases)} databases: ${fmt(c.peakRssMb)} MB (target < ${fmt(memoryTarget)} MB = 100 MB + 2 MB per database: ${c.peakRssMb < memoryTarget ? 'met' : 'missed'})`,
+  );
   console.log(
     `  p99 schedule lateness ${fmt(Number(info.scheduleLatenessP99Ms))} ms (target < 2000), first runs after start ${fmt(Number(info.firstRunLatenessP99Ms))} ms; ${fmt(Number(info.probeRuns))} probe runs, ${fmt(Number(info.probeFailures))} failed, ~${fmt(rows[0]?.n ?? 0)} rows inserted`,
   );

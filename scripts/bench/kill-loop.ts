@@ -79,8 +79,12 @@ export async function benchKillLoop(): Promise<Record<string, number>> {
     for (let k = 0; Date.now() - started < MINUTES * 60_000; k++) {
       await new Promise((r) => setTimeout(r, EVERY_SECONDS * 1000));
       const app = APPS[k % APPS.length]!;
-      const pid = (await platform.pids())[app];
+      const pids = await platform.pids();
+      const pid = pids[app];
       if (!pid) continue;
+      // `npm start` runs the collector and the alerter in one engine process: killing
+      // the alerter kills the collector too
+      const hostsCollector = pids.collector === pid;
       const before = await leaseHolders(store);
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -89,7 +93,7 @@ export async function benchKillLoop(): Promise<Record<string, number>> {
         return now !== undefined && now !== pid;
       }, 120_000);
       (restarts[app] ??= []).push(back ?? Number.NaN);
-      if (app === 'collector') {
+      if (hostsCollector) {
         // the new process takes the dead one's servers once their leases expire
         const took = await waitFor(async () => {
           const holders = await leaseHolders(store);

@@ -13,8 +13,10 @@ const root = path.join(import.meta.dirname, '..', '..');
 
 export type AppName = 'collector' | 'alerter' | 'web' | 'datastore';
 const MARKS: Record<AppName, RegExp> = {
-  collector: /dist\/runtime\/collector\.mjs/,
-  alerter: /dist\/runtime\/alerter\.mjs/,
+  // `npm start` runs both in one engine process; a collector or alerter of its own
+  // is found too
+  collector: /dist\/runtime\/(collector|engine)\.mjs/,
+  alerter: /dist\/runtime\/(alerter|engine)\.mjs/,
   web: /dist\/runtime\/web\.mjs|next\/dist\/bin\/next\0start|next-server/,
   datastore: /bin\/postgres\0-D/,
 };

@@ -68,8 +68,11 @@ function breakPath(w: Watched, fault: 'server_stopped' | 'path_blackholed', back
 }
 
 async function kill(platform: Platform, target: AppName, started: number, log: FaultLog) {
-  const pid = (await platform.pids())[target];
+  const pids = await platform.pids();
+  const pid = pids[target];
   if (!pid) return;
+  // `npm start` runs the collector and the alerter in one engine process
+  const hostsCollector = pids.collector === pid;
   const killedAt = Date.now();
   process.kill(pid, 'SIGKILL');
   const healedIn = await until(async () => {
@@ -77,7 +80,7 @@ async function kill(platform: Platform, target: AppName, started: number, log: F
     return now !== undefined && now !== pid && (await healthy(platform));
   }, 180_000);
   (log.heals[target] ??= []).push(healedIn ?? Number.NaN);
-  if (target === 'collector') log.collectorDown.push({ from: killedAt, to: Date.now() + 60_000 });
+  if (hostsCollector) log.collectorDown.push({ from: killedAt, to: Date.now() + 60_000 });
   const after = healedIn === null ? 'never' : `${fmt(healedIn / 1000, 1)} s`;
   console.log(
     `soak: ${minutesSince(started, killedAt)} min: ${target} killed with -9; healthy again after ${after}`,

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
-import { clearDatastoreState, writeDatastoreState, type DatastoreState } from '@pgvigil/db';
 import {
+  clearDatastoreState,
+  writeDatastoreState,
+  type DatastoreState,
   freePort,
   keepEmbedded,
   postmasterRunning,
@@ -14,6 +15,8 @@ import {
 
 export interface Datastore {
   url: string;
+  /** embedded: the superuser's URL to its `postgres` database (the schema step creates ours) */
+  adminUrl?: string;
   embedded: boolean;
   stop(): Promise<void>;
 }
@@ -42,17 +45,6 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 300 && (await postmasterRunning(dataDir)); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function ensureDatabase(adminUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await client.end();
   }
 }
 
@@ -128,12 +120,12 @@ export async function openDatastore(options: {
     log: options.log,
     onStatus: states.write,
   });
-  await ensureDatabase(keeper.url());
   options.log(
     `embedded PostgreSQL ${keeper.server.version} on 127.0.0.1:${keeper.server.port}, data in ${dataDir}`,
   );
   return {
     url: keeper.url(DATABASE),
+    adminUrl: keeper.url(),
     embedded: true,
     async stop() {
       await keeper.stop();

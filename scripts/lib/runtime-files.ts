@@ -9,6 +9,10 @@ export const RUNTIME_DIR = path.join(root, 'dist', 'runtime');
 /** Entry points by output name; the supervisor spawns the apps by these names. */
 export const RUNTIME_ENTRIES = {
   start: 'scripts/start.ts',
+  /** the supervisor's short-lived steps (lib/steps.ts) */
+  steps: 'scripts/steps.ts',
+  /** the collector and the alerter in one process: what `npm start` runs */
+  engine: 'scripts/engine.ts',
   collector: 'apps/collector/src/main.ts',
   alerter: 'apps/alerter/src/main.ts',
   web: 'apps/web/server/main.ts',
@@ -17,6 +21,21 @@ export const RUNTIME_ENTRIES = {
 /** Where a runtime file is, for `node <file>`. */
 export const runtimeFile = (name: keyof typeof RUNTIME_ENTRIES) =>
   path.join(RUNTIME_DIR, `${name}.mjs`);
+
+/**
+ * V8 flags of each process. The web server's young generation is bounded to 1 MB
+ * semi-spaces (Node's default grows them to 16 MB): about 28 MB less at idle after its
+ * first pages, for more, shorter scavenges while it renders (docs/performance.md).
+ */
+const FLAGS: Partial<Record<keyof typeof RUNTIME_ENTRIES, string[]>> = {
+  web: ['--max-semi-space-size=1'],
+};
+
+/** Arguments of `node` that run a runtime file with its flags. */
+export const runtimeArgs = (name: keyof typeof RUNTIME_ENTRIES) => [
+  ...(FLAGS[name] ?? []),
+  runtimeFile(name),
+];
 
 /**
  * A release folder (`npm run release`) carries this file at its root. It holds the

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { prefixer } from './log';
+import { prefixer, type LogLevel } from './log';
 
 export { prefixer };
 
@@ -10,6 +10,11 @@ export interface ServiceSpec {
   args: string[];
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Apps that share this process: a line that starts with `<app>: ` is logged as that
+   * app's (the engine runs the collector and the alerter).
+   */
+  apps?: string[];
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -27,7 +32,16 @@ export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
   const timers = new Set<NodeJS.Timeout>();
 
   const launch = (spec: ServiceSpec, index: number, backoffMs: number) => {
-    const print = prefixer(spec.name, index, color);
+    const own = prefixer(spec.name, index, color);
+    const shared = (spec.apps ?? []).map((app, i) => ({
+      mark: `${app}: `,
+      print: prefixer(app, index + i, color),
+    }));
+    const print = (line: string, level?: LogLevel) => {
+      const app = shared.find((a) => line.startsWith(a.mark));
+      if (app) app.print(line.slice(app.mark.length), level);
+      else own(line, level);
+    };
     const startedAt = Date.now();
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,

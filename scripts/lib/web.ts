@@ -3,7 +3,7 @@
 // each caller's real address.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { runtimeFile } from './runtime-files';
+import { runtimeArgs } from './runtime-files';
 
 const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
 
@@ -26,7 +26,7 @@ export function buildWeb(env: Record<string, string | undefined> = process.env):
  * first); the port comes from the PORT variable of its environment.
  */
 export function webCommand(): { command: string; args: string[]; cwd: string } {
-  return { command: process.execPath, args: [runtimeFile('web')], cwd: root };
+  return { command: process.execPath, args: runtimeArgs('web'), cwd: root };
 }
 
 /** True once the web app answers its health endpoint on `port`, false after `timeoutMs`. */

@@ -1,57 +1,12 @@
-import { hostname } from 'node:os';
-import {
-  createDb,
-  EnvError,
-  loadSecretBox,
-  scheduleMaintenance,
-  startHeartbeat,
-} from '@pgvigil/db';
-import { closeTunnels } from '@pgvigil/probes';
-import { Collector } from './collector';
-import { loadEnv } from './env';
-
-function log(message: string) {
-  console.log(message);
-}
+// The collector in a process of its own (`npm start` runs it beside the alerter in
+// one engine process instead: scripts/engine.ts).
+import { EnvError } from '@pgvigil/db';
+import { startCollector } from './service';
 
 async function main() {
-  const env = loadEnv();
-  const instanceId = env.PGVIGIL_COLLECTOR_ID ?? `${hostname()}:${process.pid}`;
-  const db = createDb({ url: env.DATABASE_URL, applicationName: 'pgvigil-collector', max: 4 });
-  const box = await loadSecretBox({
-    key: env.PGVIGIL_SECRET_KEY,
-    previous: env.PGVIGIL_SECRET_KEY_PREVIOUS,
-    home: env.PGVIGIL_HOME,
-  });
-  const maintenance = scheduleMaintenance(db, (report) => {
-    if (report.created.length || report.dropped.length) {
-      log(`partitions: created ${report.created.length}, dropped ${report.dropped.length}`);
-    }
-    for (const e of report.errors) log(`partition maintenance failed for ${e.table}: ${e.message}`);
-  });
-  const collector = new Collector({
-    db,
-    box,
-    collectorId: instanceId,
-    bufferRows: env.PGVIGIL_COLLECTOR_BUFFER_ROWS,
-    planTopN: env.PGVIGIL_PLANS_TOP_N,
-    log,
-  });
-  // Beat first: creating every probe's tables on a new datastore takes a few seconds.
-  const heartbeat = startHeartbeat(db, 'collector', instanceId, () => collector.info());
-  // Tables first (the collector creates them), then their partitions.
-  await collector.start();
-  await maintenance
-    .runNow()
-    .catch((err: unknown) => log(`partition maintenance failed: ${String(err)}`));
-  log(`collector ${instanceId} started`);
-
+  const service = await startCollector((message) => console.log(message));
   const shutdown = async () => {
-    heartbeat.stop();
-    maintenance.stop();
-    await collector.stop().catch(() => undefined);
-    closeTunnels();
-    await db.close();
+    await service.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());

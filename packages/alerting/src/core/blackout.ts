@@ -1,4 +1,16 @@
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type { CronExpressionParser as Parser } from 'cron-parser';
+
+// cron-parser (and luxon under it) loads on the first recurring window, not with the
+// alerter: without blackouts it is never needed, and it costs an idle process about
+// 9 MB (docs/performance.md).
+let parser: typeof Parser | undefined;
+function cronParser(): typeof Parser {
+  parser ??= (
+    createRequire(import.meta.url)('cron-parser') as { CronExpressionParser: typeof Parser }
+  ).CronExpressionParser;
+  return parser;
+}
 
 export type BlackoutWindow =
   | { kind: 'recurring'; cron: string; durationMinutes: number; timezone: string }
@@ -20,7 +32,7 @@ export function activeWindow(window: BlackoutWindow, at: Date): ActiveWindow | n
       ? { start: window.startsAt, end: window.endsAt }
       : null;
   }
-  const expr = CronExpressionParser.parse(window.cron, {
+  const expr = cronParser().parse(window.cron, {
     currentDate: new Date(at.getTime() + 1),
     tz: window.timezone,
   });
@@ -48,7 +60,7 @@ export function upcomingWindows(
   const out: ActiveWindow[] = [];
   const current = activeWindow(window, from);
   if (current) out.push(current);
-  const expr = CronExpressionParser.parse(window.cron, {
+  const expr = cronParser().parse(window.cron, {
     currentDate: from,
     endDate: until,
     tz: window.timezone,
@@ -64,7 +76,7 @@ export function upcomingWindows(
 /** Why a cron or timezone is rejected, or null when both are valid. */
 export function checkRecurring(cron: string, timezone: string): string | null {
   try {
-    CronExpressionParser.parse(cron, { tz: timezone }).next();
+    cronParser().parse(cron, { tz: timezone }).next();
     new Intl.DateTimeFormat('en', { timeZone: timezone });
     return null;
   } catch (err) {

@@ -24,3 +24,6 @@ export {
   type StartFailure,
   type StartFailureKind,
 } from './restart-policy';
+// the supervisor's notes on its datastore, here too so the supervisor needs no more of
+// @pgvigil/db than this entry (no driver, no schemas)
+export { writeDatastoreState, clearDatastoreState, type DatastoreState } from '../datastore-state';

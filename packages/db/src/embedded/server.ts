@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { DEFAULT_MAJOR, resolveBinaries, type Major } from './binaries';
 import { serverOsUser, unreachableAncestor, type OsUser } from './os-user';
 
@@ -133,8 +132,14 @@ async function dataDirMajor(dataDir: string): Promise<number | null> {
   return text === null ? null : Number(text.trim());
 }
 
+/**
+ * Ready when the postmaster we started says so in its postmaster.pid: its pid on the
+ * first line and `ready` on the eighth (PostgreSQL 10+ writes it once it accepts
+ * connections, after any crash recovery). No client library: `npm start`'s supervisor
+ * keeps the datastore running and loads no PostgreSQL driver (docs/performance.md).
+ */
 async function waitUntilReady(
-  url: string,
+  dataDir: string,
   child: ChildProcess,
   log: () => string,
   timeoutMs: number,
@@ -145,16 +150,12 @@ async function waitUntilReady(
   child.once('close', () => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new EmbeddedStartError('PostgreSQL exited during start-up', log());
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const lines = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').then(
+      (text) => text.split('\n'),
+      () => [],
+    );
+    if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new EmbeddedStartError(
     `PostgreSQL did not accept connections within ${timeoutMs} ms`,
@@ -245,7 +246,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   };
 
   try {
-    await waitUntilReady(url(), child, () => log, options.startTimeoutMs ?? 60_000);
+    await waitUntilReady(dataDir, child, () => log, options.startTimeoutMs ?? 60_000);
   } catch (err) {
     await stop();
     throw err;

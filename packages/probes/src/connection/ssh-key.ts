@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import ssh2 from 'ssh2';
+import { ssh2Module } from './ssh2-lazy';
 
 /** An SSH key pair in OpenSSH text form. */
 export interface SshKeyPair {
@@ -81,7 +81,7 @@ export interface ParsedSshKey {
  * not a key, or encrypted and the passphrase is missing or wrong.
  */
 export function describePrivateKey(privateKey: string, passphrase?: string): ParsedSshKey | null {
-  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  const parsed = ssh2Module().utils.parseKey(privateKey, passphrase);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) return null;
   const blob = key.getPublicSSH();

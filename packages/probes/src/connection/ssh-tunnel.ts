@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
 import { z } from 'zod';
 import { pinnedLookup, resolveOutbound, type Resolver } from '../outbound';
 import { describePrivateKey, fingerprintOf } from './ssh-key';
+import { ssh2Module } from './ssh2-lazy';
 
 export const sshSettingsSchema = z.object({
   host: z
@@ -144,7 +145,7 @@ function openTunnel(s: SshSettings, timeoutMs: number, resolve: Resolver | undef
   const existing = tunnels.get(key);
   if (existing && !existing.closed) return existing;
   const base = facts(s);
-  const client = new ssh2.Client();
+  const client = new (ssh2Module().Client)();
   const tunnel: Tunnel = {
     key,
     bastion: bastionOf(s),

@@ -1,9 +1,12 @@
 import path from 'node:path';
-import type { NextConfig } from 'next';
 
 const root = path.join(import.meta.dirname, '..', '..');
 
-const config: NextConfig = {
+// JavaScript, not TypeScript: the production server loads this file at every start,
+// and a next.config.ts makes it load the SWC compiler to read it, about 40 MB of the
+// idle web process (docs/performance.md).
+/** @type {import('next').NextConfig} */
+const config = {
   // Tests build into their own folder so a running `npm start` is never disturbed.
   distDir: process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next',
   transpilePackages: [
