@@ -21,7 +21,8 @@ import {
   tableColumns,
   writeSamples,
 } from '@pgvigil/db/metrics';
-import { syncCatalog } from '@pgvigil/alerting';
+import { planCycle, syncCatalog } from '@pgvigil/alerting';
+import { loadCycle } from '../../apps/alerter/src/cycle/load';
 import { loadProbeContext, PROBES, runProbe, type ProbeDefinition } from '@pgvigil/probes';
 import { benchServer, fmt } from './lib';
 
@@ -30,7 +31,12 @@ const DATABASES = 10;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 // how much history each probe needs: forecasts read days of raw rows, anomalies days of rollups
-const SPAN: Record<string, number> = { wraparound: 7 * DAY, sequences: 14 * DAY };
+// statement_vs_baseline reads the day before its 15-minute window
+const SPAN: Record<string, number> = {
+  wraparound: 7 * DAY,
+  sequences: 14 * DAY,
+  statements: 26 * HOUR,
+};
 const ROLLUP_SPAN: Record<string, number> = {
   database_stats: 21 * DAY,
   activity_extremes: 21 * DAY,
@@ -70,6 +76,7 @@ export async function templateRows(
       if (probe.scope === 'instance' && name !== 'postgres') continue;
       const r = await runProbe(c, probe, ctx);
       if (r.status !== 'ok' || r.rows.length === 0) continue;
+      if (probe.name === 'statements') r.rows = statementsAsCollected(r.rows);
       const byDb = out.get(probe.name) ?? new Map<string, Record<string, unknown>[]>();
       byDb.set(name, r.rows);
       out.set(probe.name, byDb);
@@ -77,6 +84,18 @@ export async function templateRows(
     await c.end();
   }
   return out;
+}
+
+/**
+ * A window of the statements probe as the collector stores it: the 50 statements with
+ * the most time, each with the window's total time (the baseline rule judges a share).
+ */
+function statementsAsCollected(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const top = [...rows]
+    .sort((a, b) => Number(b.total_exec_time) - Number(a.total_exec_time))
+    .slice(0, 50);
+  const total = top.reduce((sum, r) => sum + Number(r.total_exec_time), 0);
+  return top.map((r) => ({ ...r, window_exec_time: total }));
 }
 
 /**
@@ -202,6 +221,40 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
   return rows.map((r) => r.attname);
 }
 
+/**
+ * The statement rules' share of a cycle, in process after the alerter stopped: a
+ * cycle's read and plan with every rule, then with the statement rules alone (the
+ * others disabled). Best of three each, as the datastore is shared with the machine.
+ */
+async function statementRulesCost(db: Db): Promise<void> {
+  const time = async () => {
+    let best = { load: Infinity, plan: Infinity, evaluated: 0 };
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const input = await loadCycle(db, new Date(), {
+        baseUrl: 'http://bench',
+        reminderSeconds: 0,
+        includeTrends: false,
+      });
+      const t1 = performance.now();
+      const plan = planCycle(input);
+      const t2 = performance.now();
+      if (t2 - t0 < best.load + best.plan)
+        best = { load: t1 - t0, plan: t2 - t1, evaluated: plan.evaluated };
+    }
+    return best;
+  };
+  const all = await time();
+  await db.query(`UPDATE rules SET enabled = (probe = 'statements')`);
+  const statements = await time();
+  const line = (label: string, c: typeof all) =>
+    console.log(
+      `  ${label}: read ${fmt(c.load)} ms, plan ${fmt(c.plan)} ms, ${fmt(c.evaluated)} instances`,
+    );
+  line('in process, every rule (no trends), best of 3', all);
+  line('in process, the three statement rules alone, best of 3', statements);
+}
+
 interface Cycle {
   ms: number;
   cpuMs: number;
@@ -231,6 +284,8 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
   try {
     await migrate(db);
     await syncCatalog(db);
+    // the opt-in statement rule is measured too: whether it can be on by default
+    await db.query(`UPDATE rules SET enabled = true WHERE key = 'statement_vs_baseline'`);
     const templates = await templateRows((name) => server.url(name));
     const seconds = await seed(db, templates);
     const [{ n }] = (await db.query<{ n: number }>(
@@ -282,6 +337,7 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
     line('first cycle with forecasts and anomalies (weeks of history read)', withTrends);
     line('later cycle with them (the newest buckets read, the rest kept)', warm);
     line('cycle without them (the other cycles of 10 minutes)', without);
+    await statementRulesCost(db);
     return withTrends && without ? { withTrends, without } : null;
   } finally {
     await db.close();
