@@ -96,10 +96,14 @@ const planSlowdown: Derive = (rows, params) => {
 export const STATEMENT_BASELINE_WINDOW_S = 900;
 const HOUR_MS = 3_600_000;
 
+/** The hours of statements rollups behind statement_vs_baseline's baseline. */
+export const STATEMENT_BASELINE_HISTORY_S = 25 * 3600;
+
 /**
  * How far a statement's mean time per call in the last 15 minutes is above its own
  * baseline, in robust standard deviations (0 when below, not judged or not warmed up):
- * the hourly means per call of the rows before the window, through the alerter's
+ * the hourly means per call of the rows before the window (the hourly rollups' sums,
+ * or raw rows of the hour), through the alerter's
  * baseline (same hour of the week, else of the day, else overall; median and MAD).
  * Judged only with `min_calls` calls in the window and a share of the server's execution
  * time (the collector's window_exec_time) of at least `min_share_pct`.
@@ -288,6 +292,7 @@ export const HEALTH_RULES: RuleDefinition[] = [
       columns: ['calls', 'total_exec_time', 'window_exec_time'],
       objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
       derive: slowerThanBaseline,
+      hourlyHistorySeconds: STATEMENT_BASELINE_HISTORY_S,
     },
     params: {
       min_calls: { label: 'Minimum calls in 15 minutes', default: 20, unit: 'count', min: 1 },
@@ -304,8 +309,8 @@ export const HEALTH_RULES: RuleDefinition[] = [
         min: 1,
       },
     },
-    // the day of rows the baseline needs (statements keep 7 days of raw rows, no rollups)
-    windowSeconds: 25 * 3600 + STATEMENT_BASELINE_WINDOW_S,
+    // only the window is read raw; the day before comes from the hourly rollups
+    windowSeconds: STATEMENT_BASELINE_WINDOW_S,
     // off until enabled: every cycle reads a day of raw statements rows for every server
     // (statements have no rollups yet), which a large fleet's datastore should not pay unasked
     enabledByDefault: false,
