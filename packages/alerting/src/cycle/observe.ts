@@ -69,10 +69,11 @@ export function lookbackSeconds(
  */
 export function withHourlyHistory(series: Series, windowSeconds: number): SourceRow[] {
   const last = series.rows[series.rows.length - 1];
-  if (!last) return series.rows;
+  // a caller that read no rollups (a backtest's raw replay) derives from its raw rows
+  if (!last || !series.history) return series.rows;
   const start = last.at.getTime() - windowSeconds * 1000;
   return [
-    ...(series.history ?? []).filter((r) => r.at.getTime() + 3_600_000 <= start),
+    ...series.history.filter((r) => r.at.getTime() + 3_600_000 <= start),
     ...series.rows.filter((r) => r.at.getTime() > start),
   ];
 }
