@@ -257,6 +257,8 @@ async function statementRulesCost(db: Db): Promise<void> {
   const all = await time();
   await db.query(`UPDATE rules SET enabled = (probe = 'statements')`);
   const statements = await time();
+  await db.query(`UPDATE rules SET enabled = false WHERE key = 'statement_vs_baseline'`);
+  const withoutBaseline = await time();
   const line = (label: string, c: typeof all) =>
     console.log(
       `  ${label}: read ${fmt(c.load)} ms, plan ${fmt(c.plan)} ms, ${fmt(c.evaluated)} instances${
@@ -265,6 +267,7 @@ async function statementRulesCost(db: Db): Promise<void> {
     );
   line('in process, every rule (no trends), best of 3', all);
   line('in process, the three statement rules alone, best of 3', statements);
+  line('in process, plan_regression and slow_statements alone, best of 3', withoutBaseline);
 }
 
 interface Cycle {
