@@ -230,7 +230,18 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
  * the hourly rollups of a baseline, which the loop reads once an hour), without the
  * rule budget's timeout, to see how far past it a read goes.
  */
-async function statementRulesCost(db: Db): Promise<void> {
+async function statementRulesCost(url: string): Promise<void> {
+  // a pool as wide as the cycle's reads: the alerter's 4 sessions make reads wait for
+  // a session past the pool's 10 s connect timeout at this scale, which fails them
+  const db = createDb({ url, applicationName: 'pgvigil-bench', max: 24 });
+  try {
+    await statementRulesCostOn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function statementRulesCostOn(db: Db): Promise<void> {
   const keys = new Map(
     (await db.query<{ id: number; key: string }>('SELECT id, key FROM rules')).map((r) => [
       r.id,
@@ -348,7 +359,7 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
       `SELECT sum(n_live_tup)::bigint AS n FROM pg_stat_user_tables WHERE schemaname = 'metrics'`,
     )) as [{ n: number }];
     if (process.env.BENCH_ALERTER_PROCESS === '0') {
-      await statementRulesCost(db);
+      await statementRulesCost(server.url('store'));
       return null;
     }
     const key = randomBytes(32);
@@ -397,7 +408,7 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
     line('first cycle with forecasts and anomalies (weeks of history read)', withTrends);
     line('later cycle with them (the newest buckets read, the rest kept)', warm);
     line('cycle without them (the other cycles of 10 minutes)', without);
-    await statementRulesCost(db);
+    await statementRulesCost(server.url('store'));
     return withTrends && without ? { withTrends, without } : null;
   } finally {
     await db.close();
