@@ -58,7 +58,7 @@ describe(`statement_vs_baseline on PostgreSQL ${major}`, () => {
     const serverId = await addServer(ds.db, 'baseline', monitored.url);
     await addChannel(ds.db, 'webhook', 'sink', { url: 'http://127.0.0.1:9/never-delivered' });
     const rule = (await listRules(ds.db)).find((r) => r.key === 'statement_vs_baseline')!;
-    expect(rule.enabled).toBe(false); // opt-in: a day of raw rows per cycle
+    expect(rule.enabled).toBe(false); // opt-in (docs/performance.md: the statement rules' read)
     await updateRule(ds.db, { id: rule.id, forSeconds: 0, enabled: true });
     await setOverride(ds.db, {
       ruleId: rule.id,
