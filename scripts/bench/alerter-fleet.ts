@@ -3,10 +3,12 @@
 // the last cycle's time per phase). The datastore holds what the rules read: each
 // probe's real rows from a PostgreSQL with 10 databases (9 of 50 tables, 2 sequences
 // each), written at the probe's interval for the last 2 hours, 7 days for the
-// wraparound forecast, 14 days for the sequence forecast, and 21 days of hourly
-// rollups for the anomaly baselines; then copied to every server.
+// wraparound forecast, 14 days for the sequence forecast, and hourly rollups for the
+// baselines (21 days for the anomalies, 26 hours of statements); then copied to every
+// server.
 // Target: a cycle under 10 s.
-//   npx tsx scripts/bench/alerter-fleet.ts
+//   npx tsx scripts/bench/alerter-fleet.ts   (BENCH_ALERTER_PROCESS=0: the in-process
+//   measurement of the statement rules only, without the alerter process's cycles)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createDb, ensurePartitions, ident, migrate, type Db } from '@pgvigil/db';
+import { readRuleWindow } from '@pgvigil/db/alerting';
 import {
   ensureMetricTable,
   refreshRollup,
@@ -21,7 +24,9 @@ import {
   tableColumns,
   writeSamples,
 } from '@pgvigil/db/metrics';
-import { syncCatalog } from '@pgvigil/alerting';
+import { BUILTIN_RULES, planCycle, syncCatalog } from '@pgvigil/alerting';
+// eslint-disable-next-line no-restricted-syntax -- times the alerter's own cycle read, in process
+import { loadCycle } from '../../apps/alerter/src/cycle/load';
 import { loadProbeContext, PROBES, runProbe, type ProbeDefinition } from '@pgvigil/probes';
 import { benchServer, fmt } from './lib';
 
@@ -35,6 +40,8 @@ const ROLLUP_SPAN: Record<string, number> = {
   database_stats: 21 * DAY,
   activity_extremes: 21 * DAY,
   replication: 21 * DAY,
+  // statement_vs_baseline's day before its window
+  statements: 26 * HOUR,
 };
 const RECENT = 2 * HOUR;
 
@@ -70,6 +77,7 @@ export async function templateRows(
       if (probe.scope === 'instance' && name !== 'postgres') continue;
       const r = await runProbe(c, probe, ctx);
       if (r.status !== 'ok' || r.rows.length === 0) continue;
+      if (probe.name === 'statements') r.rows = statementsAsCollected(r.rows);
       const byDb = out.get(probe.name) ?? new Map<string, Record<string, unknown>[]>();
       byDb.set(name, r.rows);
       out.set(probe.name, byDb);
@@ -77,6 +85,18 @@ export async function templateRows(
     await c.end();
   }
   return out;
+}
+
+/**
+ * A window of the statements probe as the collector stores it: the 50 statements with
+ * the most time, each with the window's total time (the baseline rule judges a share).
+ */
+function statementsAsCollected(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const top = [...rows]
+    .sort((a, b) => Number(b.total_exec_time) - Number(a.total_exec_time))
+    .slice(0, 50);
+  const total = top.reduce((sum, r) => sum + Number(r.total_exec_time), 0);
+  return top.map((r) => ({ ...r, window_exec_time: total }));
 }
 
 /**
@@ -202,6 +222,106 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
   return rows.map((r) => r.attname);
 }
 
+/**
+ * The statement rules' share of a cycle, in process after the alerter stopped: a
+ * cycle's read and plan with every rule (best of three, as the datastore is shared
+ * with the machine), the plan of the statement rules alone, and their shared read of
+ * the statements probe as the loop makes it (the raw window of the widest rule, and
+ * the hourly rollups of a baseline, which the loop reads once an hour), without the
+ * rule budget's timeout, to see how far past it a read goes.
+ */
+async function statementRulesCost(url: string): Promise<void> {
+  // a pool as wide as the cycle's reads: the alerter's 4 sessions make reads wait for
+  // a session past the pool's 10 s connect timeout at this scale, which fails them
+  const db = createDb({ url, applicationName: 'pgvigil-bench', max: 24 });
+  try {
+    await statementRulesCostOn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function statementRulesCostOn(db: Db): Promise<void> {
+  const keys = new Map(
+    (await db.query<{ id: number; key: string }>('SELECT id, key FROM rules')).map((r) => [
+      r.id,
+      r.key,
+    ]),
+  );
+  let best = { load: Infinity, plan: Infinity, statementsPlan: 0, evaluated: 0, failed: [''] };
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const input = await loadCycle(db, new Date(), {
+      baseUrl: 'http://bench',
+      reminderSeconds: 0,
+      includeTrends: false,
+    });
+    const t1 = performance.now();
+    const plan = planCycle(input);
+    const t2 = performance.now();
+    planCycle({ ...input, rules: input.rules.filter((r) => r.def.source.probe === 'statements') });
+    const t3 = performance.now();
+    // a read over the rule budget fails its rules: that is no cost saved
+    const failed = (input.failedRules ?? []).map(
+      (f) => `${keys.get(f.ruleId)}: ${f.error.slice(0, 60)}`,
+    );
+    if (t2 - t0 < best.load + best.plan)
+      best = {
+        load: t1 - t0,
+        plan: t2 - t1,
+        statementsPlan: t3 - t2,
+        evaluated: plan.evaluated,
+        failed,
+      };
+  }
+  console.log(
+    `  in process, every rule (no trends), best of 3: read ${fmt(best.load)} ms, plan ${fmt(best.plan)} ms (the statement rules ${fmt(best.statementsPlan)} ms), ${fmt(best.evaluated)} instances${
+      best.failed.length ? `; ${best.failed.length} rules failed (${best.failed.join('; ')})` : ''
+    }`,
+  );
+  const serverIds = (await db.query<{ id: number }>('SELECT id FROM servers')).map((r) => r.id);
+  const statementsRead = async (label: string, rules: typeof BUILTIN_RULES) => {
+    const at = Date.now();
+    const columns = [
+      ...new Set(rules.flatMap((r) => [...r.source.columns, ...(r.source.objectKeys ?? [])])),
+    ];
+    const read = (level: 'raw' | '1h', seconds: number) =>
+      readRuleWindow(db, {
+        probe: 'statements',
+        columns,
+        serverIds,
+        level,
+        from: new Date(at - seconds * 1000),
+        to: new Date(at),
+        timeoutMs: 600_000,
+      });
+    const t0 = performance.now();
+    const raw = await read('raw', Math.max(...rules.map((r) => r.windowSeconds)) + 120);
+    const t1 = performance.now();
+    const hours = Math.max(
+      0,
+      ...rules.map(
+        (r) => (r.source as { hourlyHistorySeconds?: number }).hourlyHistorySeconds ?? 0,
+      ),
+    );
+    const history = hours ? await read('1h', hours) : [];
+    const t2 = performance.now();
+    console.log(
+      `  ${label}: raw ${fmt(raw.length)} rows in ${fmt(t1 - t0)} ms${
+        hours
+          ? `; hourly rollups ${fmt(history.length)} rows in ${fmt(t2 - t1)} ms (once an hour)`
+          : ''
+      }`,
+    );
+  };
+  const statements = BUILTIN_RULES.filter((r) => r.source.probe === 'statements');
+  await statementsRead("the three statement rules' read", statements);
+  await statementsRead(
+    'without statement_vs_baseline',
+    statements.filter((r) => r.key !== 'statement_vs_baseline'),
+  );
+}
+
 interface Cycle {
   ms: number;
   cpuMs: number;
@@ -231,11 +351,17 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
   try {
     await migrate(db);
     await syncCatalog(db);
+    // the opt-in statement rule is measured too: whether it can be on by default
+    await db.query(`UPDATE rules SET enabled = true WHERE key = 'statement_vs_baseline'`);
     const templates = await templateRows((name) => server.url(name));
     const seconds = await seed(db, templates);
     const [{ n }] = (await db.query<{ n: number }>(
       `SELECT sum(n_live_tup)::bigint AS n FROM pg_stat_user_tables WHERE schemaname = 'metrics'`,
     )) as [{ n: number }];
+    if (process.env.BENCH_ALERTER_PROCESS === '0') {
+      await statementRulesCost(server.url('store'));
+      return null;
+    }
     const key = randomBytes(32);
     const alerter = spawn(process.execPath, ['--import', 'tsx', 'apps/alerter/src/main.ts'], {
       cwd: path.join(import.meta.dirname, '..', '..'),
@@ -282,6 +408,7 @@ export async function benchAlerterFleet(): Promise<{ withTrends: Cycle; without:
     line('first cycle with forecasts and anomalies (weeks of history read)', withTrends);
     line('later cycle with them (the newest buckets read, the rest kept)', warm);
     line('cycle without them (the other cycles of 10 minutes)', without);
+    await statementRulesCost(server.url('store'));
     return withTrends && without ? { withTrends, without } : null;
   } finally {
     await db.close();

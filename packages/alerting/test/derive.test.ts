@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changed, growthWithin, shareWithin } from '../src/rules/derive';
 import { BUILTIN_RULES } from '../src/rules/catalog';
+import { withHourlyHistory } from '../src/cycle/observe';
 
 const t0 = new Date('2026-03-10T12:00:00Z').getTime();
 const rows = (values: Record<string, number>[], everySeconds = 60) =>
@@ -140,6 +141,36 @@ describe('statement_vs_baseline (slower than its own baseline)', () => {
     expect(value(rows(50, 10, 50))).toBe(0);
     expect(value(rows(50, 30, 2))).toBe(0);
     expect(value(rows(50, 30, 50), { ...params, warmup_hours: 48 })).toBe(0);
+  });
+  it('judges as well from hourly rollup sums before its window, counting no hour twice', () => {
+    const raw = rows(50, 30, 50);
+    const sums = new Map<number, { calls: number; total_exec_time: number }>();
+    for (const r of raw.slice(0, -1)) {
+      const hour = Math.floor(r.at.getTime() / 3_600_000) * 3_600_000;
+      const h = sums.get(hour) ?? { calls: 0, total_exec_time: 0 };
+      h.calls += r.values.calls;
+      h.total_exec_time += r.values.total_exec_time;
+      sums.set(hour, h);
+    }
+    // the cycle's raw read: the window and two runs before it; the rollups: every hour
+    const series = {
+      serverId: 1,
+      database: null,
+      object: '42',
+      rows: raw.filter((r) => r.at.getTime() > end - 17 * 60_000),
+      history: [...sums].map(([hour, values]) => ({ at: new Date(hour), values })),
+    };
+    const read = withHourlyHistory(series, rule.windowSeconds);
+    // the hour of 11:00 is still open at the window's start (11:45): neither it nor raw rows before the window
+    expect(read.map((r) => r.at.toISOString()).slice(-2)).toEqual([
+      '2026-12-06T10:00:00.000Z',
+      '2026-12-06T12:00:00.000Z',
+    ]);
+    expect(rule.source.derive(read, params)[0]!.value).toBeGreaterThan(3);
+    const calm = { ...series, rows: rows(10, 30, 50).slice(-1) };
+    expect(rule.source.derive(withHourlyHistory(calm, rule.windowSeconds), params)[0]!.value).toBe(
+      0,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
 import { getQueryHistory, getStatementDetail } from '@pgvigil/db/dashboard';
-import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
+import { ensureMetricTable, refreshRollup, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { getProbe } from '@pgvigil/probes';
 
@@ -114,8 +114,9 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
   it('buckets a long window to at most 300 points and skips collector gaps', async () => {
     const h = await getQueryHistory({
       db: ds.db,
-      input: { serverId, queryid: BIG, from: at(0), to: at(600) },
+      input: { serverId, queryid: BIG, from: at(0), to: at(360) },
     });
+    expect(h.resolution).toBe('raw');
     expect(h.bucketSeconds).toBe(120);
     expect(h.totals.calls).toBe(195);
     // 10:00 bucket: minute 1 alone (60 calls over 60 s); 10:02: minutes 2 and 3 (120
@@ -128,6 +129,40 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
       [at(14).getTime(), 0.5],
     ]);
     expect(h.points.length).toBeLessThanOrEqual(300);
+  });
+
+  it('reads 7 and 30 days from the rollups (sums), the open bucket from raw runs', async () => {
+    for (const level of ['5m', '1h'] as const)
+      await refreshRollup(ds.db, STATEMENT_DELTAS, level, { from: at(-60), to: at(60) });
+    const read = (days: number, to: Date) =>
+      getQueryHistory({
+        db: ds.db,
+        input: { serverId, queryid: BIG, from: new Date(to.getTime() - days * 86_400_000), to },
+      });
+    const raw = await getQueryHistory({
+      db: ds.db,
+      input: { serverId, queryid: BIG, from: at(0), to: at(360) },
+    });
+    const week = await read(7, at(360));
+    const month = await read(30, at(360));
+    expect([week.resolution, month.resolution]).toEqual(['5m', '1h']);
+    expect(week.totals).toEqual(raw.totals);
+    expect(month.totals).toEqual(raw.totals);
+    expect(month.dbids).toEqual([5, 6]);
+    // one 3-hour bucket: 195 calls over the 330 seconds the runs covered, mean from sums
+    expect(month.bucketSeconds).toBe(10_800);
+    expect(month.points).toEqual([
+      {
+        t: Date.parse('2026-03-10T09:00:00Z'),
+        callsPerSecond: 195 / 330,
+        meanTimeMs: 1215 / 195,
+        rowsPerSecond: 390 / 330,
+      },
+    ]);
+    // the hour still open at `to` (10:00-10:10) is read from raw runs, not yet rolled up
+    const open = await read(30, at(10));
+    expect(open.resolution).toBe('1h');
+    expect(open.totals.calls).toBe(180);
   });
 
   it('answers a known query that did not run in the window with zeros', async () => {

@@ -33,6 +33,9 @@ the COPY into it and the reads below all derive from it.
   counter went down (stats reset, restart, failover) has no rate rather than a wrong one.
 - **Deltas** (marked *delta*, pg_stat_statements) are differences computed by the collector between
   two runs; only statements that ran are stored. The first run after a collector start is a baseline.
+  Rollups sum them (a mean per call is a sum of time over a sum of calls, never a mean of means);
+  a *per run* column (the time a run covered, the server's total in it) is summed over the server's
+  runs in each bucket and stands on every row of the bucket.
 - **Change-tracked** probes are stored only when their result differs from the latest snapshot
   stored for that server (and database), also across collector restarts; their newest snapshot is
   never dropped by retention.
@@ -218,6 +221,7 @@ function columnLine(c: ProbeDefinition['columns'][number]): string {
     c.delta ? 'delta' : '',
     c.elapsed ? 'elapsed' : '',
     c.drifting ? 'drifting' : '',
+    c.perRun ? 'per run' : '',
   ]
     .filter(Boolean)
     .join(', ');

@@ -43,6 +43,12 @@ export interface MetricColumn {
    * whether a row moved, so a carried-forward value may be up to a keyframe old
    */
   drifting?: boolean;
+  /**
+   * a property of the whole run, the same on each row of it (the time a delta run
+   * covered, the server's total in it): a rollup bucket holds its sum over the
+   * server's runs in the bucket, on every row of the bucket
+   */
+  perRun?: boolean;
   unit?: ColumnUnit;
   description?: string;
 }
@@ -55,7 +61,7 @@ export interface MetricSpec {
   retentionDays: number;
   /** stored only when it changes; never rolled up */
   changeTracked: boolean;
-  /** false for probes whose rows are already deltas (pg_stat_statements): averaging them would lie */
+  /** false: no rollup tables. A probe's `delta` columns are summed in its rollups, never averaged */
   rollups?: boolean;
   /**
    * Sparse storage for probes whose rows mostly repeat (idle tables, indexes, idle
@@ -101,6 +107,8 @@ export function validateSpec(spec: MetricSpec): void {
     if (seen.has(c.name)) throw new Error(`${spec.name}: duplicate column ${c.name}`);
     if (c.counter && !isNumeric(c)) throw new Error(`${spec.name}.${c.name}: counter not numeric`);
     if (c.elapsed && !isNumeric(c)) throw new Error(`${spec.name}.${c.name}: elapsed not numeric`);
+    if ((c.delta || c.perRun) && (!isNumeric(c) || c.key || c.counter))
+      throw new Error(`${spec.name}.${c.name}: a delta or per-run column is a numeric value`);
     seen.add(c.name);
   }
   if (spec.sparse) {
@@ -132,7 +140,10 @@ export function seriesKeys(spec: Pick<MetricSpec, 'scope' | 'columns'>): string[
   return spec.scope === 'database' ? ['database_name', ...keys] : keys;
 }
 
-/** Numeric, non-key columns: what rollups aggregate (gauges averaged, counters as rates). */
+/**
+ * Numeric, non-key columns: what rollups aggregate (gauges averaged, counters as rates,
+ * deltas summed, per-run values summed over the bucket's runs).
+ */
 export function rollupValueColumns(spec: Pick<MetricSpec, 'columns'>): MetricColumn[] {
   return spec.columns.filter((c) => isNumeric(c) && !c.key);
 }

@@ -265,24 +265,29 @@ function bounds(from: number, to: number, step: number, align = step): number[] 
   return [...out, to];
 }
 
+/** How much hourly history a rule reads before its window: none, or its baseline's. */
+function historySeconds(r: PlanRule): number {
+  if (r.def.kind === 'anomaly') return BASELINE_DAYS * 86_400;
+  return r.def.source.hourlyHistorySeconds ?? 0;
+}
+
 /**
- * The anomaly rules' hourly rollups of BASELINE_DAYS. The loop keeps them: within the
- * hour they are read once (a baseline reads only buckets that ended an hour before),
- * and a new hour reads only the buckets that may have changed since.
+ * The hourly rollups the baselines of `rules` read (BASELINE_DAYS for anomaly rules,
+ * `hourlyHistorySeconds` for others). The loop keeps them: within the hour they are
+ * read once (a baseline reads only buckets that ended an hour before), and a new hour
+ * reads only the buckets that may have changed since.
  */
 async function readHistory(
   c: ReadContext,
   probe: string,
-  anomalies: PlanRule[],
+  rules: PlanRule[],
   custom: boolean,
 ): Promise<RollupRow[]> {
   const columns = [
-    ...new Set(
-      anomalies.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])]),
-    ),
+    ...new Set(rules.flatMap((r) => [...r.def.source.columns, ...(r.def.source.objectKeys ?? [])])),
   ];
   const at = c.at.getTime();
-  const from = at - BASELINE_DAYS * 86_400_000;
+  const from = at - Math.max(...rules.map(historySeconds)) * 1000;
   const hour = Math.floor(at / HOUR_MS);
   const read = (f: Date, t: Date) =>
     readRuleWindow(c.db, {
@@ -297,7 +302,7 @@ async function readHistory(
     });
   // a custom rule reads alone, under its row cap, every time
   if (custom) return read(new Date(from), c.at);
-  const key = [probe, ...columns, '|', ...c.serverIds].join(',');
+  const key = [probe, ...columns, '|', ...c.serverIds, '|', from - at].join(',');
   const hit = c.caches?.history.get(key);
   if (hit?.hour === hour) return hit.rows.filter((r) => r.collected_at.getTime() >= from);
   const kept = hit
@@ -478,26 +483,27 @@ async function readGroup(c: ReadContext, rules: PlanRule[]): Promise<Map<string,
             ...(mode === 'newest' ? { newest: true, objectKeys: [...keys] } : {}),
           });
   }
-  let anomalies = list.filter((r) => r.def.kind === 'anomaly');
+  // anomaly rules, and rules whose baseline is hours of rollups before their window
+  let baselines = list.filter((r) => historySeconds(r) > 0);
   let history: RollupRow[] = [];
-  if (anomalies.length && c.serverIds.length) {
+  if (baselines.length && c.serverIds.length) {
     try {
-      history = await readHistory(c, probe, anomalies, custom !== null);
+      history = await readHistory(c, probe, baselines, custom !== null);
     } catch (err) {
-      // the baselines failed: the anomaly rules skip this cycle, the others of the read do not
+      // the baselines failed: their rules skip this cycle, the others of the read do not
       if (custom) throw err;
       const error = err instanceof Error ? err.message : String(err);
-      for (const r of anomalies) c.failed.push({ ruleId: r.id, error });
-      c.log(`rules ${anomalies.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
-      list = list.filter((r) => r.def.kind !== 'anomaly');
-      anomalies = [];
+      for (const r of baselines) c.failed.push({ ruleId: r.id, error });
+      c.log(`rules ${baselines.map((r) => r.def.key).join(', ')} skipped this cycle: ${error}`);
+      list = list.filter((r) => historySeconds(r) === 0);
+      baselines = [];
     }
   }
   // the rules of one read share their objects: one grouping serves them all
   const grouped = groupSeries(rows, keys);
   for (const s of grouped)
     if (probe === '$clusters') s.clusterId = Number(s.rows[0]!.values.cluster_id);
-  if (anomalies.length) attachHistory(grouped, history, keys);
+  if (baselines.length) attachHistory(grouped, history, keys);
   for (const r of list) out.set(r.def.key, grouped);
   return out;
 }

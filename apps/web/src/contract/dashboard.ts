@@ -662,6 +662,8 @@ export const queryHistory = z
       tempBlksRead: z.number(),
       tempBlksWritten: z.number(),
     }),
+    /** raw runs up to 6 hours, the statements' 5-minute rollups up to 7 days, hourly beyond */
+    resolution: z.enum(['raw', '5m', '1h']),
     bucketSeconds: z.number(),
     points: z.array(
       z.object({
@@ -683,7 +685,7 @@ export const getQueryHistory = endpoint({
   tag: 'dashboard',
   summary: 'One statement over the window (all roles and databases summed)',
   description:
-    '404 when the queryid has no stored text and did not run in the window; 400 for a malformed queryid. At most 300 buckets; rates over the time the collector covered in each.',
+    '404 when the queryid has no stored text and did not run in the window; 400 for a malformed queryid. At most 300 buckets; rates over the time the collector covered in each. Raw runs up to 6 hours, then the statements rollups (sums, so means are total time over calls): 5-minute up to 7 days, hourly beyond (`resolution`).',
   params: { ...serverParams, queryid: 'a signed 64-bit hash as text, or `(others)`' },
   query: z.object(window),
   response: queryHistory,

@@ -26,7 +26,10 @@ export interface Series {
    * the object (table, index, slot...) is gone, so whatever it had has cleared.
    */
   vanished?: boolean;
-  /** anomaly rules: the series' hourly rollup rows, oldest first (its baseline) */
+  /**
+   * anomaly rules and rules with `hourlyHistorySeconds`: the series' hourly rollup rows,
+   * oldest first (its baseline)
+   */
   history?: SourceRow[];
 }
 
@@ -64,6 +67,22 @@ export function lookbackSeconds(
   if (def.kind === 'forecast')
     return Math.max(...[undefined, ...paramSets].map((p) => forecastWindowDays(def, p))) * DAY;
   return def.windowSeconds;
+}
+
+/**
+ * What a rule reading hourly history (`source.hourlyHistorySeconds`) derives from: the
+ * series' hourly rollup rows that ended before its window, then its raw rows in the
+ * window (before the newest row), so no stretch of time counts twice.
+ */
+export function withHourlyHistory(series: Series, windowSeconds: number): SourceRow[] {
+  const last = series.rows[series.rows.length - 1];
+  // a caller that read no rollups (a backtest's raw replay) derives from its raw rows
+  if (!last || !series.history) return series.rows;
+  const start = last.at.getTime() - windowSeconds * 1000;
+  return [
+    ...series.history.filter((r) => r.at.getTime() + 3_600_000 <= start),
+    ...series.rows.filter((r) => r.at.getTime() > start),
+  ];
 }
 
 /** Attaches to each series the rollup rows of the same server, database and object. */
@@ -188,7 +207,10 @@ export function observe(
   staleSeconds: number,
 ): Observed {
   if (series.vanished) return { obs: { kind: 'clear', value: null }, details: { vanished: true } };
-  const samples = def.source.derive(series.rows, paramValues(def, tuning.params));
+  const rows = def.source.hourlyHistorySeconds
+    ? withHourlyHistory(series, def.windowSeconds)
+    : series.rows;
+  const samples = def.source.derive(rows, paramValues(def, tuning.params));
   const condition = conditionOf(def, tuning, staleSeconds);
   if (def.kind === 'forecast') return judgeForecast(def, tuning, condition, samples, at, active);
   if (def.kind === 'anomaly')

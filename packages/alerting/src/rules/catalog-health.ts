@@ -96,10 +96,14 @@ const planSlowdown: Derive = (rows, params) => {
 export const STATEMENT_BASELINE_WINDOW_S = 900;
 const HOUR_MS = 3_600_000;
 
+/** The hours of statements rollups behind statement_vs_baseline's baseline. */
+export const STATEMENT_BASELINE_HISTORY_S = 25 * 3600;
+
 /**
  * How far a statement's mean time per call in the last 15 minutes is above its own
  * baseline, in robust standard deviations (0 when below, not judged or not warmed up):
- * the hourly means per call of the rows before the window, through the alerter's
+ * the hourly means per call of the rows before the window (the hourly rollups' sums,
+ * or raw rows of the hour), through the alerter's
  * baseline (same hour of the week, else of the day, else overall; median and MAD).
  * Judged only with `min_calls` calls in the window and a share of the server's execution
  * time (the collector's window_exec_time) of at least `min_share_pct`.
@@ -288,6 +292,7 @@ export const HEALTH_RULES: RuleDefinition[] = [
       columns: ['calls', 'total_exec_time', 'window_exec_time'],
       objectKeys: ['queryid', 'userid', 'dbid', 'toplevel'],
       derive: slowerThanBaseline,
+      hourlyHistorySeconds: STATEMENT_BASELINE_HISTORY_S,
     },
     params: {
       min_calls: { label: 'Minimum calls in 15 minutes', default: 20, unit: 'count', min: 1 },
@@ -304,17 +309,18 @@ export const HEALTH_RULES: RuleDefinition[] = [
         min: 1,
       },
     },
-    // the day of rows the baseline needs (statements keep 7 days of raw rows, no rollups)
-    windowSeconds: 25 * 3600 + STATEMENT_BASELINE_WINDOW_S,
-    // off until enabled: every cycle reads a day of raw statements rows for every server
-    // (statements have no rollups yet), which a large fleet's datastore should not pay unasked
+    // only the window is read raw; the day before comes from the hourly rollups
+    windowSeconds: STATEMENT_BASELINE_WINDOW_S,
+    // off until enabled: its own cost is now small (its window lies inside plan_regression's
+    // raw read, its day of hourly rollups is read once an hour), but that shared read of 2 hours
+    // of raw statements rows still overruns the rule budget at 100 servers (docs/performance.md)
     enabledByDefault: false,
     aggregation: 'latest',
     warning: 3,
     critical: null,
     unit: 'sigma',
     explanation:
-      "A statement's mean time per call in the last 15 minutes against its own baseline: the hourly means per call of the day before, through the alerter's seasonal baseline (same hour of the week, else of the day, else overall; median and MAD), in robust standard deviations above the median. Only statements with min_calls calls in the window and at least min_share_pct % of the server's execution time are judged; silent until warmup_hours of history. Catches a slowdown without a plan change (plan_regression covers plan changes). Off by default: each cycle reads a day of raw statements rows per server.",
+      "A statement's mean time per call in the last 15 minutes against its own baseline: the hourly means per call of the day before, through the alerter's seasonal baseline (same hour of the week, else of the day, else overall; median and MAD), in robust standard deviations above the median. Only statements with min_calls calls in the window and at least min_share_pct % of the server's execution time are judged; silent until warmup_hours of history. Catches a slowdown without a plan change (plan_regression covers plan changes). The day before comes from the statements' hourly rollups (sums per hour, so each hour's mean is its time over its calls), read once an hour; only the window is read raw. Off by default while the statement rules' shared read (plan_regression's 2 hours of raw rows) is too slow for a large fleet.",
     runbook:
       'Open the statement on the query page: if the plan is unchanged, look at what it waits on and spills (temp_blks_written: a lowered work_mem), at cache misses (shared_blks_read), locks, or more rows matched than before; check recent setting changes.',
   }),

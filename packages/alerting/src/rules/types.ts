@@ -69,6 +69,12 @@ export interface RuleSource {
    * reports it as unavailable instead.
    */
   unavailableColumn?: string;
+  /**
+   * The derive also reads this many seconds of the probe's hourly rollups before its
+   * window (its seasonal baseline), as rows of their hour: only the window is read raw.
+   * For a probe whose rollups sum deltas (statements), an hour's row is its sum.
+   */
+  hourlyHistorySeconds?: number;
 }
 
 export interface RuleDefinition {

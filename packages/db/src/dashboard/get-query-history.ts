@@ -4,6 +4,11 @@ import { NotFoundError } from '../errors';
 import { metricTableColumns } from '../metrics/read-table-rows';
 import { bucketSecondsFor } from './chart-series';
 import { parseInput } from './parse';
+import { ROLLUP_SECONDS, rollupTable, type RollupLevel } from '@pgvigil/schema/metric-spec';
+
+/** Raw runs up to 6 hours, 5-minute rollups up to 7 days, hourly beyond: as the charts read. */
+const RAW_SPAN_MS = 6 * 3_600_000;
+const ROLLUP_5M_SPAN_MS = 7 * 86_400_000;
 
 /** The statements probe's cap row: every statement beyond the 50 stored per run. */
 /** The row summing the statements outside the top N: a NULL queryid, '(others)' before 0.5. */
@@ -50,11 +55,39 @@ export type QueryHistory = {
   /** the same, named from the database_size probe's newest rows (null: not seen there) */
   databases: { dbid: number; name: string | null }[];
   totals: QueryTotals;
+  /** what the window was read from: raw runs up to 6 hours, 5-minute rollups to 7 days, hourly beyond */
+  resolution: 'raw' | RollupLevel;
   bucketSeconds: number;
   points: QueryPoint[];
 };
 
-const STEP_SECONDS = 60; // the statements probe's interval; it has no rollups
+const STEP_SECONDS = 60; // the statements probe's interval
+const COLUMNS = `collected_at, queryid, dbid, calls, rows, total_exec_time, shared_blks_hit,
+  shared_blks_read, temp_blks_read, temp_blks_written, interval_seconds`;
+
+/**
+ * The server's statements rows in (from, to]: with a rollup level, its buckets (their
+ * sums) before `cut` (the newest bucket's start: that bucket is still open) and raw
+ * runs from there. A rollup row's interval_seconds is the time its bucket's runs
+ * covered, the same on each row of the bucket, so the distinct (time,
+ * interval_seconds) pairs give the covered time either way. $1 server, $2 from, $3
+ * to, $5 cut.
+ */
+function windowRows(level: 'raw' | RollupLevel): string {
+  const raw = `SELECT ${COLUMNS} FROM metrics.statements
+                WHERE server_id = $1 AND collected_at > $2 AND collected_at >= $5 AND collected_at <= $3`;
+  if (level === 'raw') return raw;
+  return `SELECT ${COLUMNS} FROM metrics.${rollupTable('statements', level)}
+           WHERE server_id = $1 AND collected_at >= $2 AND collected_at < $5
+          UNION ALL ${raw}`;
+}
+
+/** Where the rollups give way to raw runs: the start of the newest (open) bucket. */
+function cutAt(level: 'raw' | RollupLevel, from: Date, to: Date): Date {
+  if (level === 'raw') return from;
+  const size = ROLLUP_SECONDS[level] * 1000;
+  return new Date(Math.floor(to.getTime() / size) * size);
+}
 
 /** A statement's stored normalized text (the collector fetches each once), or null. */
 export async function readQueryText(
@@ -90,12 +123,23 @@ export async function getQueryHistory({
       `Query ${i.queryid} on server ${i.serverId}`,
       'It has no stored text and did not run in this window; pick a query from the server page.',
     );
-  const [t] = await db.query<{ ok: boolean }>(
-    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok`,
+  const [t] = await db.query<{ ok: boolean; rollups: boolean }>(
+    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok,
+            to_regclass('metrics.statements_1h') IS NOT NULL AS rollups`,
   );
   if (!t?.ok) throw notFound();
-  const bucketSeconds = bucketSecondsFor(i.from, i.to, STEP_SECONDS);
-  const window = [i.serverId, i.from, i.to];
+  const span = i.to.getTime() - i.from.getTime();
+  // raw statements are kept 7 days, so longer windows read the rollups (a datastore whose
+  // collector has not run since statements had rollups has none yet: raw, as before)
+  const resolution: 'raw' | RollupLevel =
+    !t.rollups || span <= RAW_SPAN_MS ? 'raw' : span <= ROLLUP_5M_SPAN_MS ? '5m' : '1h';
+  const bucketSeconds = bucketSecondsFor(
+    i.from,
+    i.to,
+    resolution === 'raw' ? STEP_SECONDS : ROLLUP_SECONDS[resolution],
+  );
+  const src = windowRows(resolution);
+  const params = [i.serverId, i.from, i.to, i.queryid, cutAt(resolution, i.from, i.to)];
   const [text, totals, points] = await Promise.all([
     readQueryText(db, i.serverId, i.queryid),
     db.query<QueryTotals & { dbids: number[] | null; runs: number }>(
@@ -109,29 +153,24 @@ export async function getQueryHistory({
               coalesce(sum(s.shared_blks_read), 0)::float8 AS "sharedBlksRead",
               coalesce(sum(s.temp_blks_read), 0)::float8 AS "tempBlksRead",
               coalesce(sum(s.temp_blks_written), 0)::float8 AS "tempBlksWritten"
-         FROM metrics.statements s
-        WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-          AND coalesce(s.queryid::text, '(others)') = $4`,
-      [...window, i.queryid],
+         FROM (${src}) s
+        WHERE coalesce(s.queryid::text, '(others)') = $4`,
+      params,
     ),
     // Coverage: every run of the probe stores at least pgvigil's own statements, so
     // the distinct run times of the server say which time the deltas account for.
     db.query<QueryPoint>(
-      `WITH runs AS (
-         SELECT DISTINCT s.collected_at, s.interval_seconds
-           FROM metrics.statements s
-          WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-            AND s.interval_seconds > 0
+      `WITH s AS (${src}), runs AS (
+         SELECT DISTINCT s.collected_at, s.interval_seconds FROM s WHERE s.interval_seconds > 0
        ), covered AS (
-         SELECT floor(extract(epoch FROM collected_at) / $5) * $5 AS b,
+         SELECT floor(extract(epoch FROM collected_at) / $6) * $6 AS b,
                 sum(interval_seconds) AS seconds
            FROM runs GROUP BY 1
        ), q AS (
-         SELECT floor(extract(epoch FROM s.collected_at) / $5) * $5 AS b,
+         SELECT floor(extract(epoch FROM s.collected_at) / $6) * $6 AS b,
                 sum(s.calls) AS calls, sum(s.rows) AS rows, sum(s.total_exec_time) AS ms
-           FROM metrics.statements s
-          WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-            AND coalesce(s.queryid::text, '(others)') = $4
+           FROM s
+          WHERE coalesce(s.queryid::text, '(others)') = $4
           GROUP BY 1
        )
        SELECT (c.b * 1000)::float8 AS t,
@@ -140,7 +179,7 @@ export async function getQueryHistory({
               (coalesce(q.rows, 0) / c.seconds)::float8 AS "rowsPerSecond"
          FROM covered c LEFT JOIN q USING (b)
         ORDER BY c.b`,
-      [...window, i.queryid, bucketSeconds],
+      [...params, bucketSeconds],
     ),
   ]);
   const agg = totals[0];
@@ -153,6 +192,7 @@ export async function getQueryHistory({
     dbids,
     databases: await nameDatabases(db, i.serverId, dbids),
     totals: sums,
+    resolution,
     bucketSeconds,
     points,
   };

@@ -26,8 +26,10 @@ export function rollupWindow(level: RollupLevel, at: Date, buckets = 3): { from:
 
 /**
  * Recomputes the `level` rollup of `spec` for whole buckets in [from, to): gauges
- * averaged, counters as reset-safe per-second rates (sum of deltas / sum of seconds).
- * Delete and insert in one transaction, so it is idempotent. With `serverIds`, only
+ * averaged, counters as reset-safe per-second rates (sum of deltas / sum of seconds),
+ * deltas (pg_stat_statements' per-run differences) summed, so a mean per call is a
+ * sum over a sum; a per-run value (the time a run covered) summed over the server's
+ * runs in the bucket, on each of its rows. Delete and insert in one transaction, so it is idempotent. With `serverIds`, only
  * those servers' buckets (a collector refreshes the servers it watches). A sparse probe's rows
  * each stand until the key's next row: its gauges are averaged over that time and
  * its sample count is in runs, as if every run had stored every row.
@@ -56,13 +58,21 @@ export async function refreshRollup(
   // the mean of a row's value over the runs it stood for; elapsed seconds grew meanwhile
   const heldValue = (c: MetricColumn) =>
     c.elapsed ? `(${ident(c.name)} + (held - ${interval}) / 2.0)` : ident(c.name);
+  const bucket = `date_bin($4::interval, collected_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+  const run = spec.scope === 'database' ? 'server_id, database_name' : 'server_id';
+  const perRun = values.some((c) => c.perRun);
   const aggregates = values.map((c) =>
-    c.counter
-      ? // rates weighted by their interval length: total delta over total time
-        `sum(${ident(`${c.name}__rate`)} * dt) / nullif(sum(dt) FILTER (WHERE ${ident(`${c.name}__rate`)} IS NOT NULL), 0)`
-      : sparse
-        ? `sum(${heldValue(c)} * held) / nullif(sum(held) FILTER (WHERE ${ident(c.name)} IS NOT NULL), 0)`
-        : `avg(${ident(c.name)})`,
+    c.delta
+      ? `sum(${ident(c.name)})`
+      : // each run's value once (from its first row), summed over the bucket's runs
+        c.perRun
+        ? `sum(sum(${ident(c.name)}) FILTER (WHERE first_of_run)) OVER (PARTITION BY ${bucket}, ${run})`
+        : c.counter
+          ? // rates weighted by their interval length: total delta over total time
+            `sum(${ident(`${c.name}__rate`)} * dt) / nullif(sum(dt) FILTER (WHERE ${ident(`${c.name}__rate`)} IS NOT NULL), 0)`
+          : sparse
+            ? `sum(${heldValue(c)} * held) / nullif(sum(held) FILTER (WHERE ${ident(c.name)} IS NOT NULL), 0)`
+            : `avg(${ident(c.name)})`,
   );
   // a sparse row's previous row may be up to a keyframe older, its next one a run later
   const lookback = new Date(
@@ -82,7 +92,7 @@ export async function refreshRollup(
     const inserted = await tx.client
       .query(
         `INSERT INTO metrics.${table} (collected_at, server_id${series}, samples, ${columns})
-         SELECT date_bin($4::interval, collected_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+         SELECT ${bucket},
                 server_id${series}, ${sparse ? `round(sum(held) / ${interval})::int` : 'count(*)::int'},
                 ${aggregates.join(', ')}
            FROM (
@@ -90,6 +100,7 @@ export async function refreshRollup(
                     extract(epoch FROM collected_at - lag(collected_at) OVER w) AS dt,
                     coalesce(extract(epoch FROM lead(collected_at) OVER w - collected_at), ${interval}) AS held
                     ${deltas.map((d) => `, ${d}`).join('')}
+                    ${perRun ? `, row_number() OVER (PARTITION BY ${run}, collected_at) = 1 AS first_of_run` : ''}
                FROM metrics.${ident(spec.name)}
               WHERE collected_at >= $3 AND collected_at < $5 AND ($6::bigint[] IS NULL OR server_id = ANY($6))
              WINDOW w AS (PARTITION BY server_id${series} ORDER BY collected_at)

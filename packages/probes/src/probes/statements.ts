@@ -53,7 +53,6 @@ export const statements = defineProbe({
   mode: 'delta',
   deltaTopN: 50,
   rankBy: 'total_exec_time',
-  rollups: false,
   timeoutMs: 10_000,
   notes:
     'Extension 1.11 (PostgreSQL 17) renamed blk_read_time / blk_write_time to shared_blk_read_time / shared_blk_write_time. The first run after a collector start only records a baseline.',
@@ -75,6 +74,7 @@ export const statements = defineProbe({
       name: 'interval_seconds',
       type: 'double',
       unit: 'seconds',
+      perRun: true,
       description: 'time the deltas cover',
     },
     {
@@ -87,6 +87,7 @@ export const statements = defineProbe({
       name: 'window_exec_time',
       type: 'double',
       unit: 'ms',
+      perRun: true,
       description:
         "the server's execution time in the window, all statements and the \"(others)\" row together, the same on each row of a window, so a row's share of it is its share of the server's time; filled in by the collector",
     },

@@ -31,7 +31,7 @@ function chartData(h: QueryHistory, s: (typeof SERIES)[number]): ChartData {
     },
     available: ran,
     reason: ran ? undefined : NOT_RAN,
-    resolution: 'raw',
+    resolution: h.resolution,
     bucketSeconds: h.bucketSeconds,
     series: [s.title],
     rows: h.points.map((p) => ({ t: p.t, [s.title]: p[s.key] })),
