@@ -51,6 +51,8 @@ import {
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { statementsDetail } from './probes/statements-detail';
+import { statementsKcache } from './probes/kcache';
+import { statementWaits, waitProfile } from './probes/wait-sampling';
 import { configLint } from './probes/config-lint';
 import { tables, indexes, indexHealth } from './probes/tables';
 import { tableIo, indexIo, sequenceIo } from './probes/statio';
@@ -114,6 +116,9 @@ export const PROBES: readonly ProbeDefinition[] = [
   statements,
   statementsInfo,
   statementsDetail,
+  statementsKcache,
+  statementWaits,
+  waitProfile,
   tables,
   indexes,
   indexHealth,

@@ -4,6 +4,7 @@ import {
   TOP_QUERY_SORTS,
   getConfigDriftView,
   getLiveActivity,
+  getServerWaits,
   listChangedSettings,
   listLintFindings,
   listServerDatabases,
@@ -20,6 +21,7 @@ import { ConfigDrift } from '@/components/dashboard/config-drift';
 import { LintFindings } from '@/components/dashboard/lint-findings';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
+import { WaitTable } from '@/components/dashboard/resources';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -79,7 +81,7 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, waits] =
     await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
       listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
@@ -93,6 +95,7 @@ export default async function ServerPage({
       getConfigDriftView({ db: db(), input: { serverId: server.id } }),
       currentUser(),
       listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+      getServerWaits({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
     ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
@@ -162,6 +165,12 @@ export default async function ServerPage({
           queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
         />
       </section>
+      {waits.length > 0 ? (
+        <section className="section panel" aria-labelledby="waits-title" id="waits">
+          <h2 id="waits-title">Wait profile in this window (pg_wait_sampling)</h2>
+          <WaitTable waits={waits} label="Wait profile of the server" />
+        </section>
+      ) : null}
       <section className="section panel" aria-labelledby="databases-title">
         <h2 id="databases-title">Databases</h2>
         {databases.length === 0 ? (
