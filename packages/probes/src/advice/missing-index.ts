@@ -226,6 +226,8 @@ export async function adviseMissingIndexes(
         continue;
       }
       for (const p of preds) {
+        // a round trip only for a name one of the scanned tables has (the parser folded case)
+        if (![...tables.values()].some((t) => t.name === p.relation.name)) continue;
         const name = p.relation.schema
           ? `${ident(p.relation.schema)}.${ident(p.relation.name)}`
           : ident(p.relation.name);
