@@ -4,7 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { missingDebianPg15, startDebianPg15 } from '@pgvigil/db/testing';
-import { adviseMissingIndexes, PLAN_TOP_N, planRefusal } from '@pgvigil/probes';
+import {
+  adviseMissingIndexes,
+  PLAN_TOP_N,
+  planRefusal,
+  statementPredicates,
+} from '@pgvigil/probes';
 import { serverCpuMs } from './lib';
 
 // A table the advisor has something to say about: 100,000 rows read by sequential scans
@@ -50,6 +55,7 @@ export async function benchAdvice(
     ...workload.rows.map((r) => ({ queryid: r.queryid, text: r.query })),
     ...top.filter((s) => planRefusal(s.text, 160000) === null),
   ].slice(0, PLAN_TOP_N);
+  await statementPredicates('SELECT 1'); // the collector loaded the parser (WebAssembly) long ago
   const cpu0 = await serverCpuMs(postmaster);
   const start = performance.now();
   const r = await adviseMissingIndexes(client, statements);
