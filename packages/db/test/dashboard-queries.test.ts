@@ -5,6 +5,7 @@ import {
   getServerWaits,
   getStatementDetail,
   getStatementResources,
+  listCpuStatements,
 } from '@pgvigil/db/dashboard';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
@@ -271,6 +272,17 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
     ).toEqual([
       { eventType: 'Lock', event: 'relation', samples: 90, waitMs: 900 },
       { eventType: 'CPU', event: 'CPU', samples: 7, waitMs: 70 },
+    ]); // the server's statements by CPU: the window's runs only, with their stored text
+    expect(
+      await listCpuStatements({ db: ds.db, input: { serverId, from: at(0), to: at(5) } }),
+    ).toEqual([
+      {
+        queryid: BIG,
+        query: 'SELECT * FROM orders WHERE id = $1',
+        cpuTimeMs: 152,
+        readBytes: 16384,
+        writeBytes: 0,
+      },
     ]);
   });
 

@@ -100,3 +100,37 @@ export async function getServerWaits({
     [i.serverId, i.from, i.to],
   );
 }
+
+/** A statement by the CPU pg_stat_kcache saw it use in a window. */
+export type CpuStatement = {
+  /** text: a 64-bit hash; '(others)' for the row summing the statements beyond the top 50 */
+  queryid: string;
+  query: string | null;
+  cpuTimeMs: number;
+  readBytes: number;
+  writeBytes: number;
+};
+
+/** The server's statements with the most CPU in a window (pg_stat_kcache), all roles and databases summed. */
+export async function listCpuStatements({
+  db,
+  input: raw,
+  limit = 10,
+}: {
+  db: Queryable;
+  input: z.input<typeof windowInput>;
+  limit?: number;
+}): Promise<CpuStatement[]> {
+  const i = parseInput(windowInput, raw);
+  if (!(await tableExists(db, 'statements_kcache'))) return [];
+  return db.query<CpuStatement>(
+    `SELECT coalesce(k.queryid::text, '(others)') AS queryid, qt.query,
+            sum(k.user_time + k.system_time)::float8 AS "cpuTimeMs",
+            sum(k.reads)::float8 AS "readBytes", sum(k.writes)::float8 AS "writeBytes"
+       FROM metrics.statements_kcache k
+       LEFT JOIN query_texts qt ON qt.server_id = k.server_id AND qt.queryid::text = k.queryid::text
+      WHERE k.server_id = $1 AND k.collected_at > $2 AND k.collected_at <= $3
+      GROUP BY 1, 2 ORDER BY 3 DESC NULLS LAST, 1 LIMIT $4`,
+    [i.serverId, i.from, i.to, limit],
+  );
+}

@@ -1,4 +1,10 @@
-import type { StatementResources, WaitTime } from '@pgvigil/db/dashboard';
+import {
+  OTHERS_QUERYID,
+  type CpuStatement,
+  type StatementResources,
+  type WaitTime,
+} from '@pgvigil/db/dashboard';
+import Link from 'next/link';
 import { formatValue } from '@pgvigil/schema';
 import { Facts } from './facts';
 import { formatNumber } from './format';
@@ -90,5 +96,51 @@ export function StatementResourcesFacts({
         </p>
       )}
     </>
+  );
+}
+
+/** The server's statements with the most CPU in the window (pg_stat_kcache), linked to their pages. */
+export function CpuStatementsTable({
+  statements,
+  queryHref,
+}: {
+  statements: readonly CpuStatement[];
+  queryHref: (queryid: string) => string;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="data" aria-label="Statements by CPU">
+        <thead>
+          <tr>
+            <th>Query</th>
+            <th className="num">CPU</th>
+            <th className="num">Read from storage</th>
+            <th className="num">Written to storage</th>
+          </tr>
+        </thead>
+        <tbody>
+          {statements.map((q) => (
+            <tr key={q.queryid}>
+              <td
+                style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                title={q.query ?? ''}
+              >
+                <Link href={queryHref(q.queryid)}>
+                  <code>
+                    {q.query ??
+                      (q.queryid === OTHERS_QUERYID
+                        ? 'all other statements (beyond the 50 stored per minute)'
+                        : `queryid ${q.queryid} (text not fetched yet)`)}
+                  </code>
+                </Link>
+              </td>
+              <td className="num">{ms(q.cpuTimeMs)}</td>
+              <td className="num">{bytes(q.readBytes)}</td>
+              <td className="num">{bytes(q.writeBytes)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   getLiveActivity,
   getServerWaits,
   listChangedSettings,
+  listCpuStatements,
   listLintFindings,
   listServerDatabases,
   listSettingChanges,
@@ -21,7 +22,7 @@ import { ConfigDrift } from '@/components/dashboard/config-drift';
 import { LintFindings } from '@/components/dashboard/lint-findings';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
-import { WaitTable } from '@/components/dashboard/resources';
+import { CpuStatementsTable, WaitTable } from '@/components/dashboard/resources';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -81,7 +82,7 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, waits] =
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, waits, cpu] =
     await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
       listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
@@ -96,6 +97,7 @@ export default async function ServerPage({
       currentUser(),
       listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
       getServerWaits({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
+      listCpuStatements({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
     ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
@@ -165,6 +167,15 @@ export default async function ServerPage({
           queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
         />
       </section>
+      {cpu.length > 0 ? (
+        <section className="section panel" aria-labelledby="cpu-title" id="cpu-statements">
+          <h2 id="cpu-title">Statements by CPU in this window (pg_stat_kcache)</h2>
+          <CpuStatementsTable
+            statements={cpu}
+            queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
+          />
+        </section>
+      ) : null}
       {waits.length > 0 ? (
         <section className="section panel" aria-labelledby="waits-title" id="waits">
           <h2 id="waits-title">Wait profile in this window (pg_wait_sampling)</h2>
