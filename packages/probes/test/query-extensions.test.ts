@@ -126,3 +126,43 @@ describe('pg_stat_kcache and pg_wait_sampling probes on Debian PostgreSQL 15', (
     });
   });
 });
+
+// The same extensions installed on a server that does not preload them: unavailable, with the fix.
+describe('pg_stat_kcache and pg_wait_sampling not preloaded, on Debian PostgreSQL 15', () => {
+  let pg15: DebianPg15;
+  let client: pg.Client;
+  let ctx: ProbeContext;
+
+  beforeAll(async () => {
+    pg15 = await startDebianPg15({ shared_preload_libraries: 'pg_stat_statements' });
+    const setup = await probeSession(pg15.server.url());
+    // pg_wait_sampling can be created without its library loaded; pg_stat_kcache refuses
+    await setup.client.query(
+      'CREATE EXTENSION pg_stat_statements; CREATE EXTENSION pg_wait_sampling',
+    );
+    await setup.client.end();
+    ({ client, ctx } = await probeSession(pg15.server.url()));
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    await pg15?.stop();
+  });
+
+  it('reports each probe unavailable with what to preload, never failed', async () => {
+    const status = async (name: string) => {
+      const r = await runProbe(client, getProbe(name)!, ctx);
+      return r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason}`;
+    };
+    const preload =
+      "unavailable: pg_wait_sampling is installed but not loaded: add it to shared_preload_libraries (ALTER SYSTEM SET shared_preload_libraries = '<current list>, pg_wait_sampling') and restart";
+    expect(await status('statement_waits')).toBe(preload);
+    expect(await status('wait_profile')).toBe(preload);
+    expect(await status('statements_kcache')).toBe(
+      'unavailable: extension pg_stat_kcache is not installed in database postgres: CREATE EXTENSION pg_stat_kcache; (it must be in shared_preload_libraries first)',
+    );
+    const checks = await checkPrerequisites(client, ctx.serverVersion, ctx.database);
+    expect(checks.find((c) => c.key === 'query_extensions')?.detail).toBe(
+      'pg_stat_kcache: not in shared_preload_libraries; pg_wait_sampling: not in shared_preload_libraries; pg_qualstats: not in shared_preload_libraries; hypopg: available, not created',
+    );
+  });
+});

@@ -41,6 +41,7 @@ export const statementsKcache = defineProbe({
   intervalSeconds: 60,
   retentionDays: 7,
   requiresExtension: 'pg_stat_kcache',
+  preloaded: true,
   mode: 'delta',
   deltaTopN: 50,
   rankBy: 'user_time',

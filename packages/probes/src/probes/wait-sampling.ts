@@ -36,6 +36,7 @@ const common = {
   intervalSeconds: 60,
   retentionDays: 7,
   requiresExtension: 'pg_wait_sampling',
+  preloaded: true,
   mode: 'delta',
   rollups: false,
   sources: ['pg_wait_sampling_profile'],
