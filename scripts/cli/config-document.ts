@@ -28,8 +28,14 @@ import {
   listOverrides,
   listRoutes,
   listRules,
+  replaceBlackoutSchedule,
+  replaceChannel,
+  replaceCustomRuleDefinition,
   routeMatch,
+  routeTiming,
   setOverride,
+  updateEscalationPolicy,
+  updateRoute,
   updateRule,
 } from '@pgvigil/db/alerting';
 import { listProbeSettingRows } from '@pgvigil/db/metrics';
@@ -37,6 +43,7 @@ import {
   applyRegistry,
   exportRegistry,
   listClusters,
+  listSealedServerSecrets,
   listServers,
   registryDocumentSchema,
 } from '@pgvigil/db/registry';
@@ -128,6 +135,10 @@ const routeSchema = z.strictObject({
   continue: z.boolean(),
   enabled: z.boolean(),
   escalation: z.string().min(1).nullable(),
+  // documents exported before routes had their own timing have none: the defaults
+  groupWaitSeconds: routeTiming.groupWaitSeconds.default(null),
+  groupIntervalSeconds: routeTiming.groupIntervalSeconds.default(null),
+  repeatIntervalSeconds: routeTiming.repeatIntervalSeconds.default(null),
 });
 
 const probeSettingSchema = z.strictObject({
@@ -205,16 +216,7 @@ const contextOf = (table: string, column: string) =>
 
 /** The secrets of the datastore in the clear, by name (only to be sealed at once). */
 async function readSecrets(q: Queryable, box: SecretBox): Promise<Secrets> {
-  const rows = await q.query<{
-    name: string;
-    password_enc: string | null;
-    ssl_key_enc: string | null;
-    ssh_private_key_enc: string | null;
-    ssh_passphrase_enc: string | null;
-  }>(
-    `SELECT name, password_enc, ssl_key_enc, ssh_private_key_enc, ssh_passphrase_enc
-       FROM servers ORDER BY lower(name)`,
-  );
+  const rows = await listSealedServerSecrets(q);
   const servers: Secrets['servers'] = {};
   for (const r of rows) {
     const s = {
@@ -357,6 +359,9 @@ async function readConfig(q: Queryable): Promise<ConfigDocument> {
         continue: r.continue,
         enabled: r.enabled,
         escalation: nameOf(policyName, r.escalation_id),
+        groupWaitSeconds: r.group_wait_seconds,
+        groupIntervalSeconds: r.group_interval_seconds,
+        repeatIntervalSeconds: r.repeat_interval_seconds,
       };
     }),
     probeSettings: probeRows
@@ -502,13 +507,12 @@ export async function applyConfig(
       });
       existingRules.set(r.key, row);
     } else if (r.kind === 'custom') {
-      await q.query(
-        `UPDATE rules SET name = $2, probe = $3, definition = $4, default_severity = $5,
-                          updated_at = now()
-          WHERE id = $1 AND (name, probe, definition, default_severity)
-                IS DISTINCT FROM ($2, $3, $4::jsonb, $5)`,
-        [row.id, r.name, r.probe, JSON.stringify(r.definition), r.defaultSeverity],
-      );
+      await replaceCustomRuleDefinition(q, row.id, {
+        name: r.name,
+        probe: r.probe ?? '',
+        definition: r.definition ?? {},
+        defaultSeverity: r.defaultSeverity,
+      });
     }
     const dropped = Object.keys(row.params).filter((p) => !(p in r.params));
     await updateRule(q, {
@@ -574,21 +578,15 @@ export async function applyConfig(
       });
       channelIds.set(key(c.name), Number(row.id));
     } else {
-      await q.query(
-        `UPDATE channels SET name = $2, type = $3, config = $4, min_severity = $5, filters = $6,
-                             enabled = $7, secret_enc = coalesce($8, secret_enc)
-          WHERE id = $1`,
-        [
-          id,
-          c.name,
-          c.type,
-          JSON.stringify(c.config),
-          c.minSeverity,
-          JSON.stringify(filters),
-          c.enabled,
-          sealed ?? null,
-        ],
-      );
+      await replaceChannel(q, id, {
+        name: c.name,
+        type: c.type,
+        config: c.config,
+        secretEnc: sealed ?? null,
+        minSeverity: c.minSeverity,
+        filters,
+        enabled: c.enabled,
+      });
     }
   }
   const channel = (n: string, path: string) => {
@@ -614,12 +612,7 @@ export async function applyConfig(
         key(p.name),
         Number((await createEscalationPolicy(q, { name: p.name, steps, repeat: p.repeat })).id),
       );
-    else
-      await q.query(`UPDATE escalation_policies SET steps = $2, repeat = $3 WHERE id = $1`, [
-        id,
-        JSON.stringify(steps),
-        p.repeat,
-      ]);
+    else await updateEscalationPolicy(q, id, { steps, repeat: p.repeat });
   }
 
   // routes: updated in place by name; new ones go last, in the file's order
@@ -642,22 +635,18 @@ export async function applyConfig(
         );
     }
     const id = routeIds.get(key(r.name));
-    if (id === undefined)
-      await createRoute(q, {
-        name: r.name,
-        match,
-        channelIds: channelIdList,
-        continue: r.continue,
-        enabled: r.enabled,
-        escalationId,
-      });
-    else
-      await q.query(
-        `UPDATE notification_routes SET match = $2, channel_ids = $3, continue = $4, enabled = $5,
-                                        escalation_id = $6
-          WHERE id = $1`,
-        [id, JSON.stringify(match), channelIdList, r.continue, r.enabled, escalationId],
-      );
+    const fields = {
+      match,
+      channelIds: channelIdList,
+      continue: r.continue,
+      enabled: r.enabled,
+      escalationId,
+      groupWaitSeconds: r.groupWaitSeconds,
+      groupIntervalSeconds: r.groupIntervalSeconds,
+      repeatIntervalSeconds: r.repeatIntervalSeconds,
+    };
+    if (id === undefined) await createRoute(q, { name: r.name, ...fields });
+    else await updateRoute(q, id, fields);
   }
 
   // blackouts: by name and scope, updated in place
@@ -683,21 +672,15 @@ export async function applyConfig(
     );
     if (!same) await createBlackout(q, input);
     else
-      await q.query(
-        `UPDATE blackouts SET database_name = $2, cron = $3, duration_minutes = $4, timezone = $5,
-                              starts_at = $6, ends_at = $7, enabled = $8
-          WHERE id = $1`,
-        [
-          same.id,
-          b.databaseName,
-          b.cron,
-          b.durationMinutes,
-          b.timezone,
-          b.startsAt,
-          b.endsAt,
-          b.enabled,
-        ],
-      );
+      await replaceBlackoutSchedule(q, same.id, {
+        database_name: b.databaseName,
+        cron: b.cron,
+        duration_minutes: b.durationMinutes,
+        timezone: b.timezone,
+        starts_at: b.startsAt,
+        ends_at: b.endsAt,
+        enabled: b.enabled,
+      });
   }
 
   for (const [i, p] of doc.probeSettings.entries())

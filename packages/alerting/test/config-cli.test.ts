@@ -146,6 +146,8 @@ describe(`pgvigil config export|import on PostgreSQL ${major}`, () => {
       match: { clusterIds: [core.id], severities: ['critical'] },
       channelIds: [ops.id],
       escalationId: policy.id,
+      groupWaitSeconds: 30,
+      repeatIntervalSeconds: 600,
     });
     await createBlackout(db, {
       name: 'nightly vacuum',
@@ -198,7 +200,14 @@ describe(`pgvigil config export|import on PostgreSQL ${major}`, () => {
     expect(strip(JSON.parse(await readFile(back, 'utf8')) as Record<string, unknown>)).toEqual(
       strip(first),
     );
-    expect((first.routes as unknown[]).length).toBe(1);
+    expect(first.routes).toEqual([
+      expect.objectContaining({
+        name: 'core to ops',
+        groupWaitSeconds: 30,
+        groupIntervalSeconds: null,
+        repeatIntervalSeconds: 600,
+      }),
+    ]);
     expect((first.rules as { key: string }[]).some((r) => r.key === 'custom.waiting')).toBe(true);
 
     // the secrets work under the target's own key

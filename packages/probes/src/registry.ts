@@ -42,6 +42,7 @@ import {
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -65,6 +66,7 @@ import {
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { buffercacheDatabases, buffercacheUsage } from './probes/buffercache';
 import { POOLER_PROBES } from './pooler/probes';
 import type { ProbeDefinition } from './types';
 
@@ -107,6 +109,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -125,6 +128,8 @@ export const PROBES: readonly ProbeDefinition[] = [
   tableIo,
   indexIo,
   sequenceIo,
+  buffercacheDatabases,
+  buffercacheUsage,
   tableBloat,
   indexBloat,
   sequences,

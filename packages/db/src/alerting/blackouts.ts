@@ -87,6 +87,33 @@ export async function createBlackout(
   return row!;
 }
 
+/** Replaces the schedule and the switch of a blackout, keeping its name and scope. */
+export async function replaceBlackoutSchedule(
+  db: Queryable,
+  id: number,
+  b: Pick<BlackoutRow, 'database_name' | 'cron' | 'duration_minutes' | 'timezone' | 'enabled'> & {
+    /** a Date or an ISO 8601 timestamp */
+    starts_at: Date | string | null;
+    ends_at: Date | string | null;
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE blackouts SET database_name = $2, cron = $3, duration_minutes = $4, timezone = $5,
+                          starts_at = $6, ends_at = $7, enabled = $8
+      WHERE id = $1`,
+    [
+      id,
+      b.database_name,
+      b.cron,
+      b.duration_minutes,
+      b.timezone,
+      b.starts_at,
+      b.ends_at,
+      b.enabled,
+    ],
+  );
+}
+
 export async function deleteBlackout(db: Queryable, id: number): Promise<void> {
   const rows = await db.query(`DELETE FROM blackouts WHERE id = $1 RETURNING id`, [id]);
   if (rows.length === 0) throw new NotFoundError(`Blackout ${id}`);

@@ -77,6 +77,33 @@ export async function createChannel(db: Queryable, raw: CreateChannelInput): Pro
   return row!;
 }
 
+/**
+ * Replaces a channel's settings in place (routes and alerts keep pointing at it); a null
+ * `secretEnc` keeps the stored secret.
+ */
+export async function replaceChannel(
+  db: Queryable,
+  id: number,
+  raw: CreateChannelInput,
+): Promise<void> {
+  const c = input.parse(raw);
+  await db.query(
+    `UPDATE channels SET name = $2, type = $3, config = $4, min_severity = $5, filters = $6,
+                         enabled = $7, secret_enc = coalesce($8, secret_enc)
+      WHERE id = $1`,
+    [
+      id,
+      c.name,
+      c.type,
+      JSON.stringify(c.config),
+      c.minSeverity,
+      JSON.stringify(c.filters),
+      c.enabled,
+      c.secretEnc,
+    ],
+  );
+}
+
 export async function deleteChannel(db: Queryable, id: number): Promise<void> {
   const rows = await db.query(`DELETE FROM channels WHERE id = $1 RETURNING id`, [id]);
   if (rows.length === 0) throw new NotFoundError(`Channel ${id}`);

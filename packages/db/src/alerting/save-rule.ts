@@ -46,6 +46,24 @@ export async function createCustomRule(
   return getRule(db, row!.id);
 }
 
+/**
+ * Replaces what a custom rule is (name, probe, definition, default severity), touching
+ * `updated_at` only when one of them changed; the caller validated `definition`.
+ */
+export async function replaceCustomRuleDefinition(
+  db: Queryable,
+  id: number,
+  r: Pick<CreateCustomRuleInput, 'name' | 'probe' | 'definition' | 'defaultSeverity'>,
+): Promise<void> {
+  await db.query(
+    `UPDATE rules SET name = $2, probe = $3, definition = $4, default_severity = $5,
+                      updated_at = now()
+      WHERE id = $1 AND kind = 'custom'
+        AND (name, probe, definition, default_severity) IS DISTINCT FROM ($2, $3, $4::jsonb, $5)`,
+    [id, r.name, r.probe, JSON.stringify(r.definition), r.defaultSeverity ?? 'warning'],
+  );
+}
+
 const update = z.object({
   id: z.number().int().positive(),
   enabled: z.boolean().optional(),

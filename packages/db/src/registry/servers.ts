@@ -162,6 +162,22 @@ async function assertCluster(q: Queryable, clusterId: number | null | undefined)
   if (!rows[0]) throw new NotFoundError(`Cluster ${clusterId}`);
 }
 
+/** Every server's sealed secrets by name (to be opened with the secret box), by name. */
+export async function listSealedServerSecrets(q: Queryable): Promise<
+  {
+    name: string;
+    password_enc: string | null;
+    ssl_key_enc: string | null;
+    ssh_private_key_enc: string | null;
+    ssh_passphrase_enc: string | null;
+  }[]
+> {
+  return q.query(
+    `SELECT name, password_enc, ssl_key_enc, ssh_private_key_enc, ssh_passphrase_enc
+       FROM servers ORDER BY lower(name)`,
+  );
+}
+
 export async function listServers(q: Queryable): Promise<Server[]> {
   return q.query<Server>(`${SELECT} ORDER BY lower(s.name)`);
 }

@@ -4,6 +4,7 @@ import {
   TOP_QUERY_SORTS,
   getConfigDriftView,
   getLiveActivity,
+  getReplicationDetail,
   getServerWaits,
   listChangedSettings,
   listCpuStatements,
@@ -20,6 +21,7 @@ import { StatusBadge } from '@/components/dashboard/health-badge';
 import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
 import { ConfigDrift } from '@/components/dashboard/config-drift';
 import { LintFindings } from '@/components/dashboard/lint-findings';
+import { ReplicationDetail } from '@/components/dashboard/replication-detail';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { CpuStatementsTable, WaitTable } from '@/components/dashboard/resources';
@@ -47,6 +49,9 @@ const SERVER_CHARTS = [
   CHARTS.checkpoints,
   CHARTS.io,
   CHARTS.replication_lag,
+  CHARTS.buffercache_databases,
+  CHARTS.buffercache_dirty,
+  CHARTS.buffercache_usage,
 ].map((c) => ({ id: c.id, title: c.title }));
 
 export default async function ServerPage({
@@ -82,23 +87,36 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, waits, cpu] =
-    await Promise.all([
-      prefetchCharts(server.id, SERVER_CHARTS, window),
-      listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
-      listTopQueries({
-        db: db(),
-        input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
-      }),
-      getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
-      listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
-      listChangedSettings({ db: db(), input: { serverId: server.id } }),
-      getConfigDriftView({ db: db(), input: { serverId: server.id } }),
-      currentUser(),
-      listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
-      getServerWaits({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
-      listCpuStatements({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
-    ]);
+  const [
+    charts,
+    databases,
+    top,
+    live,
+    settingChanges,
+    nonDefault,
+    drift,
+    user,
+    lint,
+    replication,
+    waits,
+    cpu,
+  ] = await Promise.all([
+    prefetchCharts(server.id, SERVER_CHARTS, window),
+    listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
+    listTopQueries({
+      db: db(),
+      input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
+    }),
+    getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
+    listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
+    listChangedSettings({ db: db(), input: { serverId: server.id } }),
+    getConfigDriftView({ db: db(), input: { serverId: server.id } }),
+    currentUser(),
+    listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+    getReplicationDetail({ db: db(), input: { serverId: server.id }, at: now }),
+    getServerWaits({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
+    listCpuStatements({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
+  ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
     q.set('qsort', s);
@@ -149,6 +167,10 @@ export default async function ServerPage({
           expected
           initial={charts}
         />
+      </section>
+      <section className="section panel" aria-labelledby="replication-title" id="replication">
+        <h2 id="replication-title">Replication</h2>
+        <ReplicationDetail detail={replication} />
       </section>
       <section className="section panel" aria-labelledby="blocking-title">
         <h2 id="blocking-title">Blocking</h2>
