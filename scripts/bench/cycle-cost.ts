@@ -23,6 +23,7 @@ import {
   PROBES,
   runProbe,
 } from '@pgvigil/probes';
+import { benchAdvice, benchAdviceVerified } from './advice-cost';
 import { benchServer, fmt, serverCpuMs } from './lib';
 
 const EXPORTER = '/usr/bin/prometheus-postgres-exporter';
@@ -120,8 +121,8 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
     const version = sessions[0]!.ctx.serverVersion;
     const top = {
       rows: (
-        await admin.query<{ query: string }>(
-          `SELECT /* bench:measure */ query FROM pg_stat_statements
+        await admin.query<{ query: string; queryid: string }>(
+          `SELECT /* bench:measure */ query, queryid::text FROM pg_stat_statements
             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'app')
             ORDER BY total_exec_time DESC`,
         )
@@ -213,7 +214,16 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
       }
     }
 
+    // The index advisor after plan capture, on the same session: at most once an hour per
+    // statement too, so a sixtieth of a pass per minute (round trips as an upper bound).
+    const advice = await benchAdvice(
+      appSession.client,
+      postmaster,
+      top.rows.map((r) => ({ queryid: r.queryid, text: r.query })),
+    );
+    const advicePerMinute = advice.wallMs / 60;
     for (const s of sessions) await s.client.end();
+    const verified = await benchAdviceVerified();
 
     Object.assign(figures, {
       cycleMs,
@@ -225,6 +235,12 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
       planWallMs,
       planCpu,
       planPerMinute,
+      adviceWallMs: advice.wallMs,
+      adviceCpu: advice.cpuMs,
+      advicePerMinute,
+      ...(verified
+        ? { verifiedAdviceWallMs: verified.wallMs, verifiedAdviceCpu: verified.cpuMs }
+        : {}),
     });
     console.log(
       `cycle cost: PostgreSQL 18, 1,000 tables, 2,000 indexes, ${fmt(statements.rows[0]?.n ?? 0)} statements in pg_stat_statements`,
@@ -238,6 +254,14 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
     console.log(
       `  plan capture, top ${top.rows.length} statements (${planned} planned), hourly: ${fmt(planWallMs, 1)} ms round trips, ${fmt(planCpu)} ms server CPU; ${fmt(planPerMinute, 2)} ms per minute`,
     );
+    console.log(
+      `  index advisor, top ${advice.statements} statements (${advice.candidates} candidates, no hypopg on 18), hourly: ${fmt(advice.wallMs, 1)} ms round trips, ${fmt(advice.cpuMs)} ms server CPU; ${fmt(advicePerMinute, 2)} ms per minute`,
+    );
+    if (verified) {
+      console.log(
+        `  index advisor with hypopg and pg_qualstats (Debian PostgreSQL 15, ${verified.statements} statements, ${verified.verified} of ${verified.candidates} candidates proven): ${fmt(verified.wallMs, 1)} ms round trips, ${fmt(verified.cpuMs)} ms server CPU; ${fmt(verified.wallMs / 60, 2)} ms per minute`,
+      );
+    }
     if (Number.isFinite(scrapeMs)) {
       console.log(
         `  postgres_exporter one scrape (${fmt(series)} series):   ${fmt(scrapeMs, 1)} ms server execution, ${fmt(scrapeCpu)} ms server CPU`,
@@ -247,6 +271,10 @@ export async function benchCycleCost(): Promise<Record<string, number>> {
       );
       console.log(
         `  ratio with plan capture (round trips as an upper bound): ${fmt((perMinute + planPerMinute) / scrapeMs, 2)} (target <= 1)`,
+      );
+      const adviceMinute = Math.max(advicePerMinute, (verified?.wallMs ?? 0) / 60);
+      console.log(
+        `  ratio with plan capture and the index advisor (the costlier pass): ${fmt((perMinute + planPerMinute + adviceMinute) / scrapeMs, 2)} (target <= 1)`,
       );
     } else {
       console.log(

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@pgvigil/db';
-import { getQueryHistory, getStatementDetail } from '@pgvigil/db/dashboard';
+import {
+  getQueryHistory,
+  getServerWaits,
+  getStatementDetail,
+  getStatementResources,
+  listCpuStatements,
+} from '@pgvigil/db/dashboard';
 import { ensureMetricTable, refreshRollup, writeSamples } from '@pgvigil/db/metrics';
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { getProbe } from '@pgvigil/probes';
@@ -213,6 +219,106 @@ describe.each(testMajors())('query history on PostgreSQL %i', (major) => {
       jit: { functions: 3, generationTime: 3, deformCount: null },
     });
     expect(await getStatementDetail({ db: ds.db, input: { serverId, queryid: '42' } })).toBeNull();
+  });
+
+  it('CPU, real I/O and waits of a statement and the server over a window', async () => {
+    const input = { serverId, queryid: BIG, from: at(0), to: at(5) };
+    // neither extension ever seen: nothing, not zeros
+    expect(await getStatementResources({ db: ds.db, input })).toEqual({ kernel: null, waits: [] });
+    expect(
+      await getServerWaits({ db: ds.db, input: { serverId, from: at(0), to: at(5) } }),
+    ).toEqual([]);
+    const kcache = getProbe('statements_kcache')!;
+    const waits = getProbe('statement_waits')!;
+    const events = getProbe('wait_profile')!;
+    for (const spec of [kcache, waits, events]) await ensureMetricTable(ds.db, spec, t0);
+    const k = (userid: number, cpu: number) => ({
+      queryid: BIG,
+      userid,
+      dbid: 5,
+      toplevel: true,
+      user_time: cpu,
+      system_time: 1,
+      reads: 8192,
+      writes: 0,
+      minflts: 3,
+      majflts: 0,
+      nvcsws: 2,
+      nivcsws: 1,
+      interval_seconds: 60,
+    });
+    const w = (queryid: string | null, type: string, event: string, samples: number) => ({
+      ...(queryid === null ? {} : { queryid }),
+      event_type: type,
+      event,
+      samples,
+      wait_time: samples * 10,
+      interval_seconds: 60,
+    });
+    await writeSamples(ds.db, [
+      {
+        spec: kcache,
+        samples: [
+          { collectedAt: at(1), serverId, rows: [k(20, 100), k(21, 50)] },
+          { collectedAt: at(9), serverId, rows: [k(20, 1000)] }, // outside the window
+        ],
+      },
+      {
+        spec: waits,
+        samples: [1, 2].map((m) => ({
+          collectedAt: at(m),
+          serverId,
+          rows: [
+            w(BIG, 'IO', 'DataFileRead', 5),
+            w(BIG, 'CPU', 'CPU', 2),
+            w('1', 'Lock', 'relation', 90),
+          ],
+        })),
+      },
+      {
+        spec: events,
+        samples: [
+          {
+            collectedAt: at(2),
+            serverId,
+            rows: [w(null, 'Lock', 'relation', 90), w(null, 'CPU', 'CPU', 7)],
+          },
+        ],
+      },
+    ]);
+    expect(await getStatementResources({ db: ds.db, input })).toEqual({
+      kernel: {
+        userTimeMs: 150,
+        systemTimeMs: 2,
+        readBytes: 16384,
+        writeBytes: 0,
+        minorFaults: 6,
+        majorFaults: 0,
+        voluntarySwitches: 4,
+        involuntarySwitches: 2,
+      },
+      waits: [
+        { eventType: 'IO', event: 'DataFileRead', samples: 10, waitMs: 100 },
+        { eventType: 'CPU', event: 'CPU', samples: 4, waitMs: 40 },
+      ],
+    });
+    expect(
+      await getServerWaits({ db: ds.db, input: { serverId, from: at(0), to: at(5) } }),
+    ).toEqual([
+      { eventType: 'Lock', event: 'relation', samples: 90, waitMs: 900 },
+      { eventType: 'CPU', event: 'CPU', samples: 7, waitMs: 70 },
+    ]); // the server's statements by CPU: the window's runs only, with their stored text
+    expect(
+      await listCpuStatements({ db: ds.db, input: { serverId, from: at(0), to: at(5) } }),
+    ).toEqual([
+      {
+        queryid: BIG,
+        query: 'SELECT * FROM orders WHERE id = $1',
+        cpuTimeMs: 152,
+        readBytes: 16384,
+        writeBytes: 0,
+      },
+    ]);
   });
 
   it('rejects an unknown queryid as not found and a malformed one as invalid', async () => {

@@ -1,3 +1,4 @@
+import { QUALSTATS_DOC, QUERY_EXTENSIONS_DOC } from './docs-query-extensions';
 import { privilegeReason } from './privileges';
 import type { ProbeDefinition } from './types';
 
@@ -167,7 +168,7 @@ the COPY into it and the reads below all derive from it.
   or parameter (\`=\`, \`IN\`, \`IS NULL\` first, then one of \`<\`, \`<=\`, \`>\`, \`>=\`,
   \`BETWEEN\`; \`OR\` arms and column-to-column joins do not count) make the candidate, unless a
   valid index already leads with its first column.
-- **Proof with hypopg**: when the database has the \`hypopg\` extension, each candidate is proven:
+${QUALSTATS_DOC}- **Proof with hypopg**: when the database has the \`hypopg\` extension, each candidate is proven:
   the estimated cost of its statement with and without a hypothetical index
   (\`hypopg_create_index\`, then \`hypopg_reset()\`), \`EXPLAIN\` only (never \`ANALYZE\`), in a
   read-only transaction with \`statement_timeout\` 2 s and the probes' \`lock_timeout\`; a \`$n\`
@@ -182,6 +183,7 @@ the COPY into it and the reads below all derive from it.
 - **Grants**: those of plan capture (SELECT on the tables, for example \`pg_read_all_data\`); hypopg's
   functions are executable by every role once \`CREATE EXTENSION hypopg\` ran in the database.
 
+${QUERY_EXTENSIONS_DOC}
 ## Reading samples (\`@pgvigil/db/metrics\`)
 
 The dashboard and the alerter read through these functions; they look the probe up in

@@ -52,6 +52,8 @@ import {
 } from './probes/replication';
 import { statements, statementsInfo } from './probes/statements';
 import { statementsDetail } from './probes/statements-detail';
+import { statementsKcache } from './probes/kcache';
+import { statementWaits, waitProfile } from './probes/wait-sampling';
 import { configLint } from './probes/config-lint';
 import { tables, indexes, indexHealth } from './probes/tables';
 import { tableIo, indexIo, sequenceIo } from './probes/statio';
@@ -118,6 +120,9 @@ export const PROBES: readonly ProbeDefinition[] = [
   statements,
   statementsInfo,
   statementsDetail,
+  statementsKcache,
+  statementWaits,
+  waitProfile,
   tables,
   indexes,
   indexHealth,

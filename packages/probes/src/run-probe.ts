@@ -153,7 +153,7 @@ export async function runProbe(
     : undefined;
   if (probe.requiresExtension && extVersion === undefined) {
     return unavailable(
-      `extension ${probe.requiresExtension} is not installed in database ${ctx.database}: CREATE EXTENSION ${probe.requiresExtension};`,
+      `extension ${probe.requiresExtension} is not installed in database ${ctx.database}: CREATE EXTENSION ${probe.requiresExtension};${probe.preloaded ? ` (it must be in shared_preload_libraries first)` : ''}`,
     );
   }
   const variant = selectSql(probe, ctx.serverVersion, extVersion, ctx.privileges?.has);
@@ -217,8 +217,29 @@ export async function runProbe(
       ...(notes.length ? { notes } : {}),
     };
   } catch (err) {
+    if (
+      probe.preloaded &&
+      probe.requiresExtension &&
+      (await notLoaded(client, probe.requiresExtension, err))
+    )
+      return unavailable(notLoadedReason(probe.requiresExtension));
     return failure(probe, err, timeout, lockTimeout, ms());
   }
+}
+
+const notLoadedReason = (extension: string) =>
+  `${extension} is installed but not loaded: add it to shared_preload_libraries (ALTER SYSTEM SET shared_preload_libraries = '<current list>, ${extension}') and restart`;
+
+/** After a server error: whether the extension's library is missing from the server (no settings of its own). */
+async function notLoaded(client: ProbeClient, extension: string, err: unknown): Promise<boolean> {
+  if (typeof (err as { severity?: unknown }).severity !== 'string') return false;
+  const r = await client
+    .query(
+      `SELECT /* pgvigil:preload */ NOT EXISTS (SELECT 1 FROM pg_settings WHERE starts_with(name, $1)) AS missing`,
+      [`${extension}.`],
+    )
+    .catch(() => null);
+  return r?.rows[0]?.missing === true;
 }
 
 function failure(
@@ -241,7 +262,7 @@ function failure(
     return {
       probe: probe.name,
       status: 'unavailable',
-      reason: `${probe.requiresExtension} is installed but not loaded: add it to shared_preload_libraries (ALTER SYSTEM SET shared_preload_libraries = '<current list>, ${probe.requiresExtension}') and restart`,
+      reason: notLoadedReason(probe.requiresExtension),
       ms,
     };
   }

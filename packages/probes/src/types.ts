@@ -40,6 +40,12 @@ export interface ProbeDefinition extends MetricSpec {
   needs?: readonly ProbePrivilege[];
   /** extension that must be installed (in the database the probe runs in), else "unavailable" */
   requiresExtension?: string;
+  /**
+   * The extension's library must be in shared_preload_libraries: created but not loaded, its
+   * functions fail (with XX000, not a SQLSTATE of their own), which the runner then reports as
+   * unavailable with the fix. The library defines settings named `<extension>.*` once loaded.
+   */
+  preloaded?: boolean;
   /** SQL per version range: the entry with the highest minVersion that fits wins */
   sql: readonly VersionedSql[];
   /** per-probe statement_timeout; default 5 s */

@@ -165,6 +165,12 @@ describe('evaluatePrerequisites', () => {
         sequence_schemas_unreadable: ['app'],
         tables: 10,
         tables_stats_hidden: 10,
+        query_extensions: [
+          { name: 'pg_stat_kcache', version: null, available: false, loaded: false },
+          { name: 'pg_wait_sampling', version: '1.1', available: true, loaded: false },
+          { name: 'pg_qualstats', version: null, available: true, loaded: true },
+          { name: 'hypopg', version: '1.3.1', available: true, loaded: true },
+        ],
       },
       130011,
       'app',
@@ -191,8 +197,21 @@ describe('evaluatePrerequisites', () => {
       statistics_readable: 'warning',
       hba_rules_readable: 'warning',
       system_stats: 'warning',
+      query_extensions: 'warning',
     });
     expect(checks.every((c) => c.fix)).toBe(true);
+    expect(byKey.query_extensions).toMatchObject({
+      detail:
+        'pg_stat_kcache: not installed on the server; pg_wait_sampling: not in shared_preload_libraries; pg_qualstats: available, not created; hypopg: version 1.3.1',
+      fix: [
+        '-- install the server packages first (Debian: postgresql-<major>-pg-stat-kcache)',
+        "ALTER SYSTEM SET shared_preload_libraries = 'auto_explain, pg_stat_kcache, pg_wait_sampling';",
+        '-- then restart the server',
+        '-- in database "app", as a superuser:',
+        'CREATE EXTENSION pg_stat_kcache;',
+        'CREATE EXTENSION pg_qualstats;',
+      ].join('\n'),
+    });
     expect(byKey.sequences_readable?.detail).toBe(
       '2 of 3 sequence(s) not readable by mon: their use is reported as unavailable',
     );
@@ -231,11 +250,14 @@ describe('evaluatePrerequisites', () => {
         sequence_schemas_unreadable: [],
         tables: 10,
         tables_stats_hidden: 0,
+        query_extensions: ['pg_stat_kcache', 'pg_wait_sampling', 'pg_qualstats', 'hypopg'].map(
+          (name) => ({ name, version: '1.0', available: true, loaded: true }),
+        ),
       },
       180004,
       'postgres',
     );
-    expect(checks.map((c) => c.status)).toEqual(Array(13).fill('ok'));
+    expect(checks.map((c) => c.status)).toEqual(Array(14).fill('ok'));
     expect(checks.filter((c) => 'fix' in c)).toEqual([]);
     expect(checks.find((c) => c.key === 'wal_level')?.detail).toBe('wal_level = logical');
   });

@@ -112,6 +112,60 @@ describe('adviseMissingIndexes on Debian PostgreSQL 15 with hypopg', () => {
     expect(refused.skipped.get(queryid)).toMatch(/permission denied/);
   });
 
+  test('pg_qualstats adds the predicates it sampled, behind a view too, each proven with hypopg', async () => {
+    await client.query('CREATE DATABASE qs');
+    const url = new URL(pg15.server.url());
+    url.pathname = '/qs';
+    const qs = new pg.Client(url.toString());
+    await qs.connect();
+    try {
+      await qs.query(`
+        CREATE EXTENSION pg_qualstats;
+        CREATE EXTENSION hypopg;
+        CREATE TABLE events (id int PRIMARY KEY, account int NOT NULL, kind int NOT NULL, body text);
+        INSERT INTO events SELECT g, g % 5000, g % 1000, 'b' FROM generate_series(1, 50000) g;
+        ANALYZE events;
+        CREATE VIEW account_events AS SELECT id, account, body FROM events`);
+      // the parser sees only the view in the first; both see events.kind in the second
+      for (let i = 0; i < 4; i++) {
+        await qs.query(`SELECT * FROM account_events WHERE account = ${i}`);
+        await qs.query(`SELECT count(*) FROM events WHERE kind = ${i}`);
+      }
+      await qs.query('SELECT pg_stat_force_next_flush()');
+      await qs.query('SELECT 1');
+      const texts = await client.query<{ query: string; queryid: string }>(
+        `SELECT query, queryid::text FROM pg_stat_statements
+          WHERE query LIKE 'SELECT % WHERE account = $1' OR query LIKE 'SELECT % WHERE kind = $1'
+          ORDER BY query`,
+      );
+      const statements = texts.rows.map((r) => ({ queryid: r.queryid, text: r.query }));
+      expect(statements.map((s) => s.text)).toEqual([
+        'SELECT * FROM account_events WHERE account = $1',
+        'SELECT count(*) FROM events WHERE kind = $1',
+      ]);
+      const r = await adviseMissingIndexes(qs, statements);
+      expect(r.connectionLost).toBe(false);
+      const byColumns = Object.fromEntries(r.candidates.map((c) => [c.columns.join(','), c]));
+      expect(Object.keys(byColumns).sort()).toEqual(['account', 'kind']);
+      expect(byColumns.account).toMatchObject({
+        table: 'public.events',
+        statement: 'CREATE INDEX CONCURRENTLY ON public.events (account);',
+        queryids: [statements[0]!.queryid],
+        sources: ['pg_qualstats'],
+        verified: true,
+      });
+      // 4 executions, each keeping 10 of 50,000 rows
+      expect(byColumns.account!.detail).toMatch(
+        /^verified with a hypothetical index \(hypopg\): estimated cost \d+ -> \d+; pg_qualstats sampled account = in 4 execution\(s\), keeping 0\.020 % of the rows read; /,
+      );
+      expect(byColumns.account!.costAfter!).toBeLessThan(byColumns.account!.costBefore! / 10);
+      expect(byColumns.kind).toMatchObject({ sources: ['parser', 'pg_qualstats'], verified: true });
+      expect(byColumns.kind!.detail).toMatch(/\(the parser reads the same\)/);
+    } finally {
+      await qs.end();
+    }
+  });
+
   test('without hypopg the candidate is unverified; with a real index there is none', async () => {
     await client.query('DROP EXTENSION hypopg');
     const r = await adviseMissingIndexes(client, [{ queryid, text }]);

@@ -23,6 +23,7 @@ export * from './topology';
 export * from './get-cluster-topology';
 export * from './get-query-history';
 export * from './get-statement-detail';
+export * from './get-statement-resources';
 export * from './object-seen';
 export * from './list-query-plans';
 export * from './get-index-advice';

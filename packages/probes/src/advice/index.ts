@@ -4,8 +4,11 @@ export {
   MISSING_INDEX_MIN_GAIN,
   MISSING_INDEX_MIN_ROWS,
   MISSING_INDEX_MIN_ROWS_PER_SCAN,
+  ADVICE_SOURCES,
   adviseMissingIndexes,
+  type AdviceSource,
   type AdviceStatement,
   type MissingIndexCandidate,
   type MissingIndexResult,
 } from './missing-index';
+export { qualstatsPredicates, type QualstatsPredicates } from './qualstats';

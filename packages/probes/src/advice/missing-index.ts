@@ -2,6 +2,11 @@ import type { ProbeClient } from '../run-probe';
 import { isConnectionLoss } from '../run-probe';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../types';
 import { statementPredicates } from './predicates';
+import { qualstatsPredicates, type QualstatsPredicates } from './qualstats';
+
+/** Where a candidate's columns came from: the statement's text, or pg_qualstats' samples. */
+export const ADVICE_SOURCES = ['parser', 'pg_qualstats'] as const;
+export type AdviceSource = (typeof ADVICE_SOURCES)[number];
 
 /** A table is worth an index only from this many live rows ... */
 export const MISSING_INDEX_MIN_ROWS = 1_000;
@@ -24,6 +29,8 @@ export interface MissingIndexCandidate {
   statement: string;
   /** the statements whose predicates asked for it */
   queryids: string[];
+  /** the parser (libpg-query) read the columns from the text, pg_qualstats sampled them, or both */
+  sources: AdviceSource[];
   /** proven with a hypothetical index (hypopg) */
   verified: boolean;
   costBefore?: number;
@@ -110,6 +117,66 @@ interface Draft {
   columns: string[];
   queryids: string[];
   texts: string[];
+  sources: Set<AdviceSource>;
+  /** what pg_qualstats measured, when it proposed these columns too */
+  qual?: QualstatsPredicates;
+}
+
+/** pg_qualstats' predicates, or none when it fails (installed but not preloaded). */
+async function sampledPredicates(
+  client: ProbeClient,
+  statements: readonly AdviceStatement[],
+): Promise<QualstatsPredicates[]> {
+  await client.query('SAVEPOINT pgvigil_qualstats');
+  try {
+    const preds = await qualstatsPredicates(
+      client,
+      statements.map((s) => s.queryid),
+    );
+    await client.query('RELEASE SAVEPOINT pgvigil_qualstats');
+    return preds;
+  } catch (err) {
+    if (typeof (err as { severity?: unknown }).severity !== 'string') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT pgvigil_qualstats');
+    return [];
+  }
+}
+
+/** Adds pg_qualstats' candidates to the parser's: the same columns merge, new ones are added. */
+function mergeQualstats(
+  drafts: Map<string, Draft>,
+  preds: readonly QualstatsPredicates[],
+  tables: ReadonlyMap<string, SeqTable>,
+  statements: readonly AdviceStatement[],
+): void {
+  const sameSet = (a: string[], b: string[]) =>
+    a.length === b.length && a.every((c) => b.includes(c));
+  for (const q of preds) {
+    const table = tables.get(q.relid);
+    const text = statements.find((s) => s.queryid === q.queryid)?.text;
+    if (!table || text === undefined || table.leading.has(q.columns[0]!)) continue;
+    const found = [...drafts.values()].find(
+      (d) => d.table.oid === table.oid && sameSet(d.columns, q.columns),
+    );
+    const d = found ?? { table, columns: q.columns, queryids: [], texts: [], sources: new Set() };
+    d.sources.add('pg_qualstats');
+    if (!d.qual || q.executions > d.qual.executions) d.qual = q;
+    if (!d.queryids.includes(q.queryid)) {
+      d.queryids.push(q.queryid);
+      d.texts.push(text);
+    }
+    if (!found) drafts.set(`${table.oid}:${q.columns.join(',')}`, d);
+  }
+}
+
+/** Where the columns came from, for the advice's detail. */
+function origin(d: Draft): string {
+  const q = d.qual;
+  const sampled = q
+    ? `pg_qualstats sampled ${q.quals.join(', ')} in ${q.executions} execution(s), keeping ${(q.selectivity * 100).toPrecision(2)} % of the rows read`
+    : '';
+  if (!d.sources.has('parser')) return `${sampled}; `;
+  return q ? `${sampled} (the parser reads the same); ` : '';
 }
 
 /**
@@ -144,8 +211,14 @@ export async function adviseMissingIndexes(
       await client.query('ROLLBACK');
       return result([]);
     }
-    hypopg =
-      (await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'hypopg'`)).rows.length > 0;
+    const installed = new Set(
+      (
+        await client.query(
+          `SELECT /* pgvigil:advice */ extname FROM pg_extension WHERE extname IN ('hypopg', 'pg_qualstats')`,
+        )
+      ).rows.map((r) => String(r.extname)),
+    );
+    hypopg = installed.has('hypopg');
     for (const s of statements) {
       const preds = await statementPredicates(s.text);
       if (preds === null) {
@@ -153,6 +226,8 @@ export async function adviseMissingIndexes(
         continue;
       }
       for (const p of preds) {
+        // a round trip only for a name one of the scanned tables has (the parser folded case)
+        if (![...tables.values()].some((t) => t.name === p.relation.name)) continue;
         const name = p.relation.schema
           ? `${ident(p.relation.schema)}.${ident(p.relation.name)}`
           : ident(p.relation.name);
@@ -166,7 +241,13 @@ export async function adviseMissingIndexes(
         const columns = p.columns.filter((c) => table.columns.has(c));
         if (columns.length === 0 || table.leading.has(columns[0]!)) continue;
         const key = `${table.oid}:${columns.join(',')}`;
-        const d = drafts.get(key) ?? { table, columns, queryids: [], texts: [] };
+        const d = drafts.get(key) ?? {
+          table,
+          columns,
+          queryids: [],
+          texts: [],
+          sources: new Set<AdviceSource>(['parser']),
+        };
         if (!d.queryids.includes(s.queryid)) {
           d.queryids.push(s.queryid);
           d.texts.push(s.text);
@@ -174,16 +255,19 @@ export async function adviseMissingIndexes(
         drafts.set(key, d);
       }
     }
+    if (installed.has('pg_qualstats'))
+      mergeQualstats(drafts, await sampledPredicates(client, statements), tables, statements);
     const candidates: MissingIndexCandidate[] = [];
     for (const d of drafts.values()) {
       const qualified = `${ident(d.table.schema)}.${ident(d.table.name)}`;
       const cols = d.columns.map(ident).join(', ');
-      const seen = `${d.table.seqScan} sequential scans reading about ${Math.round(d.table.rowsPerScan)} rows each of ${d.table.liveRows}`;
+      const seen = `${origin(d)}${d.table.seqScan} sequential scans reading about ${Math.round(d.table.rowsPerScan)} rows each of ${d.table.liveRows}`;
       const base = {
         table: `${d.table.schema}.${d.table.name}`,
         columns: d.columns,
         statement: `CREATE INDEX CONCURRENTLY ON ${qualified} (${cols});`,
         queryids: d.queryids,
+        sources: ADVICE_SOURCES.filter((x) => d.sources.has(x)),
       };
       if (!hypopg) {
         candidates.push({

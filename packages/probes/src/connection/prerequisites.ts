@@ -62,6 +62,29 @@ interface Facts {
   /** user tables whose planner statistics pg_stats hides from the role (bloat estimates) */
   tables: number;
   tables_stats_hidden: number;
+  /** the optional query-analytics extensions (QUERY_EXTENSIONS), in that order */
+  query_extensions: QueryExtensionFact[];
+}
+
+/**
+ * Optional extensions the query page and the index advisor use when present, and whether each
+ * must be in shared_preload_libraries (hypopg need not).
+ */
+export const QUERY_EXTENSIONS = [
+  { name: 'pg_stat_kcache', preload: true, gives: 'CPU and real I/O per statement' },
+  { name: 'pg_wait_sampling', preload: true, gives: 'waits per statement' },
+  { name: 'pg_qualstats', preload: true, gives: 'predicates for missing-index advice' },
+  { name: 'hypopg', preload: false, gives: 'verified missing-index advice' },
+] as const;
+
+interface QueryExtensionFact {
+  name: string;
+  /** installed version in the checked database, null when not created */
+  version: string | null;
+  /** the server has the package (pg_available_extensions) */
+  available: boolean;
+  /** the library is loaded: it defines its settings (any role may read which exist) */
+  loaded: boolean;
 }
 
 // One round trip; every function used exists from PostgreSQL 10 on.
@@ -86,7 +109,17 @@ SELECT current_user AS user,
        (${PRIVILEGE_CHECKS.stats_helper.sql}) AS stats_helper,
        seq.total AS sequences, seq.unreadable AS sequences_unreadable,
        seq.schemas AS sequence_schemas_unreadable,
-       tab.total AS tables, tab.hidden AS tables_stats_hidden
+       tab.total AS tables, tab.hidden AS tables_stats_hidden,
+       (SELECT json_agg(json_build_object(
+                 'name', e.name,
+                 'version', (SELECT extversion FROM pg_extension WHERE extname = e.name),
+                 'available', EXISTS (SELECT 1 FROM pg_available_extensions a WHERE a.name = e.name),
+                 'loaded', NOT e.preload OR EXISTS (SELECT 1 FROM pg_settings
+                                                     WHERE starts_with(name, e.name || '.')))
+                 ORDER BY e.n)
+          FROM unnest(ARRAY[${QUERY_EXTENSIONS.map((e) => `'${e.name}'`).join(', ')}],
+                      ARRAY[${QUERY_EXTENSIONS.map((e) => e.preload).join(', ')}])
+               WITH ORDINALITY AS e(name, preload, n)) AS query_extensions
   FROM pg_roles r,
        LATERAL (SELECT count(*)::int AS total,
                        count(*) FILTER (WHERE NOT ok)::int AS unreadable,
@@ -261,7 +294,55 @@ export function evaluatePrerequisites(
       systemStatsFix,
       'warning',
     ),
+    queryExtensionsCheck(f.query_extensions, preloadList, f.preload === null, dbname),
   ];
+}
+
+/** One warning for the optional query extensions: each one's state, and the SQL for the rest. */
+function queryExtensionsCheck(
+  facts: readonly QueryExtensionFact[],
+  preloadList: readonly string[],
+  preloadHidden: boolean,
+  dbname: string,
+): PrerequisiteCheck {
+  const state = (e: QueryExtensionFact) =>
+    !e.available && !e.version
+      ? 'not installed on the server'
+      : !e.loaded
+        ? 'not in shared_preload_libraries'
+        : e.version
+          ? `version ${e.version}`
+          : 'available, not created';
+  const missing = facts.filter((e) => !e.version || !e.loaded);
+  const unloaded = missing.filter((e) => !e.loaded).map((e) => e.name);
+  const packages = missing.filter((e) => !e.available && !e.version).map((e) => e.name);
+  const list = [...(preloadHidden ? ['<current list>'] : preloadList), ...unloaded];
+  const fix = [
+    ...(packages.length
+      ? [
+          `-- install the server packages first (Debian: postgresql-<major>-${packages.map((p) => p.replace(/_/g, '-')).join(', -')})`,
+        ]
+      : []),
+    ...(unloaded.length
+      ? [
+          `ALTER SYSTEM SET shared_preload_libraries = ${quoteLiteral(list.join(', '))};\n-- then restart the server`,
+        ]
+      : []),
+    ...(missing.some((e) => !e.version)
+      ? [
+          `-- in database ${quoteIdent(dbname)}, as a superuser:`,
+          ...missing.filter((e) => !e.version).map((e) => `CREATE EXTENSION ${e.name};`),
+        ]
+      : []),
+  ].join('\n');
+  return check(
+    'query_extensions',
+    'Query extensions (optional: CPU, waits, predicates, hypothetical indexes)',
+    missing.length === 0,
+    facts.map((e) => `${e.name}: ${state(e)}`).join('; '),
+    fix,
+    'warning',
+  );
 }
 
 /** Reads what pgvigil needs from a connected server and reports each prerequisite. */

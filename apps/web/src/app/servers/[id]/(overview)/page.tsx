@@ -5,7 +5,9 @@ import {
   getConfigDriftView,
   getLiveActivity,
   getReplicationDetail,
+  getServerWaits,
   listChangedSettings,
+  listCpuStatements,
   listLintFindings,
   listServerDatabases,
   listSettingChanges,
@@ -22,6 +24,7 @@ import { LintFindings } from '@/components/dashboard/lint-findings';
 import { ReplicationDetail } from '@/components/dashboard/replication-detail';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
+import { CpuStatementsTable, WaitTable } from '@/components/dashboard/resources';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
@@ -84,22 +87,36 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, replication] =
-    await Promise.all([
-      prefetchCharts(server.id, SERVER_CHARTS, window),
-      listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
-      listTopQueries({
-        db: db(),
-        input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
-      }),
-      getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
-      listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
-      listChangedSettings({ db: db(), input: { serverId: server.id } }),
-      getConfigDriftView({ db: db(), input: { serverId: server.id } }),
-      currentUser(),
-      listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
-      getReplicationDetail({ db: db(), input: { serverId: server.id }, at: now }),
-    ]);
+  const [
+    charts,
+    databases,
+    top,
+    live,
+    settingChanges,
+    nonDefault,
+    drift,
+    user,
+    lint,
+    replication,
+    waits,
+    cpu,
+  ] = await Promise.all([
+    prefetchCharts(server.id, SERVER_CHARTS, window),
+    listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
+    listTopQueries({
+      db: db(),
+      input: { serverId: server.id, from: w.from, to: w.to, sort: qsort },
+    }),
+    getLiveActivity({ db: db(), input: { serverId: server.id, limit: 50 }, at: now }),
+    listSettingChanges({ db: db(), input: { serverId: server.id, limit: 30 } }),
+    listChangedSettings({ db: db(), input: { serverId: server.id } }),
+    getConfigDriftView({ db: db(), input: { serverId: server.id } }),
+    currentUser(),
+    listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+    getReplicationDetail({ db: db(), input: { serverId: server.id }, at: now }),
+    getServerWaits({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
+    listCpuStatements({ db: db(), input: { serverId: server.id, from: w.from, to: w.to } }),
+  ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
     q.set('qsort', s);
@@ -176,6 +193,21 @@ export default async function ServerPage({
           queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
         />
       </section>
+      {cpu.length > 0 ? (
+        <section className="section panel" aria-labelledby="cpu-title" id="cpu-statements">
+          <h2 id="cpu-title">Statements by CPU in this window (pg_stat_kcache)</h2>
+          <CpuStatementsTable
+            statements={cpu}
+            queryHref={(qid) => `/servers/${server.id}/queries/${encodeURIComponent(qid)}${suffix}`}
+          />
+        </section>
+      ) : null}
+      {waits.length > 0 ? (
+        <section className="section panel" aria-labelledby="waits-title" id="waits">
+          <h2 id="waits-title">Wait profile in this window (pg_wait_sampling)</h2>
+          <WaitTable waits={waits} label="Wait profile of the server" />
+        </section>
+      ) : null}
       <section className="section panel" aria-labelledby="databases-title">
         <h2 id="databases-title">Databases</h2>
         {databases.length === 0 ? (

@@ -3,11 +3,13 @@ import {
   OTHERS_QUERYID,
   getQueryHistory,
   getStatementDetail,
+  getStatementResources,
   listQueryPlans,
 } from '@pgvigil/db/dashboard';
 import { QueryCharts, QueryTotals } from '@/components/dashboard/query-history';
 import { QueryPlans } from '@/components/dashboard/query-plans';
 import { StatementDetailFacts } from '@/components/dashboard/statement-detail';
+import { StatementResourcesFacts } from '@/components/dashboard/resources';
 import { decodeSegments, loadServer } from '@/components/dashboard/load';
 import { pageWindow, searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
@@ -37,11 +39,15 @@ export default async function QueryPage({
     throw err;
   });
   const others = queryid === OTHERS_QUERYID;
-  const [plans, detail] = others
-    ? [null, null]
+  const [plans, detail, resources] = others
+    ? [null, null, null]
     : await Promise.all([
         listQueryPlans({ db: db(), input: { serverId: server.id, queryid } }),
         getStatementDetail({ db: db(), input: { serverId: server.id, queryid } }),
+        getStatementResources({
+          db: db(),
+          input: { serverId: server.id, queryid, from: w.from, to: w.to },
+        }),
       ]);
   const sp = await searchParams;
   const crumbs = [
@@ -110,6 +116,12 @@ export default async function QueryPage({
       {history ? (
         <section className="section" aria-label="Charts">
           <QueryCharts serverId={server.id} history={history} window={window} />
+        </section>
+      ) : null}
+      {history && resources ? (
+        <section className="section panel" aria-labelledby="resources-title">
+          <h2 id="resources-title">CPU, I/O and waits in this window</h2>
+          <StatementResourcesFacts resources={resources} execTimeMs={history.totals.totalTimeMs} />
         </section>
       ) : null}
       {detail ? (
