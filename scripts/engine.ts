@@ -5,6 +5,7 @@
 // heartbeat and loop, exactly as in its own process (apps/*/src/main.ts still run
 // them apart). A crash of either ends the process; the supervisor restarts both.
 import { EnvError } from '@pgvigil/db';
+import { stopWithSupervisor } from '@pgvigil/db/supervised';
 import { startAlerter } from '../apps/alerter/src/service';
 import { startCollector } from '../apps/collector/src/service';
 
@@ -23,6 +24,7 @@ async function main() {
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+  stopWithSupervisor(() => void shutdown());
   await Promise.all([
     startCollector((m) => console.log(`collector: ${m}`)).then((s) => running.push(s)),
     startAlerter((m) => console.log(`alerter: ${m}`)).then((s) => running.push(s)),

@@ -51,6 +51,12 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // the reader of our output gone (`npm start | tee` ended) stops us as a closed terminal
+  // does, apps and datastore included; unhandled, the write error would end this process
+  // alone and leave them running
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') void shutdown(0);
+  });
   // SIGHUP reopens PGVIGIL_LOG_FILE (log rotation); only a closed terminal still stops us
   onSighup({ terminal: Boolean(process.stdout.isTTY), stop: () => void shutdown(0), log: say });
 

@@ -46,7 +46,10 @@ export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // the IPC channel closes when this process ends, however it ends: the apps stop
+      // with it (stopWithSupervisor) instead of running on as orphans
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
     });
     running.set(spec.name, child);
     createInterface({ input: child.stdout! }).on('line', print);

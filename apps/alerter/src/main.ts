@@ -1,6 +1,7 @@
 // The alerter in a process of its own (`npm start` runs it beside the collector in
 // one engine process instead: scripts/engine.ts).
 import { EnvError } from '@pgvigil/db';
+import { stopWithSupervisor } from '@pgvigil/db/supervised';
 import { startAlerter } from './service';
 
 async function main() {
@@ -11,6 +12,7 @@ async function main() {
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+  stopWithSupervisor(() => void shutdown());
 }
 
 main().catch((err: unknown) => {

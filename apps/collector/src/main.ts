@@ -1,6 +1,7 @@
 // The collector in a process of its own (`npm start` runs it beside the alerter in
 // one engine process instead: scripts/engine.ts).
 import { EnvError } from '@pgvigil/db';
+import { stopWithSupervisor } from '@pgvigil/db/supervised';
 import { startCollector } from './service';
 
 async function main() {
@@ -11,6 +12,7 @@ async function main() {
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+  stopWithSupervisor(() => void shutdown());
 }
 
 main().catch((err: unknown) => {

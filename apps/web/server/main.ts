@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
+import { stopWithSupervisor } from '@pgvigil/db/supervised';
 import { PEER_HEADER, trustPeerHeader } from '../src/server/auth/peer';
 import { env } from '../src/server/env';
 
@@ -46,6 +47,7 @@ async function main() {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  stopWithSupervisor(stop);
 }
 
 main().catch((err: unknown) => {
