@@ -29,6 +29,7 @@ import { buildNotifications, type NotifyItem, type PendingNotification } from '.
 import { objectGone, type Collection } from './absence';
 import { applyHolds } from './dependency';
 import { observe, type Series } from './observe';
+import { endedWithRole, type RoleChange } from './role-change';
 
 export interface PlanRule {
   id: number;
@@ -89,6 +90,8 @@ export interface PlanInput {
   recentFirings?: ReadonlyMap<string, readonly Date[]>;
   /** servers last seen as primaries: while one is down, its cluster's standby link alerts are held */
   primaries?: ReadonlySet<number>;
+  /** the newest role change of each server that changed lately: what ended with it has cleared */
+  roleChanges?: readonly RoleChange[];
 }
 export interface Plan {
   changes: AlertChange[];
@@ -140,6 +143,25 @@ export function blackedOut(
     applicable.map((b) => b.window),
     at,
   );
+}
+
+/** Why a series of `serverId` ended with a role change in its cluster (role-change.ts), or null. */
+function roleEnded(
+  input: PlanInput,
+  def: RuleDefinition,
+  serverId: number | null,
+  series: { lastRowAt: number | null; startedAt: Date | null },
+) {
+  if (serverId === null || !input.roleChanges?.length) return null;
+  const cluster = input.servers.get(serverId)?.clusterId ?? null;
+  const changes = input.roleChanges.filter(
+    (c) =>
+      c.serverId === serverId ||
+      (cluster !== null && input.servers.get(c.serverId)?.clusterId === cluster),
+  );
+  const names = new Map([...input.servers].map(([id, s]) => [id, s.name]));
+  const interval = input.collection?.intervalSeconds.get(def.source.probe);
+  return endedWithRole(changes, names, interval, series, input.at);
 }
 
 interface RuleOutcome {
@@ -269,10 +291,14 @@ function planRule(
       ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
       : { obs: { kind: 'clear' as const, value: null }, details: {} };
     const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
-    const obs: Observation =
-      observed.obs.kind === 'missing' &&
-      ((absent && input.collectorAlive === true) ||
-        objectGone(input.collection, def, series, lastRowAt, input.at))
+    const moved = alert
+      ? roleEnded(input, def, series.serverId, { lastRowAt, startedAt: alert.started_at })
+      : null;
+    const obs: Observation = moved
+      ? { kind: 'clear', value: null, reason: moved }
+      : observed.obs.kind === 'missing' &&
+          ((absent && input.collectorAlive === true) ||
+            objectGone(input.collection, def, series, lastRowAt, input.at))
         ? { kind: 'clear', value: null }
         : observed.obs;
     const result = step(status, obs, {
@@ -407,6 +433,12 @@ export function planCycle(input: PlanInput): Plan {
     )
       continue;
     const rule = byId.get(alert.rule_id);
+    const moved = rule
+      ? roleEnded(input, rule.def, alert.server_id, {
+          lastRowAt: null,
+          startedAt: alert.started_at,
+        })
+      : null;
     const cleared =
       (rule?.def.source.absentIsClear === true && input.collectorAlive === true) ||
       (rule !== undefined &&
@@ -419,7 +451,11 @@ export function planCycle(input: PlanInput): Plan {
         ));
     const result = step(
       statusOf(alert),
-      cleared ? { kind: 'clear', value: null } : { kind: 'missing' },
+      moved
+        ? { kind: 'clear', value: null, reason: moved }
+        : cleared
+          ? { kind: 'clear', value: null }
+          : { kind: 'missing' },
       {
         at: input.at,
         forSeconds: 0,
