@@ -16,7 +16,7 @@ import { listFleet } from '@pgvigil/db/dashboard';
 import { startEmbedded } from '@pgvigil/db/embedded';
 import { ensureMetricTable, tableColumns, writeSamples } from '@pgvigil/db/metrics';
 import { getProbe } from '@pgvigil/probes';
-import { renderPages, withWebApp } from './dashboard-web';
+import { RANGES, renderPages, withWebApp } from './dashboard-web';
 import { fmt, fmtMs, percentiles } from './lib';
 
 const SERVERS = Number(process.env.BENCH_FLEET_SERVERS ?? 1000);
@@ -144,7 +144,7 @@ export async function benchDashboardFleet(): Promise<void> {
       const p = await percentiles(RUNS, () => listFleet({ db, input, at: new Date() }));
       console.log(`  ${label}: ${fmtMs(p)}`);
     }
-    await withWebApp(url, dir, async (base, token) => {
+    await withWebApp(url, dir, async (base, token, servedBy) => {
       console.log('over HTTP (next start, API token):');
       for (const [label, input] of Object.entries(reads)) {
         // the API pages by `limit` and an opaque `cursor` (an offset, as the web app encodes it)
@@ -169,15 +169,20 @@ export async function benchDashboardFleet(): Promise<void> {
         return;
       }
       console.log(`in Chromium (navigation to the page drawn, ${RENDER_RUNS} runs each):`);
-      await renderPages(base, [
-        {
-          name: `fleet (first 50 of ${fmt(SERVERS)} servers)`,
-          path: '/',
-          rows: 50,
-          unranged: true,
-        },
-        { name: 'alerts', path: '/alerts', unranged: true },
-      ]);
+      await renderPages(
+        base,
+        [
+          {
+            name: `fleet (first 50 of ${fmt(SERVERS)} servers)`,
+            path: '/',
+            rows: 50,
+            unranged: true,
+          },
+          { name: 'alerts', path: '/alerts', unranged: true },
+        ],
+        RANGES,
+        servedBy,
+      );
     });
   } finally {
     await db.close();

@@ -9,7 +9,7 @@ import { freePort } from '@pgvigil/db/embedded';
 import { buildRuntime } from '../lib/runtime';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
 import type { BenchStore } from './dashboard-store';
-import { fmtMs, percentiles, summarize } from './lib';
+import { fmt, fmtMs, percentiles, postmasterPidOf, summarize, treeCpuMs } from './lib';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 10);
@@ -165,11 +165,26 @@ export const RANGES = [
   ['30 d', 'range=30d'],
 ] as const;
 
-/** Signs in through the login page, then times each page at each range: p50 / p95 printed. */
+/** The processes whose CPU a page load is charged with, besides the browser's main thread. */
+export interface ServedBy {
+  /** the web app's process (its whole tree) */
+  webPid: number;
+  /** the datastore's postmaster (all its backends) */
+  datastorePid: number;
+}
+
+/**
+ * Signs in through the login page, then times each page at each range: p50 / p95 of the
+ * wall time printed, and the CPU each load cost: the browser's main thread (Chromium's
+ * `ThreadTime`), the web app's process and the datastore. On a machine shared with other
+ * work the wall time mostly measures the queue for the CPU; the CPU per load does not
+ * (much), and on a quiet machine the wall time is about that work plus round trips.
+ */
 export async function renderPages(
   base: string,
   pages: PageSpec[],
   ranges: readonly (readonly [string, string])[] = RANGES,
+  servedBy?: ServedBy,
 ): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
   try {
@@ -189,18 +204,45 @@ export async function renderPages(
       await profilePage(page, url, spec.rows);
       return;
     }
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const threadMs = async () => {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) * 1000;
+    };
+    const cpu = async () => ({
+      browser: await threadMs(),
+      web: servedBy ? await treeCpuMs(servedBy.webPid) : 0,
+      datastore: servedBy ? await treeCpuMs(servedBy.datastorePid) : 0,
+    });
     for (const spec of pages) {
       for (const [label, query] of spec.unranged ? [['', ''] as const] : ranges) {
         const url = `${base}${spec.path}${query ? (spec.path.includes('?') ? '&' : '?') + query : ''}`;
         await pageDrawn(page, url, spec.rows); // warm-up: fills the datastore's and the server's caches
         const ms: number[] = [];
-        for (let i = 0; i < RENDER_RUNS; i++) ms.push(await pageDrawn(page, url, spec.rows));
+        const used = { browser: [] as number[], web: [] as number[], datastore: [] as number[] };
+        for (let i = 0; i < RENDER_RUNS; i++) {
+          const before = await cpu();
+          ms.push(await pageDrawn(page, url, spec.rows));
+          const after = await cpu();
+          // a navigation that swapped the renderer process restarts its ThreadTime
+          used.browser.push(Math.max(0, after.browser - before.browser) || after.browser);
+          used.web.push(after.web - before.web);
+          used.datastore.push(after.datastore - before.datastore);
+        }
         const charts = await page.locator('[data-chart]').count();
+        const total = summarize(used.browser.map((b, i) => b + used.web[i]! + used.datastore[i]!));
+        const cpuLine = servedBy
+          ? `; CPU per load p50: browser ${fmt(summarize(used.browser).p50)} ms, web ${fmt(summarize(used.web).p50)} ms, datastore ${fmt(summarize(used.datastore).p50)} ms; all three p50 / p95 ${fmt(total.p50)} / ${fmt(total.p95)} ms`
+          : `; browser main-thread CPU per load ${fmtMs(summarize(used.browser))}`;
         console.log(
-          `  ${spec.name} page${label ? `, ${label}` : ''}${charts ? ` (${charts} charts)` : ''}: ${fmtMs(summarize(ms))} (target p95 < 1000 ms)`,
+          `  ${spec.name} page${label ? `, ${label}` : ''}${charts ? ` (${charts} charts)` : ''}: ${fmtMs(summarize(ms))} (target p95 < 1000 ms)${cpuLine}`,
         );
       }
     }
+    await cdp.detach();
   } finally {
     await browser.close();
   }
@@ -210,7 +252,7 @@ export async function renderPages(
 export async function withWebApp(
   url: string,
   home: string,
-  fn: (base: string, token: string) => Promise<void>,
+  fn: (base: string, token: string, servedBy: ServedBy) => Promise<void>,
 ): Promise<void> {
   const distDir = process.env.PGVIGIL_NEXT_DIST_DIR ?? '.next-bench';
   const env = { ...process.env, PGVIGIL_NEXT_DIST_DIR: distDir };
@@ -222,7 +264,9 @@ export async function withWebApp(
   await buildRuntime();
   const port = Number(process.env.BENCH_PORT ?? 0) || (await freePort());
   const web = webCommand();
-  const child = spawn(web.command, web.args, {
+  // BENCH_WEB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p': node options of the web app only
+  const nodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(web.command, [...nodeArgs, ...web.args], {
     cwd: web.cwd,
     env: {
       ...env,
@@ -237,7 +281,8 @@ export async function withWebApp(
   try {
     if (!(await waitForWeb(port, 60_000))) throw new Error('the web app did not answer in 60 s');
     const base = `http://127.0.0.1:${port}`;
-    await fn(base, await apiToken(base));
+    const servedBy = { webPid: child.pid!, datastorePid: await postmasterPidOf(url) };
+    await fn(base, await apiToken(base), servedBy);
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -266,7 +311,7 @@ async function dashboardPages(store: BenchStore): Promise<PageSpec[]> {
 }
 
 export async function benchDashboardWeb(store: BenchStore): Promise<void> {
-  await withWebApp(store.url, store.dir, async (base, token) => {
+  await withWebApp(store.url, store.dir, async (base, token, servedBy) => {
     const end = await store.topUp();
     if (process.env.BENCH_HTTP !== '0') {
       console.log(`over HTTP (next start, API token):`);
@@ -277,7 +322,7 @@ export async function benchDashboardWeb(store: BenchStore): Promise<void> {
       console.log(
         `in Chromium (navigation to the page drawn in the viewport, ${RENDER_RUNS} runs each):`,
       );
-      await renderPages(base, await dashboardPages(store));
+      await renderPages(base, await dashboardPages(store), RANGES, servedBy);
     } else {
       console.log(`in Chromium: skipped, no browser at ${chromiumPath()} (set PGVIGIL_CHROMIUM)`);
     }

@@ -8,7 +8,8 @@
 // BENCH_RENDER_RUNS (10), BENCH_KEEP=<dir> (keep the seeded datastore for the next run),
 // BENCH_WEB=0 (skip HTTP and Chromium), BENCH_IN_PROCESS=0 and BENCH_HTTP=0 (skip those),
 // BENCH_PAGES=server,table (only those pages in Chromium), BENCH_PROFILE=server,7 d (a CPU
-// profile of one load instead), BENCH_WEB_BUILD=0 (serve the web build already there).
+// profile of one load instead), BENCH_WEB_BUILD=0 (serve the web build already there),
+// BENCH_WEB_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>' (node options of the web app only).
 import type { Db } from '@pgvigil/db';
 import {
   CHARTS,

@@ -55,29 +55,37 @@ export function summarize(ms: number[]): Percentiles {
 
 export const fmtMs = (x: Percentiles) => `p50 ${fmt(x.p50, 1)} ms, p95 ${fmt(x.p95, 1)} ms`;
 
-/** CPU time (ms) used so far by a PostgreSQL server: its postmaster and all its children. */
-export async function serverCpuMs(postmasterPid: number): Promise<number> {
-  let ticks = 0;
+/**
+ * CPU time (ms) used so far by a process and all its descendants (exited children of
+ * each counted in its parent), from /proc.
+ */
+export async function treeCpuMs(rootPid: number): Promise<number> {
+  const stats = new Map<number, string[]>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(entry);
-    if (pid === postmasterPid) {
-      // utime + stime, and cutime + cstime: the backends that have exited (a collector
-      // opens a session per database in turn) are counted in their parent
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } else if (Number(fields[1]) === postmasterPid) {
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-    }
+    if (stat) stats.set(Number(entry), stat.slice(stat.lastIndexOf(')') + 2).split(' '));
   }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (p === rootPid) return true;
+      p = Number(stats.get(p)?.[1] ?? 0);
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, f] of stats)
+    if (inTree(pid)) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   return ticks * 10; // CLK_TCK = 100
 }
 
-/** The postmaster's pid of a server we started (its data folder's postmaster.pid). */
-export async function postmasterPid(server: EmbeddedServer): Promise<number> {
+/** CPU time (ms) used so far by a PostgreSQL server: its postmaster and all its backends. */
+export const serverCpuMs = (postmasterPid: number) => treeCpuMs(postmasterPid);
+
+/** The postmaster's pid of the PostgreSQL server at `url` (run on this machine). */
+export async function postmasterPidOf(url: string): Promise<number> {
   const pg = await import('pg');
-  const c = new pg.default.Client({ connectionString: server.url() });
+  const c = new pg.default.Client({ connectionString: url });
   await c.connect();
   try {
     const dir = (
@@ -87,4 +95,9 @@ export async function postmasterPid(server: EmbeddedServer): Promise<number> {
   } finally {
     await c.end();
   }
+}
+
+/** The postmaster's pid of a server we started (its data folder's postmaster.pid). */
+export async function postmasterPid(server: EmbeddedServer): Promise<number> {
+  return postmasterPidOf(server.url());
 }

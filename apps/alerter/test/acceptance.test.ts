@@ -8,6 +8,7 @@ import {
   getAlert,
   listAlerts,
   listRules,
+  setOverride,
   updateRule,
 } from '@pgvigil/db/alerting';
 import path from 'node:path';
@@ -286,5 +287,72 @@ describe(`connections used, end to end on PostgreSQL ${major}`, () => {
         'acknowledgement expired',
       ]),
     );
+  });
+
+  // Issue 16, per-route timing: two routes with their own repeat interval remind at their
+  // own pace (the alerter's default here is no reminder at all); one route's group wait
+  // holds its first message in the outbox until due.
+  it('reminds at the repeat interval of each route, and holds a group for its wait', async () => {
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'connections_used')!;
+    await updateRule(ds.db, { id: rule.id, forSeconds: 0 });
+    const servers: Record<string, number> = {};
+    for (const pace of ['fast', 'slow'] as const) {
+      servers[pace] = await addServer(ds.db, `pg-${pace}`, monitoredUrl);
+      await ds.db.query(`UPDATE servers SET tags = $2 WHERE id = $1`, [servers[pace], [pace]]);
+      // any connection at all is over 1 %: both fire at their first sample
+      await setOverride(ds.db, {
+        ruleId: rule.id,
+        scopeType: 'server',
+        scopeId: servers[pace],
+        warning: 1,
+      });
+      const c = await addChannel(ds.db, 'webhook', `${pace}-line`, { url: `${sink.url}/${pace}` });
+      await createRoute(ds.db, {
+        name: `${pace} reminders`,
+        match: { serverTags: [pace] },
+        channelIds: [c.id],
+        position: 0,
+        repeatIntervalSeconds: pace === 'fast' ? 600 : 1800,
+        ...(pace === 'fast' ? { groupWaitSeconds: 60 } : {}),
+      });
+    }
+    const before = sink.requests.length;
+    // pg-accept's own alerts (no longer collected here) take the default route, to every channel
+    const mine = () =>
+      sink.requests
+        .slice(before)
+        .filter((r) => (r.body.rule as { key?: string } | null)?.key === 'connections_used');
+    const got = () =>
+      mine()
+        .filter((r) => r.path === '/fast' || r.path === '/slow')
+        .map((r) => `${r.path} ${String(r.body.kind)}`);
+    const cycle = async (m: number) => {
+      for (const id of Object.values(servers))
+        await collect(ds.db, id, monitoredUrl, 'activity_extremes', minute(m));
+      await runCycle(ds.db, minute(m), {
+        baseUrl: 'http://pgvigil.test',
+        reminderSeconds: 0,
+        includeTrends: false,
+      });
+      await deliverDue(ds.db, box, () => minute(m), {
+        leaseSeconds: 60,
+        batch: 50,
+        timeoutMs: 5000,
+        maxAttempts: 5,
+        smtpUrl: undefined,
+      });
+    };
+    await cycle(130);
+    // the fast route's group waits 60 s in the outbox
+    expect(got()).toEqual(['/slow firing']);
+    await cycle(131);
+    expect(got()).toEqual(['/slow firing', '/fast firing']);
+    for (const m of [135, 140, 145, 150, 155, 160]) await cycle(m);
+    const reminders = (path: string) =>
+      mine()
+        .filter((r) => r.path === path && r.body.kind === 'reminder')
+        .map((r) => String(r.body.at));
+    expect(reminders('/fast')).toEqual([140, 150, 160].map((m) => minute(m).toISOString()));
+    expect(reminders('/slow')).toEqual([minute(160).toISOString()]);
   });
 });

@@ -83,11 +83,19 @@ const CASES: Case[] = [
     { memory: { total: 8000, used: 2000 } },
     { clearAfterSeconds: 1000 },
   ),
+  // per CPU: a load of 20 is 5 per CPU on 4 CPUs (fires), 0.3 on 64 (clears)
   host(
     'load',
     'os_load',
-    { load: { one: 30, five: 20, fifteen: 10 } },
-    { load: { one: 1, five: 1, fifteen: 1 } },
+    { load: { one: 30, five: 20, fifteen: 10 }, cpus: 4 },
+    { load: { one: 30, five: 20, fifteen: 10 }, cpus: 64 },
+  ),
+  host(
+    'swap_used',
+    'os_memory',
+    { swap: { total: 1000, used: 900 } },
+    { swap: { total: 1000, used: 0 } },
+    { clearAfterSeconds: 1000 },
   ),
 ];
 

@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
 import { recordHeartbeat } from '@pgvigil/db';
 import { getAlert, listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
 import type { EmbeddedServer } from '@pgvigil/db/embedded';
@@ -225,6 +227,47 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     await ds.db.query('UPDATE servers SET cluster_id = $1 WHERE id = $2', [c!.id, primaryId]);
     await step(60, primaryId, primaryUrl, 'server_info');
     expect((await alert())?.state).toBe('resolved');
+  });
+
+  it('server_info names the role in detail: primary, standby, cascading standby', async () => {
+    const role = async (url: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const version = Number(
+          (await client.query('SHOW server_version_num')).rows[0]!.server_version_num,
+        );
+        const r = await runProbe(
+          client,
+          getProbe('server_info')!,
+          await loadProbeContext(client, version),
+        );
+        return r.status === 'ok' ? r.rows[0]!.replication_role : r.reason;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await role(primaryUrl)).toBe('primary');
+    expect(await role(standbyUrl)).toBe('standby');
+    // a physical replication connection to the standby is a WAL sender there, as a
+    // cascaded standby's receiver would be
+    const downstream = new pg.Client({
+      connectionString: standbyUrl,
+      replication: true,
+    } as pg.ClientConfig);
+    await downstream.connect();
+    try {
+      await until('the standby lists its WAL sender', async () => {
+        const r = await query<{ n: number }>(
+          standbyUrl,
+          'SELECT count(*)::int AS n FROM pg_stat_replication',
+        );
+        return r[0]!.n > 0;
+      });
+      expect(await role(standbyUrl)).toBe('cascading standby');
+    } finally {
+      await downstream.end();
+    }
   });
 
   // last: the standby becomes a primary

@@ -33,6 +33,8 @@ const minute = (m: number) => new Date(t0.getTime() + m * 60_000);
 describe(`a primary taken down on PostgreSQL ${major}`, () => {
   let cluster: Awaited<ReturnType<typeof startTestServers>>;
   let standby: EmbeddedServer;
+  /** a second standby, registered only by the cluster-wide incident below */
+  let standby2: EmbeddedServer;
   let ds: TestDatastore;
   let sink: Awaited<ReturnType<typeof startHttpSink>>;
   let primaryUrl: string;
@@ -43,6 +45,7 @@ describe(`a primary taken down on PostgreSQL ${major}`, () => {
   beforeAll(async () => {
     cluster = await startTestServers([major]);
     standby = await startStandby(cluster, major, { name: 'orders_standby' });
+    standby2 = await startStandby(cluster, major, { name: 'orders_standby_2' });
     primaryUrl = cluster.servers.get(major)!.url('postgres');
     standbyUrl = standby.url('postgres');
     ds = await freshDatastore(major);
@@ -81,6 +84,7 @@ describe(`a primary taken down on PostgreSQL ${major}`, () => {
     await sink?.close();
     await ds?.drop();
     await standby?.stop();
+    await standby2?.stop();
     await cluster?.stop();
   });
 
@@ -156,5 +160,48 @@ describe(`a primary taken down on PostgreSQL ${major}`, () => {
     expect(link).toMatchObject({ state: 'firing', notified: false, held_by_server_id: primaryId });
     const { events } = await getAlert(ds.db, link.id);
     expect(events.map((e) => e.reason).join('\n')).toContain('held: orders-primary down');
+  });
+
+  // Issue 16: a cluster-wide incident is one message. The primary is down already (above);
+  // now both standbys stop in the same cycle: one message names them and what they hold.
+  it('sends one message when several members of a cluster go down together', async () => {
+    const standby2Url = standby2.url('postgres');
+    const standby2Id = await addServer(ds.db, 'orders-standby-2', standby2Url);
+    await ds.db.query(
+      `UPDATE servers SET cluster_id = (SELECT cluster_id FROM servers WHERE id = $1)
+        WHERE id = $2`,
+      [standbyId, standby2Id],
+    );
+    const standbys = [
+      [standbyId, standbyUrl],
+      [standby2Id, standby2Url],
+    ] as const;
+    for (const [id, url] of standbys) await collect(ds.db, id, url, 'connectivity', minute(10));
+    await collectUnreachable(ds.db, primaryId, primaryUrl, minute(10));
+    await cycle(minute(10));
+
+    await Promise.all([standby.stop(), standby2.stop()]);
+    const before = sink.requests.length;
+    for (const m of [11, 12]) {
+      await collectUnreachable(ds.db, primaryId, primaryUrl, minute(m));
+      for (const [id, url] of standbys) await collectUnreachable(ds.db, id, url, minute(m));
+      await cycle(minute(m));
+    }
+    const sent = sink.requests.slice(before).map((r) => ({
+      title: String(r.body.title),
+      lines: (r.body.items as { message: string }[]).map((i) => i.message),
+    }));
+    const held = (await listAlerts(ds.db, { limit: 1000 })).filter(
+      (a) => a.held_by_server_id === standbyId || a.held_by_server_id === standby2Id,
+    );
+    expect(sent).toEqual([
+      {
+        title: `orders: 2 of 3 members down (orders-standby, orders-standby-2); ${held.length} dependent alert${held.length === 1 ? '' : 's'} held`,
+        lines: expect.arrayContaining([
+          expect.stringMatching(/^orders-standby down/),
+          expect.stringMatching(/^orders-standby-2 down/),
+        ]) as unknown,
+      },
+    ]);
   });
 });

@@ -5,7 +5,10 @@ import { createChannel, saveAlertChanges, syncBuiltinRules } from '@pgvigil/db/a
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import * as ack from '@/app/api/v1/alerts/[id]/ack/route';
 import * as alertById from '@/app/api/v1/alerts/[id]/route';
+import * as escalationById from '@/app/api/v1/escalations/[id]/route';
 import * as escalations from '@/app/api/v1/escalations/route';
+import * as routeById from '@/app/api/v1/routes/[id]/route';
+import * as routeOrder from '@/app/api/v1/routes/order/route';
 import * as routes from '@/app/api/v1/routes/route';
 import * as routeTest from '@/app/api/v1/routes/test/route';
 import { digest, newApiToken } from '@/server/auth';
@@ -175,6 +178,149 @@ describe(`notification routes API on PostgreSQL ${major}`, () => {
       body: { name: 'nowhere', channelIds: [channel.pager!], escalationId: 999_999 },
     });
     expect(noPolicy.status).toBe(400);
+  });
+
+  it('edits, reorders and deletes routes and policies (admin only), each in the audit log', async () => {
+    const names = async () =>
+      ((await call(h(routes.GET), { token: token.viewer })).json.routes as Route[]).map(
+        (r) => r.name,
+      );
+    type Route = { id: number; name: string; position: number };
+    const list = (await call(h(routes.GET), { token: token.viewer })).json.routes as Route[];
+    const byName = (n: string) => list.find((r) => r.name === n)!;
+    const payments = byName('payments to the pager');
+    const params = { id: String(payments.id) };
+
+    const body = {
+      name: 'payments (all severities)',
+      match: { serverTags: ['payments'] },
+      groupWaitSeconds: 30,
+      repeatIntervalSeconds: 900,
+    };
+    expect(
+      (await call(h(routeById.PATCH), { method: 'PATCH', token: token.viewer, params, body }))
+        .status,
+    ).toBe(403);
+    const patched = await call(h(routeById.PATCH), {
+      method: 'PATCH',
+      token: token.admin,
+      params,
+      body,
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json.route).toMatchObject({
+      ...body,
+      position: payments.position,
+      channelIds: [channel.pager],
+    });
+    // staging payments now reach the pager: the tester sees the edit
+    const staging = await tryRoute({ severity: 'warning', rule: 'x', serverTags: ['payments'] });
+    expect(staging.routes.map((r) => r.name)).toEqual(['payments (all severities)']);
+    const missing = await call(h(routeById.PATCH), {
+      method: 'PATCH',
+      token: token.admin,
+      params: { id: '999999' },
+      body,
+    });
+    expect(missing.status).toBe(404);
+
+    // move the last route first: the whole order, atomically
+    const order = list.map((r) => r.id);
+    const moved = [order.at(-1)!, ...order.slice(0, -1)];
+    expect(
+      (
+        await call(h(routeOrder.PUT), {
+          method: 'PUT',
+          token: token.viewer,
+          body: { ids: moved },
+        })
+      ).status,
+    ).toBe(403);
+    const reordered = await call(h(routeOrder.PUT), {
+      method: 'PUT',
+      token: token.admin,
+      body: { ids: moved },
+    });
+    expect(reordered.status).toBe(200);
+    expect((reordered.json.routes as Route[]).map((r) => [r.id, r.position])).toEqual(
+      moved.map((id, i) => [id, i]),
+    );
+    // a stale order (one route missing) is refused, nothing moves
+    const stale = await call(h(routeOrder.PUT), {
+      method: 'PUT',
+      token: token.admin,
+      body: { ids: moved.slice(1) },
+    });
+    expect(stale.status).toBe(409);
+    expect(await names()).toEqual(
+      moved.map((id) => (id === payments.id ? body.name : list.find((r) => r.id === id)!.name)),
+    );
+
+    // a policy in use cannot be deleted: 409 naming the route
+    const policies = (await call(h(escalations.GET), { token: token.viewer })).json.escalations as {
+      id: number;
+      name: string;
+    }[];
+    const policy = { id: String(policies[0]!.id) };
+    const inUse = await call(h(escalationById.DELETE), {
+      method: 'DELETE',
+      token: token.admin,
+      params: policy,
+    });
+    expect(inUse.status).toBe(409);
+    expect((inUse.json.error as { message: string }).message).toContain('"all to on-call"');
+    const renamed = await call(h(escalationById.PATCH), {
+      method: 'PATCH',
+      token: token.admin,
+      params: policy,
+      body: { name: 'DBA on-call', steps: [{ channelIds: [channel.pager!], waitMinutes: 10 }] },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json.escalation).toMatchObject({ name: 'DBA on-call', repeat: true });
+
+    // delete the route that named it (its followers move up), then the policy
+    const user = byName('all to on-call');
+    expect(
+      (
+        await call(h(routeById.DELETE), {
+          method: 'DELETE',
+          token: token.viewer,
+          params: { id: String(user.id) },
+        })
+      ).status,
+    ).toBe(403);
+    const gone = await call(h(routeById.DELETE), {
+      method: 'DELETE',
+      token: token.admin,
+      params: { id: String(user.id) },
+    });
+    expect(gone.status).toBe(204);
+    const left = (await call(h(routes.GET), { token: token.viewer })).json.routes as Route[];
+    expect(left.map((r) => r.position)).toEqual(left.map((_, i) => i));
+    expect(left.some((r) => r.id === user.id)).toBe(false);
+    expect(
+      (
+        await call(h(escalationById.DELETE), {
+          method: 'DELETE',
+          token: token.admin,
+          params: policy,
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(h(escalations.GET), { token: token.viewer })).json.escalations).toEqual([]);
+
+    const audited = await ds.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE action ~ '^(route|escalation)\\.' ORDER BY id`,
+    );
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'route.update',
+        'route.reorder',
+        'escalation.update',
+        'route.delete',
+        'escalation.delete',
+      ]),
+    );
   });
 
   it('acknowledges for a while, naming the owner, on the timeline', async () => {

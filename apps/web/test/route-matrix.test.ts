@@ -4,7 +4,13 @@
 import type { Role } from '@pgvigil/schema';
 import { ROLES } from '@pgvigil/schema';
 import { createApiToken, createUser } from '@pgvigil/db/accounts';
-import { createBlackout, createChannel, setOverride } from '@pgvigil/db/alerting';
+import {
+  createBlackout,
+  createChannel,
+  createEscalationPolicy,
+  createRoute,
+  setOverride,
+} from '@pgvigil/db/alerting';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
 import { createCluster, createServer } from '@pgvigil/db/registry';
 import { serverUrl, testMajors, TEST_PASSWORD, type TestDatastore } from '@pgvigil/db/testing';
@@ -180,7 +186,14 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
         'channels.secret',
       ),
     });
+    const policy = await createEscalationPolicy(ds.db, {
+      name: 'matrix on-call',
+      steps: [{ channelIds: [channel.id], waitMinutes: 5 }],
+    });
+    const route = await createRoute(ds.db, { name: 'matrix route', channelIds: [channel.id] });
     Object.assign(shared, {
+      route: String(route.id),
+      escalation: String(policy.id),
       cluster: String(cluster.id),
       server: String(server.id),
       user: String(userId.viewer),
@@ -221,6 +234,8 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
       rules: shared.rule!,
       blackouts: shared.blackout!,
       channels: shared.channel!,
+      routes: shared.route!,
+      escalations: shared.escalation!,
     };
     values.id = single[resource] ?? '1';
     if (destructive) {
@@ -262,6 +277,20 @@ describe(`every API route handler on PostgreSQL ${major}`, () => {
               type: 'slack',
               config: {},
               secretEnc: null,
+            })
+          ).id,
+        );
+      if (resource === 'routes')
+        values.id = String(
+          (await createRoute(ds.db, { name: `gone-${n}`, channelIds: [Number(shared.channel)] }))
+            .id,
+        );
+      if (resource === 'escalations')
+        values.id = String(
+          (
+            await createEscalationPolicy(ds.db, {
+              name: `gone-${n}`,
+              steps: [{ channelIds: [Number(shared.channel)], waitMinutes: 5 }],
             })
           ).id,
         );

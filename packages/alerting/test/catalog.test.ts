@@ -94,6 +94,19 @@ describe('built-in catalog', () => {
     expect(obs).toMatchObject({ kind: 'breach', severity: 'warning', threshold: 80 });
   });
 
+  it('reads a host without swap as using none, not as missing data', () => {
+    const d = BUILTIN_BY_KEY.get('swap_used')!.source.derive;
+    expect(
+      d(
+        rows([
+          { swap_total: 0, swap_used: 0 },
+          { swap_total: 400, swap_used: 100 },
+        ]),
+        {},
+      ).map((x) => x.value),
+    ).toEqual([0, 25]);
+  });
+
   it('counts dead tuples only above 10k rows', () => {
     const d = BUILTIN_BY_KEY.get('dead_tuples')!.source.derive;
     expect(d(rows([{ n_live_tup: 100, n_dead_tup: 900 }]), {})[0]!.value).toBe(0);

@@ -42,6 +42,7 @@ const server = (id: number, name: string, clusterId: number | null): PlanServer 
   id,
   name,
   clusterId,
+  clusterName: clusterId === null ? null : 'orders',
   environment: 'production',
 });
 const SERVERS = new Map([
@@ -244,5 +245,32 @@ describe('suppression by dependency', () => {
     s.cycle(0, allUp());
     const out = s.cycle(1, { ...allUp(), streaming: false });
     expect(out.map((n) => n.title)).toEqual(['Standby not streaming on orders-standby firing']);
+  });
+
+  it('a cluster-wide incident is one message naming the members down and what they hold', () => {
+    const s = simulate();
+    s.cycle(0, allUp());
+    const clusterDown: World = {
+      up: new Set([OTHER]),
+      streaming: false,
+      connections: new Map([[OTHER, 95]]),
+    };
+    const down = s.cycle(1, clusterDown);
+    expect(down).toEqual([
+      {
+        kind: 'firing',
+        title:
+          'orders: 2 of 2 members down (orders-primary, orders-standby); 1 dependent alert held',
+        messages: [
+          'orders-primary down; 1 dependent alert held: Connections used',
+          'orders-standby down',
+        ],
+      },
+    ]);
+    // one member back is that member's resolve; the last one too
+    const back = s.cycle(2, allUp());
+    expect(back.map((n) => n.title)).toEqual([
+      'orders: 2 of 2 members back up (orders-primary, orders-standby)',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type EscalationPolicy,
 } from '../src/cycle/escalation';
 import { routeAlert, type AlertLabels } from '../src/cycle/routing';
+import { groupDueAt, groupTiming, joinPayloads, repeatSeconds } from '../src/cycle/timing';
 
 const at = new Date('2026-03-10T12:00:00Z');
 const channel = (id: number, over: Partial<ChannelRow> = {}): ChannelRow => ({
@@ -30,6 +31,9 @@ const route = (id: number, over: Partial<RouteRow>): RouteRow => ({
   continue: false,
   enabled: true,
   escalation_id: null,
+  group_wait_seconds: null,
+  group_interval_seconds: null,
+  repeat_interval_seconds: null,
   created_at: at,
   ...over,
 });
@@ -176,5 +180,77 @@ describe('escalation policies', () => {
       new Map([[1, policy(false)]]),
     );
     expect(resolved.map((n) => n.channelId).sort()).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('route timing (group wait, group interval, repeat interval)', () => {
+  const s = (n: number) => new Date(at.getTime() + n * 1000);
+  const timed = (over: Partial<RouteRow>) => route(1, { channel_ids: [1], ...over });
+
+  it('takes each value from the first route taken that sets it; none: sent at once', () => {
+    expect(groupTiming([route(1, {})])).toBeNull();
+    expect(
+      groupTiming([
+        timed({ group_wait_seconds: 30 }),
+        route(2, { group_wait_seconds: 99, group_interval_seconds: 300 }),
+      ]),
+    ).toEqual({ waitSeconds: 30, intervalSeconds: 300 });
+    expect(repeatSeconds([route(1, {})], 14_400)).toBe(14_400);
+    expect(repeatSeconds([route(1, {}), route(2, { repeat_interval_seconds: 600 })], 14_400)).toBe(
+      600,
+    );
+    expect(repeatSeconds([timed({ repeat_interval_seconds: 0 })], 14_400)).toBe(0);
+  });
+
+  it('holds a new group for its wait; an update until the interval since the last message', () => {
+    const t = { waitSeconds: 30, intervalSeconds: 300 };
+    // nothing sent before: a new group waits 30 s
+    expect(groupDueAt(t, s(0), null)).toEqual(s(30));
+    // sent at 30 s: an update at 60 s goes out 300 s after it
+    expect(groupDueAt(t, s(60), s(30))).toEqual(s(330));
+    // long after the last message: a new group again
+    expect(groupDueAt(t, s(1000), s(30))).toEqual(s(1030));
+  });
+
+  it('marks firing and resolved messages of a timed route with their group; not reminders', () => {
+    const item = (kind: NotifyItem['kind'], object: string): NotifyItem => ({
+      kind,
+      fingerprint: `dead_tuples|1||${object}`,
+      severity: 'warning',
+      rule: { key: 'dead_tuples', name: 'Dead tuples', runbook: '' },
+      server: { id: 1, name: 'pg1', clusterId: null, environment: 'production' },
+      database: 'app',
+      object,
+      value: 1,
+      threshold: 1,
+      unit: 'count',
+      message: object,
+      since: at,
+    });
+    const routes = [timed({ group_wait_seconds: 30, group_interval_seconds: 300 })];
+    const [firing] = buildNotifications([item('firing', 'a')], [channel(1)], at, 'x', routes);
+    expect(firing!.group).toEqual({
+      key: 'dead_tuples|1',
+      timing: { waitSeconds: 30, intervalSeconds: 300 },
+    });
+    const [reminder] = buildNotifications([item('reminder', 'a')], [channel(1)], at, 'x', routes);
+    expect(reminder!.group).toBeUndefined();
+    const [untimed] = buildNotifications([item('firing', 'a')], [channel(1)], at, 'x', [
+      route(1, { channel_ids: [1] }),
+    ]);
+    expect(untimed!.group).toBeUndefined();
+
+    // a later message of the group joins the waiting one: all items, one count, the list link
+    const [later] = buildNotifications(
+      [item('firing', 'b'), item('firing', 'c')],
+      [channel(1)],
+      s(10),
+      'http://pg.test',
+      routes,
+    );
+    const joined = joinPayloads(firing!.payload, later!.payload, 'http://pg.test/');
+    expect(joined.items.map((i) => i.object)).toEqual(['a', 'b', 'c']);
+    expect(joined.title).toBe('Dead tuples on pg1 (3) firing');
+    expect(joined.link).toBe('http://pg.test/alerts?rule=dead_tuples&server=1');
   });
 });

@@ -61,8 +61,11 @@ the COPY into it and the reads below all derive from it.
 - **Spock and system_stats** probes (\`spock_*\`, \`os_*\`) are verified against the extensions'
   documented interface only: neither is packaged for Debian, so the tests run them against stand-in
   tables and SQL functions with the documented names and OUT columns (spock 4/5, system_stats 3.x
-  and its older disk layout), not against the extensions' own code. The \`os_*\` probes read each
-  column by name, so a column a system_stats release lacks is NULL instead of a failed probe.
+  and its older disk and CPU layout), not against the extensions' own code. The \`os_*\` probes read
+  each column by name, so a column a system_stats release lacks is NULL instead of a failed probe.
+  \`os_load\` divides the 5-minute load by the logical CPUs of \`pg_sys_cpu_info()\`
+  (\`logical_processor\`; \`no_of_cpu\` in 1.x) so the \`load\` rule's thresholds are per CPU; the
+  \`swap_used\` rule reads \`pg_sys_memory_info()\`'s swap columns.
 
 ## The collector (\`apps/collector\`)
 

@@ -42,6 +42,7 @@ import {
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -63,6 +64,7 @@ import {
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
 import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { buffercacheDatabases, buffercacheUsage } from './probes/buffercache';
 import { POOLER_PROBES } from './pooler/probes';
 import type { ProbeDefinition } from './types';
 
@@ -105,6 +107,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   replicationSlotStats,
   publications,
   subscriptions,
+  subscriptionSync,
   subscriptionStats,
   recoveryPrefetch,
   spockNodes,
@@ -120,6 +123,8 @@ export const PROBES: readonly ProbeDefinition[] = [
   tableIo,
   indexIo,
   sequenceIo,
+  buffercacheDatabases,
+  buffercacheUsage,
   tableBloat,
   indexBloat,
   sequences,

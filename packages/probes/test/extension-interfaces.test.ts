@@ -56,7 +56,9 @@ describe.each(allMajors())(
     });
 
     it('maps the system_stats 3.x columns', async () => {
-      expect(await rows('os_load')).toEqual([{ load_1m: 1.5, load_5m: 1.25, load_15m: 0.75 }]);
+      expect(await rows('os_load')).toEqual([
+        { load_1m: 1.5, load_5m: 1.25, load_15m: 0.75, cpu_count: 4, load_per_cpu: 0.3125 },
+      ]);
       expect(await rows('os_memory')).toEqual([
         {
           total_memory: 8000,
@@ -83,7 +85,10 @@ describe.each(allMajors())(
       expect(await rows('os_disk')).toEqual([
         { mount_point: '/data', total_bytes: 1000, used_bytes: 700, available_bytes: 250 },
       ]);
-      expect(await rows('os_load')).toEqual([{ load_1m: 2, load_5m: 1, load_15m: null }]);
+      // 1.x names the CPU count no_of_cpu
+      expect(await rows('os_load')).toEqual([
+        { load_1m: 2, load_5m: 1, load_15m: null, cpu_count: 8, load_per_cpu: 0.125 },
+      ]);
     });
   },
 );

@@ -34,6 +34,7 @@ export async function runAll(
 /** Objects every object probe has something to report about. */
 const FIXTURE_SQL = `
   CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+  CREATE EXTENSION IF NOT EXISTS pg_buffercache;
   CREATE TABLE orders (id serial PRIMARY KEY, customer int, note text, created timestamptz DEFAULT now());
   CREATE INDEX orders_customer_idx ON orders (customer);
   CREATE INDEX orders_customer_dup_idx ON orders (customer);

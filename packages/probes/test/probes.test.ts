@@ -155,7 +155,7 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
     expect(r?.status === 'ok' && r.rows[0]?.reserved_connections).toBe(expected);
   });
 
-  it('returns rows typed as declared', () => {
+  it('returns rows typed as declared', async () => {
     const rows = (name: string) => {
       const r = results.get(name);
       return r?.status === 'ok' ? r.rows : [];
@@ -181,6 +181,22 @@ describe.each(allMajors())('every probe on PostgreSQL %i', (major) => {
     else expect(row0).toMatchObject({ jit_functions: null, temp_blk_read_time: null });
     if (major >= 17) expect(row0.local_blk_read_time).toEqual(expect.any(Number));
     else expect(row0).toMatchObject({ local_blk_read_time: null, jit_deform_count: null });
+    // pg_buffercache: every buffer counted once by database and once by usage count (the
+    // 16+ function and the 14/15 aggregate alike); the fixture's pages are in its database
+    const nbuffers = Number(
+      (
+        await client.query<{ n: string }>(
+          `SELECT setting AS n FROM pg_settings WHERE name = 'shared_buffers'`,
+        )
+      ).rows[0]!.n,
+    );
+    const sum = (name: string) => rows(name).reduce((n, r) => n + (r.buffers as number), 0);
+    expect(sum('buffercache_databases')).toBe(nbuffers);
+    expect(sum('buffercache_usage')).toBe(nbuffers);
+    expect(
+      rows('buffercache_databases').find((r) => r.datname === target.name)?.buffers,
+    ).toBeGreaterThan(0);
+    expect(rows('buffercache_usage').every((r) => (r.usage_count as number) <= 5)).toBe(true);
     const workers = rows('autovacuum_workers')[0];
     expect(workers).toMatchObject({ workers_running: expect.any(Number), autovacuum_on: true });
     expect(workers?.max_workers as number).toBeGreaterThan(0);

@@ -59,6 +59,9 @@ export const CHART_IDS = [
   'checkpoints',
   'io',
   'replication_lag',
+  'buffercache_databases',
+  'buffercache_dirty',
+  'buffercache_usage',
   'table_size',
   'table_scans',
   'table_rows',
@@ -111,6 +114,15 @@ const poolerStats = {
   combine: 'sum',
   unavailableHint: 'No traffic samples yet: check the pooler is enabled and its console answers.',
   emptyHint: 'Nothing in this window yet: a rate needs two samples.',
+} as const;
+const buffercache = {
+  probe: 'buffercache_databases',
+  unit: 'count',
+  combine: 'sum',
+  stacked: true,
+  unavailableHint:
+    'No pg_buffercache samples: CREATE EXTENSION pg_buffercache in the database pgvigil connects to.',
+  emptyHint: 'Nothing in this window yet: shared buffers are sampled hourly by database.',
 } as const;
 const sessions =
   'No session samples yet: pgvigil needs pg_monitor (or pg_read_all_stats) to see other sessions.';
@@ -232,6 +244,32 @@ export const CHARTS: Record<ChartId, ChartDef> = {
     combine: 'sum',
     unavailableHint: 'No standby is streaming from this server.',
     emptyHint: 'No standby streamed from this server in this window.',
+  },
+  buffercache_databases: {
+    id: 'buffercache_databases',
+    title: 'Shared buffers by database',
+    ...buffercache,
+    columns: ['buffers'],
+    labels: { buffers: 'shared buffers' },
+    splitBy: 'datname',
+  },
+  buffercache_dirty: {
+    id: 'buffercache_dirty',
+    title: 'Dirty shared buffers by database',
+    ...buffercache,
+    columns: ['dirty'],
+    labels: { dirty: 'dirty shared buffers' },
+    splitBy: 'datname',
+  },
+  buffercache_usage: {
+    id: 'buffercache_usage',
+    title: 'Shared buffers by usage count',
+    ...buffercache,
+    probe: 'buffercache_usage',
+    emptyHint: 'Nothing in this window yet: usage counts are sampled every 15 minutes.',
+    columns: ['buffers'],
+    labels: { buffers: 'shared buffers' },
+    splitBy: 'usage_count',
   },
   pgbouncer_clients: {
     id: 'pgbouncer_clients',

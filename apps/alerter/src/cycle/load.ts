@@ -207,6 +207,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
           id: t.id,
           name: t.name,
           clusterId: t.cluster_id,
+          clusterName: t.cluster_name,
           environment: t.environment,
           tags: t.tags,
         },

@@ -1,6 +1,8 @@
 import type { Db, Queryable } from '@pgvigil/db';
 import {
   enqueueNotifications,
+  joinWaitingMessage,
+  outboxGroup,
   recordRuleOutcomes,
   saveAlertChanges,
   startEscalations,
@@ -8,11 +10,15 @@ import {
 import { runEscalations } from './escalate';
 import { loadCycle, type LoadOptions } from './load';
 import {
+  groupDueAt,
   investigateAlert,
+  joinPayloads,
   likelyLine,
   planCycle,
   type NotificationPayload,
+  type PendingNotification,
 } from '@pgvigil/alerting';
+import type { OutboxItem } from '@pgvigil/db/alerting';
 
 export interface CycleResult {
   evaluated: number;
@@ -83,31 +89,34 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
       at,
       opts,
     );
-    return enqueueNotifications(
-      q,
-      plan.notifications.map((n) => {
-        const first = saved.get(n.itemFingerprints[0]!);
-        return {
-          channelId: n.channelId,
-          dedupeKey: n.dedupeKey,
-          kind: n.kind,
-          alertId: first?.alertId ?? null,
-          alertEventId: first?.eventId ?? null,
-          payload: {
-            ...n.payload,
-            likely:
-              n.kind === 'firing' || n.kind === 'escalated'
-                ? (likely.get(first?.alertId ?? 0) ?? null)
-                : null,
-            items: n.payload.items.map((item, i) => ({
-              ...item,
-              alertId: saved.get(n.itemFingerprints[i]!)?.alertId ?? null,
-            })),
-          },
-          at,
-        };
-      }),
-    );
+    const items = plan.notifications.map((n) => {
+      const first = saved.get(n.itemFingerprints[0]!);
+      return {
+        channelId: n.channelId,
+        dedupeKey: n.dedupeKey,
+        kind: n.kind,
+        alertId: first?.alertId ?? null,
+        alertEventId: first?.eventId ?? null,
+        payload: {
+          ...n.payload,
+          likely:
+            n.kind === 'firing' || n.kind === 'escalated'
+              ? (likely.get(first?.alertId ?? 0) ?? null)
+              : null,
+          items: n.payload.items.map((item, i) => ({
+            ...item,
+            alertId: saved.get(n.itemFingerprints[i]!)?.alertId ?? null,
+          })),
+        },
+        at,
+      };
+    });
+    const queued = [];
+    for (const [i, n] of plan.notifications.entries()) {
+      const item = await timeGroup(q, n, items[i]!, opts.baseUrl);
+      if (item) queued.push(item);
+    }
+    return enqueueNotifications(q, queued);
   });
   const escalated = await escalate();
   return {
@@ -117,6 +126,28 @@ export async function runCycle(db: Db, at: Date, opts: LoadOptions): Promise<Cyc
     failed,
     ms: ms(performance.now()),
   };
+}
+
+/**
+ * A route's group wait and group interval (timing.ts): the message waits in the outbox
+ * until due, and a later one of its group joins the waiting one instead of being queued
+ * (null; the waiting message's payload now holds both).
+ */
+async function timeGroup(
+  q: Queryable,
+  n: PendingNotification,
+  item: OutboxItem & { payload: NotificationPayload },
+  baseUrl: string,
+): Promise<OutboxItem | null> {
+  if (!n.group) return item;
+  const g = { channelId: n.channelId, groupKey: n.group.key, kind: n.kind, at: item.at };
+  const { waiting, lastAt } = await outboxGroup(q, g);
+  if (waiting) {
+    const joined = joinPayloads(waiting.payload as NotificationPayload, item.payload, baseUrl);
+    await joinWaitingMessage(q, waiting.id, joined);
+    return null;
+  }
+  return { ...item, groupKey: n.group.key, dueAt: groupDueAt(n.group.timing, item.at, lastAt) };
 }
 
 /**

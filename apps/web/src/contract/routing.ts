@@ -21,6 +21,27 @@ export const routeMatch = z
       'Every list given must contain the alert’s value; an empty match takes every alert.',
   });
 
+const DAY = 86_400;
+const timing = {
+  groupWaitSeconds: z.number().int().min(0).max(DAY).nullable().meta({
+    description:
+      'how long the first message of a new group (rule and server) waits to collect more alerts; null: none',
+  }),
+  groupIntervalSeconds: z.number().int().min(0).max(DAY).nullable().meta({
+    description: 'how long after a group’s message its next update may go out; null: none',
+  }),
+  repeatIntervalSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * DAY)
+    .nullable()
+    .meta({
+      description:
+        'reminders of a still-firing alert taking this route; 0: none; null: ALERTER_REMINDER_MINUTES',
+    }),
+};
+
 export const route = z
   .object({
     id,
@@ -32,6 +53,7 @@ export const route = z
     enabled: z.boolean(),
     /** the escalation policy its alerts follow while firing */
     escalationId: id.nullable(),
+    ...timing,
     createdAt: timestamp,
   })
   .meta({ id: 'Route' });
@@ -62,9 +84,58 @@ export const createRoute = endpoint({
     enabled: z.boolean().optional(),
     position: z.number().int().min(0).optional(),
     escalationId: id.nullable().optional(),
+    groupWaitSeconds: timing.groupWaitSeconds.optional(),
+    groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
+    repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
   }),
   status: 201,
   response: z.object({ route }),
+});
+
+const routeParams = { id: 'a route id' };
+
+export const updateRoute = endpoint({
+  method: 'PATCH',
+  path: '/routes/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Changes what is given of a route; its place in the order stays',
+  description: 'To move a route, `PUT /routes/order`. `escalationId: null` removes its policy.',
+  params: routeParams,
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    match: routeMatch.optional(),
+    channelIds: z.array(id).min(1).optional(),
+    continue: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+    escalationId: id.nullable().optional(),
+    groupWaitSeconds: timing.groupWaitSeconds.optional(),
+    groupIntervalSeconds: timing.groupIntervalSeconds.optional(),
+    repeatIntervalSeconds: timing.repeatIntervalSeconds.optional(),
+  }),
+  response: z.object({ route }),
+});
+
+export const deleteRoute = endpoint({
+  method: 'DELETE',
+  path: '/routes/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Deletes a route; the routes after it move up one',
+  params: routeParams,
+  response: null,
+});
+
+export const reorderRoutes = endpoint({
+  method: 'PUT',
+  path: '/routes/order',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Puts the routes in this order (every route id, once)',
+  description:
+    'The whole order in one request, so that it is applied at once or not at all. An order that does not name every route exactly once (a route was added or deleted meanwhile) answers 409.',
+  body: z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  response: z.object({ routes: z.array(route) }),
 });
 
 export const alertLabels = z
@@ -140,4 +211,33 @@ export const createEscalation = endpoint({
   }),
   status: 201,
   response: z.object({ escalation: escalationPolicy }),
+});
+
+const escalationParams = { id: 'an escalation policy id' };
+
+export const updateEscalation = endpoint({
+  method: 'PATCH',
+  path: '/escalations/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Changes what is given of an escalation policy',
+  description:
+    'Alerts already following it continue from their step under the new steps; a step past the new end ends the policy for them.',
+  params: escalationParams,
+  body: z.strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    steps: z.array(escalationStep).min(1).max(20).optional(),
+    repeat: z.boolean().optional(),
+  }),
+  response: z.object({ escalation: escalationPolicy }),
+});
+
+export const deleteEscalation = endpoint({
+  method: 'DELETE',
+  path: '/escalations/{id}',
+  access: 'admin',
+  tag: 'routes',
+  summary: 'Deletes an escalation policy no route names (409 naming the routes otherwise)',
+  params: escalationParams,
+  response: null,
 });

@@ -10,6 +10,9 @@ export const routeView = (r: RouteRow): Route => ({
   continue: r.continue,
   enabled: r.enabled,
   escalationId: r.escalation_id,
+  groupWaitSeconds: r.group_wait_seconds,
+  groupIntervalSeconds: r.group_interval_seconds,
+  repeatIntervalSeconds: r.repeat_interval_seconds,
   createdAt: r.created_at,
 });
 

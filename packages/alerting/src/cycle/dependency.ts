@@ -1,5 +1,6 @@
 import type { AlertChange, AlertRow } from '@pgvigil/db/alerting';
 import type { AlertState } from '@pgvigil/schema';
+import { groupClusterIncidents } from './cluster-incident';
 import type { NotifyItem } from './notifications';
 
 /** The rule whose alert is the cause: a server that cannot be reached. */
@@ -15,7 +16,10 @@ export interface HoldInput {
   changes: AlertChange[];
   notify: NotifyItem[];
   openAlerts: readonly AlertRow[];
-  servers: ReadonlyMap<number, { name: string; clusterId: number | null }>;
+  servers: ReadonlyMap<
+    number,
+    { name: string; clusterId: number | null; clusterName?: string | null }
+  >;
   /** the cluster of each cluster-scoped series (no server), by fingerprint */
   clusterOf?: ReadonlyMap<string, number>;
   /** servers last seen as primaries (not in recovery) */
@@ -128,7 +132,15 @@ export function applyHolds(input: HoldInput): { changes: AlertChange[]; notify: 
       change.lastNotifiedAt = cur?.alert?.last_notified_at ?? null;
     }
   }
-  return { changes: [...changes.values()], notify };
+  return {
+    changes: [...changes.values()],
+    notify: groupClusterIncidents(
+      notify,
+      DOWN_RULE,
+      input.servers,
+      (id) => heldBy.get(id)?.length ?? 0,
+    ),
+  };
 }
 
 /** The down message of a server holding alerts: how many, and which. */

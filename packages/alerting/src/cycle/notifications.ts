@@ -4,6 +4,7 @@ import type { ChannelRow, NotificationKind, RouteRow } from '@pgvigil/db/alertin
 import { severityRank, type NotifyKind } from '../core';
 import { firstEscalation, reachedChannels, stepLabel, type EscalationPolicy } from './escalation';
 import { routeAlert } from './routing';
+import { groupTiming, type GroupTiming } from './timing';
 import type { NotificationPayload } from '../notify/payload';
 import type { RuleKind, RuleUnit } from '@pgvigil/schema';
 
@@ -32,6 +33,8 @@ export interface NotifyItem {
   since: Date | null;
   /** the rule's own page for this alert (a path), used when a message is about it alone */
   href?: string | null;
+  /** a cluster-wide incident (cluster-incident.ts): one message for the cluster, this title */
+  cluster?: { id: number; summary: string };
 }
 
 export interface PendingNotification {
@@ -44,6 +47,11 @@ export interface PendingNotification {
   payload: NotificationPayload;
   /** a firing message on a route with an escalation policy: its alerts start the policy */
   escalation?: { policyId: number; nextAt: Date | null; reason: string };
+  /**
+   * a firing or resolved message on a route with a group wait or interval: held in the
+   * outbox until due, taking in later messages of its group (rule and server) meanwhile
+   */
+  group?: { key: string; timing: GroupTiming };
 }
 
 const TITLES: Record<NotifyKind, string> = {
@@ -51,6 +59,22 @@ const TITLES: Record<NotifyKind, string> = {
   escalated: 'escalated',
   reminder: 'still firing',
   resolved: 'resolved',
+};
+
+/** "Connections used on pg1 (3) firing": the title of a group's message. */
+export const groupTitle = (
+  kind: NotifyKind,
+  rule: { name: string },
+  server: { name: string } | null,
+  count: number,
+) =>
+  `${rule.name}${server ? ` on ${server.name}` : ''}${count > 1 ? ` (${count})` : ''} ${TITLES[kind]}`;
+
+/** The alerts list of a rule (on a server): where a message about several alerts links. */
+export const groupLink = (baseUrl: string, ruleKey: string, serverId: number | null) => {
+  const query = new URLSearchParams({ rule: ruleKey });
+  if (serverId !== null) query.set('server', String(serverId));
+  return `${baseUrl.replace(/\/$/, '')}/alerts?${query.toString()}`;
 };
 
 /**
@@ -68,7 +92,8 @@ export function buildNotifications(
 ): PendingNotification[] {
   const groups = new Map<string, NotifyItem[]>();
   for (const i of items) {
-    const key = `${i.kind}\u0000${i.rule.key}\u0000${i.server?.id ?? ''}`;
+    const where = i.cluster ? `c${i.cluster.id}` : (i.server?.id ?? '');
+    const key = `${i.kind}\u0000${i.rule.key}\u0000${where}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
   const out: PendingNotification[] = [];
@@ -80,16 +105,14 @@ export function buildNotifications(
       'info',
     );
     const fingerprints = group.map((i) => i.fingerprint).sort();
-    const where = first.server ? ` on ${first.server.name}` : '';
-    const count = group.length > 1 ? ` (${group.length})` : '';
-    const query = new URLSearchParams({ rule: first.rule.key });
-    if (first.server) query.set('server', String(first.server.id));
+    // a cluster-wide incident is about several servers: none of them in particular
+    const server = first.server && !first.cluster ? first.server : null;
     const payload: NotificationPayload = {
       kind: first.kind,
-      title: `${first.rule.name}${where}${count} ${TITLES[first.kind]}`,
+      title: first.cluster?.summary ?? groupTitle(first.kind, first.rule, server, group.length),
       severity,
       rule: first.rule,
-      server: first.server ? { id: first.server.id, name: first.server.name } : null,
+      server: server ? { id: server.id, name: server.name } : null,
       items: group.map((i) => ({
         alertId: null,
         database: i.database,
@@ -103,7 +126,7 @@ export function buildNotifications(
       link:
         group.length === 1 && first.href
           ? `${base}${first.href}`
-          : `${base}/alerts?${query.toString()}`,
+          : groupLink(base, first.rule.key, server?.id ?? null),
       at: at.toISOString(),
     };
     const digest = createHash('sha256').update(fingerprints.join('\n')).digest('hex').slice(0, 16);
@@ -129,6 +152,16 @@ export function buildNotifications(
         reason: `escalation "${policy.name}" ${stepLabel(policy, 0)}: notified with the firing message`,
       };
     }
+    const timing =
+      first.kind === 'firing' || first.kind === 'resolved' ? groupTiming(routing.routes) : null;
+    const grouped = timing
+      ? {
+          group: {
+            key: `${first.rule.key}|${first.cluster ? `c${first.cluster.id}` : (first.server?.id ?? '')}`,
+            timing,
+          },
+        }
+      : {};
     const reached = Math.max(-1, ...group.map((i) => i.escalationStep ?? -1));
     if (policy && first.kind === 'resolved' && reached >= 0) add(reachedChannels(policy, reached));
     for (const c of targets) {
@@ -140,6 +173,7 @@ export function buildNotifications(
         itemFingerprints: group.map((i) => i.fingerprint),
         payload,
         ...(escalation ? { escalation } : {}),
+        ...grouped,
       });
     }
   }

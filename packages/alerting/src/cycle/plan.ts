@@ -1,4 +1,4 @@
-import type { Environment } from '@pgvigil/schema';
+import type { Environment, Severity } from '@pgvigil/schema';
 import type { AlertChange, AlertRow, ChannelRow, RouteRow } from '@pgvigil/db/alerting';
 import {
   DEFAULT_FLAP_LIMIT,
@@ -28,6 +28,8 @@ import type { EscalationPolicy } from './escalation';
 import { buildNotifications, type NotifyItem, type PendingNotification } from './notifications';
 import { objectGone, type Collection } from './absence';
 import { applyHolds } from './dependency';
+import { routeAlert } from './routing';
+import { repeatSeconds } from './timing';
 import { observe, type Series } from './observe';
 import { endedWithRole, type RoleChange } from './role-change';
 
@@ -52,6 +54,8 @@ export interface PlanServer {
   id: number;
   name: string;
   clusterId: number | null;
+  /** its cluster's name, for a cluster-wide incident's message */
+  clusterName?: string | null;
   environment: Environment;
   tags?: readonly string[];
 }
@@ -238,6 +242,29 @@ function flapping(
   return { firings: v.firings, pattern: v.pattern, announced: v.announce };
 }
 
+/**
+ * Seconds between reminders of a series: the repeat interval of the routes its alert
+ * takes (timing.ts), else the alerter's `reminderSeconds`.
+ */
+function reminderSecondsOf(
+  input: PlanInput,
+  def: PlanRule['def'],
+  server: PlanServer | undefined,
+  clusterId: number | null,
+  severity: Severity | null,
+): number {
+  if (!input.routes?.length || severity === null) return input.reminderSeconds;
+  const { routes } = routeAlert(input.routes, [], {
+    severity,
+    rule: def.key,
+    ruleKind: def.kind,
+    environment: server?.environment ?? null,
+    clusterId,
+    serverTags: server?.tags ?? [],
+  });
+  return repeatSeconds(routes, input.reminderSeconds);
+}
+
 /** One rule on every series read for it: the alert rows it changes and the messages it causes. */
 function planRule(
   rule: PlanRule,
@@ -305,7 +332,7 @@ function planRule(
       at: input.at,
       forSeconds: tuning.forSeconds,
       silenced: blackedOut(input.blackouts, server, clusterId, series.database, input.at),
-      reminderSeconds: input.reminderSeconds,
+      reminderSeconds: reminderSecondsOf(input, def, server, clusterId, status.severity),
     });
     const flap = flapping(rule, input, fingerprint, result, alert) ?? flappingOf(alert);
     const next = result.status;

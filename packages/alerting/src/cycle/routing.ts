@@ -14,7 +14,16 @@ export interface AlertLabels {
 
 type Route = Pick<
   RouteRow,
-  'id' | 'name' | 'match' | 'channel_ids' | 'continue' | 'enabled' | 'escalation_id'
+  | 'id'
+  | 'name'
+  | 'match'
+  | 'channel_ids'
+  | 'continue'
+  | 'enabled'
+  | 'escalation_id'
+  | 'group_wait_seconds'
+  | 'group_interval_seconds'
+  | 'repeat_interval_seconds'
 >;
 
 const within = <T>(list: readonly T[] | undefined, v: T | null) =>

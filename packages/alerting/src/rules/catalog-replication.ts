@@ -1,4 +1,4 @@
-import { column, growthWithin, num, shareWithin } from './derive';
+import { column, growthWithin, num, perRow, shareWithin } from './derive';
 import { define, GiB, MiB } from './catalog-core';
 import type { RuleDefinition } from './types';
 
@@ -146,6 +146,46 @@ export const REPLICATION_RULES: RuleDefinition[] = [
       'A logical-replication subscription has no running worker in pg_stat_subscription.',
     runbook:
       'The subscriber log shows the apply error (often a conflict or a missing table); fix it, or ALTER SUBSCRIPTION ... SKIP on 15+.',
+  }),
+  define({
+    key: 'subscription_disabled',
+    name: 'Subscription disabled',
+    category: 'replication',
+    source: {
+      probe: 'subscription_sync',
+      columns: ['enabled'],
+      objectKeys: ['subname'],
+      derive: perRow((r) =>
+        r.values.enabled === false ? 1 : r.values.enabled === true ? 0 : null,
+      ),
+    },
+    warning: 0,
+    critical: null,
+    forSeconds: 300,
+    unit: 'bool',
+    explanation:
+      'A logical-replication subscription is disabled (pg_subscription.subenabled = false): nothing is applied, and its slot on the publisher keeps WAL. A subscription also disables itself after an apply error when created WITH (disable_on_error).',
+    runbook:
+      'If nobody disabled it on purpose, read the subscriber log for the apply error, fix it, then ALTER SUBSCRIPTION ... ENABLE.',
+  }),
+  define({
+    key: 'subscription_tables_not_ready',
+    name: 'Subscription tables not ready',
+    category: 'replication',
+    source: {
+      probe: 'subscription_sync',
+      columns: ['not_ready'],
+      objectKeys: ['subname'],
+      derive: column('not_ready'),
+    },
+    warning: 0,
+    critical: null,
+    forSeconds: 1800,
+    unit: 'count',
+    explanation:
+      "Tables of a subscription not in the ready state (pg_subscription_rel.srsubstate other than r) for longer than the rule's `for` (30 minutes): their initial copy or catch-up is stuck, and changes to them are not applied.",
+    runbook:
+      'The subscriber log names the table sync worker and its error (a duplicate key from rows already on the subscriber, a missing column or privilege). Fix it and the worker retries; see pg_stat_subscription for the sync workers and max_sync_workers_per_subscription.',
   }),
   define({
     key: 'xid_wraparound',

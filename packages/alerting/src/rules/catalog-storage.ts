@@ -362,16 +362,41 @@ export const STORAGE_RULES: RuleDefinition[] = [
   }),
   define({
     key: 'load',
-    name: 'Load average',
+    name: 'Load average per CPU',
     category: 'os',
-    source: { probe: 'os_load', columns: ['load_5m'], derive: column('load_5m') },
-    warning: 8,
-    critical: 16,
+    source: {
+      probe: 'os_load',
+      columns: ['load_per_cpu'],
+      derive: column('load_per_cpu'),
+    },
+    warning: 1.5,
+    critical: 3,
     unit: 'ratio',
     enabledByDefault: false,
     explanation:
-      "Five-minute load average (system_stats extension). Set the thresholds to a multiple of the host's CPU count.",
-    runbook: 'Correlate with CPU and I/O wait; find the queries responsible.',
+      "Five-minute load average divided by the host's logical CPUs (system_stats extension): 1 means as many runnable (or I/O-blocked) processes as CPUs. Thresholds are per CPU, so one rule fits hosts of any size.",
+    runbook:
+      'Correlate with CPU and I/O wait; find the queries responsible. Load well above the CPU count with idle CPUs means processes wait on I/O.',
+  }),
+  define({
+    key: 'swap_used',
+    name: 'Swap used',
+    category: 'os',
+    source: {
+      probe: 'os_memory',
+      columns: ['swap_used', 'swap_total'],
+      // a host without swap uses none of it
+      derive: expr((v) => (v('swap_total') === 0 ? 0 : pct(v('swap_used'), v('swap_total')))),
+    },
+    aggregation: 'avg',
+    warning: 20,
+    critical: 50,
+    unit: 'percent',
+    enabledByDefault: false,
+    explanation:
+      'Share of swap in use over 15 minutes (system_stats extension). PostgreSQL pages that are swapped out turn memory reads into disk reads at random moments.',
+    runbook:
+      'Find what grew (work_mem x sessions, maintenance_work_mem, other processes on the host), lower it or add memory; consider vm.swappiness.',
   }),
   define({
     key: 'metrics_stale',

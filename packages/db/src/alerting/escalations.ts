@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Queryable } from '../client';
+import type { Db, Queryable } from '../client';
 import type { Severity } from '../domain';
-import { ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 export const escalationStep = z.strictObject({
   channelIds: z.array(z.number().int().positive()).min(1),
@@ -50,6 +50,74 @@ export async function createEscalationPolicy(
       name: 'already taken',
     });
   return row;
+}
+
+const policyChanges = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  steps: z.array(escalationStep).min(1).max(20).optional(),
+  repeat: z.boolean().optional(),
+});
+export type UpdateEscalationPolicyInput = z.input<typeof policyChanges>;
+
+/**
+ * Changes what is given of a policy. Alerts already following it continue from their
+ * step under the new steps (a step past the new end ends the policy for them).
+ */
+export async function updateEscalationPolicy(
+  db: Queryable,
+  id: number,
+  raw: UpdateEscalationPolicyInput,
+): Promise<EscalationPolicyRow> {
+  const p = policyChanges.parse(raw);
+  if (p.steps)
+    await requireChannels(db, [...new Set(p.steps.flatMap((s) => s.channelIds))], 'steps');
+  const rows = await db.query<EscalationPolicyRow & Record<string, unknown>>(
+    `UPDATE escalation_policies SET name = coalesce($2, name), steps = coalesce($3::jsonb, steps),
+            repeat = coalesce($4, repeat), updated_at = now()
+      WHERE id = $1
+        AND NOT EXISTS (SELECT 1 FROM escalation_policies o
+                         WHERE o.id <> $1 AND lower(o.name) = lower($2))
+      RETURNING ${COLUMNS}`,
+    [id, p.name ?? null, p.steps ? JSON.stringify(p.steps) : null, p.repeat ?? null],
+  );
+  if (rows[0]) return rows[0];
+  await requireExisting(db, id);
+  throw new ValidationError(`An escalation policy is already named "${p.name}"`, {
+    name: 'already taken',
+  });
+}
+
+/**
+ * Deletes a policy no route names; one in use answers which routes name it (deleting
+ * it would silently stop their escalation). Alerts following it stop escalating.
+ */
+export async function deleteEscalationPolicy(db: Db, id: number): Promise<{ name: string }> {
+  return db.tx(async (q) => {
+    const [policy] = await q.query<{ name: string }>(
+      `SELECT name FROM escalation_policies WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!policy) throw new NotFoundError(`Escalation policy ${id}`);
+    const users = await q.query<{ name: string }>(
+      `SELECT name FROM notification_routes WHERE escalation_id = $1 ORDER BY position, id
+       FOR KEY SHARE`,
+      [id],
+    );
+    if (users.length)
+      throw new ConflictError(
+        `Escalation policy "${policy.name}" is used by route${users.length > 1 ? 's' : ''} ${users
+          .map((u) => `"${u.name}"`)
+          .join(', ')}`,
+        'Give those routes another policy (or none) first',
+      );
+    await q.query(`DELETE FROM escalation_policies WHERE id = $1`, [id]);
+    return policy;
+  });
+}
+
+async function requireExisting(db: Queryable, id: number) {
+  const [row] = await db.query(`SELECT 1 FROM escalation_policies WHERE id = $1`, [id]);
+  if (!row) throw new NotFoundError(`Escalation policy ${id}`);
 }
 
 /** Refuses channel ids that do not exist (a route or step sending nowhere). */

@@ -14,6 +14,10 @@ const item = z.object({
   alertEventId: z.number().int().positive().nullable(),
   payload: z.record(z.string(), z.unknown()),
   at: z.date(),
+  /** when to send it, if later than `at` (a route's group wait or group interval) */
+  dueAt: z.date().optional(),
+  /** its group on the channel (rule and server), for a later message to join while it waits */
+  groupKey: z.string().max(500).optional(),
 });
 export type OutboxItem = z.input<typeof item>;
 
@@ -24,8 +28,8 @@ export async function enqueueNotifications(db: Queryable, raw: OutboxItem[]): Pr
   for (const i of items) {
     const rows = await db.query(
       `INSERT INTO notification_outbox (channel_id, dedupe_key, kind, alert_id, alert_event_id,
-                                        payload, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                                        payload, next_attempt_at, created_at, group_key)
+       VALUES ($1, $2, $3, $4, $5, $6, greatest($7, $8::timestamptz), $7, $9)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         i.channelId,
@@ -35,11 +39,61 @@ export async function enqueueNotifications(db: Queryable, raw: OutboxItem[]): Pr
         i.alertEventId,
         JSON.stringify(i.payload),
         i.at,
+        i.dueAt ?? null,
+        i.groupKey ?? null,
       ],
     );
     added += rows.length;
   }
   return added;
+}
+
+export interface OutboxGroup {
+  /** a message of the group still waiting (never attempted), which later ones join */
+  waiting: { id: number; payload: Record<string, unknown>; dueAt: Date } | null;
+  /** when the group's newest message went out, or is due to */
+  lastAt: Date | null;
+}
+
+/** Where the group of `kind` messages on a channel stands, its waiting message locked. */
+export async function outboxGroup(
+  db: Queryable,
+  g: { channelId: number; groupKey: string; kind: NotificationKind; at: Date },
+): Promise<OutboxGroup> {
+  const [waiting] = await db.query<{
+    id: number;
+    payload: Record<string, unknown>;
+    next_attempt_at: Date;
+  }>(
+    `SELECT id, payload, next_attempt_at FROM notification_outbox
+      WHERE channel_id = $1 AND group_key = $2 AND kind = $3 AND status = 'pending'
+        AND attempts = 0 AND next_attempt_at > $4
+      ORDER BY next_attempt_at DESC LIMIT 1 FOR UPDATE`,
+    [g.channelId, g.groupKey, g.kind, g.at],
+  );
+  const [last] = await db.query<{ at: Date | null }>(
+    `SELECT max(coalesce(sent_at, next_attempt_at)) AS at FROM notification_outbox
+      WHERE channel_id = $1 AND group_key = $2 AND kind = $3 AND status <> 'failed'`,
+    [g.channelId, g.groupKey, g.kind],
+  );
+  return {
+    waiting: waiting
+      ? { id: waiting.id, payload: waiting.payload, dueAt: waiting.next_attempt_at }
+      : null,
+    lastAt: last?.at ?? null,
+  };
+}
+
+/** A waiting message takes in a later one of its group: its payload is replaced. */
+export async function joinWaitingMessage(
+  db: Queryable,
+  id: number,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await db.query(`UPDATE notification_outbox SET payload = $2 WHERE id = $1`, [
+    id,
+    JSON.stringify(payload),
+  ]);
 }
 
 export interface ClaimedMessage {

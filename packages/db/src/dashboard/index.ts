@@ -27,3 +27,4 @@ export * from './get-statement-detail';
 export * from './object-seen';
 export * from './list-query-plans';
 export * from './get-index-advice';
+export * from './get-replication-detail';

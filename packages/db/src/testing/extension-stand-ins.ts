@@ -27,6 +27,9 @@ export function spockStandIn(o: { status?: string } = {}): string {
 export interface HostStandIn {
   load?: { one: number; five: number; fifteen: number };
   memory?: { total: number; used: number };
+  swap?: { total: number; used: number };
+  /** logical CPUs pg_sys_cpu_info() reports */
+  cpus?: number;
   cpuIdlePct?: number;
   disk?: { mount: string; total: number; used: number };
 }
@@ -35,6 +38,8 @@ export interface HostStandIn {
 export function systemStatsStandIn(o: HostStandIn = {}): string {
   const load = o.load ?? { one: 1.5, five: 1.25, fifteen: 0.75 };
   const mem = o.memory ?? { total: 8000, used: 6000 };
+  const swap = o.swap ?? { total: 100, used: 10 };
+  const cpus = o.cpus ?? 4;
   const idle = o.cpuIdlePct ?? 65;
   const disk = o.disk ?? { mount: '/', total: 1000, used: 600 };
   return [
@@ -48,7 +53,15 @@ export function systemStatsStandIn(o: HostStandIn = {}): string {
       `OUT total_memory int8, OUT used_memory int8, OUT free_memory int8, OUT swap_total int8, OUT swap_used int8,
        OUT swap_free int8, OUT cache_total int8, OUT kernel_total int8, OUT kernel_paged int8,
        OUT kernel_non_paged int8, OUT total_page_file int8, OUT avail_page_file int8`,
-      `(${mem.total}::int8, ${mem.used}::int8, ${mem.total - mem.used}::int8, 100::int8, 10::int8, 90::int8, 3000::int8, null::int8, null::int8, null::int8, null::int8, null::int8)`,
+      `(${mem.total}::int8, ${mem.used}::int8, ${mem.total - mem.used}::int8, ${swap.total}::int8, ${swap.used}::int8, ${swap.total - swap.used}::int8, 3000::int8, null::int8, null::int8, null::int8, null::int8, null::int8)`,
+    ),
+    fn(
+      'pg_sys_cpu_info',
+      `OUT vendor text, OUT description text, OUT model_name text, OUT processor_type int,
+       OUT logical_processor int, OUT physical_processor int, OUT no_of_cores int, OUT architecture text,
+       OUT clock_speed_hz int8, OUT cpu_type text, OUT cpu_family text, OUT byte_order text,
+       OUT l1dcache_size int, OUT l1icache_size int, OUT l2cache_size int, OUT l3cache_size int`,
+      `('GenuineIntel'::text, null::text, 'Xeon'::text, null::int, ${cpus}::int, 1::int, ${Math.ceil(cpus / 2)}::int, 'x86_64'::text, 2400000000::int8, null::text, '6'::text, 'Little Endian'::text, null::int, null::int, null::int, null::int)`,
     ),
     fn(
       'pg_sys_cpu_usage_info',
@@ -75,9 +88,19 @@ export function systemStatsStandIn(o: HostStandIn = {}): string {
   ].join('\n');
 }
 
-/** The older system_stats layout: disk with available_space (no free_space), load without 15 minutes. */
+/**
+ * The older system_stats layout: disk with available_space (no free_space), load without
+ * 15 minutes, the CPU count as no_of_cpu (1.x).
+ */
 export const SYSTEM_STATS_OLD_STAND_IN = `
-  DROP FUNCTION pg_sys_disk_info(); DROP FUNCTION pg_sys_load_avg_info();
+  DROP FUNCTION pg_sys_disk_info(); DROP FUNCTION pg_sys_load_avg_info(); DROP FUNCTION pg_sys_cpu_info();
+  ${fn(
+    'pg_sys_cpu_info',
+    `OUT architecture text, OUT cpu_op_mode text, OUT byte_order text, OUT no_of_cpu int,
+     OUT threads_per_core int, OUT core_per_socket int, OUT no_of_sockets int, OUT vendor_id text,
+     OUT cpu_family text, OUT model text, OUT model_name text, OUT cpu_mhz text`,
+    `('x86_64'::text, '64-bit'::text, 'Little Endian'::text, 8::int, 2::int, 4::int, 1::int, 'GenuineIntel'::text, '6'::text, '85'::text, 'Xeon'::text, '2400'::text)`,
+  )}
   ${fn(
     'pg_sys_disk_info',
     `OUT file_system text, OUT file_system_type text, OUT mount_point text, OUT total_space int8,

@@ -27,13 +27,16 @@ export const serverInfo = defineProbe({
   name: 'server_info',
   title: 'Server identity',
   description:
-    'Version, start time, system identifier, recovery state, role and timeline (of the last checkpoint or restartpoint).',
+    'Version, start time, system identifier, recovery state, role and timeline (of the last checkpoint or restartpoint); the replication role in detail (primary, standby, cascading standby) and whether the node publishes (logical slots) or subscribes (subscriptions) by logical replication.',
   sources: [
     'version()',
     'pg_postmaster_start_time()',
     'pg_control_system()',
     'pg_control_checkpoint()',
     'pg_is_in_recovery()',
+    'pg_stat_replication',
+    'pg_replication_slots',
+    'pg_subscription',
   ],
   scope: 'instance',
   intervalSeconds: 300,
@@ -48,6 +51,22 @@ export const serverInfo = defineProbe({
     { name: 'role', type: 'text', description: 'primary or standby' },
     { name: 'max_connections', type: 'int' },
     { name: 'timeline_id', type: 'bigint', description: 'timeline of the last checkpoint' },
+    {
+      name: 'replication_role',
+      type: 'text',
+      description:
+        'primary, standby, or cascading standby (a standby that WAL senders stream from)',
+    },
+    {
+      name: 'logical_publisher',
+      type: 'boolean',
+      description: 'logical replication slots exist: subscribers or decoding clients read from it',
+    },
+    {
+      name: 'logical_subscriber',
+      type: 'boolean',
+      description: 'subscriptions exist (in any of its databases)',
+    },
   ],
   sql: [
     {
@@ -60,7 +79,12 @@ export const serverInfo = defineProbe({
                    (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
                    pg_is_in_recovery() AS in_recovery,
                    CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END AS role,
-                   current_setting('max_connections')::int AS max_connections`,
+                   current_setting('max_connections')::int AS max_connections,
+                   CASE WHEN NOT pg_is_in_recovery() THEN 'primary'
+                        WHEN EXISTS (SELECT 1 FROM pg_stat_replication) THEN 'cascading standby'
+                        ELSE 'standby' END AS replication_role,
+                   EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_type = 'logical') AS logical_publisher,
+                   EXISTS (SELECT subname FROM pg_subscription) AS logical_subscriber`,
     },
   ],
 });

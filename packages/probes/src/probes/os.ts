@@ -18,20 +18,33 @@ export const osLoad = defineProbe({
   ...base,
   name: 'os_load',
   title: 'OS load average',
-  description: 'Load averages of the database host (system_stats extension).',
-  sources: ['pg_sys_load_avg_info()'],
+  description:
+    'Load averages of the database host and its CPU count (system_stats extension), so that load is judged per CPU: a load of 8 is idle for 32 CPUs and saturation for 2.',
+  sources: ['pg_sys_load_avg_info()', 'pg_sys_cpu_info()'],
   columns: [
     { name: 'load_1m', type: 'double' },
     { name: 'load_5m', type: 'double' },
     { name: 'load_15m', type: 'double' },
+    {
+      name: 'cpu_count',
+      type: 'int',
+      unit: 'count',
+      description:
+        'logical CPUs (logical_processor; no_of_cpu in system_stats 1.x, else no_of_cores); NULL when the release reports none',
+    },
+    { name: 'load_per_cpu', type: 'double', description: 'load_5m / cpu_count' },
   ],
   sql: [
     {
       minVersion: V14,
-      sql: `SELECT ${field('double precision', 'load_avg_one_minute')} AS load_1m,
-                   ${field('double precision', 'load_avg_five_minutes')} AS load_5m,
-                   ${field('double precision', 'load_avg_fifteen_minutes')} AS load_15m
-              ${from('pg_sys_load_avg_info')}`,
+      // the run queue counts threads, so logical CPUs (hyperthreads included) are the divisor
+      sql: `SELECT l.*, l.load_5m / c.cpu_count AS load_per_cpu, c.cpu_count
+              FROM (SELECT ${field('double precision', 'load_avg_one_minute')} AS load_1m,
+                           ${field('double precision', 'load_avg_five_minutes')} AS load_5m,
+                           ${field('double precision', 'load_avg_fifteen_minutes')} AS load_15m
+                      ${from('pg_sys_load_avg_info')}) l
+             CROSS JOIN (SELECT nullif(max(${field('bigint', 'logical_processor', 'no_of_cpu', 'no_of_cores')}), 0)::int AS cpu_count
+                           ${from('pg_sys_cpu_info')}) c`,
     },
   ],
 });

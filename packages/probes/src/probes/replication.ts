@@ -193,6 +193,44 @@ export const subscriptions = defineProbe({
   ],
 });
 
+export const subscriptionSync = defineProbe({
+  name: 'subscription_sync',
+  title: 'Subscriptions: enabled and table sync states',
+  description:
+    'Per subscription of this database: whether it is enabled (subenabled) and how many of its tables are in each pg_subscription_rel sync state: i (init), d (copying data), f (copy finished, 15+), s (synchronized), r (ready). not_ready counts every table not in r. Rows only in the database that owns the subscription.',
+  sources: ['pg_subscription', 'pg_subscription_rel'],
+  scope: 'database',
+  intervalSeconds: 60,
+  columns: [
+    { name: 'subname', type: 'text', key: true },
+    { name: 'enabled', type: 'boolean' },
+    { name: 'tables', type: 'int', unit: 'count' },
+    ...['init', 'copying', 'copied', 'synchronized', 'ready', 'not_ready'].map((name) => ({
+      name,
+      type: 'int' as const,
+      unit: 'count' as const,
+    })),
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      // pg_subscription is shared; pg_subscription_rel lives in the subscription's database.
+      // subconninfo (the password) is not granted to PUBLIC and never read.
+      sql: `SELECT s.subname::text, s.subenabled AS enabled, count(r.srrelid)::int AS tables,
+                   count(*) FILTER (WHERE r.srsubstate = 'i')::int AS init,
+                   count(*) FILTER (WHERE r.srsubstate = 'd')::int AS copying,
+                   count(*) FILTER (WHERE r.srsubstate = 'f')::int AS copied,
+                   count(*) FILTER (WHERE r.srsubstate = 's')::int AS synchronized,
+                   count(*) FILTER (WHERE r.srsubstate = 'r')::int AS ready,
+                   count(*) FILTER (WHERE r.srsubstate <> 'r')::int AS not_ready
+              FROM pg_subscription s
+              LEFT JOIN pg_subscription_rel r ON r.srsubid = s.oid
+             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+             GROUP BY s.subname, s.subenabled`,
+    },
+  ],
+});
+
 const CONFLICTS_18 = [
   'confl_insert_exists',
   'confl_update_origin_differs',

@@ -3,7 +3,7 @@
 import { ENVIRONMENTS, RULE_KINDS, SEVERITIES } from '@pgvigil/schema';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { testRoutes, WireOf } from '@/contract';
+import type { testRoutes, updateRoute, WireOf } from '@/contract';
 import { api, type ApiError } from '@/components/admin/api';
 import { ErrorBox, Field } from '@/components/admin/field';
 
@@ -18,7 +18,10 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** An optional single choice that becomes a one-item list (or nothing). */
+/**
+ * An optional single choice that becomes a one-item list (or nothing). A route saved with
+ * several values (through the API) shows them as one extra choice, kept unless changed.
+ */
 function OneOf({
   label,
   options,
@@ -37,12 +40,13 @@ function OneOf({
         {options.map((o) => (
           <option key={o}>{o}</option>
         ))}
+        {value && !options.includes(value) ? <option value={value}>{value}</option> : null}
       </select>
     </Field>
   );
 }
 
-function ChannelChecks({
+export function ChannelChecks({
   channels,
   chosen,
   onChange,
@@ -72,49 +76,98 @@ function ChannelChecks({
   );
 }
 
-/** A new route, added last: what it matches, its channels, its escalation policy. */
+export type EditedRoute = Pick<
+  WireOf<typeof updateRoute>['route'],
+  | 'id'
+  | 'name'
+  | 'match'
+  | 'channelIds'
+  | 'continue'
+  | 'escalationId'
+  | 'groupWaitSeconds'
+  | 'groupIntervalSeconds'
+  | 'repeatIntervalSeconds'
+>;
+
+const TIMING = [
+  ['groupWaitSeconds', 'Group wait (s)', 'a new group waits this long to collect more alerts'],
+  ['groupIntervalSeconds', 'Group interval (s)', 'the next update of a group at most this often'],
+  ['repeatIntervalSeconds', 'Repeat interval (s)', 'reminders while firing; 0: none'],
+] as const;
+type TimingKey = (typeof TIMING)[number][0];
+const blank = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+
+const joined = (v: readonly string[] | undefined) => (v ?? []).join(', ');
+
+/**
+ * A new route, added last: what it matches, its channels, its escalation policy. Given
+ * `editing`, the same form changes that route (PATCH) and keeps its place.
+ */
 export function RouteForm({
   channels,
   escalations,
+  editing,
 }: {
   channels: readonly Named[];
   escalations: readonly Named[];
+  editing?: EditedRoute;
 }) {
   const router = useRouter();
-  const [name, setName] = useState('');
-  const [environment, setEnvironment] = useState('');
-  const [severity, setSeverity] = useState('');
-  const [ruleKind, setRuleKind] = useState('');
-  const [tags, setTags] = useState('');
-  const [rules, setRules] = useState('');
-  const [channelIds, setChannelIds] = useState<number[]>([]);
-  const [escalationId, setEscalationId] = useState('');
-  const [cont, setCont] = useState(false);
+  const m = editing?.match ?? {};
+  const [name, setName] = useState(editing?.name ?? '');
+  const [environment, setEnvironment] = useState(joined(m.environments));
+  const [severity, setSeverity] = useState(joined(m.severities));
+  const [ruleKind, setRuleKind] = useState(joined(m.ruleKinds));
+  const [tags, setTags] = useState(joined(m.serverTags));
+  const [rules, setRules] = useState(joined(m.rules));
+  const [channelIds, setChannelIds] = useState<number[]>(editing?.channelIds ?? []);
+  const [escalationId, setEscalationId] = useState(String(editing?.escalationId ?? ''));
+  const [cont, setCont] = useState(editing?.continue ?? false);
+  const [timing, setTiming] = useState<Record<TimingKey, string>>({
+    groupWaitSeconds: blank(editing?.groupWaitSeconds),
+    groupIntervalSeconds: blank(editing?.groupIntervalSeconds),
+    repeatIntervalSeconds: blank(editing?.repeatIntervalSeconds),
+  });
   const [error, setError] = useState<ApiError | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const match = {
-      ...(environment ? { environments: [environment] } : {}),
-      ...(severity ? { severities: [severity] } : {}),
-      ...(ruleKind ? { ruleKinds: [ruleKind] } : {}),
-      ...(list(tags).length ? { serverTags: list(tags) } : {}),
-      ...(list(rules).length ? { rules: list(rules) } : {}),
+    const lists = {
+      environments: list(environment),
+      severities: list(severity),
+      ruleKinds: list(ruleKind),
+      serverTags: list(tags),
+      rules: list(rules),
     };
-    const result = await api('POST', '/routes', {
+    // clusterIds has no field here: an edit keeps what the API set
+    const match = Object.fromEntries(
+      [...Object.entries(lists), ['clusterIds', m.clusterIds ?? []] as const].filter(
+        ([, v]) => v.length > 0,
+      ),
+    );
+    const body = {
       name,
       match,
       channelIds,
       continue: cont,
-      ...(escalationId ? { escalationId: Number(escalationId) } : {}),
-    });
+      escalationId: escalationId ? Number(escalationId) : null,
+      // empty: the alerter's default
+      ...Object.fromEntries(
+        TIMING.map(([k]) => [k, timing[k].trim() === '' ? null : Number(timing[k])]),
+      ),
+    };
+    const result = editing
+      ? await api('PATCH', `/routes/${editing.id}`, body)
+      : await api('POST', '/routes', body);
     if (!result.ok) return setError(result.error);
     setError(null);
+    if (editing) router.push('/routes');
     router.refresh();
   }
+  const title = editing ? 'Edit route' : 'New route';
   return (
-    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label="New route">
-      <h2>New route</h2>
+    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label={title}>
+      <h2>{editing ? `Edit route "${editing.name}"` : title}</h2>
       <div className="grid form-grid">
         <Field label="Name" error={error?.fields?.name}>
           <input value={name} onChange={(e) => setName(e.target.value)} required />
@@ -143,6 +196,21 @@ export function RouteForm({
             ))}
           </select>
         </Field>
+        {TIMING.map(([k, label, hint]) => (
+          <Field
+            key={k}
+            label={label}
+            hint={`${hint}; empty: the default`}
+            error={error?.fields?.[k]}
+          >
+            <input
+              type="number"
+              min={0}
+              value={timing[k]}
+              onChange={(e) => setTiming({ ...timing, [k]: e.target.value })}
+            />
+          </Field>
+        ))}
       </div>
       <ChannelChecks
         legend="Channels"
@@ -156,68 +224,13 @@ export function RouteForm({
       </label>
       {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
       <button className="btn btn-primary" type="submit">
-        Add route
+        {editing ? 'Save route' : 'Add route'}
       </button>
-    </form>
-  );
-}
-
-/** A new escalation policy: two steps to fill in, the second optional. */
-export function EscalationForm({ channels }: { channels: readonly Named[] }) {
-  const router = useRouter();
-  const [name, setName] = useState('');
-  const [steps, setSteps] = useState([
-    { channelIds: [] as number[], waitMinutes: 5 },
-    { channelIds: [] as number[], waitMinutes: 15 },
-  ]);
-  const [repeat, setRepeat] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const setStep = (i: number, s: { channelIds: number[]; waitMinutes: number }) =>
-    setSteps(steps.map((x, j) => (j === i ? s : x)));
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const result = await api('POST', '/escalations', {
-      name,
-      steps: steps.filter((s) => s.channelIds.length > 0),
-      repeat,
-    });
-    if (!result.ok) return setError(result.error);
-    setError(null);
-    router.refresh();
-  }
-  return (
-    <form className="panel section" onSubmit={(e) => void submit(e)} aria-label="New escalation">
-      <h2>New escalation policy</h2>
-      <Field label="Name" error={error?.fields?.name}>
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
-      </Field>
-      {steps.map((s, i) => (
-        <div key={i} className="grid form-grid">
-          <ChannelChecks
-            legend={`Step ${i + 1}`}
-            channels={channels}
-            chosen={s.channelIds}
-            onChange={(ids) => setStep(i, { ...s, channelIds: ids })}
-          />
-          <Field label={`Step ${i + 1}: minutes to wait for an acknowledgement`}>
-            <input
-              type="number"
-              min={1}
-              value={s.waitMinutes}
-              onChange={(e) => setStep(i, { ...s, waitMinutes: Number(e.target.value) })}
-            />
-          </Field>
-        </div>
-      ))}
-      <label>
-        <input type="checkbox" checked={repeat} onChange={(e) => setRepeat(e.target.checked)} />{' '}
-        Start over after the last step
-      </label>
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
-      <button className="btn btn-primary" type="submit">
-        Add escalation policy
-      </button>
+      {editing ? (
+        <a className="btn btn-ghost" href="/routes">
+          Cancel
+        </a>
+      ) : null}
     </form>
   );
 }

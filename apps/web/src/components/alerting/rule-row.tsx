@@ -27,6 +27,9 @@ export interface RuleView {
   lastError: { message: string; at: string } | null;
   /** objects it could not see last cycle, with the GRANT or helper that shows them */
   unavailable: string | null;
+  /** firings in an hour past which a series is flapping; null = `flapDefault`, 0 = off */
+  flapLimit: number | null;
+  flapDefault: number;
 }
 
 const parse = (v: string) => (v.trim() === '' ? null : Number(v));
@@ -45,6 +48,7 @@ export function RuleRow({
   const [warning, setWarning] = useState(rule.warning === null ? '' : String(rule.warning));
   const [critical, setCritical] = useState(rule.critical === null ? '' : String(rule.critical));
   const [forSeconds, setFor] = useState(String(rule.forSeconds));
+  const [flapLimit, setFlapLimit] = useState(rule.flapLimit === null ? '' : String(rule.flapLimit));
   const [message, setMessage] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [params, setParams] = useState<Record<string, string>>(
@@ -122,6 +126,13 @@ export function RuleRow({
               ) : null}
             </div>
           ) : null}
+          <FlapLimit
+            rule={rule}
+            canEdit={canEdit}
+            value={flapLimit}
+            onChange={setFlapLimit}
+            onSave={() => void save({ flapLimit: parse(flapLimit) })}
+          />
           {open && canEdit && rule.kind !== 'forecast' && rule.kind !== 'anomaly' ? (
             <RuleBacktest
               ruleId={rule.id}
@@ -213,5 +224,49 @@ export function RuleRow({
         {message ? <span role="status"> {message}</span> : null}
       </td>
     </tr>
+  );
+}
+
+/** The flap limit: an editor sets 0 to 60 (0 turns detection off), empty for the default. */
+function FlapLimit({
+  rule,
+  canEdit,
+  value,
+  onChange,
+  onSave,
+}: {
+  rule: RuleView;
+  canEdit: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  onSave: () => void;
+}) {
+  const shown =
+    rule.flapLimit === null
+      ? `${rule.flapDefault} (default)`
+      : rule.flapLimit === 0
+        ? 'off'
+        : String(rule.flapLimit);
+  if (!canEdit) return <p>Flap limit (firings in an hour): {shown}</p>;
+  return (
+    <div className="inline-form">
+      <label>
+        Flap limit (firings in an hour; 0 = off, empty = default {rule.flapDefault}){' '}
+        <input
+          aria-label="flap limit"
+          type="number"
+          min={0}
+          max={60}
+          step={1}
+          size={4}
+          placeholder={String(rule.flapDefault)}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      <button className="btn" type="button" onClick={onSave}>
+        Save flap limit
+      </button>
+    </div>
   );
 }

@@ -1,5 +1,7 @@
 import { listChannels, listEscalationPolicies, listRoutes } from '@pgvigil/db/alerting';
-import { EscalationForm, RouteForm, RouteTester } from '@/components/alerting/routing-forms';
+import { EscalationForm } from '@/components/alerting/escalation-form';
+import { PolicyActions, RouteActions } from '@/components/alerting/route-actions';
+import { RouteForm, RouteTester } from '@/components/alerting/routing-forms';
 import { EmptyState } from '@/components/shell/states';
 import { hasRole, requirePageUser } from '@/server/auth';
 import { db } from '@/server/db';
@@ -12,8 +14,26 @@ const matchText = (m: Record<string, unknown>) =>
     .map(([k, v]) => `${k}: ${([] as unknown[]).concat(v).join(', ')}`)
     .join('; ') || 'every alert';
 
-export default async function RoutesPage() {
+const timingText = (r: {
+  group_wait_seconds: number | null;
+  group_interval_seconds: number | null;
+  repeat_interval_seconds: number | null;
+}) =>
+  [
+    r.group_wait_seconds === null ? '' : `wait ${r.group_wait_seconds}s`,
+    r.group_interval_seconds === null ? '' : `interval ${r.group_interval_seconds}s`,
+    r.repeat_interval_seconds === null ? '' : `repeat ${r.repeat_interval_seconds}s`,
+  ]
+    .filter(Boolean)
+    .join(', ') || 'default';
+
+export default async function RoutesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ edit?: string; editPolicy?: string }>;
+}) {
   const user = await requirePageUser('viewer', '/routes');
+  const { edit, editPolicy } = await searchParams;
   const canEdit = hasRole(user.role, 'admin');
   const [routes, policies, channels] = await Promise.all([
     listRoutes(db()),
@@ -24,6 +44,11 @@ export default async function RoutesPage() {
   const names = (ids: readonly number[]) =>
     ids.map((id) => channelName.get(id) ?? `#${id} (deleted)`).join(', ');
   const policyName = new Map(policies.map((p) => [p.id, p.name]));
+  const editing = canEdit ? routes.find((r) => String(r.id) === edit) : undefined;
+  const editingPolicy = canEdit ? policies.find((p) => String(p.id) === editPolicy) : undefined;
+  const order = routes.map((r) => r.id);
+  const namedChannels = channels.map((c) => ({ id: c.id, name: c.name }));
+  const namedPolicies = policies.map((p) => ({ id: p.id, name: p.name }));
   return (
     <>
       <div className="page-header">
@@ -51,6 +76,8 @@ export default async function RoutesPage() {
                   <th>Channels</th>
                   <th>Escalation</th>
                   <th>Continue</th>
+                  <th>Timing</th>
+                  {canEdit ? <th>Actions</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -65,6 +92,12 @@ export default async function RoutesPage() {
                     <td>{names(r.channel_ids)}</td>
                     <td>{r.escalation_id === null ? '' : policyName.get(r.escalation_id)}</td>
                     <td>{r.continue ? 'yes' : 'no'}</td>
+                    <td>{timingText(r)}</td>
+                    {canEdit ? (
+                      <td>
+                        <RouteActions id={r.id} name={r.name} order={order} />
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -86,7 +119,8 @@ export default async function RoutesPage() {
                 {p.steps
                   .map((s, i) => `${i + 1}. ${names(s.channelIds)} (wait ${s.waitMinutes} min)`)
                   .join(' → ')}
-                {p.repeat ? ', then again' : ''}
+                {p.repeat ? ', then again' : ''}{' '}
+                {canEdit ? <PolicyActions id={p.id} name={p.name} /> : null}
               </li>
             ))}
           </ul>
@@ -96,10 +130,30 @@ export default async function RoutesPage() {
       {canEdit ? (
         <>
           <RouteForm
-            channels={channels.map((c) => ({ id: c.id, name: c.name }))}
-            escalations={policies.map((p) => ({ id: p.id, name: p.name }))}
+            key={editing?.id ?? 'new'}
+            channels={namedChannels}
+            escalations={namedPolicies}
+            {...(editing
+              ? {
+                  editing: {
+                    id: editing.id,
+                    name: editing.name,
+                    match: editing.match,
+                    channelIds: editing.channel_ids,
+                    continue: editing.continue,
+                    escalationId: editing.escalation_id,
+                    groupWaitSeconds: editing.group_wait_seconds,
+                    groupIntervalSeconds: editing.group_interval_seconds,
+                    repeatIntervalSeconds: editing.repeat_interval_seconds,
+                  },
+                }
+              : {})}
           />
-          <EscalationForm channels={channels.map((c) => ({ id: c.id, name: c.name }))} />
+          <EscalationForm
+            key={editingPolicy?.id ?? 'new'}
+            channels={namedChannels}
+            {...(editingPolicy ? { editing: editingPolicy } : {})}
+          />
         </>
       ) : null}
     </>

@@ -1,4 +1,4 @@
-import { BUILTIN_BY_KEY } from '@pgvigil/alerting';
+import { BUILTIN_BY_KEY, DEFAULT_FLAP_LIMIT } from '@pgvigil/alerting';
 import { listAlertTargets, listOverrides, listRules } from '@pgvigil/db/alerting';
 import { CustomRuleForm } from '@/components/alerting/custom-rule-form';
 import { RuleRow, type RuleView } from '@/components/alerting/rule-row';
@@ -51,6 +51,8 @@ export default async function RulesPage() {
         ? { message: r.lastError, at: new Date(r.lastErrorAt).toISOString() }
         : null,
     unavailable: r.unavailable,
+    flapLimit: r.flapLimit,
+    flapDefault: DEFAULT_FLAP_LIMIT,
   }));
   return (
     <>

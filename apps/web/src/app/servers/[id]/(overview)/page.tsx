@@ -4,6 +4,7 @@ import {
   TOP_QUERY_SORTS,
   getConfigDriftView,
   getLiveActivity,
+  getReplicationDetail,
   listChangedSettings,
   listLintFindings,
   listServerDatabases,
@@ -18,6 +19,7 @@ import { StatusBadge } from '@/components/dashboard/health-badge';
 import { BlockingTree, LiveSessions } from '@/components/dashboard/live-activity';
 import { ConfigDrift } from '@/components/dashboard/config-drift';
 import { LintFindings } from '@/components/dashboard/lint-findings';
+import { ReplicationDetail } from '@/components/dashboard/replication-detail';
 import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
@@ -44,6 +46,9 @@ const SERVER_CHARTS = [
   CHARTS.checkpoints,
   CHARTS.io,
   CHARTS.replication_lag,
+  CHARTS.buffercache_databases,
+  CHARTS.buffercache_dirty,
+  CHARTS.buffercache_usage,
 ].map((c) => ({ id: c.id, title: c.title }));
 
 export default async function ServerPage({
@@ -79,7 +84,7 @@ export default async function ServerPage({
     );
   }
   const poolers = await listPoolerLinks(db(), [server.id]);
-  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint] =
+  const [charts, databases, top, live, settingChanges, nonDefault, drift, user, lint, replication] =
     await Promise.all([
       prefetchCharts(server.id, SERVER_CHARTS, window),
       listServerDatabases({ db: db(), input: { serverId: server.id }, at: now }),
@@ -93,6 +98,7 @@ export default async function ServerPage({
       getConfigDriftView({ db: db(), input: { serverId: server.id } }),
       currentUser(),
       listLintFindings({ db: db(), input: { serverId: server.id }, at: now }),
+      getReplicationDetail({ db: db(), input: { serverId: server.id }, at: now }),
     ]);
   const sortHref = (s: string) => {
     const q = new URLSearchParams(query);
@@ -144,6 +150,10 @@ export default async function ServerPage({
           expected
           initial={charts}
         />
+      </section>
+      <section className="section panel" aria-labelledby="replication-title" id="replication">
+        <h2 id="replication-title">Replication</h2>
+        <ReplicationDetail detail={replication} />
       </section>
       <section className="section panel" aria-labelledby="blocking-title">
         <h2 id="blocking-title">Blocking</h2>
