@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
 import { recordHeartbeat } from '@pgvigil/db';
-import { listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
+import { getAlert, listAlerts, listRules, updateRule } from '@pgvigil/db/alerting';
 import type { EmbeddedServer } from '@pgvigil/db/embedded';
 import {
   freshDatastore,
@@ -271,18 +271,65 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
   });
 
   // last: the standby becomes a primary
-  it('role_changed: the standby is promoted (not a restart), then stays a primary', async () => {
+  it("a promotion: role_changed fires on the standby; the primary's lag alert about it resolves, role changed", async () => {
     await tune('role_changed', {});
+    await tune('replication_lag_bytes', { warning: 1024 * 1024, critical: null });
     const started = async () =>
       (await query<{ t: Date }>(standbyUrl, 'SELECT pg_postmaster_start_time() AS t'))[0]!.t;
     const before = await started();
     await step(60, standbyId, standbyUrl, 'server_info');
     expect(await stateOf('role_changed', standbyId)).toBe('none');
-    await query(standbyUrl, 'SELECT pg_promote(true, 60)');
-    await step(60, standbyId, standbyUrl, 'server_info');
+    // the primary's alert about its standby fires: replay paused while it writes
+    await query(standbyUrl, 'SELECT pg_wal_replay_pause()');
+    await query(
+      primaryUrl,
+      `CREATE TABLE lag_at_promotion AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 50000) g`,
+    );
+    await until('replay lag over 1 MiB', async () => {
+      const r = await query<{ b: string | null }>(
+        primaryUrl,
+        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
+      );
+      return Number(r[0]?.b ?? 0) > 1024 * 1024;
+    });
+    await collect(ds.db, standbyId, standbyUrl, 'wal_receiver', at); // its last sample as a standby
+    await step(30, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_bytes', primaryId)).toBe('firing');
+
+    // replayed up to date then promoted: the standby's walsender on the primary goes away
+    // (a session waiting in pg_promote(true) can be cancelled by a replayed vacuum)
+    await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
+    await until('replay caught up', async () => {
+      const r = await query<{ b: string | null }>(
+        primaryUrl,
+        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
+      );
+      return Number(r[0]?.b ?? 1) === 0;
+    });
+    await query(standbyUrl, 'SELECT pg_promote(false)');
+    await until('promoted', async () => {
+      const r = await query<{ r: boolean }>(standbyUrl, 'SELECT pg_is_in_recovery() AS r');
+      return r[0]?.r === false;
+    });
+    await until('the primary has no standby', async () => {
+      const r = await query(primaryUrl, 'SELECT 1 FROM pg_stat_replication');
+      return r.length === 0;
+    });
+    at = new Date(at.getTime() + 30_000);
+    await collect(ds.db, standbyId, standbyUrl, 'wal_receiver', at);
+    await step(0, standbyId, standbyUrl, 'server_info');
     expect(await stateOf('role_changed', standbyId)).toBe('firing');
     // the same postmaster: what server_restarted looks at did not change
     expect(await started()).toEqual(before);
+    // one interval later the primary's walsender row has not come back: resolved, not no data
+    await step(30, primaryId, primaryUrl, 'replication');
+    expect(await stateOf('replication_lag_bytes', primaryId)).toBe('resolved');
+    const rule = (await listRules(ds.db)).find((r) => r.key === 'replication_lag_bytes')!;
+    const [lag] = await listAlerts(ds.db, { serverId: primaryId, ruleId: rule.id });
+    const events = (await getAlert(ds.db, lag!.id)).events;
+    expect(events[events.length - 1]!.reason).toBe(
+      'role changed: standby was promoted; this series ended with the move',
+    );
     await step(60, standbyId, standbyUrl, 'server_info');
     expect(await stateOf('role_changed', standbyId)).toBe('resolved');
   });

@@ -75,7 +75,7 @@ export class PatroniPoller {
         ? view.members.find((m) => m.name === cluster.leader)
         : undefined;
     const oldAnswers = old?.apiUrl ? await memberAnswers(old.apiUrl, this.options()) : false;
-    const events = patroniEvents(cluster, view, at, oldAnswers).map((e) => ({
+    const events = patroniEvents(cluster, view, at, { answers: oldAnswers }).map((e) => ({
       kind: e.kind,
       at: e.at,
       title: e.title,

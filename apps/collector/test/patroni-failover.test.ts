@@ -84,6 +84,10 @@ describe.skipIf(!enabled)('a Patroni switchover and failover, followed by the co
       expect(await events()).toEqual([
         { kind: 'switchover', title: 'Switchover: m1 → m2', server_id: serverOf.get('m2') },
       ]);
+      const [why] = await ds.db.query<{ details: string }>('SELECT details FROM events');
+      expect(why!.details).toMatch(
+        /switchover: (Patroni had a switchover scheduled|m1's Patroni answers after the move)/,
+      );
       await until('m2 the leader in metrics', async () => (await roles()).m2 === 'leader');
       // the new leader reports its timeline once its promotion is through
       await until(
@@ -109,5 +113,10 @@ describe.skipIf(!enabled)('a Patroni switchover and failover, followed by the co
     const [, failover] = await events();
     expect(failover!.kind).toBe('failover');
     expect(failover!.title).toMatch(/^Failover: m[13] promoted \(m2 lost\)$/);
+    // and why: the killed leader's own API is silent
+    const [, lost] = await ds.db.query<{ details: string }>(
+      'SELECT details FROM events ORDER BY at, id',
+    );
+    expect(lost!.details).toMatch(/failover: m2's REST API did not answer after the move/);
   });
 });

@@ -11,14 +11,23 @@ import { ensureMetricTable, saveQueryTexts, writeSamples } from '@pgvigil/db/met
 import { createCluster, createServer } from '@pgvigil/db/registry';
 import {
   freshDatabase,
+  PGBOUNCER_USERS,
   serverUrl,
+  startPgbouncer,
   testMajors,
   type TestDatabase,
   type TestDatastore,
+  type TestPgbouncer,
 } from '@pgvigil/db/testing';
 import { syncCatalog } from '@pgvigil/alerting';
 import { TOOLS } from '@pgvigil/mcp';
-import { getProbe, loadProbeContext, runProbe } from '@pgvigil/probes';
+import {
+  getProbe,
+  loadProbeContext,
+  POOLER_PROBES,
+  runPoolerProbe,
+  runProbe,
+} from '@pgvigil/probes';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as askRoute from '@/app/api/v1/ask/route';
@@ -35,7 +44,8 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
   let app: TestDatabase;
   let http: { url: string; close(): Promise<void> };
   const userIds: Partial<Record<Role, number>> = {};
-  const ids = { server: 0, alert: 0 };
+  const ids = { server: 0, alert: 0, pooler: 0 };
+  let bouncer: TestPgbouncer | undefined;
   const password = decodeURIComponent(new URL(serverUrl(major)).password);
   const clients: Client[] = [];
 
@@ -131,6 +141,45 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
     });
     const now = Date.now();
     const ago = (minutes: number) => new Date(now - minutes * 60_000);
+    // a real PgBouncer in front of the server, its console read by the real pooler probes
+    bouncer = await startPgbouncer({ serverUrl: serverUrl(major) });
+    ids.pooler = (
+      await createServer(ds.db, await secretBox(), {
+        kind: 'pgbouncer',
+        name: 'orders-bouncer',
+        host: '127.0.0.1',
+        port: bouncer.port,
+        username: PGBOUNCER_USERS.stats.user,
+        password: PGBOUNCER_USERS.stats.password,
+        sslmode: 'disable',
+        fronts: [ids.server],
+      })
+    ).id;
+    // one client through it, so it has a pool to show
+    const through = new pg.Client({ connectionString: bouncer.clientUrl() });
+    await through.connect();
+    await through.query('SELECT 1');
+    await through.end();
+    const console_ = new pg.Client({ connectionString: bouncer.adminUrl() });
+    await console_.connect();
+    try {
+      for (const probe of POOLER_PROBES.filter((p) =>
+        ['pgbouncer_connectivity', 'pgbouncer_pools', 'pgbouncer_lists'].includes(p.name),
+      )) {
+        const result = await runPoolerProbe(console_, probe);
+        expect(result, probe.name).toMatchObject({ status: 'ok' });
+        if (result.status !== 'ok') continue;
+        await ensureMetricTable(ds.db, probe, ago(1));
+        await writeSamples(ds.db, [
+          {
+            spec: probe,
+            samples: [{ collectedAt: ago(1), serverId: ids.pooler, rows: result.rows }],
+          },
+        ]);
+      }
+    } finally {
+      await console_.end();
+    }
     await collect(
       ['sessions', 'blocking', 'settings', 'database_stats', 'tables', 'indexes', 'wal_receiver'],
       [ago(3), ago(1)],
@@ -179,6 +228,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await http?.close();
+    await bouncer?.stop();
     await app?.drop();
     await ds?.drop();
   });
@@ -208,7 +258,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
     const server = ids.server;
     const args: Record<string, Record<string, unknown>> = {
       fleet_status: {},
-      list_servers: { q: 'orders' },
+      list_servers: { q: 'orders-primary' },
       server_overview: { serverId: server },
       list_alerts: { serverId: server },
       investigate_alert: { alertId: ids.alert },
@@ -224,6 +274,7 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
       blocking_now: { serverId: server },
       live_sessions: { serverId: server },
       replication_status: { serverId: server },
+      pooler_status: { serverId: ids.pooler },
       explain_query: { serverId: server, statement: 'SELECT * FROM orders WHERE id = 7' },
       readiness: { serverId: server, database: app.name, for: 'migration' },
     };
@@ -244,7 +295,18 @@ describe(`the MCP server on PostgreSQL ${major}`, () => {
       expect(text, name).not.toContain(SECRET);
       out[name] = s;
     }
-    expect(out.fleet_status).toMatchObject({ servers: 2, activeAlerts: 1 });
+    expect(out.fleet_status).toMatchObject({
+      servers: 3,
+      activeAlerts: 1,
+      poolers: [{ id: ids.pooler, name: 'orders-bouncer', pools: expect.any(Number) }],
+    });
+    expect(out.pooler_status).toMatchObject({
+      server: { id: ids.pooler, name: 'orders-bouncer' },
+      fronts: [server],
+      connectivity: { up: true },
+      pools: [expect.objectContaining({ cl_waiting: 0, pool_size: expect.any(Number) })],
+      lists: { max_client_conn: expect.any(Number) },
+    });
     expect(out.list_servers).toMatchObject({ total: 1, servers: [{ name: 'orders-primary' }] });
     expect(out.server_overview).toMatchObject({ name: 'orders-primary', dbname: app.name });
     expect(out.list_alerts).toMatchObject({ alerts: [{ id: ids.alert, state: 'firing' }] });

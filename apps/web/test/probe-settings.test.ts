@@ -5,7 +5,7 @@ import { createApiToken, createUser, listAudit } from '@pgvigil/db/accounts';
 import { RETENTION_GLOBAL_ONLY } from '@pgvigil/db/metrics';
 import { createCluster, createServer } from '@pgvigil/db/registry';
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import { getProbe } from '@pgvigil/probes';
+import { getProbe, POOLER_PROBES } from '@pgvigil/probes';
 import * as byProbe from '@/app/api/v1/probe-settings/[probe]/route';
 import * as list from '@/app/api/v1/probe-settings/route';
 import { digest, newApiToken } from '@/server/auth';
@@ -82,6 +82,36 @@ describe(`probe settings API on PostgreSQL ${major}`, () => {
       enabled: { value: true, source: 'default' },
       intervalSeconds: { value: getProbe(PROBE)!.intervalSeconds, source: 'default' },
       override: null,
+    });
+  });
+
+  it("lists the pooler's probes too, and tunes one like any other", async () => {
+    const all = await call(h(list.GET), {
+      path: '/api/v1/probe-settings?limit=500',
+      token: token.viewer!,
+    });
+    const probes = all.json.probes as (Setting & { target: string })[];
+    expect(probes.filter((p) => p.target === 'pgbouncer').map((p) => p.probe)).toEqual(
+      POOLER_PROBES.map((p) => p.name),
+    );
+    expect(probes.find((p) => p.probe === PROBE)?.target).toBe('postgresql');
+    const set = await call(h(byProbe.PUT), {
+      method: 'PUT',
+      path: `/api/v1/probe-settings/pgbouncer_pools?serverId=${serverId}`,
+      body: { intervalSeconds: 60 },
+      token: token.admin!,
+      params: { probe: 'pgbouncer_pools' },
+    });
+    expect(set.status).toBe(200);
+    expect(set.json.setting).toMatchObject({
+      target: 'pgbouncer',
+      intervalSeconds: { value: 60, source: 'server' },
+    });
+    await call(h(byProbe.DELETE), {
+      method: 'DELETE',
+      path: `/api/v1/probe-settings/pgbouncer_pools?serverId=${serverId}`,
+      token: token.admin!,
+      params: { probe: 'pgbouncer_pools' },
     });
   });
 

@@ -6,6 +6,7 @@ export * from './core';
 export * from './rules';
 export * from './notify';
 export * from './cycle/absence';
+export * from './cycle/role-change';
 export * from './cycle/band';
 export * from './cycle/message';
 export * from './cycle/notifications';

@@ -12,6 +12,7 @@ import { listMetrics, metricSeries } from './tools/metrics';
 import { indexHealth, tableHealth } from './tools/objects';
 import { queryHistory, topQueries } from './tools/queries';
 import { readiness } from './tools/readiness';
+import { poolerStatus } from './tools/pooler';
 import { replicationStatus } from './tools/replication';
 
 export const TOOLS: readonly ToolDef[] = [
@@ -32,6 +33,7 @@ export const TOOLS: readonly ToolDef[] = [
   blockingNow,
   liveSessions,
   replicationStatus,
+  poolerStatus,
   explainQuery,
   readiness,
 ];

@@ -1,6 +1,7 @@
 import { QUALSTATS_DOC, QUERY_EXTENSIONS_DOC } from './docs-query-extensions';
 import { privilegeReason } from './privileges';
 import type { ProbeDefinition } from './types';
+import type { PoolerProbeDefinition } from './pooler/define';
 
 const version = (num: number) => String(Math.floor(num / 10000));
 
@@ -230,8 +231,45 @@ function columnLine(c: ProbeDefinition['columns'][number]): string {
   return `| \`${c.name}\` | ${c.type} | ${kind} | ${c.unit ?? ''} | ${c.description ?? ''} |`;
 }
 
-/** docs/probes.md, entirely from the probe definitions. */
-export function renderProbesDoc(probes: readonly ProbeDefinition[]): string {
+/** The PgBouncer section: the pooler probes, run on servers of kind `pgbouncer` only. */
+function poolerSection(probes: readonly PoolerProbeDefinition[]): string[] {
+  if (!probes.length) return [];
+  const line = (c: PoolerProbeDefinition['columns'][number]) =>
+    `| \`${c.name}\` | ${c.type} | ${[c.key ? 'key' : '', c.counter ? 'counter' : ''].filter(Boolean).join(', ')} | ${c.unit ?? ''} | ${c.description ?? ''} |`;
+  return [
+    `## PgBouncer: ${probes.length} pooler probes`,
+    '',
+    'Run on a server of kind `pgbouncer` (its admin console, as a `stats_users` user) instead of the',
+    'probes above, with the simple query protocol and no transaction; see docs/topology.md. Their',
+    "intervals, enabling and retention are tuned on the Probes admin page like the others'.",
+    '',
+    '| probe | commands | interval | retention | notes |',
+    '|---|---|---|---|---|',
+    ...probes.map(
+      (p) =>
+        `| [\`${p.name}\`](#${p.name}) | ${p.commands.map((c) => `\`${c}\``).join(', ')} | ${p.intervalSeconds} s | ${p.retentionDays} d | ${p.changeTracked ? 'change-tracked' : ''} |`,
+    ),
+    '',
+    ...probes.map((p) =>
+      [
+        `### ${p.name}`,
+        '',
+        `**${p.title}.** ${p.description}`,
+        '',
+        '| column | type | kind | unit | description |',
+        '|---|---|---|---|---|',
+        ...p.columns.map(line),
+        '',
+      ].join('\n'),
+    ),
+  ];
+}
+
+/** docs/probes.md, entirely from the probe definitions (PostgreSQL's, then the pooler's). */
+export function renderProbesDoc(
+  probes: readonly ProbeDefinition[],
+  poolerProbes: readonly PoolerProbeDefinition[] = [],
+): string {
   const summary = probes.map(
     (p) =>
       `| [\`${p.name}\`](#${p.name}) | ${p.scope} | ${p.intervalSeconds} s | ${p.retentionDays} d | ${version(p.minServerVersion)}+ | ${flags(p)} |`,
@@ -272,5 +310,6 @@ export function renderProbesDoc(probes: readonly ProbeDefinition[]): string {
     '## Probe reference',
     '',
     ...sections,
+    ...poolerSection(poolerProbes),
   ].join('\n');
 }

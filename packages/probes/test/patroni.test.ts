@@ -3,6 +3,7 @@ import {
   patroniEvents,
   PatroniReadError,
   patroniUrlSchema,
+  patroniView,
   readPatroni,
   type PatroniView,
 } from '../src/index';
@@ -68,7 +69,7 @@ describe('failover and switchover from two polls', () => {
         },
       ],
     );
-    const [event] = patroniEvents({ leader: 'm1', timeline: 1 }, now, at, true);
+    const [event] = patroniEvents({ leader: 'm1', timeline: 1 }, now, at, { answers: true });
     expect(event).toMatchObject({ kind: 'switchover', from: 'm1', to: 'm2' });
     expect(event!.at.toISOString()).toBe('2026-12-06T21:59:50.000Z');
   });
@@ -88,5 +89,119 @@ describe('failover and switchover from two polls', () => {
     expect(
       patroniEvents({ leader: 'm1', timeline: 1 }, view([member('m1', 'replica')]), at),
     ).toEqual([]);
+  });
+});
+
+/**
+ * Answers in the shape Patroni 3.0 (Debian 12) gives them: GET /cluster, /patroni, /history
+ * and /config of a two-member cluster, before and after the leader moved from m1 to m2.
+ */
+describe('switchover or failover, and why, from Patroni REST answers', () => {
+  const api = (port: number) => `http://127.0.0.1:${port}/patroni`;
+  const m = (name: string, role: string, state: string, timeline: number, extra = {}) => ({
+    name,
+    role,
+    state,
+    api_url: api(name === 'm1' ? 8008 : 8009),
+    host: '127.0.0.1',
+    port: name === 'm1' ? 5432 : 5433,
+    timeline,
+    ...(role === 'leader' ? {} : { lag: 0 }),
+    ...extra,
+  });
+  const answers = (
+    members: unknown[],
+    more: Record<string, unknown> = {},
+    history: unknown[] = [],
+  ) =>
+    patroniView({
+      cluster: { members, ...more },
+      patroni: {
+        state: 'running',
+        postmaster_start_time: '2026-12-06 21:40:01.52+00:00',
+        role: 'replica',
+        server_version: 150010,
+        timeline: 2,
+        patroni: { version: '3.0.2', scope: 'orders' },
+      },
+      history,
+      config: { ttl: 30, loop_wait: 10, retry_timeout: 10, maximum_lag_on_failover: 1048576 },
+    });
+  const promoted = [
+    [1, 50331808, 'no recovery target specified', '2026-12-06T21:59:50.123456+00:00', 'm2'],
+  ];
+  const steady = answers([m('m1', 'leader', 'running', 1), m('m2', 'replica', 'streaming', 1)]);
+  const seen = (view: unknown) => ({
+    leader: 'm1',
+    timeline: 1,
+    view: JSON.parse(JSON.stringify(view)) as unknown,
+  });
+  const at = new Date('2026-12-06T22:00:00Z');
+
+  it('parses the answers: roles, leader, lag, history with its new leader', () => {
+    expect(steady).toMatchObject({ scope: 'orders', leader: 'm1', timeline: 1 });
+    expect(steady.members.map((x) => [x.name, x.role, x.lagBytes])).toEqual([
+      ['m1', 'leader', null],
+      ['m2', 'replica', 0],
+    ]);
+    expect(answers([], {}, promoted).history[0]).toMatchObject({ timeline: 1, newLeader: 'm2' });
+    expect(() => patroniView({ cluster: {}, patroni: {}, history: [], config: {} })).toThrow(
+      PatroniReadError,
+    );
+  });
+
+  it('patronictl switchover: the old leader answers and rejoins as a replica', () => {
+    const after = answers(
+      [m('m1', 'replica', 'streaming', 2), m('m2', 'leader', 'running', 2)],
+      {},
+      promoted,
+    );
+    const [e] = patroniEvents(seen(steady), after, at, { answers: true });
+    expect(e).toMatchObject({ kind: 'switchover', from: 'm1', to: 'm2' });
+    expect(e!.why).toBe(
+      "m1's Patroni answers after the move (replica, streaming): it stepped down",
+    );
+    expect(e!.details).toBe(
+      'Patroni cluster orders; timeline 1 → 2; switchover: ' +
+        e!.why +
+        '; PostgreSQL: no recovery target specified',
+    );
+    expect(e!.at.toISOString()).toBe('2026-12-06T21:59:50.123Z');
+  });
+
+  it('a read between the demotion and the promotion (no leader, m1 stopped) is still a switchover', () => {
+    const between = answers([m('m1', 'replica', 'stopped', 1), m('m2', 'replica', 'streaming', 1)]);
+    const after = answers([m('m1', 'replica', 'starting', 1), m('m2', 'leader', 'running', 2)]);
+    expect(patroniEvents(seen(between), after, at, { answers: true })[0]!.kind).toBe('switchover');
+  });
+
+  it('a scheduled switchover is one, whatever the old leader does after', () => {
+    const scheduled = answers(
+      [m('m1', 'leader', 'running', 1), m('m2', 'replica', 'streaming', 1)],
+      {
+        scheduled_switchover: { at: '2026-12-06T21:59:45+00:00', from: 'm1', to: 'm2' },
+      },
+    );
+    const after = answers([m('m2', 'leader', 'running', 2)]);
+    const [e] = patroniEvents(seen(scheduled), after, at, { answers: false });
+    expect(e).toMatchObject({ kind: 'switchover' });
+    expect(e!.why).toBe('Patroni had a switchover scheduled for 2026-12-06T21:59:45+00:00');
+  });
+
+  it('a killed leader: its API is silent and its member key expired', () => {
+    const after = answers([m('m2', 'leader', 'running', 2)], {}, promoted);
+    const [e] = patroniEvents(seen(steady), after, at, { answers: false });
+    expect(e).toMatchObject({ kind: 'failover', title: 'Failover: m2 promoted (m1 lost)' });
+    expect(e!.why).toBe("m1's REST API did not answer after the move and it left the member list");
+  });
+
+  it('a leader whose PostgreSQL crashed under the lock, though its Patroni still answers', () => {
+    const crashed = answers([m('m1', 'leader', 'crashed', 1), m('m2', 'replica', 'streaming', 1)]);
+    const after = answers([m('m1', 'replica', 'stopped', 1), m('m2', 'leader', 'running', 2)]);
+    const [e] = patroniEvents(seen(crashed), after, at, { answers: true });
+    expect(e).toMatchObject({ kind: 'failover' });
+    expect(e!.why).toBe(
+      'm1 held the leader lock but its PostgreSQL was crashed at the read before',
+    );
   });
 });

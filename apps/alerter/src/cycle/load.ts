@@ -3,6 +3,7 @@ import { configDriftByServer } from '@pgvigil/db/dashboard';
 import {
   heartbeatAges,
   knownPrimaries,
+  recentRoleChanges,
   selfLag,
   listAlertTargets,
   listBlackouts,
@@ -193,6 +194,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
   const staleSeconds = new Map([...intervals].map(([p, i]) => [p, staleAfterSeconds(i)]));
   const collectorAge = (await heartbeatAges(db, at)).collector;
   const primaries = await knownPrimaries(db, serverIds, at);
+  const roleChanges = await recentRoleChanges(db, serverIds, at);
   return {
     at,
     rules,
@@ -222,6 +224,7 @@ export async function loadCycle(db: Db, at: Date, opts: LoadOptions): Promise<Pl
     failedRules,
     recentFirings: firings,
     primaries,
+    roleChanges,
     // lenient on purpose: this only decides whether an event probe's silence means "clear"
     collectorAlive: collectorAge !== undefined && collectorAge < 300,
     collection: {

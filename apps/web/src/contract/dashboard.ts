@@ -11,6 +11,7 @@ import {
   LAG_LEVELS,
   SCHEMA_CHANGES,
   SELF_PROBLEM_CODES,
+  SERVER_KINDS,
   SEVERITIES,
   TABLE_SORTS,
   TOP_QUERY_SORTS,
@@ -69,6 +70,18 @@ export const fleetServer = z
     tps: z.number().nullable(),
     connectionsUsedPct: z.number().nullable(),
     cacheHitPct: z.number().nullable(),
+    /** what it is: a PostgreSQL server, or a PgBouncer pooler */
+    kind: z.enum(SERVER_KINDS),
+    /** a pooler's pools and waits from its newest sample; null for PostgreSQL or not collected yet */
+    pooler: z
+      .object({
+        pools: z.number().int(),
+        clientsActive: z.number(),
+        clientsWaiting: z.number(),
+        maxWaitSeconds: z.number().nullable(),
+        utilisationPct: z.number().nullable(),
+      })
+      .nullable(),
   })
   .meta({ id: 'FleetServer' });
 export type FleetServer = z.output<typeof fleetServer>;

@@ -26,6 +26,8 @@ export const probeSetting = z
     description: z.string(),
     /** instance probes run once per server, database probes once per database */
     probeScope: z.enum(['instance', 'database']),
+    /** what it runs on: a PostgreSQL server, or a PgBouncer's admin console (kind pgbouncer) */
+    target: z.enum(['postgresql', 'pgbouncer']),
   })
   .meta({ id: 'ProbeSetting' });
 export type ProbeSetting = z.output<typeof probeSetting>;

@@ -109,7 +109,11 @@ export const atLeast = (s: Severity, min: Severity) => RANK[s] >= RANK[min];
 
 export type Observation =
   | { kind: 'breach'; severity: Severity; value: number; threshold: number }
-  | { kind: 'clear'; value: number | null }
+  | {
+      kind: 'clear';
+      value: number | null;
+      /** why, when not the value (a role change) */ reason?: string;
+    }
   | { kind: 'missing' };
 
 export interface AlertStatus {

@@ -38,6 +38,7 @@ function reasonOf(signal: Signal, obs: Observation, forSeconds: number): string 
     case 'escalate':
       return `severity rose (value ${String(value)})`;
     case 'clear':
+      if (obs.kind === 'clear' && obs.reason) return obs.reason;
       return `condition cleared (value ${String(value)})`;
     case 'missing':
       return 'no data for this rule';

@@ -31,6 +31,7 @@ import { applyHolds } from './dependency';
 import { routeAlert } from './routing';
 import { repeatSeconds } from './timing';
 import { observe, type Series } from './observe';
+import { endedWithRole, type RoleChange } from './role-change';
 
 export interface PlanRule {
   id: number;
@@ -93,6 +94,8 @@ export interface PlanInput {
   recentFirings?: ReadonlyMap<string, readonly Date[]>;
   /** servers last seen as primaries: while one is down, its cluster's standby link alerts are held */
   primaries?: ReadonlySet<number>;
+  /** the newest role change of each server that changed lately: what ended with it has cleared */
+  roleChanges?: readonly RoleChange[];
 }
 export interface Plan {
   changes: AlertChange[];
@@ -144,6 +147,25 @@ export function blackedOut(
     applicable.map((b) => b.window),
     at,
   );
+}
+
+/** Why a series of `serverId` ended with a role change in its cluster (role-change.ts), or null. */
+function roleEnded(
+  input: PlanInput,
+  def: RuleDefinition,
+  serverId: number | null,
+  series: { lastRowAt: number | null; startedAt: Date | null },
+) {
+  if (serverId === null || !input.roleChanges?.length) return null;
+  const cluster = input.servers.get(serverId)?.clusterId ?? null;
+  const changes = input.roleChanges.filter(
+    (c) =>
+      c.serverId === serverId ||
+      (cluster !== null && input.servers.get(c.serverId)?.clusterId === cluster),
+  );
+  const names = new Map([...input.servers].map(([id, s]) => [id, s.name]));
+  const interval = input.collection?.intervalSeconds.get(def.source.probe);
+  return endedWithRole(changes, names, interval, series, input.at);
 }
 
 interface RuleOutcome {
@@ -296,10 +318,14 @@ function planRule(
       ? observe(def, tuning, series, input.at, active, absent ? (stale - 30) / 2 : stale)
       : { obs: { kind: 'clear' as const, value: null }, details: {} };
     const lastRowAt = series.rows[series.rows.length - 1]?.at.getTime() ?? null;
-    const obs: Observation =
-      observed.obs.kind === 'missing' &&
-      ((absent && input.collectorAlive === true) ||
-        objectGone(input.collection, def, series, lastRowAt, input.at))
+    const moved = alert
+      ? roleEnded(input, def, series.serverId, { lastRowAt, startedAt: alert.started_at })
+      : null;
+    const obs: Observation = moved
+      ? { kind: 'clear', value: null, reason: moved }
+      : observed.obs.kind === 'missing' &&
+          ((absent && input.collectorAlive === true) ||
+            objectGone(input.collection, def, series, lastRowAt, input.at))
         ? { kind: 'clear', value: null }
         : observed.obs;
     const result = step(status, obs, {
@@ -434,6 +460,12 @@ export function planCycle(input: PlanInput): Plan {
     )
       continue;
     const rule = byId.get(alert.rule_id);
+    const moved = rule
+      ? roleEnded(input, rule.def, alert.server_id, {
+          lastRowAt: null,
+          startedAt: alert.started_at,
+        })
+      : null;
     const cleared =
       (rule?.def.source.absentIsClear === true && input.collectorAlive === true) ||
       (rule !== undefined &&
@@ -446,7 +478,11 @@ export function planCycle(input: PlanInput): Plan {
         ));
     const result = step(
       statusOf(alert),
-      cleared ? { kind: 'clear', value: null } : { kind: 'missing' },
+      moved
+        ? { kind: 'clear', value: null, reason: moved }
+        : cleared
+          ? { kind: 'clear', value: null }
+          : { kind: 'missing' },
       {
         at: input.at,
         forSeconds: 0,

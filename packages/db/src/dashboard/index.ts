@@ -10,6 +10,7 @@ export * from './chart-series';
 export * from './list-server-databases';
 export * from './list-top-queries';
 export * from './key-rates';
+export * from './pooler-summary';
 export * from './list-database-tables';
 export * from './list-database-indexes';
 export * from './list-database-findings';

@@ -1,10 +1,11 @@
-import { FLEET_SORTS } from '@pgvigil/schema';
+import { FLEET_SORTS, type ServerKind } from '@pgvigil/schema';
 import { z } from 'zod';
 import { parseInput } from './parse';
 import type { Queryable } from '../client';
 import { ENVIRONMENTS, type Environment, type Severity } from '../domain';
 import { ACTIVE_ALERT_STATES, healthOf, type HealthState } from './health';
 import { keyRates } from './key-rates';
+import { poolerSummaries, type PoolerSummary } from './pooler-summary';
 
 export { FLEET_SORTS } from '@pgvigil/schema';
 
@@ -23,6 +24,8 @@ export type FleetInput = z.input<typeof fleetInput>;
 export type FleetServer = {
   id: number;
   name: string;
+  /** a PostgreSQL server, or a PgBouncer pooler (whose numbers are in `pooler`) */
+  kind: ServerKind;
   host: string;
   port: number;
   environment: Environment;
@@ -41,6 +44,8 @@ export type FleetServer = {
   tps: number | null;
   connectionsUsedPct: number | null;
   cacheHitPct: number | null;
+  /** a pooler's pools and waits from its newest sample; null for PostgreSQL, or not collected yet */
+  pooler: PoolerSummary | null;
 };
 
 export interface FleetPage {
@@ -71,9 +76,9 @@ export async function listFleet({
 }): Promise<FleetPage> {
   const i = parseInput(fleetInput, input);
   const dir = i.dir === 'asc' ? 'ASC' : 'DESC';
-  type Row = Omit<FleetServer, 'health' | 'tps' | 'connectionsUsedPct' | 'cacheHitPct'>;
+  type Row = Omit<FleetServer, 'health' | 'tps' | 'connectionsUsedPct' | 'cacheHitPct' | 'pooler'>;
   const rows = await db.query<Row & { total: number }>(
-    `SELECT s.id, s.name, s.host, s.port, s.environment, s.tags, s.enabled,
+    `SELECT s.id, s.name, s.kind, s.host, s.port, s.environment, s.tags, s.enabled,
             s.cluster_id AS "clusterId", c.name AS "clusterName",
             a.active AS "activeAlerts",
             CASE a.rank WHEN 3 THEN 'critical' WHEN 2 THEN 'warning' WHEN 1 THEN 'info' END AS "worstSeverity",
@@ -104,16 +109,21 @@ export async function listFleet({
       i.offset,
     ],
   );
-  const rates = await keyRates(
-    db,
-    rows.map((r) => r.id),
-    at,
-  );
+  const poolerIds = rows.filter((r) => r.kind === 'pgbouncer').map((r) => r.id);
+  const [rates, poolers] = await Promise.all([
+    keyRates(
+      db,
+      rows.filter((r) => r.kind !== 'pgbouncer').map((r) => r.id),
+      at,
+    ),
+    poolerSummaries(db, poolerIds, at),
+  ]);
   return {
     servers: rows.map(({ total: _total, ...s }) => ({
       ...s,
       health: healthOf(s.enabled, s.worstSeverity, s.reachability),
       ...(rates.get(s.id) ?? { tps: null, connectionsUsedPct: null, cacheHitPct: null }),
+      pooler: poolers.get(s.id) ?? null,
     })),
     total: rows[0]?.total ?? 0,
   };

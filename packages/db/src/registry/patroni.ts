@@ -22,6 +22,8 @@ export interface PatroniCluster {
   servers: { serverId: number; host: string; port: number }[];
   leader: string | null;
   timeline: number | null;
+  /** the view of the last successful poll (compared with the next: switchover or failover) */
+  view: unknown;
 }
 
 export interface PatroniState {
@@ -56,7 +58,7 @@ export async function setClusterPatroniUrl(
 /** Clusters with a Patroni URL and their servers: what the collector polls. */
 export async function listPatroniClusters(q: Queryable): Promise<PatroniCluster[]> {
   return q.query<PatroniCluster & Record<string, unknown>>(
-    `SELECT c.id AS "clusterId", c.name, c.patroni_url AS url, p.leader, p.timeline::int AS timeline,
+    `SELECT c.id AS "clusterId", c.name, c.patroni_url AS url, p.leader, p.timeline::int AS timeline, p.view,
             coalesce((SELECT json_agg(json_build_object('serverId', s.id, 'host', s.host, 'port', s.port)
                         ORDER BY s.id)
                         FROM servers s WHERE s.cluster_id = c.id AND s.enabled), '[]') AS servers

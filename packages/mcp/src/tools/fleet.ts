@@ -17,12 +17,15 @@ export const fleetStatus = defineTool({
     const fleet = await listFleet({ db, input: { sort: 'severity', limit: 1000 }, at });
     const byHealth: Record<string, number> = {};
     for (const s of fleet.servers) byHealth[s.health] = (byHealth[s.health] ?? 0) + 1;
+    const poolers = fleet.servers.filter((s) => s.kind === 'pgbouncer');
+    const waiting = poolers.reduce((n, s) => n + (s.pooler?.clientsWaiting ?? 0), 0);
     const attention = fleet.servers
       .filter((s) => s.health !== 'ok' && s.health !== 'disabled')
       .slice(0, 20)
       .map((s) => ({
         id: s.id,
         name: s.name,
+        kind: s.kind,
         health: s.health,
         activeAlerts: s.activeAlerts,
         worstSeverity: s.worstSeverity,
@@ -33,8 +36,24 @@ export const fleetStatus = defineTool({
     return {
       summary: `${fleet.total} servers: ${Object.entries(byHealth)
         .map(([h, n]) => `${n} ${h}`)
-        .join(', ')}; ${alerts} active alerts.`,
-      data: { servers: fleet.total, byHealth, activeAlerts: alerts, attention },
+        .join(', ')}; ${alerts} active alerts.${
+        poolers.length
+          ? ` ${poolers.length} PgBouncer poolers, ${waiting} clients waiting (pooler_status).`
+          : ''
+      }`,
+      data: {
+        servers: fleet.total,
+        byHealth,
+        activeAlerts: alerts,
+        attention,
+        poolers: poolers.map((s) => ({
+          id: s.id,
+          name: s.name,
+          health: s.health,
+          ...s.pooler,
+          link: links.server(s.id),
+        })),
+      },
       links: [
         { label: 'Fleet', url: links.fleet() },
         { label: 'Alerts', url: links.alerts() },
@@ -47,7 +66,7 @@ export const listServers = defineTool({
   name: 'list_servers',
   title: 'List servers',
   description:
-    'The monitored servers with health, cluster, environment, tags and current rates (TPS, connections used, cache hit). Search by name or host, filter, sort.',
+    'The monitored servers with health, cluster, environment, tags and current rates (TPS, connections used, cache hit); a PgBouncer pooler (kind pgbouncer) has its pools, clients waiting and utilisation instead (details: pooler_status). Search by name or host, filter, sort.',
   minRole: 'viewer',
   access: 'read',
   input: z.object({

@@ -93,6 +93,8 @@ export function patroniRows(
 export interface PatroniSeen {
   leader: string | null;
   timeline: number | null;
+  /** the view of the last poll (as stored: checked before use) */
+  view?: unknown;
 }
 
 export const PATRONI_EVENT_KINDS = ['switchover', 'failover'] as const;
@@ -103,29 +105,88 @@ export interface PatroniEvent {
   at: Date;
   title: string;
   details: string;
+  /** why pgvigil calls it a switchover or a failover, in a sentence */
+  why: string;
   from: string;
   to: string;
 }
 
+/** The old leader's own REST API after the move: did it answer at all. */
+export interface OldLeaderProbe {
+  answers: boolean;
+}
+
+const UNHEALTHY = new Set(['stopped', 'crashed', 'start failed', 'stopping', 'restart failed']);
+
+function previousView(
+  seen: PatroniSeen,
+): Pick<PatroniView, 'leader' | 'members' | 'scheduledSwitchover'> | null {
+  const v = seen.view as Partial<PatroniView> | null | undefined;
+  return v && Array.isArray(v.members)
+    ? {
+        leader: v.leader ?? null,
+        members: v.members,
+        scheduledSwitchover: v.scheduledSwitchover ?? null,
+      }
+    : null;
+}
+
 /**
- * A new leader since the last poll is a switchover when the old leader's Patroni still
- * answers (`oldLeaderAnswers`: it was demoted on purpose, and may be restarting as a
- * replica) and a failover when it does not (its host or Patroni was lost). The leader
- * decides, not the timeline: the new leader reports its new timeline a poll or two
- * after it took the lock, and that is the same move. The time is Patroni's history
- * entry for the new leader when it has one, else `at`.
+ * Switchover (the old leader stepped down on purpose) or failover (it was lost), and
+ * why, from what is known right after the move, in this order: a switchover Patroni had
+ * scheduled; the old leader unhealthy (stopped, crashed) while it still held the lock at
+ * the poll before; its own REST API silent after the move (host or Patroni lost); else
+ * it answers, demoted and rejoining as a replica. Patroni's /history reason is
+ * PostgreSQL's for the timeline switch ("no recovery target specified" in both cases),
+ * so it is reported, not judged.
+ */
+export function classifyMove(
+  seen: PatroniSeen & { leader: string },
+  view: PatroniView,
+  old: OldLeaderProbe,
+): { kind: PatroniEventKind; why: string } {
+  const from = seen.leader;
+  const before = previousView(seen);
+  const planned = before?.scheduledSwitchover;
+  if (planned && (planned.to === null || planned.to === view.leader))
+    return { kind: 'switchover', why: `Patroni had a switchover scheduled for ${planned.at}` };
+  const was = before?.leader === from ? before.members.find((m) => m.name === from) : undefined;
+  if (was && UNHEALTHY.has(was.state))
+    return {
+      kind: 'failover',
+      why: `${from} held the leader lock but its PostgreSQL was ${was.state} at the read before`,
+    };
+  const now = view.members.find((m) => m.name === from);
+  if (!old.answers)
+    return {
+      kind: 'failover',
+      why: `${from}'s REST API did not answer after the move${now ? '' : ' and it left the member list'}`,
+    };
+  if (now && UNHEALTHY.has(now.state) && now.state !== 'stopped' && now.state !== 'stopping')
+    return { kind: 'failover', why: `${from}'s Patroni answers but its PostgreSQL ${now.state}` };
+  return {
+    kind: 'switchover',
+    why: `${from}'s Patroni answers after the move${now ? ` (${now.role}, ${now.state})` : ''}: it stepped down`,
+  };
+}
+
+/**
+ * One event when the leader changed since the last poll, classified by `classifyMove`.
+ * The leader decides, not the timeline: the new leader reports its new timeline a poll
+ * or two after it took the lock, and that is the same move. The time is Patroni's
+ * history entry for the new leader when it has one, else `at`.
  */
 export function patroniEvents(
   seen: PatroniSeen | null,
   view: PatroniView,
   at: Date,
-  oldLeaderAnswers = false,
+  old: OldLeaderProbe = { answers: false },
 ): PatroniEvent[] {
   if (!seen?.leader || !view.leader || seen.leader === view.leader) return [];
-  const kind: PatroniEventKind = oldLeaderAnswers ? 'switchover' : 'failover';
+  const from = seen.leader;
+  const { kind, why } = classifyMove({ ...seen, leader: from }, view, old);
   const entry = [...view.history].reverse().find((h) => h.newLeader === view.leader);
   const when = entry?.at ? new Date(entry.at) : at;
-  const from = seen.leader;
   const title =
     kind === 'switchover'
       ? `Switchover: ${from} → ${view.leader}`
@@ -133,7 +194,8 @@ export function patroniEvents(
   const details = [
     `Patroni cluster ${view.scope}`,
     `timeline ${seen.timeline ?? '?'} → ${view.timeline ?? '?'}`,
-    ...(entry?.reason ? [`Patroni: ${entry.reason}`] : []),
+    `${kind}: ${why}`,
+    ...(entry?.reason ? [`PostgreSQL: ${entry.reason}`] : []),
   ].join('; ');
   return [
     {
@@ -141,6 +203,7 @@ export function patroniEvents(
       at: Number.isNaN(when.getTime()) ? at : when,
       title,
       details,
+      why,
       from,
       to: view.leader,
     },

@@ -198,12 +198,23 @@ export async function readPatroni(
   options: PatroniReadOptions = {},
 ): Promise<PatroniView> {
   const base = patroniUrlSchema.parse(url);
-  const [cluster, patroni, history, config] = await Promise.all([
-    getJson(base, '/cluster', options).then((v) => parse(clusterSchema, v, '/cluster')),
-    getJson(base, '/patroni', options).then((v) => parse(patroniSchema, v, '/patroni')),
-    getJson(base, '/history', options).then((v) => parse(historySchema, v, '/history')),
-    getJson(base, '/config', options).then((v) => parse(configSchema, v, '/config')),
-  ]);
+  const [cluster, patroni, history, config] = await Promise.all(
+    ['/cluster', '/patroni', '/history', '/config'].map((route) => getJson(base, route, options)),
+  );
+  return patroniView({ cluster, patroni, history, config });
+}
+
+/** The view of a cluster from the JSON of its four GET answers (pure: recorded answers test it). */
+export function patroniView(answers: {
+  cluster: unknown;
+  patroni: unknown;
+  history: unknown;
+  config: unknown;
+}): PatroniView {
+  const cluster = parse(clusterSchema, answers.cluster, '/cluster');
+  const patroni = parse(patroniSchema, answers.patroni, '/patroni');
+  const history = parse(historySchema, answers.history, '/history');
+  const config = parse(configSchema, answers.config, '/config');
   const members = cluster.members.map((m): PatroniMemberView => ({
     name: m.name,
     role: m.role === 'master' ? 'leader' : m.role,

@@ -73,7 +73,7 @@ export function ProbeRow({
         <strong>{p.title}</strong> <code>{p.probe}</code>
         <div className={styles.hint}>{p.description}</div>
       </td>
-      <td>{p.probeScope}</td>
+      <td>{p.target === 'pgbouncer' ? 'pooler (PgBouncer)' : p.probeScope}</td>
       <td>
         {editing ? (
           <select

@@ -177,9 +177,15 @@ export function FleetTable({
                   </td>
                   <td>{s.environment}</td>
                   <td className="num">{s.activeAlerts}</td>
-                  <td className="num">{formatNumber(s.tps)}</td>
-                  <td className="num">{formatValue(s.connectionsUsedPct, 'percent')}</td>
-                  <td className="num">{formatValue(s.cacheHitPct, 'percent')}</td>
+                  {s.kind === 'pgbouncer' ? (
+                    <PoolerCells pooler={s.pooler} />
+                  ) : (
+                    <>
+                      <td className="num">{formatNumber(s.tps)}</td>
+                      <td className="num">{formatValue(s.connectionsUsedPct, 'percent')}</td>
+                      <td className="num">{formatValue(s.cacheHitPct, 'percent')}</td>
+                    </>
+                  )}
                   <td className="muted">
                     {s.host}:{s.port}
                   </td>
@@ -213,5 +219,24 @@ export function FleetTable({
         </nav>
       ) : null}
     </div>
+  );
+}
+
+/** A pooler has no TPS or cache: its pools, queued clients and busiest pool instead. */
+function PoolerCells({ pooler }: { pooler: FleetServer['pooler'] }) {
+  if (!pooler)
+    return (
+      <td colSpan={3} className="muted">
+        PgBouncer · not collected yet
+      </td>
+    );
+  return (
+    <td colSpan={3}>
+      PgBouncer · {formatNumber(pooler.pools)} pools · {formatNumber(pooler.clientsWaiting)} clients
+      waiting
+      {pooler.maxWaitSeconds
+        ? ` (longest ${formatValue(pooler.maxWaitSeconds, 'seconds')})`
+        : ''} · {formatValue(pooler.utilisationPct, 'percent')} used (busiest pool)
+    </td>
   );
 }
