@@ -24,9 +24,13 @@ export default async function ClusterPage({
   const now = new Date();
   const { id } = await params;
   const cluster = await loadCluster(id);
+  // poolers registered in the cluster are listed, but they have no replication role and
+  // none of PostgreSQL's charts: the topology and the comparison are of the databases
+  const databases = cluster.members.filter((m) => m.kind !== 'pgbouncer');
+  const poolerCount = cluster.members.length - databases.length;
   const [{ query, window, compare }, topology, patroni, poolerLinks] = await Promise.all([
     pageWindow(searchParams, now),
-    getClusterTopology({ db: db(), members: cluster.members, at: now }),
+    getClusterTopology({ db: db(), members: databases, at: now }),
     loadPatroni(cluster.id),
     listPoolerLinks(
       db(),
@@ -46,7 +50,7 @@ export default async function ClusterPage({
       <PageHeader
         crumbs={[{ label: 'Fleet', href: '/' }, { label: cluster.name }]}
         title={cluster.name}
-        subtitle={`${cluster.environment} · ${cluster.members.length} member${cluster.members.length === 1 ? '' : 's'}${cluster.description ? ` · ${cluster.description}` : ''}`}
+        subtitle={`${cluster.environment} · ${databases.length} server${databases.length === 1 ? '' : 's'}${poolerCount ? ` · ${poolerCount} pooler${poolerCount === 1 ? '' : 's'}` : ''}${cluster.description ? ` · ${cluster.description}` : ''}`}
         query={query}
       />
       <section className="panel" aria-labelledby="cluster-alerts">
@@ -82,6 +86,7 @@ export default async function ClusterPage({
                     </td>
                     <td>
                       <Link href={`/servers/${m.id}${suffix}`}>{m.name}</Link>
+                      {m.kind === 'pgbouncer' ? <span className="muted"> · PgBouncer</span> : null}
                     </td>
                     <td className="muted">
                       {m.host}:{m.port}
@@ -95,7 +100,7 @@ export default async function ClusterPage({
         )}
       </section>
       <PatroniPanel clusterId={cluster.id} patroni={patroni} suffix={suffix} />
-      {cluster.members.length > 0 ? (
+      {databases.length > 0 ? (
         <section className="section panel" aria-labelledby="topology-title">
           <h2 id="topology-title">Replication topology</h2>
           <TopologyGraph topology={topology} hrefFor={(id) => `/servers/${id}${suffix}`} />
@@ -163,10 +168,10 @@ export default async function ClusterPage({
           )}
         </section>
       ) : null}
-      {cluster.members.length > 0 ? (
+      {databases.length > 0 ? (
         <section className="section" aria-labelledby="compare-title">
           <h2 id="compare-title">Members side by side</h2>
-          {cluster.members.slice(0, 6).map((m) => (
+          {databases.slice(0, 6).map((m) => (
             <div key={m.id} className="section">
               <h3 style={{ margin: '0 0 8px', fontSize: '0.95rem' }}>{m.name}</h3>
               <ChartGrid
