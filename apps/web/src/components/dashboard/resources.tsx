@@ -1,13 +1,8 @@
-import {
-  OTHERS_QUERYID,
-  type CpuStatement,
-  type StatementResources,
-  type WaitTime,
-} from '@pgvigil/db/dashboard';
-import Link from 'next/link';
+import { type CpuStatement, type StatementResources, type WaitTime } from '@pgvigil/db/dashboard';
 import { formatValue } from '@pgvigil/schema';
 import { Facts } from './facts';
 import { formatNumber } from './format';
+import { StatementCell } from './top-queries';
 
 const ms = (v: number | null) => formatValue(v, 'ms');
 const bytes = (v: number) => formatValue(v, 'bytes');
@@ -121,19 +116,7 @@ export function CpuStatementsTable({
         <tbody>
           {statements.map((q) => (
             <tr key={q.queryid}>
-              <td
-                style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }}
-                title={q.query ?? ''}
-              >
-                <Link href={queryHref(q.queryid)}>
-                  <code>
-                    {q.query ??
-                      (q.queryid === OTHERS_QUERYID
-                        ? 'all other statements (beyond the 50 stored per minute)'
-                        : `queryid ${q.queryid} (text not fetched yet)`)}
-                  </code>
-                </Link>
-              </td>
+              <StatementCell queryid={q.queryid} query={q.query} href={queryHref(q.queryid)} />
               <td className="num">{ms(q.cpuTimeMs)}</td>
               <td className="num">{bytes(q.readBytes)}</td>
               <td className="num">{bytes(q.writeBytes)}</td>

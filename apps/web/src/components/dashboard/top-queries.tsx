@@ -17,6 +17,30 @@ const LABEL: Record<(typeof TOP_QUERY_SORTS)[number], string> = {
   temp: 'Temp written',
 };
 
+/** A statement's text in a table cell, linking to its query page (also the CPU table's). */
+export function StatementCell({
+  queryid,
+  query,
+  href,
+}: {
+  queryid: string;
+  query: string | null;
+  href: string;
+}) {
+  return (
+    <td style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }} title={query ?? ''}>
+      <Link href={href}>
+        <code>
+          {query ??
+            (queryid === OTHERS_QUERYID
+              ? 'all other statements (beyond the 50 stored per minute)'
+              : `queryid ${queryid} (text not fetched yet)`)}
+        </code>
+      </Link>
+    </td>
+  );
+}
+
 /** Server-rendered table; sorting is a link so the view is shareable like the time range. */
 export function TopQueriesTable({
   data,
@@ -51,19 +75,7 @@ export function TopQueriesTable({
         <tbody>
           {data.queries.map((q) => (
             <tr key={`${q.queryid}-${q.dbid}`}>
-              <td
-                style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis' }}
-                title={q.query ?? ''}
-              >
-                <Link href={queryHref(q.queryid)}>
-                  <code>
-                    {q.query ??
-                      (q.queryid === OTHERS_QUERYID
-                        ? 'all other statements (beyond the 50 stored per minute)'
-                        : `queryid ${q.queryid} (text not fetched yet)`)}
-                  </code>
-                </Link>
-              </td>
+              <StatementCell queryid={q.queryid} query={q.query} href={queryHref(q.queryid)} />
               <td className="num">{ms(q.totalTimeMs)}</td>
               <td className="num">{ms(q.meanTimeMs)}</td>
               <td className="num">{formatNumber(q.calls)}</td>
