@@ -1,23 +1,8 @@
-import { NotFoundError } from '@pgvigil/db';
-import { readLatest } from '@pgvigil/db/metrics';
 import { getServer } from '@pgvigil/db/registry';
 import { z } from 'zod';
-import { defineTool, ToolError, type ToolContext } from '../tool';
+import { defineTool, ToolError } from '../tool';
 import { serverId } from './inputs';
-
-async function latest(ctx: ToolContext, probe: string, id: number) {
-  try {
-    const rows = await readLatest(ctx.db, { probe, serverIds: [id], at: ctx.at });
-    return rows.map((r): Record<string, unknown> => ({
-      collectedAt: r.collectedAt,
-      ...r.key,
-      ...r.values,
-    }));
-  } catch (err) {
-    if (err instanceof NotFoundError) return [];
-    throw err;
-  }
-}
+import { latest } from './latest';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 

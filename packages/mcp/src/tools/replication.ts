@@ -1,23 +1,8 @@
-import { NotFoundError } from '@pgvigil/db';
 import { getClusterOverview, getClusterTopology, getServerOverview } from '@pgvigil/db/dashboard';
-import { readLatest } from '@pgvigil/db/metrics';
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../tool';
+import { defineTool } from '../tool';
 import { serverId } from './inputs';
-
-async function latest(ctx: ToolContext, probe: string, id: number) {
-  try {
-    const rows = await readLatest(ctx.db, { probe, serverIds: [id], at: ctx.at });
-    return rows.map((r): Record<string, unknown> => ({
-      collectedAt: r.collectedAt,
-      ...r.key,
-      ...r.values,
-    }));
-  } catch (err) {
-    if (err instanceof NotFoundError) return [];
-    throw err;
-  }
-}
+import { latest } from './latest';
 
 export const replicationStatus = defineTool({
   name: 'replication_status',
