@@ -74,6 +74,13 @@ const CASES: Case[] = [
     { disk: { mount: '/', total: 1000, used: 500 } },
     { object: () => '/' },
   ),
+  host(
+    'inodes_used',
+    'os_disk',
+    { disk: { mount: '/', total: 1000, used: 500, inodes: { total: 1000, used: 990 } } },
+    { disk: { mount: '/', total: 1000, used: 500, inodes: { total: 1000, used: 100 } } },
+    { object: () => '/' },
+  ),
   // averaged over 15 minutes: the busy samples leave the window
   host('cpu_used', 'os_cpu', { cpuIdlePct: 2 }, { cpuIdlePct: 90 }, { clearAfterSeconds: 1000 }),
   host(

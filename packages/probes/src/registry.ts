@@ -65,7 +65,7 @@ import {
   schemaSnapshot,
 } from './probes/schema-objects';
 import { sequences } from './probes/sequences';
-import { osLoad, osMemory, osCpu, osDisk, osNetwork } from './probes/os';
+import { osLoad, osMemory, osCpu, osDisk, osDiskIo, osNetwork } from './probes/os';
 import { buffercacheDatabases, buffercacheUsage } from './probes/buffercache';
 import { POOLER_PROBES } from './pooler/probes';
 import { LOG_EVENTS_METRIC } from './logs/events';
@@ -142,6 +142,7 @@ export const PROBES: readonly ProbeDefinition[] = [
   osMemory,
   osCpu,
   osDisk,
+  osDiskIo,
   osNetwork,
 ];
 

@@ -73,7 +73,25 @@ describe.each(allMajors())(
         { user_pct: 20, nice_pct: 1, system_pct: 9, idle_pct: 65, iowait_pct: 5 },
       ]);
       expect(await rows('os_disk')).toEqual([
-        { mount_point: '/', total_bytes: 1000, used_bytes: 600, available_bytes: 400 },
+        {
+          mount_point: '/',
+          total_bytes: 1000,
+          used_bytes: 600,
+          available_bytes: 400,
+          total_inodes: 10,
+          used_inodes: 5,
+        },
+      ]);
+      expect(await rows('os_disk_io')).toEqual([
+        {
+          device_name: 'sda',
+          reads: 120,
+          writes: 80,
+          read_bytes: 4096000,
+          write_bytes: 2048000,
+          read_time_ms: 30,
+          write_time_ms: 45,
+        },
       ]);
       expect(await rows('os_network')).toEqual([
         { interface_name: 'eth0', tx_bytes: 500, rx_bytes: 700, tx_errors: 1, rx_errors: 2 },
@@ -83,7 +101,14 @@ describe.each(allMajors())(
     it('reads the older disk layout and gives NULL for a column the release lacks', async () => {
       await client.query(SYSTEM_STATS_OLD_STAND_IN);
       expect(await rows('os_disk')).toEqual([
-        { mount_point: '/data', total_bytes: 1000, used_bytes: 700, available_bytes: 250 },
+        {
+          mount_point: '/data',
+          total_bytes: 1000,
+          used_bytes: 700,
+          available_bytes: 250,
+          total_inodes: 10,
+          used_inodes: 5,
+        },
       ]);
       // 1.x names the CPU count no_of_cpu
       expect(await rows('os_load')).toEqual([

@@ -27,6 +27,7 @@ const ABSENT_EXTENSIONS = [
   'os_memory',
   'os_cpu',
   'os_disk',
+  'os_disk_io',
   'os_network',
 ];
 const SINCE: Record<string, number> = { io: 16, subscription_stats: 15, recovery_prefetch: 15 };

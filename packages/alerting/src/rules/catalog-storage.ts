@@ -326,6 +326,25 @@ export const STORAGE_RULES: RuleDefinition[] = [
     runbook: 'Find what grows (WAL, a table, logs) and add space before it fills.',
   }),
   define({
+    key: 'inodes_used',
+    name: 'Inodes used',
+    category: 'os',
+    source: {
+      probe: 'os_disk',
+      columns: ['used_inodes', 'total_inodes'],
+      objectKeys: ['mount_point'],
+      derive: expr((v) => pct(v('used_inodes'), v('total_inodes'))),
+    },
+    warning: 80,
+    critical: 90,
+    unit: 'percent',
+    enabledByDefault: false,
+    explanation:
+      'Inodes used per mount point (system_stats extension). Out of inodes, the file system refuses new files (WAL segments, temporary files) with space still free.',
+    runbook:
+      'Find the directory with millions of small files (old logs, temp files, a WAL archive kept on the same disk); remove them or move them, or recreate the file system with more inodes.',
+  }),
+  define({
     key: 'cpu_used',
     name: 'CPU used',
     category: 'os',

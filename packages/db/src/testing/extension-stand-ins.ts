@@ -31,7 +31,7 @@ export interface HostStandIn {
   /** logical CPUs pg_sys_cpu_info() reports */
   cpus?: number;
   cpuIdlePct?: number;
-  disk?: { mount: string; total: number; used: number };
+  disk?: { mount: string; total: number; used: number; inodes?: { total: number; used: number } };
 }
 
 /** system_stats 3.x functions reporting the given host figures. */
@@ -76,7 +76,7 @@ export function systemStatsStandIn(o: HostStandIn = {}): string {
       `OUT mount_point text, OUT file_system text, OUT drive_letter text, OUT drive_type int,
        OUT file_system_type text, OUT total_space int8, OUT used_space int8, OUT free_space int8,
        OUT total_inodes int8, OUT used_inodes int8, OUT free_inodes int8`,
-      `('${disk.mount}'::text, '/dev/sda1'::text, null::text, null::int, 'ext4'::text, ${disk.total}::int8, ${disk.used}::int8, ${disk.total - disk.used}::int8, 10::int8, 5::int8, 5::int8)`,
+      `('${disk.mount}'::text, '/dev/sda1'::text, null::text, null::int, 'ext4'::text, ${disk.total}::int8, ${disk.used}::int8, ${disk.total - disk.used}::int8, ${disk.inodes?.total ?? 10}::int8, ${disk.inodes?.used ?? 5}::int8, ${(disk.inodes?.total ?? 10) - (disk.inodes?.used ?? 5)}::int8)`,
     ),
     fn(
       'pg_sys_network_info',
@@ -84,6 +84,12 @@ export function systemStatsStandIn(o: HostStandIn = {}): string {
        OUT tx_dropped int8, OUT rx_bytes int8, OUT rx_packets int8, OUT rx_errors int8, OUT rx_dropped int8,
        OUT link_speed_mbps int`,
       `('eth0'::text, '10.0.0.5'::text, 500::int8, 5::int8, 1::int8, 0::int8, 700::int8, 7::int8, 2::int8, 0::int8, 1000)`,
+    ),
+    fn(
+      'pg_sys_io_analysis_info',
+      `OUT device_name text, OUT total_reads int8, OUT total_writes int8, OUT read_bytes int8,
+       OUT write_bytes int8, OUT read_time_ms int8, OUT write_time_ms int8`,
+      `('sda'::text, 120::int8, 80::int8, 4096000::int8, 2048000::int8, 30::int8, 45::int8)`,
     ),
   ].join('\n');
 }

@@ -109,7 +109,8 @@ export const osDisk = defineProbe({
   ...base,
   name: 'os_disk',
   title: 'OS disks',
-  description: 'Space per mounted file system of the database host (system_stats extension).',
+  description:
+    'Space and inodes per mounted file system of the database host (system_stats extension): a file system out of inodes refuses new files with space left.',
   sources: ['pg_sys_disk_info()'],
   intervalSeconds: 300,
   columns: [
@@ -122,6 +123,8 @@ export const osDisk = defineProbe({
       unit: 'bytes',
       description: 'available_space, or free_space where the release has no available_space',
     },
+    { name: 'total_inodes', type: 'bigint' },
+    { name: 'used_inodes', type: 'bigint' },
   ],
   sql: [
     {
@@ -129,8 +132,41 @@ export const osDisk = defineProbe({
       sql: `SELECT ${field('text', 'mount_point')} AS mount_point,
                    ${field('bigint', 'total_space')} AS total_bytes,
                    ${field('bigint', 'used_space')} AS used_bytes,
-                   ${field('bigint', 'available_space', 'free_space')} AS available_bytes
+                   ${field('bigint', 'available_space', 'free_space')} AS available_bytes,
+                   ${field('bigint', 'total_inodes')} AS total_inodes,
+                   ${field('bigint', 'used_inodes')} AS used_inodes
               ${from('pg_sys_disk_info')}`,
+    },
+  ],
+});
+
+export const osDiskIo = defineProbe({
+  ...base,
+  name: 'os_disk_io',
+  title: 'OS disk I/O',
+  description:
+    'Reads, writes, bytes and time spent per block device of the database host (system_stats extension), as rates.',
+  sources: ['pg_sys_io_analysis_info()'],
+  columns: [
+    { name: 'device_name', type: 'text', key: true },
+    { name: 'reads', type: 'bigint', counter: true },
+    { name: 'writes', type: 'bigint', counter: true },
+    { name: 'read_bytes', type: 'bigint', counter: true, unit: 'bytes' },
+    { name: 'write_bytes', type: 'bigint', counter: true, unit: 'bytes' },
+    { name: 'read_time_ms', type: 'bigint', counter: true, unit: 'ms' },
+    { name: 'write_time_ms', type: 'bigint', counter: true, unit: 'ms' },
+  ],
+  sql: [
+    {
+      minVersion: V14,
+      sql: `SELECT ${field('text', 'device_name')} AS device_name,
+                   ${field('bigint', 'total_reads')} AS reads,
+                   ${field('bigint', 'total_writes')} AS writes,
+                   ${field('bigint', 'read_bytes')} AS read_bytes,
+                   ${field('bigint', 'write_bytes')} AS write_bytes,
+                   ${field('bigint', 'read_time_ms')} AS read_time_ms,
+                   ${field('bigint', 'write_time_ms')} AS write_time_ms
+              ${from('pg_sys_io_analysis_info')}`,
     },
   ],
 });
