@@ -60,6 +60,11 @@ export function ChannelChecks({
   return (
     <fieldset>
       <legend>{legend}</legend>
+      {channels.length === 0 ? (
+        <span className="muted">
+          No channel yet: add one under <a href="/channels">Channels</a> first.
+        </span>
+      ) : null}
       {channels.map((c) => (
         <label key={c.id} style={{ marginRight: '1rem' }}>
           <input
