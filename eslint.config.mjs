@@ -191,14 +191,7 @@ export default tseslint.config(
   {
     // process.env is read in one validated env.ts per app; scripts and tests set it up.
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'packages/**/*.ts'],
-    ignores: [
-      '**/env.ts',
-      '**/*.test.ts',
-      '**/test/**',
-      '**/testing/**',
-      '**/next.config.ts',
-      '**/bench/**',
-    ],
+    ignores: ['**/env.ts', '**/*.test.ts', '**/test/**', '**/testing/**', '**/bench/**'],
     rules: {
       'no-restricted-properties': [
         'error',
