@@ -64,6 +64,7 @@ export async function getStatementResources({
   const where = `server_id = $1 AND queryid::text = $2 AND collected_at > $3 AND collected_at <= $4`;
   const [kernel] = (await tableExists(db, 'statements_kcache'))
     ? await db.query<StatementKernelUse>(
+        // citus: one server: `where` holds server_id = $1
         `SELECT sum(user_time)::float8 AS "userTimeMs", sum(system_time)::float8 AS "systemTimeMs",
                 sum(reads)::float8 AS "readBytes", sum(writes)::float8 AS "writeBytes",
                 sum(minflts)::float8 AS "minorFaults", sum(majflts)::float8 AS "majorFaults",
@@ -75,6 +76,7 @@ export async function getStatementResources({
     : [];
   const waits = (await tableExists(db, 'statement_waits'))
     ? await db.query<WaitTime>(
+        // citus: one server: `where` holds server_id = $1
         `${WAITS} FROM metrics.statement_waits WHERE ${where}
           GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2`,
         args,

@@ -71,6 +71,7 @@ export async function getServerLogs({
      AND collected_at < $3::timestamptz + ${READ_SLACK} AND minute >= $2 AND minute < $3`;
   const [counts, samples, any] = await Promise.all([
     db.query<LogCount>(
+      // citus: one server: `where` holds server_id = $1
       `SELECT date_bin(make_interval(secs => $4), minute, timestamptz '2000-01-01') AS at,
               severity, sqlstate_class AS "sqlstateClass", kind, sum(events)::int AS events
          FROM metrics.log_events WHERE ${where}
@@ -78,6 +79,7 @@ export async function getServerLogs({
       [i.serverId, i.from, i.to, bucketSeconds],
     ),
     db.query<LogSampleRow>(
+      // citus: one server: `where` holds server_id = $1
       `SELECT s.at, l.datname AS database, s.severity, s.sqlstate, l.kind, s."user", s.application,
               s.message, s.detail, s.hint, s.context, s.statement
          FROM metrics.log_events l,
