@@ -175,6 +175,17 @@ describe('switchover or failover, and why, from Patroni REST answers', () => {
     expect(patroniEvents(seen(between), after, at, { answers: true })[0]!.kind).toBe('switchover');
   });
 
+  it('a read during the demotion (m1 still leader, its PostgreSQL stopping) is still a switchover', () => {
+    // a real POST /switchover: the leader stops PostgreSQL before it lets the lock go
+    for (const state of ['stopping', 'stopped']) {
+      const demoting = answers([m('m1', 'leader', state, 1), m('m2', 'replica', 'streaming', 1)]);
+      const after = answers([m('m1', 'replica', 'streaming', 2), m('m2', 'leader', 'running', 2)]);
+      expect(patroniEvents(seen(demoting), after, at, { answers: true })[0]!.kind).toBe(
+        'switchover',
+      );
+    }
+  });
+
   it('a scheduled switchover is one, whatever the old leader does after', () => {
     const scheduled = answers(
       [m('m1', 'leader', 'running', 1), m('m2', 'replica', 'streaming', 1)],

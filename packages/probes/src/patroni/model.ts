@@ -117,6 +117,12 @@ export interface OldLeaderProbe {
 }
 
 const UNHEALTHY = new Set(['stopped', 'crashed', 'start failed', 'stopping', 'restart failed']);
+/**
+ * States a leader is in only when its PostgreSQL failed. Not 'stopping' or 'stopped': a
+ * leader being demoted on purpose stops its PostgreSQL before it lets the lock go, and a
+ * poll can fall in that moment (seen with a real `POST /switchover`).
+ */
+const FAILED = new Set(['crashed', 'start failed', 'restart failed']);
 
 function previousView(
   seen: PatroniSeen,
@@ -134,8 +140,8 @@ function previousView(
 /**
  * Switchover (the old leader stepped down on purpose) or failover (it was lost), and
  * why, from what is known right after the move, in this order: a switchover Patroni had
- * scheduled; the old leader unhealthy (stopped, crashed) while it still held the lock at
- * the poll before; its own REST API silent after the move (host or Patroni lost); else
+ * scheduled; the old leader's PostgreSQL failed (crashed, start or restart failed) while
+ * it still held the lock at the poll before; its own REST API silent after the move (host or Patroni lost); else
  * it answers, demoted and rejoining as a replica. Patroni's /history reason is
  * PostgreSQL's for the timeline switch ("no recovery target specified" in both cases),
  * so it is reported, not judged.
@@ -151,7 +157,7 @@ export function classifyMove(
   if (planned && (planned.to === null || planned.to === view.leader))
     return { kind: 'switchover', why: `Patroni had a switchover scheduled for ${planned.at}` };
   const was = before?.leader === from ? before.members.find((m) => m.name === from) : undefined;
-  if (was && UNHEALTHY.has(was.state))
+  if (was && FAILED.has(was.state))
     return {
       kind: 'failover',
       why: `${from} held the leader lock but its PostgreSQL was ${was.state} at the read before`,
