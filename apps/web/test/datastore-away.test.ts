@@ -2,11 +2,10 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, testMajors, type TcpProxy, type TestDatastore } from '@pgvigil/db/testing';
 import * as health from '@/app/api/v1/health/route';
-import * as setup from '@/app/api/v1/setup/route';
 import { getHealth } from '@/contract';
 import { proxy } from '@/proxy';
 import { DATASTORE_AWAY_HEADER } from '@/server/self-health';
-import { BASE, call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { BASE, call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const h = (fn: unknown) => fn as Handler;
@@ -31,14 +30,7 @@ describe(`the page guard when the datastore cannot answer, on PostgreSQL ${major
     path = await startTcpProxy(Number(url.port));
     url.port = String(path.port);
     process.env.DATABASE_URL = url.toString();
-    cookie = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: 'violet-harbour-42' },
-        })
-      ).headers,
-    );
+    cookie = await firstAdminCookie();
     expect(cookie).toMatch(/=/);
   });
   afterAll(async () => {

@@ -8,14 +8,13 @@ import { getProbe } from '@pgvigil/probes';
 import * as activity from '@/app/api/v1/servers/[id]/activity/route';
 import * as login from '@/app/api/v1/auth/login/route';
 import * as servers from '@/app/api/v1/servers/route';
-import * as setup from '@/app/api/v1/setup/route';
 import * as users from '@/app/api/v1/users/route';
 import { proxy } from '@/proxy';
 import { digest } from '@/server/auth/secrets';
 import { pageAccess } from '@/server/auth/page-access';
 import { hasRole } from '@/server/auth/roles';
 import { discoverPages, discoverRoutes, fillPattern, type DiscoveredRoute } from './discover';
-import { BASE, call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { BASE, call, firstAdminCookie, type Handler, sessionCookie, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const PASSWORD = 'violet-harbour-42';
@@ -61,14 +60,7 @@ describe(`every page and API handler under every kind of caller, on PostgreSQL $
 
   beforeAll(async () => {
     ds = await webDatastore(major);
-    const admin = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: PASSWORD },
-        })
-      ).headers,
-    );
+    const admin = await firstAdminCookie('admin', PASSWORD);
     for (const [username, role] of [
       ['viewer', 'viewer'],
       ['leaver', 'admin'],

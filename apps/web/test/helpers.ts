@@ -83,6 +83,22 @@ export function sessionCookie(headers: Headers): string {
 }
 
 /**
+ * Creates the first admin through the setup route (on a fresh datastore) and returns
+ * its session cookie.
+ */
+export async function firstAdminCookie(
+  username = 'admin',
+  password = 'violet-harbour-42',
+): Promise<string> {
+  const setup = await import('@/app/api/v1/setup/route');
+  const created = await call(setup.POST as unknown as Handler, {
+    method: 'POST',
+    body: { username, password },
+  });
+  return sessionCookie(created.headers);
+}
+
+/**
  * Serves one route handler over real HTTP on a loopback port, as pgvigil's own
  * server hands requests to Next.js (the peer address in its header), for clients
  * that speak HTTP themselves (the MCP SDK's client).

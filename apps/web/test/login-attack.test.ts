@@ -2,11 +2,10 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import * as login from '@/app/api/v1/auth/login/route';
-import * as setup from '@/app/api/v1/setup/route';
 import * as users from '@/app/api/v1/users/route';
 import { hashSlotStats, MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES } from '@/server/auth/password';
 import { MAX_FAILURES_PER_ACCOUNT_AND_IP, MAX_FAILURES_PER_IP } from '@/server/auth/session-policy';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[0] ?? 14;
 const PASSWORD = 'violet-harbour-42';
@@ -20,11 +19,7 @@ describe(`sign-in under attack on PostgreSQL ${major}`, () => {
   let cookie = '';
   beforeAll(async () => {
     ds = await webDatastore(major);
-    const created = await call(h(setup.POST), {
-      method: 'POST',
-      body: { username: 'admin', password: PASSWORD },
-    });
-    cookie = sessionCookie(created.headers);
+    cookie = await firstAdminCookie('admin', PASSWORD);
   });
   afterAll(() => ds.drop());
 

@@ -8,12 +8,11 @@ import {
   testMajors,
   type TestDatastore,
 } from '@pgvigil/db/testing';
-import * as setup from '@/app/api/v1/setup/route';
 import * as clusters from '@/app/api/v1/clusters/route';
 import * as patroni from '@/app/api/v1/clusters/[id]/patroni/route';
 import * as members from '@/app/api/v1/clusters/[id]/patroni/members/route';
 import * as server from '@/app/api/v1/servers/[id]/route';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const h = (fn: unknown) => fn as Handler;
@@ -76,14 +75,7 @@ describe('Patroni through the API, against a stand-in speaking its REST shape', 
 
   beforeAll(async () => {
     [ds, standIn] = await Promise.all([webDatastore(major), patroniStandIn(pgPort)]);
-    cookie = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: 'violet-harbour-42' },
-        })
-      ).headers,
-    );
+    cookie = await firstAdminCookie();
   });
   afterAll(async () => {
     await standIn?.stop();

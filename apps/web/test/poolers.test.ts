@@ -7,7 +7,6 @@ import {
   type TestDatastore,
   type TestPgbouncer,
 } from '@pgvigil/db/testing';
-import * as setup from '@/app/api/v1/setup/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as testRoute from '@/app/api/v1/servers/test/route';
 import { ensureMetricTable, writeSamples } from '@pgvigil/db/metrics';
@@ -15,7 +14,7 @@ import { POOLER_PROBES, runPoolerProbe } from '@pgvigil/probes';
 import pg from 'pg';
 import { prefetchCharts } from '@/components/dashboard/load';
 import { POOLER_CHARTS } from '@/components/dashboard/pooler-overview';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const h = (fn: unknown) => fn as Handler;
@@ -32,14 +31,7 @@ describe('poolers through the API', () => {
       webDatastore(major),
       startPgbouncer({ serverUrl: serverUrl(major) }),
     ]);
-    cookie = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: 'violet-harbour-42' },
-        })
-      ).headers,
-    );
+    cookie = await firstAdminCookie();
   });
   afterAll(async () => {
     await bouncer?.stop();

@@ -2,13 +2,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverUrl, testMajors, type TestDatastore } from '@pgvigil/db/testing';
-import * as setup from '@/app/api/v1/setup/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
 import * as exportRoute from '@/app/api/v1/servers/export/route';
 import * as importRoute from '@/app/api/v1/servers/import/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as testRoute from '@/app/api/v1/servers/test/route';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const h = (fn: unknown) => fn as Handler;
@@ -65,14 +64,7 @@ describe(`stored secrets never follow a new host, on PostgreSQL ${major}`, () =>
   beforeAll(async () => {
     ds = await webDatastore(major);
     catcher = await passwordCatcher();
-    cookie = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: 'violet-harbour-42' },
-        })
-      ).headers,
-    );
+    cookie = await firstAdminCookie();
     const created = await call(h(servers.POST), {
       method: 'POST',
       cookie,

@@ -7,13 +7,12 @@ import {
   type TestSshd,
 } from '@pgvigil/db/testing';
 import { closeTunnels, generateSshKeyPair } from '@pgvigil/probes';
-import * as setup from '@/app/api/v1/setup/route';
 import * as serverById from '@/app/api/v1/servers/[id]/route';
 import * as hostKeyRoute from '@/app/api/v1/servers/[id]/ssh-host-key/route';
 import * as servers from '@/app/api/v1/servers/route';
 import * as testRoute from '@/app/api/v1/servers/test/route';
 import * as publicKeyRoute from '@/app/api/v1/ssh/public-key/route';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, webDatastore } from './helpers';
 
 const major = testMajors()[testMajors().length - 1] ?? 18;
 const h = (fn: unknown) => fn as Handler;
@@ -29,14 +28,7 @@ describe(`SSH bastions through the API, on PostgreSQL ${major}`, () => {
 
   beforeAll(async () => {
     [ds, sshd] = await Promise.all([webDatastore(major), startSshd()]);
-    cookie = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: 'violet-harbour-42' },
-        })
-      ).headers,
-    );
+    cookie = await firstAdminCookie();
   });
   afterAll(async () => {
     closeTunnels();

@@ -4,11 +4,10 @@ import * as login from '@/app/api/v1/auth/login/route';
 import * as me from '@/app/api/v1/auth/me/route';
 import * as password from '@/app/api/v1/auth/password/route';
 import * as clusters from '@/app/api/v1/clusters/route';
-import * as setup from '@/app/api/v1/setup/route';
 import * as tokens from '@/app/api/v1/tokens/route';
 import * as userById from '@/app/api/v1/users/[id]/route';
 import * as users from '@/app/api/v1/users/route';
-import { call, sessionCookie, webDatastore, type Handler } from './helpers';
+import { call, firstAdminCookie, type Handler, sessionCookie, webDatastore } from './helpers';
 
 const major = testMajors()[0] ?? 14;
 const PASSWORD = 'violet-harbour-42';
@@ -21,14 +20,7 @@ describe(`API tokens on PostgreSQL ${major}`, () => {
   let admin = '';
   beforeAll(async () => {
     ds = await webDatastore(major);
-    admin = sessionCookie(
-      (
-        await call(h(setup.POST), {
-          method: 'POST',
-          body: { username: 'admin', password: PASSWORD },
-        })
-      ).headers,
-    );
+    admin = await firstAdminCookie('admin', PASSWORD);
   });
   afterAll(() => ds.drop());
 
