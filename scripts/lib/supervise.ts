@@ -49,7 +49,6 @@ export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
       // the IPC channel closes when this process ends, however it ends: the apps stop
       // with it (stopWithSupervisor) instead of running on as orphans
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
     });
     running.set(spec.name, child);
     createInterface({ input: child.stdout! }).on('line', print);
