@@ -2,6 +2,9 @@
 // BENCH_KEEP=<dir> keeps it in <dir> across runs: a later run with the same size only
 // tops it up to "now" (minutes of rows instead of a full seed). Without it, a temporary
 // folder is removed at the end.
+// Shared by several benches at once: `dashboard-serve.ts` keeps a BENCH_KEEP store running and
+// topped up; a bench run with BENCH_STORE_URL=<its url> and the same BENCH_KEEP attaches to it
+// (no server started, no top-up of its own: the serving process writes, readers only read).
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +48,7 @@ const log = (line: string) => {
 
 export async function openBenchStore(servers: number, days: number): Promise<BenchStore> {
   const keep = process.env.BENCH_KEEP;
+  if (process.env.BENCH_STORE_URL) return attachBenchStore(process.env.BENCH_STORE_URL, keep);
   const dir = keep ? path.resolve(keep) : await mkdtemp(path.join(tmpdir(), 'pgvigil-bench-dash-'));
   await mkdir(dir, { recursive: true });
   await chmod(dir, 0o755); // the postgres OS user must reach its data folder
@@ -63,6 +67,7 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
   if (!state) await rm(path.join(dir, 'data'), { recursive: true, force: true });
   const pg = await startEmbedded({
     dataDir: path.join(dir, 'data'),
+    port: Number(process.env.BENCH_STORE_PORT ?? 0) || undefined,
     superuserPassword: 'bench',
     settings: {
       fsync: 'off',
@@ -78,8 +83,8 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
   const db = createDb({ url, applicationName: 'pgvigil-bench', max: 4, statementTimeoutMs: 0 });
   const save = (s: SeedState) => writeFile(stateFile, JSON.stringify(s, null, 2));
   try {
+    await migrate(db); // a kept store gets the migrations added since it was seeded
     if (!state) {
-      await migrate(db);
       const t0 = performance.now();
       const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
       const ids = await seedServers(db, servers);
@@ -139,6 +144,29 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
       await db.close();
       await pg.stop();
       if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A store that another process (dashboard-serve.ts) keeps running and topped up. */
+async function attachBenchStore(url: string, keep: string | undefined): Promise<BenchStore> {
+  if (!keep) throw new Error('BENCH_STORE_URL needs BENCH_KEEP: the folder the store serves');
+  const dir = path.resolve(keep);
+  const read = async () =>
+    JSON.parse(await readFile(path.join(dir, 'seed.json'), 'utf8')) as SeedState;
+  const state = await read();
+  const db = createDb({ url, applicationName: 'pgvigil-bench', max: 4, statementTimeoutMs: 0 });
+  return {
+    db,
+    url,
+    dir,
+    ids: state.ids,
+    state,
+    async topUp() {
+      return new Date((await read()).seededTo);
+    },
+    async done() {
+      await db.close();
     },
   };
 }
