@@ -30,6 +30,22 @@ export function withBand<R extends { t?: number | null }>(
   });
 }
 
+/**
+ * Whether a chart asks for its band now: on a page that shades bands, for a chart whose
+ * data it fetches itself (not a query's history, not a table's or index's chart), and only
+ * once the chart is drawn (`width` > 0: near the viewport). Each band is a request that
+ * reads the rule's baseline (about 30 ms of the web app's CPU); the server page asked for
+ * all five at hydration, below the fold too.
+ */
+export function bandWanted(o: {
+  expected: boolean;
+  data: unknown;
+  object: unknown;
+  width: number;
+}): boolean {
+  return o.expected && !o.data && !o.object && o.width > 0;
+}
+
 /** Whether any hour of the band has values. */
 export const bandDrawn = (band: BandResponse) => band.points.some((p) => p.lower !== null);
 

@@ -7,7 +7,7 @@ import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'reac
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/shell/states';
 import { CHART_BANDS } from './chart-bands';
-import { bandDrawn, EXPECTED, useExpectedBand, withBand } from './expected-band';
+import { bandDrawn, bandWanted, EXPECTED, useExpectedBand, withBand } from './expected-band';
 import {
   boundRows,
   displayRows,
@@ -154,8 +154,11 @@ export const MetricChart = memo(function MetricChart({
   });
   const titleId = `chart-${chart}-title`;
   const currentData = data ?? current.data;
+  const box = useRef<HTMLDivElement>(null);
+  const width = useDrawWidth(box, Boolean(currentData?.available));
   const band = useExpectedBand({
-    enabled: expected && !data && !object,
+    // asked for once the chart draws: a chart below the fold costs no request until then
+    enabled: bandWanted({ expected, data, object, width }),
     serverId,
     chart,
     unit: currentData?.available ? currentData.chart.unit : undefined,
@@ -192,8 +195,6 @@ export const MetricChart = memo(function MetricChart({
     const keys = [...series, ...earlierSeries.map((s) => `${s} (earlier)`)];
     return { d, series, earlierSeries, per, rows, keys };
   }, [currentData, before, shift]);
-  const box = useRef<HTMLDivElement>(null);
-  const width = useDrawWidth(box, Boolean(shaped));
   const plotWidth = Math.max(0, width - AXIS_WIDTH - MARGIN.left - MARGIN.right);
   // no more points than the plot has pixels (peaks kept: lowest and highest per run)
   const plotted = useMemo(
