@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink } from './intent-link';
 
 export interface Crumb {
   label: string;
@@ -14,7 +14,7 @@ export function Breadcrumbs({ items, query }: { items: readonly Crumb[]; query?:
         {items.map((c, n) => (
           <li key={`${c.label}-${n}`}>
             {c.href && n < items.length - 1 ? (
-              <Link href={`${c.href}${suffix}`}>{c.label}</Link>
+              <IntentLink href={`${c.href}${suffix}`}>{c.label}</IntentLink>
             ) : (
               <span aria-current={n === items.length - 1 ? 'page' : undefined}>{c.label}</span>
             )}

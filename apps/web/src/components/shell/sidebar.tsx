@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { NavItem } from '@/components/nav-items';
+import { IntentLink } from './intent-link';
 
 const GROUP_LABEL: Record<NavItem['group'], string> = {
   monitor: 'Monitor',
@@ -22,12 +22,12 @@ export function Sidebar({ items }: { items: readonly NavItem[] }) {
     .filter((g) => g.items.length > 0);
   return (
     <nav className="sidebar" aria-label="Main">
-      <Link href="/" className="brand">
+      <IntentLink href="/" className="brand">
         <span className="brand-mark" aria-hidden="true">
           ◉
         </span>
         pgvigil
-      </Link>
+      </IntentLink>
       {groups.map((g) => (
         <div key={g.group} className="nav-group">
           <div className="nav-group-label">{GROUP_LABEL[g.group]}</div>
@@ -36,13 +36,13 @@ export function Sidebar({ items }: { items: readonly NavItem[] }) {
               const active = isActive(pathname, item.href);
               return (
                 <li key={item.href}>
-                  <Link
+                  <IntentLink
                     href={item.href}
                     className={active ? 'nav-link active' : 'nav-link'}
                     aria-current={active ? 'page' : undefined}
                   >
                     {item.label}
-                  </Link>
+                  </IntentLink>
                 </li>
               );
             })}

@@ -26,6 +26,7 @@ import { SettingsChanges } from '@/components/dashboard/settings-changes';
 import { TopQueriesTable } from '@/components/dashboard/top-queries';
 import { CpuStatementsTable, WaitTable } from '@/components/dashboard/resources';
 import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { IntentLink } from '@/components/shell/intent-link';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { AskPanel } from '@/components/ask/ask-panel';
@@ -141,8 +142,8 @@ export default async function ServerPage({
           ))}
         </ul>
         <p>
-          <Link href={`/servers/${server.id}/logs${suffix}`}>Server log</Link>: errors, failed
-          logins, deadlocks and their messages (log insights)
+          <IntentLink href={`/servers/${server.id}/logs${suffix}`}>Server log</IntentLink>: errors,
+          failed logins, deadlocks and their messages (log insights)
         </p>
         {poolers.length > 0 ? (
           <p>
