@@ -236,6 +236,13 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await page.getByLabel('Password').fill(VIEWER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/\/login/);
+  // What the pages ask for after their document: no prefetch of the sidebar's links unless
+  // pointed at, no anomaly band for a chart not drawn yet.
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(r.url()));
+  const prefetched = (p: string) =>
+    asked.some((u) => new URL(u).pathname === p && new URL(u).searchParams.has('_rsc'));
+  const bandAsked = (rule: string) => asked.some((u) => u.includes(`/baselines/${rule}?`));
   await page.goto(`${baseUrl()}/`);
 
   // Fleet: navigation without admin entries, the alert on top, the server with a live TPS.
@@ -283,6 +290,22 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
   await expect(page.locator('[data-chart="tps"] .recharts-legend-wrapper')).not.toContainText(
     'expected',
   );
+  // Seconds of pages later, the sidebar's Alerts link was never prefetched: only on pointing.
+  expect(prefetched('/alerts')).toBe(false);
+  const alertsPrefetch = page.waitForRequest(
+    (r) => new URL(r.url()).pathname === '/alerts' && new URL(r.url()).searchParams.has('_rsc'),
+  );
+  await nav.getByRole('link', { name: 'Alerts' }).hover();
+  await alertsPrefetch;
+  // A chart's anomaly band is asked for when the chart draws, not at hydration: not yet for
+  // the replication lag far below the fold, and for the WAL chart once scrolled to.
+  expect(bandAsked('anomaly_transactions')).toBe(true);
+  expect(bandAsked('anomaly_replication_lag')).toBe(false);
+  const walBand = bandAsked('anomaly_wal_bytes')
+    ? Promise.resolve()
+    : page.waitForRequest((r) => r.url().includes('/baselines/anomaly_wal_bytes?'));
+  await expectChartDrawn(page, 'wal');
+  await walBand;
   const dbRow = page.getByRole('row', { name: /^shop/ });
   await expect(dbRow).toBeVisible();
   expect(Number.parseFloat(await dbRow.locator('td').nth(1).innerText())).toBeGreaterThan(0);
