@@ -4,6 +4,7 @@ import { CHARTS, type ChartId } from '@pgvigil/schema/charts';
 import { bandChartHref, bandChartOf, CHART_BANDS } from '@/components/charts/chart-bands';
 import {
   bandDrawn,
+  bandWanted,
   EXPECTED,
   withBand,
   type BandResponse,
@@ -81,5 +82,15 @@ describe('expected band on charts', () => {
     expect(
       bandDrawn({ ...band, ready: false, points: band.points.map((p) => ({ ...p, lower: null })) }),
     ).toBe(false);
+  });
+
+  it('asks for a band only once its chart draws, on a page that shades bands', () => {
+    const drawn = { expected: true, data: undefined, object: undefined, width: 640 };
+    expect(bandWanted(drawn)).toBe(true);
+    // below the fold (not drawn yet), a page without bands, a query's history, a table's chart
+    expect(bandWanted({ ...drawn, width: 0 })).toBe(false);
+    expect(bandWanted({ ...drawn, expected: false })).toBe(false);
+    expect(bandWanted({ ...drawn, data: { available: true } })).toBe(false);
+    expect(bandWanted({ ...drawn, object: { schema: 'public', name: 't' } })).toBe(false);
   });
 });
