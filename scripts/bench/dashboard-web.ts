@@ -150,9 +150,12 @@ async function profilePage(page: Page, url: string, rows = 0): Promise<void> {
     charts: document.querySelectorAll('[data-chart]').length,
     drawn: document.querySelectorAll('[data-chart] .recharts-wrapper').length,
     nodes: document.querySelectorAll('[data-chart] svg *').length,
+    elements: document.getElementsByTagName('*').length,
+    html: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+      .decodedBodySize,
   }));
   console.log(
-    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements`,
+    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements; ${dom.elements} elements in the page, a ${dom.html}-byte document`,
   );
   console.log(`  by script (self time):\n${top(byScript, 8)}`);
   console.log(`  by function (self time):\n${top(self, 25)}`);
