@@ -365,10 +365,18 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
     'aria-sort',
     'descending',
   );
+  // A name filter (a GET form) keeps the range and the sort; an index matches by its table.
+  await page.getByRole('searchbox', { name: 'Filter tables and indexes by name' }).fill('hist');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page).toHaveURL(/\?range=6h&tsort=dead&q=hist$/);
+  await expect(tables.getByRole('row', { name: /public\.accounts/ })).toHaveCount(0);
+  await expect(tables.getByRole('row', { name: /public\.history/ })).toBeVisible();
   const indexes = page.getByRole('table', { name: 'Indexes' });
   await expect(indexes.getByRole('row', { name: /history_account_again/ })).toContainText(
     'duplicate',
   );
+  await page.getByRole('link', { name: 'Clear the filter' }).click();
+  await expect(page).toHaveURL(/\?range=6h&tsort=dead$/);
   await expect(page.getByRole('table', { name: 'Tables without a primary key' })).toContainText(
     'public.audit_log',
   );

@@ -128,7 +128,9 @@ export default async function DatabasePage({
             Filter
           </button>
           {filter ? (
-            <a href={link({ q: undefined, tpage: undefined, ipage: undefined })}>Clear</a>
+            <a href={link({ q: undefined, tpage: undefined, ipage: undefined })}>
+              Clear the filter
+            </a>
           ) : null}
         </form>
         {tables.total === 0 ? (
@@ -138,8 +140,8 @@ export default async function DatabasePage({
           </EmptyState>
         ) : (
           <>
-            <p className="muted" aria-live="polite">
-              {listCount(tables, 'tables', filter)}
+            <p className="muted">
+              {listCount(tables, 'rows', filter)}
               {!filter && tables.rows.some((t) => t.relname === '(others)')
                 ? '; “(others)” sums the tables beyond the sampled largest ones.'
                 : ''}
