@@ -443,6 +443,12 @@ test('a viewer drills fleet -> cluster -> server -> database -> table -> index w
     expect(res.status(), url).toBe(200);
     expect(await res.text(), url).toContain('skeleton-page');
   }
+  // The server's log page: this server writes no log file pgvigil can read (no
+  // logging_collector), and the page says what it needs.
+  await page.goto(`${baseUrl()}${s}/logs`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Server log' })).toBeVisible();
+  await expect(page.getByText('The server log is not collected')).toBeVisible();
+  await expect(page.getByText('logging_collector writes csvlog')).toBeVisible();
   // A viewer asking for an admin page gets a redirect status, not a streamed one.
   const admin = await page.goto(`${baseUrl()}/admin/servers`);
   expect(admin?.request().redirectedFrom()?.url()).toMatch(/\/admin\/servers$/);
