@@ -279,20 +279,6 @@ describe.each(testMajors().slice(0, 1))(
     });
     afterAll(() => ds.drop());
 
-    it('indexes the rollup by object, and not the raw rows', async () => {
-      const defs = await ds.db.query<{ tablename: string; indexdef: string }>(
-        `SELECT tablename, indexdef FROM pg_indexes
-        WHERE schemaname = 'metrics' AND tablename IN ($1, $2)`,
-        [weekly.name, `${weekly.name}_1h`],
-      );
-      const columns = defs.map((d) => [d.tablename, d.indexdef.replace(/^.* USING btree /, '')]);
-      expect(columns.sort()).toEqual([
-        [weekly.name, '(server_id, collected_at)'],
-        [`${weekly.name}_1h`, '(server_id, collected_at)'],
-        [`${weekly.name}_1h`, '(server_id, database_name, relname, collected_at)'],
-      ]);
-    });
-
     it('reads the hourly rollup, with the values of the raw rows averaged per hour', async () => {
       const from = at(6);
       const to = new Date(from.getTime() + 7 * 24 * 3600_000);

@@ -7,7 +7,6 @@ import {
   rollupLevels,
   rollupTable,
   rollupValueColumns,
-  seriesKeys,
   validateSpec,
   type MetricColumn,
   type MetricSpec,
@@ -72,17 +71,6 @@ export async function ensureMetricTable(db: Queryable, spec: MetricSpec, at: Dat
       [...implicit, 'samples integer NOT NULL'],
       [...keyColumns, ...values],
     );
-    // A table's or an index's chart reads one object's rollup rows: by object, not every
-    // object of the server in the window filtered after the scan (the hourly rollup of a
-    // 1,000-table database over 30 days: 145,000 rows read for 720). Rollups only: raw
-    // rows are written 6 to 60 times as often and read by object for at most 6 hours.
-    const objectKeys = seriesKeys(spec);
-    if (spec.scope === 'database' && objectKeys.length > 1) {
-      await db.query(
-        `CREATE INDEX IF NOT EXISTS ${ident(`${table}_object_time_idx`)}
-           ON metrics.${ident(table)} (server_id, ${objectKeys.map(ident).join(', ')}, collected_at)`,
-      );
-    }
     await registerMetricTable(db, {
       table_name: table,
       retention_days: Math.max(ROLLUP_RETENTION_DAYS[level], spec.retentionDays),
