@@ -8,6 +8,7 @@ import { chromiumArgs, chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chro
 import { freePort } from '@pgvigil/db/embedded';
 import { buildRuntime } from '../lib/runtime';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
+import { queryidOf } from './dashboard-seed';
 import type { BenchStore } from './dashboard-store';
 import { fmt, fmtMs, percentiles, postmasterPidOf, summarize, treeCpuMs } from './lib';
 
@@ -309,6 +310,8 @@ async function dashboardPages(store: BenchStore): Promise<PageSpec[]> {
       { name: 'database', path: db },
       { name: 'table', path: `${db}/tables/public/t0001` },
       { name: 'index', path: `${db}/indexes/public/t0001_pkey` },
+      // the focus server's busiest statement
+      { name: 'query', path: `/servers/${id}/queries/${queryidOf(1)}` },
     ] satisfies PageSpec[]
   ).filter((p) => !only || only.includes(p.name));
 }
