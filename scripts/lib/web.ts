@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { get } from 'node:http';
 import path from 'node:path';
-import { runtimeArgs } from './runtime-files';
+import { runtimeArgs, runtimeEnv } from './runtime-files';
 
 const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
 
@@ -23,11 +23,17 @@ export function buildWeb(env: Record<string, string | undefined> = process.env):
 }
 
 /**
- * Command and arguments that serve the built web app (compiled: run `buildRuntime()`
- * first); the port comes from the PORT variable of its environment.
+ * Command, arguments and environment (besides the platform's) that serve the built web
+ * app as `npm start` does (compiled: run `buildRuntime()` first); the port comes from the
+ * PORT variable of its environment.
  */
-export function webCommand(): { command: string; args: string[]; cwd: string } {
-  return { command: process.execPath, args: runtimeArgs('web'), cwd: root };
+export function webCommand(): {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+} {
+  return { command: process.execPath, args: runtimeArgs('web'), env: runtimeEnv('web'), cwd: root };
 }
 
 /**
