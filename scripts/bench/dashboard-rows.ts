@@ -4,9 +4,13 @@
 // the probe's interval grid, shifted by a per-server offset as a real collector's are.
 import { ident } from '@pgvigil/db';
 import type { ProbeDefinition } from '@pgvigil/probes';
+import { SQL_TYPES } from '@pgvigil/schema/metric-spec';
 
-/** One row of a sample: its key column values, an index and a weight scaling its numbers. */
-export type KeyRow = { i: number; w: number } & Record<string, string | number>;
+/**
+ * One row of a sample: its key column values (null: the "(others)" row of a probe whose
+ * key is NULL there), an index and a weight scaling its numbers.
+ */
+export type KeyRow = { i: number; w: number } & Record<string, string | number | boolean | null>;
 
 /** Per-second rates of counters (per unit of weight) and typical gauge values. */
 const BASE: Record<string, number> = {
@@ -66,9 +70,50 @@ const BASE: Record<string, number> = {
   n_tup_upd: 40,
   partitions: 1,
   'activity_summary.sessions': 8,
+  // statements: the busiest statement's deltas in one 60-second run
+  'statements.calls': 3000,
+  'statements.plans': 3000,
+  'statements.rows': 3000,
+  'statements.shared_blks_hit': 30_000,
+  'statements.shared_blks_read': 300,
+  'statements.shared_blks_dirtied': 40,
+  'statements.shared_blks_written': 5,
+  'statements.temp_blks_read': 2,
+  'statements.temp_blks_written': 2,
+  'statements.wal_bytes': 200_000,
+  'statements.total_exec_time': 9000,
+  'statements.total_plan_time': 300,
+  'statements.blk_read_time': 200,
+  'statements.blk_write_time': 10,
+  interval_seconds: 60,
+  window_exec_time: 30_000,
+  // statements_detail: the busiest statement since the last reset
+  'statements_detail.calls': 2e8,
+  'statements_detail.plans': 2e8,
+  min_exec_time: 0.02,
+  max_exec_time: 800,
+  mean_exec_time: 3,
+  stddev_exec_time: 6,
+  min_plan_time: 0.01,
+  max_plan_time: 20,
+  mean_plan_time: 0.1,
+  stddev_plan_time: 0.2,
+  'statements_detail.wal_records': 4e6,
+  'statements_detail.wal_fpi': 2e5,
 };
-const CONSTANT = new Set(['max_connections', 'reserved_connections', 'partitions']);
-const TEXT: Record<string, string> = { state: 'streaming', sync_state: 'async' };
+const CONSTANT = new Set([
+  'max_connections',
+  'reserved_connections',
+  'partitions',
+  'interval_seconds',
+  'window_exec_time',
+]);
+/** text values; null: SQL NULL (a value the collector fills in later, or none) */
+const TEXT: Record<string, string | null> = {
+  state: 'streaming',
+  sync_state: 'async',
+  plan_fingerprint: null,
+};
 
 const WAVE = 'sin(2 * pi() * x / 86400 + k.i)';
 // Elapsed seconds since the last reset, weighted by the daily wave (1 + 0.5 sin): monotonic.
@@ -84,8 +129,10 @@ function valueSql(probe: ProbeDefinition, name: string, keyNames: Set<string>): 
   else if (CONSTANT.has(name)) v = `${base}`;
   else if (c.type === 'int' || c.type === 'bigint' || c.type === 'double')
     v = `${scale} * (1 + 0.4 * ${WAVE}) * (0.9 + 0.2 * random())`;
-  else if (c.type === 'text') return `'${TEXT[name] ?? 'bench'}'`;
-  else if (c.type === 'boolean') return 'false';
+  else if (c.type === 'text') {
+    const text = name in TEXT ? TEXT[name] : 'bench';
+    return text === null ? 'NULL' : `'${text}'`;
+  } else if (c.type === 'boolean') return 'false';
   else if (c.type === 'timestamptz') return `g.t - interval '1 hour' * k.i`;
   else return 'NULL';
   if (name.endsWith('_pct')) v = `least(100, ${v})`;
@@ -105,7 +152,16 @@ export function seedSql(
   const keyNames = new Set(Object.keys(keys[0]!).filter((k) => k !== 'i' && k !== 'w'));
   const names = probe.columns.map((c) => c.name);
   const implicit = probe.scope === 'database' ? ['database_name'] : [];
-  const record = ['i int', 'w double precision', ...[...keyNames].map((k) => `${ident(k)} text`)];
+  // a key column's own type (a queryid is a bigint, toplevel a boolean); others as text
+  const typeOf = (k: string) => {
+    const c = probe.columns.find((col) => col.name === k);
+    return c ? SQL_TYPES[c.type] : 'text';
+  };
+  const record = [
+    'i int',
+    'w double precision',
+    ...[...keyNames].map((k) => `${ident(k)} ${typeOf(k)}`),
+  ];
   const text = `WITH ins AS (
     INSERT INTO metrics.${ident(probe.name)} (collected_at, server_id, ${[...implicit, ...names].map(ident).join(', ')})
     SELECT g.t + make_interval(secs => s.off), s.id, ${implicit.length ? '$5, ' : ''}

@@ -46,6 +46,40 @@ export const TABLES = 1000;
 const relname = (i: number) => (i ? `t${String(i).padStart(4, '0')}` : '(others)');
 const table = (i: number) => ({ relname: relname(i) });
 
+/** The focus server's statements: the collector keeps the top 50 of each run and "(others)". */
+export const STATEMENTS = 50;
+/** Statement `i`'s queryid (1 is the busiest): a signed 64-bit hash, as text. */
+export const queryidOf = (i: number) =>
+  String(((BigInt(i) * 0x9e3779b97f4a7c15n) % (1n << 64n)) - (1n << 63n));
+/** Its normalized text, as query_texts stores it. */
+export const statementText = (i: number) =>
+  i % 3 === 0
+    ? `UPDATE ${relname(i)} SET n = n + $1, updated_at = now() WHERE id = $2`
+    : `SELECT id, n, payload FROM ${relname(i)} WHERE id = $1 AND updated_at > $2 ORDER BY id LIMIT $3`;
+const statementKeys = (others: boolean): KeyRow[] => {
+  const rows: KeyRow[] = Array.from({ length: STATEMENTS }, (_, k) => ({
+    i: k + 1,
+    w: 1 / (k + 1),
+    queryid: queryidOf(k + 1),
+    userid: 16385,
+    dbid: 16384,
+    toplevel: true,
+  }));
+  // "(others)": NULL keys, every statement beyond the top 50 together
+  if (others)
+    rows.push({
+      i: STATEMENTS + 1,
+      w: 1.5,
+      queryid: null,
+      userid: null,
+      dbid: null,
+      toplevel: null,
+    });
+  return rows;
+};
+/** The probes of pg_stat_statements, seeded for the focus server (the query page). */
+export const STATEMENT_PROBES = ['statements', 'statements_detail'];
+
 function shapes(): Shape[] {
   const p = (name: string) => {
     const probe = getProbe(name);
@@ -113,6 +147,8 @@ function shapes(): Shape[] {
       database: 'app',
     },
     { probe: p('table_bloat'), keys: topN(TABLES, 100, table), focusOnly: true, database: 'app' },
+    { probe: p('statements'), keys: statementKeys(true), focusOnly: true },
+    { probe: p('statements_detail'), keys: statementKeys(false), focusOnly: true },
   ];
 }
 
@@ -153,8 +189,10 @@ export async function seedRange(
   from: Date,
   to: Date,
   progress: (line: string) => void = () => undefined,
+  /** only these probes (a phase added to a kept store) */
+  only?: readonly string[],
 ): Promise<number> {
-  const queue = shapes();
+  const queue = shapes().filter((s) => !only || only.includes(s.probe.name));
   let rows = 0;
   const days: Date[] = [];
   for (let t = Math.floor(from.getTime() / DAY) * DAY; t < to.getTime(); t += DAY) {
@@ -242,4 +280,52 @@ export async function replicateRollups(
   };
   await Promise.all([worker(), worker()]);
   return rows;
+}
+
+/**
+ * The focus server's pg_stat_statements samples (and their rollups) up to `to`, from each
+ * probe's newest run on (from `start` in a store seeded before they were), and the
+ * statements' texts. Idempotent: a store that has them only gets what a top-up of older
+ * code left out. Benches attached to one shared store may run it at once: one writes, under
+ * an advisory lock held for the whole catch-up, the others then find nothing left to do.
+ */
+export async function catchUpStatements(
+  db: Db,
+  focus: number,
+  start: Date,
+  to: Date,
+  progress: (line: string) => void = () => undefined,
+): Promise<number> {
+  return db.tx(async (lock) => {
+    await lock.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pgvigil.bench.statements']);
+    const counts = await Promise.all(
+      STATEMENT_PROBES.map(async (name) => {
+        const [exists] = await db.query<{ ok: boolean }>(
+          'SELECT to_regclass($1) IS NOT NULL AS ok',
+          [`metrics.${name}`],
+        );
+        const [t] = exists?.ok
+          ? await db.query<{ newest: Date | null }>(
+              `SELECT max(collected_at) AS newest FROM metrics.${ident(name)} WHERE server_id = $1`,
+              [focus],
+            )
+          : [];
+        // the newest run's grid point is before newest + 1 s: the next one is the first due
+        const from = t?.newest ? new Date(t.newest.getTime() + 1000) : start;
+        return from < to ? seedRange(db, [focus], from, to, progress, [name]) : 0;
+      }),
+    );
+    await db.query(
+      `INSERT INTO query_texts (server_id, queryid, query, first_seen)
+       SELECT $1, q.id::bigint, q.text, $4 FROM unnest($2::text[], $3::text[]) AS q(id, text)
+       ON CONFLICT DO NOTHING`,
+      [
+        focus,
+        Array.from({ length: STATEMENTS }, (_, k) => queryidOf(k + 1)),
+        Array.from({ length: STATEMENTS }, (_, k) => statementText(k + 1)),
+        start,
+      ],
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  });
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDb, migrate, type Db } from '@pgvigil/db';
 import { startEmbedded } from '@pgvigil/db/embedded';
-import { replicateRollups, seedRange, seedServers } from './dashboard-seed';
+import { catchUpStatements, replicateRollups, seedRange, seedServers } from './dashboard-seed';
 import { fmt } from './lib';
 
 const DAY = 86_400_000;
@@ -110,12 +110,26 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
       rows += await phase('older rollups copied', () =>
         replicateRollups(db, ids[0]!, template, FULL_HOURS * HOUR, start),
       );
+      // the statements came with the focus server's samples: this stores their texts
+      await catchUpStatements(db, ids[0]!, start, end);
       if (process.stdout.isTTY) process.stdout.write(`\r${' '.repeat(70)}\r`);
       console.log(`seed: ${phases.join('; ')}`);
       await db.query('VACUUM ANALYZE');
       const seedSeconds = (performance.now() - t0) / 1000;
       state = { servers, days, ids, seededTo: end.toISOString(), seedSeconds, rows, phases };
       await save(state);
+    } else {
+      // a store seeded before the query page was timed gets its statements once
+      const s = state;
+      const t = performance.now();
+      const n = await catchUpStatements(db, s.ids[0]!, storeStart(s), new Date(s.seededTo), log);
+      if (n > 0) {
+        s.rows += n;
+        s.phases.push(
+          `focus server statements added ${fmt(n)} rows in ${fmt((performance.now() - t) / 1000)} s`,
+        );
+        await save(s);
+      }
     }
   } catch (err) {
     await db.close();
@@ -148,7 +162,16 @@ export async function openBenchStore(servers: number, days: number): Promise<Ben
   };
 }
 
-/** A store that another process (dashboard-serve.ts) keeps running and topped up. */
+/** Where a store's samples begin. */
+const storeStart = (s: SeedState) => new Date(new Date(s.seededTo).getTime() - s.days * DAY);
+
+/**
+ * A store that another process (dashboard-serve.ts) keeps running and topped up. The one
+ * write: the focus server's statements, if the serving process's code does not write them
+ * (a store seeded before the query page was timed), caught up to its newest top-up; the
+ * datastore records it (the newest statements run), not seed.json, which the serving
+ * process rewrites from its own copy at every top-up.
+ */
 async function attachBenchStore(url: string, keep: string | undefined): Promise<BenchStore> {
   if (!keep) throw new Error('BENCH_STORE_URL needs BENCH_KEEP: the folder the store serves');
   const dir = path.resolve(keep);
@@ -156,6 +179,23 @@ async function attachBenchStore(url: string, keep: string | undefined): Promise<
     JSON.parse(await readFile(path.join(dir, 'seed.json'), 'utf8')) as SeedState;
   const state = await read();
   const db = createDb({ url, applicationName: 'pgvigil-bench', max: 4, statementTimeoutMs: 0 });
+  try {
+    const t = performance.now();
+    const n = await catchUpStatements(
+      db,
+      state.ids[0]!,
+      storeStart(state),
+      new Date(state.seededTo),
+      log,
+    );
+    if (n > 0)
+      console.log(
+        `focus server statements added: ${fmt(n)} rows in ${fmt((performance.now() - t) / 1000)} s`,
+      );
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   return {
     db,
     url,

@@ -8,6 +8,7 @@ import { chromiumArgs, chromiumAvailable, chromiumPath } from '@pgvigil/e2e/chro
 import { freePort } from '@pgvigil/db/embedded';
 import { buildRuntime } from '../lib/runtime';
 import { buildWeb, waitForWeb, webCommand } from '../lib/web';
+import { queryidOf } from './dashboard-seed';
 import type { BenchStore } from './dashboard-store';
 import { fmt, fmtMs, percentiles, postmasterPidOf, summarize, treeCpuMs } from './lib';
 
@@ -150,9 +151,12 @@ async function profilePage(page: Page, url: string, rows = 0): Promise<void> {
     charts: document.querySelectorAll('[data-chart]').length,
     drawn: document.querySelectorAll('[data-chart] .recharts-wrapper').length,
     nodes: document.querySelectorAll('[data-chart] svg *').length,
+    elements: document.getElementsByTagName('*').length,
+    html: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+      .decodedBodySize,
   }));
   console.log(
-    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements`,
+    `  profile of ${url}: drawn at ${ms.toFixed(0)} ms, ${total.toFixed(0)} ms sampled; ${dom.drawn} of ${dom.charts} charts drawn, ${dom.nodes} SVG elements; ${dom.elements} elements in the page, a ${dom.html}-byte document`,
   );
   console.log(`  by script (self time):\n${top(byScript, 8)}`);
   console.log(`  by function (self time):\n${top(self, 25)}`);
@@ -307,6 +311,8 @@ async function dashboardPages(store: BenchStore): Promise<PageSpec[]> {
       { name: 'database', path: db },
       { name: 'table', path: `${db}/tables/public/t0001` },
       { name: 'index', path: `${db}/indexes/public/t0001_pkey` },
+      // the focus server's busiest statement
+      { name: 'query', path: `/servers/${id}/queries/${queryidOf(1)}` },
     ] satisfies PageSpec[]
   ).filter((p) => !only || only.includes(p.name));
 }

@@ -112,6 +112,7 @@ export async function openDatastore(options: {
     port: await freePort(),
     superuserPassword: password,
     settings: { max_connections: 100, shared_buffers: '128MB' },
+    dieWithParent: true, // a supervisor killed with -9 takes its datastore with it
     onLog: (line) => {
       if (/ERROR|FATAL|PANIC/.test(line) && !EXPECTED_WHILE_RESTARTING.test(line)) {
         options.log(line);

@@ -34,6 +34,8 @@ export interface DbOptions {
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
+  /** how long opening a session may take (10 s); waiting for a busy pool is not bounded by it */
+  connectTimeoutMs?: number;
   /** told when the primary moved to another of the URL's hosts */
   onSwitch?: (host: string) => void;
 }
@@ -67,15 +69,37 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
+/**
+ * A driver client that gives up opening its session after `ms`. The pool's own
+ * `connectionTimeoutMillis` would also bound the wait for a free session of a busy pool,
+ * failing a query queued behind slow ones as "timeout exceeded when trying to connect"
+ * while the datastore is up. A queued query waits as long as a query ahead of it may run
+ * (statement_timeout) plus a connect: past that, the sessions are not coming back.
+ */
+function clientWithConnectTimeout(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: ms,
+      });
+    }
+  };
+}
+
 function newPool(url: string, options: DbOptions): pg.Pool {
+  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  const statementTimeout = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: url,
     application_name: options.applicationName,
     max: options.max ?? 5,
-    connectionTimeoutMillis: 10_000,
+    Client: clientWithConnectTimeout(connectTimeout),
+    // 0: no statement_timeout, so no bound on the wait either
+    connectionTimeoutMillis: statementTimeout && statementTimeout + connectTimeout,
     idleTimeoutMillis: 30_000,
     // Every datastore session works in UTC: partition bounds and rollups depend on it.
-    options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
+    options: `-c TimeZone=UTC -c statement_timeout=${statementTimeout}`,
   });
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', ignore);

@@ -6,6 +6,8 @@ import {
   listDatabaseIndexes,
   listDatabaseTables,
   listSchemaChanges,
+  pageDatabaseIndexes,
+  pageDatabaseTables,
   readChart,
 } from '@pgvigil/db/dashboard';
 import { ensureMetricTable, writeSamples, type MetricSpec } from '@pgvigil/db/metrics';
@@ -170,6 +172,67 @@ describe.each(testMajors())('dashboard table and index reads on PostgreSQL %i', 
     ).toEqual([
       ['orders_x', 0, ['unused', 'duplicate']],
       ['orders_pkey', 2, []],
+    ]);
+  });
+
+  it('pages tables and indexes in their order, counts them, filters by name', async () => {
+    const big = { serverId, database: 'big' };
+    const n = Array.from({ length: 120 }, (_, k) => `t${String(k + 1).padStart(3, '0')}`);
+    const table = (relname: string, heap: number) => ({
+      ...{ schemaname: relname === '(others)' ? relname : 'public', relname },
+      ...{ seq_scan: 0, idx_scan: 0, n_dead_tup: 0, heap_bytes: heap, last_autovacuum: null },
+    });
+    const index = (name: string, relname: string, size: number) => ({
+      ...{ schemaname: 'public', indexrelname: name, relname },
+      ...{ idx_scan: 0, size_bytes: size, is_valid: true },
+    });
+    const rows = {
+      tables: [...n.map((r, k) => table(r, k + 1)), table('(others)', 1e9)],
+      indexes: [...n.map((r, k) => index(`${r}_pkey`, r, k + 1)), index('lookup', 't007', 0)],
+    };
+    await writeSamples(
+      ds.db,
+      [tables, indexes].map((m) => ({
+        spec: m,
+        samples: [
+          { collectedAt: at(10), serverId, database: 'big', rows: rows[m.name as 'tables'] },
+        ],
+      })),
+    );
+    const tablePage = (page: unknown, name?: string) =>
+      pageDatabaseTables({ db: ds.db, input: { ...big, sort: 'size', page, name }, at: at(20) });
+    const names = (p: { rows: { relname: string }[] }) => p.rows.map((r) => r.relname);
+
+    const pages = await Promise.all([1, 2, 3].map((p) => tablePage(String(p))));
+    // "(others)" (the largest sum) keeps its place in the size order
+    expect(pages.flatMap(names)).toEqual(['(others)', ...n.toReversed()]);
+    expect(pages.map((p) => [p.page, p.pages, p.first, p.rows.length, p.matched, p.total])).toEqual(
+      [
+        [1, 3, 1, 50, 121, 121],
+        [2, 3, 51, 50, 121, 121],
+        [3, 3, 101, 21, 121, 121],
+      ],
+    );
+    // a page from a URL that is not a page: the first one; past the end: the last one
+    for (const bad of ['abc', '0', '-2', '2.5', '', undefined]) {
+      expect((await tablePage(bad)).page).toBe(1);
+    }
+    expect(names(await tablePage('99'))).toEqual(names(pages[2]!));
+
+    const filtered = await tablePage('1', ' PUBLIC.T01');
+    expect(names(filtered)).toEqual(n.slice(9, 19).toReversed());
+    expect([filtered.matched, filtered.total, filtered.pages]).toEqual([10, 121, 1]);
+    expect(await tablePage('1', 'others')).toMatchObject({ rows: [], first: 0, matched: 0 });
+
+    const indexPage = (page: string, name?: string) =>
+      pageDatabaseIndexes({ db: ds.db, input: { ...big, page, name, size: 100 }, at: at(20) });
+    const second = await indexPage('2');
+    expect([second.first, second.rows.length, second.matched]).toEqual([101, 21, 121]);
+    expect(second.rows.at(-1)!.indexrelname).toBe('lookup');
+    // an index matches by its table's name too
+    expect((await indexPage('1', 't007')).rows.map((i) => i.indexrelname)).toEqual([
+      't007_pkey',
+      'lookup',
     ]);
   });
 

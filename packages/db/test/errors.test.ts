@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, isTransientError, UnavailableError, ValidationError } from '@pgvigil/db';
@@ -41,6 +42,46 @@ describe('datastore errors', () => {
       expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('a query waiting for a busy pool waits for a session instead of failing as a connect timeout', async () => {
+    // one session, held longer than the connect timeout by the first query
+    const db = createDb({
+      url: serverUrl(major),
+      applicationName: 'pgvigil-test',
+      max: 1,
+      connectTimeoutMs: 200,
+    });
+    try {
+      const [slow, queued] = await Promise.all([
+        db.query('SELECT 2 AS two FROM pg_sleep(0.6)'),
+        db.query('SELECT 1 AS one'),
+      ]);
+      expect(slow).toEqual([{ two: 2 }]);
+      expect(queued).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a server that accepts and never answers is a connect timeout: UnavailableError', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const db = createDb({
+      url: `postgresql://u:p@127.0.0.1:${port}/x`,
+      applicationName: 'pgvigil-test',
+      max: 1,
+      connectTimeoutMs: 200,
+    });
+    try {
+      await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(UnavailableError);
+    } finally {
+      await db.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

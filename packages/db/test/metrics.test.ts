@@ -60,6 +60,16 @@ describe('metric storage (pure)', () => {
     expect(chooseResolution({ ...dbStats, intervalSeconds: 600 }, 48 * h)).toBe('raw');
     expect(chooseResolution({ ...dbStats, intervalSeconds: 600 }, 30 * 24 * h)).toBe('1h');
   });
+
+  it('reads a 10-minute probe over a week from its hourly rollup: no 5-minute one to read', () => {
+    const h = 3600_000;
+    const tables = { ...dbStats, intervalSeconds: 600 };
+    expect(chooseResolution(tables, 7 * 24 * h)).toBe('1h');
+    expect(chooseResolution(tables, 150 * h)).toBe('1h');
+    // fewer than 150 hourly points: the raw runs, as before
+    expect(chooseResolution(tables, 72 * h)).toBe('raw');
+    expect(chooseResolution({ ...dbStats, rollups: false }, 7 * 24 * h)).toBe('raw');
+  });
 });
 
 describe.each(testMajors())('metric storage on PostgreSQL %i', (major) => {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, createSecretBox } from '@pgvigil/db';
+import { listClusterSummaries } from '@pgvigil/db/dashboard';
 import {
+  createCluster,
   createServer,
   deleteServer,
   exportRegistry,
@@ -80,5 +82,25 @@ describe('poolers in the registry', () => {
     // a deleted server leaves the pooler's list
     await deleteServer(ds.db, primary.id);
     expect((await getServer(ds.db, pooler.id)).fronts).toEqual([]);
+  });
+
+  it("counts a cluster's poolers apart from its servers on the fleet's cluster cards", async () => {
+    const cluster = await createCluster(ds.db, { name: 'orders' });
+    const member = await createServer(ds.db, box, {
+      name: 'orders-1',
+      host: 'o1',
+      username: 'm',
+      clusterId: cluster.id,
+    });
+    await createServer(ds.db, box, {
+      name: 'orders-pool',
+      kind: 'pgbouncer',
+      host: 'op',
+      username: 'pgvigil_stats',
+      clusterId: cluster.id,
+      fronts: [member.id],
+    });
+    const [card] = (await listClusterSummaries({ db: ds.db })).filter((c) => c.id === cluster.id);
+    expect(card).toMatchObject({ servers: 1, poolers: 1, activeAlerts: 0 });
   });
 });

@@ -233,3 +233,86 @@ describe.each(testMajors())('sparse storage on PostgreSQL %i', (major) => {
     expect(await read(sparse)).toEqual(await read(dense));
   });
 });
+
+// A week of a tables-like probe (10-minute runs, sparse, no 5-minute rollup): a 7-day
+// chart reads the hourly rollup, which must say what the raw rows say hour by hour.
+const weekly: MetricSpec = { ...sparse, name: 'test_week_objects' };
+const WEEK_RUNS = 7 * 144 + 12;
+
+// one major: the reads are the same SQL on every major, run above on each
+describe.each(testMajors().slice(0, 1))(
+  'a 7-day chart of a 10-minute probe on PostgreSQL %i',
+  (major) => {
+    let ds: TestDatastore;
+    beforeAll(async () => {
+      ds = await freshDatastore(major);
+      // daily partitions for the whole week and a half (each call makes four days ahead)
+      for (const day of [0, 4, 8]) await ensureMetricTable(ds.db, weekly, at(day * 144));
+      let state: SparseState | undefined;
+      const samples: Sample[] = [];
+      for (let k = 0; k < WEEK_RUNS; k++) {
+        const rows = [
+          {
+            relname: 'busy',
+            n_tup_ins: 100 * k + (k % 7) * 13,
+            n_live_tup: 1000 + (k % 36) * 10,
+            running: null,
+            freeze_age: k,
+          },
+          // moves once every 5 runs: the other runs store nothing for it
+          { relname: 'slow', n_tup_ins: Math.floor(k / 5), n_live_tup: 50 + Math.floor(k / 5) },
+          { relname: 'idle', n_tup_ins: 3, n_live_tup: 3, running: null, freeze_age: 1 },
+        ];
+        const step = sparseStep(weekly, state, rows, at(k));
+        state = step.state;
+        for (const s of step.samples)
+          samples.push({
+            collectedAt: s.at,
+            serverId: 1,
+            database: 'app',
+            rows: s.rows,
+            keyframe: s.keyframe,
+          });
+      }
+      await writeSamples(ds.db, [{ spec: weekly, samples }]);
+      await refreshRollup(ds.db, weekly, '1h', { from: at(0), to: at(WEEK_RUNS - 1) });
+    });
+    afterAll(() => ds.drop());
+
+    it('reads the hourly rollup, with the values of the raw rows averaged per hour', async () => {
+      const from = at(6);
+      const to = new Date(from.getTime() + 7 * 24 * 3600_000);
+      for (const relname of ['busy', 'slow', 'idle']) {
+        const read = (resolution: 'auto' | 'raw', maxPoints: number) =>
+          readSeries(ds.db, {
+            probe: weekly.name,
+            serverId: 1,
+            database: 'app',
+            keys: { relname },
+            columns: ['n_tup_ins', 'n_live_tup'],
+            from,
+            to,
+            resolution,
+            maxPoints,
+          });
+        const chart = await read('auto', 300);
+        // before: 1,008 raw runs of every object of the database, in 40-minute buckets
+        expect(chart.resolution).toBe('1h');
+        expect(chart.bucketSeconds).toBe(3600);
+        const raw = await read('raw', 168);
+        expect(raw.bucketSeconds).toBe(3600);
+        const hours = (s: typeof raw) =>
+          s.points.filter((p) => p.t < to).map((p) => [p.t.getTime(), p.values] as const);
+        const want = hours(raw);
+        const got = hours(chart);
+        expect(got.map(([t]) => t)).toEqual(want.map(([t]) => t));
+        expect(got).toHaveLength(168);
+        got.forEach(([, values], i) => {
+          for (const c of ['n_tup_ins', 'n_live_tup']) {
+            expect(values[c], `${relname} ${c} at hour ${i}`).toBeCloseTo(want[i]![1][c]!, 6);
+          }
+        });
+      }
+    });
+  },
+);

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -45,5 +47,37 @@ describe('the apps end with their supervisor', () => {
     // the app notices the closed channel at once; the test's timeout bounds the wait
     while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(alive(pid)).toBe(false);
+  });
+
+  // Found: the embedded datastore outlived a supervisor killed with -9 until the next
+  // `npm start` found and stopped it (stopOrphan).
+  it('the embedded datastore shuts down when the process that started it is killed with -9', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'pgvigil-orphan-'));
+    await chmod(root, 0o755); // the postgres OS user must reach its data folder
+    let postmaster = 0;
+    try {
+      const parent = spawn(
+        process.execPath,
+        ['--import', 'tsx', fixture('embedded-parent.ts'), path.join(root, 'data'), 'die'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      postmaster = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        parent.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /postmaster pid (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        parent.once('exit', () => reject(new Error(`the parent ended first:\n${out}`)));
+      });
+      expect(alive(postmaster)).toBe(true);
+      parent.kill('SIGKILL');
+      // a fast shutdown takes a checkpoint; the test's timeout bounds the wait
+      while (alive(postmaster)) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(alive(postmaster)).toBe(false);
+    } finally {
+      if (postmaster && alive(postmaster)) process.kill(postmaster, 'SIGKILL');
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,7 @@ export * from './key-rates';
 export * from './pooler-summary';
 export * from './list-database-tables';
 export * from './list-database-indexes';
+export * from './page-database-objects';
 export * from './list-database-findings';
 export * from './list-lint-findings';
 export * from './list-schema-changes';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -21,6 +22,28 @@ export interface EmbeddedOptions {
   initialise?: boolean;
   /** another installation's bin/ (say Debian's /usr/lib/postgresql/15/bin), for its extensions */
   binDir?: string;
+  /**
+   * Shut the server down (fast) when the process that started it dies, even by kill -9, so a
+   * killed supervisor leaves no orphaned datastore (Linux, through util-linux's `setpriv
+   * --pdeathsig`; without it, the next start stops the orphan).
+   */
+  dieWithParent?: boolean;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/** The postmaster's command, under `setpriv --pdeathsig INT` when it should die with us. */
+function serverCommand(
+  postgres: string,
+  args: string[],
+  dieWithParent: boolean,
+): { command: string; args: string[] } {
+  if (!dieWithParent || process.platform !== 'linux' || !existsSync(SETPRIV)) {
+    return { command: postgres, args };
+  }
+  // SIGINT is PostgreSQL's fast shutdown; setpriv sets it after the spawn's change of user
+  // (a change of credentials clears it) and execs the server, which keeps it and the pid.
+  return { command: SETPRIV, args: ['--pdeathsig', 'INT', '--', postgres, ...args] };
 }
 
 export interface EmbeddedServer {
@@ -211,15 +234,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     logging_collector: 'off',
     ...options.settings,
   };
-  const child = spawn(
+  const command = serverCommand(
     binaries.postgres,
     ['-D', dataDir, '-p', String(port), ...settingFlags(settings)],
-    {
-      ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
-      env: SERVER_ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    options.dieWithParent ?? false,
   );
+  const child = spawn(command.command, command.args, {
+    ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}),
+    env: SERVER_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();

@@ -58,10 +58,16 @@ export interface Series {
 
 const HOUR = 3600_000;
 
+/** A coarser rollup stands in for raw rows when it still gives a chart this many points. */
+export const MIN_ROLLUP_POINTS = 150;
+
 /**
  * Picks the coarsest useful source: raw up to 6 h, 5-minute rollups up to 7 days,
  * hourly beyond, so a 30-day chart never scans raw rows. A probe without a level
- * (its interval is already that coarse) falls back to the next finer source.
+ * (its interval is already that coarse) falls back to the next finer rollup; with
+ * none finer, to the next coarser one when it still gives `MIN_ROLLUP_POINTS` over
+ * the span (a 7-day chart of a 10-minute probe: 168 hourly points, not 1,008 raw
+ * runs of every object of the database to carry sparse rows through), else raw.
  */
 export function chooseResolution(
   entry: Pick<CatalogEntry, 'intervalSeconds' | 'changeTracked' | 'columns' | 'rollups'>,
@@ -72,7 +78,10 @@ export function chooseResolution(
     spanMs <= 6 * HOUR ? 'raw' : spanMs <= 168 * HOUR ? '5m' : '1h';
   if (wanted === 'raw') return 'raw';
   if (levels.includes(wanted)) return wanted;
-  return levels.filter((l) => ROLLUP_SECONDS[l] < ROLLUP_SECONDS[wanted]).at(-1) ?? 'raw';
+  const finer = levels.filter((l) => ROLLUP_SECONDS[l] < ROLLUP_SECONDS[wanted]).at(-1);
+  if (finer) return finer;
+  const coarser = levels.find((l) => ROLLUP_SECONDS[l] > ROLLUP_SECONDS[wanted]);
+  return coarser && spanMs / 1000 / ROLLUP_SECONDS[coarser] >= MIN_ROLLUP_POINTS ? coarser : 'raw';
 }
 
 /** A time series of numeric columns for one server, counters as reset-safe per-second rates. */

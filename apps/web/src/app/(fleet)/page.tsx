@@ -73,8 +73,9 @@ export default async function FleetPage({
                 <div className="stat-label">{c.environment}</div>
                 <div style={{ fontWeight: 650, marginTop: 4 }}>{c.name}</div>
                 <div className="muted" style={{ marginTop: 4 }}>
-                  {c.servers} server{c.servers === 1 ? '' : 's'} · {c.activeAlerts} alert
-                  {c.activeAlerts === 1 ? '' : 's'}
+                  {c.servers} server{c.servers === 1 ? '' : 's'}
+                  {c.poolers ? ` · ${c.poolers} pooler${c.poolers === 1 ? '' : 's'}` : ''} ·{' '}
+                  {c.activeAlerts} alert{c.activeAlerts === 1 ? '' : 's'}
                 </div>
               </Link>
             ))}

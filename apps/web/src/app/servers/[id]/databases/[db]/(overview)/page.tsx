@@ -3,14 +3,15 @@ import {
   listActiveAlerts,
   listDatabaseFindings,
   listLintFindings,
-  listDatabaseIndexes,
-  listDatabaseTables,
   listSchemaChanges,
+  pageDatabaseIndexes,
+  pageDatabaseTables,
 } from '@pgvigil/db/dashboard';
 import { DatabaseTabs } from '@/components/dashboard/database-tabs';
 import { NoPkList, SequenceList } from '@/components/dashboard/findings';
 import { LintFindings } from '@/components/dashboard/lint-findings';
 import { IndexList } from '@/components/dashboard/index-list';
+import { ListPager, listCount } from '@/components/dashboard/list-pager';
 import {
   databaseHref,
   indexHref,
@@ -23,7 +24,7 @@ import { TableList, tableSortFrom } from '@/components/dashboard/table-list';
 import { ChartGrid } from '@/components/charts/chart-grid';
 import { AlertList } from '@/components/dashboard/alert-list';
 import { decodeSegments, loadServer, prefetchCharts } from '@/components/dashboard/load';
-import { pageWindow, type SearchParams } from '@/components/dashboard/window';
+import { pageWindow, searchParam, type SearchParams } from '@/components/dashboard/window';
 import { PageHeader } from '@/components/shell/page-header';
 import { EmptyState } from '@/components/shell/states';
 import { db } from '@/server/db';
@@ -49,19 +50,40 @@ export default async function DatabasePage({
   const server = await loadServer(id);
   const sp = await searchParams;
   const sort = tableSortFrom(sp.tsort);
+  const filter = searchParam(sp.q)?.trim().slice(0, 200) ?? '';
   const base = { serverId: server.id, database: name };
+  const paged = { name: filter, page: searchParam(sp.tpage) };
   const { query, window, compare } = await pageWindow(searchParams, now);
   const [charts, alerts, tables, indexes, findings, changes, lint] = await Promise.all([
     prefetchCharts(server.id, DATABASE_CHARTS, window, { database: name }),
     listActiveAlerts({ db: db(), input: { serverId: server.id, databaseName: name } }),
-    listDatabaseTables({ db: db(), input: { ...base, sort }, at: now }),
-    listDatabaseIndexes({ db: db(), input: base, at: now }),
+    pageDatabaseTables({ db: db(), input: { ...base, ...paged, sort }, at: now }),
+    pageDatabaseIndexes({
+      db: db(),
+      input: { ...base, ...paged, page: searchParam(sp.ipage) },
+      at: now,
+    }),
     listDatabaseFindings({ db: db(), input: base, at: now }),
     listSchemaChanges({ db: db(), input: { ...base, limit: 20 } }),
     listLintFindings({ db: db(), input: base, at: now }),
   ]);
   const here = databaseHref(server.id, name);
   const keep = Object.fromEntries(new URLSearchParams(query));
+  // the lists' own state, so that paging one list, sorting or filtering keeps the rest
+  const state: Record<string, string | undefined> = {
+    ...keep,
+    tsort: searchParam(sp.tsort) ? sort : undefined,
+    q: filter || undefined,
+    tpage: tables.page > 1 ? String(tables.page) : undefined,
+    ipage: indexes.page > 1 ? String(indexes.page) : undefined,
+  };
+  const link = (change: Record<string, string | undefined>) => {
+    const next = Object.entries({ ...state, ...change }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    );
+    return withQuery(here, new URLSearchParams(next).toString());
+  };
+  const pageParam = (p: number) => (p > 1 ? String(p) : undefined);
   const crumbs = [
     ...serverTrail(server),
     { label: server.name, href: `/servers/${server.id}` },
@@ -93,22 +115,55 @@ export default async function DatabasePage({
       </section>
       <section className="section panel" aria-labelledby="tables-title">
         <h2 id="tables-title">Tables</h2>
-        {tables.length === 0 ? (
+        <form method="get" action={here} className="toolbar" role="search">
+          {Object.entries(keep).map(([k, v]) => (
+            <input key={k} type="hidden" name={k} value={v} />
+          ))}
+          {state.tsort ? <input type="hidden" name="tsort" value={state.tsort} /> : null}
+          <label>
+            Filter tables and indexes by name{' '}
+            <input name="q" type="search" defaultValue={filter} maxLength={200} />
+          </label>
+          <button type="submit" className="btn">
+            Filter
+          </button>
+          {filter ? (
+            <a href={link({ q: undefined, tpage: undefined, ipage: undefined })}>
+              Clear the filter
+            </a>
+          ) : null}
+        </form>
+        {tables.total === 0 ? (
           <EmptyState title="No table statistics collected for this database yet">
             Per-table statistics (size, scans, dead tuples, vacuum) appear here once the collector
             has run its table probe in <code>{name}</code> (every 10 minutes).
           </EmptyState>
         ) : (
-          <TableList
-            tables={tables}
-            sort={sort}
-            sortHref={(s) => withQuery(here, new URLSearchParams({ ...keep, tsort: s }).toString())}
-            rowHref={(t) =>
-              t.relname === '(others)'
-                ? null
-                : withQuery(tableHref(server.id, name, t.schemaname, t.relname), query)
-            }
-          />
+          <>
+            <p className="muted">
+              {listCount(tables, 'rows', filter)}
+              {!filter && tables.rows.some((t) => t.relname === '(others)')
+                ? '; “(others)” sums the tables beyond the sampled largest ones.'
+                : ''}
+            </p>
+            {tables.matched > 0 ? (
+              <TableList
+                tables={tables.rows}
+                sort={sort}
+                sortHref={(s) => link({ tsort: s, tpage: undefined })}
+                rowHref={(t) =>
+                  t.relname === '(others)'
+                    ? null
+                    : withQuery(tableHref(server.id, name, t.schemaname, t.relname), query)
+                }
+              />
+            ) : null}
+            <ListPager
+              label="Pages of tables"
+              page={tables}
+              href={(p) => link({ tpage: pageParam(p) })}
+            />
+          </>
         )}
       </section>
       <section className="section panel" aria-labelledby="indexes-title">
@@ -117,18 +172,28 @@ export default async function DatabasePage({
           <a href={withQuery(`${here}/advice`, query)}>Index advice</a>: what to drop or rebuild,
           with the statement.
         </p>
-        {indexes.length === 0 ? (
+        {indexes.total === 0 ? (
           <EmptyState title="No index statistics collected for this database yet">
             The collector samples indexes every 15 minutes and checks them for unused, duplicate and
             invalid ones every hour.
           </EmptyState>
         ) : (
-          <IndexList
-            indexes={indexes}
-            rowHref={(i) =>
-              withQuery(indexHref(server.id, name, i.schemaname, i.indexrelname), query)
-            }
-          />
+          <>
+            <p className="muted">{listCount(indexes, 'indexes', filter)}</p>
+            {indexes.matched > 0 ? (
+              <IndexList
+                indexes={indexes.rows}
+                rowHref={(i) =>
+                  withQuery(indexHref(server.id, name, i.schemaname, i.indexrelname), query)
+                }
+              />
+            ) : null}
+            <ListPager
+              label="Pages of indexes"
+              page={indexes}
+              href={(p) => link({ ipage: pageParam(p) })}
+            />
+          </>
         )}
       </section>
       <div className="grid grid-2 section">
