@@ -12,7 +12,7 @@ import type { PlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { configureLog, onSighup } from './lib/log';
 import { prefixer, supervise, type Supervisor } from './lib/supervise';
-import { isRelease, runtimeArgs } from './lib/runtime-files';
+import { isRelease, runtimeArgs, runtimeEnv } from './lib/runtime-files';
 import { runStep, StepError } from './lib/steps';
 import { buildWeb, waitForWeb } from './lib/web';
 
@@ -101,7 +101,7 @@ async function main() {
       name,
       command: process.execPath,
       args: runtimeArgs(name),
-      env: { ...childEnv, ...extra },
+      env: { ...childEnv, ...runtimeEnv(name), ...extra },
       cwd: root,
     });
     services = supervise(

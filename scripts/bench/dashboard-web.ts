@@ -274,6 +274,7 @@ export async function withWebApp(
     cwd: web.cwd,
     env: {
       ...env,
+      ...web.env,
       DATABASE_URL: url,
       PGVIGIL_HOME: home,
       PORT: String(port),

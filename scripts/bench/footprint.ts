@@ -4,6 +4,8 @@
 // run, is an idle `node` doing nothing: what any Node process costs on this machine.
 // Each process also reports what it holds (memory-hook.mjs): V8 heap, memory outside
 // it (external: buffers, native modules), V8 code, and the npm packages it loaded.
+// PGVIGIL_MEMORY_REPORT_GC=1: each process then runs a full garbage collection and
+// reports its heap and RSS after it too (how much of the heap was garbage).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ interface MemoryReport {
   external: number;
   codeAndMetadata: number;
   packages: string[];
+  afterGc?: { rss: number; heapUsed: number; heapTotal: number };
 }
 
 /** Proportional set size: each shared page (the node binary's) split among its users. */
@@ -97,7 +100,10 @@ export async function benchFootprint(): Promise<void> {
       const r = pid ? reports.get(pid) : undefined;
       const held = r
         ? `  (heap ${fmt(r.heapUsed / MB)}/${fmt(r.heapTotal / MB)} MB, external ${fmt(r.external / MB)} MB, code ${fmt(r.codeAndMetadata / MB)} MB; ` +
-          `packages: ${r.packages.join(' ')})`
+          `packages: ${r.packages.join(' ')})` +
+          (r.afterGc
+            ? `; after a full GC: heap ${fmt(r.afterGc.heapUsed / MB)}/${fmt(r.afterGc.heapTotal / MB)} MB, ${fmt(r.afterGc.rss / MB)} MB RSS`
+            : '')
         : '';
       console.log(
         `  ${name.padEnd(10)} ${mb === null ? 'not found' : `${fmt(mb)} MB RSS, ${fmt(pssOf ?? 0)} MB PSS`}${held}`,

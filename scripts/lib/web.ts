@@ -2,8 +2,9 @@
 // pgvigil's own server around Next.js (apps/web/server/main.ts), which tells the app
 // each caller's real address.
 import { spawnSync } from 'node:child_process';
+import { get } from 'node:http';
 import path from 'node:path';
-import { runtimeArgs } from './runtime-files';
+import { runtimeArgs, runtimeEnv } from './runtime-files';
 
 const root = path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname)));
 
@@ -22,22 +23,44 @@ export function buildWeb(env: Record<string, string | undefined> = process.env):
 }
 
 /**
- * Command and arguments that serve the built web app (compiled: run `buildRuntime()`
- * first); the port comes from the PORT variable of its environment.
+ * Command, arguments and environment (besides the platform's) that serve the built web
+ * app as `npm start` does (compiled: run `buildRuntime()` first); the port comes from the
+ * PORT variable of its environment.
  */
-export function webCommand(): { command: string; args: string[]; cwd: string } {
-  return { command: process.execPath, args: runtimeArgs('web'), cwd: root };
+export function webCommand(): {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+} {
+  return { command: process.execPath, args: runtimeArgs('web'), env: runtimeEnv('web'), cwd: root };
+}
+
+/**
+ * One GET of the health endpoint: true when it answers below 500. node:http, not
+ * fetch(): the first fetch of a process loads undici and compiles its WebAssembly
+ * HTTP parser, about 20 MB that the supervisor, which asks this, would hold for
+ * good (docs/performance.md, "Idle footprint").
+ */
+function answers(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(
+      { host: '127.0.0.1', port, path: '/api/v1/health', agent: false, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        resolve((response.statusCode ?? 500) < 500);
+      },
+    );
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
 }
 
 /** True once the web app answers its health endpoint on `port`, false after `timeoutMs`. */
 export async function waitForWeb(port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (ok) return true;
+    if (await answers(port, Math.max(1, deadline - Date.now()))) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
