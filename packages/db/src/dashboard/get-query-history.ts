@@ -73,20 +73,40 @@ const COLUMNS = `collected_at, queryid, dbid, calls, rows, total_exec_time, shar
  * interval_seconds) pairs give the covered time either way. $1 server, $2 from, $3
  * to, $5 cut.
  */
-function windowRows(level: 'raw' | RollupLevel): string {
-  const raw = `SELECT ${COLUMNS} FROM metrics.statements
+export function windowRows(level: 'raw' | RollupLevel, columns = COLUMNS): string {
+  const raw = `SELECT ${columns} FROM metrics.statements
                 WHERE server_id = $1 AND collected_at > $2 AND collected_at >= $5 AND collected_at <= $3`;
   if (level === 'raw') return raw;
-  return `SELECT ${COLUMNS} FROM metrics.${rollupTable('statements', level)}
+  return `SELECT ${columns} FROM metrics.${rollupTable('statements', level)}
            WHERE server_id = $1 AND collected_at >= $2 AND collected_at < $5
           UNION ALL ${raw}`;
 }
 
 /** Where the rollups give way to raw runs: the start of the newest (open) bucket. */
-function cutAt(level: 'raw' | RollupLevel, from: Date, to: Date): Date {
+export function cutAt(level: 'raw' | RollupLevel, from: Date, to: Date): Date {
   if (level === 'raw') return from;
   const size = ROLLUP_SECONDS[level] * 1000;
   return new Date(Math.floor(to.getTime() / size) * size);
+}
+
+/**
+ * What a window of statements is read from: raw runs up to 6 hours, 5-minute rollups up
+ * to 7 days, hourly beyond; null when the datastore has no statements table yet. Raw
+ * statements are kept 7 days, so longer windows need the rollups (a datastore whose
+ * collector has not run since statements had rollups has none yet: raw, as before).
+ */
+export async function statementsResolution(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<'raw' | RollupLevel | null> {
+  const [t] = await db.query<{ ok: boolean; rollups: boolean }>(
+    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok,
+            to_regclass('metrics.statements_1h') IS NOT NULL AS rollups`,
+  );
+  if (!t?.ok) return null;
+  const span = to.getTime() - from.getTime();
+  return !t.rollups || span <= RAW_SPAN_MS ? 'raw' : span <= ROLLUP_5M_SPAN_MS ? '5m' : '1h';
 }
 
 /** A statement's stored normalized text (the collector fetches each once), or null. */
@@ -123,16 +143,8 @@ export async function getQueryHistory({
       `Query ${i.queryid} on server ${i.serverId}`,
       'It has no stored text and did not run in this window; pick a query from the server page.',
     );
-  const [t] = await db.query<{ ok: boolean; rollups: boolean }>(
-    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok,
-            to_regclass('metrics.statements_1h') IS NOT NULL AS rollups`,
-  );
-  if (!t?.ok) throw notFound();
-  const span = i.to.getTime() - i.from.getTime();
-  // raw statements are kept 7 days, so longer windows read the rollups (a datastore whose
-  // collector has not run since statements had rollups has none yet: raw, as before)
-  const resolution: 'raw' | RollupLevel =
-    !t.rollups || span <= RAW_SPAN_MS ? 'raw' : span <= ROLLUP_5M_SPAN_MS ? '5m' : '1h';
+  const resolution = await statementsResolution(db, i.from, i.to);
+  if (!resolution) throw notFound();
   const bucketSeconds = bucketSecondsFor(
     i.from,
     i.to,

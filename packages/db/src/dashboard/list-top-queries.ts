@@ -1,7 +1,12 @@
 import { TOP_QUERY_SORTS } from '@pgvigil/schema';
 import { z } from 'zod';
 import type { Queryable } from '../client';
+import { cutAt, statementsResolution, windowRows } from './get-query-history';
 import { parseInput } from './parse';
+
+/** The columns the top-queries list reads from raw runs or rollups alike. */
+const WINDOW_COLUMNS = `queryid, userid, dbid, calls, total_exec_time, rows, shared_blks_hit,
+  shared_blks_read, temp_blks_written`;
 
 export { TOP_QUERY_SORTS } from '@pgvigil/schema';
 
@@ -83,20 +88,19 @@ export async function listTopQueries({
   input: z.input<typeof topQueriesInput>;
 }): Promise<TopQueries> {
   const i = parseInput(topQueriesInput, input);
-  const [t] = await db.query<{ ok: boolean }>(
-    `SELECT to_regclass('metrics.statements') IS NOT NULL AS ok`,
-  );
-  if (!t?.ok) return { available: false, reason: NO_STATEMENTS_HINT, queries: [] };
+  const level = await statementsResolution(db, i.from, i.to);
+  if (!level) return { available: false, reason: NO_STATEMENTS_HINT, queries: [] };
+  // Past 6 hours the window's sums come from the rollups (as the query page reads them):
+  // a week of raw runs is half a million rows per server.
   // pgvigil's role is the one that ran marked statements in the window; its unmarked
   // session statements are hidden by exact text, so an application's own COMMIT
   // (under another role) stays visible.
   const queries = await db.query<TopQuery>(
-    `WITH own AS (
+    `WITH s AS (${windowRows(level, WINDOW_COLUMNS)}), own AS (
        SELECT DISTINCT s.userid
-         FROM metrics.statements s
-         JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid::text = s.queryid::text
-        WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-          AND strpos(qt.query, $6) > 0
+         FROM s
+         JOIN query_texts qt ON qt.server_id = $1 AND qt.queryid::text = s.queryid::text
+        WHERE strpos(qt.query, $6) > 0
      )
      SELECT coalesce(s.queryid::text, '(others)') AS queryid, s.dbid, qt.query,
             sum(s.calls)::float8 AS calls,
@@ -106,24 +110,24 @@ export async function listTopQueries({
             sum(s.shared_blks_hit)::float8 AS "sharedBlksHit",
             sum(s.shared_blks_read)::float8 AS "sharedBlksRead",
             sum(s.temp_blks_written)::float8 AS "tempBlksWritten"
-       FROM metrics.statements s
-       LEFT JOIN query_texts qt ON qt.server_id = s.server_id AND qt.queryid::text = s.queryid::text
-      WHERE s.server_id = $1 AND s.collected_at > $2 AND s.collected_at <= $3
-        AND ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
+       FROM s
+       LEFT JOIN query_texts qt ON qt.server_id = $1 AND qt.queryid::text = s.queryid::text
+      WHERE ($4 OR qt.query IS NULL OR strpos(qt.query, $6) = 0)
         AND ($4 OR qt.query IS NULL OR s.userid NOT IN (SELECT userid FROM own)
              OR qt.query !~ $7)
       GROUP BY 1, s.dbid, qt.query
       ORDER BY ${ORDER[i.sort]} DESC NULLS LAST, 1, s.dbid
-      LIMIT $5 OFFSET $8`,
+      LIMIT $9 OFFSET $8`,
     [
       i.serverId,
       i.from,
       i.to,
       i.includeOwn,
-      i.limit,
+      cutAt(level, i.from, i.to),
       OWN_STATEMENT_MARKER,
       OWN_SESSION_STATEMENTS,
       i.offset,
+      i.limit,
     ],
   );
   if (queries.length === 0) {
