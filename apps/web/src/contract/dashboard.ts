@@ -641,7 +641,8 @@ export const listTopQueries = endpoint({
   path: '/servers/{id}/top-queries',
   access: 'viewer',
   tag: 'dashboard',
-  summary: 'What ran in the window, from pg_stat_statements deltas stored each minute',
+  summary:
+    'What ran in the window, from pg_stat_statements deltas stored each minute (past 6 hours from their 5-minute rollups, past 7 days from the hourly ones, as the query page reads them)',
   description:
     "`sort`: `total_time` (default), `mean_time`, `calls`, `rows`, `io`, `temp`. pgvigil's own statements are hidden unless `includeOwn=true`.",
   params: serverParams,
