@@ -1,7 +1,8 @@
 'use client';
 
-import type { ChartData } from '@/contract';
+import { useMemo } from 'react';
 import { MetricChart, type ChartWindow } from './metric-chart';
+import { unpackChart, type PackedChart } from './packed';
 
 export interface ChartSpec {
   id: string;
@@ -26,9 +27,14 @@ export function ChartGrid({
   object?: { schema: string; name: string };
   /** shade the expected band of anomaly rules on the charts that have one */
   expected?: boolean;
-  /** the charts' data for `window`, read by the page while it rendered */
-  initial?: Record<string, ChartData>;
+  /** the charts' data for `window`, read by the page while it rendered (packed) */
+  initial?: Record<string, PackedChart>;
 }) {
+  const data = useMemo(
+    () =>
+      initial && Object.fromEntries(Object.entries(initial).map(([id, c]) => [id, unpackChart(c)])),
+    [initial],
+  );
   return (
     <div className="grid grid-2">
       {charts.map((c) => (
@@ -42,7 +48,7 @@ export function ChartGrid({
           database={database}
           object={object}
           expected={expected}
-          initialData={initial?.[c.id]}
+          initialData={data?.[c.id]}
         />
       ))}
     </div>

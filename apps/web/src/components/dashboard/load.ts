@@ -7,11 +7,11 @@ import {
   getServerOverview,
   getTableDetail,
   readChart,
-  type ChartData,
 } from '@pgvigil/db/dashboard';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { db } from '@/server/db';
+import { packCharts, type PackedChart } from '@/components/charts/packed';
 
 /** A missing object (or a malformed id in the URL) on a page is the 404 page, not the error boundary. */
 export async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
@@ -67,7 +67,7 @@ export async function prefetchCharts(
   charts: readonly { id: string }[],
   window: { from: string; to: string },
   scope: { database?: string } = {},
-): Promise<Record<string, ChartData>> {
+): Promise<Record<string, PackedChart>> {
   const read = await Promise.all(
     charts.map((c) =>
       readChart({
@@ -79,5 +79,5 @@ export async function prefetchCharts(
       ),
     ),
   );
-  return Object.fromEntries(read.filter((r) => r !== null));
+  return packCharts(Object.fromEntries(read.filter((r) => r !== null)));
 }
