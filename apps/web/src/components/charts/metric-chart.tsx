@@ -51,8 +51,22 @@ const Y_TICKS = 5;
 /**
  * The chart box's width in pixels once it has come within 200 px of the viewport (0
  * before): a chart below the fold is drawn when the reader scrolls toward it, and its
- * box keeps its height meanwhile, so nothing moves. Printing draws every chart.
+ * box keeps its height meanwhile, so nothing moves. A chart in the margin only (not yet
+ * on screen) is drawn once the browser is idle, after the charts on screen. Printing
+ * draws every chart.
  */
+/** `fn` when the browser has nothing else to do (at most a second later). */
+function whenIdle(fn: () => void): number {
+  return typeof window.requestIdleCallback === 'function'
+    ? window.requestIdleCallback(fn, { timeout: 1000 })
+    : window.setTimeout(fn, 50);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof window.cancelIdleCallback === 'function') window.cancelIdleCallback(handle);
+  else window.clearTimeout(handle);
+}
+
 function useDrawWidth(ref: RefObject<HTMLDivElement | null>, boxShown: boolean): number {
   const [near, setNear] = useState(false);
   const [width, setWidth] = useState(0);
@@ -65,18 +79,22 @@ function useDrawWidth(ref: RefObject<HTMLDivElement | null>, boxShown: boolean):
       setWidth((prev) => (prev === w ? prev : w));
     });
     sized.observe(el);
+    let idle: number | undefined;
     const seen = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting)) {
-          show();
-          seen.disconnect();
-        }
+        const entry = entries.find((e) => e.isIntersecting);
+        if (!entry) return;
+        seen.disconnect();
+        const box = entry.boundingClientRect;
+        if (box.top < window.innerHeight && box.bottom > 0) show();
+        else idle = whenIdle(show);
       },
       { rootMargin: '200px 0px' },
     );
     seen.observe(el);
     window.addEventListener('beforeprint', show);
     return () => {
+      if (idle !== undefined) cancelIdle(idle);
       sized.disconnect();
       seen.disconnect();
       window.removeEventListener('beforeprint', show);
