@@ -12,6 +12,16 @@ import {
 import { freshDatastore, testMajors, type TestDatastore } from '@pgvigil/db/testing';
 import { sparseStep, type SparseState } from '@pgvigil/probes';
 
+/** What a sparse step stores, as the collector writes it (server 1, database `app`). */
+const stored = (step: ReturnType<typeof sparseStep>): Sample[] =>
+  step.samples.map((s) => ({
+    collectedAt: s.at,
+    serverId: 1,
+    database: 'app',
+    rows: s.rows,
+    keyframe: s.keyframe,
+  }));
+
 // The same three hours of a tables-like probe stored twice: every row of every run
 // (dense), and through the collector's sparse filter. Every reader must give the same
 // answers from both, except for drifting values, which may be a keyframe old.
@@ -82,14 +92,7 @@ describe.each(testMajors())('sparse storage on PostgreSQL %i', (major) => {
       denseSamples.push({ collectedAt: at(k), serverId: 1, database: 'app', rows });
       const step = sparseStep(sparse, state, rows, at(k));
       state = step.state;
-      for (const s of step.samples)
-        sparseSamples.push({
-          collectedAt: s.at,
-          serverId: 1,
-          database: 'app',
-          rows: s.rows,
-          keyframe: s.keyframe,
-        });
+      sparseSamples.push(...stored(step));
     }
     storedRows = sparseSamples.reduce((n, s) => n + s.rows.length, 0);
     denseRows = denseSamples.reduce((n, s) => n + s.rows.length, 0);
@@ -265,14 +268,7 @@ describe.each(testMajors().slice(0, 1))(
         ];
         const step = sparseStep(weekly, state, rows, at(k));
         state = step.state;
-        for (const s of step.samples)
-          samples.push({
-            collectedAt: s.at,
-            serverId: 1,
-            database: 'app',
-            rows: s.rows,
-            keyframe: s.keyframe,
-          });
+        samples.push(...stored(step));
       }
       await writeSamples(ds.db, [{ spec: weekly, samples }]);
       await refreshRollup(ds.db, weekly, '1h', { from: at(0), to: at(WEEK_RUNS - 1) });

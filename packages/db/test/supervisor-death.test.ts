@@ -1,11 +1,32 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
+
+/** A fixture run with tsx, once it printed the pid `pattern` captures. */
+async function startFixture(
+  args: string[],
+  pattern: RegExp,
+): Promise<{ child: ChildProcessByStdio<null, Readable, null>; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = pattern.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error(`${args[0]} ended first:\n${out}`)));
+  });
+  return { child, pid };
+}
 
 /** Running, and not a zombie waiting for a parent that is gone to reap it. */
 function alive(pid: number): boolean {
@@ -27,20 +48,10 @@ describe('the apps end with their supervisor', () => {
   // collector, the alerter and the web app running; the orphaned web app held the port,
   // so the next `npm start` refused to run ("Port 3000 is already in use").
   it('an app stops when its supervisor is killed with -9', async () => {
-    const supervisor = spawn(
-      process.execPath,
-      ['--import', 'tsx', fixture('supervisor.ts'), fixture('supervised-app.ts')],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+    const { child: supervisor, pid } = await startFixture(
+      [fixture('supervisor.ts'), fixture('supervised-app.ts')],
+      /app pid (\d+)/,
     );
-    const pid = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      supervisor.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /app pid (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      supervisor.once('exit', () => reject(new Error(`the supervisor ended first:\n${out}`)));
-    });
     app = pid;
     expect(alive(pid)).toBe(true);
     supervisor.kill('SIGKILL');
@@ -56,20 +67,12 @@ describe('the apps end with their supervisor', () => {
     await chmod(root, 0o755); // the postgres OS user must reach its data folder
     let postmaster = 0;
     try {
-      const parent = spawn(
-        process.execPath,
-        ['--import', 'tsx', fixture('embedded-parent.ts'), path.join(root, 'data'), 'die'],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
+      const started = await startFixture(
+        [fixture('embedded-parent.ts'), path.join(root, 'data'), 'die'],
+        /postmaster pid (\d+)/,
       );
-      postmaster = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        parent.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const m = /postmaster pid (\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        parent.once('exit', () => reject(new Error(`the parent ended first:\n${out}`)));
-      });
+      const parent = started.child;
+      postmaster = started.pid;
       expect(alive(postmaster)).toBe(true);
       parent.kill('SIGKILL');
       // a fast shutdown takes a checkpoint; the test's timeout bounds the wait
