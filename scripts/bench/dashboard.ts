@@ -5,7 +5,7 @@
 // /api/v1 routes call), then over HTTP and in Chromium (dashboard-web.ts).
 //   npx tsx scripts/bench/dashboard.ts
 // BENCH_SERVERS (100), BENCH_DAYS (30), BENCH_RUNS (20), BENCH_RAW_RUNS (5),
-// BENCH_RENDER_RUNS (10), BENCH_KEEP=<dir> (keep the seeded datastore for the next run),
+// BENCH_RENDER_RUNS (20), BENCH_KEEP=<dir> (keep the seeded datastore for the next run),
 // BENCH_WEB=0 (skip HTTP and Chromium), BENCH_IN_PROCESS=0 and BENCH_HTTP=0 (skip those),
 // BENCH_PAGES=server,table (only those pages in Chromium), BENCH_PROFILE=server,7 d (a CPU
 // profile of one load instead), BENCH_WEB_BUILD=0 (serve the web build already there),
