@@ -90,9 +90,13 @@ describe.skipIf(unavailable)(`the datastore's disk full (PostgreSQL ${major})`, 
 
     // beyond its bound the buffer drops the oldest rows, and counts them
     await waitFor(async () => collector.info().droppedRows !== 0, 'rows dropped by the bound');
-    expect(await problems()).toEqual(
-      expect.arrayContaining(['datastore_disk_full', 'samples_dropped']),
-    );
+    // A write may still go through now and then while the disk is full (into pages a failed
+    // write left allocated), clearing the error until the next refused one: the health is
+    // read until it says both (CI run of 2026-12-07 read it in such a moment).
+    await waitFor(async () => {
+      const now = await problems();
+      return now.includes('datastore_disk_full') && now.includes('samples_dropped');
+    }, 'the disk full and the drops both reported');
     const dropped = collector.info().droppedRows as number;
 
     await fs.free();
