@@ -11,7 +11,7 @@ import { openDatastore, type Datastore } from './lib/datastore';
 import type { PlatformEnv } from './lib/env';
 import { HomeInUseError, lockHome, type HomeLock } from './lib/home-lock';
 import { configureLog, onSighup } from './lib/log';
-import { prefixer, supervise, type Supervisor } from './lib/supervise';
+import { prefixer, stopWhenOrphaned, supervise, type Supervisor } from './lib/supervise';
 import { isRelease, runtimeArgs, runtimeEnv } from './lib/runtime-files';
 import { runStep, StepError } from './lib/steps';
 import { buildWeb, waitForWeb } from './lib/web';
@@ -57,6 +57,8 @@ async function main() {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') void shutdown(0);
   });
+  // under `npm start`, npm gone (its shell signalled instead of us) stops us as SIGTERM does
+  if (env.npm_lifecycle_event) stopWhenOrphaned(() => void shutdown(0));
   // SIGHUP reopens PGVIGIL_LOG_FILE (log rotation); only a closed terminal still stops us
   onSighup({ terminal: Boolean(process.stdout.isTTY), stop: () => void shutdown(0), log: say });
 

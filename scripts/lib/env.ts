@@ -16,6 +16,8 @@ const schema = z.object({
   /** append the log here instead of stdout; SIGHUP reopens it (log rotation) */
   PGVIGIL_LOG_FILE: z.string().min(1).optional(),
   PGVIGIL_TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  /** set by npm for `npm start`: the supervisor then stops when npm is gone */
+  npm_lifecycle_event: z.string().optional(),
 });
 
 export type PlatformEnv = z.infer<typeof schema> & { home: string };

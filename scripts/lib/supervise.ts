@@ -91,3 +91,19 @@ export function supervise(specs: ServiceSpec[], color: boolean): Supervisor {
     },
   };
 }
+
+/**
+ * Calls `stop` once this process's parent is gone (it was re-parented). `npm start` runs
+ * the supervisor through `sh -c`, and on SIGTERM (`docker stop`, `kill <npm's pid>`) npm
+ * signals that shell alone: it dies and left the supervisor, its apps and the datastore
+ * running (and the datastore killed with -9 when a container's grace period ended).
+ */
+export function stopWhenOrphaned(stop: () => void, everyMs = 1000): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, everyMs);
+  timer.unref();
+}

@@ -12,10 +12,14 @@ const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', nam
 async function startFixture(
   args: string[],
   pattern: RegExp,
+  inShell = false,
 ): Promise<{ child: ChildProcessByStdio<null, Readable, null>; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const node = [process.execPath, '--import', 'tsx', ...args];
+  // in a shell: `; true` keeps the shell as the parent, as npm's `sh -c` is
+  const [command, ...rest] = inShell
+    ? ['sh', '-c', `${node.map((a) => `"${a}"`).join(' ')}; true`]
+    : node;
+  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   const pid = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -82,5 +86,19 @@ describe('the apps end with their supervisor', () => {
       if (postmaster && alive(postmaster)) process.kill(postmaster, 'SIGKILL');
       await rm(root, { recursive: true, force: true });
     }
+  });
+
+  // Found: `kill <npm's pid>` (and `docker stop` of `npm start`) left the supervisor, its
+  // apps and the datastore running: npm signals only the shell it runs the script in.
+  it('the supervisor stops when the shell npm started it in is killed', async () => {
+    const { child: shell, pid } = await startFixture(
+      [fixture('orphan-watcher.ts')],
+      /watcher pid (\d+)/,
+      true,
+    );
+    app = pid;
+    shell.kill('SIGTERM');
+    while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive(pid)).toBe(false);
   });
 });
