@@ -3,8 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '@/components/admin/api';
-import { ErrorBox, Field } from '@/components/admin/field';
-import { ChannelChecks, type Named } from './routing-forms';
+import { Field } from '@/components/admin/field';
+import { ChannelChecks, FormEnd, type Named } from './routing-forms';
 
 type Step = { channelIds: number[]; waitMinutes: number };
 export type EditedPolicy = { id: number; name: string; steps: Step[]; repeat: boolean };
@@ -77,15 +77,7 @@ export function EscalationForm({
         <input type="checkbox" checked={repeat} onChange={(e) => setRepeat(e.target.checked)} />{' '}
         Start over after the last step
       </label>
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
-      <button className="btn btn-primary" type="submit">
-        {editing ? 'Save escalation policy' : 'Add escalation policy'}
-      </button>
-      {editing ? (
-        <a className="btn btn-ghost" href="/routes">
-          Cancel
-        </a>
-      ) : null}
+      <FormEnd error={error} editing={Boolean(editing)} what="escalation policy" />
     </form>
   );
 }

@@ -108,6 +108,31 @@ const joined = (v: readonly string[] | undefined) => (v ?? []).join(', ');
  * A new route, added last: what it matches, its channels, its escalation policy. Given
  * `editing`, the same form changes that route (PATCH) and keeps its place.
  */
+/** The end of a form on the Routes page: its error, Add or Save, and Cancel while editing. */
+export function FormEnd({
+  error,
+  editing,
+  what,
+}: {
+  error: ApiError | null;
+  editing: boolean;
+  what: string;
+}) {
+  return (
+    <>
+      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
+      <button className="btn btn-primary" type="submit">
+        {editing ? `Save ${what}` : `Add ${what}`}
+      </button>
+      {editing ? (
+        <a className="btn btn-ghost" href="/routes">
+          Cancel
+        </a>
+      ) : null}
+    </>
+  );
+}
+
 export function RouteForm({
   channels,
   escalations,
@@ -227,15 +252,7 @@ export function RouteForm({
         <input type="checkbox" checked={cont} onChange={(e) => setCont(e.target.checked)} />{' '}
         Continue to the routes below after a match
       </label>
-      {error ? <ErrorBox message={error.message} hint={error.hint} /> : null}
-      <button className="btn btn-primary" type="submit">
-        {editing ? 'Save route' : 'Add route'}
-      </button>
-      {editing ? (
-        <a className="btn btn-ghost" href="/routes">
-          Cancel
-        </a>
-      ) : null}
+      <FormEnd error={error} editing={Boolean(editing)} what="route" />
     </form>
   );
 }
