@@ -565,28 +565,21 @@ export async function applyConfig(
         : {}),
       ...(c.filters.environments ? { environments: c.filters.environments } : {}),
     };
+    const channel = {
+      name: c.name,
+      type: c.type,
+      config: c.config,
+      secretEnc: sealed ?? null,
+      minSeverity: c.minSeverity,
+      filters,
+      enabled: c.enabled,
+    };
     const id = channelIds.get(key(c.name));
     if (id === undefined) {
-      const row = await createChannel(q, {
-        name: c.name,
-        type: c.type,
-        config: c.config,
-        secretEnc: sealed ?? null,
-        minSeverity: c.minSeverity,
-        filters,
-        enabled: c.enabled,
-      });
+      const row = await createChannel(q, channel);
       channelIds.set(key(c.name), Number(row.id));
     } else {
-      await replaceChannel(q, id, {
-        name: c.name,
-        type: c.type,
-        config: c.config,
-        secretEnc: sealed ?? null,
-        minSeverity: c.minSeverity,
-        filters,
-        enabled: c.enabled,
-      });
+      await replaceChannel(q, id, channel);
     }
   }
   const channel = (n: string, path: string) => {
