@@ -2,6 +2,29 @@
 
 import { useApiMutation } from '@/components/admin/use-api-mutation';
 
+/** Edit (a link to the form) and Delete of one row, with the refusal if there is one. */
+function EditDelete({
+  editHref,
+  onDelete,
+  error,
+}: {
+  editHref: string;
+  onDelete: () => void;
+  error: { message: string } | null;
+}) {
+  return (
+    <>
+      <a className="btn btn-ghost" href={editHref}>
+        Edit
+      </a>
+      <button className="btn btn-ghost" type="button" onClick={onDelete}>
+        Delete
+      </button>
+      {error ? <span role="alert">{error.message}</span> : null}
+    </>
+  );
+}
+
 /** Moves one place up or down by sending the whole new order (`PUT /routes/order`). */
 export function RouteActions({ id, name, order }: { id: number; name: string; order: number[] }) {
   const { error, mutate, remove } = useApiMutation();
@@ -32,17 +55,11 @@ export function RouteActions({ id, name, order }: { id: number; name: string; or
       >
         ↓
       </button>
-      <a className="btn btn-ghost" href={`/routes?edit=${id}`}>
-        Edit
-      </a>
-      <button
-        className="btn btn-ghost"
-        type="button"
-        onClick={() => void remove(`/routes/${id}`, `Delete the route "${name}"?`)}
-      >
-        Delete
-      </button>
-      {error ? <span role="alert">{error.message}</span> : null}
+      <EditDelete
+        editHref={`/routes?edit=${id}`}
+        onDelete={() => void remove(`/routes/${id}`, `Delete the route "${name}"?`)}
+        error={error}
+      />
     </span>
   );
 }
@@ -52,17 +69,13 @@ export function PolicyActions({ id, name }: { id: number; name: string }) {
   const { error, remove } = useApiMutation();
   return (
     <span className="row-actions">
-      <a className="btn btn-ghost" href={`/routes?editPolicy=${id}`}>
-        Edit
-      </a>
-      <button
-        className="btn btn-ghost"
-        type="button"
-        onClick={() => void remove(`/escalations/${id}`, `Delete the escalation policy "${name}"?`)}
-      >
-        Delete
-      </button>
-      {error ? <span role="alert">{error.message}</span> : null}
+      <EditDelete
+        editHref={`/routes?editPolicy=${id}`}
+        onDelete={() =>
+          void remove(`/escalations/${id}`, `Delete the escalation policy "${name}"?`)
+        }
+        error={error}
+      />
     </span>
   );
 }
