@@ -13,6 +13,13 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** A backtest's episode in the shape of the alert the live loop stored for it. */
+const asAlert = (e: { start: Date; end: Date | null; severity: string }) => ({
+  fired_at: e.start,
+  resolved_at: e.end,
+  severity: e.severity,
+});
+
 /**
  * The backtest of anomaly and forecast rules against the live loop: seeded history,
  * one cycle of the real loop per evaluation the replay makes over the stretch where
@@ -102,13 +109,7 @@ describe(`backtest of anomaly and forecast rules on PostgreSQL ${major}`, () => 
     expect(episode!.start.getTime()).toBeGreaterThan(spike.from);
     expect(episode!.end!.getTime()).toBeGreaterThan(spike.to);
     expect(episode!.peak).toBeGreaterThan(3);
-    expect(
-      backtest.episodes.map((e) => ({
-        fired_at: e.start,
-        resolved_at: e.end,
-        severity: e.severity,
-      })),
-    ).toEqual(live);
+    expect(backtest.episodes.map(asAlert)).toEqual(live);
   });
 
   it('a forecast: the rise of XID age is the one episode, as the loop fired it', async () => {
@@ -140,12 +141,6 @@ describe(`backtest of anomaly and forecast rules on PostgreSQL ${major}`, () => 
     expect(episode!.start.getTime()).toBeGreaterThan(rise.from);
     expect(episode!.end!.getTime()).toBeGreaterThan(rise.to);
     expect(episode!.severity).toBe('critical');
-    expect(
-      backtest.episodes.map((e) => ({
-        fired_at: e.start,
-        resolved_at: e.end,
-        severity: e.severity,
-      })),
-    ).toEqual(live);
+    expect(backtest.episodes.map(asAlert)).toEqual(live);
   });
 });
