@@ -57,6 +57,15 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     const rule = (await listRules(ds.db)).find((r) => r.key === key)!;
     await updateRule(ds.db, { id: rule.id, forSeconds: 0, ...t });
   }
+  /** Bytes the primary sent that its standby has not replayed; null without a walsender. */
+  async function replayLagBytes(): Promise<number | null> {
+    const [r] = await query<{ b: string | null }>(
+      primaryUrl,
+      'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
+    );
+    return r?.b == null ? null : Number(r.b);
+  }
+
   async function step(seconds: number, serverId: number, url: string, probe: string) {
     at = new Date(at.getTime() + seconds * 1000);
     await ds.db.query(`UPDATE heartbeats SET last_seen_at = $1`, [at]);
@@ -71,23 +80,11 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
       primaryUrl,
       `CREATE TABLE lag_maker AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 50000) g`,
     );
-    await until('replay lag over 1 MiB', async () => {
-      const r = await query<{ b: string | null }>(
-        primaryUrl,
-        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
-      );
-      return Number(r[0]?.b ?? 0) > 1024 * 1024;
-    });
+    await until('replay lag over 1 MiB', async () => ((await replayLagBytes()) ?? 0) > 1024 * 1024);
     await step(60, primaryId, primaryUrl, 'replication');
     expect(await stateOf('replication_lag_bytes', primaryId)).toBe('firing');
     await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
-    await until('replay caught up', async () => {
-      const r = await query<{ b: string | null }>(
-        primaryUrl,
-        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
-      );
-      return Number(r[0]?.b ?? 1) < 1024 * 1024;
-    });
+    await until('replay caught up', async () => ((await replayLagBytes()) ?? 1) < 1024 * 1024);
     await step(60, primaryId, primaryUrl, 'replication');
     expect(await stateOf('replication_lag_bytes', primaryId)).toBe('resolved');
   });
@@ -285,13 +282,7 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
       primaryUrl,
       `CREATE TABLE lag_at_promotion AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 50000) g`,
     );
-    await until('replay lag over 1 MiB', async () => {
-      const r = await query<{ b: string | null }>(
-        primaryUrl,
-        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
-      );
-      return Number(r[0]?.b ?? 0) > 1024 * 1024;
-    });
+    await until('replay lag over 1 MiB', async () => ((await replayLagBytes()) ?? 0) > 1024 * 1024);
     await collect(ds.db, standbyId, standbyUrl, 'wal_receiver', at); // its last sample as a standby
     await step(30, primaryId, primaryUrl, 'replication');
     expect(await stateOf('replication_lag_bytes', primaryId)).toBe('firing');
@@ -299,13 +290,7 @@ describe(`replication rules with a real standby on PostgreSQL ${major}`, () => {
     // replayed up to date then promoted: the standby's walsender on the primary goes away
     // (a session waiting in pg_promote(true) can be cancelled by a replayed vacuum)
     await query(standbyUrl, 'SELECT pg_wal_replay_resume()');
-    await until('replay caught up', async () => {
-      const r = await query<{ b: string | null }>(
-        primaryUrl,
-        'SELECT pg_wal_lsn_diff(sent_lsn, replay_lsn)::bigint AS b FROM pg_stat_replication',
-      );
-      return Number(r[0]?.b ?? 1) === 0;
-    });
+    await until('replay caught up', async () => ((await replayLagBytes()) ?? 1) === 0);
     await query(standbyUrl, 'SELECT pg_promote(false)');
     await until('promoted', async () => {
       const r = await query<{ r: boolean }>(standbyUrl, 'SELECT pg_is_in_recovery() AS r');
